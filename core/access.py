@@ -1,0 +1,93 @@
+"""Unit-scoped access: which organisation units a user may see or manage.
+
+A grant on a unit (django-guardian object permission ``view_unit_data`` or ``manage_unit_data``,
+given to the user or to one of their groups) reaches every unit below it. Province-wide roles hold
+the model-level ``view_all_units`` / ``manage_all_units``. :func:`unit_scope` turns a user into a
+:class:`UnitScope` in a constant number of queries whatever the size of the tree, and caches it on
+the user object for the rest of the request; every list filters through it with one subquery.
+"""
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from core.models import OrgUnit
+
+VIEW = "view"
+MANAGE = "manage"
+_PERMS = {VIEW: ("view_unit_data", "manage_unit_data"), MANAGE: ("manage_unit_data",)}
+_GLOBAL = {VIEW: ("core.view_all_units", "core.manage_all_units"), MANAGE: ("core.manage_all_units",)}
+
+
+@dataclass(frozen=True)
+class UnitScope:
+    """The part of the unit tree a user reaches: everything, or the subtrees under ``paths``."""
+
+    everything: bool
+    paths: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.everything or bool(self.paths)
+
+    def q(self, field: str = "") -> Q:
+        """A filter on ``<field>__path`` (the unit itself when ``field`` is empty)."""
+        if self.everything:
+            return Q()
+        prefix = f"{field}__" if field else ""
+        condition = Q(pk__in=[])
+        for path in self.paths:
+            condition |= Q(**{f"{prefix}path__startswith": path})
+        return condition
+
+    def units(self) -> QuerySet[OrgUnit]:
+        return OrgUnit.objects.filter(self.q())
+
+    def filter(self, queryset: QuerySet, unit_field: str = "unit") -> QuerySet:
+        """Narrow any queryset with a unit foreign key to this scope, with one subquery."""
+        if self.everything:
+            return queryset
+        return queryset.filter(**{f"{unit_field}__in": self.units().values("pk")})
+
+    def contains(self, unit: OrgUnit | None) -> bool:
+        if unit is None:
+            return self.everything
+        return self.everything or any(unit.path.startswith(path) for path in self.paths)
+
+
+NOTHING = UnitScope(everything=False)
+
+
+def _granted_paths(user, level: str) -> tuple[str, ...]:
+    codenames = _PERMS[level]
+    rows = OrgUnit.objects.filter(
+        Q(user_grants__user=user, user_grants__permission__codename__in=codenames)
+        | Q(group_grants__group__user=user, group_grants__permission__codename__in=codenames)
+    ).values_list("path", flat=True).distinct()
+    paths = sorted(set(rows))
+    # Drop paths already covered by a granted ancestor: shorter filters, same reach.
+    kept: list[str] = []
+    for path in paths:
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return tuple(kept)
+
+
+def unit_scope(user, level: str = VIEW) -> UnitScope:
+    """The units ``user`` may see (``VIEW``) or edit (``MANAGE``). Deny by default."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if getattr(user, "is_candidate", False):
+        return NOTHING
+    cache = user.__dict__.setdefault("_unit_scope_cache", {})
+    if level not in cache:
+        if user.is_superuser or any(user.has_perm(perm) for perm in _GLOBAL[level]):
+            cache[level] = UnitScope(everything=True)
+        else:
+            cache[level] = UnitScope(everything=False, paths=_granted_paths(user, level))
+    return cache[level]
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope after grants change within the same request."""
+    user.__dict__.pop("_unit_scope_cache", None)
+    for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        user.__dict__.pop(attr, None)

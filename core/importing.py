@@ -1,0 +1,318 @@
+"""The import machinery shared by every spreadsheet import.
+
+An importer declares its columns once (Vietnamese header, field, parser, whether the header and the
+value are required); the same declaration reads the file, validates every row, writes the blank
+template and the error sheet. Reading finds the header row itself (offices put titles above it),
+matches headers ignoring case, diacritics, spacing and punctuation, and keeps Excel row numbers
+(header = the row it is on; DESIGN.md §4 files have it on row 1). Validation reports every bad
+cell as (row, column, Vietnamese reason); by default nothing is written if any row is bad.
+"""
+import csv
+import io
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from python_calamine import CalamineWorkbook
+
+from core.audit import audit_context
+from core.models import AuditEntry
+from core.text import clean, header_key
+
+HEADER_SCAN_ROWS = 30
+ALLOWED_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+
+
+class CellError(Exception):
+    """A cell value that cannot be accepted; the message is shown to the user as the reason."""
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (wrong type, no header row, missing required columns)."""
+
+    def __init__(self, message: str, errors: list[dict] | None = None):
+        super().__init__(message)
+        self.errors = errors or [{"row": 0, "column": "", "message": message}]
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str
+    parse: Callable[[Any], Any] | None = None
+    required: bool = False  # the header must be present
+    blank: bool = True  # an empty value is accepted
+    aliases: tuple[str, ...] = ()
+    help: str = ""
+    example: str = ""
+
+    def header_keys(self) -> set[str]:
+        return {header_key(self.header), *(header_key(a) for a in self.aliases)}
+
+
+@dataclass
+class Row:
+    number: int  # the Excel row number
+    values: dict[str, Any]
+    raw: dict[str, Any]
+    errors: list[dict] = field(default_factory=list)
+
+    def error(self, column: str, message: str) -> None:
+        self.errors.append({"row": self.number, "column": column, "message": message})
+
+
+@dataclass
+class Table:
+    sheet: str
+    header_row: int
+    columns: list[Column]  # columns found in the file
+    rows: list[Row]
+    unknown_headers: list[str]
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: NFC, trimmed; whole floats lose their '.0' (codes typed as numbers)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return clean(value)
+
+
+def _read_rows(path: Path) -> dict[str, list[list[Any]]]:
+    suffix = path.suffix.lower()
+    if suffix not in ALLOWED_EXTENSIONS:
+        raise ImportFileError(_("Unsupported file type %(ext)s: upload an Excel (.xlsx) file.") % {"ext": suffix})
+    if suffix == ".csv":
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig", errors="replace")
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
+        return {path.stem: [list(r) for r in csv.reader(io.StringIO(text), dialect)]}
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        return {name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                for name in workbook.sheet_names}
+    except Exception as exc:  # calamine raises its own error types for broken files
+        raise ImportFileError(_("The file cannot be read as a spreadsheet (%(error)s).") % {"error": exc}) from exc
+
+
+def _match_header(cells: list[Any], columns: Iterable[Column]) -> dict[int, Column]:
+    by_key = {}
+    for column in columns:
+        for key in column.header_keys():
+            by_key[key] = column
+    found: dict[int, Column] = {}
+    for index, cell in enumerate(cells):
+        column = by_key.get(header_key(cell_text(cell)))
+        if column is not None and column not in found.values():
+            found[index] = column
+    return found
+
+
+def read_table(path: Path, columns: list[Column], sheet: str | None = None) -> Table:
+    """Find the sheet and header row holding the required columns and return the data rows."""
+    sheets = _read_rows(Path(path))
+    required = [c for c in columns if c.required]
+    best: tuple[int, str, int, dict[int, Column]] | None = None
+    for name, rows in sheets.items():
+        if sheet is not None and header_key(name) != header_key(sheet):
+            continue
+        for index, cells in enumerate(rows[:HEADER_SCAN_ROWS]):
+            found = _match_header(cells, columns)
+            score = sum(1 for c in found.values() if c.required) * 100 + len(found)
+            if found and (best is None or score > best[0]):
+                best = (score, name, index, found)
+    if best is None:
+        where = _("sheet %(sheet)s") % {"sheet": sheet} if sheet else _("the file")
+        raise ImportFileError(
+            _("No header row found in %(where)s: the first row must hold the column names (%(names)s).")
+            % {"where": where, "names": ", ".join(c.header for c in required)})
+    _score, name, header_index, found = best
+    missing = [c for c in required if c not in found.values()]
+    if missing:
+        raise ImportFileError(
+            _("Missing required columns: %(names)s.") % {"names": ", ".join(c.header for c in missing)},
+            [{"row": header_index + 1, "column": c.header, "message": _("Required column is missing.")}
+             for c in missing],
+        )
+    header_cells = sheets[name][header_index]
+    unknown = [cell_text(c) for i, c in enumerate(header_cells) if i not in found and cell_text(c)]
+    data = []
+    for offset, cells in enumerate(sheets[name][header_index + 1:], start=header_index + 2):
+        raw = {col.field: (cells[i] if i < len(cells) else None) for i, col in found.items()}
+        if all(cell_text(v) == "" for v in raw.values()):
+            continue  # blank rows and trailing formatting are not data
+        data.append(Row(number=offset, values={}, raw=raw))
+    return Table(sheet=name, header_row=header_index + 1, columns=list(found.values()), rows=data,
+                 unknown_headers=unknown)
+
+
+def parse_row(row: Row, columns: list[Column]) -> None:
+    """Parse every cell of ``row`` with its column's parser; collect the errors on the row."""
+    for column in columns:
+        raw = row.raw.get(column.field)
+        if cell_text(raw) == "":
+            if not column.blank:
+                row.error(column.header, _("This value is required."))
+            row.values[column.field] = None
+            continue
+        try:
+            row.values[column.field] = column.parse(raw) if column.parse else cell_text(raw)
+        except CellError as exc:
+            row.error(column.header, str(exc))
+            row.values[column.field] = None
+
+
+def summary_document(*, rows: int, created: int = 0, updated: int = 0, unchanged: int = 0, rejected: int = 0,
+                     errors: list[dict] | None = None) -> dict:
+    """The result of an import exactly as DESIGN.md §4 names it."""
+    return {"rows": rows, "created": created, "updated": updated, "unchanged": unchanged,
+            "rejected": rejected, "errors": sorted(errors or [], key=lambda e: (e["row"], e["column"]))}
+
+
+class Importer:
+    """Base class: subclasses declare ``columns`` and implement ``prepare``, ``check`` and ``write``."""
+
+    kind: str = ""
+    title: str = ""
+    columns: list[Column] = []
+    sheet: str | None = None
+
+    def __init__(self, *, actor=None, scope=None, skip_invalid: bool = False, dry_run: bool = False,
+                 progress: Callable[[int], None] | None = None):
+        self.actor = actor
+        self.scope = scope  # a core.access.UnitScope limiting what may be written, or None for everything
+        self.skip_invalid = skip_invalid
+        self.dry_run = dry_run
+        self.progress = progress or (lambda percent: None)
+        self.warnings: list[str] = []
+        self.batch = uuid.uuid4()
+
+    # --- hooks -------------------------------------------------------------------------------------
+    def prepare(self, rows: list[Row]) -> None:
+        """Prefetch the reference data every row needs, in bulk."""
+
+    def check(self, rows: list[Row]) -> None:
+        """Cross-field, cross-row and database checks; add errors to the rows."""
+
+    def classify(self, rows: list[Row]) -> dict[str, int]:
+        """Count what writing would do: {"created": n, "updated": n, "unchanged": n}."""
+        return {"created": len(rows), "updated": 0, "unchanged": 0}
+
+    def write(self, rows: list[Row]) -> dict[str, int]:
+        raise NotImplementedError
+
+    # --- the run -----------------------------------------------------------------------------------
+    def validate(self, path: Path) -> tuple[Table, list[Row], list[dict]]:
+        table = read_table(Path(path), self.columns, self.sheet)
+        if table.unknown_headers:
+            self.warnings.append(_("Ignored columns: %(names)s") % {"names": ", ".join(table.unknown_headers)})
+        for index, row in enumerate(table.rows):
+            parse_row(row, table.columns)
+            if index % 5000 == 0:
+                self.progress(int(40 * index / max(len(table.rows), 1)))
+        self.prepare(table.rows)
+        self.check(table.rows)
+        errors = [e for row in table.rows for e in row.errors]
+        return table, [row for row in table.rows if not row.errors], errors
+
+    def run(self, path: Path) -> dict:
+        """Validate everything, then write all good rows in one transaction (or nothing)."""
+        try:
+            table, good, errors = self.validate(path)
+        except ImportFileError as exc:
+            return summary_document(rows=0, errors=exc.errors)
+        rejected = len(table.rows) - len(good)
+        if errors and not self.skip_invalid:
+            return summary_document(rows=len(table.rows), rejected=rejected, errors=errors)
+        self.progress(50)
+        if self.dry_run:
+            counts = self.classify(good)
+        else:
+            with audit_context(source=AuditEntry.Source.IMPORT, batch=self.batch), transaction.atomic():
+                counts = self.write(good)
+        self.progress(100)
+        return summary_document(rows=len(table.rows), rejected=rejected, errors=errors, **counts)
+
+    # --- files for the user --------------------------------------------------------------------------
+    @classmethod
+    def template_bytes(cls) -> bytes:
+        """A blank workbook with the headers and a sheet explaining each column."""
+        import xlsxwriter
+
+        buffer = io.BytesIO()
+        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        sheet = workbook.add_worksheet(str(cls.title)[:31] or "Data")
+        for index, column in enumerate(cls.columns):
+            sheet.write(0, index, column.header, bold)
+            sheet.write(1, index, column.example)
+            sheet.set_column(index, index, max(14, len(column.header) + 4))
+        guide = workbook.add_worksheet(_("Guide")[:31])
+        guide.write_row(0, 0, [_("Column"), _("Required"), _("Description")], bold)
+        for index, column in enumerate(cls.columns, start=1):
+            guide.write_row(index, 0, [column.header, _("yes") if not column.blank else _("no"), str(column.help)])
+        guide.set_column(0, 0, 30)
+        guide.set_column(2, 2, 80)
+        workbook.close()
+        return buffer.getvalue()
+
+
+def error_sheet_bytes(path: Path, columns: list[Column], errors: list[dict], sheet: str | None = None) -> bytes:
+    """The rejected rows with their original values and one column of reasons, as .xlsx."""
+    import xlsxwriter
+
+    from core.exporting import safe_cell
+
+    by_row: dict[int, list[str]] = {}
+    for error in errors:
+        by_row.setdefault(error["row"], []).append(
+            f"{error['column']}: {error['message']}" if error["column"] else error["message"])
+    try:
+        table = read_table(Path(path), columns, sheet)
+        rows = [r for r in table.rows if r.number in by_row]
+        headers = [c.header for c in table.columns]
+        fields = [c.field for c in table.columns]
+    except ImportFileError:
+        rows, headers, fields = [], [], []
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold = workbook.add_format({"bold": True, "bg_color": "#F8CBAD", "border": 1})
+    sheet_out = workbook.add_worksheet(_("Errors")[:31])
+    sheet_out.write_row(0, 0, [_("Row"), _("Errors"), *headers], bold)
+    line = 1
+    listed = set()
+    for row in rows:
+        sheet_out.write_row(line, 0, [row.number, "\n".join(by_row[row.number]),
+                                      *(safe_cell(cell_text(row.raw.get(f))) for f in fields)])
+        listed.add(row.number)
+        line += 1
+    for number, messages in sorted(by_row.items()):
+        if number not in listed:
+            sheet_out.write_row(line, 0, [number, "\n".join(messages)])
+            line += 1
+    sheet_out.set_column(1, 1, 60)
+    workbook.close()
+    return buffer.getvalue()
+
+
+_IMPORTERS: dict[str, type[Importer]] = {}
+
+
+def register_importer(cls: type[Importer]) -> type[Importer]:
+    """Make an importer available to the upload pages and background jobs (called from AppConfig.ready)."""
+    _IMPORTERS[cls.kind] = cls
+    return cls
+
+
+def importer_class(kind: str) -> type[Importer]:
+    try:
+        return _IMPORTERS[kind]
+    except KeyError:
+        raise LookupError(f"No importer of kind {kind!r}") from None
+
+
+def importer_kinds() -> list[type[Importer]]:
+    return list(_IMPORTERS.values())

@@ -1,0 +1,76 @@
+"""Conventions of DESIGN.md §4 for every command: ``--json`` prints exactly one JSON document on
+stdout (dates ISO), progress and warnings go to stderr, a failure exits non-zero; dates on the
+command line are ISO or dd/mm/yyyy; changes are audited as coming from a command."""
+import json
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand, CommandError
+
+from core.audit import audit_context
+from core.dates import parse_cli_date
+from core.models import AuditEntry, User
+
+
+def _default(value):
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def cli_date(raw: str) -> date:
+    try:
+        return parse_cli_date(raw)
+    except ValueError:
+        raise CommandError(f"Ngày không hợp lệ: {raw} (dùng YYYY-MM-DD hoặc dd/mm/yyyy)") from None
+
+
+class JsonCommand(BaseCommand):
+    """Subclasses implement ``run(**options)`` returning (document, ok) and ``render(document)``."""
+
+    def add_arguments(self, parser):
+        parser.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+        parser.add_argument("--user", help="act as this user (their unit scope applies)")
+
+    def actor(self, options) -> User | None:
+        username = options.get("user")
+        if not username:
+            return None
+        try:
+            return User.objects.get(username=username)
+        except User.DoesNotExist:
+            raise CommandError(f"Không có tài khoản {username}") from None
+
+    def warn(self, message: str) -> None:
+        sys.stderr.write(f"{message}\n")
+
+    def handle(self, *args, **options):
+        with audit_context(source=AuditEntry.Source.COMMAND):
+            document, ok = self.run(**options)
+        if options["json"]:
+            sys.stdout.write(json.dumps(document, ensure_ascii=False, default=_default) + "\n")
+        else:
+            self.stdout.write(self.render(document))
+        if not ok:
+            sys.stdout.flush()
+            sys.exit(1)
+
+    def run(self, **options) -> tuple[object, bool]:
+        raise NotImplementedError
+
+    def render(self, document) -> str:
+        return json.dumps(document, ensure_ascii=False, indent=2, default=_default)
+
+
+def render_import_summary(summary: dict) -> str:
+    lines = [
+        f"Số dòng: {summary['rows']} · thêm mới: {summary['created']} · cập nhật: {summary['updated']} · "
+        f"không đổi: {summary['unchanged']} · bị loại: {summary['rejected']}",
+    ]
+    for error in summary["errors"]:
+        column = f", cột “{error['column']}”" if error["column"] else ""
+        lines.append(f"  Dòng {error['row']}{column}: {error['message']}")
+    return "\n".join(lines)

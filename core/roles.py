@@ -1,0 +1,57 @@
+"""The roles of DESIGN.md §2 and the groups that carry them.
+
+Unit-scoped roles (unit HR officer, unit head) get their reach from unit grants; province-wide
+roles carry model-level permissions. Candidates are accounts of type ``candidate``, in no group.
+"""
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    label: str
+    permissions: tuple[str, ...] = ()
+    unit_level: str = ""  # the unit grant given with the role: "view" or "manage"
+
+
+PROVINCIAL_HR = Role(
+    "provincial_hr",
+    _("Provincial HR (Department of Home Affairs)"),
+    ("core.view_all_units", "core.manage_all_units", "core.manage_grants", "core.reorganize_units",
+     "core.add_orgunit", "core.change_orgunit"),
+)
+UNIT_HR = Role("unit_hr", _("Unit HR officer"), unit_level="manage")
+UNIT_HEAD = Role("unit_head", _("Unit head"), unit_level="view")
+APPRAISAL_COMMITTEE = Role("appraisal_committee", _("Appraisal committee member"), unit_level="view")
+EXAM_BOARD = Role("exam_board", _("Exam board member"))
+
+ROLES = (PROVINCIAL_HR, UNIT_HR, UNIT_HEAD, APPRAISAL_COMMITTEE, EXAM_BOARD)
+ROLE_BY_CODE = {role.code: role for role in ROLES}
+
+
+def sync_roles() -> None:
+    """Create the role groups and give them exactly their permissions (idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role in ROLES:
+        group, _created = Group.objects.get_or_create(name=role.code)
+        perms = []
+        for dotted in role.permissions:
+            app_label, codename = dotted.split(".")
+            perms.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(perms)
+
+
+def sync_roles_after_migrate(**kwargs) -> None:
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are created by another post_migrate receiver; make sure they exist first.
+    create_permissions(kwargs["app_config"], verbosity=0, using=kwargs.get("using", "default"))
+    sync_roles()
+
+
+def user_roles(user) -> list[Role]:
+    names = {group.name for group in user.groups.all()}
+    return [role for role in ROLES if role.code in names]

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from core.views import access, audit, dashboard, imports, units
+
+app_name = "core"
+
+urlpatterns = [
+    path("", dashboard.DashboardView.as_view(), name="dashboard"),
+    path("units/", units.UnitListView.as_view(), name="unit_list"),
+    path("units/new/", units.UnitCreateView.as_view(), name="unit_create"),
+    path("units/reorganize/", units.UnitReorganizeView.as_view(), name="unit_reorganize"),
+    path("units/<int:pk>/", units.UnitDetailView.as_view(), name="unit_detail"),
+    path("units/<int:pk>/edit/", units.UnitUpdateView.as_view(), name="unit_update"),
+    path("units/<int:pk>/dissolve/", units.UnitDissolveView.as_view(), name="unit_dissolve"),
+    path("imports/", imports.ImportListView.as_view(), name="import_list"),
+    path("imports/<slug:kind>/new/", imports.ImportCreateView.as_view(), name="import_create"),
+    path("imports/<slug:kind>/template.xlsx", imports.ImportTemplateView.as_view(), name="import_template"),
+    path("imports/<uuid:pk>/", imports.ImportDetailView.as_view(), name="import_detail"),
+    path("imports/<uuid:pk>/confirm/", imports.ImportConfirmView.as_view(), name="import_confirm"),
+    path("imports/<uuid:pk>/errors.xlsx", imports.ImportErrorSheetView.as_view(), name="import_errors"),
+    path("access/", access.AccessListView.as_view(), name="access_list"),
+    path("access/new/", access.AccountCreateView.as_view(), name="account_create"),
+    path("access/<int:pk>/", access.AccessUserView.as_view(), name="access_user"),
+    path("access/<int:pk>/active/", access.AccountActiveView.as_view(), name="account_active"),
+    path("access/<int:pk>/revoke/<int:unit_pk>/", access.AccessRevokeView.as_view(), name="access_revoke"),
+    path("audit/", audit.AuditListView.as_view(), name="audit_list"),
+]

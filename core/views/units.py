@@ -1,0 +1,207 @@
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
+
+from core import audit
+from core.dates import parse_date
+from core.forms import DissolveForm, ReorganizeForm, UnitForm
+from core.models import OrgUnit, UnitChange
+from core.selectors import flatten, unit_tree
+from core.services.units import UnitSpec, unit_create, unit_dissolve, unit_reorganize, unit_update
+from core.views.generic import HtmxPartialMixin, UnitScopedMixin
+
+
+def as_of_date(request) -> date:
+    """The ?on= date of a page (dd/mm/yyyy or ISO); today when absent or unreadable."""
+    raw = request.GET.get("on", "").strip()
+    if raw:
+        try:
+            return parse_date(raw).value
+        except ValueError:
+            messages.warning(request, _("“%(value)s” is not a date; showing today.") % {"value": raw})
+    return timezone.localdate()
+
+
+def form_errors_from(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class UnitListView(HtmxPartialMixin, UnitScopedMixin, TemplateView):
+    """The unit tree as of a date, searchable without diacritics, with sub-unit counts."""
+
+    template_name = "core/unit_list.html"
+    partial_template_name = "core/unit_tree_partial.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        on = as_of_date(self.request)
+        query = self.request.GET.get("q", "").strip()
+        nodes = flatten(unit_tree(scope=self.scope, on=on, query=query))
+        context.update(on=on, query=query, nodes=nodes, matches=sum(1 for n in nodes if n.match),
+                       can_add=bool(self.manage_scope),
+                       can_reorganize=self.request.user.has_perm("core.reorganize_units"))
+        return context
+
+
+class UnitDetailView(UnitScopedMixin, TemplateView):
+    template_name = "core/unit_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        unit = self.get_scoped_object(self.scope.units().select_related("parent"), unit_field=None, pk=kwargs["pk"])
+        today = timezone.localdate()
+        changes = UnitChange.objects.filter(predecessors=unit) | UnitChange.objects.filter(successors=unit)
+        context.update(
+            unit=unit,
+            ancestors=list(OrgUnit.objects.filter(pk__in=unit.ancestor_ids()[:-1]).order_by("depth")),
+            children=list(unit.children.active_on(today).order_by("sort_order", "name")),
+            former_children=list(unit.children.exclude(pk__in=unit.children.active_on(today)).order_by("-valid_to")),
+            changes=list(changes.distinct().prefetch_related("predecessors", "successors").order_by("-effective_date")),
+            history=list(audit.history_for(unit)[:50]),
+            can_edit=self.manage_scope.contains(unit) and unit.is_open,
+            can_reorganize=self.request.user.has_perm("core.reorganize_units") and unit.is_open,
+        )
+        return context
+
+
+class UnitCreateView(UnitScopedMixin, FormView):
+    template_name = "core/unit_form.html"
+    form_class = UnitForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not getattr(request.user, "is_candidate", False) \
+                and not self.manage_scope:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "scope": self.manage_scope}
+
+    def get_initial(self):
+        initial = super().get_initial()
+        parent = self.manage_scope.units().open().filter(pk=self.request.GET.get("parent") or 0).first()
+        if parent is not None:
+            initial.update(parent=parent, sector=parent.sector)
+        return initial
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        if data.get("parent") is None and not self.manage_scope.everything:
+            raise PermissionDenied
+        try:
+            unit = unit_create(actor=self.request.user, **data)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Unit %(name)s created.") % {"name": unit.name})
+        return redirect(unit)
+
+
+class UnitUpdateView(UnitScopedMixin, FormView):
+    template_name = "core/unit_form.html"
+    form_class = UnitForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.unit = None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_unit(self) -> OrgUnit:
+        if self.unit is None:
+            self.unit = self.get_scoped_object(self.scope.units(), unit_field=None, manage=True, pk=self.kwargs["pk"])
+            if not self.unit.is_open:
+                raise PermissionDenied
+        return self.unit
+
+    def get(self, request, *args, **kwargs):
+        self.get_unit()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.get_unit()
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "scope": self.manage_scope, "editing": True}
+
+    def get_initial(self):
+        unit = self.get_unit()
+        return {f: getattr(unit, f) for f in ("code", "name", "short_name", "kind", "sector", "province_class",
+                                               "valid_from", "decision", "sort_order")}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(unit=self.get_unit(), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            unit = unit_update(actor=self.request.user, unit=self.get_unit(), **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Changes saved."))
+        return redirect(unit)
+
+
+class UnitReorganizeView(UnitScopedMixin, FormView):
+    """Merge, split or move units from a date, under a decision (provincial HR)."""
+
+    template_name = "core/unit_reorganize.html"
+    form_class = ReorganizeForm
+    permission_required = "core.reorganize_units"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "scope": self.manage_scope}
+
+    def get_initial(self):
+        selected = self.request.GET.getlist("unit")
+        return {"predecessors": self.manage_scope.units().open().filter(pk__in=[s for s in selected if s.isdigit()])}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        predecessors = list(data["predecessors"])
+        parent = data.get("parent") or predecessors[0].parent
+        first = predecessors[0]
+        successors = [UnitSpec(code=code, name=name, kind=first.kind, sector=first.sector, parent=parent,
+                               province_class=first.province_class) for code, name in data["successors"]]
+        try:
+            result = unit_reorganize(
+                actor=self.request.user, kind=data["kind"], predecessors=predecessors, successors=successors,
+                effective_date=data["effective_date"], decision_number=data["decision_number"],
+                decision_date=data.get("decision_date"), signer=data.get("signer", ""), note=data.get("note", ""),
+            )
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Reorganisation recorded: %(count)s sub-units carried over.")
+                         % {"count": len(result.moved) - len(predecessors)})
+        return redirect(result.successors[0])
+
+
+class UnitDissolveView(UnitScopedMixin, FormView):
+    template_name = "core/unit_dissolve.html"
+    form_class = DissolveForm
+    permission_required = "core.reorganize_units"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(unit=self._unit(), **kwargs)
+
+    def _unit(self) -> OrgUnit:
+        return self.get_scoped_object(self.scope.units().open(), unit_field=None, manage=True, pk=self.kwargs["pk"])
+
+    def form_valid(self, form):
+        unit = self._unit()
+        try:
+            unit_dissolve(actor=self.request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("%(name)s is dissolved.") % {"name": unit.name})
+        return redirect(unit)

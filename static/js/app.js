@@ -1,0 +1,55 @@
+/* Công vụ page behaviour. Loaded on every page; no inline scripts (CSP). */
+(function () {
+  "use strict";
+
+  function onReady(fn) {
+    if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); }
+  }
+
+  // Selects marked data-autosubmit submit their form when changed (language switch, filters).
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.matches && el.matches("[data-autosubmit]")) { el.form.submit(); }
+  });
+
+  // Buttons with data-confirm ask before submitting.
+  document.addEventListener("click", function (event) {
+    var el = event.target.closest ? event.target.closest("[data-confirm]") : null;
+    if (el && !window.confirm(el.getAttribute("data-confirm"))) { event.preventDefault(); }
+  });
+
+  // Charts: <canvas data-chart="bar|doughnut|line" data-source="id-of-json-script">.
+  var palette = ["#0d6efd", "#198754", "#fd7e14", "#6f42c1", "#dc3545", "#20c997", "#ffc107", "#6c757d",
+                 "#0dcaf0", "#d63384"];
+  function drawCharts(root) {
+    if (typeof Chart === "undefined") { return; }
+    (root || document).querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      if (canvas.dataset.drawn) { return; }
+      var source = document.getElementById(canvas.dataset.source);
+      if (!source) { return; }
+      var data = JSON.parse(source.textContent);
+      var type = canvas.dataset.chart;
+      var datasets = data.datasets || [{ label: data.label || "", data: data.values }];
+      datasets.forEach(function (ds, i) {
+        if (!ds.backgroundColor) {
+          ds.backgroundColor = (type === "doughnut" || type === "pie") ? palette : palette[i % palette.length];
+        }
+      });
+      new Chart(canvas, {
+        type: type,
+        data: { labels: data.labels, datasets: datasets },
+        options: {
+          responsive: true, maintainAspectRatio: false,
+          indexAxis: canvas.dataset.horizontal ? "y" : "x",
+          plugins: { legend: { display: datasets.length > 1 || type === "doughnut" } },
+          scales: (type === "doughnut" || type === "pie") ? {} : {
+            x: { stacked: !!canvas.dataset.stacked }, y: { stacked: !!canvas.dataset.stacked, beginAtZero: true }
+          }
+        }
+      });
+      canvas.dataset.drawn = "1";
+    });
+  }
+  onReady(function () { drawCharts(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { drawCharts(event.target); });
+})();

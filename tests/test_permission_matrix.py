@@ -1,0 +1,150 @@
+"""The permission matrix: every URL pattern of the project, every persona, allowed or denied.
+
+A URL pattern without an entry in MATRIX fails ``test_every_url_pattern_is_in_the_matrix``, so a
+view added later cannot ship without its access rules. Objects are taken from unit A1 (inside
+officer_a's grant on A, outside officer_b's grant on B): out of scope is 404, visible but not
+editable 403, anonymous visitors go to the login page.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from core.models import ImportJob
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["anonymous", "candidate", "no_grant", "viewer_a", "officer_a", "officer_b", "provincial_hr", "superuser"]
+LOGIN = "login"  # redirected to the login page
+OK = 200
+
+
+@dataclass
+class Case:
+    expect: dict[str, object]  # persona → status code or LOGIN; missing personas take `default`
+    default: object = OK
+    kwargs: Callable[[dict], dict] = lambda objs: {}
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+    anonymous: object = LOGIN
+
+    def expected(self, persona: str):
+        if persona == "anonymous":
+            return self.anonymous
+        return self.expect.get(persona, self.default)
+
+
+STAFF_ONLY = {"candidate": 403}
+SCOPED = {**STAFF_ONLY, "no_grant": 403}
+MANAGERS = {**SCOPED, "viewer_a": 403}
+PROVINCIAL = {**SCOPED, "viewer_a": 403, "officer_a": 403, "officer_b": 403}
+# Import jobs belong to officer_a: other managers get 404.
+JOB_OWNER = {**MANAGERS, "officer_b": 404, "provincial_hr": 404}
+
+MATRIX: dict[str, Case] = {
+    "login": Case({}, default=302, anonymous=OK),
+    "logout": Case({}, default=302, method="post", anonymous=302),
+    "password_change": Case({}),
+    "password_change_done": Case({}),
+    "set_language": Case({}, default=302, method="post", data={"language": "en", "next": "/"}, anonymous=302),
+    "healthz": Case({}, anonymous=OK),
+    # The API answers anonymous callers itself, with 403 JSON rather than a login redirect.
+    "api_schema": Case({}, anonymous=403),
+    "api:api-root": Case({}, anonymous=403),
+    "api:unit-list": Case({"candidate": 403}, anonymous=403),
+    "api:unit-detail": Case({"candidate": 403, "no_grant": 404, "officer_b": 404},
+                            kwargs=lambda o: {"pk": o["a1"].pk}, anonymous=403),
+    "core:dashboard": Case({"candidate": 302}),
+    "core:unit_list": Case(SCOPED),
+    "core:unit_create": Case(MANAGERS),
+    "core:unit_reorganize": Case(PROVINCIAL),
+    "core:unit_detail": Case({**SCOPED, "officer_b": 404}, kwargs=lambda o: {"pk": o["a1"].pk}),
+    "core:unit_update": Case({**MANAGERS, "officer_b": 404}, kwargs=lambda o: {"pk": o["a1"].pk}),
+    "core:unit_dissolve": Case(PROVINCIAL, kwargs=lambda o: {"pk": o["a1"].pk}),
+    "core:import_list": Case(MANAGERS),
+    "core:import_create": Case(MANAGERS, kwargs=lambda o: {"kind": "units"}),
+    "core:import_template": Case(MANAGERS, kwargs=lambda o: {"kind": "units"}),
+    "core:import_detail": Case(JOB_OWNER, kwargs=lambda o: {"pk": o["job"].pk}),
+    # Only the uploader confirms an import, even a superuser may only look at it.
+    "core:import_confirm": Case({**JOB_OWNER, "superuser": 403}, default=302, method="post",
+                                kwargs=lambda o: {"pk": o["job"].pk}),
+    "core:import_errors": Case(JOB_OWNER, kwargs=lambda o: {"pk": o["job"].pk}),
+    "core:access_list": Case(PROVINCIAL),
+    "core:account_create": Case(PROVINCIAL),
+    "core:access_user": Case(PROVINCIAL, kwargs=lambda o: {"pk": o["officer_a"].pk}),
+    "core:account_active": Case(PROVINCIAL, default=302, method="post", kwargs=lambda o: {"pk": o["officer_b"].pk}),
+    "core:access_revoke": Case(PROVINCIAL, default=302, method="post",
+                               kwargs=lambda o: {"pk": o["officer_b"].pk, "unit_pk": o["b"].pk}),
+    "core:audit_list": Case(SCOPED),
+    "recruitment:portal": Case({"candidate": OK}, default=403),
+}
+
+
+def _walk(resolvers, prefix=""):
+    for entry in resolvers:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from _walk(entry.url_patterns, namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{prefix}{entry.name}"
+
+
+def project_url_names() -> set[str]:
+    # The Django admin is superuser-only by construction; it is checked separately below.
+    return {n for n in _walk(get_resolver().url_patterns) if not n.startswith("admin:")}
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    missing = sorted(project_url_names() - set(MATRIX))
+    assert not missing, f"URL patterns without access rules in the permission matrix: {missing}"
+
+
+@pytest.fixture
+def objects(world, officer_a, officer_b, viewer_a, provincial_hr, no_grant, candidate, superuser):
+    upload = SimpleUploadedFile("u.csv", "Mã đơn vị;Tên đơn vị;Mã đơn vị cấp trên\nZ1;Phòng Z;A\n".encode())
+    job = ImportJob.objects.create(kind="units", created_by=officer_a, original_name="u.csv",
+                                   status=ImportJob.Status.VALIDATED)
+    job.file.save("perm-test.csv", upload)
+    return {"a1": world.unit_a1, "b": world.unit_b, "job": job, "officer_a": officer_a, "officer_b": officer_b,
+            "viewer_a": viewer_a, "provincial_hr": provincial_hr, "no_grant": no_grant, "candidate": candidate,
+            "superuser": superuser}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_access(client, objects, name, persona):
+    case = MATRIX[name]
+    if persona != "anonymous":
+        client.force_login(objects[persona])
+    url = reverse(name, kwargs=case.kwargs(objects))
+    response = getattr(client, case.method)(url, case.data)
+    expected = case.expected(persona)
+    if expected == LOGIN:
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login")), \
+            f"{name} as {persona}: {response.status_code} {response.get('Location')}"
+    else:
+        assert response.status_code == expected, f"{name} as {persona}: {response.status_code}, expected {expected}"
+
+
+ADMIN_SAMPLE_KWARGS = {"object_id": "1", "app_label": "core", "content_type_id": "1", "id": "1", "user_id": "1"}
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "candidate", "officer_a", "provincial_hr"])
+def test_the_admin_site_is_for_superusers_only(client, objects, persona):
+    admin_names = sorted(n for n in _walk(get_resolver().url_patterns) if n.startswith("admin:"))
+    assert len(admin_names) > 10
+    if persona != "anonymous":
+        client.force_login(objects[persona])
+    for name in admin_names:
+        try:
+            url = reverse(name)
+        except Exception:  # noqa: BLE001 - patterns with arguments
+            continue
+        response = client.get(url)
+        if name in ("admin:login", "admin:logout"):
+            continue
+        assert response.status_code in (302, 404), f"{name} as {persona}: {response.status_code}"
+        if response.status_code == 302:
+            assert "/login/" in response["Location"], f"{name} as {persona}: {response['Location']}"
