@@ -20,14 +20,17 @@ run: install
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# pytest exits 5 when a selection collects no test; that alone is not a failure.
+PYTEST = $(BIN)/python -m pytest -q
+
 test: install
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 test-integration: install
-	$(BIN)/python -m pytest -q -m integration tests/integration $(PYTEST_ARGS)
+	$(PYTEST) -m integration tests/integration $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 test-e2e: install
-	$(BIN)/python -m pytest -q -m e2e tests/e2e $(PYTEST_ARGS)
+	$(PYTEST) -m e2e tests/e2e $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 lint: install
 	$(BIN)/ruff check .
