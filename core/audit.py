@@ -67,6 +67,10 @@ def diff(before: dict, after: dict) -> dict:
     return {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
 
 
+def content_type_id(model) -> int:
+    return ContentType.objects.get_for_model(model).pk
+
+
 def build(*, actor, obj: models.Model, action: str, changes: dict | None = None, reason: str = "",
           unit=None) -> AuditEntry:
     ctx = _context.get()
@@ -97,7 +101,30 @@ def record_many(entries: list[AuditEntry], batch_size: int = 2000) -> None:
     AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
 
 
+# Fields whose values only those who manage the record may read (ID numbers, health, contacts …),
+# by "app_label.model"; apps register theirs in AppConfig.ready().
+PRIVATE_FIELDS: dict[str, set[str]] = {}
+REDACTED = "•••"
+
+
+def register_private_fields(model_label: str, fields: set[str]) -> None:
+    PRIVATE_FIELDS.setdefault(model_label, set()).update(fields)
+
+
+def for_display(entries, manage_scope) -> list[AuditEntry]:
+    """Entries with ``display_changes``: private values hidden unless the reader manages the unit."""
+    shown = []
+    for entry in entries:
+        private = PRIVATE_FIELDS.get(f"{entry.content_type.app_label}.{entry.content_type.model}", set())
+        if private and not manage_scope.contains(entry.unit):
+            entry.display_changes = {k: ([REDACTED, REDACTED] if k in private else v) for k, v in entry.changes.items()}
+        else:
+            entry.display_changes = entry.changes
+        shown.append(entry)
+    return shown
+
+
 def history_for(obj: models.Model):
     return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(obj.__class__), object_id=str(obj.pk)
-    ).select_related("actor")
+    ).select_related("actor", "content_type", "unit")

@@ -4,16 +4,23 @@ from django.utils.translation import gettext_lazy as _
 from core.access import MANAGE, VIEW, unit_scope
 from core.roles import user_roles
 
-# (label, url name, icon, who sees it); later apps add their entries through NAV_ITEMS.
-NAV_ITEMS: list[tuple] = [
-    (_("Overview"), "core:dashboard", "speedometer2", "staff"),
-    (_("Units"), "core:unit_list", "diagram-3", "view"),
-]
-NAV_TOOLS: list[tuple] = [
-    (_("Imports"), "core:import_list", "upload", "manage"),
-    (_("Change log"), "core:audit_list", "clock-history", "view"),
-    (_("Access"), "core:access_list", "shield-lock", "core.manage_grants"),
-]
+# Sections of the main menu: (order, label, url name, icon, who sees it). Apps add their entries
+# from AppConfig.ready() with register_nav, so core imports nothing from them.
+NAV: dict[str, list[tuple]] = {
+    "main": [(10, _("Overview"), "core:dashboard", "speedometer2", "staff"),
+             (20, _("Units"), "core:unit_list", "diagram-3", "view")],
+    "reports": [],
+    "tools": [(10, _("Imports"), "core:import_list", "upload", "manage"),
+              (20, _("Change log"), "core:audit_list", "clock-history", "view"),
+              (30, _("Access"), "core:access_list", "shield-lock", "core.manage_grants")],
+}
+
+
+def register_nav(section: str, order: int, label, url_name: str, icon: str, rule: str) -> None:
+    entries = NAV[section]
+    if all(entry[2] != url_name for entry in entries):
+        entries.append((order, label, url_name, icon, rule))
+        entries.sort(key=lambda entry: entry[0])
 
 
 def _visible(user, rule: str) -> bool:
@@ -26,16 +33,16 @@ def _visible(user, rule: str) -> bool:
     return user.has_perm(rule)
 
 
-def _items(user, items, current: str) -> list[dict]:
+def _items(user, section: str, current: str) -> list[dict]:
     return [{"label": label, "url": reverse(name), "icon": icon, "active": current == name}
-            for label, name, icon, rule in items if _visible(user, rule)]
+            for _order, label, name, icon, rule in NAV[section] if _visible(user, rule)]
 
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or getattr(user, "is_candidate", False):
-        return {"nav_items": [], "nav_tools": [], "user_roles": []}
+        return {"nav_items": [], "nav_reports": [], "nav_tools": [], "user_roles": []}
     match = getattr(request, "resolver_match", None)
     current = match.view_name if match else ""
-    return {"nav_items": _items(user, NAV_ITEMS, current), "nav_tools": _items(user, NAV_TOOLS, current),
-            "user_roles": user_roles(user)}
+    return {"nav_items": _items(user, "main", current), "nav_reports": _items(user, "reports", current),
+            "nav_tools": _items(user, "tools", current), "user_roles": user_roles(user)}

@@ -169,7 +169,7 @@ def summary_document(*, rows: int, created: int = 0, updated: int = 0, unchanged
                      errors: list[dict] | None = None) -> dict:
     """The result of an import exactly as DESIGN.md §4 names it."""
     return {"rows": rows, "created": created, "updated": updated, "unchanged": unchanged,
-            "rejected": rejected, "errors": sorted(errors or [], key=lambda e: (e["row"], e["column"]))}
+            "rejected": rejected, "errors": sorted(errors or [], key=lambda e: e["row"])}
 
 
 class Importer:

@@ -5,3 +5,23 @@ from django.utils.translation import gettext_lazy as _
 class PersonnelConfig(AppConfig):
     name = "personnel"
     verbose_name = _("Personnel")
+
+    def ready(self) -> None:
+        from core import audit
+        from core.context_processors import register_nav
+        from core.dashboard import register_panel
+        from core.importing import register_importer
+        from personnel.dashboard import personnel_panel
+        from personnel.importers import PersonnelImporter
+
+        register_importer(PersonnelImporter)
+        audit.register_private_fields("personnel.civilservant", {
+            "national_id", "id_issue_date", "id_issue_place", "phone", "email", "permanent_address", "current_address",
+            "health_status", "height_cm", "weight_kg", "blood_group", "war_invalid_grade", "policy_family",
+            "social_insurance_number"})
+        register_panel(10, personnel_panel)
+        register_nav("main", 30, _("People"), "personnel:servant_list", "people", "view")
+        register_nav("reports", 10, _("Statistics"), "personnel:stats", "bar-chart", "view")
+        register_nav("reports", 20, _("Retirement"), "personnel:retirement", "calendar-check", "view")
+        register_nav("reports", 30, _("Step raises due"), "personnel:raises", "graph-up-arrow", "view")
+        register_nav("reports", 40, _("Training against plan"), "personnel:training_plan", "mortarboard", "view")

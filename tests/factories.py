@@ -42,4 +42,23 @@ def grant(user: User, unit: OrgUnit, level: str = MANAGE) -> User:
     return user
 
 
-__all__ = ["MANAGE", "VIEW", "UserFactory", "grant", "make_unit"]
+__all__ = ["MANAGE", "VIEW", "UserFactory", "grant", "make_servant", "make_unit"]
+
+
+def make_servant(unit, *, code: str = "", full_name: str = "Nguyễn Văn An", sex: str = "male",
+                 date_of_birth=None, title: str = "", rank_code: str | None = "01.003", step: int = 3,
+                 step_date=None, recruitment_date=None, **profile):
+    """A working civil servant created through the real service."""
+    from datetime import date
+
+    from personnel.services.servants import servant_create
+    from positions.models import Rank
+
+    number = next(_codes)
+    born = date_of_birth or date(1985, 5, 20)
+    national_id = profile.pop("national_id", f"008{0 if sex == 'male' else 1}{born.year % 100:02d}{number:06d}")
+    rank = Rank.objects.get(code=rank_code) if rank_code else None
+    return servant_create(actor=None, code=code or f"CB{number:05d}", national_id=national_id, full_name=full_name,
+                          date_of_birth=born, sex=sex, unit=unit, title=title, rank=rank,
+                          salary_step=step if rank else None, salary_step_date=step_date or date(2024, 1, 1),
+                          recruitment_date=recruitment_date or date(2010, 9, 1), **profile)

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.models import ImportJob
+from tests.factories import make_servant
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,14 @@ MANAGERS = {**SCOPED, "viewer_a": 403}
 PROVINCIAL = {**SCOPED, "viewer_a": 403, "officer_a": 403, "officer_b": 403}
 # Import jobs belong to officer_a: other managers get 404.
 JOB_OWNER = {**MANAGERS, "officer_b": 404, "provincial_hr": 404}
+
+OUTSIDE_B = {**SCOPED, "officer_b": 404}
+MANAGE_PERSON = {**MANAGERS, "officer_b": 404}
+
+
+def PERSON(objects):  # noqa: N802 - reads like the other constants in the table
+    return {"pk": objects["person"].pk}
+
 
 MATRIX: dict[str, Case] = {
     "login": Case({}, default=302, anonymous=OK),
@@ -79,6 +88,27 @@ MATRIX: dict[str, Case] = {
                                kwargs=lambda o: {"pk": o["officer_b"].pk, "unit_pk": o["b"].pk}),
     "core:audit_list": Case(SCOPED),
     "recruitment:portal": Case({"candidate": OK}, default=403),
+    # Personnel: the person lives in A1 (officer_a manages, viewer_a views, officer_b is outside).
+    "personnel:servant_list": Case(SCOPED),
+    "personnel:servant_export": Case(SCOPED),
+    "personnel:servant_create": Case(MANAGERS),
+    "personnel:servant_detail": Case(OUTSIDE_B, kwargs=PERSON),
+    # The résumé carries the ID number, health and family: only those who manage the person.
+    "personnel:servant_resume": Case(MANAGE_PERSON, kwargs=PERSON),
+    "personnel:servant_resume_xlsx": Case(MANAGE_PERSON, kwargs=PERSON),
+    "personnel:servant_update": Case(MANAGE_PERSON, kwargs=PERSON),
+    "personnel:servant_assign": Case(MANAGE_PERSON, kwargs=PERSON),
+    "personnel:servant_salary": Case(MANAGE_PERSON, kwargs=PERSON),
+    "personnel:servant_leave": Case(MANAGE_PERSON, kwargs=PERSON),
+    "personnel:servant_event": Case(MANAGE_PERSON, kwargs=PERSON),
+    "personnel:discipline_create": Case(MANAGE_PERSON, kwargs=PERSON),
+    "personnel:reward_create": Case(MANAGE_PERSON, kwargs=PERSON),
+    "personnel:training_create": Case(MANAGE_PERSON, kwargs=PERSON),
+    "personnel:event_correct": Case(MANAGE_PERSON, kwargs=lambda o: {"pk": o["person"].pk, "event_pk": o["event"].pk}),
+    "personnel:retirement": Case(SCOPED),
+    "personnel:raises": Case(SCOPED),
+    "personnel:training_plan": Case(SCOPED),
+    "personnel:stats": Case(SCOPED),
 }
 
 
@@ -107,7 +137,9 @@ def objects(world, officer_a, officer_b, viewer_a, provincial_hr, no_grant, cand
     job = ImportJob.objects.create(kind="units", created_by=officer_a, original_name="u.csv",
                                    status=ImportJob.Status.VALIDATED)
     job.file.save("perm-test.csv", upload)
-    return {"a1": world.unit_a1, "b": world.unit_b, "job": job, "officer_a": officer_a, "officer_b": officer_b,
+    person = make_servant(world.unit_a1, full_name="Hoàng Thị Mai", sex="female")
+    return {"a1": world.unit_a1, "b": world.unit_b, "job": job, "person": person, "event": person.events.first(),
+            "officer_a": officer_a, "officer_b": officer_b,
             "viewer_a": viewer_a, "provincial_hr": provincial_hr, "no_grant": no_grant, "candidate": candidate,
             "superuser": superuser}
 

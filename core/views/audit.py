@@ -1,5 +1,6 @@
 from django.views.generic import ListView
 
+from core import audit
 from core.models import AuditEntry
 from core.views.generic import UnitScopedMixin
 
@@ -24,3 +25,8 @@ class AuditListView(UnitScopedMixin, ListView):
         if unit.isdigit():
             scoped = scoped.filter(unit_id=int(unit))
         return scoped.order_by("-timestamp", "-id")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["entries"] = audit.for_display(context["entries"], self.manage_scope)
+        return context

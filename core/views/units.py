@@ -66,7 +66,7 @@ class UnitDetailView(UnitScopedMixin, TemplateView):
             children=list(unit.children.active_on(today).order_by("sort_order", "name")),
             former_children=list(unit.children.exclude(pk__in=unit.children.active_on(today)).order_by("-valid_to")),
             changes=list(changes.distinct().prefetch_related("predecessors", "successors").order_by("-effective_date")),
-            history=list(audit.history_for(unit)[:50]),
+            history=audit.for_display(audit.history_for(unit)[:50], self.manage_scope),
             can_edit=self.manage_scope.contains(unit) and unit.is_open,
             can_reorganize=self.request.user.has_perm("core.reorganize_units") and unit.is_open,
         )

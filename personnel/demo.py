@@ -1,0 +1,762 @@
+"""Demo people: about 3,000 civil servants with plausible careers in the demo province.
+
+Every person goes through the real services (``servant_create``, ``servant_assign``,
+``servant_set_salary``, ``servant_leave`` and the record services), so the timelines, the salary
+history and the audit trail look like those of real use. A career is first planned in memory with
+one seeded ``random.Random`` (deterministic for a given day) and then written in date order.
+
+What the demo shows on purpose: about 200 people who worked in the former provinces' units and
+were moved to the new ones on 1/7/2025; a few dozen people reaching retirement age within a year
+(ND 135/2020 Art 4), those within six months with their notice (ND 170/2025 Art 61), a few already
+retired; 6 of the 12 divisions of three departments with as many leaders as staff (the situation
+seed 004 criticises); about 1 % disciplined, 10 % rewarded, 15 % trained, and training plans some
+departments fall short of.
+"""
+import random
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from core import audit
+from core.bulk import gc_paused
+from core.dates import add_months
+from core.models import AuditEntry, OrgUnit, UnitChange
+from personnel.leadership import leadership_of
+from personnel.models import CareerEvent, Category, CivilServant, SalaryRecord, Sex, TrainingPlan, TrainingRecord
+from personnel.rules import discipline as discipline_rules
+from personnel.rules.retirement import birth_range, retirement_of
+from personnel.services.records import discipline_record, reward_record, training_plan_set, training_record
+from personnel.services.servants import Decision, event_record, servant_assign, servant_create, servant_leave, \
+    servant_set_salary
+from positions.models import Rank, SalaryCoefficient
+
+K = OrgUnit.Kind
+CODE_PREFIX = "TQ-"
+SEED = 2026
+PROVINCE_ID_CODE = "008"  # Tuyên Quang in ND 137/2015 Appendix; the merged province kept it
+REFORM_DAY = date(2025, 7, 1)
+OLD_LAST_DAY = REFORM_DAY - timedelta(days=1)
+# Salary steps older than this many years are folded into the first recorded row: recording every
+# raise since the 1990s through the services would take minutes, and the current step is right anyway.
+SALARY_HISTORY_YEARS = 2
+TOP_HEAVY_DEPARTMENTS = ("TQ.SCT", "TQ.SXD", "TQ.SGDDT")
+MOVERS = {"department": 90, "commune": 30}  # plus every commune chair and half the vice-chairs
+NEAR_RETIREMENT = (8, 30)  # within 6 months (with a notice), within 6–12 months
+RETIRED = (8, 6)  # after 1/7/2025 in the new units, before it in the old ones
+
+ETHNICITIES = [("Kinh", 52), ("Tày", 22), ("Dao", 9), ("H'Mông", 7), ("Nùng", 5), ("Sán Chay", 4), ("Giáy", 1)]
+FAMILY_NAMES = {
+    "Kinh": "Nguyễn*9 Trần*3 Lê*3 Phạm*2 Hoàng*2 Vũ*2 Đặng Bùi Đỗ Hồ Ngô Dương Phan Trịnh Đinh Hà Lý",
+    "Tày": "Ma*3 Nông*2 Hoàng*2 Hà*2 Lý Triệu Lương Quan Lục Nguyễn Chu",
+    "Dao": "Triệu*3 Bàn*3 Đặng*2 Lý*2 Phùng Chảo",
+    "H'Mông": "Giàng*2 Sùng*2 Vàng*2 Lù Thào*2 Lầu Hầu Mua Vừ Ly",
+    "Nùng": "Nông*2 Hoàng*2 Lương Vi Mã",
+    "Sán Chay": "Hoàng*2 Trần Lâm Tô Ninh",
+    "Giáy": "Hoàng Lù Vương",
+}
+MIDDLE = {Sex.MALE: "Văn*6 Đức Minh Quốc Hữu Xuân Quang Thanh Tiến Ngọc Mạnh Trung",
+          Sex.FEMALE: "Thị*8 Thu Thanh Ngọc Minh Phương Hồng Thúy Kim Bích Hải"}
+GIVEN = {Sex.MALE: "An Anh Bình Cường Dũng Duy Đạt Hải Hùng Hưng Huy Khánh Kiên Long Minh Nam Phong Quân Sơn Thắng "
+                   "Thành Toàn Trung Tuấn Tùng Việt Vinh Hoàng Hiếu Lâm Mạnh Thịnh Tiến Tú Chiến Hậu Lợi",
+         Sex.FEMALE: "Anh Chi Dung Giang Hà Hằng Hạnh Hoa Hồng Huyền Hương Lan Liên Linh Loan Mai Nga Ngọc Nhung "
+                     "Oanh Phương Quỳnh Thảo Thu Thủy Trang Tuyết Vân Yến Hiền Lệ Nhàn Thơm"}
+HMONG_MIDDLE = {Sex.MALE: "Seo Mí A Văn*2", Sex.FEMALE: "Thị"}
+HMONG_GIVEN = {Sex.MALE: "Pao Chứ Dính Páo Súa Chá Sính Tủa Lử Khai", Sex.FEMALE: "Mai Dế Mỷ Sua Chua Dung Pà Hoa"}
+RELIGIONS = [("Không", 95), ("Phật giáo", 3), ("Công giáo", 1), ("Tin lành", 1)]
+VILLAGES = ["Nà Héc", "Khuôn Hà", "Bản Tát", "Nà Tông", "Làng Chùa", "Cốc Phường", "Đồng Bát", "Nà Mụ", "Khau Lấu"]
+
+# rank codes from the entry rank up (positions.data.RANKS), recruitment ages, share of women
+TRACKS = {
+    "cv": (("01.003", "01.002", "01.001"), (22, 29), 45),
+    "cs": (("01.004",), (20, 26), 50),
+    "nv": (("01.005",), (19, 27), 55),
+    "pv": (("01.011",), (20, 30), 10),
+    "tt": (("04.025", "04.024", "04.023"), (23, 29), 35),
+    "kt": (("06.031", "06.030"), (22, 27), 75),
+    "vt": (("02.008", "02.007"), (20, 26), 80),
+    "gv": (("V.07.05.15", "V.07.05.14", "V.07.05.13"), (22, 26), 70),
+    "bs": (("V.08.01.03", "V.08.01.02", "V.08.01.01"), (24, 28), 45),
+    "dd": (("V.08.05.12", "V.08.05.11"), (20, 24), 80),
+    "lt": (("V.01.02.01",), (22, 27), 60),
+}
+STAFF_MIX = {  # unit profile → track weights of the staff
+    "hospital": "bs*30 dd*55 cv*8 kt*4 pv*3", "school": "gv*92 kt*3 vt*2 pv*3", "archive": "lt*7 cv*3",
+    "service": "cv*16 cs*2 kt pv", "inspection": "tt*17 cv*3", "office": "cv*11 kt*2 vt*2 cs*2 nv pv*2",
+    "division": "cv*17 cs*2 nv", "commune": "cv*16 cs*3 nv",
+}
+QUALIFICATIONS = {
+    "cv": "Cử nhân Luật*2;Cử nhân Kinh tế*2;Cử nhân Hành chính học;Cử nhân Quản trị kinh doanh;Kỹ sư Nông nghiệp;"
+          "Cử nhân Quản lý đất đai;Kỹ sư Xây dựng;Kỹ sư Công nghệ thông tin;Thạc sĩ Quản lý công;Thạc sĩ Kinh tế",
+    "cs": "Cao đẳng Quản trị văn phòng;Trung cấp Hành chính", "nv": "Trung cấp Hành chính", "pv": "",
+    "tt": "Cử nhân Luật*3;Thạc sĩ Luật", "kt": "Cử nhân Kế toán*3;Cử nhân Tài chính - Ngân hàng",
+    "vt": "Trung cấp Văn thư lưu trữ;Cử nhân Lưu trữ học", "lt": "Cử nhân Lưu trữ học",
+    "gv": "Cử nhân Sư phạm Toán;Cử nhân Sư phạm Ngữ văn;Cử nhân Sư phạm Tiếng Anh;Cử nhân Sư phạm Vật lý;"
+          "Cử nhân Sư phạm Hóa học;Cử nhân Sư phạm Lịch sử;Cử nhân Sư phạm Tin học;Thạc sĩ Lý luận và phương pháp "
+          "dạy học",
+    "bs": "Bác sĩ đa khoa*3;Bác sĩ chuyên khoa cấp I Nội khoa;Bác sĩ chuyên khoa cấp I Ngoại khoa;Thạc sĩ Y học",
+    "dd": "Cao đẳng Điều dưỡng*2;Cử nhân Điều dưỡng",
+}
+REWARDS = [("Lao động tiên tiến", "Cơ sở", 40), ("Chiến sĩ thi đua cơ sở", "Cơ sở", 25),
+           ("Giấy khen của thủ trưởng cơ quan", "Cơ sở", 15), ("Bằng khen của Chủ tịch UBND tỉnh", "Tỉnh", 15),
+           ("Chiến sĩ thi đua cấp tỉnh", "Tỉnh", 4), ("Bằng khen của Thủ tướng Chính phủ", "Trung ương", 1)]
+T = TrainingRecord.Kind
+TRAININGS = [  # kind, course, institution, months, mode, diploma, weight
+    (T.POLITICAL_THEORY, "Trung cấp lý luận chính trị", "Trường Chính trị tỉnh Tuyên Quang", 8, "Không tập trung",
+     "Bằng tốt nghiệp", 20),
+    (T.POLITICAL_THEORY, "Cao cấp lý luận chính trị", "Học viện Chính trị khu vực I", 18, "Không tập trung",
+     "Bằng tốt nghiệp", 4),
+    (T.STATE_MANAGEMENT, "Bồi dưỡng kiến thức quản lý nhà nước chương trình chuyên viên chính",
+     "Học viện Hành chính và Quản trị công", 2, "Tập trung", "Chứng chỉ", 10),
+    (T.STATE_MANAGEMENT, "Bồi dưỡng kiến thức quản lý nhà nước chương trình chuyên viên",
+     "Trường Chính trị tỉnh Tuyên Quang", 2, "Tập trung", "Chứng chỉ", 10),
+    (T.IT, "Bồi dưỡng kỹ năng số và chuyển đổi số trong cơ quan nhà nước", "Sở Khoa học và Công nghệ", 1,
+     "Trực tuyến", "Giấy chứng nhận", 15),
+    (T.PROFESSIONAL, "Bồi dưỡng nghiệp vụ chuyên ngành", "Trường Chính trị tỉnh Tuyên Quang", 1, "Tập trung",
+     "Giấy chứng nhận", 20),
+    (T.DEFENCE, "Bồi dưỡng kiến thức quốc phòng và an ninh đối tượng 4", "Bộ Chỉ huy Quân sự tỉnh", 1, "Tập trung",
+     "Giấy chứng nhận", 10),
+    (T.DEGREE, "Thạc sĩ Quản lý công", "Học viện Hành chính và Quản trị công", 24, "Vừa làm vừa học",
+     "Bằng thạc sĩ", 5),
+    (T.FOREIGN_LANGUAGE, "Tiếng Anh bậc 3 (B1) theo khung năng lực 6 bậc", "Trường Đại học Tân Trào", 4,
+     "Buổi tối", "Chứng chỉ", 6),
+]
+PLANNED_KINDS = (T.POLITICAL_THEORY, T.STATE_MANAGEMENT, T.IT, T.PROFESSIONAL)
+VIOLATIONS = ["Tự ý nghỉ việc nhiều ngày không có lý do chính đáng",
+              "Thiếu trách nhiệm trong thẩm định hồ sơ, để xảy ra sai sót",
+              "Giải quyết thủ tục hành chính cho người dân quá thời hạn quy định",
+              "Vi phạm quy chế chi tiêu nội bộ của cơ quan"]
+OLD_DIVISIONS = {K.DEPARTMENT: ["Tổ chức - Hành chính", "Kế hoạch - Tài chính", "Nghiệp vụ"],
+                 K.DISTRICT: ["Nội vụ", "Tài chính - Kế hoạch", "Kinh tế và Hạ tầng", "Văn hóa và Thông tin"]}
+
+
+def _pool(spec: str) -> list[str]:
+    """'Nguyễn*3 Trần' → a list with weights as repetitions (';' separates items that contain spaces)."""
+    items = []
+    for item in spec.split(";" if ";" in spec else " "):
+        name, _, weight = item.partition("*")
+        items += [name] * int(weight or 1)
+    return items
+
+
+def _weighted(rng: random.Random, pairs) -> str:
+    return rng.choices([p[0] for p in pairs], weights=[p[-1] for p in pairs])[0]
+
+
+def _month(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _day(month: int) -> date:
+    return date(month // 12, month % 12 + 1, 1)
+
+
+@dataclass
+class Slot:
+    """One post to fill: the unit, the final title and the career ladder leading to it."""
+
+    unit: OrgUnit
+    top: OrgUnit  # the department, office, inspectorate or commune the unit belongs to
+    role: str  # head, deputy, staff
+    title: str
+    track: str
+    category: str
+    ladder: list[tuple[OrgUnit, str]] = field(default_factory=list)  # posts held before, oldest first
+    old_unit: OrgUnit | None = None  # set for the people moved from a former unit on 1/7/2025
+    retire: str = ""  # "", "notice", "soon", "retired", "retired_old"
+
+
+@dataclass
+class Person:
+    create: dict
+    actions: list[tuple[date, int, str, dict]] = field(default_factory=list)
+
+
+@dataclass
+class Reference:
+    province: OrgUnit
+    units: list[OrgUnit]
+    by_id: dict[int, OrgUnit]
+    ranks: dict[str, Rank]
+    coefficients: dict[tuple[int, int], list[tuple[date, Decimal]]]
+    last_step: dict[int, int]
+    predecessors: dict[int, list[OrgUnit]]  # new top unit → its closed predecessors (with their districts)
+
+    def top_of(self, unit: OrgUnit) -> OrgUnit:
+        ids = unit.ancestor_ids()
+        return self.by_id.get(ids[1], unit) if len(ids) > 1 else unit
+
+    def coefficient(self, rank: Rank, step: int, day: date) -> Decimal:
+        rows = self.coefficients[(rank.salary_group_id, step)]
+        return next((value for start, value in reversed(rows) if start <= day), rows[0][1])
+
+
+def _reference(province: OrgUnit) -> Reference:
+    units = list(OrgUnit.objects.open().filter(path__startswith=province.path).exclude(pk=province.pk))
+    by_id = {u.pk: u for u in units}
+    coefficients, last_step = {}, {}
+    for row in SalaryCoefficient.objects.order_by("valid_from"):
+        coefficients.setdefault((row.group_id, row.step), []).append((row.valid_from, row.coefficient))
+        last_step[row.group_id] = max(last_step.get(row.group_id, 0), row.step)
+    ranks = {r.code: r for r in Rank.objects.select_related("salary_group")}
+    return Reference(province, units, by_id, ranks, coefficients, last_step, _predecessors(by_id))
+
+
+def _predecessors(by_id: dict[int, OrgUnit]) -> dict[int, list[OrgUnit]]:
+    found: dict[int, list[OrgUnit]] = {}
+    changes = UnitChange.objects.filter(effective_date=REFORM_DAY).prefetch_related("predecessors", "successors")
+    for change in changes:
+        old = [u for u in change.predecessors.all() if u.valid_to == OLD_LAST_DAY and u.kind != K.PROVINCE]
+        for successor in change.successors.all():
+            if successor.pk in by_id and old:
+                found.setdefault(successor.pk, []).extend(old)
+    district_ids = {u.parent_id for units in found.values() for u in units if u.kind == K.COMMUNE}
+    districts = OrgUnit.objects.in_bulk(district_ids)
+    for units in found.values():
+        units.extend(districts[u.parent_id] for u in list(units) if u.kind == K.COMMUNE)
+    return found
+
+
+def _issuer(unit: OrgUnit) -> tuple[str, str]:
+    """(suffix of the decision number, signer) of the head of ``unit``."""
+    if unit.kind in (K.COMMUNE, K.DISTRICT):
+        return "UBND", f"Chủ tịch UBND {unit.name[0].lower()}{unit.name[1:]}"
+    if unit.kind == K.PROVINCE:
+        return "UBND", "Chủ tịch UBND tỉnh"
+    if unit.kind == K.OFFICE:
+        return "VPUBND", "Chánh Văn phòng UBND tỉnh"
+    if unit.kind == K.INSPECTORATE:
+        return "TTr", "Chánh Thanh tra tỉnh"
+    return unit.code.rsplit(".", 1)[-1], f"Giám đốc {unit.name}"
+
+
+def _titles(unit: OrgUnit, top_level: bool) -> tuple[str, str]:
+    if unit.kind == K.COMMUNE:
+        level = "phường" if unit.name.startswith("Phường") else "xã"
+        return f"Chủ tịch UBND {level}", f"Phó Chủ tịch UBND {level}"
+    if top_level:
+        return {K.OFFICE: ("Chánh Văn phòng UBND tỉnh", "Phó Chánh Văn phòng UBND tỉnh"),
+                K.INSPECTORATE: ("Chánh Thanh tra tỉnh", "Phó Chánh Thanh tra tỉnh")}.get(
+            unit.kind, ("Giám đốc Sở", "Phó Giám đốc Sở"))
+    if unit.kind == K.OFFICE:
+        return "Chánh Văn phòng", "Phó Chánh Văn phòng"
+    if unit.kind == K.PUBLIC_SERVICE_UNIT:
+        return ("Hiệu trưởng", "Phó Hiệu trưởng") if unit.name.startswith("Trường") else ("Giám đốc", "Phó Giám đốc")
+    return "Trưởng phòng", "Phó Trưởng phòng"
+
+
+def _profile_of(unit: OrgUnit, top: OrgUnit) -> str:
+    name = unit.name
+    if name.startswith("Bệnh viện") or "Kiểm soát bệnh tật" in name:
+        return "hospital"
+    if name.startswith("Trường"):
+        return "school"
+    if "Lưu trữ" in name:
+        return "archive"
+    if top.kind == K.COMMUNE:
+        return "commune"
+    if unit.kind == K.PUBLIC_SERVICE_UNIT:
+        return "service"
+    if top.kind == K.INSPECTORATE:
+        return "inspection"
+    return "office" if unit.kind == K.OFFICE else "division"
+
+
+def _staff_size(rng: random.Random, unit: OrgUnit, top: OrgUnit) -> int:
+    name = unit.name
+    sizes = [("Bệnh viện Đa khoa", 255, 265), ("Bệnh viện", 90, 100), ("Kiểm soát bệnh tật", 55, 65),
+             ("Trường", 60, 72), ("Văn phòng Hội đồng", 6, 9), ("Phục vụ hành chính công", 3, 5)]
+    for word, low, high in sizes:
+        if word in name and (top.kind == K.COMMUNE) == (word in ("Văn phòng Hội đồng", "Phục vụ hành chính công")
+                                                        and "tỉnh" not in name):
+            return rng.randint(low, high)
+    if top.kind == K.COMMUNE:
+        return rng.randint(5, 8)
+    if unit.kind == K.PUBLIC_SERVICE_UNIT:
+        return rng.randint(12, 24)
+    return rng.randint(8, 12) if unit.kind == K.OFFICE else rng.randint(6, 12)
+
+
+class Planner:
+    """Plans every person in memory; nothing here writes to the database."""
+
+    def __init__(self, ref: Reference, today: date):
+        self.ref = ref
+        self.today = today
+        self.rng = random.Random(SEED)  # noqa: S311 - demo data, not security
+        self.numbers: dict[tuple[str, str, int], int] = {}
+        self.national_ids: set[str] = set()
+        self.children: dict[int, list[OrgUnit]] = {}
+        for unit in ref.units:
+            self.children.setdefault(unit.parent_id, []).append(unit)
+
+    # --- posts --------------------------------------------------------------------------------------
+    def slots(self) -> list[Slot]:
+        top_heavy = self._top_heavy()
+        slots: list[Slot] = []
+        for unit in self.ref.units:
+            top = self.ref.top_of(unit)
+            if unit.sector == OrgUnit.Sector.PARTY_MASS or unit.kind == K.PARTY_MASS_ORG:
+                continue  # Party and mass-organisation staff are managed under Party rules, not here
+            slots += self._unit_slots(unit, top, unit.pk in top_heavy)
+        self._mark_movers(slots)
+        self._mark_retirements(slots)
+        return slots + self._retired_extras()
+
+    def _top_heavy(self) -> set[int]:
+        """Half the divisions of three departments get as many leaders as staff (seed 004)."""
+        chosen = set()
+        for unit in self.ref.units:
+            if unit.code in TOP_HEAVY_DEPARTMENTS:
+                divisions = [u for u in self.children.get(unit.pk, []) if u.kind in (K.DIVISION, K.OFFICE)]
+                chosen |= {u.pk for u in self.rng.sample(divisions, len(divisions) // 2)}
+        return chosen
+
+    def _unit_slots(self, unit: OrgUnit, top: OrgUnit, top_heavy: bool) -> list[Slot]:
+        rng = self.rng
+        head, deputy = _titles(unit, unit is top)
+        profile = _profile_of(unit, top)
+        leader_track = {"hospital": "bs", "school": "gv", "inspection": "tt"}.get(profile, "cv")
+        category = Category.PUBLIC_EMPLOYEE if unit.sector == OrgUnit.Sector.PUBLIC_SERVICE else \
+            Category.CADRE if unit.kind == K.COMMUNE else Category.CIVIL_SERVANT
+        deputies = 2 if unit.kind == K.COMMUNE or top_heavy else rng.randint(2, 3) if unit is top or profile in (
+            "hospital", "school") else rng.randint(1, 2)
+        slots = [Slot(unit, top, "head", head, leader_track, category)]
+        slots += [Slot(unit, top, "deputy", deputy, leader_track, category) for _ in range(deputies)]
+        if unit is not top:
+            size = rng.randint(1, 3) if top_heavy else _staff_size(rng, unit, top)
+            for _ in range(size):
+                track = rng.choice(_pool(STAFF_MIX[profile]))
+                staff_category = Category.CONTRACT if track == "pv" else category
+                slots.append(Slot(unit, top, "staff", "", track, staff_category))
+        for slot in slots:
+            slot.ladder = self._ladder(slot)
+        return slots
+
+    def _ladder(self, slot: Slot) -> list[tuple[OrgUnit, str]]:
+        """Posts before the final one: leaders rise from staff, a few staff came from a sister unit."""
+        rng, unit = self.rng, slot.unit
+        sisters = [u for u in self.children.get(slot.top.pk, []) if u.kind in (K.DIVISION, K.OFFICE)] or [unit]
+        start = rng.choice(sisters) if slot.unit is slot.top or rng.random() < 0.2 else unit
+        if slot.role == "staff":
+            return [(rng.choice(sisters), "")] if rng.random() < 0.06 and len(sisters) > 1 else [(unit, "")]
+        if slot.unit is slot.top and slot.top.kind != K.COMMUNE:
+            division_head = _titles(start, False)[0]
+            ladder = [(start, ""), (start, division_head)]
+            return ladder + ([(unit, slot.title.replace("Giám đốc", "Phó Giám đốc").replace(
+                "Chánh", "Phó Chánh"))] if slot.role == "head" else [])
+        deputy = _titles(unit, unit is slot.top)[1]
+        if slot.role == "head" and rng.random() < 0.6:
+            return [(start, ""), (unit, deputy)]
+        return [(start, "")]
+
+    def _mark_movers(self, slots: list[Slot]) -> None:
+        rng, pred = self.rng, self.ref.predecessors
+        commune_leaders = [s for s in slots if s.unit.kind == K.COMMUNE and s.top.pk in pred]
+        chosen = [s for s in commune_leaders if s.role == "head" or rng.random() < 0.5]
+        for kind, count in MOVERS.items():
+            pool = [s for s in slots if s.top.pk in pred and s.unit is not s.top and s.retire == ""
+                    and (s.top.kind == K.COMMUNE) == (kind == "commune")]
+            chosen += rng.sample(pool, min(count, len(pool)))
+        for slot in chosen:
+            old = pred[slot.top.pk]
+            slot.old_unit = rng.choice([u for u in old if u.kind != K.DISTRICT] if slot.role == "staff" else old)
+            slot.ladder = self._old_ladder(slot)
+
+    def _old_ladder(self, slot: Slot) -> list[tuple[OrgUnit, str]]:
+        old, rng = slot.old_unit, self.rng
+        if slot.role == "staff":
+            return [(old, "")]
+        if old.kind == K.COMMUNE:
+            titles = ["", "Phó Chủ tịch UBND xã"] + (["Chủ tịch UBND xã"] if slot.role == "head" else [])
+        else:
+            division = rng.choice(OLD_DIVISIONS.get(old.kind, OLD_DIVISIONS[K.DEPARTMENT]))
+            titles = ["", f"Phó Trưởng phòng {division}"]
+            if slot.role == "head":
+                titles.append("Phó Chủ tịch UBND huyện" if old.kind == K.DISTRICT else f"Trưởng phòng {division}")
+        return [(old, t) for t in titles]
+
+    def _mark_retirements(self, slots: list[Slot]) -> None:
+        pool = [s for s in slots if s.old_unit is None and not (s.unit is s.top and s.role == "head")]
+        soon = self.rng.sample(pool, sum(NEAR_RETIREMENT))
+        for index, slot in enumerate(soon):
+            slot.retire = "notice" if index < NEAR_RETIREMENT[0] else "soon"
+
+    def _retired_extras(self) -> list[Slot]:
+        extras = []
+        staffed = [s for s in self.ref.units if s.kind in (K.DIVISION, K.OFFICE) and s.parent_id != self.ref.province.pk
+                   and s.sector != OrgUnit.Sector.PARTY_MASS]
+        for unit in self.rng.sample(staffed, RETIRED[0]):
+            extras.append(Slot(unit, self.ref.top_of(unit), "staff", "", "cv", Category.CIVIL_SERVANT,
+                               [(unit, "")], retire="retired"))
+        old_units = [u for units in self.ref.predecessors.values() for u in units if u.kind != K.DISTRICT]
+        for unit in self.rng.sample(old_units, RETIRED[1]):
+            extras.append(Slot(unit, unit, "staff", "", "cv", Category.CIVIL_SERVANT, [(unit, "")],
+                               retire="retired_old"))
+        return extras
+
+    # --- people -------------------------------------------------------------------------------------
+    def person(self, number: int, slot: Slot) -> Person:
+        rng = self.rng
+        ranks, ages, women = TRACKS[slot.track]
+        women = {"head": 25, "deputy": 40}.get(slot.role, women)
+        sex = Sex.FEMALE if rng.randint(1, 100) <= women else Sex.MALE
+        birth = self._birth(slot, sex)
+        retirement = retirement_of(birth, sex)
+        recruited = self._recruited(slot, birth, ages)
+        ethnicity = _weighted(rng, ETHNICITIES)
+        person = Person(create={
+            "code": f"{CODE_PREFIX}{number:06d}", "national_id": self._national_id(sex, birth),
+            "full_name": self._name(ethnicity, sex), "date_of_birth": birth, "sex": sex,
+            "category": slot.category, "ethnicity": ethnicity, "religion": _weighted(rng, RELIGIONS),
+            "recruitment_date": recruited, "start_date": recruited, **self._profile(slot, recruited)})
+        if birth.month == 1 and birth.day == 1:
+            person.create["birth_precision"] = CivilServant.BirthPrecision.YEAR
+        last_day = retirement.retirement_date if slot.retire.startswith("retired") else self.today
+        self._career(person, slot, recruited)
+        self._salary(person, slot, ranks, recruited, last_day)
+        self._retirement(person, slot, retirement)
+        return person
+
+    def _birth(self, slot: Slot, sex: str) -> date:
+        rng = self.rng
+        window = {"notice": (self.today, add_months(self.today, 6)),
+                  "soon": (add_months(self.today, 6) + timedelta(days=1), add_months(self.today, 12)),
+                  "retired": (REFORM_DAY + timedelta(days=40), add_months(self.today, -1)),
+                  "retired_old": (date(2023, 1, 1), OLD_LAST_DAY)}.get(slot.retire)
+        if window:
+            first, last = birth_range(sex, *window)
+            return first + timedelta(days=rng.randint(0, (last - first).days))
+        low, high = {"head": (1966, 1987), "deputy": (1968, 1991)}.get(slot.role, (1966, 2001))
+        if slot.unit is slot.top:
+            low, high = (1966, 1978) if slot.role == "head" else (1966, 1983)
+        while True:
+            year = round(rng.triangular(low, high, (low + high) * 0.5 + 3))
+            birth = date(year, rng.randint(1, 12), rng.randint(1, 28)) if rng.random() > 0.01 else date(year, 1, 1)
+            if retirement_of(birth, sex).retirement_date > add_months(self.today, 12):
+                return birth
+
+    def _recruited(self, slot: Slot, birth: date, ages: tuple[int, int]) -> date:
+        latest = add_months(REFORM_DAY, -15) if slot.old_unit else add_months(self.today, -3)
+        if slot.role != "staff":
+            latest = min(latest, add_months(self.today, -12 * 8))
+        month = _month(birth) + 12 * self.rng.randint(*ages) + self.rng.randint(0, 11)
+        return _day(max(min(month, _month(latest)), _month(birth) + 12 * 19))
+
+    def _national_id(self, sex: str, birth: date) -> str:
+        century = 0 if birth.year < 2000 else 2  # ND 137/2015 Art 7.2: century and sex in one digit
+        prefix = f"{PROVINCE_ID_CODE}{century + (sex == Sex.FEMALE)}{birth.year % 100:02d}"
+        while True:
+            number = f"{prefix}{self.rng.randint(0, 999_999):06d}"
+            if number not in self.national_ids:
+                self.national_ids.add(number)
+                return number
+
+    def _name(self, ethnicity: str, sex: str) -> str:
+        rng = self.rng
+        family = rng.choice(_pool(FAMILY_NAMES[ethnicity]))
+        if ethnicity == "H'Mông":
+            return f"{family} {rng.choice(_pool(HMONG_MIDDLE[sex]))} {rng.choice(_pool(HMONG_GIVEN[sex]))}"
+        middle = rng.choice(_pool(MIDDLE[sex]))
+        if sex == Sex.FEMALE and middle == "Thị" and rng.random() < 0.2:
+            middle += " " + rng.choice(["Thu", "Thanh", "Ngọc", "Minh", "Hồng"])
+        return f"{family} {middle} {rng.choice(_pool(GIVEN[sex]))}"
+
+    def _profile(self, slot: Slot, recruited: date) -> dict:
+        rng = self.rng
+        leader = slot.role != "staff"
+        home = rng.choice(self.ref.units[:1] and [u.name for u in self.ref.units if u.kind == K.COMMUNE] or ["Xã"])
+        place = f"Tổ dân phố {rng.randint(1, 12)}" if home.startswith("Phường") else f"Thôn {rng.choice(VILLAGES)}"
+        qualification = rng.choice(_pool(QUALIFICATIONS.get(slot.track, "")) or [""])
+        party = add_months(recruited, rng.randint(24, 96)) if leader or rng.random() < 0.4 else None
+        party = party if party and party < self.today else None
+        agency = "Sở Nội vụ tỉnh Tuyên Quang" if slot.category in (Category.CIVIL_SERVANT, Category.CADRE) \
+            else slot.top.name
+        return {
+            "home_town": f"{home}, tỉnh Tuyên Quang", "place_of_birth": f"{home}, tỉnh Tuyên Quang",
+            "permanent_address": f"{place}, {home}, tỉnh Tuyên Quang", "general_education": "12/12",
+            "qualification": qualification, "recruiting_agency": agency,
+            "phone": f"09{rng.randint(10_000_000, 99_999_999)}",
+            "political_theory": ("Cao cấp" if leader and rng.random() < 0.5 else "Trung cấp") if leader else
+            rng.choice(["", "", "Sơ cấp"]),
+            "state_management": "Chuyên viên chính" if leader else rng.choice(["", "Chuyên viên"]),
+            "it_skill": "Ứng dụng công nghệ thông tin cơ bản", "foreign_language": rng.choice(["", "Tiếng Anh B1"]),
+            "party_admission_date": party, "party_official_date": add_months(party, 12) if party else None,
+            "id_issue_date": date(rng.randint(2021, 2024), rng.randint(1, 12), rng.randint(1, 28)),
+            "id_issue_place": "Cục Cảnh sát quản lý hành chính về trật tự xã hội",
+        }
+
+    def decision(self, issuer: OrgUnit, day: date, kind: str = "QĐ") -> Decision:
+        """A plausible number in the issuer's yearly series, decided a few days before it takes effect."""
+        suffix, signer = _issuer(issuer)
+        decided = min(day - timedelta(days=self.rng.randint(3, 20)), self.today)
+        key = (kind, suffix, decided.year)
+        number = self.numbers.get(key) or self.rng.randint(10, 80)
+        self.numbers[key] = number + self.rng.randint(1, 6)
+        return Decision(f"{number}/{kind}-{suffix}", decided, signer)
+
+    # --- careers ------------------------------------------------------------------------------------
+    def _career(self, person: Person, slot: Slot, recruited: date) -> None:
+        first_unit, first_title = slot.ladder[0]
+        hired_by = self.ref.province if slot.category != Category.PUBLIC_EMPLOYEE else slot.top
+        person.create.update(unit=first_unit, title=first_title,
+                             decision=self.decision(self._issuer_unit(hired_by), recruited))
+        steps = slot.ladder[1:] + [(slot.unit, slot.title)]
+        if steps == [(first_unit, first_title)]:
+            return
+        final = REFORM_DAY if slot.old_unit or (slot.top.kind == K.COMMUNE and recruited < REFORM_DAY
+                                                and slot.role != "staff") else None
+        end = add_months(final, -1) if final else add_months(self.today, -1)
+        days = self._spread(recruited, end, len(steps) - (1 if final else 0)) + ([final] if final else [])
+        for day, (unit, title) in zip(days, steps, strict=True):
+            self._assign(person, slot, day, unit, title, moved=bool(slot.old_unit) and day == REFORM_DAY)
+
+    def _issuer_unit(self, unit: OrgUnit) -> OrgUnit:
+        """Civil servants are recruited by the provincial Department of Home Affairs."""
+        if unit.kind == K.PROVINCE:
+            return next((u for u in self.ref.units if u.code == "TQ.SNV"), unit)
+        return unit
+
+    def _assign(self, person: Person, slot: Slot, day: date, unit: OrgUnit, title: str, moved: bool) -> None:
+        if moved:
+            number = self.rng.randint(1100, 1900)
+            decision = Decision(f"{number}/QĐ-UBND", OLD_LAST_DAY, "Chủ tịch UBND tỉnh")
+            kind = CareerEvent.Kind.TRANSFERRED
+        else:
+            leader_of_top = unit is slot.top and unit.kind != K.DISTRICT
+            issuer = self.ref.province if leader_of_top else self.ref.top_of(unit) if unit.pk in self.ref.by_id \
+                else unit
+            decision = self.decision(issuer, day)
+            kind = CareerEvent.Kind.APPOINTED if leadership_of(title) else CareerEvent.Kind.TRANSFERRED
+        person.actions.append((day, 1, "assign", {"unit": unit, "title": title, "kind": kind, "decision": decision}))
+
+    def _spread(self, start: date, end: date, count: int) -> list[date]:
+        """``count`` first-of-month dates in (start, end], two to four years apart, the last within four years."""
+        if count <= 0:
+            return []
+        months = [_month(end) - self.rng.randint(0, 40)]
+        for _ in range(count - 1):
+            months.append(months[-1] - self.rng.randint(24, 50))
+        months.reverse()
+        low, high = _month(start) + 1, _month(end)
+        for index in range(count):
+            floor = low if index == 0 else months[index - 1] + 1
+            months[index] = min(max(months[index], floor), high - (count - 1 - index))
+        return [_day(m) for m in months]
+
+    # --- salary -------------------------------------------------------------------------------------
+    def _salary(self, person: Person, slot: Slot, codes: tuple[str, ...], recruited: date, last_day: date) -> None:
+        discipline = self._discipline(person, slot, recruited)
+        pays = self._pay_timeline(codes, self._promotions(slot, codes, recruited), recruited, discipline, last_day)
+        cutoff = date(self.today.year - SALARY_HISTORY_YEARS, 1, 1)
+        first = max((i for i, p in enumerate(pays) if p[0] <= cutoff), default=0)
+        day, rank, step, _ = pays[first]
+        person.create.update(rank=rank, salary_step=step, salary_step_date=day,
+                             salary_coefficient=self.ref.coefficient(rank, step, day))
+        issuer = self.ref.top_of(slot.unit) if slot.unit.pk in self.ref.by_id else slot.unit
+        for day, rank, step, kind in pays[first + 1:]:
+            decision = self.decision(self._issuer_unit(self.ref.province) if kind == SalaryRecord.Kind.RANK_CHANGE
+                                     else issuer, day)
+            person.actions.append((day, 2, "salary", {
+                "rank": rank, "step": step, "kind": kind, "decision": decision,
+                "coefficient": self.ref.coefficient(rank, step, day)}))
+
+    def _promotions(self, slot: Slot, codes: tuple[str, ...], recruited: date) -> list[date]:
+        """Dates of promotion to the next rank (chuyên viên → chuyên viên chính …)."""
+        rng = self.rng
+        chance = {"head": 0.9, "deputy": 0.6}.get(slot.role, 0.2)
+        if slot.unit is slot.top and slot.role == "head":
+            chance = 1.0
+        promotions = []
+        day = recruited
+        for _ in codes[1:]:
+            if rng.random() >= chance:
+                break
+            day = add_months(day, 12 * rng.randint(9, 13) if not promotions else 12 * rng.randint(6, 9))
+            if day >= self.today:
+                break
+            promotions.append(_day(_month(day)))
+            chance = 0.9 if slot.unit is slot.top and slot.role == "head" else 0.15
+        return promotions
+
+    def _pay_timeline(self, codes, promotions, recruited, discipline, last_day) -> list[tuple]:
+        """Steps every interval months (TT 08/2013 Art 2), never past the last step; a promotion takes the
+        nearest coefficient at or above the current one; a discipline delays the next raise 6 months."""
+        ranks = iter(codes[1:])
+        rank, step, since = self.ref.ranks[codes[0]], 1, recruited
+        pays = [(since, rank, step, SalaryRecord.Kind.INITIAL)]
+        promotions = list(promotions)
+        while True:
+            group = rank.salary_group
+            last = self.ref.last_step[group.pk]
+            due = add_months(since, group.step_interval_months) if step < last else None
+            if due and discipline and since < discipline <= due:
+                due = add_months(due, 6)
+            if promotions and (due is None or promotions[0] < due) and promotions[0] <= last_day:
+                since, current = promotions.pop(0), self.ref.coefficient(rank, step, since)
+                rank = self.ref.ranks[next(ranks)]
+                step = self._step_at_or_above(rank, current, since)
+                kind = SalaryRecord.Kind.RANK_CHANGE
+            elif due and due <= last_day:
+                step, since, kind = step + 1, due, SalaryRecord.Kind.REGULAR
+            else:
+                return pays
+            pays.append((since, rank, step, kind))
+
+    def _step_at_or_above(self, rank: Rank, coefficient: Decimal, day: date) -> int:
+        last = self.ref.last_step[rank.salary_group_id]
+        return next((s for s in range(1, last + 1) if self.ref.coefficient(rank, s, day) >= coefficient), last)
+
+    # --- records ------------------------------------------------------------------------------------
+    def _discipline(self, person: Person, slot: Slot, recruited: date) -> date | None:
+        if slot.role != "staff" or slot.retire or slot.old_unit or self.rng.random() >= 0.01:
+            return None
+        day = self.today - timedelta(days=self.rng.randint(60, 4 * 365))
+        if day < add_months(recruited, 12):
+            return None
+        rules = discipline_rules.rules_on(day)
+        form = self.rng.choice([f for f in rules.forms_for(category=slot.category, is_leader=False)
+                                if f in (discipline_rules.REPRIMAND, discipline_rules.WARNING)])
+        person.actions.append((day, 3, "discipline", {
+            "form": form, "violation": self.rng.choice(VIOLATIONS), "effective_from": day,
+            "detected_on": day - timedelta(days=self.rng.randint(15, 60)),
+            "decision": self.decision(self.ref.top_of(slot.unit), day)}))
+        return day
+
+    def records(self, person: Person, slot: Slot) -> None:
+        """Rewards (about 10 %) and trainings (about 15 %) for people working today."""
+        rng, recruited = self.rng, person.create["recruitment_date"]
+        if slot.retire.startswith("retired"):
+            return
+        if rng.random() < 0.10:
+            year = self.today.year - rng.randint(1, 3)
+            title, level, _ = _weighted_row(rng, REWARDS)
+            day = date(year + 1, rng.randint(1, 3), rng.randint(5, 28))
+            if recruited < date(year, 1, 1) and day < self.today:
+                issuer = self.ref.province if level != "Cơ sở" else self.ref.top_of(slot.unit)
+                person.actions.append((day, 4, "reward", {"year": year, "title": title, "level": level,
+                                                          "decision": self.decision(issuer, day),
+                                                          "effective_date": day}))
+        if rng.random() < 0.15:
+            self._training(person, slot, recruited)
+
+    def _training(self, person: Person, slot: Slot, recruited: date) -> None:
+        rng = self.rng
+        kind, course, institution, months, mode, diploma, _ = _weighted_row(rng, TRAININGS)
+        this_year = rng.random() < 0.6
+        year = self.today.year if this_year else self.today.year - rng.randint(1, 3)
+        start = date(year, rng.randint(1, 12 if not this_year else max(1, self.today.month - 1)), rng.randint(1, 28))
+        if start <= recruited or start >= self.today:
+            return
+        end = add_months(start, months) - timedelta(days=1)
+        person.actions.append((start, 5, "training", {
+            "kind": kind, "major": course, "institution": institution, "start_date": start,
+            "end_date": end if end < self.today else None, "mode": mode, "diploma": diploma if end < self.today
+            else "", "decision": self.decision(self.ref.top_of(slot.unit) if slot.unit.pk in self.ref.by_id
+                                               else slot.unit, start)}))
+
+    def _retirement(self, person: Person, slot: Slot, retirement) -> None:
+        issuer = self.ref.top_of(slot.unit) if slot.unit.pk in self.ref.by_id else slot.unit
+        data = {"retirement_date": retirement.retirement_date.isoformat(),
+                "pension_start": retirement.pension_start.isoformat()}
+        if slot.retire == "notice":
+            person.actions.append((retirement.notice_due, 6, "notice", {
+                "effective_date": retirement.notice_due, "rule_set": retirement.rule_set, "data": data,
+                "summary": f"Thông báo nghỉ hưu từ ngày {retirement.pension_start:%d/%m/%Y}",
+                "decision": self.decision(issuer, retirement.notice_due, "TB")}))
+        elif slot.retire.startswith("retired"):
+            person.actions.append((retirement.retirement_date, 9, "leave", {
+                "kind": CareerEvent.Kind.RETIRED, "last_day": retirement.retirement_date, "data": data,
+                "rule_set": retirement.rule_set,
+                "summary": f"Nghỉ hưu hưởng chế độ bảo hiểm xã hội từ ngày {retirement.pension_start:%d/%m/%Y}",
+                "decision": self.decision(issuer, retirement.decision_due)}))
+
+
+def _weighted_row(rng: random.Random, rows: list[tuple]) -> tuple:
+    return rng.choices(rows, weights=[r[-1] for r in rows])[0]
+
+
+class Writer:
+    """Writes a planned person through the services, in date order."""
+
+    def __init__(self):
+        self.counts = {"people": 0, "moved": 0}
+
+    def write(self, person: Person) -> CivilServant:
+        servant = servant_create(actor=None, **person.create)
+        for day, _, action, kwargs in sorted(person.actions, key=lambda a: (a[0], a[1])):
+            getattr(self, action)(servant, day, **kwargs)
+        self.counts["people"] += 1
+        return servant
+
+    def assign(self, servant: CivilServant, day: date, **kwargs) -> None:
+        assignment = servant_assign(actor=None, servant=servant, start_date=day, **kwargs)
+        # The service saves its own copy; keep ours current for the record services that read it.
+        servant.unit, servant.title, servant.leadership = assignment.unit, assignment.title, assignment.leadership
+        self.counts["moved"] += day == REFORM_DAY and kwargs["kind"] == CareerEvent.Kind.TRANSFERRED
+
+    def salary(self, servant: CivilServant, day: date, **kwargs) -> None:
+        servant_set_salary(actor=None, servant=servant, start_date=day, **kwargs)
+
+    def discipline(self, servant: CivilServant, day: date, **kwargs) -> None:
+        discipline_record(actor=None, servant=servant, **kwargs)
+
+    def reward(self, servant: CivilServant, day: date, **kwargs) -> None:
+        reward_record(actor=None, servant=servant, **kwargs)
+
+    def training(self, servant: CivilServant, day: date, **kwargs) -> None:
+        training_record(actor=None, servant=servant, **kwargs)
+
+    def notice(self, servant: CivilServant, day: date, **kwargs) -> None:
+        event_record(actor=None, servant=servant, kind=CareerEvent.Kind.RETIREMENT_NOTICE, **kwargs)
+
+    def leave(self, servant: CivilServant, day: date, **kwargs) -> None:
+        servant_leave(actor=None, servant=servant, **kwargs)
+
+
+def _training_plans(ref: Reference, rng: random.Random, year: int) -> None:
+    """This year's plan per department: most met it, a few fell short (the seeds' "below plan")."""
+    departments = [u for u in ref.units if u.parent_id == ref.province.pk and u.kind != K.COMMUNE
+                   and u.sector != OrgUnit.Sector.PARTY_MASS]
+    done: dict[tuple[int, str], int] = {}
+    for path, kind in TrainingRecord.objects.filter(start_date__year=year).values_list("unit__path", "kind"):
+        for department in departments:
+            if path.startswith(department.path):
+                done[(department.pk, kind)] = done.get((department.pk, kind), 0) + 1
+    behind = {u.pk for u in rng.sample(departments, 3)}
+    for department in departments:
+        for kind in PLANNED_KINDS:
+            actual = done.get((department.pk, kind), 0)
+            planned = actual + rng.randint(2, 6) if department.pk in behind else max(actual - rng.randint(0, 1), 0)
+            if planned:
+                training_plan_set(actor=None, unit=department, year=year, kind=kind, planned=planned)
+
+
+def load_people(stdout=None) -> bool:
+    """Add the demo people once; returns False when they exist already (or the units do not)."""
+    if CivilServant.objects.filter(code__startswith=CODE_PREFIX).exists():
+        return False
+    province = OrgUnit.objects.open().filter(code="TQ").first()
+    if province is None:
+        return False
+    today = timezone.localdate()
+    outside_command = audit.current_context().source == AuditEntry.Source.SYSTEM
+    context = audit.audit_context(source=AuditEntry.Source.COMMAND) if outside_command else nullcontext()
+    with context, transaction.atomic(), gc_paused():
+        ref = _reference(province)
+        planner, writer = Planner(ref, today), Writer()
+        for number, slot in enumerate(planner.slots(), start=1):
+            person = planner.person(number, slot)
+            planner.records(person, slot)
+            writer.write(person)
+        _training_plans(ref, planner.rng, today.year)
+    if stdout is not None:
+        stdout.write(f"Đã thêm {writer.counts['people']:,} cán bộ, công chức, viên chức minh họa "
+                     f"({writer.counts['moved']} người chuyển từ đơn vị cũ ngày 01/07/2025).".replace(",", "."))
+    return True
+
+
+__all__ = ["TrainingPlan", "load_people"]

@@ -1,0 +1,212 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.access import UnitScope
+from core.forms import DateField, UnitChoiceField, unit_choices
+from core.text import clean
+from personnel.models import CareerEvent, Category, CivilServant, Leadership, Sex, TrainingRecord
+from personnel.rules.discipline import FORM_LABELS
+from personnel.selectors import AGE_BANDS, ServantFilter
+from positions.models import JobPosition, Rank
+
+
+class DecisionFields(forms.Form):
+    decision_number = forms.CharField(label=_("Decision number"), max_length=100, required=False)
+    decision_date = DateField(label=_("Decision date"), required=False)
+    signer = forms.CharField(label=_("Signed by"), max_length=150, required=False)
+
+    def decision(self):
+        from personnel.services.servants import Decision
+
+        data = self.cleaned_data
+        return Decision(data.get("decision_number", ""), data.get("decision_date"), data.get("signer", ""))
+
+
+class RankChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, rank: Rank) -> str:
+        return f"{rank.code} — {rank.name}"
+
+
+class ServantFilterForm(forms.Form):
+    """The filters of the people list (GET)."""
+
+    q = forms.CharField(label=_("Search"), required=False)
+    unit = UnitChoiceField(label=_("Unit (with sub-units)"), queryset=None, required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False, choices=[("", _("All")), *Category.choices])
+    rank = forms.ChoiceField(label=_("Rank"), required=False)
+    age_band = forms.ChoiceField(label=_("Age"), required=False, choices=[
+        ("", _("All")), ("u30", _("Under 30")), ("30", "30–39"), ("40", "40–49"), ("50", "50–59"),
+        ("60", _("60 and over"))])
+    leadership = forms.ChoiceField(label=_("Leadership"), required=False, choices=[
+        ("", _("All")), ("leader", _("Leaders")), (Leadership.HEAD, _("Heads")), (Leadership.DEPUTY, _("Deputies")),
+        ("staff", _("Non-leaders"))])
+    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", _("All")), *Sex.choices])
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[(CivilServant.Status.ACTIVE, _("Working")), ("all", _("All")),
+                                        *[c for c in CivilServant.Status.choices if c[0] != "active"]])
+    on = DateField(label=_("As of"), required=False)
+
+    def __init__(self, *args, scope: UnitScope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = unit_choices(scope)
+        self.fields["rank"].choices = [("", _("All")), *Rank.objects.values_list("code", "code")]
+
+    def filters(self) -> ServantFilter:
+        data = self.cleaned_data if self.is_valid() else {}
+        status = data.get("status") or CivilServant.Status.ACTIVE
+        band = data.get("age_band") or ""
+        return ServantFilter(q=clean(data.get("q") or ""), unit=data.get("unit"), category=data.get("category") or "",
+                             rank=data.get("rank") or "", age_band=band if band in AGE_BANDS else "",
+                             leadership=data.get("leadership") or "", sex=data.get("sex") or "",
+                             status="" if status == "all" else status, on=data.get("on"))
+
+
+class ServantCreateForm(DecisionFields):
+    code = forms.CharField(label=_("Employee code"), max_length=32)
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    date_of_birth = DateField(label=_("Date of birth"))
+    birth_precision = forms.ChoiceField(label=_("Birth date precision"), choices=CivilServant.BirthPrecision.choices)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    national_id = forms.RegexField(label=_("Personal ID number"), regex=r"^\d{12}$", max_length=12,
+                                   error_messages={"invalid": _("12 digits.")})
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices, initial=Category.CIVIL_SERVANT)
+    unit = UnitChoiceField(label=_("Unit"), queryset=None)
+    title = forms.CharField(label=_("Title"), max_length=150, required=False)
+    recruitment_date = DateField(label=_("Recruitment date"), required=False)
+    rank = RankChoiceField(label=_("Rank"), queryset=Rank.objects.all(), required=False)
+    salary_step = forms.IntegerField(label=_("Salary step"), min_value=1, max_value=20, required=False)
+    salary_step_date = DateField(label=_("Step held since"), required=False)
+    ethnicity = forms.CharField(label=_("Ethnicity"), max_length=50, required=False)
+    home_town = forms.CharField(label=_("Home town"), max_length=255, required=False)
+    qualification = forms.CharField(label=_("Professional qualification"), max_length=255, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+    def __init__(self, *args, scope: UnitScope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = unit_choices(scope)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("rank")) != bool(data.get("salary_step")):
+            raise forms.ValidationError(_("Give both the rank and the salary step, or neither."))
+        return data
+
+
+class ServantProfileForm(forms.ModelForm):
+    """Résumé fields; each save needs a reason, kept in the change log."""
+
+    reason = forms.CharField(label=_("Reason for the change"), max_length=500)
+
+    class Meta:
+        model = CivilServant
+        fields = ["full_name", "other_names", "date_of_birth", "birth_precision", "sex", "category", "national_id",
+                  "id_issue_date", "id_issue_place", "place_of_birth", "home_town", "ethnicity", "religion",
+                  "permanent_address", "current_address", "phone", "email", "recruitment_date", "recruiting_agency",
+                  "occupation_before", "main_duties", "general_education", "qualification", "political_theory",
+                  "state_management", "foreign_language", "it_skill", "party_admission_date", "party_official_date",
+                  "mass_organisations", "enlistment_date", "discharge_date", "military_rank", "honorary_title",
+                  "strengths", "health_status", "height_cm", "weight_kg", "blood_group", "war_invalid_grade",
+                  "policy_family", "social_insurance_number"]
+        field_classes = {name: DateField for name in ("date_of_birth", "id_issue_date", "recruitment_date",
+                                                       "party_admission_date", "party_official_date",
+                                                       "enlistment_date", "discharge_date")}
+        widgets = {"main_duties": forms.Textarea(attrs={"rows": 3})}
+
+
+class AssignForm(DecisionFields):
+    kind = forms.ChoiceField(label=_("Kind"), choices=[
+        (CareerEvent.Kind.TRANSFERRED, _("Transfer to another unit")),
+        (CareerEvent.Kind.APPOINTED, _("Appointment")),
+        (CareerEvent.Kind.REAPPOINTED, _("Re-appointment")),
+        (CareerEvent.Kind.SECONDED, _("Secondment")),
+        (CareerEvent.Kind.REASSIGNED, _("Other change of title or position")),
+    ])
+    unit = UnitChoiceField(label=_("Unit"), queryset=None)
+    title = forms.CharField(label=_("Title"), max_length=150, required=False)
+    job_position = forms.ModelChoiceField(label=_("Job position"), queryset=JobPosition.objects.none(),
+                                          required=False)
+    start_date = DateField(label=_("From"))
+
+    def __init__(self, *args, scope: UnitScope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = unit_choices(scope)
+        self.fields["job_position"].queryset = scope.filter(JobPosition.objects.filter(valid_to__isnull=True), "unit")
+
+    def clean(self):
+        data = super().clean()
+        position = data.get("job_position")
+        if position is not None and data.get("unit") is not None and position.unit_id != data["unit"].pk:
+            self.add_error("job_position", _("This job position belongs to another unit."))
+        return data
+
+
+class SalaryForm(DecisionFields):
+    rank = RankChoiceField(label=_("Rank"), queryset=Rank.objects.all())
+    step = forms.IntegerField(label=_("Salary step"), min_value=1, max_value=20)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[
+        ("regular", _("Regular step raise")), ("early", _("Early step raise")),
+        ("early_retirement", _("Early raise at retirement")), ("rank_change", _("Rank change")),
+        ("excess", _("Excess seniority allowance"))])
+    excess_percent = forms.IntegerField(label=_("Excess seniority allowance (%)"), min_value=0, max_value=40,
+                                        required=False)
+    start_date = DateField(label=_("Held since"))
+
+
+class LeaveForm(DecisionFields):
+    kind = forms.ChoiceField(label=_("Reason for leaving"), choices=[
+        (CareerEvent.Kind.RETIRED, _("Retirement")), (CareerEvent.Kind.RESIGNED, _("Resignation")),
+        (CareerEvent.Kind.STREAMLINED, _("Streamlining")), (CareerEvent.Kind.DECEASED, _("Death"))])
+    last_day = DateField(label=_("Last working day"))
+    summary = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class EventForm(DecisionFields):
+    kind = forms.ChoiceField(label=_("Event"), choices=[
+        (CareerEvent.Kind.PROBATION_COMPLETED, _("Probation completed")),
+        (CareerEvent.Kind.RETIREMENT_NOTICE, _("Retirement notice issued")),
+        (CareerEvent.Kind.SECONDED, _("Secondment (note only)"))])
+    effective_date = DateField(label=_("Date"), initial=timezone.localdate)
+    summary = forms.CharField(label=_("Content"), max_length=500)
+
+
+class DisciplineForm(DecisionFields):
+    form = forms.ChoiceField(label=_("Form of discipline"), choices=[(k, v) for k, v in FORM_LABELS.items()])
+    violation = forms.CharField(label=_("Violation"), widget=forms.Textarea(attrs={"rows": 3}))
+    detected_on = DateField(label=_("Detected on"), required=False)
+    effective_from = DateField(label=_("Effective from"))
+    is_party = forms.BooleanField(label=_("Party discipline"), required=False)
+
+
+class RewardForm(DecisionFields):
+    year = forms.IntegerField(label=_("Year"), min_value=1950, max_value=2100)
+    title = forms.CharField(label=_("Title or form of reward"), max_length=255)
+    level = forms.CharField(label=_("Level"), max_length=50, required=False)
+
+
+class TrainingForm(DecisionFields):
+    kind = forms.ChoiceField(label=_("Kind"), choices=TrainingRecord.Kind.choices)
+    institution = forms.CharField(label=_("Institution"), max_length=255)
+    major = forms.CharField(label=_("Major or course"), max_length=255)
+    start_date = DateField(label=_("From"))
+    end_date = DateField(label=_("To"), required=False)
+    mode = forms.CharField(label=_("Mode"), max_length=50, required=False)
+    diploma = forms.CharField(label=_("Diploma or certificate"), max_length=100, required=False)
+
+
+class CorrectionForm(DecisionFields):
+    effective_date = DateField(label=_("Correct date"))
+    summary = forms.CharField(label=_("Correct content"), max_length=500)
+    reason = forms.CharField(label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TrainingPlanForm(forms.Form):
+    unit = UnitChoiceField(label=_("Unit"), queryset=None)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=TrainingRecord.Kind.choices)
+    planned = forms.IntegerField(label=_("Planned people"), min_value=0)
+
+    def __init__(self, *args, scope: UnitScope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = unit_choices(scope)

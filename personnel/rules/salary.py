@@ -1,0 +1,81 @@
+"""Salary-step raises (rule family ``salary_step``): TT 08/2013/TT-BNV as amended by TT 03/2021/TT-BNV.
+
+Regular raise: after the group's interval (60 months for senior experts, 36 for ranks needing a
+college degree or more, 24 for intermediate and below) if not at the last step, at least
+"completed" every year of the period and not disciplined; a discipline delays it (see the
+discipline rules), unpaid leave and sick leave beyond 6 months in the period push it back day
+for day. At the last step, the excess-seniority allowance starts at 5 % after the same interval
+and grows 1 % a year. Early raise for achievements: up to 12 months early if, on 31 December of
+the year, the person is at most 12 months short of the regular raise, never twice in a row in the
+same rank, within a quota of 1 person in 10 on the payroll. Early raise at retirement: 12 months
+early when the next raise falls between the retirement notice and the retirement date.
+"""
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from core.dates import add_months
+from core.rules import registry
+from core.rules.registry import RuleSet
+
+
+@dataclass(frozen=True)
+class StepRaiseRuleSet(RuleSet):
+    sick_leave_free_months: int = 6
+    early_max_months: int = 12
+    early_quota_per: int = 10
+    excess_start_percent: int = 5
+    excess_yearly_percent: int = 1
+
+    def early_quota(self, payroll: int) -> int:
+        return payroll // self.early_quota_per
+
+
+SAL_TT08 = registry.register(StepRaiseRuleSet(
+    code="SAL-TT08", family="salary_step", title="Nâng bậc lương thường xuyên và trước thời hạn",
+    legal_basis="Thông tư 08/2013/TT-BNV, sửa đổi bởi Thông tư 03/2021/TT-BNV",
+    valid_from=date(2013, 9, 1),
+))
+
+
+@dataclass(frozen=True)
+class RaiseDue:
+    kind: str  # "regular" or "excess"
+    due_date: date
+    next_step: int | None
+    delay_months: int
+    delay_days: int
+    rule_set: str
+
+
+def next_raise(*, step: int, last_step: int, step_date: date, interval_months: int, excess_percent: int = 0,
+               excess_after_months: int | None = None, discipline_delay_months: int = 0,
+               unpaid_leave_days: int = 0, sick_leave_days: int = 0, on: date | None = None) -> RaiseDue:
+    """When the next regular raise (or excess-seniority step) is due, with the delays that apply."""
+    rules = registry.for_date("salary_step", on or step_date)
+    sick_over = max(0, sick_leave_days - rules.sick_leave_free_months * 30)
+    delay_days = unpaid_leave_days + sick_over
+    if step < last_step:
+        due = add_months(step_date, interval_months + discipline_delay_months) + timedelta(days=delay_days)
+        return RaiseDue("regular", due, step + 1, discipline_delay_months, delay_days, rules.code)
+    months = (excess_after_months or interval_months) if excess_percent == 0 else 12
+    due = add_months(step_date, months + discipline_delay_months) + timedelta(days=delay_days)
+    return RaiseDue("excess", due, None, discipline_delay_months, delay_days, rules.code)
+
+
+def early_raise_eligible(*, due: RaiseDue, year: int, last_early_in_rank: bool) -> bool:
+    """Eligible for an early raise considered in ``year`` (TT 08/2013 Art 3)."""
+    if due.kind != "regular" or last_early_in_rank:
+        return False
+    rules = registry.for_date("salary_step", date(year, 12, 31))
+    return due.due_date <= add_months(date(year, 12, 31), rules.early_max_months) and due.due_date > date(year, 12, 31)
+
+
+def retirement_early_raise(*, due: RaiseDue, retirement_date: date) -> date | None:
+    """Early raise at retirement (TT 08/2013 Art 3.3): a person with a retirement notice who, on the
+    retirement date, is at most 12 months short of the next regular raise is raised 12 months early.
+    Returns the date the new step counts from, or None."""
+    if due.kind != "regular":
+        return None
+    if retirement_date < due.due_date <= add_months(retirement_date, 12):
+        return add_months(due.due_date, -12)
+    return None

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from personnel.views import lists, reports, servants
+
+app_name = "personnel"
+
+urlpatterns = [
+    path("", lists.ServantListView.as_view(), name="servant_list"),
+    path("export.xlsx", lists.ServantExportView.as_view(), name="servant_export"),
+    path("new/", servants.ServantCreateView.as_view(), name="servant_create"),
+    path("<int:pk>/", servants.ServantDetailView.as_view(), name="servant_detail"),
+    path("<int:pk>/edit/", servants.ServantUpdateView.as_view(), name="servant_update"),
+    path("<int:pk>/assign/", servants.ServantAssignView.as_view(), name="servant_assign"),
+    path("<int:pk>/salary/", servants.ServantSalaryView.as_view(), name="servant_salary"),
+    path("<int:pk>/leave/", servants.ServantLeaveView.as_view(), name="servant_leave"),
+    path("<int:pk>/event/", servants.ServantEventView.as_view(), name="servant_event"),
+    path("<int:pk>/discipline/", servants.DisciplineCreateView.as_view(), name="discipline_create"),
+    path("<int:pk>/reward/", servants.RewardCreateView.as_view(), name="reward_create"),
+    path("<int:pk>/training/", servants.TrainingCreateView.as_view(), name="training_create"),
+    path("<int:pk>/events/<int:event_pk>/correct/", servants.EventCorrectView.as_view(), name="event_correct"),
+    path("<int:pk>/resume/", servants.ServantResumeView.as_view(), name="servant_resume"),
+    path("<int:pk>/resume.xlsx", servants.ServantResumeXlsxView.as_view(), name="servant_resume_xlsx"),
+    path("retirement/", reports.RetirementView.as_view(), name="retirement"),
+    path("raises/", reports.RaisesDueView.as_view(), name="raises"),
+    path("training/", reports.TrainingPlanView.as_view(), name="training_plan"),
+    path("stats/", reports.StatsView.as_view(), name="stats"),
+]

@@ -1,0 +1,47 @@
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from core.views.generic import HtmxPartialMixin, UnitScopedMixin
+from personnel.exporters import export_filename, stream_servants_xlsx
+from personnel.forms import ServantFilterForm
+from personnel.rules.retirement import retirement_of
+from personnel.selectors import servant_list
+
+PAGE_SIZE = 50
+
+
+class ServantListView(HtmxPartialMixin, UnitScopedMixin, TemplateView):
+    """The people of the user's units: paged, filtered, searched without diacritics, in Vietnamese
+    name order; "as of" a past date reads the assignments of that day."""
+
+    template_name = "personnel/servant_list.html"
+    partial_template_name = "personnel/servant_table_partial.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = ServantFilterForm(self.request.GET or None, scope=self.scope)
+        filters = form.filters()
+        paginator = Paginator(servant_list(scope=self.scope, filters=filters), PAGE_SIZE)
+        page = paginator.get_page(self.request.GET.get("page"))
+        today = timezone.localdate()
+        rows = [{"servant": s, "retirement": retirement_of(s.date_of_birth, s.sex).retirement_date
+                 if s.status == s.Status.ACTIVE else None} for s in page.object_list]
+        context.update(form=form, filters=filters, page_obj=page, rows=rows, today=today,
+                       can_manage=bool(self.manage_scope), query_string=self.request.GET.urlencode())
+        return context
+
+
+class ServantExportView(UnitScopedMixin, View):
+    """The filtered list as .xlsx, streamed with flat memory; formulas neutralised."""
+
+    def get(self, request):
+        form = ServantFilterForm(request.GET or None, scope=self.scope)
+        people = servant_list(scope=self.scope, filters=form.filters())
+        response = StreamingHttpResponse(
+            stream_servants_xlsx(people),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="{export_filename()}"'
+        return response

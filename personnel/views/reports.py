@@ -1,0 +1,148 @@
+"""Reports of the personnel app: retirement forecast and notices, step raises due, training
+against plan, and the per-unit dashboard."""
+from collections import defaultdict
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
+
+from core.dates import add_months, last_day_of_month
+from core.forms import unit_choices
+from core.views.generic import UnitScopedMixin
+from personnel.forms import TrainingPlanForm
+from personnel.models import Category, TrainingPlan, TrainingRecord
+from personnel.selectors import headcount_stats, raises_due, retirement_forecast, retirement_notices_due
+from personnel.services.records import training_plan_set
+from positions.models import Rank
+
+
+class UnitFilterMixin(UnitScopedMixin):
+    """?unit=<id> narrows a report to a unit subtree inside the scope (ignored outside it)."""
+
+    def selected_unit(self):
+        raw = self.request.GET.get("unit", "")
+        if not raw.isdigit():
+            return None
+        return self.scope.units().filter(pk=int(raw)).first()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(units=unit_choices(self.scope), unit=self.selected_unit(), **kwargs)
+
+
+def _int(raw: str, default: int, low: int, high: int) -> int:
+    return min(max(int(raw), low), high) if raw.isdigit() else default
+
+
+class RetirementView(UnitFilterMixin, TemplateView):
+    """Retirements per year and unit (RET-ND135), and who is due a notice (6 months) or decision (3)."""
+
+    template_name = "personnel/retirement.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        first = _int(self.request.GET.get("from", ""), today.year, 2000, 2100)
+        years = _int(self.request.GET.get("years", ""), 5, 1, 15)
+        forecast = retirement_forecast(scope=self.scope, first_year=first, years=years, unit=self.selected_unit())
+        context.update(forecast=forecast, first_year=first, years=years, today=today,
+                       notices=retirement_notices_due(scope=self.scope, today=today, unit=self.selected_unit()),
+                       chart={"labels": forecast["years"], "datasets": [
+                           {"label": str(_("Men")), "data": forecast["by_sex"]["male"]},
+                           {"label": str(_("Women")), "data": forecast["by_sex"]["female"]}]})
+        return context
+
+
+class RaisesDueView(UnitFilterMixin, TemplateView):
+    """Regular step raises and excess-seniority steps due in a month (TT 08/2013/TT-BNV)."""
+
+    template_name = "personnel/raises.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        month = self.request.GET.get("month", "")
+        try:
+            year, number = (int(part) for part in month.split("-")) if month else (today.year, today.month)
+            first = date(year, number, 1)
+        except ValueError:
+            first = today.replace(day=1)
+        months = _int(self.request.GET.get("months", ""), 1, 1, 12)
+        last = last_day_of_month(add_months(first, months - 1))
+        rows = raises_due(scope=self.scope, start=first, end=last, unit=self.selected_unit())
+        context.update(rows=rows, first=first, last=last, months=months,
+                       previous=add_months(first, -1), following=add_months(first, 1))
+        return context
+
+
+class TrainingPlanView(UnitFilterMixin, FormView):
+    """Trained people against the yearly plan per unit and kind (seed 004: training below plan)."""
+
+    template_name = "personnel/training_plan.html"
+    form_class = TrainingPlanForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "scope": self.manage_scope}
+
+    def get_initial(self):
+        return {"year": self.year()}
+
+    def year(self) -> int:
+        return _int(self.request.GET.get("year", ""), timezone.localdate().year, 2000, 2100)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = self.year()
+        plans = self.scope.filter(TrainingPlan.objects.filter(year=year), "unit").select_related("unit")
+        done = defaultdict(int)
+        trained = self.scope.filter(TrainingRecord.objects.filter(start_date__year=year), "unit")
+        for row in trained.values("unit__path", "kind").annotate(n=Count("servant", distinct=True)):
+            done[(row["unit__path"], row["kind"])] += row["n"]
+        rows = []
+        for plan in plans:
+            count = sum(n for (path, kind), n in done.items() if kind == plan.kind and path.startswith(plan.unit.path))
+            rows.append({"plan": plan, "done": count,
+                         "percent": round(100 * count / plan.planned) if plan.planned else 100})
+        context.update(year=year, rows=sorted(rows, key=lambda r: r["percent"]), can_manage=bool(self.manage_scope))
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        if not self.manage_scope.contains(data["unit"]):
+            raise PermissionDenied
+        training_plan_set(actor=self.request.user, unit=data["unit"], year=data["year"], kind=data["kind"],
+                          planned=data["planned"])
+        messages.success(self.request, _("Plan saved."))
+        return redirect(f"{self.request.path}?year={data['year']}")
+
+
+class StatsView(UnitFilterMixin, TemplateView):
+    """Per-unit dashboard: headcount by category and rank, age pyramid, retirements, leaders vs staff."""
+
+    template_name = "personnel/stats.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        stats = headcount_stats(scope=self.scope, unit=self.selected_unit())
+        levels = dict(Rank.Level.choices)
+        context.update(
+            stats=stats,
+            chart_category={"labels": [str(Category(k).label) for k in stats["by_category"]],
+                            "values": list(stats["by_category"].values())},
+            chart_rank={"labels": [str(levels.get(k, _("No rank"))) for k, _n in stats["by_rank"]],
+                        "values": [n for _k, n in stats["by_rank"]]},
+            chart_pyramid={"labels": [f"{b}–{b + 4}" if b < 60 else "60+" for b in stats["pyramid"]["bands"]],
+                           "datasets": [{"label": str(_("Men")), "data": stats["pyramid"]["male"]},
+                                        {"label": str(_("Women")), "data": stats["pyramid"]["female"]}]},
+            chart_retirements={"labels": stats["retirements"]["years"], "values": stats["retirements"]["counts"],
+                               "label": str(_("Retirements"))},
+            chart_divisions={"labels": [d["unit"] for d in stats["divisions"][:30]], "datasets": [
+                {"label": str(_("Leaders")), "data": [d["leaders"] for d in stats["divisions"][:30]]},
+                {"label": str(_("Non-leaders")), "data": [d["staff"] for d in stats["divisions"][:30]]}]},
+            flagged=[d for d in stats["divisions"] if d["flag"]],
+        )
+        return context

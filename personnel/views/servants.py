@@ -1,0 +1,289 @@
+"""One person's record: the résumé, the career timeline, and the actions that write career events."""
+from functools import cached_property
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from core import audit
+from core.views.generic import UnitScopedMixin
+from core.views.units import form_errors_from
+from personnel import forms
+from personnel.models import CareerEvent, CivilServant
+from personnel.resume import resume_context, resume_xlsx
+from personnel.rules.retirement import retirement_of
+from personnel.selectors import next_raise_of, servant_timeline
+from personnel.services import records, servants
+
+
+class ServantMixin(UnitScopedMixin):
+    """The person of the URL, inside the user's scope (404 outside, 403 when only viewable and
+    ``manage`` is set)."""
+
+    manage = False
+
+    @cached_property
+    def servant(self) -> CivilServant:
+        return self.get_scoped_object(CivilServant.objects.select_related("unit", "rank__salary_group",
+                                                                          "job_position"),
+                                      manage=self.manage, pk=self.kwargs["pk"])
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not getattr(request.user, "is_candidate", False) and self.scope:
+            self.servant  # noqa: B018 - resolve access before anything else
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(servant=self.servant, **kwargs)
+
+
+class ServantDetailView(ServantMixin, TemplateView):
+    template_name = "personnel/servant_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        servant = self.servant
+        can_manage = self.manage_scope.contains(servant.unit)
+        today = timezone.localdate()
+        context.update(
+            can_manage=can_manage,
+            # Personal data (ID number, health, family) only for those who manage the person.
+            show_private=can_manage,
+            retirement=retirement_of(servant.date_of_birth, servant.sex),
+            timeline=servant_timeline(servant),
+            assignments=list(servant.assignments.select_related("unit", "job_position")),
+            salary_records=list(servant.salary_records.select_related("rank")),
+            disciplines=list(servant.disciplines.all()), rewards=list(servant.rewards.all()),
+            trainings=list(servant.trainings.all()), family=list(servant.family.all()) if can_manage else [],
+            next_raise=next_raise_of(servant),
+            history=audit.for_display(audit.history_for(servant)[:100], self.manage_scope),
+            today=today,
+        )
+        return context
+
+
+class ServantCreateView(UnitScopedMixin, FormView):
+    template_name = "personnel/servant_form.html"
+    form_class = forms.ServantCreateForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not getattr(request.user, "is_candidate", False) \
+                and not self.manage_scope:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "scope": self.manage_scope}
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        decision = form.decision()
+        for key in ("decision_number", "decision_date", "signer"):
+            data.pop(key)
+        unit = data.pop("unit")
+        if not self.manage_scope.contains(unit):
+            raise PermissionDenied
+        profile = {k: v for k, v in data.items() if v not in (None, "")}
+        try:
+            servant = servants.servant_create(actor=self.request.user, unit=unit, decision=decision, **profile)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Record of %(name)s created.") % {"name": servant.full_name})
+        return redirect(servant)
+
+
+class ServantUpdateView(ServantMixin, FormView):
+    template_name = "personnel/servant_profile_form.html"
+    form_class = forms.ServantProfileForm
+    manage = True
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = CivilServant.objects.get(pk=self.servant.pk)
+        return kwargs
+
+    def form_valid(self, form):
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            changes = servants.servant_update(actor=self.request.user, servant=self.servant,
+                                              reason=form.cleaned_data["reason"], **data)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+            return self.form_invalid(form)
+        if changes:
+            messages.success(self.request, _("%(n)s fields changed.") % {"n": len(changes)})
+        else:
+            messages.info(self.request, _("Nothing changed."))
+        return redirect(self.servant)
+
+
+class ActionView(ServantMixin, FormView):
+    """A form that records one career event for the person (manage scope required)."""
+
+    template_name = "personnel/servant_action.html"
+    manage = True
+    title = ""
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if "scope" in self.form_class.__init__.__code__.co_varnames:
+            kwargs["scope"] = self.manage_scope
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            self.perform(form.cleaned_data, form.decision())
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Recorded."))
+        return redirect(self.servant)
+
+    def perform(self, data: dict, decision) -> None:
+        raise NotImplementedError
+
+
+class ServantAssignView(ActionView):
+    form_class = forms.AssignForm
+    title = _("Transfer or appointment")
+
+    def get_initial(self):
+        return {"unit": self.servant.unit, "title": self.servant.title, "start_date": timezone.localdate()}
+
+    def perform(self, data, decision):
+        if not self.manage_scope.contains(data["unit"]):
+            raise PermissionDenied
+        servants.servant_assign(actor=self.request.user, servant=self.servant, start_date=data["start_date"],
+                                kind=data["kind"], unit=data["unit"], title=data["title"],
+                                job_position=data.get("job_position"), decision=decision)
+
+
+class ServantSalaryView(ActionView):
+    form_class = forms.SalaryForm
+    title = _("Salary step or rank")
+
+    def get_initial(self):
+        servant = self.servant
+        return {"rank": servant.rank, "step": (servant.salary_step or 0) + 1 if servant.salary_step else 1,
+                "start_date": timezone.localdate()}
+
+    def perform(self, data, decision):
+        servants.servant_set_salary(actor=self.request.user, servant=self.servant, rank=data["rank"],
+                                    step=data["step"], start_date=data["start_date"], kind=data["kind"],
+                                    excess_percent=data.get("excess_percent") or 0, decision=decision,
+                                    rule_set="SAL-TT08")
+
+
+class ServantLeaveView(ActionView):
+    form_class = forms.LeaveForm
+    title = _("Leaving the service")
+
+    def get_initial(self):
+        return {"kind": CareerEvent.Kind.RETIRED,
+                "last_day": retirement_of(self.servant.date_of_birth, self.servant.sex).retirement_date}
+
+    def perform(self, data, decision):
+        rule_set = ""
+        if data["kind"] == CareerEvent.Kind.RETIRED:
+            rule_set = retirement_of(self.servant.date_of_birth, self.servant.sex).rule_set
+        servants.servant_leave(actor=self.request.user, servant=self.servant, kind=data["kind"],
+                               last_day=data["last_day"], decision=decision, summary=data.get("summary", ""),
+                               rule_set=rule_set)
+
+
+class ServantEventView(ActionView):
+    form_class = forms.EventForm
+    title = _("Other career event")
+
+    def perform(self, data, decision):
+        servants.event_record(actor=self.request.user, servant=self.servant, kind=data["kind"],
+                              effective_date=data["effective_date"], summary=data["summary"], decision=decision)
+
+
+class DisciplineCreateView(ActionView):
+    form_class = forms.DisciplineForm
+    title = _("Discipline")
+
+    def perform(self, data, decision):
+        records.discipline_record(actor=self.request.user, servant=self.servant, form=data["form"],
+                                  violation=data["violation"], effective_from=data["effective_from"],
+                                  detected_on=data.get("detected_on"), is_party=data.get("is_party", False),
+                                  decision=decision)
+
+
+class RewardCreateView(ActionView):
+    form_class = forms.RewardForm
+    title = _("Reward")
+
+    def get_initial(self):
+        return {"year": timezone.localdate().year}
+
+    def perform(self, data, decision):
+        records.reward_record(actor=self.request.user, servant=self.servant, year=data["year"], title=data["title"],
+                              level=data.get("level", ""), decision=decision)
+
+
+class TrainingCreateView(ActionView):
+    form_class = forms.TrainingForm
+    title = _("Training")
+
+    def perform(self, data, decision):
+        records.training_record(actor=self.request.user, servant=self.servant, kind=data["kind"],
+                                institution=data["institution"], major=data["major"], start_date=data["start_date"],
+                                end_date=data.get("end_date"), mode=data.get("mode", ""),
+                                diploma=data.get("diploma", ""), decision=decision)
+
+
+class EventCorrectView(ActionView):
+    """Correct a career event by a new version; the original stays in the timeline."""
+
+    form_class = forms.CorrectionForm
+    title = _("Correct an event")
+
+    @cached_property
+    def event(self) -> CareerEvent:
+        return get_object_or_404(self.servant.events, pk=self.kwargs["event_pk"])
+
+    def get_initial(self):
+        event = self.event
+        return {"effective_date": event.effective_date, "summary": event.summary,
+                "decision_number": event.decision_number, "decision_date": event.decision_date,
+                "signer": event.signer}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(event=self.event, **kwargs)
+
+    def perform(self, data, decision):
+        servants.event_correct(actor=self.request.user, event=self.event, reason=data["reason"],
+                               effective_date=data["effective_date"], summary=data["summary"], decision=decision)
+
+
+class ServantResumeView(ServantMixin, TemplateView):
+    """Mẫu 2C résumé, printable. It carries the ID number, health and family: managers only."""
+
+    template_name = "personnel/servant_resume.html"
+    manage = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(resume_context(self.servant))
+        return context
+
+
+class ServantResumeXlsxView(ServantMixin, View):
+    manage = True
+
+    def get(self, request, pk):
+        response = HttpResponse(resume_xlsx(self.servant),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="so-yeu-ly-lich-{self.servant.code}.xlsx"'
+        return response
