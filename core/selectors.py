@@ -74,6 +74,32 @@ def flatten(nodes: list[TreeNode]) -> list[TreeNode]:
     return out
 
 
+# Columns other apps add to the unit tree: (label, function(scope, day) -> {unit id: count of that unit
+# alone}). The tree shows each unit's count with all its sub-units.
+UNIT_COUNTERS: list[tuple] = []
+
+
+def register_unit_counter(label, func) -> None:
+    if all(f is not func for _, f in UNIT_COUNTERS):
+        UNIT_COUNTERS.append((label, func))
+
+
+def tree_columns(nodes: list[TreeNode], *, scope: UnitScope, on: date) -> list[dict]:
+    """The registered counts for the displayed nodes, summed over each node's subtree."""
+    columns = []
+    for label, func in UNIT_COUNTERS:
+        direct = func(scope, on)
+        totals: dict[int, int] = {}
+        for node in nodes:
+            totals[node.unit.pk] = _subtree_total(node, direct)
+        columns.append({"label": label, "values": totals})
+    return columns
+
+
+def _subtree_total(node: TreeNode, direct: dict[int, int]) -> int:
+    return direct.get(node.unit.pk, 0) + sum(_subtree_total(child, direct) for child in node.children)
+
+
 def unit_counts(*, scope: UnitScope, on: date | None = None) -> dict:
     """Units of the scope existing on ``on``, by kind and by sector."""
     on = on or timezone.localdate()

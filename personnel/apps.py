@@ -11,8 +11,10 @@ class PersonnelConfig(AppConfig):
         from core.context_processors import register_nav
         from core.dashboard import register_panel
         from core.importing import register_importer
+        from core.selectors import register_unit_counter
         from personnel.dashboard import personnel_panel
         from personnel.importers import PersonnelImporter
+        from personnel.selectors import people_per_unit
 
         register_importer(PersonnelImporter)
         audit.register_private_fields("personnel.civilservant", {
@@ -20,6 +22,7 @@ class PersonnelConfig(AppConfig):
             "health_status", "height_cm", "weight_kg", "blood_group", "war_invalid_grade", "policy_family",
             "social_insurance_number"})
         register_panel(10, personnel_panel)
+        register_unit_counter(_("People"), people_per_unit)
         register_nav("main", 30, _("People"), "personnel:servant_list", "people", "view")
         register_nav("reports", 10, _("Statistics"), "personnel:stats", "bar-chart", "view")
         register_nav("reports", 20, _("Retirement"), "personnel:retirement", "calendar-check", "view")

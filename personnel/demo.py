@@ -17,6 +17,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,12 +27,18 @@ from core.bulk import gc_paused
 from core.dates import add_months
 from core.models import AuditEntry, OrgUnit, UnitChange
 from personnel.leadership import leadership_of
-from personnel.models import CareerEvent, Category, CivilServant, SalaryRecord, Sex, TrainingPlan, TrainingRecord
+from personnel.models import CareerEvent, Category, CivilServant, SalaryRecord, Sex, TrainingRecord
 from personnel.rules import discipline as discipline_rules
-from personnel.rules.retirement import birth_range, retirement_of
+from personnel.rules.retirement import Retirement, birth_range, retirement_of
 from personnel.services.records import discipline_record, reward_record, training_plan_set, training_record
-from personnel.services.servants import Decision, event_record, servant_assign, servant_create, servant_leave, \
-    servant_set_salary
+from personnel.services.servants import (
+    Decision,
+    event_record,
+    servant_assign,
+    servant_create,
+    servant_leave,
+    servant_set_salary,
+)
 from positions.models import Rank, SalaryCoefficient
 
 K = OrgUnit.Kind
@@ -42,7 +49,7 @@ REFORM_DAY = date(2025, 7, 1)
 OLD_LAST_DAY = REFORM_DAY - timedelta(days=1)
 # Salary steps older than this many years are folded into the first recorded row: recording every
 # raise since the 1990s through the services would take minutes, and the current step is right anyway.
-SALARY_HISTORY_YEARS = 2
+SALARY_HISTORY_YEARS = 1
 TOP_HEAVY_DEPARTMENTS = ("TQ.SCT", "TQ.SXD", "TQ.SGDDT")
 MOVERS = {"department": 90, "commune": 30}  # plus every commune chair and half the vice-chairs
 NEAR_RETIREMENT = (8, 30)  # within 6 months (with a notice), within 6–12 months
@@ -133,6 +140,7 @@ OLD_DIVISIONS = {K.DEPARTMENT: ["Tổ chức - Hành chính", "Kế hoạch - T�
                  K.DISTRICT: ["Nội vụ", "Tài chính - Kế hoạch", "Kinh tế và Hạ tầng", "Văn hóa và Thông tin"]}
 
 
+@cache
 def _pool(spec: str) -> list[str]:
     """'Nguyễn*3 Trần' → a list with weights as repetitions (';' separates items that contain spaces)."""
     items = []
@@ -140,6 +148,17 @@ def _pool(spec: str) -> list[str]:
         name, _, weight = item.partition("*")
         items += [name] * int(weight or 1)
     return items
+
+
+@cache
+def _retirement(year: int, month: int, sex: str) -> Retirement:
+    """``retirement_of`` depends only on the month of birth; it walks the months one by one, so cache it."""
+    return retirement_of(date(year, month, 1), sex)
+
+
+@cache
+def _births_retiring(sex: str, first: date, last: date) -> tuple[date, date]:
+    return birth_range(sex, first, last)
 
 
 def _weighted(rng: random.Random, pairs) -> str:
@@ -215,8 +234,9 @@ def _predecessors(by_id: dict[int, OrgUnit]) -> dict[int, list[OrgUnit]]:
                 found.setdefault(successor.pk, []).extend(old)
     district_ids = {u.parent_id for units in found.values() for u in units if u.kind == K.COMMUNE}
     districts = OrgUnit.objects.in_bulk(district_ids)
-    for units in found.values():
-        units.extend(districts[u.parent_id] for u in list(units) if u.kind == K.COMMUNE)
+    for top, units in found.items():
+        parents = {u.parent_id for u in units if u.kind == K.COMMUNE}
+        found[top] = units + [districts[pk] for pk in sorted(parents)]
     return found
 
 
@@ -265,19 +285,28 @@ def _profile_of(unit: OrgUnit, top: OrgUnit) -> str:
     return "office" if unit.kind == K.OFFICE else "division"
 
 
+STAFF_SIZES = {  # words of the unit name → range of staff (leaders come on top)
+    "commune": [("Văn phòng", 6, 9), ("Phục vụ hành chính công", 3, 5), ("", 5, 8)],
+    "province": [("Bệnh viện Đa khoa", 255, 265), ("Bệnh viện", 90, 100), ("Kiểm soát bệnh tật", 55, 65),
+                 ("Trường", 60, 72)],
+}
+
+
 def _staff_size(rng: random.Random, unit: OrgUnit, top: OrgUnit) -> int:
-    name = unit.name
-    sizes = [("Bệnh viện Đa khoa", 255, 265), ("Bệnh viện", 90, 100), ("Kiểm soát bệnh tật", 55, 65),
-             ("Trường", 60, 72), ("Văn phòng Hội đồng", 6, 9), ("Phục vụ hành chính công", 3, 5)]
-    for word, low, high in sizes:
-        if word in name and (top.kind == K.COMMUNE) == (word in ("Văn phòng Hội đồng", "Phục vụ hành chính công")
-                                                        and "tỉnh" not in name):
+    for word, low, high in STAFF_SIZES["commune" if top.kind == K.COMMUNE else "province"]:
+        if word in unit.name:
             return rng.randint(low, high)
-    if top.kind == K.COMMUNE:
-        return rng.randint(5, 8)
     if unit.kind == K.PUBLIC_SERVICE_UNIT:
         return rng.randint(12, 24)
     return rng.randint(8, 12) if unit.kind == K.OFFICE else rng.randint(6, 12)
+
+
+def _deputies(rng: random.Random, unit: OrgUnit, top: OrgUnit, profile: str, top_heavy: bool) -> int:
+    if unit.kind == K.COMMUNE or top_heavy:
+        return 2
+    if unit is top or profile in ("hospital", "school"):
+        return rng.randint(2, 3)
+    return 1 if "Phục vụ hành chính công" in unit.name else rng.randint(1, 2)
 
 
 class Planner:
@@ -292,6 +321,8 @@ class Planner:
         self.children: dict[int, list[OrgUnit]] = {}
         for unit in ref.units:
             self.children.setdefault(unit.parent_id, []).append(unit)
+        self.communes = [u.name for u in ref.units if u.kind == K.COMMUNE] or ["Phường Minh Xuân"]
+        self.old_units = {u.pk: u for units in ref.predecessors.values() for u in units}
 
     # --- posts --------------------------------------------------------------------------------------
     def slots(self) -> list[Slot]:
@@ -322,8 +353,7 @@ class Planner:
         leader_track = {"hospital": "bs", "school": "gv", "inspection": "tt"}.get(profile, "cv")
         category = Category.PUBLIC_EMPLOYEE if unit.sector == OrgUnit.Sector.PUBLIC_SERVICE else \
             Category.CADRE if unit.kind == K.COMMUNE else Category.CIVIL_SERVANT
-        deputies = 2 if unit.kind == K.COMMUNE or top_heavy else rng.randint(2, 3) if unit is top or profile in (
-            "hospital", "school") else rng.randint(1, 2)
+        deputies = _deputies(rng, unit, top, profile, top_heavy)
         slots = [Slot(unit, top, "head", head, leader_track, category)]
         slots += [Slot(unit, top, "deputy", deputy, leader_track, category) for _ in range(deputies)]
         if unit is not top:
@@ -339,16 +369,15 @@ class Planner:
     def _ladder(self, slot: Slot) -> list[tuple[OrgUnit, str]]:
         """Posts before the final one: leaders rise from staff, a few staff came from a sister unit."""
         rng, unit = self.rng, slot.unit
-        sisters = [u for u in self.children.get(slot.top.pk, []) if u.kind in (K.DIVISION, K.OFFICE)] or [unit]
-        start = rng.choice(sisters) if slot.unit is slot.top or rng.random() < 0.2 else unit
         if slot.role == "staff":
-            return [(rng.choice(sisters), "")] if rng.random() < 0.06 and len(sisters) > 1 else [(unit, "")]
-        if slot.unit is slot.top and slot.top.kind != K.COMMUNE:
-            division_head = _titles(start, False)[0]
-            ladder = [(start, ""), (start, division_head)]
-            return ladder + ([(unit, slot.title.replace("Giám đốc", "Phó Giám đốc").replace(
-                "Chánh", "Phó Chánh"))] if slot.role == "head" else [])
+            sisters = [u for u in self.children.get(unit.parent_id, []) if u.kind == unit.kind and u is not unit]
+            return [(rng.choice(sisters), "")] if sisters and rng.random() < 0.06 else [(unit, "")]
+        divisions = [u for u in self.children.get(slot.top.pk, []) if u.kind in (K.DIVISION, K.OFFICE)] or [unit]
+        start = rng.choice(divisions) if unit is slot.top or rng.random() < 0.2 else unit
         deputy = _titles(unit, unit is slot.top)[1]
+        if unit is slot.top and unit.kind != K.COMMUNE:  # department leaders were heads of its divisions
+            ladder = [(start, ""), (start, _titles(start, False)[0])]
+            return ladder + ([(unit, deputy)] if slot.role == "head" else [])
         if slot.role == "head" and rng.random() < 0.6:
             return [(start, ""), (unit, deputy)]
         return [(start, "")]
@@ -371,7 +400,8 @@ class Planner:
         if slot.role == "staff":
             return [(old, "")]
         if old.kind == K.COMMUNE:
-            titles = ["", "Phó Chủ tịch UBND xã"] + (["Chủ tịch UBND xã"] if slot.role == "head" else [])
+            level = next((w.lower() for w in ("Phường", "Thị trấn") if old.name.startswith(w)), "xã")
+            titles = ["", f"Phó Chủ tịch UBND {level}"] + ([f"Chủ tịch UBND {level}"] if slot.role == "head" else [])
         else:
             division = rng.choice(OLD_DIVISIONS.get(old.kind, OLD_DIVISIONS[K.DEPARTMENT]))
             titles = ["", f"Phó Trưởng phòng {division}"]
@@ -405,7 +435,7 @@ class Planner:
         women = {"head": 25, "deputy": 40}.get(slot.role, women)
         sex = Sex.FEMALE if rng.randint(1, 100) <= women else Sex.MALE
         birth = self._birth(slot, sex)
-        retirement = retirement_of(birth, sex)
+        retirement = _retirement(birth.year, birth.month, sex)
         recruited = self._recruited(slot, birth, ages)
         ethnicity = _weighted(rng, ETHNICITIES)
         person = Person(create={
@@ -428,7 +458,7 @@ class Planner:
                   "retired": (REFORM_DAY + timedelta(days=40), add_months(self.today, -1)),
                   "retired_old": (date(2023, 1, 1), OLD_LAST_DAY)}.get(slot.retire)
         if window:
-            first, last = birth_range(sex, *window)
+            first, last = _births_retiring(sex, *window)
             return first + timedelta(days=rng.randint(0, (last - first).days))
         low, high = {"head": (1966, 1987), "deputy": (1968, 1991)}.get(slot.role, (1966, 2001))
         if slot.unit is slot.top:
@@ -436,7 +466,9 @@ class Planner:
         while True:
             year = round(rng.triangular(low, high, (low + high) * 0.5 + 3))
             birth = date(year, rng.randint(1, 12), rng.randint(1, 28)) if rng.random() > 0.01 else date(year, 1, 1)
-            if retirement_of(birth, sex).retirement_date > add_months(self.today, 12):
+            # Nobody retires before 55 (ND 135/2020 Art 4), so only the older ones need checking.
+            if year > self.today.year - 54 or _retirement(year, birth.month, sex).retirement_date > add_months(
+                    self.today, 12):
                 return birth
 
     def _recruited(self, slot: Slot, birth: date, ages: tuple[int, int]) -> date:
@@ -468,7 +500,7 @@ class Planner:
     def _profile(self, slot: Slot, recruited: date) -> dict:
         rng = self.rng
         leader = slot.role != "staff"
-        home = rng.choice(self.ref.units[:1] and [u.name for u in self.ref.units if u.kind == K.COMMUNE] or ["Xã"])
+        home = rng.choice(self.communes)
         place = f"Tổ dân phố {rng.randint(1, 12)}" if home.startswith("Phường") else f"Thôn {rng.choice(VILLAGES)}"
         qualification = rng.choice(_pool(QUALIFICATIONS.get(slot.track, "")) or [""])
         party = add_months(recruited, rng.randint(24, 96)) if leader or rng.random() < 0.4 else None
@@ -489,10 +521,11 @@ class Planner:
             "id_issue_place": "Cục Cảnh sát quản lý hành chính về trật tự xã hội",
         }
 
-    def decision(self, issuer: OrgUnit, day: date, kind: str = "QĐ") -> Decision:
+    def decision(self, issuer: OrgUnit, day: date, kind: str = "QĐ", days_before: int | None = None) -> Decision:
         """A plausible number in the issuer's yearly series, decided a few days before it takes effect."""
         suffix, signer = _issuer(issuer)
-        decided = min(day - timedelta(days=self.rng.randint(3, 20)), self.today)
+        days_before = self.rng.randint(3, 20) if days_before is None else days_before
+        decided = min(day - timedelta(days=days_before), self.today)
         key = (kind, suffix, decided.year)
         number = self.numbers.get(key) or self.rng.randint(10, 80)
         self.numbers[key] = number + self.rng.randint(1, 6)
@@ -501,7 +534,7 @@ class Planner:
     # --- careers ------------------------------------------------------------------------------------
     def _career(self, person: Person, slot: Slot, recruited: date) -> None:
         first_unit, first_title = slot.ladder[0]
-        hired_by = self.ref.province if slot.category != Category.PUBLIC_EMPLOYEE else slot.top
+        hired_by = self.ref.province if slot.category in (Category.CIVIL_SERVANT, Category.CADRE) else slot.top
         person.create.update(unit=first_unit, title=first_title,
                              decision=self.decision(self._issuer_unit(hired_by), recruited))
         steps = slot.ladder[1:] + [(slot.unit, slot.title)]
@@ -526,12 +559,23 @@ class Planner:
             decision = Decision(f"{number}/QĐ-UBND", OLD_LAST_DAY, "Chủ tịch UBND tỉnh")
             kind = CareerEvent.Kind.TRANSFERRED
         else:
-            leader_of_top = unit is slot.top and unit.kind != K.DISTRICT
-            issuer = self.ref.province if leader_of_top else self.ref.top_of(unit) if unit.pk in self.ref.by_id \
-                else unit
-            decision = self.decision(issuer, day)
+            decision = self.decision(self._appointer(slot, unit), day, days_before=0 if day == REFORM_DAY else None)
             kind = CareerEvent.Kind.APPOINTED if leadership_of(title) else CareerEvent.Kind.TRANSFERRED
         person.actions.append((day, 1, "assign", {"unit": unit, "title": title, "kind": kind, "decision": decision}))
+
+    def _appointer(self, slot: Slot, unit: OrgUnit) -> OrgUnit:
+        """Department leaders and commune chairs: the province; others: their department or commune."""
+        if unit is slot.top:
+            return self.ref.province
+        if unit.pk in self.ref.by_id:
+            return self.ref.top_of(unit)
+        return self.old_units.get(unit.parent_id, unit) if unit.kind == K.COMMUNE else unit
+
+    def _issuer_on(self, slot: Slot, day: date) -> OrgUnit:
+        """Who decides on the person's pay or records on ``day``: the former unit before 1/7/2025."""
+        if slot.old_unit is not None and day < REFORM_DAY:
+            return slot.old_unit
+        return self.ref.top_of(slot.unit) if slot.unit.pk in self.ref.by_id else slot.unit
 
     def _spread(self, start: date, end: date, count: int) -> list[date]:
         """``count`` first-of-month dates in (start, end], two to four years apart, the last within four years."""
@@ -556,10 +600,10 @@ class Planner:
         day, rank, step, _ = pays[first]
         person.create.update(rank=rank, salary_step=step, salary_step_date=day,
                              salary_coefficient=self.ref.coefficient(rank, step, day))
-        issuer = self.ref.top_of(slot.unit) if slot.unit.pk in self.ref.by_id else slot.unit
         for day, rank, step, kind in pays[first + 1:]:
-            decision = self.decision(self._issuer_unit(self.ref.province) if kind == SalaryRecord.Kind.RANK_CHANGE
-                                     else issuer, day)
+            promoted = kind == SalaryRecord.Kind.RANK_CHANGE
+            decision = self.decision(self._issuer_unit(self.ref.province) if promoted else self._issuer_on(slot, day),
+                                     day)
             person.actions.append((day, 2, "salary", {
                 "rank": rank, "step": step, "kind": kind, "decision": decision,
                 "coefficient": self.ref.coefficient(rank, step, day)}))
@@ -596,7 +640,8 @@ class Planner:
             if due and discipline and since < discipline <= due:
                 due = add_months(due, 6)
             if promotions and (due is None or promotions[0] < due) and promotions[0] <= last_day:
-                since, current = promotions.pop(0), self.ref.coefficient(rank, step, since)
+                current = self.ref.coefficient(rank, step, since)
+                since = max(promotions.pop(0), add_months(since, 1))
                 rank = self.ref.ranks[next(ranks)]
                 step = self._step_at_or_above(rank, current, since)
                 kind = SalaryRecord.Kind.RANK_CHANGE
@@ -612,7 +657,7 @@ class Planner:
 
     # --- records ------------------------------------------------------------------------------------
     def _discipline(self, person: Person, slot: Slot, recruited: date) -> date | None:
-        if slot.role != "staff" or slot.retire or slot.old_unit or self.rng.random() >= 0.01:
+        if slot.role != "staff" or slot.retire or slot.old_unit or self.rng.random() >= 0.014:
             return None
         day = self.today - timedelta(days=self.rng.randint(60, 4 * 365))
         if day < add_months(recruited, 12):
@@ -623,7 +668,7 @@ class Planner:
         person.actions.append((day, 3, "discipline", {
             "form": form, "violation": self.rng.choice(VIOLATIONS), "effective_from": day,
             "detected_on": day - timedelta(days=self.rng.randint(15, 60)),
-            "decision": self.decision(self.ref.top_of(slot.unit), day)}))
+            "decision": self.decision(self._issuer_on(slot, day), day)}))
         return day
 
     def records(self, person: Person, slot: Slot) -> None:
@@ -636,7 +681,7 @@ class Planner:
             title, level, _ = _weighted_row(rng, REWARDS)
             day = date(year + 1, rng.randint(1, 3), rng.randint(5, 28))
             if recruited < date(year, 1, 1) and day < self.today:
-                issuer = self.ref.province if level != "Cơ sở" else self.ref.top_of(slot.unit)
+                issuer = self.ref.province if level != "Cơ sở" else self._issuer_on(slot, day)
                 person.actions.append((day, 4, "reward", {"year": year, "title": title, "level": level,
                                                           "decision": self.decision(issuer, day),
                                                           "effective_date": day}))
@@ -655,11 +700,10 @@ class Planner:
         person.actions.append((start, 5, "training", {
             "kind": kind, "major": course, "institution": institution, "start_date": start,
             "end_date": end if end < self.today else None, "mode": mode, "diploma": diploma if end < self.today
-            else "", "decision": self.decision(self.ref.top_of(slot.unit) if slot.unit.pk in self.ref.by_id
-                                               else slot.unit, start)}))
+            else "", "decision": self.decision(self._issuer_on(slot, start), start)}))
 
     def _retirement(self, person: Person, slot: Slot, retirement) -> None:
-        issuer = self.ref.top_of(slot.unit) if slot.unit.pk in self.ref.by_id else slot.unit
+        issuer = self._issuer_on(slot, retirement.retirement_date)
         data = {"retirement_date": retirement.retirement_date.isoformat(),
                 "pension_start": retirement.pension_start.isoformat()}
         if slot.retire == "notice":
@@ -683,7 +727,7 @@ class Writer:
     """Writes a planned person through the services, in date order."""
 
     def __init__(self):
-        self.counts = {"people": 0, "moved": 0}
+        self.counts = {"people": 0, "moved": 0, "retired": 0}
 
     def write(self, person: Person) -> CivilServant:
         servant = servant_create(actor=None, **person.create)
@@ -715,6 +759,7 @@ class Writer:
 
     def leave(self, servant: CivilServant, day: date, **kwargs) -> None:
         servant_leave(actor=None, servant=servant, **kwargs)
+        self.counts["retired"] += 1
 
 
 def _training_plans(ref: Reference, rng: random.Random, year: int) -> None:
@@ -754,9 +799,8 @@ def load_people(stdout=None) -> bool:
             writer.write(person)
         _training_plans(ref, planner.rng, today.year)
     if stdout is not None:
-        stdout.write(f"Đã thêm {writer.counts['people']:,} cán bộ, công chức, viên chức minh họa "
-                     f"({writer.counts['moved']} người chuyển từ đơn vị cũ ngày 01/07/2025).".replace(",", "."))
+        people = f"{writer.counts['people']:,}".replace(",", ".")
+        stdout.write(f"Đã thêm {people} cán bộ, công chức, viên chức minh họa ({writer.counts['moved']} người "
+                     f"chuyển từ đơn vị cũ ngày 01/07/2025, {writer.counts['retired']} người đã nghỉ hưu).")
     return True
 
-
-__all__ = ["TrainingPlan", "load_people"]

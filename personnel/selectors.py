@@ -123,7 +123,7 @@ def retiring_between(*, scope: UnitScope, start: date, end: date, unit: OrgUnit 
     if unit is not None:
         people = people.filter(unit__path__startswith=unit.path)
     rows = []
-    for servant in people.filter(condition).select_related("unit", "rank"):
+    for servant in people.filter(condition).select_related("unit", "rank__salary_group"):
         result = retirement_of(servant.date_of_birth, servant.sex)
         rows.append(RetirementRow(servant, result.retirement_date, result.pension_start, result.notice_due,
                                   result.decision_due, result.rule_set))
@@ -171,10 +171,21 @@ def retirement_notices_due(*, scope: UnitScope, today: date | None = None, unit:
         servant__in=[r.servant.pk for r in rows], kind=CareerEvent.Kind.RETIREMENT_NOTICE).values_list(
         "servant_id", flat=True))
     return {
+        "early_raise": retirement_early_raises(rows),
         "notice": [(r, r.servant.pk in noticed) for r in rows],
         "decision": [(r, r.servant.pk in noticed) for r in rows
                      if r.retirement_date <= last_day_of_month(add_months(today, 3))],
     }
+
+
+def people_per_unit(scope: UnitScope, on: date) -> dict[int, int]:
+    """Working people per unit (the unit alone) on ``on``: current fields today, assignments before."""
+    if on >= timezone.localdate():
+        rows = scope.filter(CivilServant.objects.active(), "unit").values("unit").annotate(n=Count("id"))
+        return {r["unit"]: r["n"] for r in rows}
+    held = scope.filter(Assignment.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on,
+                                                  kind=Assignment.Kind.PRIMARY), "unit")
+    return {r["unit"]: r["n"] for r in held.values("unit").annotate(n=Count("servant", distinct=True))}
 
 
 # --- salary step raises ----------------------------------------------------------------------------------
@@ -235,6 +246,80 @@ def next_raise_of(servant: CivilServant) -> RaiseRow | None:
         return None
     delay, reason = _delays([servant])
     return RaiseRow(servant, _due(servant, _last_steps(), delay.get(servant.pk, 0)), reason.get(servant.pk, ""))
+
+
+@dataclass
+class EarlyRaiseGroup:
+    """Early-raise candidates of one unit (department or commune) and its quota of 1 in 10."""
+
+    unit: OrgUnit
+    payroll: int
+    quota: int
+    candidates: list[RaiseRow]
+
+
+def early_raise_candidates(*, scope: UnitScope, year: int, unit: OrgUnit | None = None) -> list[EarlyRaiseGroup]:
+    """People who may be raised up to 12 months early in ``year`` (TT 08/2013 Art 3), grouped by the
+    unit that holds the quota: 1 person per 10 on its payroll (remainders pooled by the superior)."""
+    from personnel.models import SalaryRecord
+    from personnel.rules.salary import SAL_TT08, early_raise_eligible
+
+    people = scope.filter(CivilServant.objects.active(), "unit").filter(
+        rank__isnull=False, salary_step_date__isnull=False).select_related("unit", "rank__salary_group")
+    if unit is not None:
+        people = people.filter(unit__path__startswith=unit.path)
+    people = list(people)
+    last_steps, (delay, reason) = _last_steps(), _delays(people)
+    early_before = set(SalaryRecord.objects.filter(servant__in=people, kind=SalaryRecord.Kind.EARLY,
+                                                   end_date__isnull=True).values_list("servant_id", flat=True))
+    groups: dict[int, EarlyRaiseGroup] = {}
+    holders = _quota_holders(people)
+    for servant in people:
+        holder = holders[servant.unit_id]
+        group = groups.setdefault(holder.pk, EarlyRaiseGroup(holder, 0, 0, []))
+        group.payroll += 1
+        due = _due(servant, last_steps, delay.get(servant.pk, 0))
+        if early_raise_eligible(due=due, year=year, last_early_in_rank=servant.pk in early_before):
+            group.candidates.append(RaiseRow(servant, due, reason.get(servant.pk, "")))
+    for group in groups.values():
+        group.quota = SAL_TT08.early_quota(group.payroll)
+        group.candidates.sort(key=lambda r: (r.due.due_date, r.servant.sort_key))
+    return sorted((g for g in groups.values() if g.candidates), key=lambda g: g.unit.name)
+
+
+def _quota_holders(people: list[CivilServant]) -> dict[int, OrgUnit]:
+    """Each person's unit → the department, commune or other unit just below the province."""
+    ids = {p.unit_id: p.unit.ancestor_ids() for p in people}
+    wanted = {unit_id: path[1] if len(path) > 1 else path[0] for unit_id, path in ids.items()}
+    units = OrgUnit.objects.in_bulk(set(wanted.values()))
+    return {unit_id: units[holder] for unit_id, holder in wanted.items()}
+
+
+def retirement_early_raises(rows: list[RetirementRow]) -> list[tuple[RetirementRow, date]]:
+    """Among people about to retire, those due an early raise at retirement (TT 08/2013 Art 3.3)."""
+    from personnel.rules.salary import retirement_early_raise
+
+    people = [r.servant for r in rows if r.servant.rank_id and r.servant.salary_step_date]
+    if not people:
+        return []
+    last_steps, (delay, _reason) = _last_steps(), _delays(people)
+    found = []
+    for row in rows:
+        servant = row.servant
+        if servant not in people:
+            continue
+        raise_date = retirement_early_raise(due=_due(servant, last_steps, delay.get(servant.pk, 0)),
+                                            retirement_date=row.retirement_date)
+        if raise_date is not None:
+            found.append((row, raise_date))
+    return found
+
+
+def disciplined_in_year(servant: CivilServant, year: int) -> list[CareerEvent]:
+    """Disciplines effective in ``year``: the appraisal of that year is capped at "did not complete"
+    (ND 90/2020 as amended by ND 48/2023; ND 335/2025 Art 20.4c)."""
+    return list(servant.events.filter(kind=CareerEvent.Kind.DISCIPLINE, effective_date__year=year,
+                                      corrections__isnull=True))
 
 
 def _last_steps() -> dict[int, int]:

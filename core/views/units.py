@@ -11,7 +11,7 @@ from core import audit
 from core.dates import parse_date
 from core.forms import DissolveForm, ReorganizeForm, UnitForm
 from core.models import OrgUnit, UnitChange
-from core.selectors import flatten, unit_tree
+from core.selectors import flatten, tree_columns, unit_tree
 from core.services.units import UnitSpec, unit_create, unit_dissolve, unit_reorganize, unit_update
 from core.views.generic import HtmxPartialMixin, UnitScopedMixin
 
@@ -47,6 +47,7 @@ class UnitListView(HtmxPartialMixin, UnitScopedMixin, TemplateView):
         query = self.request.GET.get("q", "").strip()
         nodes = flatten(unit_tree(scope=self.scope, on=on, query=query))
         context.update(on=on, query=query, nodes=nodes, matches=sum(1 for n in nodes if n.match),
+                       extra_columns=tree_columns(nodes, scope=self.scope, on=on),
                        can_add=bool(self.manage_scope),
                        can_reorganize=self.request.user.has_perm("core.reorganize_units"))
         return context

@@ -16,7 +16,13 @@ from core.forms import unit_choices
 from core.views.generic import UnitScopedMixin
 from personnel.forms import TrainingPlanForm
 from personnel.models import Category, TrainingPlan, TrainingRecord
-from personnel.selectors import headcount_stats, raises_due, retirement_forecast, retirement_notices_due
+from personnel.selectors import (
+    early_raise_candidates,
+    headcount_stats,
+    raises_due,
+    retirement_forecast,
+    retirement_notices_due,
+)
 from personnel.services.records import training_plan_set
 from positions.models import Rank
 
@@ -75,6 +81,7 @@ class RaisesDueView(UnitFilterMixin, TemplateView):
         last = last_day_of_month(add_months(first, months - 1))
         rows = raises_due(scope=self.scope, start=first, end=last, unit=self.selected_unit())
         context.update(rows=rows, first=first, last=last, months=months,
+                       early=early_raise_candidates(scope=self.scope, year=first.year, unit=self.selected_unit()),
                        previous=add_months(first, -1), following=add_months(first, 1))
         return context
 

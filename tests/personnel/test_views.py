@@ -165,3 +165,30 @@ def test_raises_due_page_lists_people_by_month(client, officer_a, world):
     client.force_login(officer_a)
     response = client.get(reverse("personnel:raises"), {"month": "2026-05"})
     assert [r.servant.full_name for r in response.context["rows"]] == ["Đến Hạn Nâng Lương"]
+
+
+def test_unit_tree_counts_people_with_their_sub_units(client, officer_a, people, world):
+    client.force_login(officer_a)
+    response = client.get(reverse("core:unit_list"))
+    people_column = response.context["extra_columns"][0]
+    assert people_column["values"][world.unit_a.pk] == 3 and people_column["values"][world.unit_a1.pk] == 2
+
+
+def test_raises_page_lists_early_raise_candidates_with_the_quota(client, officer_a, world):
+    for i in range(12):
+        make_servant(world.unit_a1, full_name=f"Người {i}", step=3, step_date=date(2023, 6, 1 + i))  # due 06/2026
+    client.force_login(officer_a)
+    response = client.get(reverse("personnel:raises"), {"month": "2025-12"})
+    group = response.context["early"][0]
+    assert group.unit == world.unit_a and group.payroll == 12 and group.quota == 1
+    assert len(group.candidates) == 12  # all within 12 months of 31/12/2025: more eligible than the quota
+
+
+def test_a_discipline_caps_that_years_appraisal(world):
+    from personnel.selectors import disciplined_in_year
+    from personnel.services.records import discipline_record
+
+    person = make_servant(world.unit_a1)
+    discipline_record(actor=None, servant=person, form="reprimand", violation="Đi muộn nhiều lần",
+                      effective_from=date(2026, 3, 1))
+    assert disciplined_in_year(person, 2026) and not disciplined_in_year(person, 2025)
