@@ -14,20 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import OrgUnit, UndeletableModel, UndeletableQuerySet
-from positions.models import JobPosition, Rank
+from positions.models import Category, JobPosition, Rank
+
+__all__ = ["Assignment", "CareerEvent", "Category", "CivilServant", "DisciplineRecord", "FamilyMember", "Leadership",
+           "RewardRecord", "SalaryRecord", "Sex", "TrainingPlan", "TrainingRecord"]
 
 
 class Sex(models.TextChoices):
     MALE = "male", _("Male")
     FEMALE = "female", _("Female")
-
-
-class Category(models.TextChoices):
-    CADRE = "cadre", _("Cadre (cán bộ)")
-    CIVIL_SERVANT = "civil_servant", _("Civil servant (công chức)")
-    PUBLIC_EMPLOYEE = "public_employee", _("Public employee (viên chức)")
-    CONTRACT = "contract", _("Contract staff")
-    COMMUNE_PART_TIME = "commune_part_time", _("Commune part-time worker")
 
 
 class Leadership(models.TextChoices):

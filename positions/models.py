@@ -15,6 +15,16 @@ from django.utils.translation import gettext_lazy as _
 from core.models import OrgUnit, UndeletableModel
 
 
+class Category(models.TextChoices):
+    """Staff categories (DESIGN.md glossary); staffing quotas (biên chế) are set per category."""
+
+    CADRE = "cadre", _("Cadre (cán bộ)")
+    CIVIL_SERVANT = "civil_servant", _("Civil servant (công chức)")
+    PUBLIC_EMPLOYEE = "public_employee", _("Public employee (viên chức)")
+    CONTRACT = "contract", _("Contract staff")
+    COMMUNE_PART_TIME = "commune_part_time", _("Commune part-time worker")
+
+
 class SalaryGroup(UndeletableModel):
     """A group of a salary table (A3.1, A2.1, A1, A0, B, C1 …) with the interval between regular
     step raises it implies (TT 08/2013/TT-BNV Art 2: 60, 36 or 24 months)."""
@@ -125,8 +135,11 @@ class JobPosition(UndeletableModel):
     rank = models.ForeignKey(Rank, verbose_name=_("corresponding rank"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="positions")
     posts = models.PositiveSmallIntegerField(_("number of posts"), default=1)
+    leadership_title = models.ForeignKey("LeadershipTitle", verbose_name=_("leadership title"), null=True,
+                                         blank=True, on_delete=models.PROTECT, related_name="positions")
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    search_text = models.CharField(max_length=400, editable=False, blank=True)
 
     class Meta:
         verbose_name = _("job position")
@@ -141,7 +154,225 @@ class JobPosition(UndeletableModel):
         return f"{self.title} ({self.code})"
 
     def get_absolute_url(self) -> str:
-        return reverse("core:unit_detail", args=[self.unit_id])
+        return reverse("positions:position_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.valid_to is None
+
+
+class LeadershipTitle(UndeletableModel):
+    """A leadership title by kind of unit (Giám đốc Sở, Phó Trưởng phòng, Chủ tịch UBND xã …)."""
+
+    class Level(models.TextChoices):
+        HEAD = "head", _("Head")
+        DEPUTY = "deputy", _("Deputy")
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    level = models.CharField(_("level"), max_length=8, choices=Level.choices)
+    unit_kind = models.CharField(_("kind of unit"), max_length=32, choices=OrgUnit.Kind.choices)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("leadership title")
+        verbose_name_plural = _("leadership titles")
+        ordering = ["unit_kind", "sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Competency(UndeletableModel):
+    """A competency of the framework (khung năng lực): one of the 7 general groups every civil
+    servant has (draft ND 361 project), a managerial or a professional competency, assessed on
+    levels 1–5. Descriptors not yet confirmed against an official text are marked so."""
+
+    class Group(models.TextChoices):
+        GENERAL = "general", _("General competency")
+        MANAGERIAL = "managerial", _("Managerial competency")
+        PROFESSIONAL = "professional", _("Professional competency")
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    group = models.CharField(_("group"), max_length=16, choices=Group.choices)
+    description = models.TextField(_("description"), blank=True)
+    field = models.CharField(_("field"), max_length=150, blank=True, help_text=_("For professional competencies."))
+    confirmed = models.BooleanField(_("confirmed against an official text"), default=False)
+    active = models.BooleanField(_("in use"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("competency")
+        verbose_name_plural = _("competencies")
+        ordering = ["group", "sort_order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("positions:competency_update", args=[self.pk])
+
+
+class CompetencyLevel(UndeletableModel):
+    """What level 1–5 of a competency means (level descriptor)."""
+
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="levels")
+    level = models.PositiveSmallIntegerField(_("level"))
+    descriptor = models.TextField(_("descriptor"))
+    confirmed = models.BooleanField(_("confirmed against an official text"), default=False)
+
+    class Meta:
+        verbose_name = _("competency level")
+        verbose_name_plural = _("competency levels")
+        ordering = ["competency", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["competency", "level"], name="competency_level_unique"),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="competency_level_1_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competency.code} — {self.level}"
+
+
+class PositionDossier(UndeletableModel):
+    """A unit's dossier for approving its job positions (ND 361/2025 Art 5): the list of positions,
+    a job description and competency framework for each, the ratio per position. It moves draft →
+    submitted → appraised → approved; approval freezes the descriptions it carries."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        APPRAISED = "appraised", _("Appraised")
+        APPROVED = "approved", _("Approved")
+
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="dossiers")
+    title = models.CharField(_("title"), max_length=255)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    appraised_on = models.DateField(_("appraised on"), null=True, blank=True)
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=100, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    signer = models.CharField(_("signed by"), max_length=150, blank=True)
+    appraisal_note = models.TextField(_("appraisal opinion"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("position approval dossier")
+        verbose_name_plural = _("position approval dossiers")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("positions:dossier_detail", args=[self.pk])
+
+
+class JobDescription(UndeletableModel):
+    """One version of a position's job description (bản mô tả công việc) and, through its
+    required competencies, its competency framework. A version approved through a dossier is
+    frozen; changing it starts a new draft version (DOMAIN-RULES §4.2)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        APPRAISED = "appraised", _("Appraised")
+        APPROVED = "approved", _("Approved")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    position = models.ForeignKey(JobPosition, on_delete=models.PROTECT, related_name="descriptions")
+    version = models.PositiveSmallIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    dossier = models.ForeignKey(PositionDossier, verbose_name=_("dossier"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="descriptions")
+    objectives = models.TextField(_("objectives"), blank=True)
+    tasks = models.TextField(_("specific tasks"), blank=True)
+    outputs = models.TextField(_("products and outputs"), blank=True)
+    evaluation_criteria = models.TextField(_("evaluation criteria"), blank=True)
+    relationships = models.TextField(_("working relationships"), blank=True)
+    authority = models.TextField(_("scope of authority"), blank=True)
+    conditions = models.TextField(_("working conditions"), blank=True)
+    qualifications = models.TextField(_("required qualifications"), blank=True)
+    experience = models.TextField(_("experience and personal qualities"), blank=True)
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    TEXT_FIELDS = ("objectives", "tasks", "outputs", "evaluation_criteria", "relationships", "authority",
+                   "conditions", "qualifications", "experience")
+
+    class Meta:
+        verbose_name = _("job description")
+        verbose_name_plural = _("job descriptions")
+        ordering = ["position", "-version"]
+        constraints = [models.UniqueConstraint(fields=["position", "version"], name="description_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.position} v{self.version}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+
+class RequiredCompetency(UndeletableModel):
+    """A competency and the level 1–5 a job description requires: one line of its framework."""
+
+    description = models.ForeignKey(JobDescription, on_delete=models.PROTECT, related_name="requirements")
+    competency = models.ForeignKey(Competency, verbose_name=_("competency"), on_delete=models.PROTECT,
+                                   related_name="requirements")
+    level = models.PositiveSmallIntegerField(_("required level"))
+
+    class Meta:
+        verbose_name = _("required competency")
+        verbose_name_plural = _("required competencies")
+        ordering = ["competency__group", "competency__sort_order", "competency__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["description", "competency"], name="requirement_unique"),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="requirement_level_1_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competency.code}: {self.level}"
+
+
+class StaffingQuota(UndeletableModel):
+    """The staffing quota (biên chế) of a unit for a year and a category of staff."""
+
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="quotas")
+    year = models.PositiveSmallIntegerField(_("year"))
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    number = models.PositiveIntegerField(_("number"))
+    decision = models.CharField(_("decision"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("staffing quota")
+        verbose_name_plural = _("staffing quotas")
+        ordering = ["-year", "unit", "category"]
+        constraints = [models.UniqueConstraint(fields=["unit", "year", "category"], name="quota_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year} {self.get_category_display()}: {self.number}"
+
+
+class RankRatioCap(UndeletableModel):
+    """A cap on the share of posts of a rank level among a kind of unit's positions (ND 361/2025:
+    e.g. ≤ 40 % senior-specialist-level posts in ministry departments). Provincial and commune caps
+    are not yet published: provincial HR may set them, marked unconfirmed."""
+
+    unit_kind = models.CharField(_("kind of unit"), max_length=32, choices=OrgUnit.Kind.choices)
+    rank_level = models.CharField(_("rank level"), max_length=20, choices=Rank.Level.choices)
+    max_percent = models.PositiveSmallIntegerField(_("maximum share (%)"))
+    legal_basis = models.CharField(_("legal basis"), max_length=150, blank=True)
+    confirmed = models.BooleanField(_("confirmed against the legal text"), default=False)
+
+    class Meta:
+        verbose_name = _("rank ratio cap")
+        verbose_name_plural = _("rank ratio caps")
+        constraints = [models.UniqueConstraint(fields=["unit_kind", "rank_level"], name="ratio_cap_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_unit_kind_display()}: {self.get_rank_level_display()} ≤ {self.max_percent}%"
 
 
 def coefficient_of(group: SalaryGroup, step: int, day: date) -> Decimal | None:
