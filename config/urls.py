@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/v1/", include((router.urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("admin/", admin.site.urls),
+    path("positions/", include("positions.urls")),
     path("people/", include("personnel.urls")),
     path("candidate/", include("recruitment.urls")),
     path("", include("core.urls")),

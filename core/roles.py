@@ -20,7 +20,9 @@ PROVINCIAL_HR = Role(
     "provincial_hr",
     _("Provincial HR (Department of Home Affairs)"),
     ("core.view_all_units", "core.manage_all_units", "core.manage_grants", "core.reorganize_units",
-     "core.add_orgunit", "core.change_orgunit"),
+     "core.add_orgunit", "core.change_orgunit", "positions.add_competency", "positions.change_competency",
+     "positions.change_rank", "positions.add_staffingquota", "positions.change_staffingquota",
+     "positions.change_positiondossier"),
 )
 UNIT_HR = Role("unit_hr", _("Unit HR officer"), unit_level="manage")
 UNIT_HEAD = Role("unit_head", _("Unit head"), unit_level="view")
@@ -45,10 +47,13 @@ def sync_roles() -> None:
 
 
 def sync_roles_after_migrate(**kwargs) -> None:
+    from django.apps import apps
     from django.contrib.auth.management import create_permissions
 
-    # Permissions are created by another post_migrate receiver; make sure they exist first.
-    create_permissions(kwargs["app_config"], verbosity=0, using=kwargs.get("using", "default"))
+    # Permissions are created by another post_migrate receiver, app by app; roles span apps, so
+    # make sure every app's permissions exist first.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=kwargs.get("using", "default"))
     sync_roles()
 
 

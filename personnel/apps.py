@@ -12,11 +12,14 @@ class PersonnelConfig(AppConfig):
         from core.dashboard import register_panel
         from core.importing import register_importer
         from core.selectors import register_unit_counter
+        from core.services.units import set_reorganize_service
         from personnel.dashboard import personnel_panel
         from personnel.importers import PersonnelImporter
         from personnel.selectors import people_per_unit
+        from personnel.services.reorganization import units_reorganize
 
         register_importer(PersonnelImporter)
+        set_reorganize_service(units_reorganize)
         audit.register_private_fields("personnel.civilservant", {
             "national_id", "id_issue_date", "id_issue_place", "phone", "email", "permanent_address", "current_address",
             "health_status", "height_cm", "weight_kg", "blood_group", "war_invalid_grade", "policy_family",
@@ -28,3 +31,6 @@ class PersonnelConfig(AppConfig):
         register_nav("reports", 20, _("Retirement"), "personnel:retirement", "calendar-check", "view")
         register_nav("reports", 30, _("Step raises due"), "personnel:raises", "graph-up-arrow", "view")
         register_nav("reports", 40, _("Training against plan"), "personnel:training_plan", "mortarboard", "view")
+        register_nav("reports", 50, _("Staffing and leader ratios"), "personnel:staffing", "diagram-2", "view")
+        register_nav("reports", 60, _("Training needs by competency"), "personnel:training_needs", "bullseye",
+                     "view")

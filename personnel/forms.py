@@ -210,3 +210,23 @@ class TrainingPlanForm(forms.Form):
     def __init__(self, *args, scope: UnitScope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = unit_choices(scope)
+
+
+class AssessmentForm(forms.Form):
+    """One level field per competency of the person's framework (blank = not assessed now)."""
+
+    assessed_on = DateField(label=_("Assessed on"), initial=timezone.localdate)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            self.fields[f"c{row.competency.pk}"] = forms.TypedChoiceField(
+                label=f"{row.competency.code} {row.competency.name}", coerce=int, required=False, empty_value=None,
+                choices=[("", "—"), *[(n, str(n)) for n in range(1, 6)]], initial=row.assessed,
+                help_text=_("Required: %(n)s") % {"n": row.required})
+
+    def levels(self) -> dict:
+        return {row.competency: self.cleaned_data[f"c{row.competency.pk}"] for row in self.rows
+                if self.cleaned_data.get(f"c{row.competency.pk}")}

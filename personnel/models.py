@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from core.models import OrgUnit, UndeletableModel, UndeletableQuerySet
 from positions.models import Category, JobPosition, Rank
 
-__all__ = ["Assignment", "CareerEvent", "Category", "CivilServant", "DisciplineRecord", "FamilyMember", "Leadership",
+__all__ = ["Assignment", "CareerEvent", "Category", "CivilServant", "CompetencyAssessment", "DisciplineRecord",
+           "FamilyMember", "Leadership",
            "RewardRecord", "SalaryRecord", "Sex", "TrainingPlan", "TrainingRecord"]
 
 
@@ -410,3 +411,33 @@ class FamilyMember(UndeletableModel):
 
     def __str__(self) -> str:
         return f"{self.relation}: {self.full_name}"
+
+
+class CompetencyAssessment(UndeletableModel):
+    """A person's assessed level of a competency (entered by HR, or later by the appraisal). The
+    latest assessment of each competency counts; older ones stay as history."""
+
+    class Source(models.TextChoices):
+        HR = "hr", _("HR assessment")
+        APPRAISAL = "appraisal", _("Annual appraisal")
+        SELF = "self", _("Self-assessment")
+
+    servant = models.ForeignKey(CivilServant, on_delete=models.PROTECT, related_name="assessments")
+    competency = models.ForeignKey("positions.Competency", verbose_name=_("competency"), on_delete=models.PROTECT,
+                                   related_name="assessments")
+    level = models.PositiveSmallIntegerField(_("level"))
+    assessed_on = models.DateField(_("assessed on"))
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.HR)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("competency assessment")
+        verbose_name_plural = _("competency assessments")
+        ordering = ["-assessed_on", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="assessment_level_1_5")]
+
+    def __str__(self) -> str:
+        return f"{self.servant}: {self.competency.code} = {self.level}"

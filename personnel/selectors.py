@@ -368,3 +368,75 @@ def leader_ratio(*, people: QuerySet) -> list[dict]:
               for r in rows if r["unit__kind"] in (OrgUnit.Kind.DIVISION, OrgUnit.Kind.OFFICE,
                                                    OrgUnit.Kind.INSPECTORATE, OrgUnit.Kind.SUB_DEPARTMENT)]
     return sorted(result, key=lambda r: (not r["flag"], r["unit"]))
+
+
+# --- competency gaps ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GapRow:
+    competency: object
+    required: int
+    assessed: int | None
+    assessed_on: date | None
+
+    @property
+    def gap(self) -> int:
+        return max(0, self.required - (self.assessed or 0))
+
+
+def _frameworks(position_ids: set[int]) -> dict[int, tuple[object, list]]:
+    """Each position's framework: its approved description, else its latest draft (three queries)."""
+    from positions.models import JobDescription, RequiredCompetency
+
+    chosen: dict[int, JobDescription] = {}
+    for description in JobDescription.objects.filter(position_id__in=position_ids).order_by("version"):
+        current = chosen.get(description.position_id)
+        approved = description.status == JobDescription.Status.APPROVED
+        if current is None or approved or current.status != JobDescription.Status.APPROVED:
+            chosen[description.position_id] = description
+    lines: dict[int, list] = defaultdict(list)
+    for line in RequiredCompetency.objects.filter(description__in=chosen.values()).select_related("competency"):
+        lines[line.description_id].append(line)
+    return {pid: (d, lines[d.pk]) for pid, d in chosen.items()}
+
+
+def _latest_assessments(servant_ids: list[int]) -> dict[tuple[int, int], object]:
+    from personnel.models import CompetencyAssessment
+
+    latest = {}
+    for row in CompetencyAssessment.objects.filter(servant_id__in=servant_ids).order_by("assessed_on", "id"):
+        latest[(row.servant_id, row.competency_id)] = row
+    return latest
+
+
+def competency_gap(servant: CivilServant) -> tuple[object | None, list[GapRow]]:
+    """The framework of the person's job position against their latest assessed levels."""
+    if servant.job_position_id is None:
+        return None, []
+    description, lines = _frameworks({servant.job_position_id}).get(servant.job_position_id, (None, []))
+    latest = _latest_assessments([servant.pk])
+    rows = []
+    for line in lines:
+        assessment = latest.get((servant.pk, line.competency_id))
+        rows.append(GapRow(line.competency, line.level, assessment.level if assessment else None,
+                           assessment.assessed_on if assessment else None))
+    return description, rows
+
+
+def training_needs(*, scope: UnitScope, unit: OrgUnit | None = None) -> list[dict]:
+    """Per competency, the people whose latest level is below what their position requires."""
+    people = scope.filter(CivilServant.objects.active(), "unit").filter(job_position__isnull=False)
+    if unit is not None:
+        people = people.filter(unit__path__startswith=unit.path)
+    people = list(people.select_related("unit"))
+    frameworks = _frameworks({p.job_position_id for p in people})
+    latest = _latest_assessments([p.pk for p in people])
+    needs: dict[int, dict] = {}
+    for servant in people:
+        for line in frameworks.get(servant.job_position_id, (None, []))[1]:
+            assessment = latest.get((servant.pk, line.competency_id))
+            level = assessment.level if assessment else None
+            if level is None or level < line.level:
+                entry = needs.setdefault(line.competency_id, {"competency": line.competency, "people": []})
+                entry["people"].append({"servant": servant, "required": line.level, "assessed": level})
+    return sorted(needs.values(), key=lambda n: (-len(n["people"]), n["competency"].code))

@@ -24,4 +24,7 @@ urlpatterns = [
     path("raises/", reports.RaisesDueView.as_view(), name="raises"),
     path("training/", reports.TrainingPlanView.as_view(), name="training_plan"),
     path("stats/", reports.StatsView.as_view(), name="stats"),
+    path("staffing/", reports.StaffingView.as_view(), name="staffing"),
+    path("training-needs/", reports.TrainingNeedsView.as_view(), name="training_needs"),
+    path("<int:pk>/competencies/", servants.AssessmentCreateView.as_view(), name="assessment_create"),
 ]

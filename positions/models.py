@@ -315,8 +315,10 @@ class JobDescription(UndeletableModel):
         return self.status != self.Status.DRAFT
 
 
-class RequiredCompetency(UndeletableModel):
-    """A competency and the level 1–5 a job description requires: one line of its framework."""
+class RequiredCompetency(models.Model):
+    """A competency and the level 1–5 a job description requires: one line of its framework.
+    Lines of a draft may be removed (services allow it only while the description is a draft);
+    an approved framework is frozen with its description."""
 
     description = models.ForeignKey(JobDescription, on_delete=models.PROTECT, related_name="requirements")
     competency = models.ForeignKey(Competency, verbose_name=_("competency"), on_delete=models.PROTECT,

@@ -58,6 +58,7 @@ def make_servant(unit, *, code: str = "", full_name: str = "Nguyễn Văn An", s
     born = date_of_birth or date(1985, 5, 20)
     national_id = profile.pop("national_id", f"008{0 if sex == 'male' else 1}{born.year % 100:02d}{number:06d}")
     rank = Rank.objects.get(code=rank_code) if rank_code else None
+    profile.pop("job_position", None)
     return servant_create(actor=None, code=code or f"CB{number:05d}", national_id=national_id, full_name=full_name,
                           date_of_birth=born, sex=sex, unit=unit, title=title, rank=rank,
                           salary_step=step if rank else None, salary_step_date=step_date or date(2024, 1, 1),

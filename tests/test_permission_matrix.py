@@ -13,6 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.models import ImportJob
+from positions.models import Competency, PositionDossier
+from positions.services import position_create
 from tests.factories import make_servant
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +52,10 @@ MANAGE_PERSON = {**MANAGERS, "officer_b": 404}
 
 def PERSON(objects):  # noqa: N802 - reads like the other constants in the table
     return {"pk": objects["person"].pk}
+
+
+def POSITION(objects):  # noqa: N802
+    return {"pk": objects["position"].pk}
 
 
 MATRIX: dict[str, Case] = {
@@ -109,6 +115,25 @@ MATRIX: dict[str, Case] = {
     "personnel:raises": Case(SCOPED),
     "personnel:training_plan": Case(SCOPED),
     "personnel:stats": Case(SCOPED),
+    "personnel:staffing": Case(SCOPED),
+    "personnel:training_needs": Case(SCOPED),
+    "personnel:assessment_create": Case(MANAGE_PERSON, kwargs=PERSON),
+    # Positions: the position lives in A1 like the person.
+    "positions:position_list": Case(SCOPED),
+    "positions:position_create": Case(MANAGERS),
+    "positions:position_detail": Case(OUTSIDE_B, kwargs=POSITION),
+    "positions:position_print": Case(OUTSIDE_B, kwargs=POSITION),
+    "positions:position_update": Case(MANAGE_PERSON, kwargs=POSITION),
+    "positions:description_update": Case(MANAGE_PERSON, kwargs=POSITION),
+    "positions:framework_update": Case(MANAGE_PERSON, kwargs=POSITION),
+    "positions:description_new_version": Case(MANAGE_PERSON, default=302, method="post", kwargs=POSITION),
+    "positions:dossier_list": Case(SCOPED),
+    "positions:dossier_create": Case(MANAGERS, default=302, method="post"),
+    "positions:dossier_detail": Case(OUTSIDE_B, kwargs=lambda o: {"pk": o["dossier"].pk}),
+    "positions:quota_list": Case(SCOPED),
+    "positions:catalogue": Case(STAFF_ONLY),
+    "positions:competency_create": Case(PROVINCIAL),
+    "positions:competency_update": Case(PROVINCIAL, kwargs=lambda o: {"pk": o["competency"].pk}),
 }
 
 
@@ -138,7 +163,10 @@ def objects(world, officer_a, officer_b, viewer_a, provincial_hr, no_grant, cand
                                    status=ImportJob.Status.VALIDATED)
     job.file.save("perm-test.csv", upload)
     person = make_servant(world.unit_a1, full_name="Hoàng Thị Mai", sex="female")
+    position = position_create(actor=None, unit=world.unit_a1, code="VT-1", title="Chuyên viên")
+    dossier = PositionDossier.objects.create(unit=world.unit_a1, title="Hồ sơ")
     return {"a1": world.unit_a1, "b": world.unit_b, "job": job, "person": person, "event": person.events.first(),
+            "position": position, "dossier": dossier, "competency": Competency.objects.first(),
             "officer_a": officer_a, "officer_b": officer_b,
             "viewer_a": viewer_a, "provincial_hr": provincial_hr, "no_grant": no_grant, "candidate": candidate,
             "superuser": superuser}

@@ -231,6 +231,19 @@ def _validate_reorganization(kind, predecessors, successors, effective_date) -> 
                                   % {"name": unit.name, "day": effective_date.strftime("%d/%m/%Y")})
 
 
+# The reorganisation the pages run. Apps that keep people in units replace it (personnel registers
+# one that also moves positions and people); core alone reorganises the tree only.
+_REORGANIZE = {"service": None}
+
+
+def set_reorganize_service(func) -> None:
+    _REORGANIZE["service"] = func
+
+
+def reorganize_service():
+    return _REORGANIZE["service"] or unit_reorganize
+
+
 @transaction.atomic
 def unit_dissolve(*, actor, unit: OrgUnit, effective_date: date, decision_number: str = "",
                   decision_date: date | None = None, signer: str = "", note: str = "") -> UnitChange:

@@ -153,3 +153,51 @@ class StatsView(UnitFilterMixin, TemplateView):
             flagged=[d for d in stats["divisions"] if d["flag"]],
         )
         return context
+
+
+class StaffingView(UnitFilterMixin, TemplateView):
+    """Headcount against quota, leaders and deputies against the norms, per unit, as of a date."""
+
+    template_name = "personnel/staffing.html"
+
+    def get_context_data(self, **kwargs):
+        from core.dates import parse_date
+        from personnel.staffing import staffing_report
+        from positions.rules.staffing import norms_on
+
+        context = super().get_context_data(**kwargs)
+        on = timezone.localdate()
+        if self.request.GET.get("on"):
+            try:
+                on = parse_date(self.request.GET["on"]).value
+            except ValueError:
+                messages.warning(self.request, _("Not a date; showing today."))
+        rows = staffing_report(scope=self.scope, on=on, root=self.selected_unit())
+        flagged_only = self.request.GET.get("flagged") == "1"
+        agencies = [r for r in rows if r.role == "agency" or r.unit.kind == "commune"]
+        divisions = [r for r in rows if r.role in ("division", "commune_division", "service_division")]
+        context.update(
+            on=on, norms=norms_on(on), flagged_only=flagged_only,
+            rows=[r for r in rows if r.flags] if flagged_only else rows,
+            flag_count=sum(1 for r in rows if r.flags),
+            chart_quota={"labels": [r.unit.name for r in agencies[:30]], "datasets": [
+                {"label": str(_("Quota")), "data": [r.quota or 0 for r in agencies[:30]]},
+                {"label": str(_("Headcount")), "data": [r.headcount for r in agencies[:30]]}]},
+            chart_leaders={"labels": [r.unit.name for r in divisions[:40]], "datasets": [
+                {"label": str(_("Leaders")), "data": [r.leaders for r in divisions[:40]]},
+                {"label": str(_("Non-leaders")), "data": [r.non_leaders for r in divisions[:40]]}]},
+        )
+        return context
+
+
+class TrainingNeedsView(UnitFilterMixin, TemplateView):
+    """Competencies where people are below the level their position's framework requires."""
+
+    template_name = "personnel/training_needs.html"
+
+    def get_context_data(self, **kwargs):
+        from personnel.selectors import training_needs
+
+        context = super().get_context_data(**kwargs)
+        context["needs"] = training_needs(scope=self.scope, unit=self.selected_unit())
+        return context

@@ -17,8 +17,9 @@ from personnel import forms
 from personnel.models import CareerEvent, CivilServant
 from personnel.resume import resume_context, resume_xlsx
 from personnel.rules.retirement import retirement_of
-from personnel.selectors import next_raise_of, servant_timeline
+from personnel.selectors import competency_gap, next_raise_of, servant_timeline
 from personnel.services import records, servants
+from personnel.services.competencies import assessment_record as assess_competencies
 
 
 class ServantMixin(UnitScopedMixin):
@@ -61,6 +62,7 @@ class ServantDetailView(ServantMixin, TemplateView):
             disciplines=list(servant.disciplines.all()), rewards=list(servant.rewards.all()),
             trainings=list(servant.trainings.all()), family=list(servant.family.all()) if can_manage else [],
             next_raise=next_raise_of(servant),
+            gap=competency_gap(servant),
             history=audit.for_display(audit.history_for(servant)[:100], self.manage_scope),
             today=today,
         )
@@ -287,3 +289,27 @@ class ServantResumeXlsxView(ServantMixin, View):
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="so-yeu-ly-lich-{self.servant.code}.xlsx"'
         return response
+
+
+class AssessmentCreateView(ServantMixin, FormView):
+    """Record the person's assessed competency levels against their position's framework."""
+
+    template_name = "personnel/assessment_form.html"
+    form_class = forms.AssessmentForm
+    manage = True
+
+    def get_form_kwargs(self):
+        description, rows = competency_gap(self.servant)
+        return {**super().get_form_kwargs(), "rows": rows}
+
+    def get_context_data(self, **kwargs):
+        description, rows = competency_gap(self.servant)
+        return super().get_context_data(description=description, gap_rows=rows, **kwargs)
+
+    def form_valid(self, form):
+        levels = form.levels()
+        if levels:
+            assess_competencies(actor=self.request.user, servant=self.servant, levels=levels,
+                                assessed_on=form.cleaned_data["assessed_on"], note=form.cleaned_data.get("note", ""))
+            messages.success(self.request, _("Competency levels recorded."))
+        return redirect(self.servant)

@@ -18,6 +18,12 @@
     if (el && !window.confirm(el.getAttribute("data-confirm"))) { event.preventDefault(); }
   });
 
+  // Print buttons (data-print): the browser's own print dialog.
+  document.addEventListener("click", function (event) {
+    var el = event.target.closest ? event.target.closest("[data-print]") : null;
+    if (el) { event.preventDefault(); window.print(); }
+  });
+
   // Charts: <canvas data-chart="bar|doughnut|line" data-source="id-of-json-script">.
   var palette = ["#0d6efd", "#198754", "#fd7e14", "#6f42c1", "#dc3545", "#20c997", "#ffc107", "#6c757d",
                  "#0dcaf0", "#d63384"];
