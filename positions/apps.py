@@ -8,6 +8,10 @@ class PositionsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.context_processors import register_nav
+        from core.importing import register_importer
+        from positions.importers import PositionImporter
+
+        register_importer(PositionImporter)
 
         register_nav("main", 40, _("Job positions"), "positions:position_list", "briefcase", "view")
         register_nav("tools", 15, _("Approval dossiers"), "positions:dossier_list", "folder-check", "view")

@@ -13,8 +13,8 @@ class RankChoiceField(forms.ModelChoiceField):
 
 class PositionForm(forms.Form):
     unit = UnitChoiceField(label=_("Unit"), queryset=None)
-    code = forms.CharField(label=_("Code"), max_length=40)
-    title = forms.CharField(label=_("Title"), max_length=255)
+    code = forms.CharField(label=_("Position code"), max_length=40)
+    title = forms.CharField(label=_("Position title"), max_length=255)
     group = forms.ChoiceField(label=_("Group"), choices=JobPosition.Group.choices)
     rank = RankChoiceField(label=_("Corresponding rank"), queryset=Rank.objects.all(), required=False)
     posts = forms.IntegerField(label=_("Number of posts"), min_value=0, max_value=1000, initial=1)

@@ -7,6 +7,7 @@ app_name = "positions"
 urlpatterns = [
     path("", views.PositionListView.as_view(), name="position_list"),
     path("new/", views.PositionCreateView.as_view(), name="position_create"),
+    path("export.xlsx", views.PositionExportView.as_view(), name="position_export"),
     path("<int:pk>/", views.PositionDetailView.as_view(), name="position_detail"),
     path("<int:pk>/edit/", views.PositionUpdateView.as_view(), name="position_update"),
     path("<int:pk>/print/", views.PositionPrintView.as_view(), name="position_print"),

@@ -355,3 +355,23 @@ class CompetencyEditView(StaffRequiredMixin, FormView):
                                  confirmed_levels=form.confirmed_levels(), **fields)
         messages.success(self.request, _("Competency saved."))
         return redirect("positions:catalogue")
+
+
+class PositionExportView(UnitScopedMixin, View):
+    """The positions of the user's units (or of ?unit=) with descriptions and frameworks, as .xlsx."""
+
+    def get(self, request):
+        from django.http import HttpResponse
+
+        from positions.exporters import positions_xlsx
+
+        positions = self.scope.filter(JobPosition.objects.filter(valid_to__isnull=True), "unit")
+        unit_id = request.GET.get("unit", "")
+        if unit_id.isdigit():
+            unit = self.scope.units().filter(pk=int(unit_id)).first()
+            if unit is not None:
+                positions = positions.filter(unit__path__startswith=unit.path)
+        response = HttpResponse(positions_xlsx(positions.order_by("unit__path", "code")),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = 'attachment; filename="vi-tri-viec-lam.xlsx"'
+        return response

@@ -121,6 +121,7 @@ MATRIX: dict[str, Case] = {
     # Positions: the position lives in A1 like the person.
     "positions:position_list": Case(SCOPED),
     "positions:position_create": Case(MANAGERS),
+    "positions:position_export": Case(SCOPED),
     "positions:position_detail": Case(OUTSIDE_B, kwargs=POSITION),
     "positions:position_print": Case(OUTSIDE_B, kwargs=POSITION),
     "positions:position_update": Case(MANAGE_PERSON, kwargs=POSITION),

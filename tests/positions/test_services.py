@@ -5,9 +5,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.models import OrgUnit
+from core.services.units import UnitSpec
 from personnel.models import Assignment, CareerEvent
 from personnel.services.reorganization import units_reorganize
-from core.services.units import UnitSpec
 from positions import services
 from positions.models import Competency, JobDescription, JobPosition, PositionDossier, Rank
 from tests.factories import make_servant
