@@ -235,3 +235,47 @@ def _parent_flags(rows: dict[int, StaffingRow]) -> None:
             continue
         if row.deputies > parent.deputies:
             row.flags.append(DEPUTIES_OVER_PARENT)
+
+
+@dataclass(frozen=True)
+class RatioWarning:
+    unit: OrgUnit
+    rank_level: str
+    count: int
+    total: int
+    cap_percent: int
+    confirmed: bool
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.count / self.total, 1) if self.total else 0.0
+
+
+def rank_ratio_warnings(*, scope: UnitScope, root: OrgUnit | None = None) -> list[RatioWarning]:
+    """Units whose share of people at a rank level exceeds the cap set for their kind of unit
+    (ND 361/2025 percentages; provincial caps are set by provincial HR). Three queries."""
+    from personnel.models import CivilServant
+    from positions.models import RankRatioCap
+
+    caps = {(c.unit_kind, c.rank_level): c for c in RankRatioCap.objects.all()}
+    if not caps:
+        return []
+    kinds = {kind for kind, _level in caps}
+    units = scope.units().open().filter(kind__in=kinds)
+    if root is not None:
+        units = units.filter(path__startswith=root.path)
+    units = list(units)
+    people = scope.filter(CivilServant.objects.active(), "unit").values_list("unit__path", "rank__level")
+    counts: dict[int, dict[str, int]] = {u.pk: defaultdict(int) for u in units}
+    for path, level in people.iterator(chunk_size=5000):
+        for unit in units:
+            if path.startswith(unit.path):
+                counts[unit.pk][level or ""] += 1
+    warnings = []
+    for unit in units:
+        total = sum(counts[unit.pk].values())
+        for (kind, level), cap in caps.items():
+            if kind == unit.kind and total and 100 * counts[unit.pk][level] > cap.max_percent * total:
+                warnings.append(RatioWarning(unit, level, counts[unit.pk][level], total, cap.max_percent,
+                                             cap.confirmed))
+    return warnings

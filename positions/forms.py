@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.access import UnitScope
 from core.forms import DateField, UnitChoiceField, unit_choices
+from core.models import OrgUnit
 from positions.models import Category, Competency, JobDescription, JobPosition, LeadershipTitle, Rank
 
 
@@ -115,3 +116,11 @@ class CompetencyForm(forms.ModelForm):
 
     def confirmed_levels(self) -> set[int]:
         return {level for level in range(1, 6) if self.cleaned_data.get(f"confirmed_{level}")}
+
+
+class RatioCapForm(forms.Form):
+    unit_kind = forms.ChoiceField(label=_("Kind of unit"), choices=OrgUnit.Kind.choices)
+    rank_level = forms.ChoiceField(label=_("Rank level"), choices=Rank.Level.choices)
+    max_percent = forms.IntegerField(label=_("Maximum share (%)"), min_value=0, max_value=100)
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=150)
+    confirmed = forms.BooleanField(label=_("Confirmed against the legal text"), required=False)

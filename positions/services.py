@@ -278,3 +278,20 @@ def competency_save(*, actor, competency: Competency, descriptors: dict[int, str
     if changes or creating:
         audit.record(actor=actor, obj=competency, action="create" if creating else "update", changes=changes)
     return competency
+
+
+@transaction.atomic
+def ratio_cap_set(*, actor, unit_kind: str, rank_level: str, max_percent: int, legal_basis: str,
+                  confirmed: bool = False):
+    """Set the cap on the share of a rank level in a kind of unit (ND 361/2025 percentages)."""
+    from positions.models import RankRatioCap
+
+    cap, created = RankRatioCap.objects.get_or_create(unit_kind=unit_kind, rank_level=rank_level, defaults={
+        "max_percent": max_percent, "legal_basis": clean(legal_basis), "confirmed": confirmed})
+    before = None if created else cap.max_percent
+    if not created:
+        cap.max_percent, cap.legal_basis, cap.confirmed = max_percent, clean(legal_basis), confirmed
+        cap.save()
+    audit.record(actor=actor, obj=cap, action="create" if created else "update",
+                 changes={"max_percent": [before, max_percent]}, reason=clean(legal_basis))
+    return cap

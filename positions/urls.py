@@ -19,6 +19,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/", views.DossierDetailView.as_view(), name="dossier_detail"),
     path("quotas/", views.QuotaListView.as_view(), name="quota_list"),
     path("catalogue/", views.CatalogueView.as_view(), name="catalogue"),
+    path("ratio-caps/", views.RatioCapView.as_view(), name="ratio_caps"),
     path("catalogue/competencies/new/", views.CompetencyEditView.as_view(), name="competency_create"),
     path("catalogue/competencies/<int:pk>/", views.CompetencyEditView.as_view(), name="competency_update"),
 ]

@@ -375,3 +375,23 @@ class PositionExportView(UnitScopedMixin, View):
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = 'attachment; filename="vi-tri-viec-lam.xlsx"'
         return response
+
+
+class RatioCapView(StaffRequiredMixin, FormView):
+    """Caps on the share of a rank level per kind of unit; provincial HR sets them."""
+
+    template_name = "positions/ratio_caps.html"
+    form_class = forms.RatioCapForm
+
+    def get_context_data(self, **kwargs):
+        from positions.models import RankRatioCap
+
+        return super().get_context_data(caps=RankRatioCap.objects.all(),
+                                        can_set=self.request.user.has_perm("positions.add_rankratiocap"), **kwargs)
+
+    def form_valid(self, form):
+        if not self.request.user.has_perm("positions.add_rankratiocap"):
+            raise PermissionDenied
+        services.ratio_cap_set(actor=self.request.user, **form.cleaned_data)
+        messages.success(self.request, _("Cap saved."))
+        return redirect("positions:ratio_caps")

@@ -133,6 +133,7 @@ MATRIX: dict[str, Case] = {
     "positions:dossier_detail": Case(OUTSIDE_B, kwargs=lambda o: {"pk": o["dossier"].pk}),
     "positions:quota_list": Case(SCOPED),
     "positions:catalogue": Case(STAFF_ONLY),
+    "positions:ratio_caps": Case(STAFF_ONLY),
     "positions:competency_create": Case(PROVINCIAL),
     "positions:competency_update": Case(PROVINCIAL, kwargs=lambda o: {"pk": o["competency"].pk}),
 }

@@ -162,7 +162,7 @@ class StaffingView(UnitFilterMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         from core.dates import parse_date
-        from personnel.staffing import staffing_report
+        from personnel.staffing import rank_ratio_warnings, staffing_report
         from positions.rules.staffing import norms_on
 
         context = super().get_context_data(**kwargs)
@@ -178,6 +178,7 @@ class StaffingView(UnitFilterMixin, TemplateView):
         divisions = [r for r in rows if r.role in ("division", "commune_division", "service_division")]
         context.update(
             on=on, norms=norms_on(on), flagged_only=flagged_only,
+            ratio_warnings=rank_ratio_warnings(scope=self.scope, root=self.selected_unit()),
             rows=[r for r in rows if r.flags] if flagged_only else rows,
             flag_count=sum(1 for r in rows if r.flags),
             chart_quota={"labels": [r.unit.name for r in agencies[:30]], "datasets": [

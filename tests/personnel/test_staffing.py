@@ -137,3 +137,18 @@ def test_staffing_report_command_json_shape(province, capsys):
                              "quota", "flags"}
     assert (division["headcount"], division["leaders"], division["deputies"], division["non_leaders"]) == (3, 2, 1, 1)
     assert "LEADERS_NOT_FEWER_THAN_STAFF" in division["flags"] and division["max_deputies"] == 1
+
+
+def test_rank_ratio_caps_warn_when_exceeded(province):
+    from personnel.staffing import rank_ratio_warnings
+    from positions.models import RankRatioCap
+
+    department = make_unit("Sở A", code="D", parent=province, kind=OrgUnit.Kind.DEPARTMENT)
+    make_servant(department, rank_code="01.002")
+    make_servant(department, rank_code="01.002")
+    make_servant(department, rank_code="01.003")
+    assert rank_ratio_warnings(scope=ALL) == []
+    RankRatioCap.objects.create(unit_kind=OrgUnit.Kind.DEPARTMENT, rank_level="principal", max_percent=40,
+                                legal_basis="Quyết định của UBND tỉnh (thử)")
+    [warning] = rank_ratio_warnings(scope=ALL)
+    assert (warning.unit.code, warning.count, warning.total, warning.percent) == ("D", 2, 3, 66.7)
