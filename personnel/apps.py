@@ -10,15 +10,18 @@ class PersonnelConfig(AppConfig):
         from core import audit
         from core.context_processors import register_nav
         from core.dashboard import register_panel
+        from core.demo import register_demo_loader
         from core.importing import register_importer
         from core.selectors import register_unit_counter
         from core.services.units import set_reorganize_service
         from personnel.dashboard import personnel_panel
+        from personnel.demo import load_people
         from personnel.importers import PersonnelImporter
         from personnel.selectors import people_per_unit
         from personnel.services.reorganization import units_reorganize
 
         register_importer(PersonnelImporter)
+        register_demo_loader(20, load_people)
         set_reorganize_service(units_reorganize)
         audit.register_private_fields("personnel.civilservant", {
             "national_id", "id_issue_date", "id_issue_place", "phone", "email", "permanent_address", "current_address",

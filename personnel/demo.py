@@ -4,6 +4,8 @@ Every person goes through the real services (``servant_create``, ``servant_assig
 ``servant_set_salary``, ``servant_leave`` and the record services), so the timelines, the salary
 history and the audit trail look like those of real use. A career is first planned in memory with
 one seeded ``random.Random`` (deterministic for a given day) and then written in date order.
+Salary steps before 1 January of last year are folded into the record's first salary row (the
+current step and its date stay right), and this month's raises are left for the user to decide.
 
 What the demo shows on purpose: about 200 people who worked in the former provinces' units and
 were moved to the new ones on 1/7/2025; a few dozen people reaching retirement age within a year
@@ -44,10 +46,10 @@ from positions.models import Rank, SalaryCoefficient
 K = OrgUnit.Kind
 CODE_PREFIX = "TQ-"
 SEED = 2026
-PROVINCE_ID_CODE = "008"  # Tuyên Quang in ND 137/2015 Appendix; the merged province kept it
+PROVINCE_ID_CODE = "008"  # Tuyên Quang's code, the first 3 digits of the ID number (ND 137/2015 Art 7)
 REFORM_DAY = date(2025, 7, 1)
 OLD_LAST_DAY = REFORM_DAY - timedelta(days=1)
-# Salary steps older than this many years are folded into the first recorded row: recording every
+# Raises before 1 January this many years ago are folded into the first salary row: recording every
 # raise since the 1990s through the services would take minutes, and the current step is right anyway.
 SALARY_HISTORY_YEARS = 1
 TOP_HEAVY_DEPARTMENTS = ("TQ.SCT", "TQ.SXD", "TQ.SGDDT")
@@ -66,7 +68,7 @@ FAMILY_NAMES = {
     "Giáy": "Hoàng Lù Vương",
 }
 MIDDLE = {Sex.MALE: "Văn*6 Đức Minh Quốc Hữu Xuân Quang Thanh Tiến Ngọc Mạnh Trung",
-          Sex.FEMALE: "Thị*8 Thu Thanh Ngọc Minh Phương Hồng Thúy Kim Bích Hải"}
+          Sex.FEMALE: "Thị*16 Thu Thanh Ngọc Minh Phương Hồng Thúy Kim Bích Hải"}
 GIVEN = {Sex.MALE: "An Anh Bình Cường Dũng Duy Đạt Hải Hùng Hưng Huy Khánh Kiên Long Minh Nam Phong Quân Sơn Thắng "
                    "Thành Toàn Trung Tuấn Tùng Việt Vinh Hoàng Hiếu Lâm Mạnh Thịnh Tiến Tú Chiến Hậu Lợi",
          Sex.FEMALE: "Anh Chi Dung Giang Hà Hằng Hạnh Hoa Hồng Huyền Hương Lan Liên Linh Loan Mai Nga Ngọc Nhung "
@@ -109,7 +111,7 @@ QUALIFICATIONS = {
 }
 REWARDS = [("Lao động tiên tiến", "Cơ sở", 40), ("Chiến sĩ thi đua cơ sở", "Cơ sở", 25),
            ("Giấy khen của thủ trưởng cơ quan", "Cơ sở", 15), ("Bằng khen của Chủ tịch UBND tỉnh", "Tỉnh", 15),
-           ("Chiến sĩ thi đua cấp tỉnh", "Tỉnh", 4), ("Bằng khen của Thủ tướng Chính phủ", "Trung ương", 1)]
+           ("Chiến sĩ thi đua cấp tỉnh", "Tỉnh", 5)]
 T = TrainingRecord.Kind
 TRAININGS = [  # kind, course, institution, months, mode, diploma, weight
     (T.POLITICAL_THEORY, "Trung cấp lý luận chính trị", "Trường Chính trị tỉnh Tuyên Quang", 8, "Không tập trung",
@@ -186,6 +188,17 @@ class Slot:
     ladder: list[tuple[OrgUnit, str]] = field(default_factory=list)  # posts held before, oldest first
     old_unit: OrgUnit | None = None  # set for the people moved from a former unit on 1/7/2025
     retire: str = ""  # "", "notice", "soon", "retired", "retired_old"
+
+
+@dataclass(frozen=True)
+class Pay:
+    """One row of a planned salary history."""
+
+    start: date
+    rank: Rank
+    step: int
+    kind: str
+    excess: int = 0
 
 
 @dataclass
@@ -316,13 +329,14 @@ class Planner:
         self.ref = ref
         self.today = today
         self.rng = random.Random(SEED)  # noqa: S311 - demo data, not security
-        self.numbers: dict[tuple[str, str, int], int] = {}
+        self.numbers: dict[tuple[str, str, str, int], int] = {}
         self.national_ids: set[str] = set()
         self.children: dict[int, list[OrgUnit]] = {}
         for unit in ref.units:
             self.children.setdefault(unit.parent_id, []).append(unit)
         self.communes = [u.name for u in ref.units if u.kind == K.COMMUNE] or ["Phường Minh Xuân"]
         self.old_units = {u.pk: u for units in ref.predecessors.values() for u in units}
+        self.home_affairs = next((u for u in ref.units if u.code == "TQ.SNV"), ref.province)
 
     # --- posts --------------------------------------------------------------------------------------
     def slots(self) -> list[Slot]:
@@ -445,7 +459,9 @@ class Planner:
             "recruitment_date": recruited, "start_date": recruited, **self._profile(slot, recruited)})
         if birth.month == 1 and birth.day == 1:
             person.create["birth_precision"] = CivilServant.BirthPrecision.YEAR
-        last_day = retirement.retirement_date if slot.retire.startswith("retired") else self.today
+        # This month's raises are left to decide, so the "raises due" lists have something to show.
+        last_day = retirement.retirement_date if slot.retire.startswith("retired") else \
+            self.today.replace(day=1) - timedelta(days=1)
         self._career(person, slot, recruited)
         self._salary(person, slot, ranks, recruited, last_day)
         self._retirement(person, slot, retirement)
@@ -526,7 +542,7 @@ class Planner:
         suffix, signer = _issuer(issuer)
         days_before = self.rng.randint(3, 20) if days_before is None else days_before
         decided = min(day - timedelta(days=days_before), self.today)
-        key = (kind, suffix, decided.year)
+        key = (kind, suffix, signer, decided.year)
         number = self.numbers.get(key) or self.rng.randint(10, 80)
         self.numbers[key] = number + self.rng.randint(1, 6)
         return Decision(f"{number}/{kind}-{suffix}", decided, signer)
@@ -545,16 +561,14 @@ class Planner:
         end = add_months(final, -1) if final else add_months(self.today, -1)
         days = self._spread(recruited, end, len(steps) - (1 if final else 0)) + ([final] if final else [])
         for day, (unit, title) in zip(days, steps, strict=True):
-            self._assign(person, slot, day, unit, title, moved=bool(slot.old_unit) and day == REFORM_DAY)
+            self._assign(person, slot, day, unit, title)
 
     def _issuer_unit(self, unit: OrgUnit) -> OrgUnit:
-        """Civil servants are recruited by the provincial Department of Home Affairs."""
-        if unit.kind == K.PROVINCE:
-            return next((u for u in self.ref.units if u.code == "TQ.SNV"), unit)
-        return unit
+        """Civil servants are recruited and promoted by the provincial Department of Home Affairs."""
+        return self.home_affairs if unit.kind == K.PROVINCE else unit
 
-    def _assign(self, person: Person, slot: Slot, day: date, unit: OrgUnit, title: str, moved: bool) -> None:
-        if moved:
+    def _assign(self, person: Person, slot: Slot, day: date, unit: OrgUnit, title: str) -> None:
+        if slot.old_unit is not None and day == REFORM_DAY:  # the province moved everyone by one decision
             number = self.rng.randint(1100, 1900)
             decision = Decision(f"{number}/QĐ-UBND", OLD_LAST_DAY, "Chủ tịch UBND tỉnh")
             kind = CareerEvent.Kind.TRANSFERRED
@@ -596,60 +610,69 @@ class Planner:
         discipline = self._discipline(person, slot, recruited)
         pays = self._pay_timeline(codes, self._promotions(slot, codes, recruited), recruited, discipline, last_day)
         cutoff = date(self.today.year - SALARY_HISTORY_YEARS, 1, 1)
-        first = max((i for i, p in enumerate(pays) if p[0] <= cutoff), default=0)
-        day, rank, step, _ = pays[first]
-        person.create.update(rank=rank, salary_step=step, salary_step_date=day,
-                             salary_coefficient=self.ref.coefficient(rank, step, day))
-        for day, rank, step, kind in pays[first + 1:]:
-            promoted = kind == SalaryRecord.Kind.RANK_CHANGE
-            decision = self.decision(self._issuer_unit(self.ref.province) if promoted else self._issuer_on(slot, day),
-                                     day)
-            person.actions.append((day, 2, "salary", {
-                "rank": rank, "step": step, "kind": kind, "decision": decision,
-                "coefficient": self.ref.coefficient(rank, step, day)}))
+        first = max((i for i, p in enumerate(pays) if p.start <= cutoff), default=0)
+        # A record opens without excess seniority: open it at the last step, then the allowance held at the cutoff.
+        opening = max(i for i in range(first + 1) if pays[i].excess == 0)
+        later = ([pays[first]] if opening < first else []) + pays[first + 1:]
+        pay = pays[opening]
+        person.create.update(rank=pay.rank, salary_step=pay.step, salary_step_date=pay.start,
+                             salary_coefficient=self.ref.coefficient(pay.rank, pay.step, pay.start))
+        for pay in later:
+            promoted = pay.kind == SalaryRecord.Kind.RANK_CHANGE
+            issuer = self._issuer_unit(self.ref.province) if promoted else self._issuer_on(slot, pay.start)
+            person.actions.append((pay.start, 2, "salary", {
+                "rank": pay.rank, "step": pay.step, "kind": pay.kind, "excess_percent": pay.excess,
+                "decision": self.decision(issuer, pay.start),
+                "coefficient": self.ref.coefficient(pay.rank, pay.step, pay.start)}))
 
     def _promotions(self, slot: Slot, codes: tuple[str, ...], recruited: date) -> list[date]:
-        """Dates of promotion to the next rank (chuyên viên → chuyên viên chính …)."""
-        rng = self.rng
-        chance = {"head": 0.9, "deputy": 0.6}.get(slot.role, 0.2)
-        if slot.unit is slot.top and slot.role == "head":
-            chance = 1.0
-        promotions = []
-        day = recruited
-        for _ in codes[1:]:
-            if rng.random() >= chance:
-                break
-            day = add_months(day, 12 * rng.randint(9, 13) if not promotions else 12 * rng.randint(6, 9))
-            if day >= self.today:
+        """Dates of promotion to the next ranks (chuyên viên → chính → cao cấp; hạng III → II → I).
+
+        Most leaders and a fifth of the staff reach the second rank; the third is for department
+        heads, some of their deputies and a few senior teachers and doctors."""
+        department_leader = slot.unit is slot.top and slot.top.kind != K.COMMUNE
+        chances = [{"head": 0.9, "deputy": 0.6}.get(slot.role, 0.2), 0.1 if slot.track in ("gv", "bs") else 0.0]
+        if department_leader:
+            chances = [1.0, 0.9 if slot.role == "head" else 0.3]
+        promotions, day = [], recruited
+        for chance, _ in zip(chances, codes[1:], strict=False):
+            years = self.rng.randint(9, 13) if not promotions else self.rng.randint(6, 9)
+            day = add_months(day, 12 * years)
+            if self.rng.random() >= chance or day >= self.today:
                 break
             promotions.append(_day(_month(day)))
-            chance = 0.9 if slot.unit is slot.top and slot.role == "head" else 0.15
         return promotions
 
-    def _pay_timeline(self, codes, promotions, recruited, discipline, last_day) -> list[tuple]:
-        """Steps every interval months (TT 08/2013 Art 2), never past the last step; a promotion takes the
+    def _pay_timeline(self, codes, promotions, recruited, discipline, last_day) -> list[Pay]:
+        """Steps every interval months (TT 08/2013 Art 2); at the last step the excess-seniority allowance,
+        5 % after 36 (B, C: 24) months and 1 % more each year (ND 204/2004 Art 6). A promotion takes the
         nearest coefficient at or above the current one; a discipline delays the next raise 6 months."""
         ranks = iter(codes[1:])
-        rank, step, since = self.ref.ranks[codes[0]], 1, recruited
-        pays = [(since, rank, step, SalaryRecord.Kind.INITIAL)]
-        promotions = list(promotions)
+        pay = Pay(recruited, self.ref.ranks[codes[0]], 1, SalaryRecord.Kind.INITIAL)
+        pays, promotions = [pay], list(promotions)
         while True:
-            group = rank.salary_group
-            last = self.ref.last_step[group.pk]
-            due = add_months(since, group.step_interval_months) if step < last else None
-            if due and discipline and since < discipline <= due:
-                due = add_months(due, 6)
-            if promotions and (due is None or promotions[0] < due) and promotions[0] <= last_day:
-                current = self.ref.coefficient(rank, step, since)
-                since = max(promotions.pop(0), add_months(since, 1))
+            due = self._next_due(pay, discipline)
+            if promotions and promotions[0] < due and promotions[0] <= last_day:
+                start = max(promotions.pop(0), add_months(pay.start, 1))
+                current = self.ref.coefficient(pay.rank, pay.step, start) * (100 + pay.excess) / 100
                 rank = self.ref.ranks[next(ranks)]
-                step = self._step_at_or_above(rank, current, since)
-                kind = SalaryRecord.Kind.RANK_CHANGE
-            elif due and due <= last_day:
-                step, since, kind = step + 1, due, SalaryRecord.Kind.REGULAR
+                pay = Pay(start, rank, self._step_at_or_above(rank, current, start), SalaryRecord.Kind.RANK_CHANGE)
+            elif due <= last_day and pay.step < self.ref.last_step[pay.rank.salary_group_id]:
+                pay = Pay(due, pay.rank, pay.step + 1, SalaryRecord.Kind.REGULAR)
+            elif due <= last_day:
+                pay = Pay(due, pay.rank, pay.step, SalaryRecord.Kind.EXCESS, pay.excess + 1 if pay.excess else 5)
             else:
                 return pays
-            pays.append((since, rank, step, kind))
+            pays.append(pay)
+
+    def _next_due(self, pay: Pay, discipline: date | None) -> date:
+        group = pay.rank.salary_group
+        if pay.step < self.ref.last_step[group.pk]:
+            months = group.step_interval_months
+        else:
+            months = 12 if pay.excess else group.excess_after_months
+        due = add_months(pay.start, months)
+        return add_months(due, 6) if discipline and pay.start < discipline <= due else due
 
     def _step_at_or_above(self, rank: Rank, coefficient: Decimal, day: date) -> int:
         last = self.ref.last_step[rank.salary_group_id]
@@ -702,7 +725,7 @@ class Planner:
             "end_date": end if end < self.today else None, "mode": mode, "diploma": diploma if end < self.today
             else "", "decision": self.decision(self._issuer_on(slot, start), start)}))
 
-    def _retirement(self, person: Person, slot: Slot, retirement) -> None:
+    def _retirement(self, person: Person, slot: Slot, retirement: Retirement) -> None:
         issuer = self._issuer_on(slot, retirement.retirement_date)
         data = {"retirement_date": retirement.retirement_date.isoformat(),
                 "pension_start": retirement.pension_start.isoformat()}
@@ -730,17 +753,45 @@ class Writer:
         self.counts = {"people": 0, "moved": 0, "retired": 0}
 
     def write(self, person: Person) -> CivilServant:
-        servant = servant_create(actor=None, **person.create)
-        for day, _, action, kwargs in sorted(person.actions, key=lambda a: (a[0], a[1])):
+        create, actions = self._dated(person)
+        servant = servant_create(actor=None, **create)
+        for day, _, action, kwargs in actions:
             getattr(self, action)(servant, day, **kwargs)
         self.counts["people"] += 1
         return servant
 
+    @staticmethod
+    def _opened(day: date, unit: OrgUnit) -> date:
+        return max(day, unit.valid_from) if unit.valid_from else day
+
+    def _dated(self, person: Person) -> tuple[dict, list]:
+        """Nobody is placed in a unit before it exists (the services refuse it): assignments to units
+        opened on 1/7/2025 move to that day; steps that land on the start day shape the first
+        assignment; of several steps on one day the last one counts."""
+        create = dict(person.create)
+        start = self._opened(create["start_date"], create["unit"])
+        actions = sorted(person.actions, key=lambda a: (a[0], a[1]))
+        steps = [(self._opened(day, kwargs["unit"]), order, kwargs) for day, order, action, kwargs in actions
+                 if action == "assign"]
+        later = []
+        for day, order, kwargs in sorted(steps, key=lambda s: (s[0], s[1])):
+            if day <= start:
+                create.update(unit=kwargs["unit"], title=kwargs["title"])
+                start = self._opened(start, kwargs["unit"])
+            elif later and later[-1][0] == day:
+                later[-1] = (day, order, "assign", kwargs)
+            else:
+                later.append((day, order, "assign", kwargs))
+        create["start_date"] = start
+        others = [a for a in actions if a[2] != "assign"]
+        return create, sorted(later + others, key=lambda a: (a[0], a[1]))
+
     def assign(self, servant: CivilServant, day: date, **kwargs) -> None:
+        moved_out_of_closed_unit = servant.unit.valid_to is not None
         assignment = servant_assign(actor=None, servant=servant, start_date=day, **kwargs)
         # The service saves its own copy; keep ours current for the record services that read it.
         servant.unit, servant.title, servant.leadership = assignment.unit, assignment.title, assignment.leadership
-        self.counts["moved"] += day == REFORM_DAY and kwargs["kind"] == CareerEvent.Kind.TRANSFERRED
+        self.counts["moved"] += moved_out_of_closed_unit and assignment.unit.valid_to is None
 
     def salary(self, servant: CivilServant, day: date, **kwargs) -> None:
         servant_set_salary(actor=None, servant=servant, start_date=day, **kwargs)

@@ -276,6 +276,12 @@ class PersonnelImporter(Importer):
         existing = self.ref.by_code.get(values.get("code") or "")
         if existing is not None and self.scope is not None and not self.scope.contains(existing.unit):
             row.error("Mã cán bộ", _("%(code)s is a person of a unit you do not manage.") % {"code": values["code"]})
+        step_date = values.get("salary_step_date")
+        if existing is not None and step_date and existing.salary_step_date and step_date < existing.salary_step_date \
+                and values.get("salary_step") != existing.salary_step:
+            row.error("Ngày hưởng bậc lương", _("The system already has a later step from %(day)s; a salary history "
+                                                "is corrected on the person's page, not by an import.")
+                      % {"day": existing.salary_step_date.strftime("%d/%m/%Y")})
         values["unit"] = unit
         self._check_birth(row)
         self._check_salary(row)
@@ -468,6 +474,9 @@ class BulkCreator:
             servant = self._servant(values, servant_ids[index])
             servants.append(tuple(servant[f] for f in SERVANT_FIELDS))
             start = values.get("recruitment_date") or self.importer.today
+            unit_start = values["unit"].valid_from
+            if unit_start is not None and start < unit_start:
+                start = unit_start  # the person is known in this unit only since it exists
             retired = values.get("retired")
             end = retired.retirement_date if retired else None
             if end is not None and end < start:

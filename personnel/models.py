@@ -293,6 +293,10 @@ class SalaryRecord(UndeletableModel):
         verbose_name_plural = _("salary records")
         ordering = ["-start_date", "-id"]
         indexes = [models.Index(fields=["servant", "start_date"], name="salary_servant_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                                   name="salary_record_dates"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.rank.code} bậc {self.step} ({self.coefficient})"

@@ -361,12 +361,15 @@ def headcount_stats(*, scope: UnitScope, unit: OrgUnit | None = None, today: dat
 def leader_ratio(*, people: QuerySet) -> list[dict]:
     """Leaders (head + deputies) against non-leader staff per unit that has people; a unit with at
     least as many leaders as staff is flagged (the seed-004 situation)."""
-    rows = people.values("unit_id", "unit__name", "unit__kind").annotate(
+    rows = people.values("unit_id", "unit__name", "unit__kind", "unit__parent__kind").annotate(
         leaders=Count("id", filter=~Q(leadership="")), staff=Count("id", filter=Q(leadership="")))
+    division_kinds = (OrgUnit.Kind.DIVISION, OrgUnit.Kind.OFFICE, OrgUnit.Kind.INSPECTORATE,
+                      OrgUnit.Kind.SUB_DEPARTMENT)
+    # A department-level office or inspectorate (parent: the province) holds its leaders like a
+    # department does; the ratio check is about divisions.
     result = [{"unit_id": r["unit_id"], "unit": r["unit__name"], "leaders": r["leaders"], "staff": r["staff"],
                "flag": r["leaders"] >= r["staff"] and r["leaders"] > 0}
-              for r in rows if r["unit__kind"] in (OrgUnit.Kind.DIVISION, OrgUnit.Kind.OFFICE,
-                                                   OrgUnit.Kind.INSPECTORATE, OrgUnit.Kind.SUB_DEPARTMENT)]
+              for r in rows if r["unit__kind"] in division_kinds and r["unit__parent__kind"] != OrgUnit.Kind.PROVINCE]
     return sorted(result, key=lambda r: (not r["flag"], r["unit"]))
 
 

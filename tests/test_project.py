@@ -1,5 +1,4 @@
 """Project-wide promises: translations complete, production settings pass check --deploy, demo data."""
-import io
 import os
 import subprocess
 import sys
@@ -7,7 +6,6 @@ from pathlib import Path
 
 import polib
 import pytest
-from django.core.management import call_command
 
 from core.models import OrgUnit, User
 
@@ -51,9 +49,13 @@ def test_production_refuses_debug(tmp_path):
 
 @pytest.mark.django_db
 def test_demo_province_is_realistic_and_idempotent():
-    call_command("load_demo", stdout=io.StringIO())
+    from core.demo import load_accounts, load_units
+
+    assert load_units() is True
+    load_accounts()
     count = OrgUnit.objects.count()
-    call_command("load_demo", stdout=io.StringIO())
+    assert load_units() is False
+    load_accounts()
     assert OrgUnit.objects.count() == count
     from datetime import date
 

@@ -31,11 +31,16 @@ class RuleSetNotFound(LookupError):
 _REGISTRY: dict[str, RuleSet] = {}
 
 
+_FAMILIES: dict[str, list[RuleSet]] = {}
+
+
 def register(rule_set: RuleSet) -> RuleSet:
     existing = _REGISTRY.get(rule_set.code)
     if existing is not None and existing != rule_set:
         raise ValueError(f"Rule set {rule_set.code} is registered twice")
     _REGISTRY[rule_set.code] = rule_set
+    members = [r for r in _FAMILIES.get(rule_set.family, []) if r.code != rule_set.code] + [rule_set]
+    _FAMILIES[rule_set.family] = sorted(members, key=lambda r: r.valid_from)
     return rule_set
 
 
@@ -47,12 +52,12 @@ def get(code: str) -> RuleSet:
 
 
 def family(name: str) -> list[RuleSet]:
-    return sorted((r for r in _REGISTRY.values() if r.family == name), key=lambda r: r.valid_from)
+    return list(_FAMILIES.get(name, []))
 
 
 def for_date(family_name: str, day: date, category: str | None = None) -> RuleSet:
     """The rule set of ``family_name`` in force on ``day`` (the latest one that started, if several)."""
-    candidates = [r for r in family(family_name) if r.applies(day, category)]
+    candidates = [r for r in _FAMILIES.get(family_name, []) if r.applies(day, category)]
     if not candidates:
         raise RuleSetNotFound(f"{family_name} on {day.isoformat()}")
     return candidates[-1]

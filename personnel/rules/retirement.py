@@ -11,6 +11,7 @@ starts the next day; when only the birth year is known, the birth date is 1 Janu
 """
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from core.dates import add_months, last_day_of_month
 from core.rules import registry
@@ -66,13 +67,22 @@ def required_age_months(sex: str, year: int) -> tuple[int, RetirementRuleSet]:
 
 
 def retirement_of(date_of_birth: date, sex: str) -> Retirement:
-    """The retirement under the rule in force in the month the person reaches the required age."""
-    birth_index = date_of_birth.year * 12 + date_of_birth.month - 1
-    for age in range(600, 900):
-        index = birth_index + age
-        required, rule = required_age_months(sex, index // 12)
-        if age >= required:
-            month_start = date(index // 12, index % 12 + 1, 1)
+    """The retirement under the rule in force in the month the person reaches the required age.
+
+    Only the birth month matters (the age is reached in the month of the birthday), so results are
+    cached per (year, month, sex): a list of a million people needs a few hundred computations."""
+    return _retirement(date_of_birth.year * 12 + date_of_birth.month - 1, sex)
+
+
+@lru_cache(maxsize=4096)
+def _retirement(birth_index: int, sex: str) -> Retirement:
+    # The first month m with age(m) ≥ required(year(m)): in year Y the earliest such month is
+    # max(January of Y, birth + required(Y)), if that still falls in Y.
+    for year in range((birth_index + 600) // 12, (birth_index + 900) // 12 + 1):
+        required, rule = required_age_months(sex, year)
+        index = max(year * 12, birth_index + required)
+        if index // 12 == year:
+            month_start = date(year, index % 12 + 1, 1)
             last_day = last_day_of_month(month_start)
             return Retirement(
                 age_years=required // 12, age_months=required % 12, retirement_date=last_day,
@@ -85,7 +95,7 @@ def retirement_of(date_of_birth: date, sex: str) -> Retirement:
 
 
 def _retirement_index(birth_index: int, sex: str) -> int:
-    retirement = retirement_of(date(birth_index // 12, birth_index % 12 + 1, 1), sex)
+    retirement = _retirement(birth_index, sex)
     return retirement.retirement_date.year * 12 + retirement.retirement_date.month - 1
 
 

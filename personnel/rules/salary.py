@@ -37,6 +37,15 @@ SAL_TT08 = registry.register(StepRaiseRuleSet(
 ))
 
 
+def _rules(day: date) -> StepRaiseRuleSet:
+    """The rule set of the day a raise is decided; raises decided before TT 08/2013 are history
+    and are read with the earliest rule set we hold."""
+    try:
+        return registry.for_date("salary_step", day)
+    except registry.RuleSetNotFound:
+        return registry.family("salary_step")[0]
+
+
 @dataclass(frozen=True)
 class RaiseDue:
     kind: str  # "regular" or "excess"
@@ -51,7 +60,7 @@ def next_raise(*, step: int, last_step: int, step_date: date, interval_months: i
                excess_after_months: int | None = None, discipline_delay_months: int = 0,
                unpaid_leave_days: int = 0, sick_leave_days: int = 0, on: date | None = None) -> RaiseDue:
     """When the next regular raise (or excess-seniority step) is due, with the delays that apply."""
-    rules = registry.for_date("salary_step", on or step_date)
+    rules = _rules(on or add_months(step_date, interval_months))
     sick_over = max(0, sick_leave_days - rules.sick_leave_free_months * 30)
     delay_days = unpaid_leave_days + sick_over
     if step < last_step:
@@ -66,7 +75,7 @@ def early_raise_eligible(*, due: RaiseDue, year: int, last_early_in_rank: bool) 
     """Eligible for an early raise considered in ``year`` (TT 08/2013 Art 3)."""
     if due.kind != "regular" or last_early_in_rank:
         return False
-    rules = registry.for_date("salary_step", date(year, 12, 31))
+    rules = _rules(date(year, 12, 31))
     return due.due_date <= add_months(date(year, 12, 31), rules.early_max_months) and due.due_date > date(year, 12, 31)
 
 

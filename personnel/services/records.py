@@ -61,9 +61,27 @@ def training_record(*, actor, servant: CivilServant, kind: str, institution: str
     event = event_record(actor=actor, servant=servant, kind=CareerEvent.Kind.TRAINING, effective_date=start_date,
                          summary=f"{clean(major)}, {clean(institution)}", decision=decision,
                          data={"kind": kind, "diploma": clean(diploma)})
-    return TrainingRecord.objects.create(servant=servant, kind=kind, institution=clean(institution),
-                                         major=clean(major), start_date=start_date, end_date=end_date,
-                                         mode=clean(mode), diploma=clean(diploma), unit=servant.unit, event=event)
+    record = TrainingRecord.objects.create(servant=servant, kind=kind, institution=clean(institution),
+                                           major=clean(major), start_date=start_date, end_date=end_date,
+                                           mode=clean(mode), diploma=clean(diploma), unit=servant.unit, event=event)
+    _complete_resume(actor, servant, record)
+    return record
+
+
+# Completed training that the résumé (Mẫu 2C item 15) shows as a level.
+RESUME_FIELD_OF_KIND = {TrainingRecord.Kind.POLITICAL_THEORY: "political_theory",
+                        TrainingRecord.Kind.STATE_MANAGEMENT: "state_management",
+                        TrainingRecord.Kind.FOREIGN_LANGUAGE: "foreign_language", TrainingRecord.Kind.IT: "it_skill"}
+
+
+def _complete_resume(actor, servant: CivilServant, record: TrainingRecord) -> None:
+    field = RESUME_FIELD_OF_KIND.get(record.kind)
+    level = record.diploma or record.major
+    if field and record.end_date and level and getattr(servant, field) != level[:50]:
+        from personnel.services.servants import servant_update
+
+        reason = _("Completed training: %(course)s") % {"course": record.major}
+        servant_update(actor=actor, servant=servant, reason=reason, **{field: level[:50]})
 
 
 @transaction.atomic

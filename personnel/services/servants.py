@@ -51,6 +51,19 @@ def refresh_keys(servant: CivilServant) -> None:
     servant.sort_key = name_sort_key(servant.full_name)[:300]
 
 
+def _check_unit_on(unit: OrgUnit, day: date) -> None:
+    if not unit.is_active_on(day):
+        raise ValidationError({"unit": _("%(unit)s does not exist on %(day)s.")
+                               % {"unit": unit.name, "day": day.strftime("%d/%m/%Y")}})
+
+
+def _sync(caller: CivilServant, fresh: CivilServant) -> None:
+    """Services lock and save their own copy; keep the caller's object current as well."""
+    if caller is not fresh:
+        for name in CURRENT_FIELDS + ("updated_at",):
+            setattr(caller, name, getattr(fresh, name))
+
+
 def _event(actor, servant, kind, effective_date, summary, decision: Decision, data=None, rule_set="") -> CareerEvent:
     return CareerEvent.objects.create(
         servant=servant, kind=kind, effective_date=effective_date, decision_number=clean(decision.number),
@@ -70,13 +83,14 @@ def servant_create(*, actor, code: str, national_id: str, full_name: str, date_o
                    unit: OrgUnit, start_date: date | None = None, title: str = "",
                    job_position: JobPosition | None = None, rank: Rank | None = None, salary_step: int | None = None,
                    salary_coefficient: Decimal | None = None, salary_step_date: date | None = None,
-                   decision: Decision = NO_DECISION, event_kind: str = CareerEvent.Kind.RECRUITED,
-                   **profile) -> CivilServant:
+                   excess_seniority_percent: int = 0, decision: Decision = NO_DECISION,
+                   event_kind: str = CareerEvent.Kind.RECRUITED, **profile) -> CivilServant:
     """Open a record: the person, their first assignment, their first salary row and the event."""
     unknown = set(profile) - set(PROFILE_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     start = start_date or profile.get("recruitment_date") or timezone.localdate()
+    _check_unit_on(unit, start)
     servant = CivilServant(code=clean(code), national_id=clean(national_id), full_name=full_name,
                            date_of_birth=date_of_birth, sex=sex, unit=unit, job_position=job_position,
                            title=clean(title), leadership=leadership_of(title), **profile)
@@ -84,15 +98,18 @@ def servant_create(*, actor, code: str, national_id: str, full_name: str, date_o
         if isinstance(value, str):
             setattr(servant, name, clean(value))
     refresh_keys(servant)
-    servant.full_clean(exclude=["search_text", "sort_key"])
+    # The database enforces the 12-digit check constraint; uniqueness is checked here for a clear message.
+    servant.full_clean(exclude=["search_text", "sort_key"], validate_constraints=False)
     servant.save(force_insert=True)
     event = _event(actor, servant, event_kind, start, _("Joined %(unit)s") % {"unit": unit.name}, decision)
     Assignment.objects.create(servant=servant, unit=unit, job_position=job_position, title=servant.title,
                               leadership=servant.leadership, start_date=start, event=event)
     if rank is not None and salary_step:
         _open_salary(servant, rank=rank, step=salary_step, start=salary_step_date or start,
-                     coefficient=salary_coefficient, kind=SalaryRecord.Kind.INITIAL, event=event)
-        servant.save(update_fields=["rank", "salary_step", "salary_coefficient", "salary_step_date"])
+                     coefficient=salary_coefficient, kind=SalaryRecord.Kind.INITIAL, event=event,
+                     excess=excess_seniority_percent)
+        servant.save(update_fields=["rank", "salary_step", "salary_coefficient", "salary_step_date",
+                                    "excess_seniority_percent"])
     audit.record(actor=actor, obj=servant, action="create", unit=unit,
                  changes={k: [None, v] for k, v in audit.snapshot(servant, AUDITED_FIELDS).items()
                           if v not in ("", None, 0)})
@@ -110,7 +127,7 @@ def servant_update(*, actor, servant: CivilServant, reason: str = "", **changes)
     for name, value in changes.items():
         setattr(servant, name, clean(value) if isinstance(value, str) else value)
     refresh_keys(servant)
-    servant.full_clean(exclude=["search_text", "sort_key"])
+    servant.full_clean(exclude=["search_text", "sort_key"], validate_constraints=False)
     servant.updated_at = timezone.now()
     servant.save()
     return _audit_update(actor, servant, before, reason)
@@ -133,9 +150,10 @@ def servant_assign(*, actor, servant: CivilServant, start_date: date, kind: str 
                    decision: Decision = NO_DECISION, reason: str = "") -> Assignment:
     """Move a person (transfer, appointment, re-assignment): close the current assignment the day
     before ``start_date`` and open the new one; unchanged parts are carried over."""
-    servant = CivilServant.objects.select_for_update().get(pk=servant.pk)
+    caller, servant = servant, CivilServant.objects.select_for_update().select_related("unit").get(pk=servant.pk)
     before = audit.snapshot(servant, AUDITED_FIELDS)
     new_unit = unit or servant.unit
+    _check_unit_on(new_unit, start_date)
     new_title = clean(title) if title is not None else servant.title
     position = job_position if job_position is not None or unit is not None else servant.job_position
     previous = _close_current_assignment(servant, start_date - timedelta(days=1))
@@ -149,6 +167,7 @@ def servant_assign(*, actor, servant: CivilServant, start_date: date, kind: str 
     servant.updated_at = timezone.now()
     servant.save()
     _audit_update(actor, servant, before, reason or summary, action=kind)
+    _sync(caller, servant)
     return assignment
 
 
@@ -158,6 +177,10 @@ def _open_salary(servant, *, rank: Rank, step: int, start: date, kind: str, even
     if value is None:
         raise ValidationError(_("Step %(step)s does not exist in salary group %(group)s.")
                               % {"step": step, "group": rank.salary_group.code})
+    current = servant.salary_records.filter(end_date__isnull=True).order_by("-start_date").first()
+    if current is not None and start <= current.start_date:
+        raise ValidationError(_("The new salary must start after the current one (%(day)s).")
+                              % {"day": current.start_date.strftime("%d/%m/%Y")})
     servant.salary_records.filter(end_date__isnull=True).update(end_date=start - timedelta(days=1))
     record = SalaryRecord.objects.create(servant=servant, rank=rank, step=step, coefficient=value,
                                          excess_seniority_percent=excess, start_date=start, kind=kind, event=event)
@@ -172,7 +195,7 @@ def servant_set_salary(*, actor, servant: CivilServant, rank: Rank, step: int, s
                        coefficient: Decimal | None = None, decision: Decision = NO_DECISION,
                        rule_set: str = "", reason: str = "") -> SalaryRecord:
     """A new salary step, rank or excess-seniority percentage from ``start_date``."""
-    servant = CivilServant.objects.select_for_update().get(pk=servant.pk)
+    caller, servant = servant, CivilServant.objects.select_for_update().select_related("unit").get(pk=servant.pk)
     before = audit.snapshot(servant, AUDITED_FIELDS)
     event_kind = CareerEvent.Kind.RANK_CHANGED if servant.rank_id and servant.rank_id != rank.pk \
         else CareerEvent.Kind.SALARY_STEP
@@ -186,6 +209,7 @@ def servant_set_salary(*, actor, servant: CivilServant, rank: Rank, step: int, s
     servant.updated_at = timezone.now()
     servant.save()
     _audit_update(actor, servant, before, reason or summary, action=event_kind)
+    _sync(caller, servant)
     return record
 
 
@@ -203,7 +227,7 @@ def servant_leave(*, actor, servant: CivilServant, kind: str, last_day: date, de
     """Retirement, resignation, streamlining or death: the record stays, the status changes."""
     if kind not in LEAVING_KINDS:
         raise ValidationError(_("Unknown way of leaving."))
-    servant = CivilServant.objects.select_for_update().get(pk=servant.pk)
+    caller, servant = servant, CivilServant.objects.select_for_update().select_related("unit").get(pk=servant.pk)
     if servant.status != CivilServant.Status.ACTIVE:
         raise ValidationError(_("%(name)s is no longer working.") % {"name": servant.full_name})
     before = audit.snapshot(servant, AUDITED_FIELDS)
@@ -214,6 +238,7 @@ def servant_leave(*, actor, servant: CivilServant, kind: str, last_day: date, de
     servant.updated_at = timezone.now()
     servant.save()
     _audit_update(actor, servant, before, event.summary, action=kind)
+    _sync(caller, servant)
     return event
 
 

@@ -114,3 +114,45 @@ def test_discipline_forms_follow_the_regime_of_the_date(world, day, form, allowe
     else:
         with pytest.raises(ValidationError):
             discipline_record(actor=None, servant=person, form=form, violation="Vi phạm", effective_from=day)
+
+
+def test_nobody_is_placed_in_a_unit_before_it_exists(world):
+    from tests.factories import make_unit
+
+    new_unit = make_unit("Phòng lập năm 2026", parent=world.unit_a, valid_from=date(2026, 1, 1))
+    with pytest.raises(ValidationError):
+        make_servant(new_unit, recruitment_date=date(2020, 1, 1))
+    person = make_servant(world.unit_a1, recruitment_date=date(2020, 1, 1))
+    with pytest.raises(ValidationError):
+        servant_assign(actor=None, servant=person, start_date=date(2025, 6, 1), unit=new_unit)
+
+
+def test_a_salary_cannot_start_before_the_current_one(world):
+    person = make_servant(world.unit_a1, step=3, step_date=date(2024, 1, 1))
+    with pytest.raises(ValidationError):
+        servant_set_salary(actor=None, servant=person, rank=Rank.objects.get(code="01.003"), step=4,
+                           start_date=date(2023, 1, 1))
+
+
+def test_the_callers_object_follows_a_transfer(world):
+    person = make_servant(world.unit_a1)
+    servant_assign(actor=None, servant=person, start_date=date(2026, 2, 1), unit=world.unit_b, title="Chuyên viên")
+    assert person.unit == world.unit_b  # no refresh needed before the next service call
+
+
+def test_completed_political_theory_training_updates_the_resume(world):
+    from personnel.services.records import training_record
+
+    person = make_servant(world.unit_a1, political_theory="Sơ cấp")
+    training_record(actor=None, servant=person, kind="political_theory", institution="Trường Chính trị tỉnh",
+                    major="Trung cấp lý luận chính trị - hành chính", start_date=date(2024, 3, 1),
+                    end_date=date(2025, 2, 28), diploma="Trung cấp")
+    person.refresh_from_db()
+    assert person.political_theory == "Trung cấp"
+
+
+def test_a_step_dated_before_2013_still_gives_a_due_date(world):
+    from personnel.selectors import next_raise_of
+
+    person = make_servant(world.unit_a1, step=9, step_date=date(2011, 9, 1))
+    assert next_raise_of(person).due.kind == "excess"

@@ -24,12 +24,13 @@ def province():
 
 
 def staff(unit, heads=0, deputies=0, others=0, category="civil_servant"):
+    start = max(date(2015, 1, 1), unit.valid_from or date(2015, 1, 1))  # nobody before the unit exists
     for _ in range(heads):
-        make_servant(unit, title="Trưởng phòng", category=category, recruitment_date=date(2015, 1, 1))
+        make_servant(unit, title="Trưởng phòng", category=category, recruitment_date=start)
     for _ in range(deputies):
-        make_servant(unit, title="Phó Trưởng phòng", category=category, recruitment_date=date(2015, 1, 1))
+        make_servant(unit, title="Phó Trưởng phòng", category=category, recruitment_date=start)
     for _ in range(others):
-        make_servant(unit, title="Chuyên viên", category=category, recruitment_date=date(2015, 1, 1))
+        make_servant(unit, title="Chuyên viên", category=category, recruitment_date=start)
 
 
 def rows_by_code(**kwargs):
