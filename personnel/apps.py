@@ -16,12 +16,14 @@ class PersonnelConfig(AppConfig):
         from core.services.units import set_reorganize_service
         from personnel.dashboard import personnel_panel
         from personnel.demo import load_people
+        from personnel.demo_positions import load_positions
         from personnel.importers import PersonnelImporter
         from personnel.selectors import people_per_unit
         from personnel.services.reorganization import units_reorganize
 
         register_importer(PersonnelImporter)
         register_demo_loader(20, load_people)
+        register_demo_loader(30, load_positions)
         set_reorganize_service(units_reorganize)
         audit.register_private_fields("personnel.civilservant", {
             "national_id", "id_issue_date", "id_issue_place", "phone", "email", "permanent_address", "current_address",

@@ -61,20 +61,22 @@ class StaffingRow:
                 "quota": self.quota, "flags": self.flags}
 
 
-def _people(units: dict[int, OrgUnit], on: date) -> dict[int, UnitCounts]:
-    """Working people per unit on ``on``, read from the assignments of that day (one query)."""
+def _people(units_qs, on: date) -> dict[int, UnitCounts]:
+    """Working people per unit on ``on``, read from the assignments of that day (one query; the units
+    come as a subquery, so the statement does not grow with the tree)."""
     held = Assignment.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on,
-                                     kind=Assignment.Kind.PRIMARY, unit__in=list(units))
+                                     kind=Assignment.Kind.PRIMARY, unit__in=units_qs.values("pk"))
     counts: dict[int, UnitCounts] = defaultdict(UnitCounts)
-    for row in held.values("unit_id", "leadership", "servant__category").annotate(n=Count("servant", distinct=True)):
-        entry = counts[row["unit_id"]]
-        entry.by_category[row["servant__category"]] += row["n"]
-        if row["leadership"] == Leadership.HEAD:
-            entry.heads += row["n"]
-        elif row["leadership"] == Leadership.DEPUTY:
-            entry.deputies += row["n"]
+    rows = held.values_list("unit_id", "leadership", "servant__category").annotate(n=Count("id")).order_by()
+    for unit_id, leadership, category, n in rows:
+        entry = counts[unit_id]
+        entry.by_category[category] += n
+        if leadership == Leadership.HEAD:
+            entry.heads += n
+        elif leadership == Leadership.DEPUTY:
+            entry.deputies += n
         else:
-            entry.staff += row["n"]
+            entry.staff += n
     return counts
 
 
@@ -110,12 +112,12 @@ def _max_deputies(role: str, unit: OrgUnit, norms: OrganisationNorms, province: 
     return None
 
 
-def _grace(units: dict[int, OrgUnit], on: date, years: int) -> dict[int, date]:
+def _grace(units_qs, units: dict[int, OrgUnit], on: date, years: int) -> dict[int, date]:
     """Units opened by a reorganisation less than ``years`` ago → the end of their grace period."""
     since = add_months(on, -12 * years)
     changes = UnitChange.objects.filter(
         kind__in=[UnitChange.Kind.MERGE, UnitChange.Kind.SPLIT, UnitChange.Kind.TRANSFER],
-        effective_date__gt=since, effective_date__lte=on, successors__in=list(units)).values_list(
+        effective_date__gt=since, effective_date__lte=on, successors__in=units_qs.values("pk")).values_list(
         "successors", "effective_date")
     return {unit_id: add_months(day, 12 * years) for unit_id, day in changes if unit_id in units}
 
@@ -135,12 +137,12 @@ def staffing_report(*, scope: UnitScope, on: date, root: OrgUnit | None = None) 
     if root is not None:
         units_qs = units_qs.filter(path__startswith=root.path)
     units = {u.pk: u for u in units_qs.order_by("path")}
-    everything = {u.pk: u for u in OrgUnit.objects.filter(pk__in={i for u in units.values()
-                                                                  for i in u.ancestor_ids()})}
-    counts = _people(units, on)
-    quotas = _quotas(units, on.year)
+    above = {i for u in units.values() for i in u.ancestor_ids()} - set(units)  # ancestors outside the report
+    everything = {**units, **OrgUnit.objects.in_bulk(above)}
+    counts = _people(units_qs, on)
+    quotas = _quotas(units_qs, on.year)
     norms = norms_on(on)
-    grace = _grace(units, on, norms.grace_years)
+    grace = _grace(units_qs, units, on, norms.grace_years)
     province_ids = {u.ancestor_ids()[0] for u in units.values()}
     merged = _merged_provinces([pk for pk in province_ids if everything[pk].kind == K.PROVINCE])
     subtree = _subtree_sums(units, counts)
@@ -152,10 +154,11 @@ def staffing_report(*, scope: UnitScope, on: date, root: OrgUnit | None = None) 
     return list(rows.values())
 
 
-def _quotas(units: dict[int, OrgUnit], year: int) -> dict[int, dict[str, int]]:
+def _quotas(units_qs, year: int) -> dict[int, dict[str, int]]:
     result: dict[int, dict[str, int]] = defaultdict(dict)
-    for quota in StaffingQuota.objects.filter(unit__in=list(units), year=year):
-        result[quota.unit_id][quota.category] = quota.number
+    for unit_id, category, number in StaffingQuota.objects.filter(
+            unit__in=units_qs.values("pk"), year=year).values_list("unit_id", "category", "number"):
+        result[unit_id][category] = number
     return result
 
 

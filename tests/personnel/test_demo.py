@@ -287,3 +287,20 @@ def test_load_demo_again_changes_nothing_and_prints_the_logins(demo):
     call_command("load_demo", stdout=out)
     assert (CivilServant.objects.count(), AuditEntry.objects.count()) == before
     assert "tccb.snv" in out.getvalue() and "CongVu@2026" in out.getvalue()
+
+
+def test_demo_positions_place_people_and_give_frameworks(demo):
+    from personnel.demo_positions import load_positions
+    from personnel.selectors import competency_gap
+    from positions.models import JobPosition, PositionDossier, StaffingQuota
+
+    assert load_positions() is True and load_positions() is False
+    placed = working().filter(job_position__isnull=False)
+    assert placed.count() > 1500  # everyone in divisions and offices; service units keep their own positions
+    head = placed.filter(leadership="head", unit__kind=K.DIVISION).first()
+    assert head.job_position.code == "LD-01" and head.job_position.unit == head.unit
+    description, rows = competency_gap(head)
+    assert description is not None and {"NLC01", "NLQL02"} <= {r.competency.code for r in rows}
+    assert JobPosition.objects.filter(unit__code="TQ.SNV.03").count() == 4
+    assert StaffingQuota.objects.filter(year=timezone.localdate().year).count() >= 10
+    assert PositionDossier.objects.get().status == "submitted"
