@@ -7,7 +7,13 @@ class PositionsConfig(AppConfig):
     verbose_name = _("Job positions")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from core.context_processors import register_nav
+
+        # The catalogues come from data migrations; a database flush (tests that commit) empties
+        # them, and this puts them back. Idempotent.
+        post_migrate.connect(ensure_catalogues, sender=self, dispatch_uid="positions.catalogues")
         from core.importing import register_importer
         from positions.importers import PositionImporter
 
@@ -17,3 +23,14 @@ class PositionsConfig(AppConfig):
         register_nav("tools", 15, _("Approval dossiers"), "positions:dossier_list", "folder-check", "view")
         register_nav("tools", 16, _("Staffing quotas"), "positions:quota_list", "people-fill", "view")
         register_nav("tools", 17, _("Ranks and competencies"), "positions:catalogue", "book", "staff")
+
+
+def ensure_catalogues(**kwargs) -> None:
+    from django.apps import apps
+
+    from positions import catalogue, data
+
+    if apps.get_model("positions", "Rank").objects.using(kwargs.get("using", "default")).exists():
+        return
+    data.load(apps)
+    catalogue.load(apps)
