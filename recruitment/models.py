@@ -50,8 +50,9 @@ class RecruitmentRound(UndeletableModel):
     name = models.CharField(_("name"), max_length=255)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.RECRUITMENT)
     method = models.CharField(_("method"), max_length=12, choices=Method.choices, default=Method.EXAM)
-    agency = models.ForeignKey(OrgUnit, verbose_name=_("recruiting authority"), on_delete=models.PROTECT,
-                               related_name="recruitment_rounds")
+    agency = models.ForeignKey(OrgUnit, verbose_name=_("recruiting authority"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="recruitment_rounds",
+                               help_text=_("Empty for a round of the whole province."))
     announced_on = models.DateField(_("announcement date"))
     applications_close_on = models.DateField(_("applications close on"), null=True, blank=True)
     round1_completed_on = models.DateField(_("round 1 completed on"), null=True, blank=True)

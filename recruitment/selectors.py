@@ -1,0 +1,176 @@
+"""Read paths of recruitment: who passed round 1, round-2 scores from the marks, the ranking."""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from core.access import unit_scope
+from recruitment.models import Application, Mark, RecruitmentRound
+from recruitment.ranking import Entry, rank_position
+from recruitment.rules import (
+    GENERAL,
+    LANGUAGE,
+    ROUND2_FORMS,
+    RecruitmentRuleSet,
+    priority_points,
+    professional_score,
+    round1_part_passed,
+    round2_passed,
+    rules_for_round,
+)
+
+MARK_TOLERANCE = Decimal(10)  # UNCONFIRMED: two markers further apart than 10 points must reconcile
+
+
+def visible_rounds(user) -> QuerySet[RecruitmentRound]:
+    """Rounds a staff user may run: everything for provincial HR, rounds of the units they manage,
+    and rounds they were granted as exam-board members."""
+    from core.access import MANAGE
+
+    if getattr(user, "is_candidate", False) or not user.is_authenticated:
+        return RecruitmentRound.objects.none()
+    if user.is_superuser or user.has_perm("recruitment.run_round"):
+        return RecruitmentRound.objects.all()
+    scope = unit_scope(user, MANAGE)
+    granted = Q(user_grants__user=user) | Q(group_grants__group__user=user)
+    return RecruitmentRound.objects.filter(Q(agency__in=scope.units().values("pk")) | granted).distinct()
+
+
+@dataclass
+class ComponentScore:
+    score: Decimal | None
+    marks: list[Decimal] = field(default_factory=list)
+    conflict: bool = False
+
+
+def component_score(marks: list[Mark]) -> ComponentScore:
+    """A component's score from its current marks: a direct final mark (0) wins, then a
+    reconciliation mark (3), else the average of markers 1 and 2 if they agree within tolerance."""
+    current = {m.marker: m.score for m in marks if not m.replaced}
+    if 0 in current:
+        return ComponentScore(current[0], [current[0]])
+    if 3 in current:
+        return ComponentScore(current[3], [current.get(1), current.get(2), current[3]])
+    scores = [current[k] for k in (1, 2) if k in current]
+    if not scores:
+        return ComponentScore(None)
+    if len(scores) == 2 and abs(scores[0] - scores[1]) > MARK_TOLERANCE:
+        return ComponentScore(None, scores, conflict=True)
+    return ComponentScore(sum(scores) / len(scores), scores)
+
+
+@dataclass
+class ResultRow:
+    application: Application
+    round1_passed: bool
+    round1: dict[str, tuple[int, int]]
+    components: dict[str, ComponentScore]
+    professional: Decimal | None
+    priority: Decimal
+    priority_code: str
+    total: Decimal | None
+    rank: int | None = None
+    result: str = "FAILED"
+    note: str = ""
+
+    @property
+    def conflicts(self) -> list[str]:
+        return [name for name, c in self.components.items() if c.conflict]
+
+
+@dataclass
+class RoundResults:
+    round: RecruitmentRound
+    rule_set: RecruitmentRuleSet
+    note: str
+    rows: list[ResultRow]
+
+
+def round1_passed(application: Application, scores: dict[str, tuple[int, int]], rules: RecruitmentRuleSet) -> bool:
+    """Round 1 under the rule set: waivers, staff-level positions, exemptions, ≥ 50 % in each part."""
+    round_ = application.round
+    if round_.method == RecruitmentRound.Method.SELECTION:
+        return application.status == Application.Status.ELIGIBLE
+    if rules.verification_waives_round1 and application.verification_exempt:
+        return True
+    rank = application.vacancy.rank
+    if rules.staff_level_skips_round1 and rank is not None and rank.level == "staff":
+        return True
+    for part in rules.round1_parts:
+        if part.code == LANGUAGE and (not application.vacancy.foreign_language or application.language_exempt):
+            continue
+        if part.code not in (GENERAL, LANGUAGE):
+            continue
+        correct = scores.get(part.code)
+        if correct is None or not round1_part_passed(correct[0], part, rules):
+            return False
+    return True
+
+
+def round_results(round_: RecruitmentRound, on=None) -> RoundResults:
+    """Every application that took part (eligible), scored and ranked within its position's quota.
+
+    The rule set is that of the announcement date; the ND 170/2025 Art 70 transition is judged on
+    ``on`` (the day results are published), so a round that ended long ago keeps its own rules."""
+    choice = rules_for_round(announced_on=round_.announced_on, round1_completed_on=round_.round1_completed_on,
+                             on=on or round_.results_published_on)
+    rules = choice.rule_set
+    applications = list(round_.applications.filter(status=Application.Status.ELIGIBLE).select_related(
+        "vacancy__rank", "round").prefetch_related("round1_scores", "marks"))
+    components = ROUND2_FORMS[round_.round2_form]
+    rows: list[ResultRow] = []
+    for application in applications:
+        rows.append(_row(application, components, round_, rules))
+    by_vacancy: dict[int, list[ResultRow]] = defaultdict(list)
+    for row in rows:
+        by_vacancy[row.application.vacancy_id].append(row)
+    for vacancy_rows in by_vacancy.values():
+        _rank(vacancy_rows, rules)
+    rows.sort(key=lambda r: (r.application.vacancy.code, r.rank or 10**6, r.application.number))
+    return RoundResults(round_, rules, choice.note, rows)
+
+
+def _row(application, components, round_, rules) -> ResultRow:
+    scores = {s.part: (s.correct, s.questions) for s in application.round1_scores.all()}
+    passed1 = round1_passed(application, scores, rules)
+    marks: dict[str, list[Mark]] = defaultdict(list)
+    for mark in application.marks.all():
+        marks[mark.component].append(mark)
+    parts = {name: component_score(marks[name]) for name in components}
+    values = {name: c.score for name, c in parts.items()}
+    professional = None
+    if passed1 and all(v is not None for v in values.values()):
+        weights = {**round_.weights(), "practical": Decimal(100)}
+        professional = professional_score(values, weights)
+    points, code = priority_points(application.priority_codes, rules)
+    return ResultRow(application, passed1, scores, parts, professional, points, code,
+                     professional + points if professional is not None else None)
+
+
+def _rank(rows: list[ResultRow], rules: RecruitmentRuleSet) -> None:
+    entries = []
+    for row in rows:
+        values = {k: c.score for k, c in row.components.items()}
+        passed2 = row.professional is not None and round2_passed(values, row.professional, rules)
+        general = row.round1.get(GENERAL)
+        entries.append(Entry(key=row, round1_passed=row.round1_passed, round2_passed=passed2,
+                             professional=row.professional, priority=row.priority, written=values.get("written"),
+                             round1_general=general[0] if general else None,
+                             verification_exempt=row.application.verification_exempt,
+                             verification_score=row.application.verification_score))
+    quota = rows[0].application.vacancy.quota if rows else 0
+    for entry in rank_position(entries, quota, rules):
+        entry.key.rank, entry.key.result, entry.key.note = entry.rank, entry.result, entry.note
+
+
+def results_document(results: RoundResults) -> dict:
+    """``recruitment_results --json`` exactly as the issue names it."""
+    def number(value):
+        return float(value) if value is not None else None
+
+    return {"round": results.round.code, "rule_set": results.rule_set.code, "candidates": [
+        {"number": r.application.number, "name": r.application.full_name, "position": r.application.vacancy.code,
+         "round1_passed": r.round1_passed, "professional_score": number(r.professional),
+         "priority_points": number(r.priority), "total": number(r.total), "rank": r.rank, "result": r.result}
+        for r in results.rows]}

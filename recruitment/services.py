@@ -1,0 +1,295 @@
+"""Writes of the recruitment process: rounds, vacancies, applications and their review, fees,
+round-1 scores, round-2 marks, results, appeals, and hiring the winners into personnel."""
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import audit
+from core.models import OrgUnit
+from core.text import clean, name_sort_key
+from recruitment.models import Appeal, Application, Mark, RecruitmentRound, Round1Score, RoundResult, Vacancy
+from recruitment.rules import PRIORITY_CATEGORIES, probation_end, rules_for_round
+
+ROUND_FIELDS = ("code", "name", "kind", "method", "announced_on", "applications_close_on", "round2_form",
+                "written_weight", "interview_weight", "fee", "round1_completed_on")
+
+
+def _check_weights(round_: RecruitmentRound) -> None:
+    combined = round_.round2_form == RecruitmentRound.Round2Form.WRITTEN_INTERVIEW
+    if combined and round_.written_weight + round_.interview_weight != Decimal(100):
+        raise ValidationError({"written_weight": _("The written and interview weights must add up to 100 %.")})
+
+
+@transaction.atomic
+def round_create(*, actor, agency: OrgUnit, code: str, name: str, announced_on: date, **fields) -> RecruitmentRound:
+    round_ = RecruitmentRound(agency=agency, code=clean(code), name=clean(name), announced_on=announced_on, **fields)
+    round_.rule_set = rules_for_round(announced_on=announced_on).rule_set.code
+    _check_weights(round_)
+    round_.full_clean()
+    round_.save()
+    audit.record(actor=actor, obj=round_, action="create", unit=agency,
+                 changes={k: [None, audit.to_json(getattr(round_, k))] for k in ROUND_FIELDS})
+    return round_
+
+
+@transaction.atomic
+def round_update(*, actor, round_: RecruitmentRound, **fields) -> dict:
+    before = audit.snapshot(round_, ROUND_FIELDS + ("status",))
+    for name, value in fields.items():
+        setattr(round_, name, clean(value) if isinstance(value, str) else value)
+    round_.rule_set = rules_for_round(announced_on=round_.announced_on).rule_set.code
+    _check_weights(round_)
+    round_.full_clean()
+    delta = audit.diff(before, audit.snapshot(round_, ROUND_FIELDS + ("status",)))
+    if delta:
+        round_.save()
+        audit.record(actor=actor, obj=round_, action="update", unit=round_.agency, changes=delta)
+    return delta
+
+
+@transaction.atomic
+def vacancy_save(*, actor, round_: RecruitmentRound, code: str, title: str, quota: int, rank=None, unit=None,
+                 job_position=None, foreign_language: str = "") -> Vacancy:
+    vacancy, created = Vacancy.objects.get_or_create(round=round_, code=clean(code), defaults={
+        "title": clean(title), "quota": quota, "rank": rank, "unit": unit, "job_position": job_position,
+        "foreign_language": clean(foreign_language)})
+    if not created:
+        for name, value in {"title": clean(title), "quota": quota, "rank": rank, "unit": unit,
+                            "job_position": job_position, "foreign_language": clean(foreign_language)}.items():
+            setattr(vacancy, name, value)
+        vacancy.save()
+    audit.record(actor=actor, obj=vacancy, action="create" if created else "update", unit=round_.agency,
+                 changes={"quota": [None, quota]})
+    return vacancy
+
+
+# --- applications ---------------------------------------------------------------------------------------
+
+APPLICATION_FIELDS = ("full_name", "date_of_birth", "sex", "national_id", "phone", "email", "address", "ethnicity",
+                      "qualification", "priority_codes", "language_exempt", "exemption_reason", "verification_exempt",
+                      "verification_score")
+
+
+def _check_priorities(codes: list[str]) -> list[str]:
+    unknown = [c for c in codes if c not in PRIORITY_CATEGORIES]
+    if unknown:
+        raise ValidationError({"priority_codes": _("Unknown priority categories: %(codes)s")
+                               % {"codes": ", ".join(unknown)}})
+    return sorted(set(codes))
+
+
+@transaction.atomic
+def application_submit(*, actor, vacancy: Vacancy, candidate=None, **fields) -> Application:
+    """A candidate applies (or HR records a paper application) for one vacancy of an open round."""
+    round_ = vacancy.round
+    if candidate is not None and round_.status != RecruitmentRound.Status.OPEN:
+        raise ValidationError(_("This round is not receiving applications."))
+    if candidate is not None and round_.applications_close_on and timezone.localdate() > round_.applications_close_on:
+        raise ValidationError(_("Applications closed on %(day)s.") % {"day": round_.applications_close_on
+                                                                      .strftime("%d/%m/%Y")})
+    if candidate is not None and Application.objects.filter(round=round_, candidate=candidate).exists():
+        raise ValidationError(_("You have already applied to this round; one application per round."))
+    fields["priority_codes"] = _check_priorities(fields.get("priority_codes") or [])
+    application = Application(round=round_, vacancy=vacancy, candidate=candidate,
+                              **{k: clean(v) if isinstance(v, str) else v for k, v in fields.items()})
+    application.full_clean(exclude=["number"])
+    application.save()
+    audit.record(actor=actor, obj=application, action="submit", unit=round_.agency,
+                 changes={"vacancy": [None, vacancy.code]})
+    return application
+
+
+@transaction.atomic
+def application_review(*, actor, application: Application, eligible: bool, reason: str = "") -> Application:
+    """HR decides eligibility; a rejection always carries its reason (shown to the candidate)."""
+    if not eligible and not clean(reason):
+        raise ValidationError({"reason": _("Give the reason for the rejection.")})
+    before = application.status
+    application.status = Application.Status.ELIGIBLE if eligible else Application.Status.REJECTED
+    application.rejection_reason = "" if eligible else clean(reason)
+    application.reviewed_by, application.reviewed_at = actor, timezone.now()
+    application.save(update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"])
+    audit.record(actor=actor, obj=application, action="review", unit=application.round.agency, reason=reason,
+                 changes={"status": [before, application.status]})
+    return application
+
+
+@transaction.atomic
+def fee_record(*, actor, application: Application, receipt: str, waived: bool = False) -> Application:
+    """Record the exam fee (an electronic receipt number) or its waiver."""
+    application.fee_status = Application.Fee.WAIVED if waived else Application.Fee.PAID
+    application.fee_receipt, application.fee_paid_at = clean(receipt), timezone.now()
+    application.save(update_fields=["fee_status", "fee_receipt", "fee_paid_at"])
+    audit.record(actor=actor, obj=application, action="fee", unit=application.round.agency,
+                 changes={"fee_status": [None, application.fee_status], "receipt": [None, application.fee_receipt]})
+    return application
+
+
+@transaction.atomic
+def numbers_assign(*, actor, round_: RecruitmentRound, prefix: str = "") -> int:
+    """Give exam numbers (số báo danh) to eligible applications without one, by position then name."""
+    existing = round_.applications.exclude(number="").values_list("number", flat=True)
+    next_number = max([int(n[len(prefix):]) for n in existing if n[len(prefix):].isdigit()] or [0]) + 1
+    waiting = sorted(round_.applications.filter(status=Application.Status.ELIGIBLE, number=""),
+                     key=lambda a: (a.vacancy.code, name_sort_key(a.full_name)))
+    for application in waiting:
+        application.number = f"{prefix}{next_number:04d}"
+        application.save(update_fields=["number"])
+        next_number += 1
+    if waiting:
+        audit.record(actor=actor, obj=round_, action="numbers", unit=round_.agency,
+                     changes={"numbered": [None, len(waiting)]})
+    return len(waiting)
+
+
+# --- scores -----------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def round1_score_set(*, actor, application: Application, part: str, correct: int, questions: int,
+                     source: str = "paper") -> Round1Score:
+    if correct > questions:
+        raise ValidationError(_("More correct answers than questions."))
+    score, created = Round1Score.objects.get_or_create(application=application, part=part, defaults={
+        "correct": correct, "questions": questions, "source": source})
+    if not created and (score.correct, score.questions) != (correct, questions):
+        audit.record(actor=actor, obj=application, action="round1", unit=application.round.agency,
+                     changes={part: [score.correct, correct]})
+        Round1Score.objects.filter(pk=score.pk).update(correct=correct, questions=questions, source=source)
+        score.refresh_from_db()
+    elif created:
+        audit.record(actor=actor, obj=application, action="round1", unit=application.round.agency,
+                     changes={part: [None, correct]})
+    return score
+
+
+@transaction.atomic
+def mark_enter(*, actor, application: Application, component: str, marker: int, score: Decimal,
+               examiner: str = "") -> Mark:
+    """One marker's mark of one component; a new mark by the same marker replaces the previous one."""
+    if not Decimal(0) <= score <= Decimal(100):
+        raise ValidationError(_("A mark is between 0 and 100."))
+    old = application.marks.filter(component=component, marker=marker, replaced=False).first()
+    if old is not None:
+        Mark.objects.filter(pk=old.pk).update(replaced=True)
+    mark = Mark.objects.create(application=application, component=component, marker=marker, score=score,
+                               examiner=clean(examiner), entered_by=actor if actor is not None and actor.pk else None)
+    audit.record(actor=actor, obj=application, action="mark", unit=application.round.agency,
+                 changes={f"{component}#{marker}": [str(old.score) if old else None, str(score)]})
+    return mark
+
+
+@transaction.atomic
+def results_publish(*, actor, round_: RecruitmentRound, on: date | None = None) -> int:
+    """Freeze the current ranking as the published results (re-publishing after appeals replaces them)."""
+    from recruitment.selectors import round_results
+
+    on = on or timezone.localdate()
+    choice = rules_for_round(announced_on=round_.announced_on, round1_completed_on=round_.round1_completed_on, on=on)
+    if choice.must_restart:
+        raise ValidationError(choice.note)
+    results = round_results(round_, on=on)
+    if any(r.conflicts for r in results.rows):
+        raise ValidationError(_("Some written papers have two marks too far apart: enter the reconciliation mark "
+                                "first."))
+    now = timezone.now()
+    for row in results.rows:  # re-publishing after appeals updates each row; the audit keeps the story
+        RoundResult.objects.update_or_create(application=row.application, defaults={
+            "round1_passed": row.round1_passed, "professional_score": row.professional,
+            "priority_points": row.priority, "total": row.total, "rank": row.rank, "result": row.result,
+            "note": row.note, "rule_set": results.rule_set.code, "published_at": now})
+    round_.status, round_.results_published_on = RecruitmentRound.Status.RESULTS, on
+    round_.save(update_fields=["status", "results_published_on"])
+    audit.record(actor=actor, obj=round_, action="publish", unit=round_.agency,
+                 changes={"published": [None, len(results.rows)], "rule_set": [None, results.rule_set.code]})
+    return len(results.rows)
+
+
+# --- appeals and hiring -------------------------------------------------------------------------------------
+
+def appeal_deadline(round_: RecruitmentRound) -> date | None:
+    from core.rules import registry
+
+    if round_.results_published_on is None:
+        return None
+    rules = registry.get(round_.rule_set)
+    return round_.results_published_on + timedelta(days=rules.appeal_days)
+
+
+@transaction.atomic
+def appeal_submit(*, actor, application: Application, component: str, reason: str) -> Appeal:
+    if actor != application.candidate:
+        raise PermissionDenied
+    deadline = appeal_deadline(application.round)
+    if deadline is None:
+        raise ValidationError(_("Results are not published yet."))
+    if timezone.localdate() > deadline:
+        raise ValidationError(_("The deadline for re-marking requests was %(day)s.") % {"day": deadline
+                                                                                       .strftime("%d/%m/%Y")})
+    if component not in {m.component for m in application.marks.all()}:
+        raise ValidationError(_("Re-marking is only for round-2 marks (computer round 1 is not re-marked)."))
+    appeal = Appeal.objects.create(application=application, component=component, reason=clean(reason))
+    audit.record(actor=actor, obj=application, action="appeal", unit=application.round.agency, reason=reason,
+                 changes={"component": [None, component]})
+    return appeal
+
+
+@transaction.atomic
+def appeal_resolve(*, actor, appeal: Appeal, answer: str, new_score: Decimal | None = None) -> Appeal:
+    """Answer a re-marking request; a changed score becomes the reconciliation mark of the paper."""
+    appeal.status = Appeal.Status.DONE if new_score is not None else Appeal.Status.REJECTED
+    appeal.answer, appeal.new_score = clean(answer), new_score
+    appeal.save(update_fields=["status", "answer", "new_score"])
+    if new_score is not None:
+        mark_enter(actor=actor, application=appeal.application, component=appeal.component, marker=3,
+                   score=new_score, examiner=_("Re-marking"))
+    return appeal
+
+
+@transaction.atomic
+def winner_hire(*, actor, application: Application, code: str, start_date: date, unit: OrgUnit | None = None,
+                decision_number: str = "", decision_date: date | None = None, signer: str = ""):
+    """Open the personnel record of a candidate who passed: a recruitment event under the decision,
+    the probation period of the rank under the round's rule set."""
+    from core.rules import registry
+    from personnel.services.servants import Decision, event_record, servant_create
+
+    result = getattr(application, "result", None)
+    if result is None or result.result != "PASSED":
+        raise ValidationError(_("Only a candidate with a published PASSED result can be hired."))
+    if application.hired_id:
+        raise ValidationError(_("This candidate already has a personnel record."))
+    vacancy = application.vacancy
+    target = unit or vacancy.unit or application.round.agency
+    rank = vacancy.rank
+    servant = servant_create(
+        actor=actor, code=code, national_id=application.national_id, full_name=application.full_name,
+        date_of_birth=application.date_of_birth, sex=application.sex, unit=target, start_date=start_date,
+        title=_("Probationer") if rank else "", job_position=vacancy.job_position, rank=rank,
+        salary_step=1 if rank else None, salary_step_date=start_date if rank else None,
+        decision=Decision(decision_number, decision_date, signer), recruitment_date=start_date,
+        recruiting_agency=application.round.agency.name, ethnicity=application.ethnicity,
+        qualification=application.qualification, phone=application.phone, email=application.email)
+    rules = registry.get(application.round.rule_set)
+    until = probation_end(start_date, rank.level, rules) if rank else None
+    if until is not None:
+        event_record(actor=actor, servant=servant, kind="recruited", effective_date=start_date,
+                     summary=_("Probation until %(day)s (%(code)s)") % {"day": until.strftime("%d/%m/%Y"),
+                                                                       "code": rules.code},
+                     data={"probation_until": until.isoformat()}, rule_set=rules.code)
+    application.hired = servant
+    application.save(update_fields=["hired"])
+    audit.record(actor=actor, obj=application, action="hire", unit=target, changes={"hired": [None, servant.code]})
+    return servant
+
+
+def next_employee_code(prefix: str) -> str:
+    from personnel.models import CivilServant
+
+    last = CivilServant.objects.filter(code__startswith=prefix).aggregate(m=Max("code"))["m"]
+    number = int(last[len(prefix):]) + 1 if last and last[len(prefix):].isdigit() else 1
+    return f"{prefix}{number:05d}"
