@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEntry
 
@@ -111,17 +112,86 @@ def register_private_fields(model_label: str, fields: set[str]) -> None:
     PRIVATE_FIELDS.setdefault(model_label, set()).update(fields)
 
 
+ACTION_LABELS = {
+    "create": _("created"), "update": _("changed"), "close": _("closed"), "grant": _("access granted"),
+    "revoke": _("access revoked"), "correct": _("corrected"), "framework": _("framework changed"),
+    "import": _("imported"), "submit": _("submitted"), "review": _("reviewed"), "publish": _("published"),
+}
+
+
 def for_display(entries, manage_scope) -> list[AuditEntry]:
-    """Entries with ``display_changes``: private values hidden unless the reader manages the unit."""
-    shown = []
+    """Entries ready for people: ``display_action`` and ``display_changes`` as (label, old, new) in
+    words (field labels, choice labels, names instead of ids, dd/mm/yyyy), private values hidden
+    unless the reader manages the unit. Related names are fetched in one query per model."""
+    entries = list(entries)
+    names = _related_names(entries)
     for entry in entries:
+        model = entry.content_type.model_class()
         private = PRIVATE_FIELDS.get(f"{entry.content_type.app_label}.{entry.content_type.model}", set())
-        if private and not manage_scope.contains(entry.unit):
-            entry.display_changes = {k: ([REDACTED, REDACTED] if k in private else v) for k, v in entry.changes.items()}
-        else:
-            entry.display_changes = entry.changes
-        shown.append(entry)
-    return shown
+        hidden = bool(private) and not manage_scope.contains(entry.unit)
+        entry.display_action = _action_label(entry.action)
+        entry.display_changes = [
+            (_field_label(model, name), *([REDACTED, REDACTED] if hidden and name in private
+                                          else [_value(model, name, v, names) for v in values]))
+            for name, values in entry.changes.items() if isinstance(values, list) and len(values) == 2]
+    return entries
+
+
+def register_action_labels(labels: dict) -> None:
+    """Apps name their own actions (personnel: the career-event kinds)."""
+    ACTION_LABELS.update(labels)
+
+
+def _action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def _field_label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 - free-form keys (grantee, event …) are shown as they are
+        return name
+
+
+def _related_names(entries) -> dict[tuple, str]:
+    wanted: dict[type, set] = {}
+    for entry in entries:
+        model = entry.content_type.model_class()
+        for name, values in entry.changes.items():
+            field = _field(model, name)
+            if field is not None and field.is_relation and field.many_to_one and isinstance(values, list):
+                wanted.setdefault(field.related_model, set()).update(v for v in values if isinstance(v, int))
+    names = {}
+    for related, ids in wanted.items():
+        for obj in related._base_manager.filter(pk__in=ids):
+            names[(related, obj.pk)] = str(obj)
+    return names
+
+
+def _field(model, name):
+    try:
+        return model._meta.get_field(name)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _value(model, name: str, value, names: dict) -> str:
+    from django.utils.formats import number_format
+
+    if value is None or value == "":
+        return "∅"
+    field = _field(model, name)
+    if field is not None and field.is_relation and field.many_to_one:
+        return names.get((field.related_model, value), str(value))
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return f"{value[8:]}/{value[5:7]}/{value[:4]}"
+    if isinstance(value, str) and value.replace(".", "", 1).isdigit() and "." in value:
+        return number_format(Decimal(value))
+    return str(value)
 
 
 def history_for(obj: models.Model):

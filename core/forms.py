@@ -22,6 +22,10 @@ class DateField(forms.DateField):
 
 
 class UnitChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", _("— choose a unit —"))
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, unit: OrgUnit) -> str:
         return f"{'— ' * unit.depth}{unit.name} ({unit.code})"
 

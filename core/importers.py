@@ -1,6 +1,6 @@
 """Import of organisation units (DESIGN.md §4: ``import_units``)."""
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core.dates import parse_date
 from core.importing import CellError, Column, Importer, Row, cell_text
@@ -102,21 +102,23 @@ class UnitImporter(Importer):
     of existing ones, matched by code. Moving an existing unit is a reorganisation, not an import."""
 
     kind = "units"
-    title = _lazy("Units")
+    title = gettext_lazy("Units")
     columns = [
         Column("Mã đơn vị", "code", parse_code, required=True, blank=False, aliases=("Mã ĐV", "Mã"),
-               help=_lazy("Unique code of the unit."), example="SNV"),
+               help=gettext_lazy("Unique code of the unit."), example="SNV"),
         Column("Tên đơn vị", "name", parse_name, required=True, blank=False, aliases=("Tên ĐV", "Tên"),
-               help=_lazy("Full name of the unit."), example="Sở Nội vụ"),
+               help=gettext_lazy("Full name of the unit."), example="Sở Nội vụ"),
         Column("Mã đơn vị cấp trên", "parent_code", parse_code, required=True,
                aliases=("Mã cấp trên", "Mã ĐV cấp trên", "Mã đơn vị cha"),
-               help=_lazy("Code of the parent unit; empty for the province itself."), example="TINH"),
-        Column("Loại đơn vị", "kind", parse_kind, help=_lazy("Sở, Phòng, Chi cục, Xã, Phường, Đơn vị sự nghiệp …; "
-               "guessed from the name when empty."), example="Sở"),
-        Column("Khối", "sector", parse_sector, help=_lazy("Chính quyền, Đảng - đoàn thể, Sự nghiệp, Cấp xã; "
+               help=gettext_lazy("Code of the parent unit; empty for the province itself."), example="TINH"),
+        Column("Loại đơn vị", "kind", parse_kind,
+               help=gettext_lazy("Sở, Phòng, Chi cục, Xã, Phường, Đơn vị sự nghiệp …; guessed from the name "
+                                 "when empty."),
+               example="Sở"),
+        Column("Khối", "sector", parse_sector, help=gettext_lazy("Chính quyền, Đảng - đoàn thể, Sự nghiệp, Cấp xã; "
                "guessed from the kind when empty."), example="Chính quyền"),
         Column("Ngày thành lập", "valid_from", parse_day, aliases=("Ngày hiệu lực",),
-               help=_lazy("dd/mm/yyyy"), example="01/07/2025"),
+               help=gettext_lazy("dd/mm/yyyy"), example="01/07/2025"),
     ]
 
     def prepare(self, rows: list[Row]) -> None:

@@ -79,15 +79,29 @@ def flatten(nodes: list[TreeNode]) -> list[TreeNode]:
 UNIT_COUNTERS: list[tuple] = []
 
 
-def register_unit_counter(label, func) -> None:
-    if all(f is not func for _, f in UNIT_COUNTERS):
-        UNIT_COUNTERS.append((label, func))
+def register_unit_counter(label, func, url_name: str = "") -> None:
+    """``url_name``: a list page that accepts ?unit=<id> (the unit page links to it)."""
+    if all(entry[1] is not func for entry in UNIT_COUNTERS):
+        UNIT_COUNTERS.append((label, func, url_name))
+
+
+def unit_totals(unit: OrgUnit, *, scope: UnitScope, on: date) -> list[dict]:
+    """Each registered count for ``unit`` with all its sub-units, and the link to the list."""
+    from django.urls import reverse
+
+    subtree = set(scope.units().filter(path__startswith=unit.path).values_list("pk", flat=True))
+    totals = []
+    for label, func, url_name in UNIT_COUNTERS:
+        direct = func(scope, on)
+        url = f"{reverse(url_name)}?unit={unit.pk}" if url_name else ""
+        totals.append({"label": label, "count": sum(n for pk, n in direct.items() if pk in subtree), "url": url})
+    return totals
 
 
 def tree_columns(nodes: list[TreeNode], *, scope: UnitScope, on: date) -> list[dict]:
     """The registered counts for the displayed nodes, summed over each node's subtree."""
     columns = []
-    for label, func in UNIT_COUNTERS:
+    for label, func, _url in UNIT_COUNTERS:
         direct = func(scope, on)
         totals: dict[int, int] = {}
         for node in nodes:

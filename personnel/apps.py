@@ -22,6 +22,9 @@ class PersonnelConfig(AppConfig):
         from personnel.services.reorganization import units_reorganize
 
         register_importer(PersonnelImporter)
+        from personnel.models import CareerEvent
+
+        audit.register_action_labels(dict(CareerEvent.Kind.choices))
         register_demo_loader(20, load_people)
         register_demo_loader(30, load_positions)
         set_reorganize_service(units_reorganize)
@@ -30,7 +33,7 @@ class PersonnelConfig(AppConfig):
             "health_status", "height_cm", "weight_kg", "blood_group", "war_invalid_grade", "policy_family",
             "social_insurance_number"})
         register_panel(10, personnel_panel)
-        register_unit_counter(_("People"), people_per_unit)
+        register_unit_counter(_("People"), people_per_unit, "personnel:servant_list")
         register_nav("main", 30, _("People"), "personnel:servant_list", "people", "view")
         register_nav("reports", 10, _("Statistics"), "personnel:stats", "bar-chart", "view")
         register_nav("reports", 20, _("Retirement"), "personnel:retirement", "calendar-check", "view")

@@ -773,17 +773,21 @@ class Writer:
         actions = sorted(person.actions, key=lambda a: (a[0], a[1]))
         steps = [(self._opened(day, kwargs["unit"]), order, kwargs) for day, order, action, kwargs in actions
                  if action == "assign"]
-        later = []
+        later, folded = [], None
         for day, order, kwargs in sorted(steps, key=lambda s: (s[0], s[1])):
             if day <= start:
                 create.update(unit=kwargs["unit"], title=kwargs["title"])
                 start = self._opened(start, kwargs["unit"])
+                folded = kwargs
             elif later and later[-1][0] == day:
                 later[-1] = (day, order, "assign", kwargs)
             else:
                 later.append((day, order, "assign", kwargs))
         create["start_date"] = start
         others = [a for a in actions if a[2] != "assign"]
+        if folded is not None and leadership_of(folded["title"]):
+            # The appointment folded into the first assignment still has its decision on record.
+            others.append((start, 0, "appointed", {"title": folded["title"], "decision": folded["decision"]}))
         return create, sorted(later + others, key=lambda a: (a[0], a[1]))
 
     def assign(self, servant: CivilServant, day: date, **kwargs) -> None:
@@ -792,6 +796,10 @@ class Writer:
         # The service saves its own copy; keep ours current for the record services that read it.
         servant.unit, servant.title, servant.leadership = assignment.unit, assignment.title, assignment.leadership
         self.counts["moved"] += moved_out_of_closed_unit and assignment.unit.valid_to is None
+
+    def appointed(self, servant: CivilServant, day: date, title: str, decision: Decision) -> None:
+        event_record(actor=None, servant=servant, kind=CareerEvent.Kind.APPOINTED, effective_date=day,
+                     summary=f"{title}, {servant.unit.name}", decision=decision)
 
     def salary(self, servant: CivilServant, day: date, **kwargs) -> None:
         servant_set_salary(actor=None, servant=servant, start_date=day, **kwargs)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from core.models import OrgUnit
 from personnel.models import Assignment, Category, CivilServant, CompetencyAssessment
 from positions import services
-from positions.models import Competency, JobPosition, Rank
+from positions.models import Competency, JobPosition
 
 K = OrgUnit.Kind
 GENERAL = {"NLC01": 3, "NLC02": 3, "NLC03": 3, "NLC04": 3, "NLC05": 2, "NLC06": 3}
@@ -39,42 +39,54 @@ def _framework(unit: OrgUnit, units: dict[int, OrgUnit], leader: bool, competenc
     return {competencies[code].pk: level for code, level in levels.items() if code in competencies}
 
 
-def _positions_of(unit: OrgUnit, units, competencies, ranks) -> list[tuple[JobPosition, str]]:
-    """Create the unit's positions; returns (position, title it is for)."""
-    head_title = "Trưởng phòng" if unit.kind == K.DIVISION else ("Chánh Văn phòng" if unit.kind == K.OFFICE
-                                                                else "Giám đốc")
-    rows = [("LD-01", head_title, "leadership", ranks["01.002"], 1, True, head_title),
-            ("LD-02", f"Phó {head_title[0].lower()}{head_title[1:]}", "leadership", ranks["01.002"], 2, True,
-             f"Phó {head_title}"),
-            ("CV-01", "Chuyên viên theo dõi lĩnh vực", "professional", ranks["01.003"], 4, False, "Chuyên viên"),
-            ("CV-02", "Chuyên viên chính tổng hợp", "professional", ranks["01.002"], 1, False, "Chuyên viên chính")]
-    made = []
-    for code, title, group, rank, posts, leader, for_title in rows:
+def _describe(position: JobPosition, unit: OrgUnit, units, competencies, leader: bool) -> None:
+    draft = services.latest_description(position)
+    services.description_update(
+        actor=None, description=draft, objectives=f"Thực hiện nhiệm vụ {position.title.lower()} của {unit.name}.",
+        tasks=TASKS, outputs="Báo cáo, văn bản tham mưu, hồ sơ công việc được lưu trữ đầy đủ.",
+        evaluation_criteria="Số lượng, chất lượng, tiến độ sản phẩm theo kế hoạch tháng, quý.",
+        relationships="Lãnh đạo đơn vị; các phòng, đơn vị liên quan.",
+        qualifications="Tốt nghiệp đại học trở lên chuyên ngành phù hợp." if position.group != "support"
+        else "Tốt nghiệp trung cấp trở lên.", experience="Có ít nhất 2 năm kinh nghiệm trong lĩnh vực.")
+    services.framework_set(actor=None, description=draft, levels=_framework(unit, units, leader, competencies))
+
+
+LEVEL_TITLES = {"senior": "Chuyên viên cao cấp", "principal": "Chuyên viên chính", "specialist": "Chuyên viên",
+                "officer": "Cán sự", "staff": "Nhân viên"}
+
+
+def _positions_for(unit: OrgUnit, people: list[CivilServant], units, competencies) -> dict[int, JobPosition]:
+    """One position per leadership level and per rank held by the unit's staff, with as many posts
+    as holders (one spare for the professional ones); returns person id → position."""
+    groups: dict[tuple, list[CivilServant]] = {}
+    for person in people:
+        if person.leadership:
+            key = ("LD-01" if person.leadership == "head" else "LD-02", person.title, "leadership", person.rank_id)
+        else:
+            level = person.rank.level if person.rank else "specialist"
+            code = {"principal": "CVC-01", "specialist": "CV-01", "officer": "CS-01", "staff": "NV-01",
+                    "senior": "CVCC-01"}.get(level, "CV-01")
+            title = f"{LEVEL_TITLES.get(level, 'Chuyên viên')} theo dõi lĩnh vực"
+            key = (code, title, "support" if level == "staff" else "professional", person.rank_id)
+        groups.setdefault(key[:3], []).append(person)
+    placement = {}
+    for (code, title, group), holders in groups.items():
+        rank = holders[0].rank
+        posts = len(holders) + (0 if group == "leadership" else 1)
         position = services.position_create(actor=None, unit=unit, code=code, title=title, group=group, rank=rank,
                                             posts=posts, valid_from=unit.valid_from)
-        draft = services.latest_description(position)
-        services.description_update(actor=None, description=draft, objectives=f"Thực hiện {title.lower()} "
-                                    f"của {unit.name}.", tasks=TASKS, outputs="Báo cáo, văn bản tham mưu, hồ sơ "
-                                    "công việc được lưu trữ đầy đủ.", evaluation_criteria="Số lượng, chất lượng, "
-                                    "tiến độ sản phẩm theo kế hoạch tháng, quý.", relationships="Lãnh đạo đơn vị; "
-                                    "các phòng, đơn vị liên quan.", qualifications="Tốt nghiệp đại học trở lên "
-                                    "chuyên ngành phù hợp.", experience="Có ít nhất 2 năm kinh nghiệm trong lĩnh vực.")
-        services.framework_set(actor=None, description=draft, levels=_framework(unit, units, leader, competencies))
-        made.append((position, for_title))
-    return made
+        _describe(position, unit, units, competencies, leader=group == "leadership")
+        placement.update({person.pk: position for person in holders})
+    return placement
 
 
-def _place(positions: list[tuple[JobPosition, str]], unit: OrgUnit) -> int:
-    """Put the unit's people on the position matching their title (current assignment too)."""
-    placed = 0
-    for servant in CivilServant.objects.active().filter(unit=unit, job_position__isnull=True):
-        position = next((p for p, title in positions if servant.title.lower().startswith(title.lower())), None)
-        position = position or positions[2][0]
-        CivilServant.objects.filter(pk=servant.pk).update(job_position=position)
-        Assignment.objects.filter(servant=servant, end_date__isnull=True, kind=Assignment.Kind.PRIMARY).update(
+def _place(placement: dict[int, JobPosition]) -> int:
+    """Put each person on their position (the current assignment too)."""
+    for servant_id, position in placement.items():
+        CivilServant.objects.filter(pk=servant_id).update(job_position=position)
+        Assignment.objects.filter(servant_id=servant_id, end_date__isnull=True, kind=Assignment.Kind.PRIMARY).update(
             job_position=position)
-        placed += 1
-    return placed
+    return len(placement)
 
 
 def _quotas(province: OrgUnit, year: int, rng: random.Random) -> None:
@@ -105,14 +117,14 @@ def load_positions(stdout=None) -> bool:
         return False
     rng, today = random.Random(361), timezone.localdate()
     competencies = {c.code: c for c in Competency.objects.all()}
-    ranks = {r.code: r for r in Rank.objects.all()}
     units = {u.pk: u for u in OrgUnit.objects.open().filter(path__startswith=province.path)}
     staffed = OrgUnit.objects.open().filter(path__startswith=province.path, kind__in=[K.DIVISION, K.OFFICE]) \
         .annotate(people=Count("servants")).filter(people__gt=0).exclude(parent=province)
     placed = 0
     with transaction.atomic():
         for unit in staffed:
-            placed += _place(_positions_of(unit, units, competencies, ranks), unit)
+            people = list(CivilServant.objects.active().filter(unit=unit).select_related("rank"))
+            placed += _place(_positions_for(unit, people, units, competencies))
         _quotas(province, today.year, rng)
         home_affairs = units_by_code(units, "TQ.SNV")
         if home_affairs is not None:

@@ -24,6 +24,10 @@ class DecisionFields(forms.Form):
 
 
 class RankChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", _("— no rank —"))
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, rank: Rank) -> str:
         return f"{rank.code} — {rank.name}"
 
@@ -50,7 +54,9 @@ class ServantFilterForm(forms.Form):
     def __init__(self, *args, scope: UnitScope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = unit_choices(scope)
-        self.fields["rank"].choices = [("", _("All")), *Rank.objects.values_list("code", "code")]
+        self.fields["unit"].empty_label = _("All my units")
+        self.fields["rank"].choices = [("", _("All")), *((code, f"{code} — {name}") for code, name in
+                                                         Rank.objects.values_list("code", "name"))]
 
     def filters(self) -> ServantFilter:
         data = self.cleaned_data if self.is_valid() else {}

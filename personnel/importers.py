@@ -18,7 +18,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core import audit
 from core.bulk import allocate_ids, bulk_insert, gc_paused, model_defaults
@@ -155,19 +155,19 @@ def text(limit: int):
 
 COLUMNS = [
     Column("Mã cán bộ", "code", parse_code, required=True, blank=False, aliases=("Mã CB", "Mã nhân sự", "Mã CBCCVC"),
-           help=_lazy("Unique employee code; the key for updates."), example="SNV-0001"),
+           help=gettext_lazy("Unique employee code; the key for updates."), example="SNV-0001"),
     Column("Họ và tên", "full_name", parse_name, required=True, blank=False, aliases=("Họ tên",),
            example="Nguyễn Văn An"),
     Column("Ngày sinh", "birth", parse_birth, required=True, blank=False,
-           help=_lazy("dd/mm/yyyy, an Excel date, or only the year."), example="05/07/1980"),
-    Column("Giới tính", "sex", parse_sex, required=True, blank=False, help=_lazy("Nam or Nữ."), example="Nam"),
+           help=gettext_lazy("dd/mm/yyyy, an Excel date, or only the year."), example="05/07/1980"),
+    Column("Giới tính", "sex", parse_sex, required=True, blank=False, help=gettext_lazy("Nam or Nữ."), example="Nam"),
     Column("Số định danh cá nhân", "national_id", parse_national_id, required=True, blank=False,
-           aliases=("Số CCCD", "Số định danh", "CCCD", "Số căn cước"), help=_lazy("12 digits."),
+           aliases=("Số CCCD", "Số định danh", "CCCD", "Số căn cước"), help=gettext_lazy("12 digits."),
            example="001080012345"),
     Column("Mã đơn vị", "unit_code", parse_code, required=True, blank=False, aliases=("Mã ĐV",),
-           help=_lazy("Code of the unit the person works in now."), example="TQ.SNV.03"),
+           help=gettext_lazy("Code of the unit the person works in now."), example="TQ.SNV.03"),
     Column("Loại cán bộ", "category", parse_category, aliases=("Loại CBCCVC", "Đối tượng"),
-           help=_lazy("Cán bộ, Công chức, Viên chức, Hợp đồng, Không chuyên trách."), example="Công chức"),
+           help=gettext_lazy("Cán bộ, Công chức, Viên chức, Hợp đồng, Không chuyên trách."), example="Công chức"),
     Column("Mã ngạch", "rank_code", text(20), aliases=("Mã ngạch/hạng", "Mã chức danh nghề nghiệp"),
            example="01.003"),
     Column("Bậc lương", "salary_step", parse_step, aliases=("Bậc",), example="3"),
@@ -209,7 +209,7 @@ def _chunks(values: list, size: int = 5000):
 
 class PersonnelImporter(Importer):
     kind = "personnel"
-    title = _lazy("Personnel")
+    title = gettext_lazy("Personnel")
     columns = COLUMNS
 
     def __init__(self, *, today: date | None = None, **kwargs):

@@ -58,7 +58,7 @@ def servant_list(*, scope: UnitScope, filters: ServantFilter) -> QuerySet[CivilS
             people = people.filter(unit__path__startswith=filters.unit.path)
         if filters.status:
             people = people.filter(status=filters.status)
-    return _apply_filters(people, filters).select_related("unit", "rank").order_by("sort_key", "id")
+    return _apply_filters(people, filters).select_related("unit__parent", "rank").order_by("sort_key", "id")
 
 
 def _apply_filters(people: QuerySet, filters: ServantFilter) -> QuerySet:
@@ -123,7 +123,7 @@ def retiring_between(*, scope: UnitScope, start: date, end: date, unit: OrgUnit 
     if unit is not None:
         people = people.filter(unit__path__startswith=unit.path)
     rows = []
-    for servant in people.filter(condition).select_related("unit", "rank__salary_group"):
+    for servant in people.filter(condition).select_related("unit__parent", "rank__salary_group"):
         result = retirement_of(servant.date_of_birth, servant.sex)
         rows.append(RetirementRow(servant, result.retirement_date, result.pension_start, result.notice_due,
                                   result.decision_due, result.rule_set))
@@ -217,7 +217,7 @@ def raises_due(*, scope: UnitScope, start: date, end: date, unit: OrgUnit | None
     """People whose next regular raise or excess-seniority step falls in [start, end]."""
     people = scope.filter(CivilServant.objects.active(), "unit").filter(
         rank__isnull=False, salary_step__isnull=False, salary_step_date__isnull=False,
-        salary_step_date__lte=end).select_related("unit", "rank__salary_group")
+        salary_step_date__lte=end).select_related("unit__parent", "rank__salary_group")
     if unit is not None:
         people = people.filter(unit__path__startswith=unit.path)
     people = list(people)
@@ -265,7 +265,7 @@ def early_raise_candidates(*, scope: UnitScope, year: int, unit: OrgUnit | None 
     from personnel.rules.salary import SAL_TT08, early_raise_eligible
 
     people = scope.filter(CivilServant.objects.active(), "unit").filter(
-        rank__isnull=False, salary_step_date__isnull=False).select_related("unit", "rank__salary_group")
+        rank__isnull=False, salary_step_date__isnull=False).select_related("unit__parent", "rank__salary_group")
     if unit is not None:
         people = people.filter(unit__path__startswith=unit.path)
     people = list(people)
@@ -431,7 +431,7 @@ def training_needs(*, scope: UnitScope, unit: OrgUnit | None = None) -> list[dic
     people = scope.filter(CivilServant.objects.active(), "unit").filter(job_position__isnull=False)
     if unit is not None:
         people = people.filter(unit__path__startswith=unit.path)
-    people = list(people.select_related("unit"))
+    people = list(people.select_related("unit__parent"))
     frameworks = _frameworks({p.job_position_id for p in people})
     latest = _latest_assessments([p.pk for p in people])
     needs: dict[int, dict] = {}
@@ -440,6 +440,8 @@ def training_needs(*, scope: UnitScope, unit: OrgUnit | None = None) -> list[dic
             assessment = latest.get((servant.pk, line.competency_id))
             level = assessment.level if assessment else None
             if level is None or level < line.level:
-                entry = needs.setdefault(line.competency_id, {"competency": line.competency, "people": []})
+                entry = needs.setdefault(line.competency_id, {"competency": line.competency, "people": [],
+                                                              "below": 0, "unassessed": 0})
                 entry["people"].append({"servant": servant, "required": line.level, "assessed": level})
-    return sorted(needs.values(), key=lambda n: (-len(n["people"]), n["competency"].code))
+                entry["below" if level is not None else "unassessed"] += 1
+    return sorted(needs.values(), key=lambda n: (-n["below"], -len(n["people"]), n["competency"].code))

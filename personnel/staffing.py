@@ -54,6 +54,7 @@ class StaffingRow:
     quota: int | None
     flags: list[str]
     grace_until: date | None = None
+    counted: int | None = None  # people of the categories the quota covers
 
     def as_json(self) -> dict:
         return {"code": self.unit.code, "name": self.unit.name, "headcount": self.headcount, "leaders": self.leaders,
@@ -148,6 +149,8 @@ def staffing_report(*, scope: UnitScope, on: date, root: OrgUnit | None = None) 
     subtree = _subtree_sums(units, counts)
     rows = {}
     for unit in units.values():
+        if unit.parent_id in everything:
+            unit._state.fields_cache["parent"] = everything[unit.parent_id]  # labels without queries
         rows[unit.pk] = _row(unit, everything, counts, subtree, quotas, norms, grace, merged)
     _department_average(rows, norms, merged, everything)
     _parent_flags(rows)
@@ -208,8 +211,8 @@ def _row(unit, everything, counts, subtree, quotas, norms, grace, merged) -> Sta
         if posts < norms.minimum_posts(province.province_class if province else ""):
             row.flags.append(BELOW_MINIMUM_POSTS)
     if unit_quota:
-        counted = sum(n for c, n in total.by_category.items() if c in unit_quota)
-        if counted > quota:
+        row.counted = sum(n for c, n in total.by_category.items() if c in unit_quota)
+        if row.counted > quota:
             row.flags.append(OVER_QUOTA)
     return row
 

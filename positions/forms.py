@@ -8,6 +8,10 @@ from positions.models import Category, Competency, JobDescription, JobPosition, 
 
 
 class RankChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", _("— no rank —"))
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, rank: Rank) -> str:
         return f"{rank.code} — {rank.name}"
 
@@ -65,7 +69,7 @@ class FrameworkForm(forms.Form):
 
 class DossierForm(forms.Form):
     unit = UnitChoiceField(label=_("Unit"), queryset=None)
-    title = forms.CharField(label=_("Title"), max_length=255)
+    title = forms.CharField(label=_("Dossier title"), max_length=255)
 
     def __init__(self, *args, scope: UnitScope, **kwargs):
         super().__init__(*args, **kwargs)

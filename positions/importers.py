@@ -9,7 +9,7 @@ import; errors carry the sheet as well as the row and column.
 from pathlib import Path
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core.importing import CellError, Column, Importer, ImportFileError, Row, cell_text, parse_row, read_table
 from core.models import OrgUnit
@@ -64,7 +64,7 @@ MAIN_COLUMNS = [
            example="CV-QLCC"),
     Column("Tên vị trí", "title", required=True, blank=False, aliases=("Tên vị trí việc làm",),
            example="Chuyên viên quản lý công chức"),
-    Column("Nhóm", "group", parse_group, aliases=("Nhóm vị trí",), help=_lazy("Lãnh đạo, Chuyên môn or Hỗ trợ."),
+    Column("Nhóm", "group", parse_group, aliases=("Nhóm vị trí",), help=gettext_lazy("Lãnh đạo, Chuyên môn or Hỗ trợ."),
            example="Chuyên môn"),
     Column("Mã ngạch", "rank_code", aliases=("Ngạch tương ứng",), example="01.003"),
     Column("Số lượng người làm việc", "posts", parse_posts, aliases=("Số lượng", "Số người"), example="3"),
@@ -80,7 +80,7 @@ FRAMEWORK_COLUMNS = [
 
 class PositionImporter(Importer):
     kind = "positions"
-    title = _lazy("Job positions")
+    title = gettext_lazy("Job positions")
     columns = MAIN_COLUMNS
 
     def validate(self, path: Path):

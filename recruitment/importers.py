@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core.audit import audit_context
 from core.dates import parse_date
@@ -148,7 +148,7 @@ CANDIDATE_COLUMNS = [
 
 class RecruitmentImporter(Importer):
     kind = "recruitment"
-    title = _lazy("Recruitment round")
+    title = gettext_lazy("Recruitment round")
     columns = CANDIDATE_COLUMNS
 
     def __init__(self, *, agency: OrgUnit | None = None, **kwargs):

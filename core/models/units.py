@@ -127,6 +127,15 @@ class OrgUnit(UndeletableModel):
     def get_absolute_url(self) -> str:
         return reverse("core:unit_detail", args=[self.pk])
 
+    @property
+    def label(self) -> str:
+        """The name, with the parent's when the name alone is ambiguous ("Phòng Kinh tế – Xã Mèo Vạc").
+        Uses the parent only when it was fetched with the unit (select_related), never a query."""
+        parent = self._state.fields_cache.get("parent")
+        if parent is None or parent.kind == self.Kind.PROVINCE or self.depth < 2:
+            return self.name
+        return f"{self.name} – {parent.short_name or parent.name}"
+
     def is_active_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or self.valid_to >= day)
 

@@ -11,7 +11,7 @@ from core import audit
 from core.dates import parse_date
 from core.forms import DissolveForm, ReorganizeForm, UnitForm
 from core.models import OrgUnit, UnitChange
-from core.selectors import flatten, tree_columns, unit_tree
+from core.selectors import flatten, tree_columns, unit_totals, unit_tree
 from core.services.units import UnitSpec, reorganize_service, unit_create, unit_dissolve, unit_update
 from core.views.generic import HtmxPartialMixin, UnitScopedMixin
 
@@ -63,11 +63,14 @@ class UnitDetailView(UnitScopedMixin, TemplateView):
         changes = UnitChange.objects.filter(predecessors=unit) | UnitChange.objects.filter(successors=unit)
         context.update(
             unit=unit,
-            ancestors=list(OrgUnit.objects.filter(pk__in=unit.ancestor_ids()[:-1]).order_by("depth")),
+            ancestors=[(a, self.scope.contains(a)) for a in
+                       OrgUnit.objects.filter(pk__in=unit.ancestor_ids()[:-1]).order_by("depth")],
+            parent_visible=unit.parent is not None and self.scope.contains(unit.parent),
             children=list(unit.children.active_on(today).order_by("sort_order", "name")),
             former_children=list(unit.children.exclude(pk__in=unit.children.active_on(today)).order_by("-valid_to")),
             changes=list(changes.distinct().prefetch_related("predecessors", "successors").order_by("-effective_date")),
             history=audit.for_display(audit.history_for(unit)[:50], self.manage_scope),
+            totals=unit_totals(unit, scope=self.scope, on=today),
             can_edit=self.manage_scope.contains(unit) and unit.is_open,
             can_reorganize=self.request.user.has_perm("core.reorganize_units") and unit.is_open,
         )

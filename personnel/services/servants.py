@@ -101,7 +101,11 @@ def servant_create(*, actor, code: str, national_id: str, full_name: str, date_o
     # The database enforces the 12-digit check constraint; uniqueness is checked here for a clear message.
     servant.full_clean(exclude=["search_text", "sort_key"], validate_constraints=False)
     servant.save(force_insert=True)
-    event = _event(actor, servant, event_kind, start, _("Joined %(unit)s") % {"unit": unit.name}, decision)
+    # The recruitment is dated by the recruitment decision, even when the record starts later (the unit
+    # was established after the person joined the service).
+    recruited = profile.get("recruitment_date") if event_kind == CareerEvent.Kind.RECRUITED else None
+    event = _event(actor, servant, event_kind, min(recruited, start) if recruited else start,
+                   _("Joined %(unit)s") % {"unit": unit.name}, decision)
     Assignment.objects.create(servant=servant, unit=unit, job_position=job_position, title=servant.title,
                               leadership=servant.leadership, start_date=start, event=event)
     if rank is not None and salary_step:

@@ -181,10 +181,10 @@ class StaffingView(UnitFilterMixin, TemplateView):
             ratio_warnings=rank_ratio_warnings(scope=self.scope, root=self.selected_unit()),
             rows=[r for r in rows if r.flags] if flagged_only else rows,
             flag_count=sum(1 for r in rows if r.flags),
-            chart_quota={"labels": [r.unit.name for r in agencies[:30]], "datasets": [
+            chart_quota={"labels": [r.unit.label for r in agencies[:30]], "datasets": [
                 {"label": str(_("Quota")), "data": [r.quota or 0 for r in agencies[:30]]},
                 {"label": str(_("Headcount")), "data": [r.headcount for r in agencies[:30]]}]},
-            chart_leaders={"labels": [r.unit.name for r in divisions[:40]], "datasets": [
+            chart_leaders={"labels": [r.unit.label for r in divisions[:40]], "datasets": [
                 {"label": str(_("Leaders")), "data": [r.leaders for r in divisions[:40]]},
                 {"label": str(_("Non-leaders")), "data": [r.non_leaders for r in divisions[:40]]}]},
         )

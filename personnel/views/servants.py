@@ -30,7 +30,7 @@ class ServantMixin(UnitScopedMixin):
 
     @cached_property
     def servant(self) -> CivilServant:
-        return self.get_scoped_object(CivilServant.objects.select_related("unit", "rank__salary_group",
+        return self.get_scoped_object(CivilServant.objects.select_related("unit__parent", "rank__salary_group",
                                                                           "job_position"),
                                       manage=self.manage, pk=self.kwargs["pk"])
 
@@ -57,7 +57,7 @@ class ServantDetailView(ServantMixin, TemplateView):
             show_private=can_manage,
             retirement=retirement_of(servant.date_of_birth, servant.sex),
             timeline=servant_timeline(servant),
-            assignments=list(servant.assignments.select_related("unit", "job_position")),
+            assignments=list(servant.assignments.select_related("unit__parent", "job_position")),
             salary_records=list(servant.salary_records.select_related("rank")),
             disciplines=list(servant.disciplines.all()), rewards=list(servant.rewards.all()),
             trainings=list(servant.trainings.all()), family=list(servant.family.all()) if can_manage else [],

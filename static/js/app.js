@@ -49,7 +49,8 @@
           indexAxis: canvas.dataset.horizontal ? "y" : "x",
           plugins: { legend: { display: datasets.length > 1 || type === "doughnut" } },
           scales: (type === "doughnut" || type === "pie") ? {} : {
-            x: { stacked: !!canvas.dataset.stacked }, y: { stacked: !!canvas.dataset.stacked, beginAtZero: true }
+            x: { stacked: !!canvas.dataset.stacked, ticks: { precision: 0 } },
+            y: { stacked: !!canvas.dataset.stacked, beginAtZero: true, ticks: { precision: 0 } }
           }
         }
       });

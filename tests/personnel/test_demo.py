@@ -301,6 +301,16 @@ def test_demo_positions_place_people_and_give_frameworks(demo):
     assert head.job_position.code == "LD-01" and head.job_position.unit == head.unit
     description, rows = competency_gap(head)
     assert description is not None and {"NLC01", "NLQL02"} <= {r.competency.code for r in rows}
-    assert JobPosition.objects.filter(unit__code="TQ.SNV.03").count() == 4
+    assert JobPosition.objects.filter(unit__code="TQ.SNV.03", code="LD-01").count() == 1
     assert StaffingQuota.objects.filter(year=timezone.localdate().year).count() >= 10
     assert PositionDossier.objects.get().status == "submitted"
+
+
+def test_careers_are_dated_by_recruitment_and_leaders_were_appointed(demo):
+    recruited = CareerEvent.objects.filter(kind=CareerEvent.Kind.RECRUITED, servant__code__startswith="TQ-")
+    assert recruited.filter(effective_date=REFORM).count() < recruited.count() / 10
+    first = {s.pk: s.recruitment_date for s in people()}
+    assert all(e.effective_date == first[e.servant_id] for e in recruited[:200])
+    heads = working().filter(leadership="head")
+    appointed = heads.filter(events__kind__in=[CareerEvent.Kind.APPOINTED, CareerEvent.Kind.TRANSFERRED]).distinct()
+    assert appointed.count() >= heads.count() * 0.9
