@@ -24,6 +24,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("positions/", include("positions.urls")),
     path("people/", include("personnel.urls")),
-    path("candidate/", include("recruitment.urls")),
+    path("recruitment/", include("recruitment.urls")),
     path("", include("core.urls")),
 ]

@@ -23,7 +23,9 @@ def register_nav(section: str, order: int, label, url_name: str, icon: str, rule
         entries.sort(key=lambda entry: entry[0])
 
 
-def _visible(user, rule: str) -> bool:
+def _visible(user, rule) -> bool:
+    if callable(rule):
+        return rule(user)
     if rule == "staff":
         return True
     if rule == "view":

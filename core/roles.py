@@ -22,7 +22,8 @@ PROVINCIAL_HR = Role(
     ("core.view_all_units", "core.manage_all_units", "core.manage_grants", "core.reorganize_units",
      "core.add_orgunit", "core.change_orgunit", "positions.add_competency", "positions.change_competency",
      "positions.change_rank", "positions.add_staffingquota", "positions.change_staffingquota",
-     "positions.change_positiondossier", "positions.add_rankratiocap", "positions.change_rankratiocap"),
+     "positions.change_positiondossier", "positions.add_rankratiocap", "positions.change_rankratiocap",
+     "recruitment.run_round"),
 )
 UNIT_HR = Role("unit_hr", _("Unit HR officer"), unit_level="manage")
 UNIT_HEAD = Role("unit_head", _("Unit head"), unit_level="view")

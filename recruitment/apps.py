@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class RecruitmentConfig(AppConfig):
     name = "recruitment"
     verbose_name = _("Recruitment")
+
+    def ready(self) -> None:
+        from core.audit import register_action_labels, register_private_fields
+        from core.context_processors import register_nav
+        from core.demo import register_demo_loader
+        from recruitment.demo import load_recruitment
+        from recruitment.selectors import may_run_recruitment
+
+        register_demo_loader(40, load_recruitment)
+        register_nav("main", 50, _("Recruitment"), "recruitment:round_list", "person-plus", may_run_recruitment)
+        register_action_labels({"fee": _("fee recorded"), "numbers": _("exam numbers given"),
+                                "round1": _("round 1 result entered"), "mark": _("round 2 mark entered"),
+                                "appeal": _("re-marking requested"), "hire": _("recruited into personnel"),
+                                "document": _("document attached"), "board_grant": _("added to the exam board"),
+                                "board_revoke": _("removed from the exam board"),
+                                "register": _("candidate registered"), "verify_email": _("e-mail confirmed")})
+        register_private_fields("recruitment.application", {"national_id", "phone", "email", "address"})

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.models import OrgUnit, UndeletableModel
@@ -62,6 +63,8 @@ class RecruitmentRound(UndeletableModel):
     interview_weight = models.DecimalField(_("interview weight (%)"), max_digits=5, decimal_places=2,
                                            default=Decimal(0))
     fee = models.PositiveIntegerField(_("exam fee (VND)"), default=0)
+    exam_notice = models.TextField(_("time and place of the exams"), blank=True,
+                                   help_text=_("Printed on the candidates' summons."))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     results_published_on = models.DateField(_("results published on"), null=True, blank=True)
     rule_set = models.CharField(_("rule set"), max_length=32, blank=True)
@@ -117,7 +120,7 @@ class Application(UndeletableModel):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", pgettext_lazy("application", "Submitted")
         ELIGIBLE = "eligible", _("Eligible")
         REJECTED = "rejected", _("Not eligible")
         WITHDRAWN = "withdrawn", _("Withdrawn")

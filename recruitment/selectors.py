@@ -174,3 +174,77 @@ def results_document(results: RoundResults) -> dict:
          "round1_passed": r.round1_passed, "professional_score": number(r.professional),
          "priority_points": number(r.priority), "total": number(r.total), "rank": r.rank, "result": r.result}
         for r in results.rows]}
+
+
+def may_run_recruitment(user) -> bool:
+    """Whether the recruitment pages are for this staff user at all: provincial HR, managers of a
+    unit (their agency's rounds), exam-board members (the rounds they are granted)."""
+    from core.access import MANAGE
+    from core.roles import EXAM_BOARD
+
+    if getattr(user, "is_candidate", False) or not user.is_authenticated:
+        return False
+    if user.is_superuser or user.has_perm("recruitment.run_round") or unit_scope(user, MANAGE):
+        return True
+    return user.groups.filter(name=EXAM_BOARD.code).exists() or visible_rounds(user).exists()
+
+
+def may_administer_round(user, round_: RecruitmentRound) -> bool:
+    """Settings, vacancies and the board of a round: provincial HR or a manager of its agency
+    (a board member runs the round but does not reshape it)."""
+    from core.access import MANAGE
+
+    if user.is_superuser or user.has_perm("recruitment.run_round"):
+        return True
+    return round_.agency_id is not None and unit_scope(user, MANAGE).contains(round_.agency)
+
+
+def round_summary(round_: RecruitmentRound) -> list[dict]:
+    """Per vacancy: quota, applications by status, fees paid — one grouped query."""
+    from django.db.models import Count
+
+    counts = {row["vacancy"]: row for row in round_.applications.values("vacancy").annotate(
+        total=Count("pk"), eligible=Count("pk", filter=Q(status=Application.Status.ELIGIBLE)),
+        rejected=Count("pk", filter=Q(status=Application.Status.REJECTED)),
+        waiting=Count("pk", filter=Q(status=Application.Status.SUBMITTED)),
+        paid=Count("pk", filter=~Q(fee_status=Application.Fee.UNPAID)))}
+    empty = {"total": 0, "eligible": 0, "rejected": 0, "waiting": 0, "paid": 0}
+    return [{"vacancy": v, **{k: counts.get(v.pk, empty)[k] for k in empty}}
+            for v in round_.vacancies.select_related("rank", "unit")]
+
+
+BINS = [(0, 50), (50, 60), (60, 70), (70, 80), (80, 90), (90, 101)]
+
+
+def score_distribution(results: RoundResults) -> dict:
+    """Chart data: per position, how many candidates fall in each band of total score."""
+    labels = [f"{low}–{min(high, 100)}" if low else f"< {high}" for low, high in BINS]
+    per_vacancy: dict[str, list[int]] = {}
+    for row in results.rows:
+        if row.total is None:
+            continue
+        counts = per_vacancy.setdefault(row.application.vacancy.code, [0] * len(BINS))
+        for i, (low, high) in enumerate(BINS):
+            if low <= row.total < high:
+                counts[i] += 1
+                break
+    return {"labels": labels, "datasets": [{"label": code, "data": counts}
+                                           for code, counts in sorted(per_vacancy.items())]}
+
+
+def position_statistics(results: RoundResults) -> list[dict]:
+    """Per position: candidates ranked, passes, ties for the head, highest/lowest/average total."""
+    by_code: dict[str, list[ResultRow]] = defaultdict(list)
+    for row in results.rows:
+        by_code[row.application.vacancy.code].append(row)
+    stats = []
+    for code, rows in sorted(by_code.items()):
+        totals = [r.total for r in rows if r.total is not None]
+        stats.append({"code": code, "title": rows[0].application.vacancy.title,
+                      "quota": rows[0].application.vacancy.quota, "candidates": len(rows),
+                      "round1": sum(r.round1_passed for r in rows),
+                      "passed": sum(r.result == "PASSED" for r in rows),
+                      "head": sum(r.result == "HEAD_DECIDES" for r in rows),
+                      "high": max(totals) if totals else None, "low": min(totals) if totals else None,
+                      "average": (sum(totals) / len(totals)).quantize(Decimal("0.01")) if totals else None})
+    return stats

@@ -12,11 +12,20 @@ from django.utils.translation import gettext as _
 from core import audit
 from core.models import OrgUnit
 from core.text import clean, name_sort_key
-from recruitment.models import Appeal, Application, Mark, RecruitmentRound, Round1Score, RoundResult, Vacancy
+from recruitment.models import (
+    Appeal,
+    Application,
+    ApplicationDocument,
+    Mark,
+    RecruitmentRound,
+    Round1Score,
+    RoundResult,
+    Vacancy,
+)
 from recruitment.rules import PRIORITY_CATEGORIES, probation_end, rules_for_round
 
 ROUND_FIELDS = ("code", "name", "kind", "method", "announced_on", "applications_close_on", "round2_form",
-                "written_weight", "interview_weight", "fee", "round1_completed_on")
+                "written_weight", "interview_weight", "fee", "round1_completed_on", "exam_notice")
 
 
 def _check_weights(round_: RecruitmentRound) -> None:
@@ -50,6 +59,51 @@ def round_update(*, actor, round_: RecruitmentRound, **fields) -> dict:
         round_.save()
         audit.record(actor=actor, obj=round_, action="update", unit=round_.agency, changes=delta)
     return delta
+
+
+@transaction.atomic
+def board_grant(*, actor, round_: RecruitmentRound, user, grant: bool = True) -> None:
+    """Give (or take back) an exam-board member the round: they may then run it, nothing else."""
+    from guardian.shortcuts import assign_perm, remove_perm
+
+    if getattr(user, "is_candidate", False):
+        raise ValidationError(_("A candidate account cannot sit on an exam board."))
+    (assign_perm if grant else remove_perm)("recruitment.run_round", user, round_)
+    audit.record(actor=actor, obj=round_, action="board_grant" if grant else "board_revoke", unit=round_.agency,
+                 changes={"member": [None, user.username] if grant else [user.username, None]})
+
+
+def candidate_register(*, full_name: str, email: str, password: str):
+    """A candidate account, inactive until its e-mail address is confirmed."""
+    from core.models import User
+
+    user = User.objects.create_user(username=email.lower(), email=email.lower(), password=password,
+                                    full_name=clean(full_name), account_type=User.AccountType.CANDIDATE,
+                                    is_active=False)
+    audit.record(actor=None, obj=user, action="register", changes={"email": [None, user.email]})
+    return user
+
+
+def candidate_activate(user) -> bool:
+    if user.is_active:
+        return False
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    audit.record(actor=user, obj=user, action="verify_email", changes={"is_active": [False, True]})
+    return True
+
+
+@transaction.atomic
+def document_attach(*, actor, application: Application, kind: str, upload) -> ApplicationDocument:
+
+    if application.status not in (Application.Status.SUBMITTED, Application.Status.DRAFT):
+        raise ValidationError(_("The application has been reviewed; documents can no longer be added."))
+    document = ApplicationDocument(application=application, kind=clean(kind), original_name=upload.name[:255])
+    document.file.save(f"{application.pk}-{upload.name}", upload, save=False)
+    document.save()
+    audit.record(actor=actor, obj=application, action="document", unit=application.round.agency,
+                 changes={"document": [None, document.kind]})
+    return document
 
 
 @transaction.atomic

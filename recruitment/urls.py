@@ -1,9 +1,46 @@
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from recruitment import views
+from recruitment.views import portal, rounds
 
 app_name = "recruitment"
 
 urlpatterns = [
-    path("", views.PortalView.as_view(), name="portal"),
+    # HR and the exam board
+    path("", rounds.RoundListView.as_view(), name="round_list"),
+    path("new/", rounds.RoundCreateView.as_view(), name="round_create"),
+    path("<int:pk>/", rounds.RoundDetailView.as_view(), name="round_detail"),
+    path("<int:pk>/edit/", rounds.RoundUpdateView.as_view(), name="round_update"),
+    path("<int:pk>/status/", rounds.RoundStatusView.as_view(), name="round_status"),
+    path("<int:pk>/vacancies/", rounds.VacancyCreateView.as_view(), name="vacancy_create"),
+    path("<int:pk>/board/", rounds.BoardGrantView.as_view(), name="board_grant"),
+    path("<int:pk>/board/<int:user_pk>/revoke/", rounds.BoardRevokeView.as_view(), name="board_revoke"),
+    path("<int:pk>/applications/", rounds.ApplicationListView.as_view(), name="application_list"),
+    path("<int:pk>/numbers/", rounds.NumbersAssignView.as_view(), name="numbers_assign"),
+    path("<int:pk>/admission/", rounds.AdmissionListView.as_view(), name="admission_list"),
+    path("<int:pk>/round1/", rounds.Round1View.as_view(), name="round1"),
+    path("<int:pk>/marks/", rounds.MarksView.as_view(), name="marks"),
+    path("<int:pk>/results/", rounds.ResultsView.as_view(), name="results"),
+    path("<int:pk>/results.xlsx", rounds.ResultsExportView.as_view(), name="results_export"),
+    path("<int:pk>/publish/", rounds.ResultsPublishView.as_view(), name="results_publish"),
+    path("<int:pk>/appeals/", rounds.AppealListView.as_view(), name="appeal_list"),
+    path("appeals/<int:pk>/answer/", rounds.AppealAnswerView.as_view(), name="appeal_answer"),
+    path("applications/<int:pk>/", rounds.ApplicationDetailView.as_view(), name="application_detail"),
+    path("applications/<int:pk>/review/", rounds.ApplicationReviewView.as_view(), name="application_review"),
+    path("applications/<int:pk>/fee/", rounds.ApplicationFeeView.as_view(), name="application_fee"),
+    path("applications/<int:pk>/hire/", rounds.ApplicationHireView.as_view(), name="application_hire"),
+    path("applications/<int:pk>/documents/<int:doc_pk>/", rounds.DocumentDownloadView.as_view(),
+         name="document_download"),
+    # Candidates
+    path("register/", login_not_required(portal.RegisterView.as_view()), name="register"),
+    path("verify/<str:token>/", login_not_required(portal.VerifyView.as_view()), name="verify"),
+    path("portal/", portal.PortalView.as_view(), name="portal"),
+    path("portal/rounds/<int:pk>/apply/", portal.ApplyView.as_view(), name="apply"),
+    path("portal/applications/<int:pk>/", portal.MyApplicationView.as_view(), name="my_application"),
+    path("portal/applications/<int:pk>/documents/", portal.DocumentUploadView.as_view(), name="my_document_upload"),
+    path("portal/applications/<int:pk>/documents/<int:doc_pk>/", portal.MyDocumentView.as_view(),
+         name="my_document"),
+    path("portal/applications/<int:pk>/appeal/", portal.AppealCreateView.as_view(), name="my_appeal"),
+    path("portal/applications/<int:pk>/receipt/", portal.ReceiptView.as_view(), name="my_receipt"),
+    path("portal/applications/<int:pk>/summons/", portal.SummonsView.as_view(), name="my_summons"),
 ]

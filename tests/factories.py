@@ -63,3 +63,32 @@ def make_servant(unit, *, code: str = "", full_name: str = "Nguyễn Văn An", s
                           date_of_birth=born, sex=sex, unit=unit, title=title, rank=rank,
                           salary_step=step if rank else None, salary_step_date=step_date or date(2024, 1, 1),
                           recruitment_date=recruitment_date or date(2010, 9, 1), **profile)
+
+
+def make_round(agency, code="TD-1", announced_on=None, status="open", **fields):
+    """A recruitment round of ``agency`` under the rule set of its announcement date (ND 170 by default)."""
+    from recruitment import services
+
+    round_ = services.round_create(actor=None, agency=agency, code=code, name=fields.pop("name", f"Đợt {code}"),
+                                   announced_on=announced_on or date(2026, 9, 1), **fields)
+    if status != round_.status:
+        services.round_update(actor=None, round_=round_, status=status)
+    return round_
+
+
+_national_ids = iter(range(1, 10**6))
+
+
+def make_application(vacancy, candidate=None, eligible=None, **fields):
+    from recruitment import services
+
+    values = {"full_name": "Nguyễn Văn An", "date_of_birth": date(1998, 5, 4), "sex": "male",
+              "national_id": f"008098{next(_national_ids):06d}", "qualification": "Cử nhân Luật", **fields}
+    application = services.application_submit(actor=None, vacancy=vacancy, **values)
+    if candidate is not None:  # attached afterwards so that closed rounds can hold candidates' data too
+        type(application).objects.filter(pk=application.pk).update(candidate=candidate)
+        application.candidate = candidate
+    if eligible is not None:
+        services.application_review(actor=None, application=application, eligible=eligible,
+                                    reason="" if eligible else "Không đúng chuyên ngành")
+    return application

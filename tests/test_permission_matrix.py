@@ -15,7 +15,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from core.models import ImportJob
 from positions.models import Competency, PositionDossier
 from positions.services import position_create
-from tests.factories import make_servant
+from recruitment import services
+from recruitment.models import Appeal, ApplicationDocument
+from tests.factories import make_application, make_round, make_servant
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +50,19 @@ JOB_OWNER = {**MANAGERS, "officer_b": 404, "provincial_hr": 404}
 
 OUTSIDE_B = {**SCOPED, "officer_b": 404}
 MANAGE_PERSON = {**MANAGERS, "officer_b": 404}
+
+
+# Recruitment is for those who run it: managers of units, provincial HR (and exam boards, tested apart).
+RECRUITERS = {**SCOPED, "viewer_a": 403}
+ROUND_OF_A = {**RECRUITERS, "officer_b": 404}
+
+
+def ROUND(objects):  # noqa: N802
+    return {"pk": objects["round"].pk}
+
+
+def APPLICATION(objects):  # noqa: N802
+    return {"pk": objects["application"].pk}
 
 
 def PERSON(objects):  # noqa: N802 - reads like the other constants in the table
@@ -93,7 +108,49 @@ MATRIX: dict[str, Case] = {
     "core:access_revoke": Case(PROVINCIAL, default=302, method="post",
                                kwargs=lambda o: {"pk": o["officer_b"].pk, "unit_pk": o["b"].pk}),
     "core:audit_list": Case(SCOPED),
+    # Recruitment: the round belongs to A1; staff pages for those who run recruitment (managers,
+    # provincial HR, the round's exam board), the candidate's pages for their own application only.
+    "recruitment:round_list": Case(RECRUITERS),
+    "recruitment:round_create": Case(RECRUITERS),
+    "recruitment:round_detail": Case(ROUND_OF_A, kwargs=ROUND),
+    "recruitment:round_update": Case(ROUND_OF_A, kwargs=ROUND),
+    "recruitment:round_status": Case(ROUND_OF_A, default=302, method="post", kwargs=ROUND, data={"status": "review"}),
+    "recruitment:vacancy_create": Case(ROUND_OF_A, default=302, method="post", kwargs=ROUND,
+                                       data={"code": "V2", "title": "Chuyên viên", "quota": 1}),
+    "recruitment:board_grant": Case(ROUND_OF_A, default=302, method="post", kwargs=ROUND,
+                                    data={"username": "officer_b"}),
+    "recruitment:board_revoke": Case(ROUND_OF_A, default=302, method="post",
+                                     kwargs=lambda o: {"pk": o["round"].pk, "user_pk": o["officer_b"].pk}),
+    "recruitment:application_list": Case(ROUND_OF_A, kwargs=ROUND),
+    "recruitment:numbers_assign": Case(ROUND_OF_A, default=302, method="post", kwargs=ROUND),
+    "recruitment:admission_list": Case(ROUND_OF_A, kwargs=ROUND),
+    "recruitment:round1": Case(ROUND_OF_A, kwargs=ROUND),
+    "recruitment:marks": Case(ROUND_OF_A, kwargs=ROUND),
+    "recruitment:results": Case(ROUND_OF_A, kwargs=ROUND),
+    "recruitment:results_export": Case(ROUND_OF_A, kwargs=ROUND),
+    "recruitment:results_publish": Case(ROUND_OF_A, default=302, method="post", kwargs=ROUND),
+    "recruitment:appeal_list": Case(ROUND_OF_A, kwargs=ROUND),
+    "recruitment:appeal_answer": Case(ROUND_OF_A, default=302, method="post", kwargs=lambda o: {"pk": o["appeal"].pk},
+                                      data={"answer": "Giữ nguyên điểm"}),
+    "recruitment:application_detail": Case(ROUND_OF_A, kwargs=APPLICATION),
+    "recruitment:application_review": Case(ROUND_OF_A, default=302, method="post", kwargs=APPLICATION,
+                                           data={"decision": "eligible"}),
+    "recruitment:application_fee": Case(ROUND_OF_A, default=302, method="post", kwargs=APPLICATION,
+                                        data={"receipt": "BL-1"}),
+    "recruitment:application_hire": Case(ROUND_OF_A, default=302, method="post", kwargs=APPLICATION),
+    "recruitment:document_download": Case(ROUND_OF_A, kwargs=lambda o: {"pk": o["application"].pk,
+                                                                         "doc_pk": o["document"].pk}),
+    "recruitment:register": Case({}, default=302, anonymous=OK),
+    "recruitment:verify": Case({}, default=400, kwargs=lambda o: {"token": "forged"}, anonymous=400),
     "recruitment:portal": Case({"candidate": OK}, default=403),
+    "recruitment:apply": Case({"candidate": OK}, default=403, kwargs=ROUND),
+    "recruitment:my_application": Case({"candidate": OK}, default=403, kwargs=APPLICATION),
+    "recruitment:my_document_upload": Case({"candidate": 302}, default=403, method="post", kwargs=APPLICATION),
+    "recruitment:my_document": Case({"candidate": OK}, default=403, kwargs=lambda o: {"pk": o["application"].pk,
+                                                                                      "doc_pk": o["document"].pk}),
+    "recruitment:my_appeal": Case({"candidate": 302}, default=403, method="post", kwargs=APPLICATION),
+    "recruitment:my_receipt": Case({"candidate": OK}, default=403, kwargs=APPLICATION),
+    "recruitment:my_summons": Case({"candidate": OK}, default=403, kwargs=APPLICATION),
     # Personnel: the person lives in A1 (officer_a manages, viewer_a views, officer_b is outside).
     "personnel:servant_list": Case(SCOPED),
     "personnel:servant_export": Case(SCOPED),
@@ -159,7 +216,8 @@ def test_every_url_pattern_is_in_the_matrix():
 
 
 @pytest.fixture
-def objects(world, officer_a, officer_b, viewer_a, provincial_hr, no_grant, candidate, superuser):
+def objects(settings, tmp_path, world, officer_a, officer_b, viewer_a, provincial_hr, no_grant, candidate, superuser):
+    settings.MEDIA_ROOT = tmp_path
     upload = SimpleUploadedFile("u.csv", "Mã đơn vị;Tên đơn vị;Mã đơn vị cấp trên\nZ1;Phòng Z;A\n".encode())
     job = ImportJob.objects.create(kind="units", created_by=officer_a, original_name="u.csv",
                                    status=ImportJob.Status.VALIDATED)
@@ -167,7 +225,15 @@ def objects(world, officer_a, officer_b, viewer_a, provincial_hr, no_grant, cand
     person = make_servant(world.unit_a1, full_name="Hoàng Thị Mai", sex="female")
     position = position_create(actor=None, unit=world.unit_a1, code="VT-1", title="Chuyên viên")
     dossier = PositionDossier.objects.create(unit=world.unit_a1, title="Hồ sơ")
-    return {"a1": world.unit_a1, "b": world.unit_b, "job": job, "person": person, "event": person.events.first(),
+    round_ = make_round(world.unit_a1, code="TD-M", status="open")
+    vacancy = services.vacancy_save(actor=None, round_=round_, code="V1", title="Chuyên viên", quota=1)
+    application = make_application(vacancy, candidate=candidate, eligible=True)
+    services.numbers_assign(actor=None, round_=round_)
+    appeal = Appeal.objects.create(application=application, component="written", reason="Phúc khảo")
+    document = ApplicationDocument(application=application, kind="Bằng", original_name="bang.pdf")
+    document.file.save("perm-bang.pdf", SimpleUploadedFile("bang.pdf", b"%PDF-1.4"), save=True)
+    return {"round": round_, "application": application, "appeal": appeal, "document": document,
+            "a1": world.unit_a1, "b": world.unit_b, "job": job, "person": person, "event": person.events.first(),
             "position": position, "dossier": dossier, "competency": Competency.objects.first(),
             "officer_a": officer_a, "officer_b": officer_b,
             "viewer_a": viewer_a, "provincial_hr": provincial_hr, "no_grant": no_grant, "candidate": candidate,

@@ -1,0 +1,162 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from core.access import UnitScope
+from core.forms import DateField, UnitChoiceField, unit_choices
+from core.models import User
+from positions.models import Rank
+from recruitment.models import Application, RecruitmentRound
+from recruitment.rules import PRIORITY_CATEGORIES
+
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+DOCUMENT_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+
+
+class RoundForm(forms.ModelForm):
+    agency = UnitChoiceField(label=_("Recruiting authority"), queryset=None, required=False)
+
+    class Meta:
+        model = RecruitmentRound
+        fields = ["code", "name", "kind", "method", "agency", "announced_on", "applications_close_on",
+                  "round1_completed_on", "round2_form", "written_weight", "interview_weight", "fee", "exam_notice"]
+        widgets = {"exam_notice": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"announced_on": DateField, "applications_close_on": DateField,
+                         "round1_completed_on": DateField}
+
+    def __init__(self, *args, scope: UnitScope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = unit_choices(scope)
+        self.fields["agency"].required = not scope.everything
+
+
+class VacancyForm(forms.Form):
+    code = forms.CharField(label=_("Position code"), max_length=40)
+    title = forms.CharField(label=_("Position title"), max_length=255)
+    rank = forms.ModelChoiceField(label=_("Rank"), queryset=Rank.objects.all(), required=False,
+                                  empty_label=_("— no rank —"))
+    quota = forms.IntegerField(label=_("Quota"), min_value=1, max_value=500)
+    foreign_language = forms.CharField(label=_("Foreign language required"), max_length=50, required=False)
+
+
+class PriorityField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        choices = [(code, f"{name} (+{points})") for code, (points, name) in PRIORITY_CATEGORIES.items()]
+        super().__init__(choices=choices, **kwargs)
+
+
+class ApplicationForm(forms.Form):
+    """The application form (Phiếu đăng ký dự tuyển), simplified to what the process needs."""
+
+    vacancy = forms.ModelChoiceField(label=_("Position applied for"), queryset=None, empty_label=None)
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    date_of_birth = DateField(label=_("Date of birth"))
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("male", _("Male")), ("female", _("Female"))])
+    national_id = forms.RegexField(label=_("Personal ID number"), regex=r"^\d{12}$", max_length=12,
+                                   error_messages={"invalid": _("12 digits.")})
+    phone = forms.CharField(label=_("Phone"), max_length=20)
+    address = forms.CharField(label=_("Address"), max_length=255)
+    ethnicity = forms.CharField(label=_("Ethnicity"), max_length=50)
+    qualification = forms.CharField(label=_("Qualification"), max_length=255)
+    priority_codes = PriorityField(label=_("Priority categories (attach the evidence)"), required=False)
+    language_exempt = forms.BooleanField(label=_("I ask to be exempted from the foreign-language part"),
+                                         required=False)
+    exemption_reason = forms.CharField(label=_("Reason for the exemption"), max_length=255, required=False)
+    commitment = forms.BooleanField(label=_("I declare that the information is true and I meet the conditions of "
+                                            "Law 80/2025/QH15 Art 19."))
+
+    def __init__(self, *args, round_: RecruitmentRound, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vacancy"].queryset = round_.vacancies.all()
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Eligibility"), widget=forms.RadioSelect,
+                                 choices=[("eligible", _("Eligible")), ("rejected", _("Not eligible"))])
+    reason = forms.CharField(label=_("Reason (required for a rejection)"), widget=forms.Textarea(attrs={"rows": 2}),
+                             required=False)
+
+
+class FeeForm(forms.Form):
+    receipt = forms.CharField(label=_("Receipt number"), max_length=40)
+    waived = forms.BooleanField(label=_("Fee waived"), required=False)
+
+
+class DocumentForm(forms.Form):
+    kind = forms.CharField(label=_("Document"), max_length=100, help_text=_("e.g. Bằng tốt nghiệp, Giấy chứng nhận "
+                                                                            "đối tượng ưu tiên"))
+    file = forms.FileField(label=_("File (PDF, JPG or PNG, at most 5 MB)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        suffix = "." + upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if suffix not in DOCUMENT_TYPES:
+            raise forms.ValidationError(_("Only PDF, JPG or PNG files."))
+        if upload.size > MAX_DOCUMENT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        head = upload.read(8)
+        upload.seek(0)
+        if suffix == ".pdf" and not head.startswith(b"%PDF") or suffix == ".png" and not head.startswith(
+                b"\x89PNG") or suffix in (".jpg", ".jpeg") and not head.startswith(b"\xff\xd8"):
+            raise forms.ValidationError(_("The file's content does not match its type."))
+        return upload
+
+
+class AppealForm(forms.Form):
+    component = forms.ChoiceField(label=_("Exam"), choices=[("written", _("Written")), ("interview", _("Interview")),
+                                                             ("practical", _("Practical"))])
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AppealAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 2}))
+    new_score = forms.DecimalField(label=_("Score after re-marking (empty: unchanged)"), min_value=0,
+                                   max_value=100, decimal_places=2, required=False)
+
+
+class HireForm(forms.Form):
+    code = forms.CharField(label=_("Employee code"), max_length=32)
+    start_date = DateField(label=_("Start date"))
+    unit = UnitChoiceField(label=_("Unit"), queryset=None, required=False)
+    decision_number = forms.CharField(label=_("Recruitment decision number"), max_length=100)
+    decision_date = DateField(label=_("Decision date"), required=False)
+    signer = forms.CharField(label=_("Signed by"), max_length=150, required=False)
+
+    def __init__(self, *args, scope: UnitScope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = unit_choices(scope)
+
+
+class GrantBoardForm(forms.Form):
+    username = forms.ModelChoiceField(label=_("Exam board member"), queryset=User.objects.filter(
+        account_type=User.AccountType.STAFF, is_active=True).order_by("username"), to_field_name="username")
+
+
+class RegisterForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"))
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if User.objects.filter(email__iexact=email).exists() or User.objects.filter(username=email).exists():
+            raise forms.ValidationError(_("An account with this e-mail exists already."))
+        return email
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        elif data.get("password"):
+            try:
+                password_validation.validate_password(data["password"], User(username=data.get("email", ""),
+                                                                             full_name=data.get("full_name", "")))
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return data
+
+
+STATUS_FILTER = [("", _("All")), *Application.Status.choices]

@@ -1,0 +1,232 @@
+"""The candidate portal: registration with e-mail verification, open rounds, the application form
+with its evidence, the receipt, the summons, one's own results and re-marking requests.
+
+A candidate sees only their own applications: every lookup goes through ``candidate=request.user``
+(another candidate's application is 404, staff pages are 403).
+"""
+from functools import cached_property
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from core.models import User
+from core.views.units import form_errors_from
+from recruitment import forms, services
+from recruitment.models import Application, ApplicationDocument, RecruitmentRound
+from recruitment.rules import PRIORITY_CATEGORIES, ROUND2_FORMS
+from recruitment.views.rounds import COMPONENT_LABELS, RESULT_LABELS
+
+VERIFY_SALT = "recruitment.candidate-email"
+VERIFY_MAX_AGE = 3 * 24 * 3600  # a verification link lasts three days
+
+
+class CandidateMixin:
+    """Candidate pages: staff accounts get 403 (they have their own side of the site)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not getattr(request.user, "is_candidate", False):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class OwnApplicationMixin(CandidateMixin):
+    @cached_property
+    def application(self) -> Application:
+        return get_object_or_404(Application.objects.select_related("round", "vacancy__rank"),
+                                 pk=self.kwargs["pk"], candidate=self.request.user)
+
+
+def open_rounds():
+    today = timezone.localdate()
+    return RecruitmentRound.objects.filter(status=RecruitmentRound.Status.OPEN).filter(
+        Q(applications_close_on__isnull=True) | Q(applications_close_on__gte=today)).select_related("agency")
+
+
+class RegisterView(FormView):
+    template_name = "recruitment/register.html"
+    form_class = forms.RegisterForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect("recruitment:portal" if request.user.is_candidate else "core:dashboard")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        user = services.candidate_register(full_name=data["full_name"], email=data["email"], password=data["password"])
+        token = signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFY_SALT)
+        link = self.request.build_absolute_uri(reverse("recruitment:verify", args=[token]))
+        send_mail(_("Confirm your e-mail address – Công vụ"),
+                  _("Hello %(name)s,\n\nTo finish creating your candidate account, open this link within three "
+                    "days:\n%(link)s\n\nIf you did not ask for an account, ignore this message.")
+                  % {"name": user.full_name, "link": link}, settings.DEFAULT_FROM_EMAIL, [user.email])
+        return render(self.request, "recruitment/register_done.html", {"email": user.email})
+
+
+class VerifyView(View):
+    def get(self, request, token):
+        try:
+            data = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
+        except signing.SignatureExpired:
+            return render(request, "recruitment/verify_failed.html", {"expired": True}, status=400)
+        except signing.BadSignature:
+            return render(request, "recruitment/verify_failed.html", {"expired": False}, status=400)
+        user = User.objects.filter(pk=data.get("u"), email=data.get("e"),
+                                   account_type=User.AccountType.CANDIDATE).first()
+        if user is None:
+            return render(request, "recruitment/verify_failed.html", {"expired": False}, status=400)
+        services.candidate_activate(user)
+        if not request.user.is_authenticated:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Your e-mail address is confirmed. Welcome!"))
+        return redirect("recruitment:portal")
+
+
+class PortalView(CandidateMixin, TemplateView):
+    """The candidate's own page: their applications, then the rounds open for applications."""
+
+    template_name = "recruitment/portal.html"
+
+    def get_context_data(self, **kwargs):
+        applications = list(Application.objects.filter(candidate=self.request.user).select_related(
+            "round", "vacancy").order_by("-submitted_at"))
+        applied = {a.round_id for a in applications}
+        rounds = [r for r in open_rounds().prefetch_related("vacancies") if r.pk not in applied]
+        return super().get_context_data(applications=applications, rounds=rounds, **kwargs)
+
+
+class ApplyView(CandidateMixin, FormView):
+    template_name = "recruitment/apply.html"
+    form_class = forms.ApplicationForm
+
+    @cached_property
+    def round(self) -> RecruitmentRound:
+        return get_object_or_404(open_rounds(), pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "round_": self.round}
+
+    def get_initial(self):
+        return {"full_name": self.request.user.full_name}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(round=self.round, vacancies=self.round.vacancies.select_related("rank"),
+                                        **kwargs)
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        data.pop("commitment")
+        vacancy = data.pop("vacancy")
+        try:
+            application = services.application_submit(actor=self.request.user, vacancy=vacancy,
+                                                      candidate=self.request.user, email=self.request.user.email,
+                                                      **data)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Application submitted. Attach your documents below."))
+        return redirect("recruitment:my_application", pk=application.pk)
+
+
+class MyApplicationView(OwnApplicationMixin, TemplateView):
+    template_name = "recruitment/my_application.html"
+
+    def get_context_data(self, **kwargs):
+        application = self.application
+        round_ = application.round
+        published = round_.status in (RecruitmentRound.Status.RESULTS, RecruitmentRound.Status.CLOSED)
+        result = getattr(application, "result", None) if published else None
+        deadline = services.appeal_deadline(round_) if published else None
+        components = ROUND2_FORMS[round_.round2_form]
+        marks = {}
+        if result is not None:
+            from recruitment.selectors import component_score
+
+            all_marks = list(application.marks.all())
+            marks = {COMPONENT_LABELS[c]: component_score([m for m in all_marks if m.component == c]).score
+                     for c in components}
+        can_appeal = result is not None and deadline is not None and timezone.localdate() <= deadline and \
+            application.marks.exists()
+        return super().get_context_data(
+            application=application, round=round_, documents=application.documents.all(),
+            document_form=forms.DocumentForm() if application.status == Application.Status.SUBMITTED else None,
+            priorities=[(c, PRIORITY_CATEGORIES[c][1]) for c in application.priority_codes
+                        if c in PRIORITY_CATEGORIES],
+            result=result, result_label=RESULT_LABELS.get(result.result) if result else "", marks=marks,
+            deadline=deadline, appeal_form=forms.AppealForm() if can_appeal else None,
+            appeals=application.appeals.all(), component_labels=COMPONENT_LABELS,
+            summons=bool(application.number) and application.status == Application.Status.ELIGIBLE,
+            **kwargs)
+
+
+class DocumentUploadView(OwnApplicationMixin, View):
+    def post(self, request, pk):
+        form = forms.DocumentForm(request.POST, request.FILES)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                messages.error(request, " ".join(errors))
+            return redirect("recruitment:my_application", pk=pk)
+        try:
+            services.document_attach(actor=request.user, application=self.application,
+                                     kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"])
+            messages.success(request, _("Document attached."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("recruitment:my_application", pk=pk)
+
+
+class MyDocumentView(OwnApplicationMixin, View):
+    def get(self, request, pk, doc_pk):
+        document = get_object_or_404(ApplicationDocument, pk=doc_pk, application=self.application)
+        return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
+
+
+class AppealCreateView(OwnApplicationMixin, View):
+    def post(self, request, pk):
+        form = forms.AppealForm(request.POST)
+        if form.is_valid():
+            try:
+                services.appeal_submit(actor=request.user, application=self.application,
+                                       component=form.cleaned_data["component"], reason=form.cleaned_data["reason"])
+                messages.success(request, _("Your request for re-marking was sent."))
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+        else:
+            messages.error(request, _("Give the reason for your request."))
+        return redirect("recruitment:my_application", pk=pk)
+
+
+class ReceiptView(OwnApplicationMixin, TemplateView):
+    """Giấy biên nhận hồ sơ: the application was received, with the fee's status."""
+
+    template_name = "recruitment/receipt.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(application=self.application, round=self.application.round, **kwargs)
+
+
+class SummonsView(OwnApplicationMixin, TemplateView):
+    """Thông báo triệu tập: printable once the candidate is admitted and numbered."""
+
+    template_name = "recruitment/summons.html"
+
+    def get(self, request, *args, **kwargs):
+        if not (self.application.number and self.application.status == Application.Status.ELIGIBLE):
+            messages.info(request, _("The summons is issued once you are admitted and given an exam number."))
+            return redirect("recruitment:my_application", pk=self.application.pk)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(application=self.application, round=self.application.round, **kwargs)
