@@ -3,8 +3,9 @@ the head of the authority included), a promotion round in marking with a double-
 and a round open for applications where the demo candidate can apply. Written through the
 services, so the demo exercises the same rules as real use."""
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +17,7 @@ from recruitment import services
 from recruitment.models import Application, RecruitmentRound
 
 SEED = 2025
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
 QUALIFICATIONS = ["Cử nhân Luật", "Cử nhân Quản lý nhà nước", "Cử nhân Kế toán", "Kỹ sư Công nghệ thông tin",
                   "Cử nhân Kinh tế", "Kỹ sư Nông nghiệp", "Cử nhân Văn hóa học", "Thạc sĩ Quản lý công"]
 
@@ -105,8 +107,8 @@ def _round_2025(rng, snv, units, ranks, candidate) -> RecruitmentRound:
             if fields["language_exempt"]:
                 fields["exemption_reason"] = "Có bằng tốt nghiệp đại học ngành ngôn ngữ Anh"
             application = services.application_submit(actor=None, vacancy=vacancy, candidate=None, **fields)
-            if owner is not None:
-                Application.objects.filter(pk=application.pk).update(candidate=owner)
+            applied = datetime(2025, 8, 25 + rng.randrange(6), 8 + rng.randrange(9), rng.randrange(60), tzinfo=VN)
+            Application.objects.filter(pk=application.pk).update(candidate=owner, submitted_at=applied)
             services.fee_record(actor=None, application=application, receipt=f"BL25-{number:05d}")
             eligible = rng.random() > 0.08
             services.application_review(actor=None, application=application, eligible=eligible,
@@ -119,6 +121,8 @@ def _round_2025(rng, snv, units, ranks, candidate) -> RecruitmentRound:
     for application in applications:
         skill = rng.gauss(66, 10)
         general = max(10, min(60, round(rng.gauss(40, 8))))
+        if candidate is not None and application.candidate_id == candidate.pk:  # the demo candidate passes
+            skill, general = 92, max(general, 48)
         if application in tie:
             general = max(general, 40)
         services.round1_score_set(actor=None, application=application, part="general", correct=general,
@@ -158,6 +162,8 @@ def _promotion(rng, snv, ranks) -> RecruitmentRound:
     for i in range(12):
         fields = _fields(rng, 500 + i, rng.randrange(1978, 1990))
         application = services.application_submit(actor=None, vacancy=vacancy, **fields)
+        Application.objects.filter(pk=application.pk).update(
+            submitted_at=datetime(2026, 9, 20 + rng.randrange(10), 9, rng.randrange(60), tzinfo=VN))
         services.fee_record(actor=None, application=application, receipt="", waived=True)
         services.application_review(actor=None, application=application, eligible=True)
     services.numbers_assign(actor=None, round_=round_, prefix="NN")
@@ -167,7 +173,9 @@ def _promotion(rng, snv, ranks) -> RecruitmentRound:
         if i >= 8:
             continue  # the markers have not finished
         first = _mark(rng, 70)
-        second = first + Decimal(15 if i == 2 else rng.choice([-3, 0, 3]))  # one paper to reconcile
+        second = first + Decimal(rng.choice([-3, 0, 3]))
+        if i == 2:  # one paper to reconcile: the markers are 15 points apart
+            second = first - 15 if first > 50 else first + 15
         services.mark_enter(actor=None, application=application, component="written", marker=1, score=first)
         services.mark_enter(actor=None, application=application, component="written", marker=2,
                             score=min(Decimal(100), second))

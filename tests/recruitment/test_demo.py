@@ -1,0 +1,27 @@
+"""The demo recruitment: what a visitor of ``make run`` sees on the recruitment pages."""
+import pytest
+
+from core.demo import load_accounts, load_units
+from core.models import User
+from recruitment.demo import load_recruitment
+from recruitment.models import Application, RecruitmentRound, RoundResult
+from recruitment.selectors import round_results, visible_rounds
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_rounds_show_every_stage_and_the_board_sees_only_its_rounds():
+    load_units()
+    load_accounts()
+    assert load_recruitment() is True
+    assert load_recruitment() is False  # once only
+    stages = dict(RecruitmentRound.objects.values_list("code", "status"))
+    assert set(stages.values()) == {"results", "exams", "open"}
+    results = RoundResult.objects.values_list("result", flat=True)
+    assert {"PASSED", "FAILED", "HEAD_DECIDES"} <= set(results)
+    mine = Application.objects.get(candidate__username="thisinh")
+    assert mine.result.result == "PASSED"
+    promotion = RecruitmentRound.objects.get(status="exams")
+    assert any(row.conflicts for row in round_results(promotion).rows)  # a paper waits for reconciliation
+    board = User.objects.get(username="hoidongthi")
+    assert set(visible_rounds(board).values_list("status", flat=True)) == {"results", "exams"}
