@@ -236,7 +236,10 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Exam day: attempts past their deadline are submitted even if the candidate never comes back.
+    "exam-submit-due": {"task": "recruitment.tasks.submit_due_attempts", "schedule": 20.0},
+}
 # Imports with more rows than this run as a background task with a progress bar.
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2000)
 

@@ -25,5 +25,6 @@ urlpatterns = [
     path("positions/", include("positions.urls")),
     path("people/", include("personnel.urls")),
     path("recruitment/", include("recruitment.urls")),
+    path("exam/", include("recruitment.exam.urls")),
     path("", include("core.urls")),
 ]

@@ -27,6 +27,14 @@ class World:
     unit_b: OrgUnit
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The cache (login throttles, exam presence) starts empty in every test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world(db) -> World:
     province = make_unit("Tỉnh Thử Nghiệm", code="P", kind=OrgUnit.Kind.PROVINCE)

@@ -143,6 +143,16 @@ MATRIX: dict[str, Case] = {
     "recruitment:register": Case({}, default=302, anonymous=OK),
     "recruitment:verify": Case({}, default=400, kwargs=lambda o: {"token": "forged"}, anonymous=400),
     "recruitment:portal": Case({"candidate": OK}, default=403),
+    # The exam site: candidates there are not users of the site; everything hangs on the attempt's
+    # token (tested in tests/recruitment/test_exam_runtime.py). Without one: the exam login page.
+    "exam:login": Case({}, anonymous=OK),
+    "exam:paper": Case({}, default=302, anonymous=302),
+    "exam:submit": Case({}, default=302, method="post", anonymous=302),
+    "exam:logout": Case({}, default=302, method="post", anonymous=302),
+    "exam:api_login": Case({}, default=403, method="post", data={"number": "X", "password": "Y"}, anonymous=403),
+    "exam:api_attempt": Case({}, default=401, kwargs=lambda o: {"attempt": 1}, anonymous=401),
+    "exam:api_answer": Case({}, default=401, method="put", kwargs=lambda o: {"attempt": 1, "n": 1}, anonymous=401),
+    "exam:api_submit": Case({}, default=401, method="post", kwargs=lambda o: {"attempt": 1}, anonymous=401),
     "recruitment:apply": Case({"candidate": OK}, default=403, kwargs=ROUND),
     "recruitment:my_application": Case({"candidate": OK}, default=403, kwargs=APPLICATION),
     "recruitment:my_document_upload": Case({"candidate": 302}, default=403, method="post", kwargs=APPLICATION),

@@ -1,0 +1,532 @@
+"""Writes of the exam engine: banks and question versions, blueprints, sessions and their
+candidates, papers, the runtime (login, start, answers, submit) and the proctor's actions.
+
+The runtime is written for exam day: an answer is one upsert that keeps the newer sequence
+number, acknowledged only after it is committed; a submission is one conditional update, so
+it happens exactly once however many times it is asked for (the candidate, the deadline on
+access, the scheduled task and its retries).
+"""
+import hashlib
+import hmac
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import audit
+from core.text import clean
+from recruitment.exam.rules import exam_rules
+from recruitment.models import (
+    Attempt,
+    Blueprint,
+    BlueprintPart,
+    BlueprintRule,
+    ExamEvent,
+    ExamSession,
+    PaperItem,
+    Question,
+    QuestionBank,
+)
+
+PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in a room
+PASSWORD_LENGTH = 8
+SAVE_GRACE = timedelta(seconds=3)  # a click sent just before the deadline may arrive just after it
+OPEN_BEFORE = timedelta(minutes=30)  # candidates may log in and wait this long before the start
+PRESENCE_KEY = "exam:seen:{}"
+PRESENCE_TTL = 6 * 3600
+PAPER_CHUNK = 200  # candidates whose papers are written in one transaction
+
+
+# --- question banks -----------------------------------------------------------------------------------------
+
+def bank_create(*, actor, code: str, name: str, part: str) -> QuestionBank:
+    bank = QuestionBank(code=clean(code), name=clean(name), part=part or QuestionBank.Part.GENERAL)
+    bank.full_clean()
+    bank.save()
+    audit.record(actor=actor, obj=bank, action="create", changes={"code": [None, bank.code]})
+    return bank
+
+
+QUESTION_FIELDS = ("text", "options", "correct", "topic", "difficulty", "competency_id")
+
+
+@transaction.atomic
+def question_save(*, actor, bank: QuestionBank, family: str, text: str, options: list[str], correct: int,
+                  topic: str = "", difficulty: str = "medium", competency=None) -> str:
+    """Create a question, or a new version of it. A draft is edited in place; an approved or
+    retired version is never changed (papers point at it): the change becomes a new draft.
+    Returns ``created``, ``updated`` or ``unchanged``."""
+    if not 2 <= len(options) <= 6 or not 0 <= correct < len(options):
+        raise ValidationError(_("A question needs 2 to 6 options and its answer among them."))
+    values = {"text": text, "options": list(options), "correct": correct, "topic": clean(topic),
+              "difficulty": difficulty or "medium", "competency_id": competency.pk if competency else None}
+    latest = Question.objects.filter(bank=bank, family=family).order_by("-version").first()
+    if latest is None:
+        question = Question.objects.create(bank=bank, family=family, created_by=_user(actor), **values)
+        audit.record(actor=actor, obj=question, action="create", changes={"family": [None, family]})
+        return "created"
+    before = {k: getattr(latest, k) for k in QUESTION_FIELDS}
+    if before == values:
+        return "unchanged"
+    changes = {k: [audit.to_json(before[k]), audit.to_json(v)] for k, v in values.items() if before[k] != v}
+    if latest.status == Question.Status.DRAFT:
+        Question.objects.filter(pk=latest.pk).update(**values)
+        audit.record(actor=actor, obj=latest, action="update", changes=changes)
+    else:
+        question = Question.objects.create(bank=bank, family=family, version=latest.version + 1,
+                                           created_by=_user(actor), **values)
+        audit.record(actor=actor, obj=question, action="new_version", changes=changes)
+    return "updated"
+
+
+@transaction.atomic
+def question_approve(*, actor, question: Question) -> Question:
+    """A reviewer approves a draft; the family's previously approved version retires."""
+    if question.status != Question.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be approved."))
+    if actor is not None and question.created_by_id == getattr(actor, "pk", None) and not actor.is_superuser:
+        raise ValidationError(_("A question is approved by someone other than its author."))
+    Question.objects.filter(bank=question.bank, family=question.family, status=Question.Status.APPROVED) \
+        .update(status=Question.Status.RETIRED)
+    question.status, question.approved_by, question.approved_at = Question.Status.APPROVED, _user(actor), \
+        timezone.now()
+    question.save(update_fields=["status", "approved_by", "approved_at"])
+    audit.record(actor=actor, obj=question, action="approve", changes={"status": ["draft", "approved"]})
+    return question
+
+
+@transaction.atomic
+def question_retire(*, actor, question: Question, reason: str = "") -> Question:
+    before = question.status
+    question.status = Question.Status.RETIRED
+    question.save(update_fields=["status"])
+    audit.record(actor=actor, obj=question, action="retire", reason=reason, changes={"status": [before, "retired"]})
+    return question
+
+
+def _user(actor):
+    return actor if actor is not None and getattr(actor, "pk", None) else None
+
+
+# --- blueprints -----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RuleSpec:
+    bank: QuestionBank
+    count: int
+    topic: str = ""
+    difficulty: str = ""
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    part: str
+    minutes: int
+    rules: tuple[RuleSpec, ...]
+
+
+def available(rule: RuleSpec | BlueprintRule) -> int:
+    questions = Question.objects.filter(bank=rule.bank, status=Question.Status.APPROVED)
+    if rule.topic:
+        questions = questions.filter(topic=rule.topic)
+    if rule.difficulty:
+        questions = questions.filter(difficulty=rule.difficulty)
+    return questions.count()
+
+
+@transaction.atomic
+def blueprint_create(*, actor, name: str, parts: list[PartSpec]) -> Blueprint:
+    if not parts or any(not p.rules or p.minutes <= 0 for p in parts):
+        raise ValidationError(_("Each part needs its time and at least one rule."))
+    blueprint = Blueprint.objects.create(name=clean(name))
+    for order, spec in enumerate(parts, start=1):
+        part = BlueprintPart.objects.create(blueprint=blueprint, order=order, part=spec.part, minutes=spec.minutes)
+        for rule in spec.rules:
+            BlueprintRule.objects.create(part=part, bank=rule.bank, topic=rule.topic, difficulty=rule.difficulty,
+                                         count=rule.count)
+    summary = [f"{p.part}: {sum(r.count for r in p.rules)} / {p.minutes}'" for p in parts]
+    audit.record(actor=actor, obj=blueprint, action="create", changes={"parts": [None, summary]})
+    return blueprint
+
+
+def blueprint_shortfalls(blueprint: Blueprint) -> list[str]:
+    """Rules that ask for more approved questions than the bank holds."""
+    problems = []
+    for part in blueprint.parts.prefetch_related("rules__bank"):
+        for rule in part.rules.all():
+            have = available(rule)
+            if have < rule.count:
+                problems.append(_("%(bank)s %(topic)s: %(need)s questions asked, %(have)s approved")
+                                % {"bank": rule.bank.code, "topic": rule.topic or "", "need": rule.count,
+                                   "have": have})
+    return problems
+
+
+# --- sessions and candidates ---------------------------------------------------------------------------------
+
+def digest(secret: str) -> str:
+    """Keyed digest of a one-time password or token: fast enough for 10,000 logins in a minute,
+    useless without the server's key. (Passwords are random and single-use, not user-chosen.)"""
+    return hmac.new(settings.SECRET_KEY.encode(), secret.encode(), hashlib.sha256).hexdigest()
+
+
+def new_password() -> str:
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _i in range(PASSWORD_LENGTH))
+
+
+@transaction.atomic
+def session_create(*, actor, name: str, blueprint: Blueprint, starts_at: datetime, round_=None, room: str = "",
+                   individual_start: bool = False, practice: bool = False) -> ExamSession:
+    rules = exam_rules(timezone.localdate(starts_at))
+    session = ExamSession.objects.create(name=clean(name), blueprint=blueprint, starts_at=starts_at, round=round_,
+                                         room=clean(room), individual_start=individual_start, practice=practice,
+                                         seed=secrets.randbits(48), rule_set=rules.code)
+    audit.record(actor=actor, obj=session, action="create", unit=round_.agency if round_ else None,
+                 changes={"starts_at": [None, audit.to_json(starts_at)], "rule_set": [None, rules.code]})
+    return session
+
+
+@transaction.atomic
+def attempts_add(*, actor, session: ExamSession, candidates: list[dict]) -> list[tuple[Attempt, str]]:
+    """Seat candidates ({"number", "full_name", "application", "skip_parts"}); returns each new
+    attempt with its one-time password, which is shown once and stored only as a digest."""
+    seated = []
+    existing = set(session.attempts.values_list("number", flat=True))
+    for candidate in candidates:
+        if candidate["number"] in existing:
+            continue
+        password = new_password()
+        attempt = Attempt.objects.create(session=session, number=candidate["number"],
+                                         full_name=clean(candidate["full_name"]),
+                                         application=candidate.get("application"),
+                                         skip_parts=candidate.get("skip_parts", []), password_digest=digest(password))
+        seated.append((attempt, password))
+    if seated:
+        audit.record(actor=actor, obj=session, action="seat", changes={"candidates": [None, len(seated)]})
+    return seated
+
+
+def attempts_from_round(*, actor, session: ExamSession) -> list[tuple[Attempt, str]]:
+    """Seat the round's admitted candidates (eligible, with a number); exempt parts are skipped."""
+    from recruitment.models import Application
+
+    applications = session.round.applications.filter(status=Application.Status.ELIGIBLE).exclude(number="") \
+        .select_related("vacancy").order_by("number")
+    return attempts_add(actor=actor, session=session, candidates=[
+        {"number": a.number, "full_name": a.full_name, "application": a,
+         "skip_parts": ["language"] if a.language_exempt or not a.vacancy.foreign_language else []}
+        for a in applications])
+
+
+@transaction.atomic
+def passwords_reissue(*, actor, session: ExamSession) -> list[tuple[Attempt, str]]:
+    """New one-time passwords for everyone who has not started (the room list is printed from this)."""
+    issued = []
+    for attempt in session.attempts.filter(status=Attempt.Status.NOT_STARTED).order_by("number"):
+        password = new_password()
+        Attempt.objects.filter(pk=attempt.pk).update(password_digest=digest(password))
+        issued.append((attempt, password))
+    audit.record(actor=actor, obj=session, action="passwords", changes={"issued": [None, len(issued)]})
+    return issued
+
+
+# --- papers ---------------------------------------------------------------------------------------------------
+
+def _pools(session: ExamSession) -> list[tuple[BlueprintPart, list[tuple[BlueprintRule, list[int]]]]]:
+    pools = []
+    for part in session.blueprint.parts.prefetch_related("rules"):
+        rules = []
+        for rule in part.rules.all():
+            questions = Question.objects.filter(bank_id=rule.bank_id, status=Question.Status.APPROVED)
+            if rule.topic:
+                questions = questions.filter(topic=rule.topic)
+            if rule.difficulty:
+                questions = questions.filter(difficulty=rule.difficulty)
+            ids = list(questions.order_by("pk").values_list("pk", flat=True))
+            if len(ids) < rule.count:
+                raise ValidationError(_("Not enough approved questions in %(bank)s for the blueprint (%(have)s of "
+                                        "%(need)s).") % {"bank": rule.bank_id, "have": len(ids), "need": rule.count})
+            rules.append((rule, ids))
+        pools.append((part, rules))
+    return pools
+
+
+def paper_for(session: ExamSession, attempt: Attempt, pools, option_counts: dict[int, int]) -> list[PaperItem]:
+    """The candidate's paper, reproducible from the session's seed and the candidate's number."""
+    rng = random.Random(f"{session.seed}:{attempt.number}")
+    items, n = [], 0
+    for part, rules in pools:
+        if part.part in attempt.skip_parts:
+            continue
+        chosen: list[int] = []
+        for rule, ids in rules:
+            remaining = [i for i in ids if i not in chosen]
+            chosen.extend(rng.sample(remaining, rule.count))
+        rng.shuffle(chosen)
+        for question_id in chosen:
+            n += 1
+            order = list(range(option_counts[question_id]))
+            rng.shuffle(order)
+            items.append(PaperItem(attempt=attempt, n=n, part=part.part, question_id=question_id,
+                                   option_order=order))
+    return items
+
+
+def papers_generate(session: ExamSession, progress=lambda percent: None) -> int:
+    """Freeze every seated candidate's paper (those who have one keep it). Returns papers made."""
+    ExamSession.objects.filter(pk=session.pk).update(status=ExamSession.Status.GENERATING, progress=0)
+    pools = _pools(session)
+    ids = {i for _p, rules in pools for _r, pool in rules for i in pool}
+    option_counts = {pk: len(options) for pk, options in Question.objects.filter(pk__in=ids)
+                     .values_list("pk", "options")}
+    waiting = list(session.attempts.filter(items__isnull=True).order_by("number"))
+    for start in range(0, len(waiting), PAPER_CHUNK):
+        chunk = waiting[start:start + PAPER_CHUNK]
+        with transaction.atomic():
+            items = []
+            for attempt in chunk:
+                paper = paper_for(session, attempt, pools, option_counts)
+                attempt.option_counts = [len(item.option_order) for item in paper]
+                items.extend(paper)
+            PaperItem.objects.bulk_create(items, batch_size=2000)
+            Attempt.objects.bulk_update(chunk, ["option_counts"], batch_size=500)
+        percent = int((start + len(chunk)) * 100 / len(waiting))
+        ExamSession.objects.filter(pk=session.pk).update(progress=percent)
+        progress(percent)
+    ExamSession.objects.filter(pk=session.pk).update(status=ExamSession.Status.READY, progress=100)
+    session.refresh_from_db()
+    audit.record(actor=None, obj=session, action="papers", changes={"papers": [None, len(waiting)]})
+    return len(waiting)
+
+
+# --- the runtime ----------------------------------------------------------------------------------------------
+
+class ExamRefused(Exception):
+    """A login or a save the rules do not allow; the message is for the candidate."""
+
+    def __init__(self, message: str, code: str = "refused"):
+        super().__init__(message)
+        self.code = code
+
+
+def test_minutes(session: ExamSession) -> int:
+    return sum(p.minutes for p in session.blueprint.parts.all())
+
+
+def attempt_login(*, number: str, password: str, now: datetime | None = None) -> tuple[Attempt, str]:
+    """Check a candidate's number and one-time password; return the attempt and a new token.
+
+    Before the start the candidate waits; after the late-arrival limit of the exam rules they are
+    refused; someone logging in to a started attempt needs the proctor's re-admission (so a lost
+    machine cannot be taken over), which the login consumes."""
+    now = now or timezone.now()
+    number = clean(number).upper()
+    attempt = Attempt.objects.select_related("session__blueprint").filter(
+        number__iexact=number, password_digest=digest(clean(password).upper()),
+        session__status__in=[ExamSession.Status.READY, ExamSession.Status.FINISHED]).order_by("-session__starts_at") \
+        .first()
+    if attempt is None:
+        raise ExamRefused(_("Wrong candidate number or password."), "credentials")
+    session = attempt.session
+    if now < session.starts_at - OPEN_BEFORE:
+        raise ExamRefused(_("The session opens 30 minutes before %(time)s.")
+                          % {"time": timezone.localtime(session.starts_at).strftime("%H:%M %d/%m/%Y")}, "early")
+    if attempt.status == Attempt.Status.NOT_STARTED and not session.individual_start:
+        rules = exam_rules(timezone.localdate(session.starts_at))
+        closes = rules.admission_closes(session.starts_at, test_minutes(session))
+        if now > closes and not attempt.readmit:
+            _event(attempt, ExamEvent.Kind.REFUSED, note=_("Late arrival"))
+            raise ExamRefused(_("Admission closed at %(time)s (%(rules)s): ask the proctor.")
+                              % {"time": timezone.localtime(closes).strftime("%H:%M"), "rules": rules.legal_basis},
+                              "late")
+    if attempt.status == Attempt.Status.ANSWERING and attempt.token_digest and not attempt.readmit:
+        _event(attempt, ExamEvent.Kind.REFUSED, note=_("Already logged in elsewhere"))
+        raise ExamRefused(_("This candidate is already logged in on another machine: ask the proctor to re-admit "
+                            "you."), "readmit")
+    token = secrets.token_urlsafe(24)
+    Attempt.objects.filter(pk=attempt.pk).update(token_digest=digest(token), readmit=False)
+    attempt.token_digest, attempt.readmit = digest(token), False
+    _event(attempt, ExamEvent.Kind.LOGIN)
+    attempt_begin(attempt, now=now)
+    return attempt, token
+
+
+def attempt_for_token(attempt_id: int, token: str) -> Attempt | None:
+    attempt = Attempt.objects.select_related("session").filter(pk=attempt_id).first()
+    if attempt is None or not attempt.token_digest or not token:
+        return None
+    return attempt if hmac.compare_digest(attempt.token_digest, digest(token)) else None
+
+
+def attempt_begin(attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """Start the clock once the session has started: the deadline belongs to the server."""
+    now = now or timezone.now()
+    session = attempt.session
+    if attempt.status != Attempt.Status.NOT_STARTED or now < session.starts_at:
+        return attempt
+    begin = now if session.individual_start else session.starts_at
+    deadline = begin + timedelta(minutes=test_minutes(session) + attempt.extra_minutes)
+    updated = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.NOT_STARTED).update(
+        status=Attempt.Status.ANSWERING, started_at=now, deadline=deadline)
+    if updated:
+        attempt.status, attempt.started_at, attempt.deadline = Attempt.Status.ANSWERING, now, deadline
+    else:
+        attempt.refresh_from_db()
+    return attempt
+
+
+def touch(attempt: Attempt) -> None:
+    """Presence for the proctor console (in the cache: no database write per request)."""
+    cache.set(PRESENCE_KEY.format(attempt.pk), timezone.now().timestamp(), PRESENCE_TTL)
+
+
+UPSERT = ("INSERT INTO recruitment_answer (attempt_id, n, choice, seq, saved_at) VALUES (%s, %s, %s, %s, %s) "
+          "ON CONFLICT (attempt_id, n) DO UPDATE SET choice = excluded.choice, seq = excluded.seq, "
+          "saved_at = excluded.saved_at WHERE recruitment_answer.seq < excluded.seq RETURNING seq")
+
+
+@dataclass(frozen=True)
+class Saved:
+    seq: int  # the sequence number now stored for this question
+    stale: bool  # the request's sequence was older than the stored one (nothing changed)
+
+
+def answer_save(*, attempt: Attempt, n: int, choice: int | None, seq: int, now: datetime | None = None) -> Saved:
+    """Store the candidate's choice for question ``n`` if ``seq`` is newer than what is stored.
+    Returns only after the row is committed (autocommit): the acknowledgement means durable."""
+    now = now or timezone.now()
+    if attempt.status != Attempt.Status.ANSWERING:
+        raise ExamRefused(_("The test is not running."), "not_running")
+    if attempt.deadline is not None and now > attempt.deadline + SAVE_GRACE:
+        raise ExamRefused(_("Time is up."), "deadline")
+    counts = attempt.option_counts
+    if not 1 <= n <= len(counts):
+        raise ExamRefused(_("There is no question %(n)s.") % {"n": n}, "invalid")
+    if choice is not None and not 0 <= choice < counts[n - 1]:
+        raise ExamRefused(_("There is no such option."), "invalid")
+    with connection.cursor() as cursor:
+        cursor.execute(UPSERT, [attempt.pk, n, choice, seq, now])
+        row = cursor.fetchone()
+        if row is not None:
+            return Saved(row[0], False)
+        cursor.execute("SELECT seq FROM recruitment_answer WHERE attempt_id = %s AND n = %s", [attempt.pk, n])
+        stored = cursor.fetchone()[0]
+        return Saved(stored, stored > seq)  # the same seq again is a resend of what is stored
+
+
+def score(attempt: Attempt) -> dict:
+    """Correct answers per part, with pass/fail at the round's (or 50 %) threshold."""
+    ratio = Decimal("0.5")
+    if attempt.session.round_id:
+        from recruitment.rules import rules_for_round
+
+        ratio = rules_for_round(announced_on=attempt.session.round.announced_on).rule_set.round1_pass_ratio
+    answers = dict(attempt.answers.values_list("n", "choice"))
+    parts: dict[str, dict] = {}
+    for n, part, order, correct in attempt.items.values_list("n", "part", "option_order", "question__correct"):
+        entry = parts.setdefault(part, {"correct": 0, "questions": 0})
+        entry["questions"] += 1
+        choice = answers.get(n)
+        if choice is not None and 0 <= choice < len(order) and order[choice] == correct:
+            entry["correct"] += 1
+    for entry in parts.values():
+        entry["passed"] = Decimal(entry["correct"]) >= ratio * entry["questions"]
+    return parts
+
+
+def attempt_submit(*, attempt: Attempt, reason: str, actor=None, now: datetime | None = None) -> bool:
+    """Close the attempt and score it — exactly once: the conditional update decides who does it.
+    Returns True when this call submitted it."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        updated = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.ANSWERING).update(
+            status=Attempt.Status.SUBMITTED, submitted_at=now, submit_reason=reason)
+        if not updated:
+            attempt.refresh_from_db()
+            return False
+        attempt.refresh_from_db()
+        parts = score(attempt)
+        Attempt.objects.filter(pk=attempt.pk).update(scores=parts)
+        attempt.scores = parts
+        kind = ExamEvent.Kind.AUTO_SUBMIT if reason == "deadline" else ExamEvent.Kind.SUBMIT
+        _event(attempt, kind, by=actor, data={p: {"correct": v["correct"], "questions": v["questions"]}
+                                              for p, v in parts.items()})
+        if attempt.application_id:
+            from recruitment.services import round1_score_set
+
+            for part, entry in parts.items():
+                round1_score_set(actor=actor, application=attempt.application, part=part,
+                                 correct=entry["correct"], questions=entry["questions"], source="cbt")
+    return True
+
+
+def submit_due(now: datetime | None = None) -> int:
+    """Submit every attempt whose deadline has passed (the scheduled task; safe to run twice)."""
+    now = now or timezone.now()
+    done = 0
+    for attempt in Attempt.objects.filter(status=Attempt.Status.ANSWERING, deadline__lt=now - SAVE_GRACE) \
+            .select_related("session__round"):
+        done += attempt_submit(attempt=attempt, reason="deadline", now=now)
+    return done
+
+
+def submit_if_due(attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """On access: a candidate who comes back after the deadline finds the test submitted."""
+    now = now or timezone.now()
+    if attempt.status == Attempt.Status.ANSWERING and attempt.deadline and now > attempt.deadline + SAVE_GRACE:
+        attempt_submit(attempt=attempt, reason="deadline", now=now)
+        attempt.refresh_from_db()
+    return attempt
+
+
+# --- the proctor ------------------------------------------------------------------------------------------------
+
+def _event(attempt: Attempt | None, kind: str, *, session: ExamSession | None = None, by=None, note: str = "",
+           data: dict | None = None) -> ExamEvent:
+    return ExamEvent.objects.create(session=session or attempt.session, attempt=attempt, kind=kind, by=_user(by),
+                                    note=note[:500], data=data or {})
+
+
+@transaction.atomic
+def readmit(*, actor, attempt: Attempt, reason: str = "") -> None:
+    """Let the candidate log in again (another machine, or after the admission limit)."""
+    Attempt.objects.filter(pk=attempt.pk).update(readmit=True)
+    _event(attempt, ExamEvent.Kind.READMIT, by=actor, note=reason)
+    audit.record(actor=actor, obj=attempt.session, action="readmit", reason=reason,
+                 changes={"candidate": [None, attempt.number]})
+
+
+@transaction.atomic
+def extra_time(*, actor, attempt: Attempt, minutes: int, reason: str) -> Attempt:
+    if not clean(reason):
+        raise ValidationError(_("Give the reason for the extra time."))
+    if not 1 <= minutes <= 120:
+        raise ValidationError(_("Between 1 and 120 minutes."))
+    Attempt.objects.filter(pk=attempt.pk).update(extra_minutes=F("extra_minutes") + minutes)
+    if attempt.deadline is not None:
+        Attempt.objects.filter(pk=attempt.pk).update(deadline=F("deadline") + timedelta(minutes=minutes))
+    attempt.refresh_from_db()
+    _event(attempt, ExamEvent.Kind.EXTRA_TIME, by=actor, note=reason, data={"minutes": minutes})
+    audit.record(actor=actor, obj=attempt.session, action="extra_time", reason=reason,
+                 changes={"candidate": [None, attempt.number], "minutes": [None, minutes]})
+    return attempt
+
+
+@transaction.atomic
+def incident(*, actor, session: ExamSession, note: str, attempt: Attempt | None = None) -> ExamEvent:
+    if not clean(note):
+        raise ValidationError(_("Describe the incident."))
+    event = _event(attempt, ExamEvent.Kind.INCIDENT, session=session, by=actor, note=clean(note))
+    audit.record(actor=actor, obj=session, action="incident", reason=note,
+                 changes={"candidate": [None, attempt.number if attempt else None]})
+    return event
+

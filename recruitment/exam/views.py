@@ -1,0 +1,129 @@
+"""The candidate's exam page: a lean layout that works on old browsers and slow links.
+
+The page is plain HTML (radio buttons in a form that can be posted without JavaScript) and one
+small script: it saves each click at once through the API, shows "saved" per question, keeps an
+offline queue that it resends until acknowledged, and counts down from the server's deadline.
+The candidate is not a user of the site: the attempt and its token live in the session.
+"""
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+
+from recruitment.exam import services
+from recruitment.exam.papers import paper_document
+from recruitment.models import Attempt
+
+
+def current_attempt(request) -> Attempt | None:
+    attempt_id, token = request.session.get("exam_attempt"), request.session.get("exam_token", "")
+    if attempt_id is None:
+        return None
+    return services.attempt_for_token(attempt_id, token)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ExamLoginView(View):
+    template_name = "exam/login.html"
+
+    def get(self, request):
+        if current_attempt(request) is not None:
+            return redirect("exam:paper")
+        return render(request, self.template_name, {})
+
+    def post(self, request):
+        number, password = request.POST.get("number", ""), request.POST.get("password", "")
+        try:
+            attempt, token = services.attempt_login(number=number, password=password)
+        except services.ExamRefused as exc:
+            return render(request, self.template_name, {"error": str(exc), "number": number}, status=403)
+        request.session.cycle_key()
+        request.session["exam_attempt"], request.session["exam_token"] = attempt.pk, token
+        services.touch(attempt)
+        return redirect("exam:paper")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PaperView(View):
+    """The paper (or the waiting room before the start, or the score after the end)."""
+
+    def get(self, request):
+        attempt = current_attempt(request)
+        if attempt is None:
+            return redirect("exam:login")
+        attempt = services.submit_if_due(services.attempt_begin(attempt))
+        services.touch(attempt)
+        document = paper_document(attempt)
+        if document["status"] == Attempt.Status.SUBMITTED:
+            return render(request, "exam/result.html", {"attempt": attempt, "document": document})
+        if document["status"] in ("waiting", Attempt.Status.NOT_STARTED):
+            return render(request, "exam/waiting.html", {"attempt": attempt, "document": document,
+                                                         "config": _config(request, attempt, document)})
+        answers = document["answers"]
+        for question in document["questions"]:
+            saved = answers.get(str(question["n"]))
+            question["chosen"] = saved["choice"] if saved else None
+        return render(request, "exam/paper.html", {"attempt": attempt, "document": document,
+                                                   "config": _config(request, attempt, document)})
+
+    def post(self, request):
+        """Without JavaScript the form posts every choice at once; each is saved like a click."""
+        attempt = current_attempt(request)
+        if attempt is None:
+            return redirect("exam:login")
+        attempt = services.submit_if_due(attempt)
+        if attempt.status == Attempt.Status.ANSWERING:
+            stored = dict(attempt.answers.values_list("n", "choice"))
+            seq = max(attempt.answers.values_list("seq", flat=True), default=0) + 1
+            for n in range(1, len(attempt.option_counts) + 1):
+                raw = request.POST.get(f"q{n}")
+                if raw is None or not raw.isdigit() or stored.get(n) == int(raw):
+                    continue
+                try:
+                    services.answer_save(attempt=attempt, n=n, choice=int(raw), seq=seq)
+                except services.ExamRefused:
+                    break
+                seq += 1
+        if request.POST.get("submit"):
+            services.attempt_submit(attempt=attempt, reason="candidate")
+        return redirect("exam:paper")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class SubmitView(View):
+    def post(self, request):
+        attempt = current_attempt(request)
+        if attempt is not None and attempt.status == Attempt.Status.ANSWERING:
+            services.attempt_submit(attempt=attempt, reason="candidate")
+        return redirect("exam:paper")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class LogoutView(View):
+    def post(self, request):
+        request.session.flush()
+        return redirect("exam:login")
+
+
+def _config(request, attempt: Attempt, document: dict) -> dict:
+    seqs = [a["seq"] for a in document["answers"].values()]
+    return {
+        "attempt": attempt.pk,
+        "status": document["status"],
+        "serverTime": timezone.now().timestamp() * 1000,
+        "startsAt": document["starts_at"].timestamp() * 1000,
+        "deadline": document["deadline"].timestamp() * 1000 if document["deadline"] else None,
+        "answers": document["answers"],
+        "maxSeq": max(seqs, default=0),
+        "answerUrl": reverse("exam:api_answer", args=[attempt.pk, 0]).rsplit("/0", 1)[0] + "/",
+        "attemptUrl": reverse("exam:api_attempt", args=[attempt.pk]),
+        "submitUrl": reverse("exam:submit"),
+        "paperUrl": reverse("exam:paper"),
+        "text": {"saved": _("Saved"), "saving": _("Saving…"), "queued": _("Not saved yet: will be sent again"),
+                 "offline": _("Connection lost: your answers are kept on this computer and sent when it returns."),
+                 "online": _("Connected"), "timeUp": _("Time is up: your test is being handed in."),
+                 "confirm": _("Hand in your test now? You cannot change your answers afterwards.")},
+    }
