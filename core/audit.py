@@ -169,10 +169,12 @@ def _related_names(entries) -> dict[tuple, str]:
 
 
 def _field(model, name):
+    """The model's own field of that name (reverse relations are not fields of the record)."""
     try:
-        return model._meta.get_field(name)
+        field = model._meta.get_field(name)
     except Exception:  # noqa: BLE001
         return None
+    return None if field.auto_created and not field.concrete else field
 
 
 def _value(model, name: str, value, names: dict) -> str:

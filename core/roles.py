@@ -23,7 +23,7 @@ PROVINCIAL_HR = Role(
      "core.add_orgunit", "core.change_orgunit", "positions.add_competency", "positions.change_competency",
      "positions.change_rank", "positions.add_staffingquota", "positions.change_staffingquota",
      "positions.change_positiondossier", "positions.add_rankratiocap", "positions.change_rankratiocap",
-     "recruitment.run_round"),
+     "recruitment.run_round", "recruitment.manage_questions"),
 )
 UNIT_HR = Role("unit_hr", _("Unit HR officer"), unit_level="manage")
 UNIT_HEAD = Role("unit_head", _("Unit head"), unit_level="view")

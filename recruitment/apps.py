@@ -7,6 +7,7 @@ class RecruitmentConfig(AppConfig):
     verbose_name = _("Recruitment")
 
     def ready(self) -> None:
+        import recruitment.exam.rules  # noqa: F401 - registers the exam rule sets
         from core.audit import register_action_labels, register_private_fields
         from core.context_processors import register_nav
         from core.demo import register_demo_loader
@@ -15,6 +16,10 @@ class RecruitmentConfig(AppConfig):
 
         register_demo_loader(40, load_recruitment)
         register_nav("main", 50, _("Recruitment"), "recruitment:round_list", "person-plus", may_run_recruitment)
+        register_nav("tools", 18, _("Computer-based exams"), "recruitment:session_list", "pc-display",
+                     may_run_recruitment)
+        register_nav("tools", 19, _("Question banks"), "recruitment:bank_list", "collection",
+                     "recruitment.manage_questions")
         register_action_labels({"fee": _("fee recorded"), "numbers": _("exam numbers given"),
                                 "round1": _("round 1 result entered"), "mark": _("round 2 mark entered"),
                                 "appeal": _("re-marking requested"), "hire": _("recruited into personnel"),

@@ -6,7 +6,7 @@ from core.access import UnitScope
 from core.forms import DateField, UnitChoiceField, unit_choices
 from core.models import User
 from positions.models import Rank
-from recruitment.models import Application, RecruitmentRound
+from recruitment.models import Application, Question, QuestionBank, RecruitmentRound
 from recruitment.rules import PRIORITY_CATEGORIES
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
@@ -160,3 +160,125 @@ class RegisterForm(forms.Form):
 
 
 STATUS_FILTER = [("", _("All")), *Application.Status.choices]
+
+
+# --- the exam engine ------------------------------------------------------------------------------------------
+
+class QuestionImportForm(forms.Form):
+    file = forms.FileField(label=_("Questions file (.xlsx, Aiken .txt or GIFT .gift)"))
+    bank = forms.CharField(label=_("Bank code (for Aiken and GIFT files)"), max_length=40, required=False)
+    part = forms.ChoiceField(label=_("Exam part of a new bank"), choices=QuestionBank.Part.choices, initial="general")
+    dry_run = forms.BooleanField(label=_("Only check the file, write nothing"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".xls", ".ods", ".csv", ".txt", ".gift", ".aiken")):
+            raise forms.ValidationError(_("Upload an .xlsx, .txt (Aiken) or .gift file."))
+        if upload.size > MAX_DOCUMENT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}))
+    option_a = forms.CharField(label=_("Option A"), max_length=1000)
+    option_b = forms.CharField(label=_("Option B"), max_length=1000)
+    option_c = forms.CharField(label=_("Option C"), max_length=1000, required=False)
+    option_d = forms.CharField(label=_("Option D"), max_length=1000, required=False)
+    correct = forms.ChoiceField(label=_("Right answer"), choices=[(i, letter) for i, letter in enumerate("ABCD")])
+    topic = forms.CharField(label=_("Topic"), max_length=100, required=False)
+    difficulty = forms.ChoiceField(label=_("Difficulty"), choices=Question.Difficulty.choices)
+
+    def clean(self):
+        data = super().clean()
+        options = [data.get(f"option_{k}") for k in "abcd"]
+        while options and not options[-1]:
+            options.pop()
+        if "" in options or None in options:
+            raise forms.ValidationError(_("Fill the options in order, without a gap."))
+        if data.get("correct") is not None and int(data["correct"]) >= len(options):
+            self.add_error("correct", _("The right answer must be one of the options."))
+        data["options"] = options
+        return data
+
+
+class BlueprintForm(forms.Form):
+    """A blueprint with up to four rules; each rule is a part, its time, and what it draws."""
+
+    name = forms.CharField(label=_("Name"), max_length=255)
+
+    ROWS = 4
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        banks = QuestionBank.objects.all()
+        for i in range(self.ROWS):
+            required = i == 0
+            self.fields[f"part_{i}"] = forms.ChoiceField(label=_("Part"), required=required,
+                                                         choices=[("", "—"), *QuestionBank.Part.choices])
+            self.fields[f"minutes_{i}"] = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=300,
+                                                             required=False)
+            self.fields[f"bank_{i}"] = forms.ModelChoiceField(label=_("Question bank"), queryset=banks,
+                                                              required=required)
+            self.fields[f"topic_{i}"] = forms.CharField(label=_("Topic"), max_length=100, required=False)
+            self.fields[f"difficulty_{i}"] = forms.ChoiceField(label=_("Difficulty"), required=False,
+                                                               choices=[("", _("Any")), *Question.Difficulty.choices])
+            self.fields[f"count_{i}"] = forms.IntegerField(label=_("Questions"), min_value=1, max_value=200,
+                                                           required=required)
+
+    def rows(self):
+        return [[self[f"{name}_{i}"] for name in ("part", "minutes", "bank", "topic", "difficulty", "count")]
+                for i in range(self.ROWS)]
+
+    def parts(self):
+        from recruitment.exam.services import PartSpec, RuleSpec
+
+        data, parts, minutes = self.cleaned_data, {}, {}
+        for i in range(self.ROWS):
+            part = data.get(f"part_{i}")
+            if not part:
+                continue
+            if data.get(f"minutes_{i}"):
+                minutes[part] = data[f"minutes_{i}"]
+            parts.setdefault(part, []).append(RuleSpec(data[f"bank_{i}"], data[f"count_{i}"], data[f"topic_{i}"],
+                                                       data[f"difficulty_{i}"]))
+        missing = [p for p in parts if p not in minutes]
+        if missing:
+            raise forms.ValidationError(_("Give the time of each part."))
+        return [PartSpec(p, minutes[p], tuple(rules)) for p, rules in parts.items()]
+
+    def clean(self):
+        data = super().clean()
+        for i in range(self.ROWS):
+            if data.get(f"part_{i}") and (not data.get(f"bank_{i}") or not data.get(f"count_{i}")):
+                self.add_error(f"count_{i}", _("Choose the bank and the number of questions."))
+        return data
+
+
+class SessionForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=255)
+    blueprint = forms.ModelChoiceField(label=_("Blueprint"), queryset=None)
+    round = forms.ModelChoiceField(label=_("Recruitment round"), queryset=None, required=False,
+                                   empty_label=_("— practice session —"))
+    starts_at = forms.DateTimeField(label=_("Starts at"), input_formats=["%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M"],
+                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                               format="%Y-%m-%dT%H:%M"))
+    room = forms.CharField(label=_("Room"), max_length=100, required=False)
+    individual_start = forms.BooleanField(label=_("Each candidate's time runs from their own start (practice)"),
+                                          required=False)
+
+    def __init__(self, *args, rounds, **kwargs):
+        from recruitment.models import Blueprint
+
+        super().__init__(*args, **kwargs)
+        self.fields["blueprint"].queryset = Blueprint.objects.all()
+        self.fields["round"].queryset = rounds
+
+
+class ExtraTimeForm(forms.Form):
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=120)
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class IncidentForm(forms.Form):
+    note = forms.CharField(label=_("What happened"), max_length=500)

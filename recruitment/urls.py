@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from recruitment.views import portal, rounds
+from recruitment.views import exams, portal, rounds
 
 app_name = "recruitment"
 
@@ -31,6 +31,21 @@ urlpatterns = [
     path("applications/<int:pk>/hire/", rounds.ApplicationHireView.as_view(), name="application_hire"),
     path("applications/<int:pk>/documents/<int:doc_pk>/", rounds.DocumentDownloadView.as_view(),
          name="document_download"),
+    # The exam engine
+    path("banks/", exams.BankListView.as_view(), name="bank_list"),
+    path("banks/<int:pk>/", exams.BankDetailView.as_view(), name="bank_detail"),
+    path("questions/<int:pk>/", exams.QuestionDetailView.as_view(), name="question_detail"),
+    path("questions/<int:pk>/<str:action>/", exams.QuestionStatusView.as_view(), name="question_status"),
+    path("blueprints/", exams.BlueprintListView.as_view(), name="blueprint_list"),
+    path("sessions/", exams.SessionListView.as_view(), name="session_list"),
+    path("sessions/<int:pk>/", exams.SessionDetailView.as_view(), name="session_detail"),
+    path("sessions/<int:pk>/seat/", exams.SessionSeatView.as_view(), name="session_seat"),
+    path("sessions/<int:pk>/papers/", exams.SessionPapersView.as_view(), name="session_papers"),
+    path("sessions/<int:pk>/passwords/", exams.SessionPasswordsView.as_view(), name="session_passwords"),
+    path("sessions/<int:pk>/proctor/", exams.ProctorView.as_view(), name="proctor"),
+    path("sessions/<int:pk>/incident/", exams.SessionIncidentView.as_view(), name="session_incident"),
+    path("sessions/<int:pk>/analysis/", exams.AnalysisView.as_view(), name="analysis"),
+    path("attempts/<int:pk>/<str:action>/", exams.AttemptActionView.as_view(), name="attempt_action"),
     # Candidates
     path("register/", login_not_required(portal.RegisterView.as_view()), name="register"),
     path("verify/<str:token>/", login_not_required(portal.VerifyView.as_view()), name="verify"),

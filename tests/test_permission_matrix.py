@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from core.models import ImportJob
 from positions.models import Competency, PositionDossier
 from positions.services import position_create
 from recruitment import services
+from recruitment.exam import services as exam_services
 from recruitment.models import Appeal, ApplicationDocument
 from tests.factories import make_application, make_round, make_servant
 
@@ -63,6 +65,10 @@ def ROUND(objects):  # noqa: N802
 
 def APPLICATION(objects):  # noqa: N802
     return {"pk": objects["application"].pk}
+
+
+def SESSION(objects):  # noqa: N802
+    return {"pk": objects["session"].pk}
 
 
 def PERSON(objects):  # noqa: N802 - reads like the other constants in the table
@@ -140,6 +146,25 @@ MATRIX: dict[str, Case] = {
     "recruitment:application_hire": Case(ROUND_OF_A, default=302, method="post", kwargs=APPLICATION),
     "recruitment:document_download": Case(ROUND_OF_A, kwargs=lambda o: {"pk": o["application"].pk,
                                                                          "doc_pk": o["document"].pk}),
+    # The exam engine: banks and blueprints are secret (question managers: provincial HR); a session
+    # of A1's round is for those who see the round.
+    "recruitment:bank_list": Case(PROVINCIAL),
+    "recruitment:bank_detail": Case(PROVINCIAL, kwargs=lambda o: {"pk": o["bank"].pk}),
+    "recruitment:question_detail": Case(PROVINCIAL, kwargs=lambda o: {"pk": o["question"].pk}),
+    "recruitment:question_status": Case(PROVINCIAL, default=302, method="post",
+                                        kwargs=lambda o: {"pk": o["question"].pk, "action": "retire"}),
+    "recruitment:blueprint_list": Case(PROVINCIAL),
+    "recruitment:session_list": Case(RECRUITERS),
+    "recruitment:session_detail": Case(ROUND_OF_A, kwargs=SESSION),
+    "recruitment:session_seat": Case(ROUND_OF_A, default=302, method="post", kwargs=SESSION),
+    "recruitment:session_papers": Case(ROUND_OF_A, default=302, method="post", kwargs=SESSION),
+    "recruitment:session_passwords": Case(ROUND_OF_A, method="post", kwargs=SESSION),
+    "recruitment:proctor": Case(ROUND_OF_A, kwargs=SESSION),
+    "recruitment:session_incident": Case(ROUND_OF_A, default=302, method="post", kwargs=SESSION,
+                                         data={"note": "Mất điện 2 phút"}),
+    "recruitment:analysis": Case(ROUND_OF_A, kwargs=SESSION),
+    "recruitment:attempt_action": Case(ROUND_OF_A, default=302, method="post",
+                                       kwargs=lambda o: {"pk": o["attempt"].pk, "action": "readmit"}),
     "recruitment:register": Case({}, default=302, anonymous=OK),
     "recruitment:verify": Case({}, default=400, kwargs=lambda o: {"token": "forged"}, anonymous=400),
     "recruitment:portal": Case({"candidate": OK}, default=403),
@@ -242,7 +267,18 @@ def objects(settings, tmp_path, world, officer_a, officer_b, viewer_a, provincia
     appeal = Appeal.objects.create(application=application, component="written", reason="Phúc khảo")
     document = ApplicationDocument(application=application, kind="Bằng", original_name="bang.pdf")
     document.file.save("perm-bang.pdf", SimpleUploadedFile("bang.pdf", b"%PDF-1.4"), save=True)
+    bank = exam_services.bank_create(actor=None, code="KTC", name="Kiến thức chung", part="general")
+    for i in range(3):
+        exam_services.question_save(actor=None, bank=bank, family=f"Q{i}", text=f"Câu {i}?", options=["A", "B"],
+                                    correct=0)
+    question = bank.questions.first()
+    blueprint = exam_services.blueprint_create(actor=None, name="Đề", parts=[
+        exam_services.PartSpec("general", 30, (exam_services.RuleSpec(bank, 2),))])
+    session = exam_services.session_create(actor=None, name="Ca 1", blueprint=blueprint, round_=round_,
+                                           starts_at=timezone.now())
+    [(attempt, _password)] = exam_services.attempts_from_round(actor=None, session=session)
     return {"round": round_, "application": application, "appeal": appeal, "document": document,
+            "bank": bank, "question": question, "session": session, "attempt": attempt,
             "a1": world.unit_a1, "b": world.unit_b, "job": job, "person": person, "event": person.events.first(),
             "position": position, "dossier": dossier, "competency": Competency.objects.first(),
             "officer_a": officer_a, "officer_b": officer_b,

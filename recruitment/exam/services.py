@@ -530,3 +530,13 @@ def incident(*, actor, session: ExamSession, note: str, attempt: Attempt | None 
                  changes={"candidate": [None, attempt.number if attempt else None]})
     return event
 
+
+
+@transaction.atomic
+def mark_absent(*, actor, attempt: Attempt) -> None:
+    """A candidate who never came (only before they start)."""
+    if not Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.NOT_STARTED).update(
+            status=Attempt.Status.ABSENT):
+        raise ValidationError(_("Only a candidate who has not started can be marked absent."))
+    _event(attempt, ExamEvent.Kind.ABSENT, by=actor)
+    audit.record(actor=actor, obj=attempt.session, action="absent", changes={"candidate": [None, attempt.number]})

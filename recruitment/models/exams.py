@@ -185,7 +185,7 @@ class Attempt(UndeletableModel):
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("Not started")
         ANSWERING = "answering", _("Answering")
-        SUBMITTED = "submitted", _("Submitted")
+        SUBMITTED = "submitted", _("Handed in")
         ABSENT = "absent", _("Absent")
 
     session = models.ForeignKey(ExamSession, on_delete=models.PROTECT, related_name="attempts")
@@ -264,7 +264,7 @@ class ExamEvent(models.Model):
         READMIT = "readmit", _("Re-admitted")
         EXTRA_TIME = "extra_time", _("Extra time")
         INCIDENT = "incident", _("Incident")
-        SUBMIT = "submit", _("Submitted")
+        SUBMIT = "submit", _("Handed in")
         AUTO_SUBMIT = "auto_submit", _("Submitted at the deadline")
         ABSENT = "absent", _("Marked absent")
 
