@@ -97,7 +97,9 @@ class SubmitView(View):
     def post(self, request):
         attempt = current_attempt(request)
         if attempt is not None and attempt.status == Attempt.Status.ANSWERING:
-            services.attempt_submit(attempt=attempt, reason="candidate")
+            # The page hands in by itself when its countdown ends: that is the deadline, not the candidate.
+            due = attempt.deadline is not None and timezone.now() >= attempt.deadline
+            services.attempt_submit(attempt=attempt, reason="deadline" if due else "candidate")
         return redirect("exam:paper")
 
 

@@ -1,0 +1,82 @@
+"""Exam day in Chromium: a candidate answers, loses the connection, answers more, comes back,
+reloads and finds every answer, and sees the score at the deadline; the proctor watches the
+candidate's state change."""
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from recruitment.models import Answer, Attempt
+from tests.e2e.conftest import login
+from tests.recruitment.test_exam_runtime import make_bank, make_session
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def expect_state(proctor, number: str, text: str) -> None:
+    """The console refreshes itself every 5 seconds."""
+    expect(proctor.get_by_test_id(f"state-{number}")).to_have_text(text, timeout=25000)
+
+
+def test_answers_survive_a_lost_connection_and_the_score_comes_at_the_deadline(browser, live_server, world,
+                                                                                provincial_hr, settings):
+    settings.EXAM_PRESENCE_TIMEOUT = 8  # seconds without a request before the proctor sees "disconnected"
+    session, [(attempt, password)] = make_session(make_bank(), count=6, minutes=30, candidates=1)
+
+    proctor_context = browser.new_context(base_url=live_server.url, locale="vi-VN")
+    proctor_context.set_default_timeout(20000)
+    proctor = proctor_context.new_page()
+    login(proctor, "sonoivu")
+    proctor.goto(f"/recruitment/sessions/{session.pk}/proctor/")
+    expect_state(proctor, attempt.number, "Chưa bắt đầu")
+
+    context = browser.new_context(base_url=live_server.url, locale="vi-VN")
+    context.set_default_timeout(20000)
+    page = context.new_page()
+    page.goto("/exam/")
+    page.get_by_label("Số báo danh").fill(attempt.number)
+    page.get_by_label("Mật khẩu phòng thi").fill(password)
+    page.get_by_role("button", name="Bắt đầu").click()
+    expect(page.locator("[data-exam-clock]")).to_contain_text(":")
+
+    def answer(n: int, choice: int) -> None:
+        page.locator(f"#q{n} input[value='{choice}']").check()
+
+    answer(1, 0)
+    answer(2, 1)
+    expect(page.locator("[data-state='1']")).to_have_text("Đã lưu")
+    expect(page.locator("[data-state='2']")).to_have_text("Đã lưu")
+    expect_state(proctor, attempt.number, "Đang làm bài")
+
+    context.set_offline(True)  # the network cable is pulled
+    answer(3, 2)
+    answer(4, 3)
+    answer(1, 3)  # a change of mind while offline
+    expect(page.locator("[data-state='3']")).to_have_text("Chưa lưu: sẽ tự gửi lại")
+    expect(page.locator("[data-exam-net]")).to_contain_text("Mất kết nối")
+    assert set(Answer.objects.filter(attempt=attempt).values_list("n", flat=True)) == {1, 2}
+    expect_state(proctor, attempt.number, "Mất kết nối")
+
+    context.set_offline(False)  # back: the queue goes out by itself
+    expect(page.locator("[data-state='4']")).to_have_text("Đã lưu")
+    expect(page.locator("[data-state='1']")).to_have_text("Đã lưu")
+    assert dict(Answer.objects.filter(attempt=attempt).values_list("n", "choice")) == {1: 3, 2: 1, 3: 2, 4: 3}
+    expect_state(proctor, attempt.number, "Đang làm bài")
+
+    page.reload()
+    for n, choice in {1: 3, 2: 1, 3: 2, 4: 3}.items():
+        expect(page.locator(f"#q{n} input[value='{choice}']")).to_be_checked()
+
+    # The deadline comes (brought forward so that the test does not wait 30 minutes).
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() + timedelta(seconds=4))
+    page.reload()
+    score = page.get_by_test_id("exam-score")
+    expect(score).to_be_visible(timeout=30000)
+    attempt.refresh_from_db()
+    correct = attempt.scores["general"]["correct"]
+    expect(score).to_contain_text(f"{correct}/6")
+    assert attempt.status == "submitted" and attempt.submit_reason == "deadline"
+    expect_state(proctor, attempt.number, "Đã nộp bài")
+    context.close()
+    proctor_context.close()
