@@ -12,9 +12,11 @@ class RecruitmentConfig(AppConfig):
         from core.context_processors import register_nav
         from core.demo import register_demo_loader
         from recruitment.demo import load_recruitment
+        from recruitment.exam.demo import load_demo_session
         from recruitment.selectors import may_run_recruitment
 
         register_demo_loader(40, load_recruitment)
+        register_demo_loader(45, load_demo_session)
         register_nav("main", 50, _("Recruitment"), "recruitment:round_list", "person-plus", may_run_recruitment)
         register_nav("tools", 18, _("Computer-based exams"), "recruitment:session_list", "pc-display",
                      may_run_recruitment)

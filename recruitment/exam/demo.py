@@ -126,3 +126,51 @@ def load_demo_bank() -> QuestionBank:
         for question in bank.questions.filter(status=Question.Status.DRAFT):
             services.question_approve(actor=None, question=question)
     return bank
+
+
+def load_demo_session(stdout=None) -> bool:
+    """A practice session held last week: 40 candidates, 35 handed in, analysed — so that the
+    proctor console, the results and the item analysis have something to show."""
+    import math
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from recruitment.exam import analysis
+    from recruitment.models import Attempt, ExamSession
+
+    if ExamSession.objects.filter(name__startswith="Thi thử kiến thức chung").exists():
+        return False
+    bank = load_demo_bank()
+    rng = random.Random(7)
+    starts = (timezone.localtime() - timedelta(days=7)).replace(hour=8, minute=0, second=0, microsecond=0)
+    blueprint = services.blueprint_create(actor=None, name="Thi thử kiến thức chung 30 câu, 30 phút", parts=[
+        services.PartSpec(QuestionBank.Part.GENERAL, 30, (services.RuleSpec(bank, 30),))])
+    session = services.session_create(actor=None, name="Thi thử kiến thức chung (Sở Nội vụ)", blueprint=blueprint,
+                                      starts_at=starts, room="Phòng máy 1, Trường Chính trị tỉnh", practice=True)
+    seated = services.attempts_add(actor=None, session=session, candidates=[
+        {"number": f"TT{i:04d}", "full_name": f"Học viên {i:02d}"} for i in range(1, 41)])
+    services.papers_generate(session)
+    difficulty = {q.pk: {"easy": -1.0, "medium": 0.0, "hard": 1.0}[q.difficulty] + rng.gauss(0, 0.5)
+                  for q in bank.questions.all()}
+    for index, (attempt, password) in enumerate(seated):
+        if index >= 35:
+            continue  # five never came
+        attempt, _token = services.attempt_login(number=attempt.number, password=password, now=starts)
+        ability = rng.gauss(0.3, 1.0)
+        for item in attempt.items.select_related("question"):
+            right = item.option_order.index(item.question.correct)
+            p_right = 1 / (1 + math.exp(-(ability - difficulty[item.question_id]) * 1.7))
+            choice = right if rng.random() < p_right else rng.choice([i for i in range(len(item.option_order))
+                                                                     if i != right])
+            services.answer_save(attempt=attempt, n=item.n, choice=choice, seq=item.n,
+                                 now=starts + timedelta(minutes=1))
+        services.attempt_submit(attempt=attempt, reason="candidate", now=starts + timedelta(minutes=25))
+    for attempt, _password in seated[35:]:
+        services.mark_absent(actor=None, attempt=attempt)
+    Attempt.objects.filter(session=session).update(token_digest="")
+    ExamSession.objects.filter(pk=session.pk).update(status=ExamSession.Status.FINISHED)
+    analysis.analyse(session)
+    if stdout is not None:
+        stdout.write("  exams: the demo question bank and an analysed practice session\n")
+    return True

@@ -25,3 +25,15 @@ def test_demo_rounds_show_every_stage_and_the_board_sees_only_its_rounds():
     assert any(row.conflicts for row in round_results(promotion).rows)  # a paper waits for reconciliation
     board = User.objects.get(username="hoidongthi")
     assert set(visible_rounds(board).values_list("status", flat=True)) == {"results", "exams"}
+
+
+def test_the_demo_practice_session_is_handed_in_and_analysed():
+    from recruitment.exam.demo import load_demo_session
+    from recruitment.models import Attempt, ExamSession, ItemStatistic
+
+    assert load_demo_session() is True and load_demo_session() is False
+    session = ExamSession.objects.get()
+    statuses = list(session.attempts.values_list("status", flat=True))
+    assert statuses.count(Attempt.Status.SUBMITTED) == 35 and statuses.count(Attempt.Status.ABSENT) == 5
+    assert ItemStatistic.objects.filter(session=session).count() > 30
+    assert all(a.scores["general"]["questions"] == 30 for a in session.attempts.filter(status="submitted"))
