@@ -388,6 +388,8 @@ class AnalysisView(SessionMixin, TemplateView):
         statistics = ItemStatistic.objects.filter(session=session).select_related("question").order_by(
             "facility")
         summaries = analysis.summary_for(session) if statistics else {}
+        for summary in summaries.values():
+            summary.label = str(dict(QuestionBank.Part.choices).get(summary.part, summary.part))
         labels = [f"{i * 10}–{i * 10 + 10} %" for i in range(10)]
         chart = {"labels": labels, "datasets": [{"label": str(dict(QuestionBank.Part.choices).get(p, p)),
                                                  "data": s.histogram} for p, s in summaries.items()]}
