@@ -24,7 +24,7 @@ from django.views.generic import FormView, TemplateView
 from core.models import User
 from core.views.units import form_errors_from
 from recruitment import forms, services
-from recruitment.models import Application, ApplicationDocument, RecruitmentRound
+from recruitment.models import Application, ApplicationDocument, QuestionBank, RecruitmentRound
 from recruitment.rules import PRIORITY_CATEGORIES, ROUND2_FORMS
 from recruitment.views.rounds import COMPONENT_LABELS, RESULT_LABELS
 
@@ -167,6 +167,8 @@ class MyApplicationView(OwnApplicationMixin, TemplateView):
             result=result, result_label=RESULT_LABELS.get(result.result) if result else "", marks=marks,
             deadline=deadline, appeal_form=forms.AppealForm() if can_appeal else None,
             appeals=application.appeals.all(), component_labels=COMPONENT_LABELS,
+            attempts=application.attempts.filter(status="submitted").select_related("session"),
+            part_labels=dict(QuestionBank.Part.choices),
             summons=bool(application.number) and application.status == Application.Status.ELIGIBLE,
             **kwargs)
 

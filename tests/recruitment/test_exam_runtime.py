@@ -247,3 +247,21 @@ def test_before_the_start_the_candidate_waits_without_the_questions(client, db):
     assert paper["status"] == "waiting" and paper["questions"] == [] and paper["deadline"] is None
     assert api(client, "put", reverse("exam:api_answer", args=[attempt.pk, 1]), token,
                {"choice": 0, "seq": 1}).status_code == 409
+
+
+def test_the_candidate_sees_their_own_computer_test_in_the_portal(client, world, candidate):
+    round_ = make_round(world.unit_a, code="TD-PORTAL", status="exams")
+    vacancy = recruitment_services.vacancy_save(actor=None, round_=round_, code="V", title="V", quota=1)
+    make_application(vacancy, candidate=candidate, eligible=True)
+    other = make_application(vacancy, full_name="Người khác", eligible=True)
+    recruitment_services.numbers_assign(actor=None, round_=round_, prefix="TD")
+    _session, seated = make_session(make_bank(), round_=round_)
+    for attempt, password in seated:
+        attempt, _token = services.attempt_login(number=attempt.number, password=password)
+        services.answer_save(attempt=attempt, n=1, choice=right_choice(attempt, 1), seq=1)
+        services.attempt_submit(attempt=attempt, reason="candidate")
+    client.force_login(candidate)
+    mine = candidate.applications.get()
+    page = client.get(reverse("recruitment:my_application", args=[mine.pk])).content.decode()
+    assert 'data-testid="my-computer-test"' in page and "1/10" in page
+    assert client.get(reverse("recruitment:my_application", args=[other.pk])).status_code == 404
