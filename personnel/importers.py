@@ -355,6 +355,7 @@ class PersonnelImporter(Importer):
 
     def _check_dates(self, row: Row) -> None:
         values, birth = row.values, row.values.get("birth")
+        retired = values.get("retired")
         labels = {"salary_step_date": "Ngày hưởng bậc lương", "recruitment_date": "Ngày tuyển dụng",
                   "party_admission_date": "Ngày vào Đảng"}
         for field, header in labels.items():
@@ -366,6 +367,12 @@ class PersonnelImporter(Importer):
             elif birth is not None and day < add_months(birth.value, 16 * 12):
                 row.error(header, _("The date %(day)s is before the person was 16.")
                           % {"day": day.strftime("%d/%m/%Y")})
+            elif field == "salary_step_date" and retired is not None and day > retired.retirement_date:
+                # The imported salary row ends on the retirement date; it cannot start after it.
+                row.error(header, _("The date %(day)s is after the person retired (%(retired)s): no salary step "
+                                    "starts after retirement.")
+                          % {"day": day.strftime("%d/%m/%Y"),
+                             "retired": retired.retirement_date.strftime("%d/%m/%Y")})
 
     # --- what writing would do ---------------------------------------------------------------------------
     def _profile(self, values: dict) -> dict:

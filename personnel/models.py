@@ -66,8 +66,10 @@ class CivilServant(UndeletableModel):
         YEAR = "year", _("Year only")
 
     # Identity (2C items 1–3, 25)
-    code = models.CharField(_("employee code"), max_length=32, unique=True)
-    national_id = models.CharField(_("personal ID number"), max_length=12, unique=True)
+    # Unique through Meta.constraints: a unique field would also get a LIKE-prefix index on
+    # PostgreSQL that no query uses (search goes through search_text).
+    code = models.CharField(_("employee code"), max_length=32)
+    national_id = models.CharField(_("personal ID number"), max_length=12)
     full_name = models.CharField(_("full name"), max_length=150)
     other_names = models.CharField(_("other names"), max_length=150, blank=True)
     date_of_birth = models.DateField(_("date of birth"))
@@ -94,7 +96,9 @@ class CivilServant(UndeletableModel):
     recruitment_date = models.DateField(_("recruitment date"), null=True, blank=True)
     recruiting_agency = models.CharField(_("recruiting agency"), max_length=255, blank=True)
     # Current work (2C items 12–14): written only by personnel services
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="servants")
+    # Indexed by servant_unit_sort_idx, whose first column it is.
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="servants",
+                             db_index=False)
     job_position = models.ForeignKey(JobPosition, verbose_name=_("job position"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="holders")
     title = models.CharField(_("title"), max_length=150, blank=True)
@@ -133,9 +137,10 @@ class CivilServant(UndeletableModel):
     war_invalid_grade = models.CharField(_("war invalid grade"), max_length=50, blank=True)
     policy_family = models.CharField(_("policy family"), max_length=100, blank=True)
     social_insurance_number = models.CharField(_("social insurance book"), max_length=20, blank=True)
-    # Search and sort keys (Vietnamese order: given name, middle, family)
-    search_text = models.CharField(max_length=400, editable=False, db_index=True)
-    sort_key = models.CharField(max_length=300, editable=False, db_index=True)
+    # Search and sort keys (Vietnamese order: given name, middle, family). Search is LIKE '%word%',
+    # which no B-tree serves: PostgreSQL has a trigram index on search_text (migration 0003).
+    search_text = models.CharField(max_length=400, editable=False)
+    sort_key = models.CharField(max_length=300, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -146,11 +151,14 @@ class CivilServant(UndeletableModel):
         verbose_name_plural = _("civil servants")
         ordering = ["sort_key", "id"]
         indexes = [
+            models.Index(fields=["sort_key"], name="servant_sort_idx"),
             models.Index(fields=["sex", "date_of_birth"], name="servant_retirement_idx"),
             models.Index(fields=["unit", "sort_key"], name="servant_unit_sort_idx"),
             models.Index(fields=["status", "sort_key"], name="servant_status_sort_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["code"], name="servant_code_unique"),
+            models.UniqueConstraint(fields=["national_id"], name="servant_national_id_unique"),
             models.CheckConstraint(condition=Q(national_id__regex=r"^[0-9]{12}$"), name="servant_national_id_12"),
         ]
 

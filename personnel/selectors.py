@@ -42,20 +42,19 @@ def servant_list(*, scope: UnitScope, filters: ServantFilter) -> QuerySet[CivilS
     """People in the scope matching the filters, in Vietnamese name order. With ``filters.on``,
     membership is read from the assignments of that day (who was in unit X on 31/12/2023)."""
     people = CivilServant.objects.all()
+    unit_ids = scope.unit_ids(filters.unit)  # the scope and the unit filter as one list of ids
     if filters.on is not None:
         held = Assignment.objects.filter(
             Q(end_date__isnull=True) | Q(end_date__gte=filters.on), start_date__lte=filters.on,
             kind=Assignment.Kind.PRIMARY)
-        held = scope.filter(held, "unit")
-        if filters.unit is not None:
-            held = held.filter(unit__path__startswith=filters.unit.path)
+        if unit_ids is not None:
+            held = held.filter(unit_id__in=unit_ids)
         people = people.filter(pk__in=held.values("servant_id")).annotate(
             unit_on_date=Subquery(held.filter(servant_id=OuterRef("pk")).values("unit__name")[:1]),
             title_on_date=Subquery(held.filter(servant_id=OuterRef("pk")).values("title")[:1]))
     else:
-        people = scope.filter(people, "unit")
-        if filters.unit is not None:
-            people = people.filter(unit__path__startswith=filters.unit.path)
+        if unit_ids is not None:
+            people = people.filter(unit_id__in=unit_ids)
         if filters.status:
             people = people.filter(status=filters.status)
     return _apply_filters(people, filters).select_related("unit__parent", "rank").order_by("sort_key", "id")

@@ -51,6 +51,20 @@ def refresh_keys(servant: CivilServant) -> None:
     servant.sort_key = name_sort_key(servant.full_name)[:300]
 
 
+def _full_clean(servant: CivilServant) -> None:
+    """Field checks, and the unique code and ID number with a clear message. The database alone
+    enforces the 12-digit check constraint."""
+    servant.full_clean(exclude=["search_text", "sort_key"], validate_constraints=False)
+    errors: dict[str, list[ValidationError]] = {}
+    for constraint in CivilServant._meta.total_unique_constraints:
+        try:
+            constraint.validate(CivilServant, servant)
+        except ValidationError as exc:
+            errors.setdefault(constraint.fields[0], []).append(exc)
+    if errors:
+        raise ValidationError(errors)
+
+
 def _check_unit_on(unit: OrgUnit, day: date) -> None:
     if not unit.is_active_on(day):
         raise ValidationError({"unit": _("%(unit)s does not exist on %(day)s.")
@@ -98,8 +112,7 @@ def servant_create(*, actor, code: str, national_id: str, full_name: str, date_o
         if isinstance(value, str):
             setattr(servant, name, clean(value))
     refresh_keys(servant)
-    # The database enforces the 12-digit check constraint; uniqueness is checked here for a clear message.
-    servant.full_clean(exclude=["search_text", "sort_key"], validate_constraints=False)
+    _full_clean(servant)
     servant.save(force_insert=True)
     # The recruitment is dated by the recruitment decision, even when the record starts later (the unit
     # was established after the person joined the service).
@@ -131,7 +144,7 @@ def servant_update(*, actor, servant: CivilServant, reason: str = "", **changes)
     for name, value in changes.items():
         setattr(servant, name, clean(value) if isinstance(value, str) else value)
     refresh_keys(servant)
-    servant.full_clean(exclude=["search_text", "sort_key"], validate_constraints=False)
+    _full_clean(servant)
     servant.updated_at = timezone.now()
     servant.save()
     return _audit_update(actor, servant, before, reason)

@@ -1,6 +1,8 @@
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -11,6 +13,27 @@ from personnel.rules.retirement import retirement_of
 from personnel.selectors import servant_list
 
 PAGE_SIZE = 50
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``cap`` + 1 matching rows: over a million people an exact COUNT(*) costs
+    more than the page itself. Past the cap, ``count`` is the cap (the last page is the cap's)
+    and ``capped`` is true, so the page says "more than"."""
+
+    cap = 10_000
+    object_list: QuerySet
+
+    @cached_property
+    def _found(self) -> int:
+        return self.object_list.order_by()[: self.cap + 1].count()  # COUNT(*) over a LIMIT subquery
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._found, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self._found > self.cap
 
 
 class ServantListView(HtmxPartialMixin, UnitScopedMixin, TemplateView):
@@ -24,7 +47,7 @@ class ServantListView(HtmxPartialMixin, UnitScopedMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = ServantFilterForm(self.request.GET or None, scope=self.scope)
         filters = form.filters()
-        paginator = Paginator(servant_list(scope=self.scope, filters=filters), PAGE_SIZE)
+        paginator = CappedPaginator(servant_list(scope=self.scope, filters=filters), PAGE_SIZE)
         page = paginator.get_page(self.request.GET.get("page"))
         today = timezone.localdate()
         rows = [{"servant": s, "retirement": retirement_of(s.date_of_birth, s.sex).retirement_date

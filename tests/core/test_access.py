@@ -95,3 +95,16 @@ def test_scope_filter_narrows_related_querysets_with_one_subquery(world, officer
     entries = unit_scope(officer_a).filter(AuditEntry.objects.all(), "unit")
     assert set(entries.values_list("unit__code", flat=True)) == {"A", "A1"}
     assert str(entries.query).count("SELECT") == 2
+
+
+def test_unit_ids_are_the_scope_within_the_chosen_subtree(world, officer_a, provincial_hr):
+    ids = {unit.code: unit.pk for unit in (world.province, world.unit_a, world.unit_a1, world.unit_b)}
+    scope = unit_scope(officer_a)
+    assert set(scope.unit_ids()) == {ids["A"], ids["A1"]}
+    assert set(scope.unit_ids(world.unit_a1)) == {ids["A1"]}
+    # A subtree reaching outside the scope is cut down to the scope; one outside it is empty.
+    assert set(scope.unit_ids(world.province)) == {ids["A"], ids["A1"]}
+    assert scope.unit_ids(world.unit_b) == []
+    everything = unit_scope(provincial_hr)
+    assert everything.unit_ids() is None
+    assert set(everything.unit_ids(world.unit_a)) == {ids["A"], ids["A1"]}

@@ -133,6 +133,18 @@ def test_people_past_retirement_age_are_history_with_a_warning(world, tmp_path, 
     assert "Dòng 2" in err and "quá tuổi nghỉ hưu" in err
 
 
+def test_a_salary_step_after_retirement_is_a_row_error_and_nothing_is_written(world, tmp_path, capsys):
+    # Retired on 31/03/2018 (ND 135/2020): a salary row from 2023 would end before it starts.
+    rows = good_rows()[:2]
+    rows.append(["CB050", "Lê Văn Hưu", "12/03/1958", "Nam", "008058000001", "A1", "Công chức", "01.003", 4, "3,33",
+                 date(2023, 4, 1), date(1985, 9, 1)] + [""] * 10)
+    code, doc, _ = run(write_workbook(tmp_path / "p.xlsx", rows), capsys=capsys)
+    assert code != 0 and doc["rejected"] == 1 and doc["created"] == 0
+    assert [(e["row"], e["column"]) for e in doc["errors"]] == [(3, "Ngày hưởng bậc lương")]
+    assert "01/04/2023" in doc["errors"][0]["message"]
+    assert CivilServant.objects.count() == 0 and SalaryRecord.objects.count() == 0
+
+
 def test_skip_invalid_imports_the_good_rows(world, tmp_path, capsys):
     rows = good_rows()
     rows[2][3] = "?"

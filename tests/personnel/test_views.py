@@ -70,6 +70,33 @@ def test_the_list_query_count_does_not_grow_with_the_data(client, officer_a, peo
     assert response.status_code == 200
 
 
+def test_a_unit_outside_the_officers_units_shows_no_one_outside_them(officer_a, people, world):
+    from core.access import unit_scope
+    from personnel.selectors import ServantFilter, servant_list
+
+    scope = unit_scope(officer_a)
+    province = servant_list(scope=scope, filters=ServantFilter(unit=world.province))
+    assert {p.code for p in province} == {"A-001", "A-002", "A-003"}
+    assert not servant_list(scope=scope, filters=ServantFilter(unit=world.unit_b)).exists()
+    past = servant_list(scope=scope, filters=ServantFilter(unit=world.province, on=date(2026, 1, 1)))
+    assert "B-001" not in {p.code for p in past}
+
+
+def test_a_long_list_counts_up_to_a_cap_and_pages_stay_valid(client, officer_a, people, monkeypatch):
+    from personnel.views import lists
+
+    monkeypatch.setattr(lists.CappedPaginator, "cap", 2)
+    monkeypatch.setattr(lists, "PAGE_SIZE", 1)
+    client.force_login(officer_a)
+    url = reverse("personnel:servant_list")
+    paginator = client.get(url).context["page_obj"].paginator
+    assert paginator.capped and paginator.count == 2 and paginator.num_pages == 2
+    last = client.get(url, {"page": 99})
+    assert last.status_code == 200 and last.context["page_obj"].number == 2
+    exact = client.get(url, {"unit": people[0].unit_id}).context["page_obj"].paginator
+    assert not exact.capped and exact.count == 2
+
+
 def test_export_has_the_import_headers_and_neutralises_formulas(client, officer_a, world):
     make_servant(world.unit_a1, full_name="Lê Văn Công", home_town='=HYPERLINK("http://x")')
     client.force_login(officer_a)
