@@ -127,5 +127,7 @@ def _config(request, attempt: Attempt, document: dict) -> dict:
         "text": {"saved": _("Saved"), "saving": _("Saving…"), "queued": _("Not saved yet: will be sent again"),
                  "offline": _("Connection lost: your answers are kept on this computer and sent when it returns."),
                  "online": _("Connected"), "timeUp": _("Time is up: your test is being handed in."),
-                 "confirm": _("Hand in your test now? You cannot change your answers afterwards.")},
+                 "confirm": _("Hand in your test now? You cannot change your answers afterwards."),
+                 "unsaved": _("Some answers have not reached the server yet. Check the connection (or call the "
+                              "proctor) and hand in again: nothing has been handed in.")},
     }

@@ -140,13 +140,27 @@
     if (form) { form.setAttribute("aria-busy", "true"); }
   }
 
+  function pending() { for (var n in queue) { if (queue.hasOwnProperty(n)) { return true; } } return false; }
+
+  // Send what is queued, again every 400 ms, until the queue is empty or `ms` have passed; then go on.
+  function drain(ms, then) {
+    var until = new Date().getTime() + ms;
+    function step() {
+      if (!pending() || new Date().getTime() >= until) { then(!pending()); return; }
+      inFlight = {};
+      flush();
+      window.setTimeout(step, 400);
+    }
+    flush();
+    window.setTimeout(step, 300);
+  }
+
   function tick() {
     if (finished) { return; }
     var left = Math.ceil((cfg.deadline - now()) / 1000);
     if (left <= 0) {
-      // Last chance for queued answers; the server accepts them for a few seconds after the deadline.
-      flush();
-      window.setTimeout(timeUp, 1500);
+      // Last chance for queued answers: the server accepts them for 3 seconds after the deadline.
+      drain(2500, function () { timeUp(); });
       return;
     }
     setText(clock, format(left));
@@ -182,8 +196,11 @@
     submit.addEventListener("click", function (event) {
       if (!window.confirm(cfg.text.confirm)) { event.preventDefault(); return; }
       event.preventDefault();
-      flush();
-      window.setTimeout(function () { finished = false; timeUp(); }, 800);
+      submit.disabled = true;
+      drain(10000, function (empty) {
+        submit.disabled = false;
+        if (empty) { timeUp(); } else { online(false); window.alert(cfg.text.unsaved); }
+      });
     });
   }
 })();
