@@ -14,6 +14,7 @@ from rest_framework import serializers, status
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed, NotFound, PermissionDenied
 from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -83,8 +84,10 @@ class IsExamCandidate(BasePermission):
 
 
 class ExamAPIView(APIView):
+    # JSON out only: no negotiation with the browsable API on every save.
     authentication_classes = [ExamAuthentication]
     permission_classes = [IsExamCandidate]
+    renderer_classes = [JSONRenderer]
 
     @property
     def attempt(self) -> Attempt:
@@ -103,6 +106,7 @@ class LoginView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer]
 
     @extend_schema(request=LoginRequest, responses={200: LoginResponse, 403: Refusal}, tags=["exam"])
     def post(self, request):

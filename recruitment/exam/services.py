@@ -360,9 +360,17 @@ def attempt_login(*, number: str, password: str, now: datetime | None = None) ->
     return attempt, token
 
 
+_ATTEMPT_BY_ID = "SELECT * FROM recruitment_attempt WHERE id = %s"  # noqa: S608 (no user text in it)
+
+
 def attempt_for_token(attempt_id: int, token: str) -> Attempt | None:
-    attempt = Attempt.objects.select_related("session").filter(pk=attempt_id).first()
-    if attempt is None or not attempt.token_digest or not token:
+    """The attempt whose token this is, or None. Every exam API call starts here, so it is one
+    precompiled statement (a raw query still gets the fields' database converters) rather than a
+    queryset compiled again each time; the session is loaded when a caller needs it."""
+    if not token:
+        return None
+    attempt = next(iter(Attempt.objects.raw(_ATTEMPT_BY_ID, [attempt_id])), None)
+    if attempt is None or not attempt.token_digest:
         return None
     return attempt if hmac.compare_digest(attempt.token_digest, digest(token)) else None
 
@@ -384,9 +392,31 @@ def attempt_begin(attempt: Attempt, now: datetime | None = None) -> Attempt:
     return attempt
 
 
+# attempt id -> when this process last wrote its presence (a cache in front of the cache)
+_touched: dict[int, float] = {}
+TOUCH_EVERY = 5.0  # seconds; far below the console's "disconnected" timeout (EXAM_PRESENCE_TIMEOUT)
+
+
 def touch(attempt: Attempt) -> None:
-    """Presence for the proctor console (in the cache: no database write per request)."""
-    cache.set(PRESENCE_KEY.format(attempt.pk), timezone.now().timestamp(), PRESENCE_TTL)
+    """Presence for the proctor console (in the cache: no database write per request). A candidate
+    saving several answers in a few seconds is written once: the console only needs to know that
+    the candidate was seen within its timeout."""
+    now = timezone.now().timestamp()
+    if now - _touched.get(attempt.pk, 0.0) < TOUCH_EVERY:
+        return
+    if len(_touched) > 100_000:
+        _touched.clear()
+    _touched[attempt.pk] = now
+    cache.set(PRESENCE_KEY.format(attempt.pk), now, PRESENCE_TTL)
+
+
+def forget_presence(attempt: Attempt | None = None) -> None:
+    """Drop this process's memory of presence writes (all, or one attempt's): the next request
+    writes it again. For the proctor's actions that clear a presence, and for tests."""
+    if attempt is None:
+        _touched.clear()
+    else:
+        _touched.pop(attempt.pk, None)
 
 
 UPSERT = ("INSERT INTO recruitment_answer (attempt_id, n, choice, seq, saved_at) VALUES (%s, %s, %s, %s, %s) "
