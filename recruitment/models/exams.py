@@ -10,6 +10,7 @@ one. Nothing here is deleted.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -211,6 +212,8 @@ class Attempt(UndeletableModel):
         verbose_name_plural = _("exam attempts")
         ordering = ["session", "number"]
         constraints = [models.UniqueConstraint(fields=["session", "number"], name="attempt_number_unique")]
+        # The exam login finds the candidate by number (any case) across the open sessions.
+        indexes = [models.Index(Upper("number"), name="attempt_number_upper_idx")]
 
     def __str__(self) -> str:
         return f"{self.number} {self.full_name}"
