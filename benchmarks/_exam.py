@@ -28,13 +28,14 @@ import random
 import signal
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from _support import PROJECT_ROOT, percentile
+from _support import PROJECT_ROOT, log, percentile, start
 
 BENCH_DIR = Path(__file__).resolve().parent
 VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
@@ -56,8 +57,8 @@ def redis_cleanup(redis_db: int) -> int:
     client = redis.Redis(host="127.0.0.1", port=6379, db=redis_db)
     keys = list(client.scan_iter("*exam:*", count=5000)) + list(client.scan_iter("*celery*", count=1000)) \
         + list(client.scan_iter("_kombu*", count=1000)) + list(client.scan_iter("unacked*", count=1000))
-    for start in range(0, len(keys), 5000):
-        client.delete(*keys[start:start + 5000])
+    for first in range(0, len(keys), 5000):
+        client.delete(*keys[first:first + 5000])
     return len(keys)
 
 
@@ -521,3 +522,47 @@ def login_all(base: str, candidates: list[Candidate], connections: int = 64) -> 
 def candidates_of(document: dict) -> list[Candidate]:
     counts = option_counts(document["session"])
     return [Candidate(c["number"], c["password"], *counts[c["number"]]) for c in document["candidates"]]
+
+
+def add_session_arguments(parser, *, port: int, db_name: str) -> None:
+    """The options every exam benchmark has: the session's size, the server's port and
+    configuration, the throwaway database."""
+    parser.add_argument("--candidates", type=int, default=10_000, help="candidates in the session (default 10,000)")
+    parser.add_argument("--questions", type=int, default=60, help="questions per paper (default 60, at most 65)")
+    parser.add_argument("--port", type=int, default=port, help=f"exam server port (default {port}); a baseline "
+                                                                 "server uses the next one")
+    parser.add_argument("--db-name", default=db_name, help="PostgreSQL database to create")
+    parser.add_argument("--keep", action="store_true", help="keep the database at the end")
+    add_server_arguments(parser)
+
+
+@dataclass
+class Run:
+    document: dict  # what make_exam_session --json printed
+    candidates: list["Candidate"]
+    config: ServerConfig
+    servers: list[Server]  # the exam server, then the baseline server when asked for
+
+
+@contextlib.contextmanager
+def exam_run(script: str, args, *, baseline: bool):
+    """A throwaway PostgreSQL database, a practice session made by ``make_exam_session``, the exam
+    server (and the baseline server); all stopped, cleaned and dropped at the end."""
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        sys.exit(f"{script} needs DATABASE_URL=postgres://… (PostgreSQL)")
+    bench_environment(args.redis_db)
+    database = start(args.db_name, args.keep)
+    servers: list[Server] = []
+    try:
+        log(f"making a session of {args.candidates:,} candidates × {args.questions} questions …")
+        document = make_session(args.candidates, args.questions, 240)
+        config = server_config(args)
+        servers.append(Server("exam", "config.settings", args.port, config).start())
+        if baseline:
+            servers.append(Server("baseline", "bench_settings", args.port + 1, config).start())
+        yield Run(document, candidates_of(document), config, servers)
+    finally:
+        for server in servers:
+            server.stop()
+        redis_cleanup(args.redis_db)
+        database.drop()

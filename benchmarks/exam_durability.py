@@ -41,25 +41,20 @@ from datetime import timedelta
 from pathlib import Path
 
 import _exam
-from _support import PROJECT_ROOT, emit_json, log, start
+from _support import PROJECT_ROOT, emit_json, log
 
 KILL_WINDOW = 5.0  # seconds after a kill in which failures are put down to it
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--candidates", type=int, default=10_000, help="candidates in the session (default 10,000)")
-    parser.add_argument("--questions", type=int, default=60, help="questions per paper (default 60, at most 65)")
     parser.add_argument("--rate", type=float, default=200, help="saves per second during the kills (default 200)")
     parser.add_argument("--duration", type=float, default=40, help="seconds of save load (default 40)")
     parser.add_argument("--kills", type=int, default=4, help="workers killed during the load (default 4)")
     parser.add_argument("--connections", type=int, default=512, help="client connections (default 512)")
     parser.add_argument("--due", type=int, default=1000, help="attempts made due per auto-submit check (1,000)")
     parser.add_argument("--no-celery", action="store_true", help="skip the real Celery worker")
-    parser.add_argument("--port", type=int, default=8121, help="exam server port (default 8121)")
-    parser.add_argument("--db-name", default="cong_vu_bench_exam_durability", help="PostgreSQL database to create")
-    parser.add_argument("--keep", action="store_true", help="keep the database at the end")
-    _exam.add_server_arguments(parser)
+    _exam.add_session_arguments(parser, port=8121, db_name="cong_vu_bench_exam_durability")
     return parser.parse_args()
 
 
@@ -341,33 +336,19 @@ def report(figures: dict, args) -> None:
 
 def main() -> None:
     args = parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-        sys.exit("exam_durability needs DATABASE_URL=postgres://… (PostgreSQL)")
     if args.candidates < 3 * args.due:
         sys.exit("--candidates must be at least 3 × --due")
-    _exam.bench_environment(args.redis_db)
-    os.environ["CELERY_BROKER_URL"] = os.environ["REDIS_URL"]  # this process sends the tasks
-    database = start(args.db_name, args.keep)
-    server: _exam.Server | None = None
-    try:
-        log(f"making a session of {args.candidates:,} candidates × {args.questions} questions …")
-        document = _exam.make_session(args.candidates, args.questions, 240)
-        candidates = _exam.candidates_of(document)
-        config = _exam.server_config(args)
-        server = _exam.Server("exam", "config.settings", args.port, config).start()
+    os.environ["CELERY_BROKER_URL"] = f"redis://127.0.0.1:6379/{args.redis_db}"  # this process sends the tasks
+    with _exam.exam_run("exam_durability", args, baseline=False) as bench:
+        server, candidates, session_id = bench.servers[0], bench.candidates, bench.document["session"]
         log(f"logging {len(candidates):,} candidates in …")
         _exam.login_all(server.base, candidates)
         log(f"saves at {args.rate:g}/s for {args.duration:g} s with {args.kills} worker kill(s) …")
-        figures = {"benchmark": "exam_durability", "candidates": args.candidates, "server": config.describe(),
+        figures = {"benchmark": "exam_durability", "candidates": args.candidates, "server": bench.config.describe(),
                    "rate_per_s": args.rate, "duration_s": args.duration,
-                   "saves": saves_under_kills(server, candidates, document["session"], args)}
+                   "saves": saves_under_kills(server, candidates, session_id, args)}
         attempt_ids = sorted(candidate.attempt for candidate in candidates)
-        figures["auto_submit"] = auto_submit(server, attempt_ids, document["session"], args)
-    finally:
-        if server is not None:
-            server.stop()
-        _exam.redis_cleanup(args.redis_db)
-        database.drop()
+        figures["auto_submit"] = auto_submit(server, attempt_ids, session_id, args)
     report(figures, args)
     emit_json(figures)
 

@@ -40,10 +40,9 @@ The last line of stdout is the JSON of every figure.
 import argparse
 import asyncio
 import os
-import sys
 
 import _exam
-from _support import emit_json, log, ratio, start
+from _support import emit_json, log, ratio
 
 TARGET_RATIO = 0.5
 TARGET_P99_MS = 200
@@ -51,8 +50,6 @@ TARGET_P99_MS = 200
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--candidates", type=int, default=10_000, help="candidates in the session (default 10,000)")
-    parser.add_argument("--questions", type=int, default=60, help="questions per paper (default 60, at most 65)")
     parser.add_argument("--offered", type=float, default=1000, help="the exam-day rate, saves/s (default 1,000)")
     parser.add_argument("--rates", default="",
                         help="open-loop rates to measure, comma-separated (default: 50/75/90 %% of the exam's max)")
@@ -61,10 +58,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--closed-duration", type=float, default=10, help="seconds per closed-loop phase (default 10)")
     parser.add_argument("--warmup", type=float, default=3, help="unmeasured seconds before each phase (default 3)")
     parser.add_argument("--connections", type=int, default=512, help="open-loop client connections (default 512)")
-    parser.add_argument("--port", type=int, default=8101, help="exam server port; the baseline uses the next one")
-    parser.add_argument("--db-name", default="cong_vu_bench_exam_saves", help="PostgreSQL database to create")
-    parser.add_argument("--keep", action="store_true", help="keep the database at the end")
-    _exam.add_server_arguments(parser)
+    _exam.add_session_arguments(parser, port=8101, db_name="cong_vu_bench_exam_saves")
     return parser.parse_args()
 
 
@@ -152,28 +146,12 @@ def report(figures: dict, args) -> None:
 
 def main() -> None:
     args = parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-        sys.exit("exam_saves needs DATABASE_URL=postgres://… (PostgreSQL)")
-    _exam.bench_environment(args.redis_db)
-    database = start(args.db_name, args.keep)
-    servers: list[_exam.Server] = []
-    try:
-        log(f"making a session of {args.candidates:,} candidates × {args.questions} questions …")
-        document = _exam.make_session(args.candidates, args.questions, 240)
-        candidates = _exam.candidates_of(document)
-        config = _exam.server_config(args)
-        servers = [_exam.Server("exam", "config.settings", args.port, config).start(),
-                   _exam.Server("baseline", "bench_settings", args.port + 1, config).start()]
-        log(f"logging {len(candidates):,} candidates in …")
-        login_seconds = _exam.login_all(servers[0].base, candidates)
+    with _exam.exam_run("exam_saves", args, baseline=True) as bench:
+        log(f"logging {len(bench.candidates):,} candidates in …")
+        login_seconds = _exam.login_all(bench.servers[0].base, bench.candidates)
         figures = {"benchmark": "exam_saves", "candidates": args.candidates, "questions": args.questions,
-                   "server": config.describe(), "login_setup_s": round(login_seconds, 1),
-                   **run(args, servers, candidates)}
-    finally:
-        for server in servers:
-            server.stop()
-        _exam.redis_cleanup(args.redis_db)
-        database.drop()
+                   "server": bench.config.describe(), "login_setup_s": round(login_seconds, 1),
+                   **run(args, bench.servers, bench.candidates)}
     report(figures, args)
     emit_json(figures)
 

@@ -32,10 +32,9 @@ import argparse
 import asyncio
 import os
 import statistics
-import sys
 
 import _exam
-from _support import emit_json, log, percentile, ratio, start
+from _support import emit_json, log, percentile, ratio
 
 TARGET_SECONDS = 60
 PLAN_WORDS = ("Scan", "Rows Removed", "Execution Time")  # the plan lines the summary shows
@@ -43,14 +42,9 @@ PLAN_WORDS = ("Scan", "Rows Removed", "Execution Time")  # the plan lines the su
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--candidates", type=int, default=10_000, help="candidates in the session (default 10,000)")
-    parser.add_argument("--questions", type=int, default=60, help="questions per paper (default 60, at most 65)")
     parser.add_argument("--spread", type=float, default=0, help="arrivals spread over this many seconds (default 0)")
     parser.add_argument("--connections", type=int, default=1000, help="client connections at once (default 1,000)")
-    parser.add_argument("--port", type=int, default=8111, help="exam server port; the baseline uses the next one")
-    parser.add_argument("--db-name", default="cong_vu_bench_exam_starts", help="PostgreSQL database to create")
-    parser.add_argument("--keep", action="store_true", help="keep the database at the end")
-    _exam.add_server_arguments(parser)
+    _exam.add_session_arguments(parser, port=8111, db_name="cong_vu_bench_exam_starts")
     return parser.parse_args()
 
 
@@ -89,14 +83,14 @@ def run_herd(label: str, base: str, candidates: list, servers: list, args, bare:
 
 
 def login_plan(candidate: _exam.Candidate) -> list[str]:
-    """EXPLAIN ANALYZE of the exam login's query for one candidate (built as attempt_login builds it)."""
-    from recruitment.exam.services import digest
-    from recruitment.models import Attempt, ExamSession
+    """EXPLAIN ANALYZE of the exam login's own statement (``services._LOGIN_SQL``) for one candidate."""
+    from django.db import connection
 
-    query = Attempt.objects.select_related("session__blueprint").filter(
-        number__iexact=candidate.number, password_digest=digest(candidate.password),
-        session__status__in=[ExamSession.Status.READY, ExamSession.Status.FINISHED]).order_by("-session__starts_at")
-    return query[:1].explain(analyze=True).splitlines()
+    from recruitment.exam.services import _LOGIN_SQL, digest
+
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN ANALYZE " + _LOGIN_SQL, [candidate.number.upper(), digest(candidate.password)])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def check_database(session_id: int, questions: int) -> dict:
@@ -134,31 +128,16 @@ def report(figures: dict, args) -> None:
 
 def main() -> None:
     args = parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-        sys.exit("exam_starts needs DATABASE_URL=postgres://… (PostgreSQL)")
-    _exam.bench_environment(args.redis_db)
-    database = start(args.db_name, args.keep)
-    servers: list[_exam.Server] = []
-    try:
-        log(f"making a session of {args.candidates:,} candidates × {args.questions} questions …")
-        document = _exam.make_session(args.candidates, args.questions, 240)
-        candidates = _exam.candidates_of(document)
-        config = _exam.server_config(args)
-        servers = [_exam.Server("exam", "config.settings", args.port, config).start(),
-                   _exam.Server("baseline", "bench_settings", args.port + 1, config).start()]
+    with _exam.exam_run("exam_starts", args, baseline=True) as bench:
+        candidates, (exam_server, baseline_server) = bench.candidates, bench.servers
         plan = login_plan(candidates[len(candidates) // 2])
-        baseline = run_herd("baseline", servers[1].base, candidates, servers, args, bare=True)
-        exam = run_herd("exam", servers[0].base, candidates, servers, args, bare=False)
+        baseline = run_herd("baseline", baseline_server.base, candidates, bench.servers, args, bare=True)
+        exam = run_herd("exam", exam_server.base, candidates, bench.servers, args, bare=False)
         figures = {"benchmark": "exam_starts", "candidates": args.candidates, "questions": args.questions,
-                   "spread_s": args.spread, "connections": args.connections, "server": config.describe(),
+                   "spread_s": args.spread, "connections": args.connections, "server": bench.config.describe(),
                    "baseline": baseline, "exam": exam,
                    "time_ratio": ratio(exam["time_to_last_s"], baseline["time_to_last_s"]),
-                   "database": check_database(document["session"], args.questions), "login_plan": plan}
-    finally:
-        for server in servers:
-            server.stop()
-        _exam.redis_cleanup(args.redis_db)
-        database.drop()
+                   "database": check_database(bench.document["session"], args.questions), "login_plan": plan}
     report(figures, args)
     emit_json(figures)
 

@@ -32,10 +32,10 @@ def _fresh_cache():
     """The cache (login throttles, exam presence) starts empty in every test."""
     from django.core.cache import cache
 
-    from recruitment.exam.services import forget_presence
+    from recruitment.exam.services import clear_memos
 
     cache.clear()
-    forget_presence()
+    clear_memos()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import random
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -305,6 +306,12 @@ def papers_generate(session: ExamSession, progress=lambda percent: None) -> int:
     ExamSession.objects.filter(pk=session.pk).update(status=ExamSession.Status.READY, progress=100)
     session.refresh_from_db()
     audit.record(actor=None, obj=session, action="papers", changes={"papers": [None, len(waiting)]})
+    if connection.vendor == "postgresql" and len(waiting) >= 1000:
+        # Thousands of new rows just before the exam: fresh statistics now, so that the first
+        # logins find the candidate through the number index (autovacuum may come minutes later).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE recruitment_attempt")
+            cursor.execute("ANALYZE recruitment_paperitem")
     return len(waiting)
 
 
@@ -318,8 +325,28 @@ class ExamRefused(Exception):
         self.code = code
 
 
+# (session id, blueprint id) -> (when read, minutes): thousands of logins in the same minute ask for it
+_minutes_memo: dict[tuple[int, int], tuple[float, int]] = {}
+MINUTES_MEMO_SECONDS = 60.0
+
+
 def test_minutes(session: ExamSession) -> int:
-    return sum(p.minutes for p in session.blueprint.parts.all())
+    key, now = (session.pk, session.blueprint_id), time.monotonic()
+    memo = _minutes_memo.get(key)
+    if memo is not None and now - memo[0] < MINUTES_MEMO_SECONDS:
+        return memo[1]
+    minutes = sum(p.minutes for p in session.blueprint.parts.all())
+    if len(_minutes_memo) > 1000:
+        _minutes_memo.clear()
+    _minutes_memo[key] = (now, minutes)
+    return minutes
+
+
+_LOGIN_SQL = (
+    "SELECT a.* FROM recruitment_attempt a JOIN recruitment_examsession s ON s.id = a.session_id "  # noqa: S608
+    f"WHERE UPPER(a.number) = %s AND a.password_digest = %s AND s.status IN ('{ExamSession.Status.READY}', "
+    f"'{ExamSession.Status.FINISHED}') ORDER BY s.starts_at DESC LIMIT 1")
+_SESSION_BY_ID = "SELECT * FROM recruitment_examsession WHERE id = %s"
 
 
 def attempt_login(*, number: str, password: str, now: datetime | None = None) -> tuple[Attempt, str]:
@@ -330,13 +357,13 @@ def attempt_login(*, number: str, password: str, now: datetime | None = None) ->
     machine cannot be taken over), which the login consumes."""
     now = now or timezone.now()
     number = clean(number).upper()
-    attempt = Attempt.objects.select_related("session__blueprint").filter(
-        number__iexact=number, password_digest=digest(clean(password).upper()),
-        session__status__in=[ExamSession.Status.READY, ExamSession.Status.FINISHED]).order_by("-session__starts_at") \
-        .first()
+    # Precompiled statements (every candidate logs in in the same minute); the newest open session
+    # wins when a number is in several.
+    attempt = next(iter(Attempt.objects.raw(_LOGIN_SQL, [number, digest(clean(password).upper())])), None)
     if attempt is None:
         raise ExamRefused(_("Wrong candidate number or password."), "credentials")
-    session = attempt.session
+    session = next(iter(ExamSession.objects.raw(_SESSION_BY_ID, [attempt.session_id])))
+    attempt.session = session
     if now < session.starts_at - OPEN_BEFORE:
         raise ExamRefused(_("The session opens 30 minutes before %(time)s.")
                           % {"time": timezone.localtime(session.starts_at).strftime("%H:%M %d/%m/%Y")}, "early")
@@ -353,10 +380,18 @@ def attempt_login(*, number: str, password: str, now: datetime | None = None) ->
         raise ExamRefused(_("This candidate is already logged in on another machine: ask the proctor to re-admit "
                             "you."), "readmit")
     token = secrets.token_urlsafe(24)
-    Attempt.objects.filter(pk=attempt.pk).update(token_digest=digest(token), readmit=False)
-    attempt.token_digest, attempt.readmit = digest(token), False
+    login = {"token_digest": digest(token), "readmit": False}
+    begins = _begin_values(attempt, now)
+    # One statement gives the token and, once the session has started, starts the clock.
+    if begins and Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.NOT_STARTED).update(**login, **begins):
+        login.update(begins)
+    else:
+        Attempt.objects.filter(pk=attempt.pk).update(**login)
+        if begins:  # started meanwhile by another request of this candidate
+            attempt.refresh_from_db()
+    for name, value in login.items():
+        setattr(attempt, name, value)
     _event(attempt, ExamEvent.Kind.LOGIN)
-    attempt_begin(attempt, now=now)
     return attempt, token
 
 
@@ -378,18 +413,26 @@ def attempt_for_token(attempt_id: int, token: str) -> Attempt | None:
 def attempt_begin(attempt: Attempt, now: datetime | None = None) -> Attempt:
     """Start the clock once the session has started: the deadline belongs to the server."""
     now = now or timezone.now()
-    session = attempt.session
-    if attempt.status != Attempt.Status.NOT_STARTED or now < session.starts_at:
+    begins = _begin_values(attempt, now)
+    if not begins:
         return attempt
-    begin = now if session.individual_start else session.starts_at
-    deadline = begin + timedelta(minutes=test_minutes(session) + attempt.extra_minutes)
-    updated = Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.NOT_STARTED).update(
-        status=Attempt.Status.ANSWERING, started_at=now, deadline=deadline)
-    if updated:
-        attempt.status, attempt.started_at, attempt.deadline = Attempt.Status.ANSWERING, now, deadline
+    if Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.NOT_STARTED).update(**begins):
+        for name, value in begins.items():
+            setattr(attempt, name, value)
     else:
         attempt.refresh_from_db()
     return attempt
+
+
+def _begin_values(attempt: Attempt, now: datetime) -> dict:
+    """The fields that start ``attempt`` at ``now``, or {} when it is not to start (already
+    started, or the session has not begun)."""
+    session = attempt.session
+    if attempt.status != Attempt.Status.NOT_STARTED or now < session.starts_at:
+        return {}
+    begin = now if session.individual_start else session.starts_at
+    deadline = begin + timedelta(minutes=test_minutes(session) + attempt.extra_minutes)
+    return {"status": Attempt.Status.ANSWERING, "started_at": now, "deadline": deadline}
 
 
 # attempt id -> when this process last wrote its presence (a cache in front of the cache)
@@ -410,13 +453,10 @@ def touch(attempt: Attempt) -> None:
     cache.set(PRESENCE_KEY.format(attempt.pk), now, PRESENCE_TTL)
 
 
-def forget_presence(attempt: Attempt | None = None) -> None:
-    """Drop this process's memory of presence writes (all, or one attempt's): the next request
-    writes it again. For the proctor's actions that clear a presence, and for tests."""
-    if attempt is None:
-        _touched.clear()
-    else:
-        _touched.pop(attempt.pk, None)
+def clear_memos() -> None:
+    """Forget this process's memos (presence writes, test lengths); for tests, whose ids repeat."""
+    _touched.clear()
+    _minutes_memo.clear()
 
 
 UPSERT = ("INSERT INTO recruitment_answer (attempt_id, n, choice, seq, saved_at) VALUES (%s, %s, %s, %s, %s) "

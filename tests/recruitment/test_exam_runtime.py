@@ -265,3 +265,19 @@ def test_the_candidate_sees_their_own_computer_test_in_the_portal(client, world,
     page = client.get(reverse("recruitment:my_application", args=[mine.pk])).content.decode()
     assert 'data-testid="my-computer-test"' in page and "1/10" in page
     assert client.get(reverse("recruitment:my_application", args=[other.pk])).status_code == 404
+
+
+def test_a_number_in_two_open_sessions_logs_in_to_the_newest_and_a_wrong_password_to_none(db):
+    bank = make_bank()
+    older, [(old_attempt, old_password)] = make_session(bank, candidates=1,
+                                                        starts_at=timezone.now() - timedelta(minutes=5))
+    newer, [(new_attempt, new_password)] = make_session(bank, candidates=1)
+    assert old_attempt.number == new_attempt.number == "SBD001"
+    attempt, _token = services.attempt_login(number="sbd001", password=new_password)
+    assert attempt.pk == new_attempt.pk and attempt.session == newer and attempt.status == Attempt.Status.ANSWERING
+    # Each session's password opens only its own attempt.
+    attempt, _token = services.attempt_login(number="SBD001", password=old_password)
+    assert attempt.pk == old_attempt.pk and attempt.session == older
+    with pytest.raises(services.ExamRefused) as refused:
+        services.attempt_login(number="SBD001", password="WRONGPW1")
+    assert refused.value.code == "credentials"
