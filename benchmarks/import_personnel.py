@@ -120,22 +120,27 @@ def _copy_text(value) -> str:
     return value
 
 
-def insert_scratch(rows: list[list]) -> None:
-    """The bare bulk insert: one COPY (PostgreSQL) or one executemany with the GC paused (SQLite)."""
+def _bare_copy(cursor, sql: str, rows) -> None:
+    """One COPY of ``rows`` in text format, built in one buffer: the least a bulk insert does."""
     import io
 
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join([_copy_text(v) for v in row]))
+        buffer.write("\n")
+    buffer.seek(0)
+    cursor.copy_expert(sql, buffer)
+
+
+def insert_scratch(rows: list[list]) -> None:
+    """The bare bulk insert: one COPY (PostgreSQL) or one executemany with the GC paused (SQLite)."""
     from django.db import connection, transaction
 
     from core.bulk import gc_paused
 
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            buffer = io.StringIO()
-            for row in rows:
-                buffer.write("\t".join([_copy_text(v) for v in row]))
-                buffer.write("\n")
-            buffer.seek(0)
-            cursor.copy_expert(f"COPY {SCRATCH} FROM STDIN", buffer)
+            _bare_copy(cursor, f"COPY {SCRATCH} FROM STDIN", rows)
         else:
             with gc_paused():
                 values = [[v.isoformat() if isinstance(v, date) else v for v in row] for row in rows]
@@ -194,8 +199,6 @@ def _sqlite_value(value):
 
 def insert_tables(tables: list[tuple[str, list[str], list]]) -> dict[str, float]:
     """The bare bulk insert into the real tables: one COPY (or executemany) per table, one transaction."""
-    import io
-
     from django.db import connection, transaction
 
     from core.bulk import gc_paused
@@ -206,12 +209,7 @@ def insert_tables(tables: list[tuple[str, list[str], list]]) -> dict[str, float]
             quoted = ", ".join(f'"{c}"' for c in columns)
             with timing(seconds, table):
                 if connection.vendor == "postgresql":
-                    buffer = io.StringIO()
-                    for row in rows:
-                        buffer.write("\t".join([_copy_text(v) for v in row]))
-                        buffer.write("\n")
-                    buffer.seek(0)
-                    cursor.copy_expert(f'COPY "{table}" ({quoted}) FROM STDIN', buffer)
+                    _bare_copy(cursor, f'COPY "{table}" ({quoted}) FROM STDIN', rows)
                 else:
                     marks = ", ".join("?" * len(columns))
                     cursor.cursor.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})',  # noqa: S608
