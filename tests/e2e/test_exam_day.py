@@ -80,3 +80,40 @@ def test_answers_survive_a_lost_connection_and_the_score_comes_at_the_deadline(b
     expect_state(proctor, attempt.number, "Đã nộp bài")
     context.close()
     proctor_context.close()
+
+
+def test_hand_in_waits_for_unsaved_answers_and_hands_in_nothing_while_offline(browser, live_server, world):
+    session, [(attempt, password)] = make_session(make_bank(), count=4, minutes=30, candidates=1)
+    context = browser.new_context(base_url=live_server.url, locale="vi-VN")
+    context.set_default_timeout(20000)
+    page = context.new_page()
+    page.goto("/exam/")
+    page.get_by_label("Số báo danh").fill(attempt.number)
+    page.get_by_label("Mật khẩu phòng thi").fill(password)
+    page.get_by_role("button", name="Bắt đầu").click()
+    page.locator("#q1 input[value='1']").check()
+    expect(page.locator("[data-state='1']")).to_have_text("Đã lưu")
+
+    context.set_offline(True)
+    page.locator("#q2 input[value='2']").check()
+    dialogs = []
+
+    def on_dialog(dialog):
+        dialogs.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", on_dialog)
+    page.get_by_role("button", name="Nộp bài").click()  # confirm, then ~10 s of resending in vain
+    expect(page.get_by_role("button", name="Nộp bài")).to_be_enabled(timeout=20000)
+    assert len(dialogs) == 2 and "chưa được nộp" in dialogs[1]
+    attempt.refresh_from_db()
+    assert attempt.status == "answering"  # nothing handed in with an answer still on this computer
+
+    context.set_offline(False)
+    expect(page.locator("[data-state='2']")).to_have_text("Đã lưu")
+    page.get_by_role("button", name="Nộp bài").click()
+    expect(page.get_by_test_id("exam-score")).to_be_visible()
+    attempt.refresh_from_db()
+    assert attempt.status == "submitted" and attempt.submit_reason == "candidate"
+    assert dict(Answer.objects.filter(attempt=attempt).values_list("n", "choice")) == {1: 1, 2: 2}
+    context.close()
