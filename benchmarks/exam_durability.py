@@ -229,13 +229,7 @@ class CeleryWorker:
         return _exam.children(self.process.pid)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        _exam.stop_process(self.process)
 
     def log_lines(self, task_id: str) -> list[str]:
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

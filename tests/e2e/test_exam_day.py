@@ -19,6 +19,18 @@ def expect_state(proctor, number: str, text: str) -> None:
     expect(proctor.get_by_test_id(f"state-{number}")).to_have_text(text, timeout=25000)
 
 
+def candidate_page(browser, live_server, attempt, password):
+    """A candidate's own browser, logged in to the exam with the number and room password."""
+    context = browser.new_context(base_url=live_server.url, locale="vi-VN")
+    context.set_default_timeout(20000)
+    page = context.new_page()
+    page.goto("/exam/")
+    page.get_by_label("Số báo danh").fill(attempt.number)
+    page.get_by_label("Mật khẩu phòng thi").fill(password)
+    page.get_by_role("button", name="Bắt đầu").click()
+    return context, page
+
+
 def test_answers_survive_a_lost_connection_and_the_score_comes_at_the_deadline(browser, live_server, world,
                                                                                 provincial_hr, settings):
     settings.EXAM_PRESENCE_TIMEOUT = 8  # seconds without a request before the proctor sees "disconnected"
@@ -31,13 +43,7 @@ def test_answers_survive_a_lost_connection_and_the_score_comes_at_the_deadline(b
     proctor.goto(f"/recruitment/sessions/{session.pk}/proctor/")
     expect_state(proctor, attempt.number, "Chưa bắt đầu")
 
-    context = browser.new_context(base_url=live_server.url, locale="vi-VN")
-    context.set_default_timeout(20000)
-    page = context.new_page()
-    page.goto("/exam/")
-    page.get_by_label("Số báo danh").fill(attempt.number)
-    page.get_by_label("Mật khẩu phòng thi").fill(password)
-    page.get_by_role("button", name="Bắt đầu").click()
+    context, page = candidate_page(browser, live_server, attempt, password)
     expect(page.locator("[data-exam-clock]")).to_contain_text(":")
 
     def answer(n: int, choice: int) -> None:
@@ -84,13 +90,7 @@ def test_answers_survive_a_lost_connection_and_the_score_comes_at_the_deadline(b
 
 def test_hand_in_waits_for_unsaved_answers_and_hands_in_nothing_while_offline(browser, live_server, world):
     session, [(attempt, password)] = make_session(make_bank(), count=4, minutes=30, candidates=1)
-    context = browser.new_context(base_url=live_server.url, locale="vi-VN")
-    context.set_default_timeout(20000)
-    page = context.new_page()
-    page.goto("/exam/")
-    page.get_by_label("Số báo danh").fill(attempt.number)
-    page.get_by_label("Mật khẩu phòng thi").fill(password)
-    page.get_by_role("button", name="Bắt đầu").click()
+    context, page = candidate_page(browser, live_server, attempt, password)
     page.locator("#q1 input[value='1']").check()
     expect(page.locator("[data-state='1']")).to_have_text("Đã lưu")
 
