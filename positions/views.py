@@ -14,7 +14,7 @@ from django.views.generic import FormView, TemplateView
 
 from core.forms import unit_choices
 from core.text import unaccent
-from core.views.generic import StaffRequiredMixin, UnitScopedMixin
+from core.views.generic import ManagedUnitFormMixin, StaffRequiredMixin, UnitScopedMixin
 from core.views.units import form_errors_from
 from positions import forms, services
 from positions.models import (
@@ -68,18 +68,9 @@ class PositionListView(UnitScopedMixin, TemplateView):
         return context
 
 
-class PositionCreateView(UnitScopedMixin, FormView):
+class PositionCreateView(ManagedUnitFormMixin, FormView):
     template_name = "positions/position_form.html"
     form_class = forms.PositionForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not getattr(request.user, "is_candidate", False) \
-                and not self.manage_scope:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "scope": self.manage_scope}
 
     def get_initial(self):
         unit = self.manage_scope.units().filter(pk=self.request.GET.get("unit") or 0).first()
@@ -212,18 +203,9 @@ class DossierListView(UnitScopedMixin, TemplateView):
         return context
 
 
-class DossierCreateView(UnitScopedMixin, FormView):
+class DossierCreateView(ManagedUnitFormMixin, FormView):
     form_class = forms.DossierForm
     template_name = "positions/dossier_list.html"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "scope": self.manage_scope}
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not getattr(request.user, "is_candidate", False) \
-                and not self.manage_scope:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         try:

@@ -62,6 +62,20 @@ class UnitScopedMixin(StaffRequiredMixin):
         return context
 
 
+class ManagedUnitFormMixin(UnitScopedMixin):
+    """A form that creates something in one of the units the user may edit: refused (403) to a
+    staff member who may edit none; the form gets the edit scope for its unit choices."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not getattr(request.user, "is_candidate", False) \
+                and not self.manage_scope:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "scope": self.manage_scope}
+
+
 class HtmxPartialMixin:
     """Render only ``partial_template_name`` for HTMX requests (same view, same context)."""
 

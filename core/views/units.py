@@ -13,7 +13,7 @@ from core.forms import DissolveForm, ReorganizeForm, UnitForm
 from core.models import OrgUnit, UnitChange
 from core.selectors import flatten, tree_columns, unit_totals, unit_tree
 from core.services.units import UnitSpec, reorganize_service, unit_create, unit_dissolve, unit_update
-from core.views.generic import HtmxPartialMixin, UnitScopedMixin
+from core.views.generic import HtmxPartialMixin, ManagedUnitFormMixin, UnitScopedMixin
 
 
 def as_of_date(request) -> date:
@@ -77,18 +77,9 @@ class UnitDetailView(UnitScopedMixin, TemplateView):
         return context
 
 
-class UnitCreateView(UnitScopedMixin, FormView):
+class UnitCreateView(ManagedUnitFormMixin, FormView):
     template_name = "core/unit_form.html"
     form_class = UnitForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not getattr(request.user, "is_candidate", False) \
-                and not self.manage_scope:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "scope": self.manage_scope}
 
     def get_initial(self):
         initial = super().get_initial()

@@ -11,7 +11,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core import audit
-from core.views.generic import UnitScopedMixin
+from core.views.generic import ManagedUnitFormMixin, UnitScopedMixin
 from core.views.units import form_errors_from
 from personnel import forms
 from personnel.models import CareerEvent, CivilServant
@@ -69,18 +69,9 @@ class ServantDetailView(ServantMixin, TemplateView):
         return context
 
 
-class ServantCreateView(UnitScopedMixin, FormView):
+class ServantCreateView(ManagedUnitFormMixin, FormView):
     template_name = "personnel/servant_form.html"
     form_class = forms.ServantCreateForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not getattr(request.user, "is_candidate", False) \
-                and not self.manage_scope:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "scope": self.manage_scope}
 
     def form_valid(self, form):
         data = dict(form.cleaned_data)
