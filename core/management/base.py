@@ -5,9 +5,11 @@ import json
 import sys
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.access import MANAGE, unit_scope
 from core.audit import audit_context
 from core.dates import parse_cli_date
 from core.models import AuditEntry, User
@@ -63,6 +65,48 @@ class JsonCommand(BaseCommand):
 
     def render(self, document) -> str:
         return json.dumps(document, ensure_ascii=False, indent=2, default=_default)
+
+
+class ImportCommand(JsonCommand):
+    """``import_… FILE [--dry-run] [--skip-invalid] [--json]`` over an :class:`core.importing.Importer`:
+    subclasses say how to build it (``make_importer``). The file must exist; the importer's
+    warnings go to stderr; the command fails when a row is bad (with ``--skip-invalid``, only when
+    no row was good)."""
+
+    skip_invalid = False  # whether the command offers --skip-invalid
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--dry-run", action="store_true", help="validate and count, write nothing")
+        if self.skip_invalid:
+            parser.add_argument("--skip-invalid", action="store_true", help="import the good rows, report the bad")
+        self.add_import_arguments(parser)
+        super().add_arguments(parser)
+
+    def add_import_arguments(self, parser) -> None:
+        """Options of this import beyond the common ones."""
+
+    def make_importer(self, options: dict, actor: User | None):
+        raise NotImplementedError
+
+    @staticmethod
+    def manage_scope(actor: User | None):
+        """The units ``actor`` may edit (None: a command run without --user may import anywhere)."""
+        return unit_scope(actor, MANAGE) if actor else None
+
+    def run(self, **options):
+        path = Path(options["file"])
+        if not path.exists():
+            raise CommandError(f"Không tìm thấy tệp {path}")
+        importer = self.make_importer(options, self.actor(options))
+        summary = importer.run(path)
+        for warning in importer.warnings:
+            self.warn(warning)
+        ok = not summary["errors"] or (options.get("skip_invalid", False) and summary["rows"] > 0)
+        return summary, ok
+
+    def render(self, document) -> str:
+        return render_import_summary(document)
 
 
 def render_import_summary(summary: dict) -> str:

@@ -1,33 +1,11 @@
-from pathlib import Path
-
-from django.core.management.base import CommandError
-
-from core.access import MANAGE, unit_scope
 from core.importers import UnitImporter
-from core.management.base import JsonCommand, render_import_summary
+from core.management.base import ImportCommand
 
 
-class Command(JsonCommand):
+class Command(ImportCommand):
     help = "Import organisation units from an .xlsx file (Mã đơn vị, Tên đơn vị, Mã đơn vị cấp trên …)."
+    skip_invalid = True
 
-    def add_arguments(self, parser):
-        parser.add_argument("file")
-        parser.add_argument("--dry-run", action="store_true", help="validate and count, write nothing")
-        parser.add_argument("--skip-invalid", action="store_true", help="import the good rows, report the bad")
-        super().add_arguments(parser)
-
-    def run(self, **options):
-        path = Path(options["file"])
-        if not path.exists():
-            raise CommandError(f"Không tìm thấy tệp {path}")
-        actor = self.actor(options)
-        importer = UnitImporter(actor=actor, scope=unit_scope(actor, MANAGE) if actor else None,
-                                dry_run=options["dry_run"], skip_invalid=options["skip_invalid"])
-        summary = importer.run(path)
-        for warning in importer.warnings:
-            self.warn(warning)
-        ok = not summary["errors"] or (options["skip_invalid"] and summary["rows"] > 0)
-        return summary, ok
-
-    def render(self, document) -> str:
-        return render_import_summary(document)
+    def make_importer(self, options, actor):
+        return UnitImporter(actor=actor, scope=self.manage_scope(actor), dry_run=options["dry_run"],
+                            skip_invalid=options["skip_invalid"])
