@@ -8,6 +8,7 @@ from core.text import clean
 from personnel.models import CareerEvent, Category, CivilServant, Leadership, Sex, TrainingRecord
 from personnel.rules.discipline import FORM_LABELS
 from personnel.selectors import AGE_BANDS, ServantFilter
+from positions.forms import RankChoiceField
 from positions.models import JobPosition, Rank
 
 
@@ -21,15 +22,6 @@ class DecisionFields(forms.Form):
 
         data = self.cleaned_data
         return Decision(data.get("decision_number", ""), data.get("decision_date"), data.get("signer", ""))
-
-
-class RankChoiceField(forms.ModelChoiceField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("empty_label", _("— no rank —"))
-        super().__init__(*args, **kwargs)
-
-    def label_from_instance(self, rank: Rank) -> str:
-        return f"{rank.code} — {rank.name}"
 
 
 class ServantFilterForm(forms.Form):
