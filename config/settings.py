@@ -164,6 +164,14 @@ if env("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Login throttles must be shared by every process (a per-process counter multiplies the limit by the
+# number of workers): Redis when there is one, else a table in the database (core migration 0003).
+CACHES["throttle"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL"),
+     "KEY_PREFIX": "throttle"}
+    if env("REDIS_URL")
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "core_throttle_cache"}
+)
 
 # AUTHENTICATION
 # ------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+from .access import AccessRecord
 from .audit import AuditEntry
 from .base import ProtectedDeleteError, UndeletableModel, UndeletableQuerySet
 from .imports import ImportJob
@@ -5,6 +6,7 @@ from .units import OrgUnit, OrgUnitGroupObjectPermission, OrgUnitUserObjectPermi
 from .users import User
 
 __all__ = [
+    "AccessRecord",
     "AuditEntry",
     "ImportJob",
     "OrgUnit",

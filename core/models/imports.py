@@ -37,6 +37,9 @@ class ImportJob(models.Model):
     summary = models.JSONField(default=dict, blank=True)
     preview = models.JSONField(default=dict, blank=True)
     message = models.TextField(blank=True)
+    # Task runs that started on this job: a file that kills its worker is redelivered (acks-late),
+    # so the task counts its starts and gives up past IMPORT_MAX_ATTEMPTS.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         verbose_name = _("import")
