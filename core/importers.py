@@ -104,9 +104,11 @@ class UnitImporter(Importer):
     kind = "units"
     title = gettext_lazy("Units")
     columns = [
-        Column("Mã đơn vị", "code", parse_code, required=True, blank=False, aliases=("Mã ĐV", "Mã"),
+        Column("Mã đơn vị", "code", parse_code, required=True, blank=False, refuse_formula=True,
+               aliases=("Mã ĐV", "Mã"),
                help=gettext_lazy("Unique code of the unit."), example="SNV"),
-        Column("Tên đơn vị", "name", parse_name, required=True, blank=False, aliases=("Tên ĐV", "Tên"),
+        Column("Tên đơn vị", "name", parse_name, required=True, blank=False, refuse_formula=True,
+               aliases=("Tên ĐV", "Tên"),
                help=gettext_lazy("Full name of the unit."), example="Sở Nội vụ"),
         Column("Mã đơn vị cấp trên", "parent_code", parse_code, required=True,
                aliases=("Mã cấp trên", "Mã ĐV cấp trên", "Mã đơn vị cha"),

@@ -7,14 +7,16 @@ matches headers ignoring case, diacritics, spacing and punctuation, and keeps Ex
 (header = the row it is on; DESIGN.md §4 files have it on row 1). Validation reports every bad
 cell as (row, column, Vietnamese reason); by default nothing is written if any row is bad.
 """
-import csv
 import io
+import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
@@ -22,6 +24,7 @@ from python_calamine import CalamineWorkbook
 from core.audit import audit_context
 from core.bulk import gc_paused
 from core.models import AuditEntry
+from core.sheet_bounds import FileTooCostly, Inspection, check_extent, csv_rows, inspect_file
 from core.text import clean, header_key
 
 HEADER_SCAN_ROWS = 30
@@ -50,6 +53,10 @@ class Column:
     aliases: tuple[str, ...] = ()
     help: str = ""
     example: str = ""
+    max_length: int | None = None  # characters; None: IMPORT_MAX_CELL_CHARS
+    # Names and codes: a value starting like a formula (= + - @) is refused, not stored, so no
+    # later export, copy or mail merge can run it (exports neutralise them too).
+    refuse_formula: bool = False
 
     def header_keys(self) -> set[str]:
         return {header_key(self.header), *(header_key(a) for a in self.aliases)}
@@ -73,6 +80,8 @@ class Table:
     columns: list[Column]  # columns found in the file
     rows: list[Row]
     unknown_headers: list[str]
+    formula_cells: list[str] = field(default_factory=list)  # the first few, for the warning
+    formula_count: int = 0
 
 
 def cell_text(value: Any) -> str:
@@ -87,19 +96,36 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _read_rows(path: Path) -> dict[str, list[list[Any]]]:
+def _read_rows(path: Path, sheet: str | None = None) -> tuple[dict[str, list[list[Any]]], Inspection]:
+    """Every sheet (or the one named) as rows of cells, once the file's cost is known to be within
+    the limits (core.sheet_bounds): nothing is read before that."""
     suffix = path.suffix.lower()
     if suffix not in ALLOWED_EXTENSIONS:
         raise ImportFileError(_("Unsupported file type %(ext)s: upload an Excel (.xlsx) file.") % {"ext": suffix})
-    if suffix == ".csv":
-        raw = path.read_bytes()
-        text = raw.decode("utf-8-sig", errors="replace")
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-        return {path.stem: [list(r) for r in csv.reader(io.StringIO(text), dialect)]}
+    try:
+        inspection = inspect_file(path)
+        if suffix == ".csv":
+            text = path.read_bytes().decode("utf-8-sig", errors="replace")
+            return {path.stem: csv_rows(text)}, inspection
+        return _read_workbook(path, sheet), inspection
+    except FileTooCostly as exc:
+        raise ImportFileError(str(exc)) from None
+
+
+def _read_workbook(path: Path, sheet: str | None) -> dict[str, list[list[Any]]]:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        return {name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                for name in workbook.sheet_names}
+        sheets = {}
+        for name in workbook.sheet_names:
+            if sheet is not None and header_key(name) != header_key(sheet):
+                continue
+            loaded = workbook.get_sheet_by_name(name)
+            if loaded.end is not None:  # .xls and .ods are only bounded by their format: check again
+                check_extent(loaded.end[0] + 1, loaded.end[1] + 1, sheet=name)
+            sheets[name] = loaded.to_python(skip_empty_area=False)
+        return sheets
+    except FileTooCostly:
+        raise
     except Exception as exc:  # calamine raises its own error types for broken files
         raise ImportFileError(_("The file cannot be read as a spreadsheet (%(error)s).") % {"error": exc}) from exc
 
@@ -119,7 +145,7 @@ def _match_header(cells: list[Any], columns: Iterable[Column]) -> dict[int, Colu
 
 def read_table(path: Path, columns: list[Column], sheet: str | None = None) -> Table:
     """Find the sheet and header row holding the required columns and return the data rows."""
-    sheets = _read_rows(Path(path))
+    sheets, inspection = _read_rows(Path(path), sheet)
     required = [c for c in columns if c.required]
     best: tuple[int, str, int, dict[int, Column]] | None = None
     for name, rows in sheets.items():
@@ -152,14 +178,16 @@ def read_table(path: Path, columns: list[Column], sheet: str | None = None) -> T
             continue  # blank rows and trailing formatting are not data
         data.append(Row(number=offset, values={}, raw=raw))
     return Table(sheet=name, header_row=header_index + 1, columns=list(found.values()), rows=data,
-                 unknown_headers=unknown)
+                 unknown_headers=unknown, formula_cells=inspection.formula_cells,
+                 formula_count=inspection.formula_count)
 
 
 def parse_row(row: Row, columns: list[Column]) -> None:
     """Parse every cell of ``row`` with its column's parser; collect the errors on the row.
 
     Parsers get the cell as read (some keep its line breaks) and clean it themselves, so a cell
-    is cleaned once, not once more here."""
+    is cleaned once, not once more here. Before a parser sees a text cell, :func:`cell_problem`
+    refuses what no column accepts (control characters, too long, formula-like names)."""
     for column in columns:
         raw = row.raw.get(column.field)
         if is_blank(raw):
@@ -167,11 +195,44 @@ def parse_row(row: Row, columns: list[Column]) -> None:
                 row.error(column.header, _("This value is required."))
             row.values[column.field] = None
             continue
+        problem = cell_problem(raw, column) if isinstance(raw, str) else None
+        if problem:
+            row.error(column.header, problem)
+            row.values[column.field] = None
+            continue
         try:
             row.values[column.field] = column.parse(raw) if column.parse else cell_text(raw)
         except CellError as exc:
             row.error(column.header, str(exc))
             row.values[column.field] = None
+
+
+# C0 and C1 control characters but tab and line breaks, and the two noncharacters (U+FFFE stands
+# for a NUL of a CSV file, which the csv module cannot carry).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def cell_problem(raw: str, column: Column) -> str | None:
+    """Why a text cell cannot be accepted in ``column``, in Vietnamese, or None."""
+    return text_problem(raw, max_length=column.max_length, refuse_formula=column.refuse_formula)
+
+
+def text_problem(raw: str, *, max_length: int | None = None, refuse_formula: bool = False) -> str | None:
+    """Why a text value of a file cannot be accepted, in Vietnamese, or None: a control character,
+    more than ``max_length`` characters (default IMPORT_MAX_CELL_CHARS), a formula-like start."""
+    bad = _CONTROL.search(raw)
+    if bad:
+        code = ord(bad.group()) if bad.group() != "\ufffe" else 0
+        return (_("Contains an invisible control character (U+%(code)04X) at position %(pos)s: delete "
+                  "it and type the value again.") % {"code": code, "pos": bad.start() + 1})
+    limit = max_length or settings.IMPORT_MAX_CELL_CHARS
+    if len(raw) > limit and len(clean(raw)) > limit:
+        return _("Too long: %(n)s characters, at most %(limit)s.") % {"n": len(clean(raw)), "limit": limit}
+    if refuse_formula and clean(raw).startswith(FORMULA_START):
+        return _("Starts with “%(char)s” like a spreadsheet formula; a name or code cannot start with "
+                 "= + - @.") % {"char": clean(raw)[0]}
+    return None
 
 
 def summary_document(*, rows: int, created: int = 0, updated: int = 0, unchanged: int = 0, rejected: int = 0,
@@ -220,6 +281,11 @@ class Importer:
         table = read_table(Path(path), self.columns, self.sheet)
         if table.unknown_headers:
             self.warnings.append(_("Ignored columns: %(names)s") % {"names": ", ".join(table.unknown_headers)})
+        if table.formula_count:
+            self.warnings.append(
+                _("%(n)s cells hold formulas (for example %(cells)s): their values as Excel last computed "
+                  "them were imported; check them.")
+                % {"n": table.formula_count, "cells": ", ".join(table.formula_cells[:5])})
         for index, row in enumerate(table.rows):
             parse_row(row, table.columns)
             if not self.keep_raw:
@@ -248,8 +314,14 @@ class Importer:
             if self.dry_run:
                 counts = self.classify(good)
             else:
-                with audit_context(source=AuditEntry.Source.IMPORT, batch=self.batch), transaction.atomic():
-                    counts = self.write(good)
+                try:
+                    with audit_context(source=AuditEntry.Source.IMPORT, batch=self.batch), transaction.atomic():
+                        counts = self.write(good)
+                except ValidationError as exc:
+                    # A rule a service enforces that the checks did not foresee: nothing was written.
+                    return summary_document(rows=len(table.rows), rejected=len(table.rows), errors=[
+                        *errors, *({"row": 0, "column": "", "message": _("Nothing was written: %(reason)s")
+                                    % {"reason": message}} for message in exc.messages)])
         self.progress(100)
         return summary_document(rows=len(table.rows), rejected=rejected, errors=errors, **counts)
 

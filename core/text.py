@@ -8,6 +8,10 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+# Invisible format characters: bidirectional overrides and isolates (U+202A–202E, U+2066–2069),
+# marks (U+200E/200F, U+061C), zero-width characters, the BOM and the soft hyphen. Vietnamese text
+# needs none of them, and in a name they disguise what is shown ("Trojan Source").
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 # Combining marks that change the letter (ă â ê ô ơ ư) versus those that only carry the tone.
 _LETTER_MARKS = {"\u0306": "breve", "\u0302": "circumflex", "\u031b": "horn"}
@@ -25,10 +29,13 @@ _COMPOSE = {("a", "breve"): "ă", ("a", "circumflex"): "â", ("e", "circumflex")
 
 
 def clean(value: object) -> str:
-    """NFC-normalise, trim and collapse inner whitespace. None becomes ''."""
+    """NFC-normalise, drop invisible format characters, trim and collapse inner whitespace.
+    None becomes ''."""
     if value is None:
         return ""
     text = unicodedata.normalize("NFC", str(value))
+    if not text.isascii() and _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
     return _SPACES.sub(" ", text).strip()
 
 

@@ -154,9 +154,11 @@ def text(limit: int):
 
 
 COLUMNS = [
-    Column("Mã cán bộ", "code", parse_code, required=True, blank=False, aliases=("Mã CB", "Mã nhân sự", "Mã CBCCVC"),
+    Column("Mã cán bộ", "code", parse_code, required=True, blank=False, refuse_formula=True,
+           aliases=("Mã CB", "Mã nhân sự", "Mã CBCCVC"),
            help=gettext_lazy("Unique employee code; the key for updates."), example="SNV-0001"),
-    Column("Họ và tên", "full_name", parse_name, required=True, blank=False, aliases=("Họ tên",),
+    Column("Họ và tên", "full_name", parse_name, required=True, blank=False, refuse_formula=True,
+           aliases=("Họ tên",),
            example="Nguyễn Văn An"),
     Column("Ngày sinh", "birth", parse_birth, required=True, blank=False,
            help=gettext_lazy("dd/mm/yyyy, an Excel date, or only the year."), example="05/07/1980"),
@@ -164,7 +166,8 @@ COLUMNS = [
     Column("Số định danh cá nhân", "national_id", parse_national_id, required=True, blank=False,
            aliases=("Số CCCD", "Số định danh", "CCCD", "Số căn cước"), help=gettext_lazy("12 digits."),
            example="001080012345"),
-    Column("Mã đơn vị", "unit_code", parse_code, required=True, blank=False, aliases=("Mã ĐV",),
+    Column("Mã đơn vị", "unit_code", parse_code, required=True, blank=False, refuse_formula=True,
+           aliases=("Mã ĐV",),
            help=gettext_lazy("Code of the unit the person works in now."), example="TQ.SNV.03"),
     Column("Loại cán bộ", "category", parse_category, aliases=("Loại CBCCVC", "Đối tượng"),
            help=gettext_lazy("Cán bộ, Công chức, Viên chức, Hợp đồng, Không chuyên trách."), example="Công chức"),

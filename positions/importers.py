@@ -59,21 +59,23 @@ def parse_level(raw) -> int:
 
 
 MAIN_COLUMNS = [
-    Column("Mã đơn vị", "unit_code", required=True, blank=False, example="TQ.SNV.03"),
+    Column("Mã đơn vị", "unit_code", required=True, blank=False, example="TQ.SNV.03", max_length=32,
+           refuse_formula=True),
     Column("Mã vị trí", "code", required=True, blank=False, aliases=("Mã vị trí việc làm", "Mã VTVL"),
-           example="CV-QLCC"),
+           example="CV-QLCC", max_length=40, refuse_formula=True),
     Column("Tên vị trí", "title", required=True, blank=False, aliases=("Tên vị trí việc làm",),
-           example="Chuyên viên quản lý công chức"),
+           example="Chuyên viên quản lý công chức", max_length=255, refuse_formula=True),
     Column("Nhóm", "group", parse_group, aliases=("Nhóm vị trí",), help=gettext_lazy("Lãnh đạo, Chuyên môn or Hỗ trợ."),
            example="Chuyên môn"),
-    Column("Mã ngạch", "rank_code", aliases=("Ngạch tương ứng",), example="01.003"),
+    Column("Mã ngạch", "rank_code", aliases=("Ngạch tương ứng",), example="01.003", max_length=20),
     Column("Số lượng người làm việc", "posts", parse_posts, aliases=("Số lượng", "Số người"), example="3"),
     *[Column(header, field) for header, field in TEXT_HEADERS],
 ]
 FRAMEWORK_COLUMNS = [
-    Column("Mã đơn vị", "unit_code", required=True, blank=False),
-    Column("Mã vị trí", "code", required=True, blank=False, aliases=("Mã vị trí việc làm", "Mã VTVL")),
-    Column("Mã năng lực", "competency_code", required=True, blank=False),
+    Column("Mã đơn vị", "unit_code", required=True, blank=False, max_length=32),
+    Column("Mã vị trí", "code", required=True, blank=False, aliases=("Mã vị trí việc làm", "Mã VTVL"),
+           max_length=40),
+    Column("Mã năng lực", "competency_code", required=True, blank=False, max_length=20),
     Column("Cấp độ", "level", parse_level, required=True, blank=False, aliases=("Cấp độ yêu cầu",)),
 ]
 

@@ -117,26 +117,29 @@ def parse_yes(raw) -> bool:
 
 
 ROUND_COLUMNS = [
-    Column("Mã đợt", "code", required=True, blank=False, example="TD2026-01"),
-    Column("Tên đợt", "name", required=True, blank=False, example="Thi tuyển công chức năm 2026"),
+    Column("Mã đợt", "code", required=True, blank=False, example="TD2026-01", max_length=32, refuse_formula=True),
+    Column("Tên đợt", "name", required=True, blank=False, example="Thi tuyển công chức năm 2026", max_length=255,
+           refuse_formula=True),
     Column("Ngày thông báo", "announced_on", parse_day, required=True, blank=False, example="15/03/2026"),
     Column("Hình thức vòng 2", "round2_form", parse_form, required=True, blank=False, example="Thi viết và phỏng vấn"),
     Column("Trọng số thi viết (%)", "written_weight", parse_decimal(0, 100), example="70"),
     Column("Trọng số phỏng vấn (%)", "interview_weight", parse_decimal(0, 100), example="30"),
 ]
 QUOTA_COLUMNS = [
-    Column("Mã vị trí", "code", required=True, blank=False, example="CV-QLCC"),
-    Column("Tên vị trí", "title", required=True, blank=False, example="Chuyên viên quản lý công chức"),
-    Column("Mã ngạch", "rank_code", example="01.003"),
+    Column("Mã vị trí", "code", required=True, blank=False, example="CV-QLCC", max_length=40, refuse_formula=True),
+    Column("Tên vị trí", "title", required=True, blank=False, example="Chuyên viên quản lý công chức",
+           max_length=255, refuse_formula=True),
+    Column("Mã ngạch", "rank_code", example="01.003", max_length=20),
     Column("Chỉ tiêu", "quota", parse_quota, required=True, blank=False, example="2"),
-    Column("Yêu cầu ngoại ngữ", "foreign_language", parse_language, example="Tiếng Anh"),
+    Column("Yêu cầu ngoại ngữ", "foreign_language", parse_language, example="Tiếng Anh", max_length=50),
 ]
 CANDIDATE_COLUMNS = [
-    Column("Số báo danh", "number", required=True, blank=False, example="0001"),
-    Column("Họ và tên", "full_name", required=True, blank=False, example="Nguyễn Văn An"),
+    Column("Số báo danh", "number", required=True, blank=False, example="0001", max_length=20, refuse_formula=True),
+    Column("Họ và tên", "full_name", required=True, blank=False, example="Nguyễn Văn An", max_length=150,
+           refuse_formula=True),
     Column("Ngày sinh", "date_of_birth", parse_day, required=True, blank=False, example="05/07/1998"),
     Column("Giới tính", "sex", parse_sex, required=True, blank=False, example="Nam"),
-    Column("Mã vị trí", "vacancy_code", required=True, blank=False, example="CV-QLCC"),
+    Column("Mã vị trí", "vacancy_code", required=True, blank=False, example="CV-QLCC", max_length=40),
     Column("Đối tượng ưu tiên", "priority_codes", parse_priorities, required=True, example="DTTS;NVQS"),
     Column("Vòng 1 - kiến thức chung (số câu đúng)", "general", parse_count, required=True, example="42"),
     Column("Vòng 1 - ngoại ngữ (số câu đúng)", "language", parse_count, example="20"),

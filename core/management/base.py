@@ -3,6 +3,7 @@ stdout (dates ISO), progress and warnings go to stderr, a failure exits non-zero
 command line are ISO or dd/mm/yyyy; changes are audited as coming from a command."""
 import json
 import sys
+import traceback
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -99,10 +100,18 @@ class ImportCommand(JsonCommand):
         if not path.exists():
             raise CommandError(f"Không tìm thấy tệp {path}")
         importer = self.make_importer(options, self.actor(options))
-        summary = importer.run(path)
+        try:
+            summary = importer.run(path)
+        except Exception as exc:  # noqa: BLE001 - the promise is one JSON document, whatever happens
+            traceback.print_exc(file=sys.stderr)
+            summary = {"rows": 0, "created": 0, "updated": 0, "unchanged": 0, "rejected": 0, "errors": [
+                {"row": 0, "column": "", "message": f"Lỗi không lường trước ({type(exc).__name__}); "
+                                                    "không có gì được ghi."}]}
         for warning in importer.warnings:
             self.warn(warning)
-        ok = not summary["errors"] or (options.get("skip_invalid", False) and summary["rows"] > 0)
+        # With --skip-invalid the good rows are imported, so it fails only when no row was good.
+        ok = not summary["errors"] or (options.get("skip_invalid", False)
+                                       and summary["rows"] > summary["rejected"])
         return summary, ok
 
     def render(self, document) -> str:

@@ -16,8 +16,18 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import audit_context
-from core.importing import CellError, Column, ImportFileError, cell_text, parse_row, read_table, summary_document
+from core.importing import (
+    CellError,
+    Column,
+    ImportFileError,
+    cell_text,
+    parse_row,
+    read_table,
+    summary_document,
+    text_problem,
+)
 from core.models import AuditEntry
+from core.sheet_bounds import FileTooCostly, inspect_file
 from core.text import header_key, unaccent
 from recruitment.models import QuestionBank
 
@@ -25,6 +35,9 @@ LETTERS = "ABCDEF"
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 GIFT_HINT = re.compile(r"\{\s*[=~]")
 MAX_OPTIONS = len(LETTERS)
+# A question a candidate reads on screen, and its options: far longer is a pasted document.
+QUESTION_MAX_CHARS = 4000
+OPTION_MAX_CHARS = 1000
 PARTS = {header_key(k): v for k, v in {
     "kiến thức chung": "general", "general": "general", "ngoại ngữ": "language", "language": "language",
     "tiếng anh": "language", "tin học": "it", "it": "it", "chuyên ngành": "professional",
@@ -101,8 +114,10 @@ COLUMNS = [
     Column("Mức độ", "difficulty", parse_difficulty, aliases=("Độ khó",), example="Trung bình"),
     Column("Mã năng lực", "competency", aliases=("Năng lực",), example="NLC01"),
     Column("Nội dung câu hỏi", "text", text_of, required=True, blank=False, aliases=("Câu hỏi", "Nội dung"),
+           max_length=QUESTION_MAX_CHARS,
            example="Công chức được tuyển dụng thông qua hình thức nào?"),
     *[Column(f"Phương án {letter}", f"option_{letter.lower()}", text_of, required=letter in "AB",
+             max_length=OPTION_MAX_CHARS,
              aliases=(f"Đáp án {letter}", letter), example=f"Phương án {letter}") for letter in LETTERS],
     Column("Đáp án", "answer", parse_letter, required=True, blank=False, aliases=("Đáp án đúng",), example="A"),
 ]
@@ -292,6 +307,10 @@ class QuestionImporter:
         if path.suffix.lower() in SPREADSHEETS:
             return read_xlsx(path, self.bank)
         try:
+            inspect_file(path)  # a text file is bounded by its size
+        except FileTooCostly as exc:
+            raise ImportFileError(str(exc)) from None
+        try:
             text = path.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ImportFileError(_("The text file is not UTF-8: save it as UTF-8 and import again.")) from None
@@ -329,8 +348,9 @@ class QuestionImporter:
         for item in items:
             if any(e["column"] == "{…}" for e in item.errors):
                 continue  # not a question this import can read: one reason is enough
-            if not item.text:
+            if not item.text and not any(e["column"] == "Nội dung câu hỏi" for e in item.errors):
                 item.error("Nội dung câu hỏi", _("The question has no text."))
+            self._check_text(item)
             if len(item.options) < 2:
                 item.error("Phương án", _("A question needs at least two options."))
             if len(item.options) > MAX_OPTIONS:
@@ -351,6 +371,19 @@ class QuestionImporter:
                 item.error("Mã câu hỏi", _("Question %(code)s appears twice in the file (row %(row)s).")
                            % {"code": item.family, "row": seen[key]})
             seen.setdefault(key, item.row)
+
+    @staticmethod
+    def _check_text(item: Item) -> None:
+        """What every file format must respect: no control character, the lengths of the fields."""
+        fields = [("Nội dung câu hỏi", item.text, QUESTION_MAX_CHARS), ("Mã câu hỏi", item.family, 40),
+                  ("Chủ đề", item.topic, 100), ("Ngân hàng", item.bank, 40), ("Tên ngân hàng", item.bank_name, 255),
+                  ("Mã năng lực", item.competency, 20)]
+        fields += [(f"Phương án {LETTERS[i]}", option, OPTION_MAX_CHARS)
+                   for i, option in enumerate(item.options[:MAX_OPTIONS])]
+        for column, value, limit in fields:
+            problem = text_problem(value or "", max_length=limit)
+            if problem:
+                item.error(column, problem)
 
     def write(self, items: list[Item]) -> dict[str, int]:
         from positions.models import Competency
