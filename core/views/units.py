@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from core import audit
@@ -13,7 +14,8 @@ from core.forms import DissolveForm, ReorganizeForm, UnitForm
 from core.models import OrgUnit, UnitChange
 from core.selectors import flatten, tree_columns, unit_totals, unit_tree
 from core.services.units import UnitSpec, reorganize_service, unit_create, unit_dissolve, unit_update
-from core.views.generic import HtmxPartialMixin, ManagedUnitFormMixin, UnitScopedMixin
+from core.views.edit import ObjectEditView, form_errors_from  # noqa: F401 - other apps import it here
+from core.views.generic import HtmxPartialMixin, UnitScopedMixin
 
 
 def as_of_date(request) -> date:
@@ -25,14 +27,6 @@ def as_of_date(request) -> date:
         except ValueError:
             messages.warning(request, _("“%(value)s” is not a date; showing today.") % {"value": raw})
     return timezone.localdate()
-
-
-def form_errors_from(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class UnitListView(HtmxPartialMixin, UnitScopedMixin, TemplateView):
@@ -77,9 +71,13 @@ class UnitDetailView(UnitScopedMixin, TemplateView):
         return context
 
 
-class UnitCreateView(ManagedUnitFormMixin, FormView):
+class UnitCreateView(ObjectEditView):
     template_name = "core/unit_form.html"
     form_class = UnitForm
+    form_scope = True
+    model = OrgUnit
+    unit_field = None
+    service = unit_create
 
     def get_initial(self):
         initial = super().get_initial()
@@ -88,61 +86,40 @@ class UnitCreateView(ManagedUnitFormMixin, FormView):
             initial.update(parent=parent, sector=parent.sector)
         return initial
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        if data.get("parent") is None and not self.manage_scope.everything:
-            raise PermissionDenied
-        try:
-            unit = unit_create(actor=self.request.user, **data)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Unit %(name)s created.") % {"name": unit.name})
-        return redirect(unit)
+    def service_kwargs(self, form):
+        if form.cleaned_data.get("parent") is None and not self.manage_scope.everything:
+            raise PermissionDenied  # a new top-level unit is for those who manage the whole province
+        return super().service_kwargs(form)
+
+    def get_success_message(self, result):
+        return _("Unit %(name)s created.") % {"name": result.name}
 
 
-class UnitUpdateView(UnitScopedMixin, FormView):
+class UnitUpdateView(ObjectEditView):
     template_name = "core/unit_form.html"
     form_class = UnitForm
+    form_scope = True
+    unit_field = None
+    object_kwarg = "unit"
+    service = unit_update
+    success_message = gettext_lazy("Changes saved.")
 
-    def dispatch(self, request, *args, **kwargs):
-        self.unit = None
-        return super().dispatch(request, *args, **kwargs)
+    def get_queryset(self):
+        return self.scope.units()
 
-    def get_unit(self) -> OrgUnit:
-        if self.unit is None:
-            self.unit = self.get_scoped_object(self.scope.units(), unit_field=None, manage=True, pk=self.kwargs["pk"])
-            if not self.unit.is_open:
-                raise PermissionDenied
-        return self.unit
-
-    def get(self, request, *args, **kwargs):
-        self.get_unit()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.get_unit()
-        return super().post(request, *args, **kwargs)
+    def check_object(self, unit):
+        if not unit.is_open:
+            raise PermissionDenied  # a dissolved unit is history: reorganise instead
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "scope": self.manage_scope, "editing": True}
+        return {**super().get_form_kwargs(), "editing": True}
 
     def get_initial(self):
-        unit = self.get_unit()
-        return {f: getattr(unit, f) for f in ("code", "name", "short_name", "kind", "sector", "province_class",
-                                               "valid_from", "decision", "sort_order")}
+        return {f: getattr(self.object, f) for f in ("code", "name", "short_name", "kind", "sector",
+                                                      "province_class", "valid_from", "decision", "sort_order")}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(unit=self.get_unit(), **kwargs)
-
-    def form_valid(self, form):
-        try:
-            unit = unit_update(actor=self.request.user, unit=self.get_unit(), **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Changes saved."))
-        return redirect(unit)
+        return super().get_context_data(unit=self.object, **kwargs)
 
 
 class UnitReorganizeView(UnitScopedMixin, FormView):
@@ -180,23 +157,19 @@ class UnitReorganizeView(UnitScopedMixin, FormView):
         return redirect(result.successors[0])
 
 
-class UnitDissolveView(UnitScopedMixin, FormView):
+class UnitDissolveView(ObjectEditView):
     template_name = "core/unit_dissolve.html"
     form_class = DissolveForm
     permission_required = "core.reorganize_units"
+    unit_field = None
+    object_kwarg = "unit"
+    service = unit_dissolve
+
+    def get_queryset(self):
+        return self.scope.units().open()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(unit=self._unit(), **kwargs)
+        return super().get_context_data(unit=self.object, **kwargs)
 
-    def _unit(self) -> OrgUnit:
-        return self.get_scoped_object(self.scope.units().open(), unit_field=None, manage=True, pk=self.kwargs["pk"])
-
-    def form_valid(self, form):
-        unit = self._unit()
-        try:
-            unit_dissolve(actor=self.request.user, unit=unit, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("%(name)s is dissolved.") % {"name": unit.name})
-        return redirect(unit)
+    def get_success_message(self, result):
+        return _("%(name)s is dissolved.") % {"name": self.object.name}
