@@ -92,7 +92,12 @@ class ObjectEditView(UnitScopedMixin, FormView):
         """Refuse (PermissionDenied) an object in scope that this action does not apply to."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not getattr(request.user, "is_candidate", False) and self.scope:
+        user = request.user
+        if user.is_authenticated and not getattr(user, "is_candidate", False) and self.scope:
+            perms = (self.permission_required,) if isinstance(self.permission_required, str) \
+                else self.permission_required
+            if perms and not user.has_perms(perms):
+                raise PermissionDenied  # no right to this action at all: 403 before any lookup
             if self.pk_url_kwarg in kwargs:
                 self.object  # noqa: B018 - 404/403 before the form is even built
             elif not self.manage_scope:
