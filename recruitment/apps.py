@@ -28,4 +28,5 @@ class RecruitmentConfig(AppConfig):
                                 "document": _("document attached"), "board_grant": _("added to the exam board"),
                                 "board_revoke": _("removed from the exam board"),
                                 "register": _("candidate registered"), "verify_email": _("e-mail confirmed")})
+        register_action_labels({"login_unlock": _("exam login unlocked")})
         register_private_fields("recruitment.application", {"national_id", "phone", "email", "address"})

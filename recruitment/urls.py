@@ -44,6 +44,7 @@ urlpatterns = [
     path("sessions/<int:pk>/passwords/", exams.SessionPasswordsView.as_view(), name="session_passwords"),
     path("sessions/<int:pk>/proctor/", exams.ProctorView.as_view(), name="proctor"),
     path("sessions/<int:pk>/incident/", exams.SessionIncidentView.as_view(), name="session_incident"),
+    path("sessions/<int:pk>/unlock/", exams.SessionUnlockView.as_view(), name="session_unlock"),
     path("sessions/<int:pk>/analysis/", exams.AnalysisView.as_view(), name="analysis"),
     path("attempts/<int:pk>/<str:action>/", exams.AttemptActionView.as_view(), name="attempt_action"),
     # Candidates

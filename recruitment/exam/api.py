@@ -4,7 +4,8 @@
 ``Authorization: Bearer <token>`` (the exam page may use its session cookie with CSRF instead).
 A token opens only its own attempt: another attempt's id is 404. The paper never carries the key.
 """
-from django.core.cache import cache
+from collections.abc import Mapping
+
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,19 +13,31 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
-from rest_framework.exceptions import AuthenticationFailed, NotFound, PermissionDenied
+from rest_framework.exceptions import (
+    APIException,
+    AuthenticationFailed,
+    NotFound,
+    ParseError,
+    PermissionDenied,
+)
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.views import APIView
+from rest_framework.views import APIView, exception_handler
 
-from recruitment.exam import services
+from core.client_ip import client_ip
+from recruitment.exam import services, throttle
 from recruitment.exam.papers import paper_document
 from recruitment.models import Attempt
 
-LOGIN_FAILURES_KEY = "exam:login-failures:{}"
-LOGIN_FAILURES_MAX = 10  # wrong passwords per candidate number per 10 minutes
-LOGIN_FAILURES_WINDOW = 600
+# The largest numbers the API takes, from the columns behind them: ids are bigints, question
+# numbers and choices smallints (Answer.n, Answer.choice); seq is services.SEQ_MAX.
+ID_MAX = 2**63 - 1
+SMALL_MAX = 2**15 - 1
+PATH_BOUNDS = {"attempt": ID_MAX, "n": SMALL_MAX}  # URL numbers, each from 1
+TEXT_MAX = 64  # longer than any candidate number (20 characters) or password (8)
+
 
 
 class ExamCandidate:
@@ -83,46 +96,125 @@ class IsExamCandidate(BasePermission):
         return isinstance(request.user, ExamCandidate)
 
 
+# --- input: one check for every endpoint ------------------------------------------------------
+
+class InvalidInput(APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid"
+
+
+class _SafeJSONParser(JSONParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:  # "[[[[…" nested past the decoder's depth
+            raise ParseError from None
+
+
+class JSONInteger(serializers.IntegerField):
+    """A JSON integer: not a string of digits, not a fraction, not true/false (a bool is an int
+    in Python)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, int) or isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def exam_exception_handler(exc, context):
+    """Every error of the exam API as ``{"detail": …, "code": …}``, as the page expects."""
+    if isinstance(exc, ParseError):
+        exc = InvalidInput(_("The request body is not valid JSON."))
+    response = exception_handler(exc, context)
+    if response is not None and isinstance(getattr(exc, "detail", None), str):
+        response.data = {"detail": str(exc.detail), "code": getattr(exc.detail, "code", "error")}
+    return response
+
+
 class ExamAPIView(APIView):
+    """The base of every exam API view: its input is checked before anything reads it. The numbers
+    in the URL first (the token's check looks the attempt up by id), then, once the caller is let
+    in, the body: it must be a JSON object, and a view with a ``body`` serializer gets its values,
+    bounded to their columns, in ``self.input``. Anything else is a 400 refusal, so no input
+    reaches a query it would overflow."""
+
     # JSON out only: no negotiation with the browsable API on every save.
     authentication_classes = [ExamAuthentication]
     permission_classes = [IsExamCandidate]
     renderer_classes = [JSONRenderer]
+    parser_classes = [_SafeJSONParser, FormParser, MultiPartParser]
+    body: type[serializers.Serializer] | None = None  # what a POST or PUT sends
 
     @property
     def attempt(self) -> Attempt:
         return self.request.user.attempt
 
+    def get_exception_handler(self):
+        return exam_exception_handler
 
-LoginRequest = inline_serializer("ExamLogin", {"number": serializers.CharField(),
-                                               "password": serializers.CharField()})
+    def perform_authentication(self, request):
+        for name, highest in PATH_BOUNDS.items():
+            if name in self.kwargs and not 1 <= self.kwargs[name] <= highest:
+                raise InvalidInput(_("A number in the address is out of range."))
+        super().perform_authentication(request)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.input = self.checked_body(request)
+
+    def checked_body(self, request) -> dict:
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return {}
+        if not isinstance(request.data, Mapping):
+            raise InvalidInput(_("The request body must be a JSON object."))
+        if self.body is None:
+            return {}
+        serializer = self.body(data=request.data)
+        if not serializer.is_valid():
+            raise InvalidInput(self.invalid_body())
+        return serializer.validated_data
+
+    def invalid_body(self) -> str:
+        """The message when the body does not fit ``body``."""
+        return _("The request body is not valid.")
+
+
+class ExamLoginSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=TEXT_MAX)
+    password = serializers.CharField(max_length=TEXT_MAX)
+
+
 LoginResponse = inline_serializer("ExamLoginResult", {"attempt": serializers.IntegerField(),
                                                       "token": serializers.CharField()})
-Refusal = inline_serializer("ExamRefusal", {"detail": serializers.CharField(), "code": serializers.CharField()})
+Refusal = inline_serializer("ExamRefusal", {"detail": serializers.CharField(),
+                                            "code": serializers.CharField()})
 
 
-class LoginView(APIView):
+class LoginView(ExamAPIView):
     """Candidate number and one-time room password → the attempt and a bearer token."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    renderer_classes = [JSONRenderer]
+    body = ExamLoginSerializer
 
-    @extend_schema(request=LoginRequest, responses={200: LoginResponse, 403: Refusal}, tags=["exam"])
+    def invalid_body(self) -> str:
+        return _("Send the candidate number and the password as text.")
+
+    @extend_schema(request=ExamLoginSerializer, tags=["exam"], responses={
+        200: LoginResponse, 400: Refusal, 403: Refusal, 429: Refusal})
     def post(self, request):
-        number = str(request.data.get("number", "")).strip().upper()
-        password = str(request.data.get("password", ""))
-        key = LOGIN_FAILURES_KEY.format(number)
-        if cache.get(key, 0) >= LOGIN_FAILURES_MAX:
+        number, password = self.input["number"].upper(), self.input["password"]
+        ip = client_ip(request)
+        if throttle.is_locked(number, ip):
             return Response({"detail": _("Too many wrong passwords for this number: ask the proctor."),
                              "code": "locked"}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         try:
             attempt, token = services.attempt_login(number=number, password=password)
         except services.ExamRefused as exc:
             if exc.code == "credentials":
-                cache.add(key, 0, LOGIN_FAILURES_WINDOW)
-                cache.incr(key)
+                throttle.login_failed(number, ip)
             return Response({"detail": str(exc), "code": exc.code}, status=status.HTTP_403_FORBIDDEN)
+        throttle.login_succeeded(number)
         services.touch(attempt)
         return Response({"attempt": attempt.pk, "token": token})
 
@@ -147,9 +239,13 @@ class AttemptView(ExamAPIView):
         return Response(paper_document(current, brief=request.query_params.get("brief") == "1"))
 
 
-AnswerRequest = inline_serializer("ExamAnswer", {
-    "choice": serializers.IntegerField(allow_null=True, help_text="index of the option as shown; null clears"),
-    "seq": serializers.IntegerField(min_value=1, help_text="grows with every click of this candidate")})
+class ExamAnswerSerializer(serializers.Serializer):
+    choice = JSONInteger(allow_null=True, default=None, min_value=0, max_value=SMALL_MAX,
+                         help_text="index of the option as shown; null clears")
+    seq = JSONInteger(min_value=1, max_value=services.SEQ_MAX,
+                      help_text="grows with every click of this candidate")
+
+
 AnswerResponse = inline_serializer("ExamAnswerSaved", {
     "saved": serializers.IntegerField(), "stale": serializers.BooleanField(required=False)})
 
@@ -158,14 +254,16 @@ class AnswerView(ExamAPIView):
     """Save the choice for question ``n``; ``{"saved": seq}`` is sent only once it is committed.
     An older ``seq`` than the stored one changes nothing (``stale``)."""
 
-    @extend_schema(request=AnswerRequest, responses={200: AnswerResponse, 409: Refusal, 400: Refusal},
-                   tags=["exam"])
+    body = ExamAnswerSerializer
+
+    def invalid_body(self) -> str:
+        return _("choice must be an option number or null, and seq a whole number from 1 to "
+                 "%(max)s.") % {"max": services.SEQ_MAX}
+
+    @extend_schema(request=ExamAnswerSerializer, tags=["exam"], responses={
+        200: AnswerResponse, 409: Refusal, 400: Refusal})
     def put(self, request, attempt, n):
-        choice, seq = request.data.get("choice"), request.data.get("seq")
-        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1 or \
-                (choice is not None and (not isinstance(choice, int) or isinstance(choice, bool))):
-            return Response({"detail": _("choice must be an integer or null, seq a positive integer."),
-                             "code": "invalid"}, status=status.HTTP_400_BAD_REQUEST)
+        choice, seq = self.input["choice"], self.input["seq"]
         current = self.attempt
         now = timezone.now()
         try:

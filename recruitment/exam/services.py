@@ -45,6 +45,9 @@ OPEN_BEFORE = timedelta(minutes=30)  # candidates may log in and wait this long 
 PRESENCE_KEY = "exam:seen:{}"
 PRESENCE_TTL = 6 * 3600
 PAPER_CHUNK = 200  # candidates whose papers are written in one transaction
+# The page counts seq in a JavaScript number, exact up to 2**53 - 1; Answer.seq (a bigint) holds
+# more, but a larger seq is not one the page sent.
+SEQ_MAX = 2**53 - 1
 
 
 # --- question banks -----------------------------------------------------------------------------------------
@@ -357,6 +360,9 @@ def attempt_login(*, number: str, password: str, now: datetime | None = None) ->
     machine cannot be taken over), which the login consumes."""
     now = now or timezone.now()
     number = clean(number).upper()
+    if not number or len(number) > 40 or not number.isprintable() or len(password) > 64 \
+            or not password.isprintable():  # typed rubbish, never a number: no query for it
+        raise ExamRefused(_("Wrong candidate number or password."), "credentials")
     # Precompiled statements (every candidate logs in in the same minute); the newest open session
     # wins when a number is in several.
     attempt = next(iter(Attempt.objects.raw(_LOGIN_SQL, [number, digest(clean(password).upper())])), None)
@@ -483,6 +489,9 @@ def answer_save(*, attempt: Attempt, n: int, choice: int | None, seq: int, now: 
         raise ExamRefused(_("There is no question %(n)s.") % {"n": n}, "invalid")
     if choice is not None and not 0 <= choice < counts[n - 1]:
         raise ExamRefused(_("There is no such option."), "invalid")
+    if not 1 <= seq <= SEQ_MAX:
+        raise ExamRefused(_("seq must be a whole number from 1 to %(max)s.") % {"max": SEQ_MAX},
+                          "invalid")
     with connection.cursor() as cursor:
         cursor.execute(UPSERT, [attempt.pk, n, choice, seq, now])
         row = cursor.fetchone()

@@ -13,7 +13,8 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 
-from recruitment.exam import services
+from core.client_ip import client_ip
+from recruitment.exam import services, throttle
 from recruitment.exam.papers import paper_document
 from recruitment.models import Attempt
 
@@ -36,10 +37,17 @@ class ExamLoginView(View):
 
     def post(self, request):
         number, password = request.POST.get("number", ""), request.POST.get("password", "")
+        ip = client_ip(request)
+        if throttle.is_locked(number, ip):
+            return render(request, self.template_name, {"number": number[:40], "error": _(
+                "Too many wrong passwords for this number: ask the proctor.")}, status=429)
         try:
             attempt, token = services.attempt_login(number=number, password=password)
         except services.ExamRefused as exc:
-            return render(request, self.template_name, {"error": str(exc), "number": number}, status=403)
+            if exc.code == "credentials":
+                throttle.login_failed(number, ip)
+            return render(request, self.template_name, {"error": str(exc), "number": number[:40]}, status=403)
+        throttle.login_succeeded(number)
         request.session.cycle_key()
         request.session["exam_attempt"], request.session["exam_token"] = attempt.pk, token
         services.touch(attempt)
@@ -80,7 +88,8 @@ class PaperView(View):
             seq = max(attempt.answers.values_list("seq", flat=True), default=0) + 1
             for n in range(1, len(attempt.option_counts) + 1):
                 raw = request.POST.get(f"q{n}")
-                if raw is None or not raw.isdigit() or stored.get(n) == int(raw):
+                # isascii: "²".isdigit() is true, but int("²") fails.
+                if not (raw and raw.isascii() and raw.isdigit()) or stored.get(n) == int(raw):
                     continue
                 try:
                     services.answer_save(attempt=attempt, n=n, choice=int(raw), seq=seq)

@@ -259,7 +259,8 @@ class Answer(models.Model):
 
 
 class ExamEvent(models.Model):
-    """What happened in the room: logins, re-admissions, extra time, incidents, submissions."""
+    """What happened in the room: logins, re-admissions, extra time, incidents, submissions, and
+    logins locked after too many wrong passwords (recruitment/exam/throttle.py) and unlocked."""
 
     class Kind(models.TextChoices):
         LOGIN = "login", _("Logged in")
@@ -270,6 +271,8 @@ class ExamEvent(models.Model):
         SUBMIT = "submit", _("Handed in")
         AUTO_SUBMIT = "auto_submit", _("Submitted at the deadline")
         ABSENT = "absent", _("Marked absent")
+        LOCKED = "locked", _("Login locked")
+        UNLOCKED = "unlocked", _("Login unlocked")
 
     session = models.ForeignKey(ExamSession, on_delete=models.PROTECT, related_name="events")
     attempt = models.ForeignKey(Attempt, null=True, blank=True, on_delete=models.PROTECT, related_name="events")

@@ -23,7 +23,7 @@ from django.views.generic import TemplateView
 from core.text import unaccent
 from core.views.generic import HtmxPartialMixin, StaffRequiredMixin
 from recruitment import forms, selectors
-from recruitment.exam import analysis, services
+from recruitment.exam import analysis, services, throttle
 from recruitment.exam.importers import QuestionImporter
 from recruitment.models import Attempt, Blueprint, ExamEvent, ExamSession, ItemStatistic, Question, QuestionBank
 from recruitment.tasks import generate_papers
@@ -312,7 +312,8 @@ STATE_LABELS = {"not_started": gettext_lazy("Not started"), "waiting": gettext_l
 
 
 class ProctorView(HtmxPartialMixin, SessionMixin, TemplateView):
-    """Every candidate's live state, refreshed every few seconds; re-admission, extra time, incidents."""
+    """Every candidate's live state, refreshed every few seconds; re-admission, extra time,
+    incidents, and the numbers whose login is locked after too many wrong passwords."""
 
     template_name = "recruitment/exam/proctor.html"
     partial_template_name = "recruitment/exam/proctor_table.html"
@@ -327,13 +328,16 @@ class ProctorView(HtmxPartialMixin, SessionMixin, TemplateView):
         now = timezone.now().timestamp()
         timeout = getattr(settings, "EXAM_PRESENCE_TIMEOUT", PRESENCE_TIMEOUT)
         totals = {key: 0 for key in STATE_LABELS}
+        locked = throttle.locked_numbers(attempts)
         for attempt in attempts:
+            attempt.login_locked = attempt.number in locked
             attempt.live = live_state(attempt, seen.get(services.PRESENCE_KEY.format(attempt.pk)), now, timeout)
             attempt.live_label = STATE_LABELS[attempt.live]
             attempt.questions = len(attempt.option_counts)
             totals[attempt.live] += 1
         events = session.events.select_related("attempt", "by")[:50]
         return super().get_context_data(session=session, attempts=attempts, events=events,
+                                        locked=sorted(locked),
                                         totals=[(STATE_LABELS[k], v, k) for k, v in totals.items()],
                                         extra_form=forms.ExtraTimeForm(), incident_form=forms.IncidentForm(),
                                         **kwargs)
@@ -377,6 +381,22 @@ class SessionIncidentView(SessionMixin, View):
             messages.success(request, _("Incident recorded."))
         else:
             messages.error(request, _("Describe the incident."))
+        return redirect("recruitment:proctor", pk=pk)
+
+
+class SessionUnlockView(SessionMixin, View):
+    """The proctor unlocks the login of a number of this session (throttle.attempt_unlock)."""
+
+    def post(self, request, pk):
+        attempt = self.session.attempts.filter(number=request.POST.get("number", "")).first()
+        if attempt is None:
+            messages.error(request, _("There is no such candidate number in this session."))
+            return redirect("recruitment:proctor", pk=pk)
+        try:
+            throttle.attempt_unlock(actor=request.user, attempt=attempt)
+            messages.success(request, _("%(number)s may log in now.") % {"number": attempt.number})
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
         return redirect("recruitment:proctor", pk=pk)
 
 
