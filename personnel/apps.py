@@ -12,7 +12,7 @@ class PersonnelConfig(AppConfig):
         from core.dashboard import register_panel
         from core.demo import register_demo_loader
         from core.importing import register_importer
-        from core.selectors import register_unit_counter
+        from core.selectors import register_access_subject, register_unit_counter
         from core.services.units import set_reorganize_service
         from personnel.dashboard import personnel_panel
         from personnel.demo import load_people
@@ -22,9 +22,11 @@ class PersonnelConfig(AppConfig):
         from personnel.services.reorganization import units_reorganize
 
         register_importer(PersonnelImporter)
-        from personnel.models import CareerEvent
+        from personnel.models import CareerEvent, CivilServant
 
         audit.register_action_labels(dict(CareerEvent.Kind.choices))
+        # Access records name the people read by primary key; the records page shows and finds them.
+        register_access_subject(CivilServant, code_field="code")
         register_demo_loader(20, load_people)
         register_demo_loader(30, load_positions)
         set_reorganize_service(units_reorganize)

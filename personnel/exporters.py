@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.exporting import write_xlsx
+from personnel import privacy
 
 SEX = {"male": "Nam", "female": "Nữ"}
 CATEGORY = {"cadre": "Cán bộ", "civil_servant": "Công chức", "public_employee": "Viên chức",
@@ -33,12 +34,17 @@ COLUMNS = [
 FIELDS = [field for _, field in COLUMNS] + ["birth_precision"]
 WIDTHS = [12, 26, 12, 8, 16, 14, 12, 10, 8, 10, 12, 12, 22, 12, 10, 10, 28, 26, 14, 12, 13, 28, 36, 16]
 _INDEX = {field: i for i, field in enumerate(FIELDS)}
+# The row of someone who left the reader's units (personnel.privacy): the columns it keeps, each
+# from the assignment of the list's date where there is one.
+_PAST_COLUMNS = {"code": "code", "full_name": "full_name", "unit__code": "unit_code_on_date",
+                 "unit__name": "unit_on_date", "title": "title_on_date"}
+_SENSITIVE = [(field, _INDEX[field]) for field in privacy.SENSITIVE_FIELDS if field in _INDEX]
 
 
 def _row(values: tuple) -> list:
-    row = list(values[:-1])
+    row = list(values[:len(COLUMNS)])
     born: date = values[_INDEX["date_of_birth"]]
-    precision = values[-1]
+    precision = values[_INDEX["birth_precision"]]
     if precision == "year":
         row[_INDEX["date_of_birth"]] = str(born.year)
     elif precision == "month":
@@ -51,9 +57,29 @@ def _row(values: tuple) -> list:
     return row
 
 
+def _past_row(values: dict) -> list:
+    row: list = [None] * len(COLUMNS)
+    for field, source in _PAST_COLUMNS.items():
+        row[_INDEX[field]] = values.get(source)
+    return row
+
+
 def rows_of(people: QuerySet) -> Iterator[list]:
-    for values in people.values_list(*FIELDS).iterator(chunk_size=5000):
-        yield _row(values)
+    """Rows of a list marked by ``servant_list``: sensitive columns masked and past rows cut to
+    what the flags allow (a queryset without the flags fails here, not open)."""
+    on_date = [name for name in privacy.ON_DATE_FIELDS if name in people.query.annotations]
+    fields = [*FIELDS, "sees_private", "in_scope_now", *on_date]
+    flags = len(FIELDS)
+    for values in people.values_list(*fields).iterator(chunk_size=5000):
+        sees_private, in_scope_now = values[flags], values[flags + 1]
+        if not in_scope_now:
+            yield _past_row(dict(zip(fields, values, strict=True)))
+            continue
+        row = _row(values)
+        if not sees_private:
+            for field, index in _SENSITIVE:
+                row[index] = privacy.masked_value(field, row[index])
+        yield row
 
 
 def write_servants_xlsx(target, people: QuerySet) -> None:

@@ -33,13 +33,21 @@ class Leadership(models.TextChoices):
 
 
 class ServantQuerySet(UndeletableQuerySet):
-    def search(self, text: str) -> "ServantQuerySet":
-        """Diacritic- and case-insensitive: 'nguyen van a' finds 'Nguyễn Văn A'; codes and ID numbers too."""
+    def search(self, text: str, *, id_visible: Q | None = None) -> "ServantQuerySet":
+        """Diacritic- and case-insensitive: 'nguyen van a' finds 'Nguyễn Văn A'; codes and ID
+        numbers too.
+
+        ``id_visible`` (a condition) limits matching on the ID number to the people it selects: for
+        anyone else a word with a digit must be in the employee code, or the search would read
+        back a masked ID number digit by digit (personnel.privacy)."""
         from core.text import unaccent
 
         queryset = self
         for word in unaccent(text).split():
-            queryset = queryset.filter(search_text__contains=word)
+            condition = Q(search_text__contains=word)
+            if id_visible is not None and any(ch.isdigit() for ch in word):
+                condition &= Q(code__icontains=word) | id_visible
+            queryset = queryset.filter(condition)
         return queryset
 
     def active(self) -> "ServantQuerySet":
@@ -168,6 +176,12 @@ class CivilServant(UndeletableModel):
     def get_absolute_url(self) -> str:
         return reverse("personnel:servant_detail", args=[self.pk])
 
+    def save(self, *args, **kwargs):
+        # A copy redacted for a reader (personnel.privacy) holds masks and blanks, not the record.
+        if getattr(self, "_redacted", False):
+            raise ValueError("A redacted copy of a record cannot be saved.")
+        super().save(*args, **kwargs)
+
     @property
     def is_leader(self) -> bool:
         return bool(self.leadership)
@@ -182,7 +196,9 @@ class CivilServant(UndeletableModel):
 
     @property
     def masked_national_id(self) -> str:
-        return self.national_id[:3] + "•" * 6 + self.national_id[-3:]
+        from personnel.privacy import mask_national_id
+
+        return mask_national_id(self.national_id)
 
 
 class CareerEvent(UndeletableModel):

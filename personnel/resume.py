@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from core.exporting import safe_cell
 from core.models import OrgUnit
 from personnel.models import Assignment, CivilServant, FamilyMember, Sex
+from personnel.privacy import redacted
 from personnel.rules import discipline
 
 FORM_CODE = "Mẫu 2C-BNV/2008"
@@ -235,11 +236,13 @@ def _family(servant: CivilServant, side: str) -> tuple[tuple[str, ...], ...]:
     return tuple((m.relation, m.full_name, str(m.birth_year or ""), m.details) for m in members)
 
 
-def _family_tables(servant: CivilServant) -> tuple[Table, Table]:
-    # Item 30: a) own side, b) the spouse's side.
-    own = Table("30) QUAN HỆ GIA ĐÌNH", FAMILY_HEADERS, _family(servant, FamilyMember.Side.OWN),
+def _family_tables(servant: CivilServant, private: bool) -> tuple[Table, Table]:
+    # Item 30: a) own side, b) the spouse's side; family members are sensitive (personnel.privacy).
+    own_rows = _family(servant, FamilyMember.Side.OWN) if private else ()
+    spouse_rows = _family(servant, FamilyMember.Side.SPOUSE) if private else ()
+    own = Table("30) QUAN HỆ GIA ĐÌNH", FAMILY_HEADERS, own_rows,
                 subtitle="a) Về bản thân: Cha, Mẹ, Vợ (hoặc chồng), các con, anh chị em ruột")
-    spouse = Table("", FAMILY_HEADERS, _family(servant, FamilyMember.Side.SPOUSE),
+    spouse = Table("", FAMILY_HEADERS, spouse_rows,
                    subtitle="b) Về bên vợ (hoặc chồng): Cha, Mẹ, anh chị em ruột")
     return own, spouse
 
@@ -285,8 +288,12 @@ CERTIFICATION = {
 }
 
 
-def resume_context(servant: CivilServant) -> dict:
-    """Everything Mẫu 2C prints for ``servant``, in the form's order (DOMAIN-RULES §5.1, items 1–32)."""
+def resume_context(servant: CivilServant, *, private: bool) -> dict:
+    """Everything Mẫu 2C prints for ``servant``, in the form's order (DOMAIN-RULES §5.1, items
+    1–32). Without ``private`` (the field policy's answer for the reader) the ID number is masked
+    and the other sensitive items and the family are left blank."""
+    if not private:
+        servant = redacted(servant)
     managing, employing = _agencies(servant.unit)
     salary = _salary_history(servant)
     return {
@@ -297,7 +304,7 @@ def resume_context(servant: CivilServant) -> dict:
         "items": [*_identity_lines(servant), *_work_lines(servant), *_education_lines(servant),
                   *_party_lines(servant), *_health_lines(servant)],
         "training": _training(servant), "work_history": _work_history(servant), "personal_history": PERSONAL_HISTORY,
-        "family": _family_tables(servant),
+        "family": _family_tables(servant, private),
         "salary_history": salary, "salary_blocks": _salary_blocks(salary),
         "certification": {**CERTIFICATION, "declarant_name": servant.full_name},
     }
@@ -475,9 +482,9 @@ def _write_form(out: _FormSheet, context: dict) -> None:
     _write_signatures(out, context["certification"])
 
 
-def resume_xlsx(servant: CivilServant) -> bytes:
+def resume_xlsx(servant: CivilServant, *, private: bool) -> bytes:
     """Mẫu 2C of ``servant`` as a printable A4 worksheet (openpyxl: the project's tool for official forms)."""
-    context = resume_context(servant)
+    context = resume_context(servant, private=private)
     workbook = Workbook()
     workbook.active.title = "Mẫu 2C"
     _write_form(_FormSheet(workbook.active), context)

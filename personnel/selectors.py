@@ -6,10 +6,11 @@ from datetime import date
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from core.access import UnitScope
+from core.access import NOTHING, UnitScope
 from core.dates import add_months, last_day_of_month
 from core.models import OrgUnit
 from personnel.models import Assignment, CareerEvent, CivilServant, Leadership, Sex
+from personnel.privacy import FieldPolicy
 from personnel.rules.discipline import rules_on
 from personnel.rules.retirement import birth_range, retirement_of
 from personnel.rules.salary import RaiseDue, next_raise
@@ -31,6 +32,13 @@ class ServantFilter:
     on: date | None = None
     sex: str = ""
 
+    def as_record(self) -> dict:
+        """The filters as an access record keeps them (JSON: unit by id, date in ISO)."""
+        return {"q": self.q, "unit": self.unit.pk if self.unit else None,
+                "category": self.category, "rank": self.rank, "age_band": self.age_band,
+                "leadership": self.leadership, "status": self.status, "sex": self.sex,
+                "on": self.on.isoformat() if self.on else None}
+
 
 def _birth_bounds(band: str, today: date) -> Q:
     low, high = AGE_BANDS[band]
@@ -38,31 +46,57 @@ def _birth_bounds(band: str, today: date) -> Q:
     return Q(date_of_birth__gt=add_months(today, -12 * high), date_of_birth__lte=add_months(today, -12 * low))
 
 
-def servant_list(*, scope: UnitScope, filters: ServantFilter) -> QuerySet[CivilServant]:
-    """People in the scope matching the filters, in Vietnamese name order. With ``filters.on``,
-    membership is read from the assignments of that day (who was in unit X on 31/12/2023)."""
+def servant_list(*, scope: UnitScope, filters: ServantFilter,
+                 policy: FieldPolicy | None = None) -> QuerySet[CivilServant]:
+    """People in the scope matching the filters, in Vietnamese name order, as ``policy`` lets the
+    reader see them (without one: sensitive fields masked). With ``filters.on``, membership is read
+    from the assignments of that day (who was in unit X on 31/12/2023); people who have left the
+    reader's units since show only their name, code and the assignment of that day."""
+    policy = policy or FieldPolicy(scope, NOTHING)
     people = CivilServant.objects.all()
-    unit_ids = scope.unit_ids(filters.unit)  # the scope and the unit filter as one list of ids
-    if filters.on is not None:
-        held = Assignment.objects.filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=filters.on), start_date__lte=filters.on,
-            kind=Assignment.Kind.PRIMARY)
-        if unit_ids is not None:
-            held = held.filter(unit_id__in=unit_ids)
-        people = people.filter(pk__in=held.values("servant_id")).annotate(
-            unit_on_date=Subquery(held.filter(servant_id=OuterRef("pk")).values("unit__name")[:1]),
-            title_on_date=Subquery(held.filter(servant_id=OuterRef("pk")).values("title")[:1]))
+    # The scope and the unit filter as one list of ids; the policy's own list when they agree.
+    same = filters.unit is None and policy.view == scope
+    unit_ids = policy.unit_ids() if same else scope.unit_ids(filters.unit)
+    past = filters.on is not None
+    if past:
+        people = _held_on(people, filters, unit_ids, policy)
     else:
         if unit_ids is not None:
             people = people.filter(unit_id__in=unit_ids)
         if filters.status:
             people = people.filter(status=filters.status)
-    return _apply_filters(people, filters).select_related("unit__parent", "rank").order_by("sort_key", "id")
+    people = _apply_filters(people, filters, id_visible=policy.private_q(past=past))
+    people = people.select_related("unit__parent", "rank").order_by("sort_key", "id")
+    return policy.mark(people, past=past)
 
 
-def _apply_filters(people: QuerySet, filters: ServantFilter) -> QuerySet:
+def _held_on(people: QuerySet, filters: ServantFilter, unit_ids: list[int] | None,
+             policy: FieldPolicy) -> QuerySet:
+    """People with a primary assignment in the units on ``filters.on``, with its unit and title."""
+    held = Assignment.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=filters.on), start_date__lte=filters.on,
+        kind=Assignment.Kind.PRIMARY)
+    if unit_ids is not None:
+        held = held.filter(unit_id__in=unit_ids)
+    on_date = held.filter(servant_id=OuterRef("pk"))
+    people = people.filter(pk__in=held.values("servant_id")).annotate(
+        unit_on_date=Subquery(on_date.values("unit__name")[:1]),
+        unit_code_on_date=Subquery(on_date.values("unit__code")[:1]),
+        title_on_date=Subquery(on_date.values("title")[:1]))
+    if _filters_current_data(filters) and policy.in_scope_q() is not None:
+        # Someone who left is not filtered by today's rank, age …: a match would tell them.
+        people = people.filter(policy.in_scope_q())
+    return people
+
+
+def _filters_current_data(filters: ServantFilter) -> bool:
+    return bool(filters.category or filters.rank or filters.sex or filters.leadership
+                or filters.age_band in AGE_BANDS)
+
+
+def _apply_filters(people: QuerySet, filters: ServantFilter, *, id_visible: Q | None) -> QuerySet:
     if filters.q:
-        people = people.search(filters.q)
+        people = people.search(filters.q, id_visible=id_visible)
     if filters.category:
         people = people.filter(category=filters.category)
     if filters.rank:

@@ -6,9 +6,12 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.models import AccessRecord
+from core.services.access_log import access_record
 from core.views.generic import HtmxPartialMixin, UnitScopedMixin
 from personnel.exporters import export_filename, stream_servants_xlsx
 from personnel.forms import ServantFilterForm
+from personnel.privacy import FieldPolicy
 from personnel.rules.retirement import retirement_of
 from personnel.selectors import servant_list
 
@@ -25,7 +28,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _found(self) -> int:
-        return self.object_list.order_by()[: self.cap + 1].count()  # COUNT(*) over a LIMIT subquery
+        # COUNT(*) over a LIMIT subquery of ids alone: the row flags and "as of" columns stay out.
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
 
     @cached_property
     def count(self) -> int:
@@ -47,22 +51,40 @@ class ServantListView(HtmxPartialMixin, UnitScopedMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = ServantFilterForm(self.request.GET or None, scope=self.scope)
         filters = form.filters()
-        paginator = CappedPaginator(servant_list(scope=self.scope, filters=filters), PAGE_SIZE)
+        people = servant_list(scope=self.scope, filters=filters,
+                              policy=FieldPolicy(self.scope, self.manage_scope))
+        paginator = CappedPaginator(people, PAGE_SIZE)
         page = paginator.get_page(self.request.GET.get("page"))
         today = timezone.localdate()
         rows = [{"servant": s, "retirement": retirement_of(s.date_of_birth, s.sex).retirement_date
                  if s.status == s.Status.ACTIVE else None} for s in page.object_list]
+        self._record(filters, paginator, [row["servant"] for row in rows])
         context.update(form=form, filters=filters, page_obj=page, rows=rows, today=today,
                        can_manage=bool(self.manage_scope), query_string=self.request.GET.urlencode())
         return context
 
+    def _record(self, filters, paginator, shown: list) -> None:
+        # Every search is recorded, even one that found no one (a run of them probes a number);
+        # a list is recorded when it shows people. The list carries no sensitive field.
+        if filters.q or shown:
+            action = AccessRecord.Action.SEARCH if filters.q else AccessRecord.Action.LIST
+            access_record(actor=self.request.user, action=action, subjects=shown,
+                          filters=filters.as_record(), count=paginator.count, request=self.request)
+
 
 class ServantExportView(UnitScopedMixin, View):
-    """The filtered list as .xlsx, streamed with flat memory; formulas neutralised."""
+    """The filtered list as .xlsx, streamed with flat memory; formulas neutralised; sensitive
+    columns as the field policy allows."""
 
     def get(self, request):
         form = ServantFilterForm(request.GET or None, scope=self.scope)
-        people = servant_list(scope=self.scope, filters=form.filters())
+        filters = form.filters()
+        policy = FieldPolicy(self.scope, self.manage_scope)
+        people = servant_list(scope=self.scope, filters=filters, policy=policy)
+        # Recorded before the stream starts: a download cut short has still been read in part.
+        access_record(actor=request.user, action=AccessRecord.Action.EXPORT,
+                      filters=filters.as_record(), count=people.count(),
+                      sensitive=people.filter(sees_private=True).exists(), request=request)
         response = StreamingHttpResponse(
             stream_servants_xlsx(people),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -11,10 +11,14 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core import audit
+from core.access import NOTHING
+from core.models import AccessRecord
+from core.services.access_log import access_record
 from core.views.generic import ManagedUnitFormMixin, UnitScopedMixin
 from core.views.units import form_errors_from
 from personnel import forms
 from personnel.models import CareerEvent, CivilServant
+from personnel.privacy import FieldPolicy, redacted
 from personnel.resume import resume_context, resume_xlsx
 from personnel.rules.retirement import retirement_of
 from personnel.selectors import competency_gap, next_raise_of, servant_timeline
@@ -50,20 +54,27 @@ class ServantDetailView(ServantMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         servant = self.servant
         can_manage = self.manage_scope.contains(servant.unit)
+        show_private = FieldPolicy(self.scope, self.manage_scope).shows_private(servant.unit)
         today = timezone.localdate()
+        access_record(actor=self.request.user, action=AccessRecord.Action.VIEW, subjects=[servant],
+                      sensitive=show_private, request=self.request)
         context.update(
+            servant=servant if show_private else redacted(servant),
             can_manage=can_manage,
-            # Personal data (ID number, health, family) only for those who manage the person.
-            show_private=can_manage,
+            show_private=show_private,
             retirement=retirement_of(servant.date_of_birth, servant.sex),
             timeline=servant_timeline(servant),
             assignments=list(servant.assignments.select_related("unit__parent", "job_position")),
             salary_records=list(servant.salary_records.select_related("rank")),
             disciplines=list(servant.disciplines.all()), rewards=list(servant.rewards.all()),
-            trainings=list(servant.trainings.all()), family=list(servant.family.all()) if can_manage else [],
+            trainings=list(servant.trainings.all()),
+            family=list(servant.family.all()) if show_private else [],
             next_raise=next_raise_of(servant),
             gap=competency_gap(servant),
-            history=audit.for_display(audit.history_for(servant)[:100], self.manage_scope),
+            # Entries are hidden by the unit of their day; a reader without the policy's leave
+            # must not read today's ID number in one written while they managed the person.
+            history=audit.for_display(audit.history_for(servant)[:100],
+                                      self.manage_scope if show_private else NOTHING),
             today=today,
         )
         return context
@@ -260,23 +271,34 @@ class EventCorrectView(ActionView):
                                effective_date=data["effective_date"], summary=data["summary"], decision=decision)
 
 
-class ServantResumeView(ServantMixin, TemplateView):
-    """Mẫu 2C résumé, printable. It carries the ID number, health and family: managers only."""
+class ResumeMixin(ServantMixin):
+    """Mẫu 2C carries the ID number, addresses, health and family on every copy, so it is for
+    those the field policy shows them to: managers of the person (403 for view-only readers)."""
+
+    manage = True
+
+    def record_read(self) -> bool:
+        """Record the reading; True when the sensitive fields go on the form in full."""
+        private = FieldPolicy(self.scope, self.manage_scope).shows_private(self.servant.unit)
+        access_record(actor=self.request.user, action=AccessRecord.Action.RESUME,
+                      subjects=[self.servant], sensitive=private, request=self.request)
+        return private
+
+
+class ServantResumeView(ResumeMixin, TemplateView):
+    """Mẫu 2C résumé, printable."""
 
     template_name = "personnel/servant_resume.html"
-    manage = True
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(resume_context(self.servant))
+        context.update(resume_context(self.servant, private=self.record_read()))
         return context
 
 
-class ServantResumeXlsxView(ServantMixin, View):
-    manage = True
-
+class ServantResumeXlsxView(ResumeMixin, View):
     def get(self, request, pk):
-        response = HttpResponse(resume_xlsx(self.servant),
+        response = HttpResponse(resume_xlsx(self.servant, private=self.record_read()),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="so-yeu-ly-lich-{self.servant.code}.xlsx"'
         return response

@@ -50,7 +50,7 @@ def _field(context, label_start):
 
 
 def test_name_is_in_capitals_and_year_only_birth_shows_only_the_year(person):
-    context = resume_context(person)
+    context = resume_context(person, private=True)
     assert _field(context, "1)").value == "TRẦN THỊ BÌNH"
     birth = _field(context, "3)")
     assert (birth.label, birth.value) == ("3) Sinh năm", "1985")
@@ -58,27 +58,27 @@ def test_name_is_in_capitals_and_year_only_birth_shows_only_the_year(person):
 
 
 def test_header_names_the_employing_and_managing_agencies(person):
-    header = {field.label: field.value for field in resume_context(person)["header"]}
+    header = {field.label: field.value for field in resume_context(person, private=True)["header"]}
     assert header["Cơ quan, đơn vị sử dụng CBCC"] == "Sở Nội vụ"
     assert header["Cơ quan, đơn vị có thẩm quyền quản lý CBCC"] == "Tỉnh Thử Nghiệm"
     assert header["Số hiệu cán bộ, công chức"] == "CB-2C-01"
 
 
 def test_work_history_is_oldest_first_with_both_units(person):
-    rows = resume_context(person)["work_history"].rows
+    rows = resume_context(person, private=True)["work_history"].rows
     assert rows == (("03/2012 - 06/2018", "Chuyên viên, Phòng Công chức, viên chức"),
                     ("07/2018 - nay", "Phó Trưởng phòng, Phòng Tổ chức biên chế"))
 
 
 def test_salary_history_lists_each_step_oldest_first(person):
-    context = resume_context(person)
+    context = resume_context(person, private=True)
     assert context["salary_history"].rows == (("03/2012", "01.003/1", "2,34"), ("03/2015", "01.003/2", "2,67"))
     assert context["salary_blocks"][0][0] == ("Tháng/năm", "03/2012", "03/2015")
     assert _field(context, "Hệ số").value == "2,67"
 
 
 def test_training_reward_and_family_are_on_the_form(person):
-    context = resume_context(person)
+    context = resume_context(person, private=True)
     assert context["training"].rows == (("Học viện Hành chính Quốc gia", "Quản lý công", "09/2014 - 06/2016",
                                          "Vừa làm vừa học", "Thạc sĩ"),)
     assert _field(context, "21)").value == "Bằng khen của Chủ tịch UBND tỉnh (Tỉnh, 2023)"
@@ -88,7 +88,7 @@ def test_training_reward_and_family_are_on_the_form(person):
 
 
 def test_xlsx_writes_a_typed_formula_as_text(person):
-    workbook = openpyxl.load_workbook(io.BytesIO(resume_xlsx(person)))
+    workbook = openpyxl.load_workbook(io.BytesIO(resume_xlsx(person, private=True)))
     sheet = workbook.active
     cells = {cell.value: cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)}
     assert "TRẦN THỊ BÌNH" in cells and "SƠ YẾU LÝ LỊCH CÁN BỘ, CÔNG CHỨC" in cells
@@ -100,7 +100,7 @@ def test_xlsx_writes_a_typed_formula_as_text(person):
 
 
 def test_xlsx_prints_portrait_a4_fitted_to_width(person):
-    sheet = openpyxl.load_workbook(io.BytesIO(resume_xlsx(person))).active
+    sheet = openpyxl.load_workbook(io.BytesIO(resume_xlsx(person, private=True))).active
     assert sheet.page_setup.orientation == "portrait"
     assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)
     assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
@@ -108,8 +108,8 @@ def test_xlsx_prints_portrait_a4_fitted_to_width(person):
 
 
 def test_page_renders_the_form(person):
-    html = render_to_string("personnel/servant_resume.html", {**resume_context(person), "servant": person,
-                                                               "request": None})
+    context = {**resume_context(person, private=True), "servant": person, "request": None}
+    html = render_to_string("personnel/servant_resume.html", context)
     assert "TRẦN THỊ BÌNH" in html and "3) Sinh năm" in html
     assert "01/01/1985" not in html
     assert "Phòng Tổ chức biên chế" in html and "Lê Thị Cúc" in html
