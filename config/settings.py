@@ -6,7 +6,8 @@ every hardening that ``manage.py check --deploy`` asks for.
 
 Environment variables: DJANGO_ENV, SECRET_KEY, DEBUG, ALLOWED_HOSTS, DATABASE_URL, CONN_MAX_AGE,
 CELERY_BROKER_URL, CELERY_RESULT_BACKEND, REDIS_URL (cache), CSRF_TRUSTED_ORIGINS, SECURE_SSL_REDIRECT,
-MEDIA_ROOT, STATIC_ROOT, EMAIL_URL-style settings (EMAIL_HOST, EMAIL_PORT …).
+MEDIA_ROOT, STATIC_ROOT, EMAIL_URL-style settings (EMAIL_HOST, EMAIL_PORT …), TRUSTED_PROXY_COUNT,
+SESSION_COOKIE_AGE, SESSION_IDLE_TIMEOUT, PASSWORD_RESET_TIMEOUT.
 """
 import os
 import secrets
@@ -61,6 +62,14 @@ if DJANGO_ENV not in {"development", "production"}:
 PRODUCTION = DJANGO_ENV == "production"
 
 SECRET_KEY = _secret_key()
+# The key signs sessions and password-reset links and protects the exam passwords: in production a
+# weak one is refused outright (the bounds of Django's security.W009 check, which only warns).
+if PRODUCTION and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5
+                   or SECRET_KEY.startswith("django-insecure-")):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak for production: use at least 50 random characters (for example "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(64))'`), or leave SECRET_KEY "
+        "unset to use the key generated in VAR_DIR/secret_key")
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -104,6 +113,7 @@ MIDDLEWARE = [
     # Deny by default: every view needs a login unless it is marked login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -196,9 +206,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Behind a reverse proxy every visitor arrives from the proxy's address, so one (username, proxy)
+# pair would lock the owner out for everyone. The client is taken from X-Forwarded-For, counting
+# TRUSTED_PROXY_COUNT proxies from the right; with 0 (no proxy) the header is a client's forgery
+# and is ignored (core/client_ip.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+# Reset links by e-mail are valid for an hour (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3600)
 
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)  # absolute limit from login
 SESSION_COOKIE_HTTPONLY = True
+# Staff sessions end after this many seconds without a request (core/middleware.py).
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
 
 # INTERNATIONALISATION: Vietnamese first, English available.
 # ------------------------------------------------------------------------------

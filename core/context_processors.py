@@ -12,7 +12,9 @@ NAV: dict[str, list[tuple]] = {
     "reports": [],
     "tools": [(10, _("Imports"), "core:import_list", "upload", "manage"),
               (20, _("Change log"), "core:audit_list", "clock-history", "view"),
-              (30, _("Access"), "core:access_list", "shield-lock", "core.manage_grants")],
+              (30, _("Access"), "core:access_list", "shield-lock", "core.manage_grants"),
+              (35, _("Locked logins"), "core:lockout_list", "unlock", "core.manage_grants"),
+              (40, _("Access records"), "core:access_record_list", "eye", "core.view_accessrecord")],
 }
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.access import UnitScope
 from core.importing import ALLOWED_EXTENSIONS
-from core.models import OrgUnit, UnitChange, User
+from core.models import AccessRecord, OrgUnit, UnitChange, User
 from core.roles import ROLES
 from core.text import clean, unaccent
 
@@ -173,3 +173,30 @@ class AccountForm(forms.Form):
 
     def group(self) -> Group:
         return Group.objects.get(name=self.cleaned_data["role"])
+
+
+class AccessRecordFilterForm(forms.Form):
+    """The filters of the access records page (every field optional)."""
+
+    user = forms.CharField(label=_("Account"), required=False, max_length=150,
+                           help_text=_("Login name or part of the full name"))
+    action = forms.ChoiceField(label=_("Action"), required=False,
+                               choices=[("", _("All")), *AccessRecord.Action.choices])
+    date_from = DateField(label=_("From"), required=False)
+    date_to = DateField(label=_("To"), required=False)
+    person = forms.CharField(label=_("Person"), required=False, max_length=32,
+                             help_text=_("Employee code, or the number in the address of the person's page"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
+
+    def filters(self) -> dict:
+        """The valid filters as keyword arguments of ``core.selectors.access_records``; a field
+        in error is left out (and shown with its message)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}

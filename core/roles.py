@@ -23,7 +23,9 @@ PROVINCIAL_HR = Role(
      "core.add_orgunit", "core.change_orgunit", "positions.add_competency", "positions.change_competency",
      "positions.change_rank", "positions.add_staffingquota", "positions.change_staffingquota",
      "positions.change_positiondossier", "positions.add_rankratiocap", "positions.change_rankratiocap",
-     "recruitment.run_round", "recruitment.manage_questions"),
+     "recruitment.run_round", "recruitment.manage_questions",
+     # Who read whose personal data (ND 13/2023): the Department of Home Affairs answers for it.
+     "core.view_accessrecord"),
 )
 UNIT_HR = Role("unit_hr", _("Unit HR officer"), unit_level="manage")
 UNIT_HEAD = Role("unit_head", _("Unit head"), unit_level="view")

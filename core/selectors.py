@@ -1,12 +1,18 @@
-"""Read paths of the core screens: the unit tree as of a date, dashboard counts."""
+"""Read paths of the core screens: the unit tree as of a date, dashboard counts, locked logins,
+access records."""
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Max, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from core.access import UnitScope
-from core.models import OrgUnit
+from core.models import AccessRecord, OrgUnit, User
 from core.text import unaccent, vn_sort_key
 
 
@@ -125,3 +131,101 @@ def unit_counts(*, scope: UnitScope, on: date | None = None) -> dict:
         "by_kind": [(OrgUnit.Kind(k).label, n) for k, n in kinds.most_common()],
         "by_sector": [(OrgUnit.Sector(s).label, n) for s, n in sectors.most_common()],
     }
+
+
+def locked_logins() -> list[dict]:
+    """Login names locked out now (django-axes rows at the failure limit within the cool-off),
+    one row per name with its account if there is one: two queries."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    rows = list(AccessAttempt.objects.filter(
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since,
+    ).values("username").annotate(failures=Max("failures_since_start"), last=Max("attempt_time"),
+                                  addresses=Count("ip_address", distinct=True)).order_by("-last"))
+    accounts = User.objects.in_bulk([row["username"] for row in rows], field_name="username")
+    for row in rows:
+        row["account"] = accounts.get(row["username"])
+        row["until"] = row["last"] + settings.AXES_COOLOFF_TIME
+    return rows
+
+
+# The model whose primary keys AccessRecord.subject_ids hold (personnel's people), registered
+# from that app's AppConfig.ready() so that core imports nothing from it.
+_SUBJECTS: dict = {"model": None, "code_field": ""}
+SUBJECT_LABELS_PER_RECORD = 5
+
+
+def register_access_subject(model, *, code_field: str) -> None:
+    _SUBJECTS.update(model=model, code_field=code_field)
+
+
+def access_records(*, user: str = "", action: str = "", date_from: date | None = None,
+                   date_to: date | None = None, person: str = "") -> QuerySet[AccessRecord]:
+    """Access records, newest first, filtered by account (login name or part of the full name),
+    action, local dates (both ends included) and person (primary key or employee code)."""
+    records = AccessRecord.objects.select_related("user").order_by("-at", "-id")
+    if user:
+        records = records.filter(Q(user__username__iexact=user) | Q(user__full_name__icontains=user))
+    if action:
+        records = records.filter(action=action)
+    if date_from:
+        records = records.filter(at__gte=_start_of(date_from))
+    if date_to:
+        records = records.filter(at__lt=_start_of(date_to + timedelta(days=1)))
+    if person:
+        records = _mentioning(records, _subject_ids(person))
+    return records
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _subject_ids(text: str) -> set[int]:
+    ids = {int(text)} if text.isdigit() else set()
+    model, code_field = _SUBJECTS["model"], _SUBJECTS["code_field"]
+    if model is not None:
+        ids.update(model._base_manager.filter(**{code_field: text}).values_list("pk", flat=True))
+    return ids
+
+
+def _mentioning(records: QuerySet, ids: set[int]) -> QuerySet:
+    """Records whose ``subject_ids`` list holds one of ``ids``."""
+    if not ids:
+        return records.none()
+    if connection.features.supports_json_field_contains:  # PostgreSQL: jsonb @> [id]
+        condition = Q()
+        for pk in ids:
+            condition |= Q(subject_ids__contains=[pk])
+        return records.filter(condition)
+    # SQLite has no JSON containment lookup: match the id as a whole element of the list's text,
+    # which json.dumps writes as "[1, 2, 3]".
+    pattern = "|".join(str(pk) for pk in sorted(ids))
+    return records.annotate(subjects_text=Cast("subject_ids", TextField())).filter(
+        subjects_text__regex=rf"[\[ ]({pattern})[,\]]")
+
+
+def with_subjects(records) -> list[AccessRecord]:
+    """Records with ``subjects``: (label, url) of the first few people each read, fetched in one
+    query for the whole page, and ``more``: how many others."""
+    records = list(records)
+    wanted = {pk for r in records for pk in _ints(r.subject_ids)[:SUBJECT_LABELS_PER_RECORD]}
+    model, found = _SUBJECTS["model"], {}
+    if model is not None and wanted:
+        found = model._base_manager.in_bulk(wanted)
+    for record in records:
+        ids = _ints(record.subject_ids)
+        record.subjects = [_subject_label(pk, found.get(pk)) for pk in ids[:SUBJECT_LABELS_PER_RECORD]]
+        record.more = max(0, len(ids) - SUBJECT_LABELS_PER_RECORD)
+    return records
+
+
+def _ints(values) -> list[int]:
+    return [v for v in values if isinstance(v, int)] if isinstance(values, list) else []
+
+
+def _subject_label(pk: int, obj) -> tuple[str, str]:
+    if obj is None:
+        return f"#{pk}", ""
+    code = getattr(obj, _SUBJECTS["code_field"], "")
+    url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
+    return (f"{obj} ({code})" if code else str(obj)), url

@@ -1,6 +1,7 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core.views import access, audit, dashboard, imports, units
+from core.views import access, audit, auth, dashboard, imports, security, units
 
 app_name = "core"
 
@@ -24,4 +25,16 @@ urlpatterns = [
     path("access/<int:pk>/active/", access.AccountActiveView.as_view(), name="account_active"),
     path("access/<int:pk>/revoke/<int:unit_pk>/", access.AccessRevokeView.as_view(), name="access_revoke"),
     path("audit/", audit.AuditListView.as_view(), name="audit_list"),
+    path("security/lockouts/", security.LockoutListView.as_view(), name="lockout_list"),
+    path("security/lockouts/clear/", security.LockoutClearView.as_view(), name="lockout_clear"),
+    path("security/access-records/", security.AccessRecordListView.as_view(),
+         name="access_record_list"),
+    # Password reset by e-mail (Django's views are login_not_required).
+    path("password/reset/", auth.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(),
+         name="password_reset_done"),
+    path("password/reset/<uidb64>/<token>/", auth.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
 ]

@@ -108,6 +108,16 @@ MATRIX: dict[str, Case] = {
                                 kwargs=lambda o: {"pk": o["job"].pk}),
     "core:import_errors": Case(JOB_OWNER, kwargs=lambda o: {"pk": o["job"].pk}),
     "core:access_list": Case(PROVINCIAL),
+    # Locked logins and their unlock (tests/core/test_login_security.py); who read whose data.
+    "core:lockout_list": Case(PROVINCIAL),
+    "core:lockout_clear": Case(PROVINCIAL, default=302, method="post", data={"username": "nobody"}),
+    "core:access_record_list": Case(PROVINCIAL),
+    # The owner's way back in: open to anyone, signed in or not.
+    "core:password_reset": Case({}, anonymous=OK),
+    "core:password_reset_done": Case({}, anonymous=OK),
+    "core:password_reset_confirm": Case({}, anonymous=OK,
+                                        kwargs=lambda o: {"uidb64": "MQ", "token": "bad-token"}),
+    "core:password_reset_complete": Case({}, anonymous=OK),
     "core:account_create": Case(PROVINCIAL),
     "core:access_user": Case(PROVINCIAL, kwargs=lambda o: {"pk": o["officer_a"].pk}),
     "core:account_active": Case(PROVINCIAL, default=302, method="post", kwargs=lambda o: {"pk": o["officer_b"].pk}),
@@ -162,6 +172,9 @@ MATRIX: dict[str, Case] = {
     "recruitment:proctor": Case(ROUND_OF_A, kwargs=SESSION),
     "recruitment:session_incident": Case(ROUND_OF_A, default=302, method="post", kwargs=SESSION,
                                          data={"note": "Mất điện 2 phút"}),
+    # Unlocking a number whose login is locked (tests/recruitment/test_exam_throttle.py).
+    "recruitment:session_unlock": Case(ROUND_OF_A, default=302, method="post", kwargs=SESSION,
+                                       data={"number": "TD0001"}),
     "recruitment:analysis": Case(ROUND_OF_A, kwargs=SESSION),
     "recruitment:attempt_action": Case(ROUND_OF_A, default=302, method="post",
                                        kwargs=lambda o: {"pk": o["attempt"].pk, "action": "readmit"}),

@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.views.i18n import set_language as django_set_language
+
+from core.services.lockouts import PASSWORD_RESET, lockout_clear
 
 # The language switch must work on the login page, before anyone is signed in.
 set_language = login_not_required(django_set_language)
@@ -15,3 +18,24 @@ class LoginView(auth_views.LoginView):
         if getattr(self.request.user, "is_candidate", False) and not url.startswith(reverse("recruitment:portal")):
             return reverse("recruitment:portal")
         return url
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """A reset link by e-mail: the way back in for an owner whose login someone else locked."""
+
+    success_url = reverse_lazy("core:password_reset_done")
+
+    @property
+    def extra_email_context(self) -> dict:
+        return {"valid_minutes": settings.PASSWORD_RESET_TIMEOUT // 60}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    success_url = reverse_lazy("core:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Whoever opened the link reads the account's mailbox: the lockout goes with the old
+        # password, so the owner may log in at once instead of waiting out the cool-off.
+        lockout_clear(actor=form.user, username=form.user.get_username(), action=PASSWORD_RESET)
+        return response
