@@ -24,6 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("positions/", include("positions.urls")),
     path("people/", include("personnel.urls")),
+    path("appraisal/", include("appraisal.urls")),
     path("recruitment/", include("recruitment.urls")),
     path("exam/", include("recruitment.exam.urls")),
     path("", include("core.urls")),

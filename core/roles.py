@@ -25,11 +25,12 @@ PROVINCIAL_HR = Role(
      "positions.change_positiondossier", "positions.add_rankratiocap", "positions.change_rankratiocap",
      "recruitment.run_round", "recruitment.manage_questions",
      # Who read whose personal data (ND 13/2023): the Department of Home Affairs answers for it.
-     "core.view_accessrecord"),
+     "core.view_accessrecord", "appraisal.propose_level"),
 )
 UNIT_HR = Role("unit_hr", _("Unit HR officer"), unit_level="manage")
 UNIT_HEAD = Role("unit_head", _("Unit head"), unit_level="view")
-APPRAISAL_COMMITTEE = Role("appraisal_committee", _("Appraisal committee member"), unit_level="view")
+APPRAISAL_COMMITTEE = Role("appraisal_committee", _("Appraisal committee member"), ("appraisal.propose_level",),
+                           unit_level="view")
 EXAM_BOARD = Role("exam_board", _("Exam board member"))
 
 ROLES = (PROVINCIAL_HR, UNIT_HR, UNIT_HEAD, APPRAISAL_COMMITTEE, EXAM_BOARD)

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from appraisal import services as appraisal_services
 from core.models import ImportJob
 from positions.models import Competency, PositionDossier
 from positions.services import position_create
@@ -200,6 +201,14 @@ MATRIX: dict[str, Case] = {
     "recruitment:my_receipt": Case({"candidate": OK}, default=403, kwargs=APPLICATION),
     "recruitment:my_summons": Case({"candidate": OK}, default=403, kwargs=APPLICATION),
     # Personnel: the person lives in A1 (officer_a manages, viewer_a views, officer_b is outside).
+    # Appraisal: boards are read by everyone who sees the unit; the committee's word needs its
+    # permission or the unit's management (tests/appraisal/test_pages.py walks the committee).
+    "appraisal:cycle_list": Case(SCOPED),
+    "appraisal:cycle_open": Case(MANAGERS),
+    "appraisal:board": Case(OUTSIDE_B, kwargs=lambda o: {"pk": o["cycle"].pk}),
+    "appraisal:cycle_close": Case(MANAGE_PERSON, kwargs=lambda o: {"pk": o["cycle"].pk}),
+    "appraisal:committee_decide": Case(MANAGE_PERSON, kwargs=lambda o: {"pk": o["appraisal"].pk}),
+    "appraisal:person_scores": Case(OUTSIDE_B, kwargs=PERSON),
     "personnel:servant_list": Case(SCOPED),
     "personnel:servant_export": Case(SCOPED),
     "personnel:servant_create": Case(MANAGERS),
@@ -290,7 +299,9 @@ def objects(settings, tmp_path, world, officer_a, officer_b, viewer_a, provincia
     session = exam_services.session_create(actor=None, name="Ca 1", blueprint=blueprint, round_=round_,
                                            starts_at=timezone.now())
     [(attempt, _password)] = exam_services.attempts_from_round(actor=None, session=session)
-    return {"round": round_, "application": application, "appeal": appeal, "document": document,
+    cycle = appraisal_services.cycle_open(actor=None, unit=world.unit_a, year=2026)
+    return {"cycle": cycle, "appraisal": cycle.appraisals.get(servant=person),
+            "round": round_, "application": application, "appeal": appeal, "document": document,
             "bank": bank, "question": question, "session": session, "attempt": attempt,
             "a1": world.unit_a1, "b": world.unit_b, "job": job, "person": person, "event": person.events.first(),
             "position": position, "dossier": dossier, "competency": Competency.objects.first(),

@@ -100,7 +100,7 @@ class ObjectEditView(UnitScopedMixin, FormView):
                 raise PermissionDenied  # no right to this action at all: 403 before any lookup
             if self.pk_url_kwarg in kwargs:
                 self.object  # noqa: B018 - 404/403 before the form is even built
-            elif not self.manage_scope:
+            elif not (self.manage_scope if self.manage else self.scope):
                 raise PermissionDenied  # may create nowhere
         return super().dispatch(request, *args, **kwargs)
 
@@ -148,9 +148,12 @@ class ObjectEditView(UnitScopedMixin, FormView):
     def check_scope(self, result) -> None:
         """Re-read what was written and refuse it if it left the units the user may edit (NetBox
         re-checks the same way inside the transaction)."""
+        # A view whose writers need only see the object (``manage = False``: a committee that
+        # proposes levels in units it may view) re-checks against what they see.
+        allowed = self.manage_scope if self.manage else self.scope
         for target in self.scope_targets(result):
             target = type(target)._default_manager.get(pk=target.pk)
-            if not self.manage_scope.contains(unit_of(target, self.unit_field)):
+            if not allowed.contains(unit_of(target, self.unit_field)):
                 raise OutOfScope
 
     def form_valid(self, form):

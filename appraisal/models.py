@@ -1,0 +1,213 @@
+"""Annual appraisal and classification (đánh giá, xếp loại chất lượng), DOMAIN-RULES §2.
+
+A year is opened for a unit subtree (:class:`AppraisalCycle`); everyone in it gets an
+:class:`Appraisal` with the rule set of their category for that year (``APPR-ND335`` for civil
+servants from 2026, ``APPR-ND90`` before and for public employees), their task group (nhóm nhiệm
+vụ tương đồng, within which the HTXS quota is counted) and their leader flag. Under ND 335/2025 a
+person is scored month by month or quarter by quarter (:class:`PeriodScore`, 100 points: general
+criteria ≤ 30 + 70 × the task ratio); the annual score is the mean of the periods. Each unit's own
+result for the year (:class:`UnitResult`) feeds the leader criteria. Nothing here is deleted.
+"""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import OrgUnit, UndeletableModel
+from personnel.models import CivilServant
+
+
+class Level(models.TextChoices):
+    """The four levels of every regime (ND 90/2020, ND 335/2025, Law on Public Employees 2025)."""
+
+    EXCELLENT = "HTXS", _("Excellently completed tasks (HTXS)")
+    GOOD = "HTT", _("Completed tasks well (HTT)")
+    COMPLETED = "HT", _("Completed tasks (HT)")
+    FAILED = "KHT", _("Did not complete tasks (KHT)")
+
+
+class PeriodKind(models.TextChoices):
+    MONTH = "month", _("Monthly")
+    QUARTER = "quarter", _("Quarterly")
+
+
+class AppraisalCycle(UndeletableModel):
+    """One appraisal year of a unit and every unit under it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Under way")
+        CLOSED = "closed", _("Closed")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    period_kind = models.CharField(_("periods"), max_length=8, choices=PeriodKind.choices,
+                                   default=PeriodKind.MONTH)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    # Art 20.5b ND 335/2025: a higher HTXS share for an organisation with outstanding results,
+    # by decision of the competent authority; empty: the rule set's 20 % of HTT.
+    excellent_share = models.DecimalField(_("HTXS share of HTT (%)"), max_digits=5, decimal_places=2,
+                                          null=True, blank=True)
+    excellent_share_decision = models.CharField(_("decision allowing a higher share"), max_length=150,
+                                                blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  null=True, blank=True)
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=100)
+
+    class Meta:
+        verbose_name = _("appraisal cycle")
+        verbose_name_plural = _("appraisal cycles")
+        ordering = ["-year", "unit__path"]
+        constraints = [models.UniqueConstraint(fields=["year", "unit"], name="appraisal_cycle_year_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.unit.name}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("appraisal:board", args=[self.pk])
+
+    @property
+    def periods(self) -> range:
+        return range(1, 13) if self.period_kind == PeriodKind.MONTH else range(1, 5)
+
+
+class Appraisal(UndeletableModel):
+    """One person's appraisal for one year, from self-assessment to the published decision."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Being scored")
+        SELF_ASSESSED = "self_assessed", _("Self-assessed")
+        REVIEWED = "reviewed", _("Reviewed by the collective")
+        CONSOLIDATED = "consolidated", _("Consolidated by HR")
+        PROPOSED = "proposed", _("Proposed by the committee")
+        DECIDED = "decided", _("Decided")
+        PUBLISHED = "published", _("Published")
+
+    class Leader(models.TextChoices):
+        NONE = "", _("Not a leader")
+        HEAD = "head", _("Head")
+        DEPUTY = "deputy", _("Deputy")
+
+    cycle = models.ForeignKey(AppraisalCycle, on_delete=models.PROTECT, related_name="appraisals")
+    servant = models.ForeignKey(CivilServant, on_delete=models.PROTECT, related_name="appraisals")
+    # The agency whose committee appraises the person and within which the quota is counted (a
+    # division's people are appraised by its department); the unit the person works in or leads.
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("appraising unit"), on_delete=models.PROTECT,
+                             related_name="+")
+    work_unit = models.ForeignKey(OrgUnit, verbose_name=_("work unit"), on_delete=models.PROTECT,
+                                  related_name="+")
+    rule_set = models.CharField(_("rule set"), max_length=32)
+    category = models.CharField(_("category"), max_length=20)
+    task_group = models.CharField(_("task group"), max_length=100, blank=True)
+    leader = models.CharField(_("leadership"), max_length=8, choices=Leader.choices, blank=True, default="")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    # Facts of the year that move the level whatever the score (ND 335/2025 Art 20.4; ND 90 Art 2).
+    months_worked = models.PositiveSmallIntegerField(_("months worked"), null=True, blank=True)
+    leave_months = models.PositiveSmallIntegerField(_("months of legal leave"), default=0)
+    maternity_leave = models.BooleanField(_("maternity leave"), default=False)
+    degradation = models.CharField(_("conclusion of degradation"), max_length=200, blank=True)
+    corruption_case = models.CharField(_("unit handled for corruption"), max_length=200, blank=True)
+    criteria = models.JSONField(_("criteria (ND 90)"), default=dict, blank=True)
+    self_level = models.CharField(_("self-assessed level"), max_length=4, choices=Level.choices, blank=True)
+    self_assessment = models.TextField(_("self-assessment"), blank=True)
+    score = models.DecimalField(_("score"), max_digits=8, decimal_places=4, null=True, blank=True)
+    level = models.CharField(_("level"), max_length=4, choices=Level.choices, blank=True)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    moved_down = models.BooleanField(_("moved down by the quota"), default=False)
+    # The committee's word: its proposed level, and for a tie at the quota's cut whether this
+    # person keeps HTXS ("keep") or is moved down ("down"); empty until it speaks.
+    proposed_level = models.CharField(_("level proposed by the committee"), max_length=4, choices=Level.choices,
+                                      blank=True)
+    quota_decision = models.CharField(_("committee's decision at the quota cut"), max_length=4, blank=True,
+                                      choices=[("keep", _("Keeps HTXS")), ("down", _("Moved down to HTT"))])
+    committee_note = models.TextField(_("committee's note"), blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=100, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    decision_authority = models.CharField(_("deciding authority"), max_length=200, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appraisal")
+        verbose_name_plural = _("appraisals")
+        ordering = ["unit__path", "servant__sort_key"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "servant"], name="appraisal_one_per_cycle")]
+        indexes = [models.Index(fields=["unit", "task_group"], name="appraisal_unit_group")]
+        permissions = [("propose_level", "Can propose appraisal levels as a committee member")]
+
+    def __str__(self) -> str:
+        return f"{self.servant.full_name} · {self.cycle.year}"
+
+    @property
+    def is_leader(self) -> bool:
+        return bool(self.leader)
+
+
+class PeriodScore(models.Model):
+    """The score of one month or quarter under ND 335/2025 (Art 12–16): general criteria (≤ 30;
+    the leader's score counts, the self-score is kept beside it) and the task components in %."""
+
+    class Source(models.TextChoices):
+        LEDGER = "ledger", _("Work ledger")
+        IMPORT = "import", _("Imported")
+        ENTRY = "entry", _("Entered")
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="periods")
+    period = models.PositiveSmallIntegerField(_("period"))
+    general_self = models.DecimalField(_("general criteria, self"), max_digits=5, decimal_places=2,
+                                       null=True, blank=True)
+    general = models.DecimalField(_("general criteria"), max_digits=5, decimal_places=2, null=True, blank=True)
+    quantity = models.DecimalField(_("quantity (%)"), max_digits=6, decimal_places=2, null=True, blank=True)
+    quality = models.DecimalField(_("quality (%)"), max_digits=6, decimal_places=2, null=True, blank=True)
+    progress = models.DecimalField(_("progress (%)"), max_digits=6, decimal_places=2, null=True, blank=True)
+    # Leaders and deputies (Art 15): d from the unit's staff, đ and e entered.
+    direction = models.DecimalField(_("unit results, d (%)"), max_digits=6, decimal_places=2, null=True,
+                                    blank=True)
+    organisation = models.DecimalField(_("organising implementation, đ (%)"), max_digits=6, decimal_places=2,
+                                       null=True, blank=True)
+    solidarity = models.DecimalField(_("gathering and uniting, e (%)"), max_digits=6, decimal_places=2,
+                                     null=True, blank=True)
+    score = models.DecimalField(_("score"), max_digits=8, decimal_places=4, null=True, blank=True)
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.ENTRY)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("period score")
+        verbose_name_plural = _("period scores")
+        ordering = ["appraisal", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["appraisal", "period"], name="period_score_once"),
+            models.CheckConstraint(condition=Q(period__gte=1, period__lte=12), name="period_score_period_range"),
+            models.CheckConstraint(condition=Q(general__isnull=True) | Q(general__gte=0, general__lte=30),
+                                   name="period_score_general_30"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appraisal} · {self.period}"
+
+
+class UnitResult(UndeletableModel):
+    """A unit's own appraisal of the year: its planned targets, how many were completed on time and
+    with quality, how many exceeded, and the levels of its sub-units; the leader criteria of ND 90
+    and the components d/đ of ND 335 read it."""
+
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    targets_planned = models.PositiveIntegerField(_("planned targets"), default=0)
+    targets_on_time = models.PositiveIntegerField(_("completed on time and with quality"), default=0)
+    targets_exceeded = models.PositiveIntegerField(_("exceeded"), default=0)
+    level = models.CharField(_("level"), max_length=4, choices=Level.choices, blank=True)
+    corruption_case = models.CharField(_("handled for corruption"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("unit result")
+        verbose_name_plural = _("unit results")
+        ordering = ["-year", "unit__path"]
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="unit_result_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} · {self.year}"

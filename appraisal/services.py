@@ -1,0 +1,170 @@
+"""Writes of the appraisal module: open a year, record period scores, close the year.
+
+Every function takes ``actor`` and runs in one transaction; the large ones (opening a year for a
+whole province, closing it) work in bulk with a bounded number of queries.
+"""
+from collections import Counter
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from appraisal.models import Appraisal, AppraisalCycle, PeriodKind, PeriodScore, UnitResult
+from core import audit
+from core.models import OrgUnit
+from personnel.models import CivilServant
+
+CHUNK = 5000
+LEADERS_GROUP = "Lãnh đạo, quản lý"
+STAFF_GROUP = "Công chức, viên chức không giữ chức vụ"
+
+
+def default_task_group(servant: CivilServant) -> str:
+    """The default group of similar tasks (nhóm nhiệm vụ tương đồng) within a unit: leaders and
+    non-leaders, which HR may refine (ND 335/2025 Art 20.5a counts the quota per group)."""
+    return LEADERS_GROUP if servant.leadership else STAFF_GROUP
+
+
+def appraising_unit(unit: OrgUnit, units: dict[int, OrgUnit]) -> OrgUnit:
+    """The agency whose committee appraises the people of ``unit``: the unit itself, or for a
+    division (phòng) the nearest unit above that is not one (its department, its commune)."""
+    while unit.kind == OrgUnit.Kind.DIVISION and unit.parent_id in units:
+        unit = units[unit.parent_id]
+    return unit
+
+
+def cycle_open(*, actor, unit: OrgUnit, year: int, period_kind: str = PeriodKind.MONTH,
+               progress: Callable[[int], None] | None = None) -> AppraisalCycle:
+    """Open ``year`` for ``unit`` and every unit under it: one appraisal per working person, with
+    the rule set of their category for that year, their appraising unit and work unit, their task
+    group and leader flag. Opening again enrols the people who arrived since (nobody twice)."""
+    from appraisal.rules import rule_set_for
+
+    if not 2020 <= year <= 2100:
+        raise ValidationError({"year": _("The appraisal year must be 2020 or later.")})
+    progress = progress or (lambda percent: None)
+    with transaction.atomic():
+        cycle, created = AppraisalCycle.objects.get_or_create(
+            year=year, unit=unit, defaults={"period_kind": period_kind, "opened_by": actor})
+        if cycle.status != AppraisalCycle.Status.OPEN:
+            raise ValidationError(_("The year %(year)s is closed for %(unit)s.") % {"year": year, "unit": unit.name})
+        if created:
+            audit.record(actor=actor, obj=cycle, action="create", unit=unit,
+                         changes={"year": [None, year], "period_kind": [None, period_kind]})
+        # Units above the opened one too: a division opened alone is appraised by its department.
+        units = {u.pk: u for u in OrgUnit.objects.filter(
+            Q(path__startswith=unit.path) | Q(pk__in=unit.ancestor_ids()))}
+        enrolled = set(Appraisal.objects.filter(cycle__year=year).values_list("servant_id", flat=True))
+        people = (CivilServant.objects.active().filter(unit__path__startswith=unit.path)
+                  .exclude(pk__in=enrolled).only("pk", "unit_id", "category", "leadership").order_by("pk"))
+        total = people.count()
+        rule_sets: dict[str, str] = {}
+        batch: list[Appraisal] = []
+        for index, servant in enumerate(people.iterator(chunk_size=CHUNK), start=1):
+            if servant.category not in rule_sets:
+                rule_sets[servant.category] = rule_set_for(year, servant.category).code
+            batch.append(Appraisal(
+                cycle=cycle, servant_id=servant.pk, unit=appraising_unit(units[servant.unit_id], units),
+                work_unit_id=servant.unit_id, category=servant.category, rule_set=rule_sets[servant.category],
+                task_group=default_task_group(servant), leader=servant.leadership or ""))
+            if len(batch) >= CHUNK:
+                Appraisal.objects.bulk_create(batch)
+                batch = []
+                progress(int(100 * index / max(total, 1)))
+        Appraisal.objects.bulk_create(batch)
+        cycle.progress = 100
+        cycle.save(update_fields=["progress"])
+    progress(100)
+    return cycle
+
+
+def cycle_for(servant: CivilServant, year: int) -> AppraisalCycle | None:
+    """The open cycle of ``year`` covering the person's unit (the nearest ancestor's)."""
+    return (AppraisalCycle.objects.filter(year=year, unit_id__in=servant.unit.ancestor_ids())
+            .order_by("-unit__depth").first())
+
+
+def period_scores_save(*, actor, rows: Iterable[dict], source: str = PeriodScore.Source.ENTRY) -> int:
+    """Insert or replace period scores in bulk; each row names ``appraisal_id`` and ``period`` and
+    carries the components. Returns the number of rows written."""
+    rows = list(rows)
+    now = timezone.now()
+    fields = ["general_self", "general", "quantity", "quality", "progress", "direction", "organisation",
+              "solidarity", "score", "source", "updated_at"]
+    objects = [PeriodScore(**{k: row.get(k) for k in ("appraisal_id", "period", *fields[:-2])},
+                           source=source, updated_at=now) for row in rows]
+    with transaction.atomic():
+        PeriodScore.objects.bulk_create(objects, batch_size=CHUNK, update_conflicts=True,
+                                        unique_fields=["appraisal", "period"], update_fields=fields)
+    return len(objects)
+
+
+def unit_result_save(*, actor, unit: OrgUnit, year: int, **values) -> UnitResult:
+    """Record (or correct) a unit's own result of the year; the change is kept in the history."""
+    if values.get("targets_on_time", 0) > values.get("targets_planned", 0) and values.get("targets_planned"):
+        raise ValidationError({"targets_on_time": _("More targets on time than planned.")})
+    with transaction.atomic():
+        result, created = UnitResult.objects.get_or_create(unit=unit, year=year, defaults=values)
+        before = {} if created else {k: getattr(result, k) for k in values}
+        if not created:
+            for key, value in values.items():
+                setattr(result, key, value)
+            result.save()
+        changes = {k: [before.get(k), v] for k, v in values.items() if before.get(k) != v}
+        audit.record(actor=actor, obj=result, action="create" if created else "update", unit=unit, changes=changes)
+    return result
+
+
+def committee_decide(*, actor, appraisal: Appraisal, proposed_level: str = "", quota_decision: str = "",
+                     committee_note: str = "") -> Appraisal:
+    """The committee's proposal for one person, and its word on a tie at the quota's cut."""
+    if appraisal.cycle.status != AppraisalCycle.Status.OPEN:
+        raise ValidationError(_("The year %(year)s is closed for %(unit)s.")
+                              % {"year": appraisal.cycle.year, "unit": appraisal.cycle.unit.name})
+    values = {"proposed_level": proposed_level, "quota_decision": quota_decision, "committee_note": committee_note}
+    changes = {k: [getattr(appraisal, k), v] for k, v in values.items() if getattr(appraisal, k) != v}
+    for key, value in values.items():
+        setattr(appraisal, key, value)
+    if appraisal.status in (Appraisal.Status.OPEN, Appraisal.Status.SELF_ASSESSED, Appraisal.Status.REVIEWED,
+                            Appraisal.Status.CONSOLIDATED):
+        appraisal.status = Appraisal.Status.PROPOSED
+    with transaction.atomic():
+        appraisal.save()
+        audit.record(actor=actor, obj=appraisal, action="update", unit=appraisal.unit, changes=changes)
+    return appraisal
+
+
+def cycle_close(*, actor, cycle: AppraisalCycle, reason: str = "") -> AppraisalCycle:
+    """Close the year: every appraisal of the cycle gets its annual score, level, reasons and quota
+    flag as computed (appraisal.results), written in bulk; the cycle is closed and nothing of it
+    can change after. Personnel (raises) and streamlining (KHT years) read the levels from here."""
+    from appraisal.results import compute
+
+    if cycle.status != AppraisalCycle.Status.OPEN:
+        raise ValidationError(_("The year %(year)s is closed for %(unit)s.") % {"year": cycle.year,
+                                                                                "unit": cycle.unit.name})
+    with transaction.atomic():
+        appraisals = Appraisal.objects.filter(cycle=cycle).select_related("servant", "unit", "work_unit", "cycle")
+        computed = compute(appraisals)
+        changed = []
+        for result in computed.results:
+            a = result.appraisal
+            a.score = result.score.quantize(Decimal("0.0001")) if result.score is not None else None
+            a.level = result.level or ""
+            a.reasons = result.reasons
+            a.moved_down = result.moved_down
+            a.status = Appraisal.Status.DECIDED if a.level else a.status
+            changed.append(a)
+        Appraisal.objects.bulk_update(changed, ["score", "level", "reasons", "moved_down", "status"], batch_size=CHUNK)
+        cycle.status = AppraisalCycle.Status.CLOSED
+        cycle.closed_at = timezone.now()
+        cycle.save(update_fields=["status", "closed_at"])
+        levels = Counter(a.level or "—" for a in changed)
+        audit.record(actor=actor, obj=cycle, action="close", unit=cycle.unit, reason=reason,
+                     changes={"status": [AppraisalCycle.Status.OPEN, AppraisalCycle.Status.CLOSED],
+                              "levels": [None, dict(sorted(levels.items()))]})
+    return cycle

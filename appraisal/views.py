@@ -1,0 +1,149 @@
+"""Pages of the appraisal module: the years opened, a committee's board, the committee's word
+on one person, closing a year, a person's scores by period. Writes go through core's generic
+edit view (one write path: scope, service in a transaction, scope re-checked)."""
+from collections import Counter, defaultdict
+
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from appraisal import services
+from appraisal.forms import CommitteeForm, CycleOpenForm
+from appraisal.models import Appraisal, AppraisalCycle, Level, UnitResult
+from appraisal.results import appraisals_of, compute, rounded
+from core.views.edit import ActionForm, ObjectActionView, ObjectEditView
+from core.views.generic import UnitScopedMixin
+from personnel.models import CivilServant
+
+LEVELS = [Level.EXCELLENT, Level.GOOD, Level.COMPLETED, Level.FAILED]
+
+
+class CycleListView(UnitScopedMixin, TemplateView):
+    template_name = "appraisal/cycle_list.html"
+
+    def get_context_data(self, **kwargs):
+        cycles = (self.scope.filter(AppraisalCycle.objects.all(), "unit").select_related("unit")
+                  .order_by("-year", "unit__path"))
+        return super().get_context_data(cycles=list(cycles), can_open=bool(self.manage_scope), **kwargs)
+
+
+class CycleOpenView(ObjectEditView):
+    """Open a year for a unit subtree: everyone in it enrolled with their rule set and task group."""
+
+    template_name = "generic/object_form.html"
+    form_class = CycleOpenForm
+    form_scope = True
+    service = services.cycle_open
+    success_message = gettext_lazy("The year is open: %(object)s.")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("Open an appraisal year"), cancel_url=reverse("appraisal:cycle_list"),
+                                        intro=_(
+            "Each person gets the rule set of their category for the year (ND 335/2025 for civil servants from "
+            "2026, ND 90/2020 before and for public employees), a task group (leaders and non-leaders, editable) "
+            "and their leader flag. Opening again enrols those who arrived since."), **kwargs)
+
+
+class CycleBoardView(UnitScopedMixin, TemplateView):
+    """A committee's board: per appraising unit, each person's score and level with its reasons,
+    the quota state per task group, who was moved down; the unit's own result beside its leaders."""
+
+    template_name = "appraisal/board.html"
+
+    def get_context_data(self, **kwargs):
+        cycle = get_object_or_404(self.scope.filter(AppraisalCycle.objects.select_related("unit"), "unit"),
+                                  pk=self.kwargs["pk"])
+        appraisals = self.scope.filter(appraisals_of(cycle.year).filter(cycle=cycle), "unit")
+        unit_id = self.request.GET.get("unit", "")
+        if unit_id.isdigit():
+            appraisals = appraisals.filter(unit_id=int(unit_id))
+        computed = compute(appraisals)
+        quotas = {(q.unit_id, q.task_group): q for q in computed.quotas}
+        units: dict[int, dict] = {}
+        for result in computed.results:
+            a = result.appraisal
+            block = units.setdefault(a.unit_id, {"unit": a.unit, "groups": defaultdict(list), "levels": Counter()})
+            block["groups"][a.task_group].append(result)
+            block["levels"][result.level or "—"] += 1
+        results = {(r.unit_id): r for r in UnitResult.objects.filter(year=cycle.year, unit_id__in=list(units))}
+        blocks = []
+        for unit_id, block in units.items():
+            block["result"] = results.get(unit_id)
+            block["groups"] = [(group, rows, quotas.get((unit_id, group))) for group, rows in block["groups"].items()]
+            blocks.append(block)
+        totals = Counter(r.level or "—" for r in computed.results)
+        chart = {"labels": [str(Level(level).label) for level in LEVELS],
+                 "values": [totals.get(level, 0) for level in LEVELS], "label": _("People")}
+        can_propose = self.request.user.has_perm("appraisal.propose_level") or bool(self.manage_scope)
+        return super().get_context_data(
+            cycle=cycle, blocks=blocks, chart=chart, totals=[(lvl, totals.get(lvl, 0)) for lvl in LEVELS],
+            can_propose=can_propose and cycle.status == AppraisalCycle.Status.OPEN,
+            can_close=cycle.status == AppraisalCycle.Status.OPEN and self.manage_scope.contains(cycle.unit),
+            **kwargs)
+
+
+class CommitteeDecideView(ObjectEditView):
+    """The committee's proposal for one person, and its word on a tie at the quota's cut. Committee
+    members hold view grants on their units and the ``propose_level`` permission; HR officers who
+    manage the unit may record it for them."""
+
+    model = Appraisal
+    template_name = "generic/object_form.html"
+    form_class = CommitteeForm
+    manage = False
+    service = services.committee_decide
+    success_message = gettext_lazy("The committee's proposal is recorded.")
+
+    def get_queryset(self):
+        return Appraisal.objects.select_related("servant", "unit", "cycle__unit")
+
+    def check_object(self, obj) -> None:
+        from django.core.exceptions import PermissionDenied
+
+        user = self.request.user
+        if not (user.has_perm("appraisal.propose_level") or self.manage_scope.contains(obj.unit)):
+            raise PermissionDenied
+
+    def get_success_url(self) -> str:
+        return reverse("appraisal:board", args=[self.object.cycle_id]) + f"?unit={self.object.unit_id}"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("Committee: %(name)s") % {"name": self.object.servant.full_name},
+                                        cancel_url=self.get_success_url(), **kwargs)
+
+
+class CycleCloseView(ObjectActionView):
+    """Close the year: the computed scores, levels, reasons and quota are written and frozen."""
+
+    model = AppraisalCycle
+    object_kwarg = "cycle"
+    service = services.cycle_close
+    action_label = gettext_lazy("Close the year")
+    success_message = gettext_lazy("The year is closed; the levels are final.")
+    form_class = ActionForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("Close %(cycle)s") % {"cycle": self.object},
+                                        cancel_url=self.object.get_absolute_url(), intro=_(
+            "The annual scores, levels and the HTXS quota of every appraising unit and task group are written "
+            "as the board shows them, and can no longer change."), **kwargs)
+
+
+class PersonScoresView(UnitScopedMixin, TemplateView):
+    """One person's score by period as a line chart, each year they were appraised."""
+
+    template_name = "appraisal/person_scores.html"
+
+    def get_context_data(self, **kwargs):
+        servant = get_object_or_404(self.scope.filter(CivilServant.objects.all(), "unit"), pk=self.kwargs["pk"])
+        years = []
+        for appraisal in Appraisal.objects.filter(servant=servant).select_related("cycle").order_by("cycle__year"):
+            computed = compute(appraisals_of(appraisal.cycle.year).filter(pk=appraisal.pk)).results[0]
+            years.append({"appraisal": appraisal, "result": computed, "score": rounded(computed.score),
+                          "chart_id": f"chart-{appraisal.cycle.year}", "chart": {
+                "labels": [str(p) for p in appraisal.cycle.periods],
+                "values": [float(rounded(computed.periods[p])) if p in computed.periods else None
+                           for p in appraisal.cycle.periods], "label": _("Period score")}})
+        return super().get_context_data(servant=servant, years=years, **kwargs)
