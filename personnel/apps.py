@@ -17,11 +17,13 @@ class PersonnelConfig(AppConfig):
         from personnel.dashboard import personnel_panel
         from personnel.demo import load_people
         from personnel.demo_positions import load_positions
+        from personnel.discipline_importer import DisciplineImporter
         from personnel.importers import PersonnelImporter
         from personnel.selectors import people_per_unit
         from personnel.services.reorganization import units_reorganize
 
         register_importer(PersonnelImporter)
+        register_importer(DisciplineImporter)
         from personnel.models import CareerEvent, CivilServant
 
         audit.register_action_labels(dict(CareerEvent.Kind.choices))
