@@ -27,7 +27,6 @@ TWO_PLACES = Decimal("0.01")
 MOVED_DOWN = "Hạ xuống Hoàn thành tốt nhiệm vụ do vượt tỷ lệ HTXS."
 TIED = "Đồng điểm tại ngưỡng tỷ lệ HTXS: chờ Hội đồng quyết định."
 TIED_KEPT = "Đồng điểm tại ngưỡng tỷ lệ HTXS: Hội đồng quyết định giữ mức Hoàn thành xuất sắc nhiệm vụ."
-COMPONENTS = ("quantity", "quality", "progress", "direction", "organisation", "solidarity")
 
 
 def rounded(value: Decimal | None) -> Decimal | None:

@@ -3,6 +3,7 @@ on one person, closing a year, a person's scores by period. Writes go through co
 edit view (one write path: scope, service in a transaction, scope re-checked)."""
 from collections import Counter, defaultdict
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -100,8 +101,6 @@ class CommitteeDecideView(ObjectEditView):
         return Appraisal.objects.select_related("servant", "unit", "cycle__unit")
 
     def check_object(self, obj) -> None:
-        from django.core.exceptions import PermissionDenied
-
         user = self.request.user
         if not (user.has_perm("appraisal.propose_level") or self.manage_scope.contains(obj.unit)):
             raise PermissionDenied
