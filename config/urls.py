@@ -5,12 +5,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from appraisal.api import AppraisalResultViewSet, PeriodScoreViewSet
 from core.api import OrgUnitViewSet
 from core.views.auth import LoginView, set_language
 from core.views.dashboard import healthz
 
 router = DefaultRouter()
 router.register("units", OrgUnitViewSet, basename="unit")
+router.register("appraisal/scores", PeriodScoreViewSet, basename="appraisal-score")
+router.register("appraisal/results", AppraisalResultViewSet, basename="appraisal-result")
 
 urlpatterns = [
     path("login/", LoginView.as_view(redirect_authenticated_user=True), name="login"),

@@ -93,6 +93,13 @@ MATRIX: dict[str, Case] = {
     "api:unit-list": Case({"candidate": 403}, anonymous=403),
     "api:unit-detail": Case({"candidate": 403, "no_grant": 404, "officer_b": 404},
                             kwargs=lambda o: {"pk": o["a1"].pk}, anonymous=403),
+    # Period scores from other systems: only those who manage some unit may send them (each row is
+    # then checked against the units they manage, tests/appraisal/test_api.py); the API takes JSON
+    # only, so the form this matrix posts is refused with 415 once the caller is let in.
+    "api:appraisal-score-list": Case({"candidate": 403, "no_grant": 403, "viewer_a": 403}, default=415,
+                                     method="post", anonymous=403),
+    # The year's results, narrowed to the caller's units (none for no_grant: an empty list).
+    "api:appraisal-result-list": Case({"candidate": 403}, data={"year": 2026}, anonymous=403),
     "core:dashboard": Case({"candidate": 302}),
     "core:unit_list": Case(SCOPED),
     "core:unit_create": Case(MANAGERS),
@@ -207,6 +214,7 @@ MATRIX: dict[str, Case] = {
     "appraisal:cycle_open": Case(MANAGERS),
     "appraisal:board": Case(OUTSIDE_B, kwargs=lambda o: {"pk": o["cycle"].pk}),
     "appraisal:cycle_close": Case(MANAGE_PERSON, kwargs=lambda o: {"pk": o["cycle"].pk}),
+    "appraisal:cycle_export": Case(OUTSIDE_B, kwargs=lambda o: {"pk": o["cycle"].pk}),
     "appraisal:committee_decide": Case(MANAGE_PERSON, kwargs=lambda o: {"pk": o["appraisal"].pk}),
     "appraisal:person_scores": Case(OUTSIDE_B, kwargs=PERSON),
     "personnel:servant_list": Case(SCOPED),
