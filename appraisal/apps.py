@@ -11,9 +11,29 @@ class AppraisalConfig(AppConfig):
         from appraisal.demo import load_appraisal
         from appraisal.importers import AppraisalScoreImporter
         from core.context_processors import register_nav
+        from core.dashboard import register_home
         from core.demo import register_demo_loader
         from core.importing import register_importer
 
         register_importer(AppraisalScoreImporter)
         register_demo_loader(60, load_appraisal)
         register_nav("main", 35, _("Appraisal"), "appraisal:cycle_list", "clipboard-check", "view")
+        register_nav("main", 36, _("Work ledger"), "appraisal:ledger", "list-check", "view")
+        register_nav("main", 5, _("My appraisal"), "appraisal:me", "person-check", has_own_record)
+        register_home(_own_home)
+
+
+def has_own_record(user) -> bool:
+    """Accounts made for a person's own use carry the self-service role (no query beyond the
+    groups the menu reads anyway)."""
+    from core.roles import SELF_SERVICE, user_group_names
+
+    return SELF_SERVICE.code in user_group_names(user)
+
+
+def _own_home(user) -> str | None:
+    from django.urls import reverse
+
+    from personnel.accounts import own_servant
+
+    return reverse("appraisal:me") if own_servant(user) is not None else None

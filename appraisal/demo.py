@@ -54,6 +54,70 @@ def load_appraisal(stdout=None) -> bool:
                     row.update(organisation=pct(0.05), solidarity=pct(0.05))
                 rows.append(row)
         services.period_scores_save(actor=None, rows=rows)
+        ledger_count = _work_ledger(rng, current, today)
     if stdout is not None:
-        stdout.write(f"Đánh giá: năm 2025 đã khóa, năm 2026 đang chấm ({len(rows)} điểm kỳ).\n")
+        stdout.write(f"Đánh giá: năm 2025 đã khóa, năm 2026 đang chấm ({len(rows)} điểm kỳ, "
+                     f"{ledger_count} sản phẩm trong sổ theo dõi công việc).\n")
     return True
+
+
+CATALOGUE = [  # code, product, unit of output, conversion coefficient
+    ("TT", "Tờ trình, dự thảo quyết định", "văn bản", Decimal("2")),
+    ("BC", "Báo cáo định kỳ, chuyên đề", "báo cáo", Decimal("1.5")),
+    ("VB", "Văn bản hướng dẫn, trả lời", "văn bản", Decimal("1")),
+    ("HS", "Thẩm định hồ sơ", "hồ sơ", Decimal("0.5")),
+]
+
+
+def _work_ledger(rng: random.Random, cycle: AppraisalCycle, today) -> int:
+    """The division TQ.SNV.03 keeps its products in the ledger: a catalogue for its positions,
+    this month's assignments (some accepted, one returned, some waiting for the head's review),
+    and its first civil servant signed in as ``congchuc``."""
+    from datetime import date, timedelta
+
+    from django.contrib.auth import get_user_model
+
+    from appraisal import ledger
+    from personnel.models import CivilServant
+    from positions.models import JobPosition
+
+    division = OrgUnit.objects.open().filter(code="TQ.SNV.03").first()
+    if division is None or cycle.year != today.year:
+        return 0
+    department = division.parent
+    position = (JobPosition.objects.filter(unit__in=[division, department], valid_to__isnull=True)
+                .exclude(group=JobPosition.Group.LEADERSHIP).order_by("unit__depth", "code").first())
+    if position is None:
+        return 0
+    items = [ledger.work_item_save(actor=None, position=position, code=code, name=name, output_unit=unit,
+                                   coefficient=k) for code, name, unit, k in CATALOGUE]
+    staff = list(Appraisal.objects.filter(cycle=cycle, work_unit=division, leader="", rule_set="APPR-ND335")
+                 .select_related("cycle", "servant", "work_unit").order_by("servant__sort_key"))
+    head = get_user_model().objects.filter(username="truongphong.ccvc").first()
+    first_day = date(today.year, today.month, 1)
+    count = 0
+    for index, appraisal in enumerate(staff):
+        for n, item in enumerate(rng.sample(items, 3)):
+            due = min(first_day + timedelta(days=7 * (n + 1)), date(today.year, 12, 31))
+            a = ledger.work_assign(actor=head, appraisal=appraisal, item=item, due_date=due,
+                                   quantity=Decimal(rng.randint(1, 3)), title=f"{item.name} tháng {today.month}")
+            count += 1
+            if due > today or n == 2:
+                continue  # still under way
+            done_on = min(today, due + timedelta(days=1 if (index + n) % 4 == 0 else -1))
+            ledger.work_report(actor=None, assignment=a, completed=a.quantity, completed_on=done_on,
+                               link=f"https://qlvb.tq.gov.vn/van-ban/{a.pk}")
+            if index == 0 and n == 1:
+                continue  # waits for the head's review
+            if index == 1 and n == 0:
+                ledger.work_review(actor=head, assignment=a, outcome="return",
+                                   review_note="Số liệu mục II chưa khớp báo cáo quý; sửa và gửi lại.")
+                continue
+            ledger.work_review(actor=head, assignment=a, outcome="accept")
+    account = get_user_model().objects.filter(username="congchuc").first()
+    if staff and account is not None:
+        servant = staff[0].servant
+        CivilServant.objects.filter(pk=servant.pk).update(account=account)
+        account.full_name = servant.full_name
+        account.save(update_fields=["full_name"])
+    return count

@@ -211,3 +211,121 @@ class UnitResult(UndeletableModel):
 
     def __str__(self) -> str:
         return f"{self.unit.name} · {self.year}"
+
+
+class WorkItem(UndeletableModel):
+    """A product or work item of a job position's catalogue (danh mục sản phẩm, công việc; ND 335/2025
+    Art 13): its name, unit of output and conversion coefficient. HR edits it by making a new version
+    (the old one gets ``valid_to``); an assignment keeps the version it was given, so a later change of
+    coefficient never rewrites a closed period."""
+
+    position = models.ForeignKey("positions.JobPosition", verbose_name=_("job position"), on_delete=models.PROTECT,
+                                 related_name="work_items")
+    code = models.CharField(_("code"), max_length=40)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    name = models.CharField(_("product or work item"), max_length=255)
+    output_unit = models.CharField(_("unit of output"), max_length=50)
+    coefficient = models.DecimalField(_("conversion coefficient"), max_digits=6, decimal_places=2)
+    valid_from = models.DateField(_("valid from"), default=timezone.localdate)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
+                                   blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("catalogue item")
+        verbose_name_plural = _("catalogue of products and work items")
+        ordering = ["position", "code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["position", "code", "version"], name="work_item_version_once"),
+            models.UniqueConstraint(fields=["position", "code"], condition=Q(valid_to__isnull=True),
+                                    name="work_item_one_current"),
+            models.CheckConstraint(condition=Q(coefficient__gt=0), name="work_item_coefficient_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.output_unit}, ×{self.coefficient:g})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("appraisal:catalogue") + f"?position={self.position_id}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.valid_to is None
+
+
+def ledger_upload_to(instance, filename: str) -> str:
+    return f"ledger/{timezone.localdate():%Y/%m}/{filename}"
+
+
+class WorkAssignment(UndeletableModel):
+    """One product assigned to one person for one period (the work ledger of ND 335/2025 Art 13–14):
+    the leader assigns it with a due date, the person reports it done (with a file or a link), the
+    leader accepts it or returns it for a major content error (each return takes 25 % of its quality
+    points), and a report after the due date is a delay (25 % of its progress points each), unless an
+    objective cause is recorded with the one who approved it."""
+
+    class Status(models.TextChoices):
+        ASSIGNED = "assigned", _("Assigned")
+        REPORTED = "reported", _("Reported done")
+        RETURNED = "returned", _("Returned for correction")
+        ACCEPTED = "accepted", _("Accepted")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.PROTECT, related_name="assignments")
+    # The person's work unit when assigned: the leader's scope and the person's own are checked on it.
+    work_unit = models.ForeignKey(OrgUnit, verbose_name=_("work unit"), on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(WorkItem, verbose_name=_("catalogue item"), on_delete=models.PROTECT,
+                             related_name="assignments")
+    title = models.CharField(_("what exactly"), max_length=255, blank=True)
+    quantity = models.DecimalField(_("quantity assigned"), max_digits=8, decimal_places=2, default=1)
+    period = models.PositiveSmallIntegerField(_("period"))
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ASSIGNED)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    assigned_at = models.DateTimeField(default=timezone.now)
+    completed = models.DecimalField(_("quantity completed"), max_digits=8, decimal_places=2, null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    report_note = models.TextField(_("report"), blank=True)
+    attachment = models.FileField(_("attachment"), upload_to=ledger_upload_to, blank=True, max_length=255)
+    attachment_name = models.CharField(max_length=255, blank=True)
+    link = models.URLField(_("link to the product"), blank=True, max_length=500)
+    reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
+    quality_failures = models.PositiveSmallIntegerField(_("failed quality reviews"), default=0)
+    delays = models.PositiveSmallIntegerField(_("delays"), default=0)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
+                                    blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.TextField(_("leader's review"), blank=True)
+    # An objective cause (ND 335/2025 Art 14.2–14.3): the deduction does not apply, and the record
+    # says who approved it.
+    exempt_quality = models.BooleanField(_("quality deductions waived"), default=False)
+    exempt_progress = models.BooleanField(_("delay deductions waived"), default=False)
+    exempt_reason = models.TextField(_("objective cause"), blank=True)
+    exempt_approver = models.CharField(_("approved by"), max_length=200, blank=True)
+    exempt_approved_on = models.DateField(_("approved on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("work assignment")
+        verbose_name_plural = _("work ledger")
+        ordering = ["due_date", "pk"]
+        indexes = [models.Index(fields=["appraisal", "period"], name="assignment_appraisal_period")]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="assignment_quantity_positive"),
+            models.CheckConstraint(condition=Q(period__gte=1, period__lte=12), name="assignment_period_range"),
+        ]
+        permissions = [("assign_work", "Can assign and review work items of the staff of a unit")]
+
+    def __str__(self) -> str:
+        return self.title or self.item.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("appraisal:ledger") + f"?unit={self.work_unit_id}"
+
+    @property
+    def is_late(self) -> bool:
+        return bool(self.completed_on and self.completed_on > self.due_date)

@@ -103,6 +103,77 @@ def period_scores_save(*, actor, rows: Iterable[dict], source: str = PeriodScore
     return len(objects)
 
 
+def _require_open(appraisal: Appraisal) -> None:
+    if appraisal.cycle.status != AppraisalCycle.Status.OPEN:
+        raise ValidationError(_("The year %(year)s is closed for %(unit)s.")
+                              % {"year": appraisal.cycle.year, "unit": appraisal.cycle.unit.name})
+
+
+def _period_row(appraisal: Appraisal, period: int) -> PeriodScore:
+    if period not in appraisal.cycle.periods:
+        raise ValidationError({"period": _("No such period in this year.")})
+    row, _created = PeriodScore.objects.select_for_update().get_or_create(appraisal=appraisal, period=period)
+    return row
+
+
+def period_general_save(*, actor, appraisal: Appraisal, period: int, general: Decimal,
+                        organisation: Decimal | None = None, solidarity: Decimal | None = None) -> Appraisal:
+    """The leader's score of a period: the general criteria (≤ 30; the leader's counts, the
+    person's own score stays beside it) and, for leaders, đ and e (ND 335/2025 Art 12, 15)."""
+    _require_open(appraisal)
+    if general is None or not 0 <= general <= 30:
+        raise ValidationError({"general": _("The general criteria are scored from 0 to 30 points.")})
+    with transaction.atomic():
+        row = _period_row(appraisal, period)
+        values = {"general": general}
+        if appraisal.is_leader:
+            values.update(organisation=organisation, solidarity=solidarity)
+        changes = {f"{k} ({period})": [str(getattr(row, k)), str(v)] for k, v in values.items()
+                   if getattr(row, k) != v}
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.updated_at = timezone.now()
+        row.save()
+        audit.record(actor=actor, obj=appraisal, action="update", unit=appraisal.unit, changes=changes)
+    return appraisal
+
+
+def period_self_score(*, actor, appraisal: Appraisal, period: int, general_self: Decimal) -> Appraisal:
+    """The person's own score of the general criteria of a period."""
+    _require_open(appraisal)
+    if general_self is None or not 0 <= general_self <= 30:
+        raise ValidationError({"general_self": _("The general criteria are scored from 0 to 30 points.")})
+    with transaction.atomic():
+        row = _period_row(appraisal, period)
+        before = row.general_self
+        row.general_self, row.updated_at = general_self, timezone.now()
+        row.save(update_fields=["general_self", "updated_at"])
+        audit.record(actor=actor, obj=appraisal, action="update", unit=appraisal.unit,
+                     changes={f"general_self ({period})": [str(before), str(general_self)]})
+    return appraisal
+
+
+def self_assess(*, actor, appraisal: Appraisal, self_level: str, self_assessment: str) -> Appraisal:
+    """The person's self-assessment of the year (the official form's content and the level they
+    propose for themselves); it may be corrected until the collective has reviewed it."""
+    _require_open(appraisal)
+    if appraisal.status not in (Appraisal.Status.OPEN, Appraisal.Status.SELF_ASSESSED):
+        raise ValidationError(_("The self-assessment has already been reviewed and can no longer change."))
+    if not self_assessment.strip():
+        raise ValidationError({"self_assessment": _("Write the self-assessment.")})
+    changes = {k: [getattr(appraisal, k), v] for k, v in
+               {"self_level": self_level, "self_assessment": self_assessment}.items() if getattr(appraisal, k) != v}
+    with transaction.atomic():
+        appraisal.self_level, appraisal.self_assessment = self_level, self_assessment
+        before = appraisal.status
+        appraisal.status = Appraisal.Status.SELF_ASSESSED
+        appraisal.save(update_fields=["self_level", "self_assessment", "status"])
+        if before != appraisal.status:
+            changes["status"] = [before, appraisal.status]
+        audit.record(actor=actor, obj=appraisal, action="update", unit=appraisal.unit, changes=changes)
+    return appraisal
+
+
 def unit_result_save(*, actor, unit: OrgUnit, year: int, **values) -> UnitResult:
     """Record (or correct) a unit's own result of the year; the change is kept in the history."""
     if values.get("targets_on_time", 0) > values.get("targets_planned", 0) and values.get("targets_planned"):

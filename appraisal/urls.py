@@ -1,6 +1,6 @@
 from django.urls import path
 
-from appraisal import views
+from appraisal import ledger_views, self_views, views
 from appraisal.views_export import CycleExportView
 
 app_name = "appraisal"
@@ -13,4 +13,20 @@ urlpatterns = [
     path("<int:pk>/export.xlsx", CycleExportView.as_view(), name="cycle_export"),
     path("appraisals/<int:pk>/committee/", views.CommitteeDecideView.as_view(), name="committee_decide"),
     path("people/<int:pk>/", views.PersonScoresView.as_view(), name="person_scores"),
+    path("appraisals/<int:pk>/period/", ledger_views.PeriodScoreView.as_view(), name="period_score"),
+    path("appraisals/<int:pk>/form/", self_views.AppraisalFormView.as_view(), name="appraisal_form"),
+    path("catalogue/", ledger_views.CatalogueView.as_view(), name="catalogue"),
+    path("catalogue/add/", ledger_views.WorkItemEditView.as_view(), name="work_item_add"),
+    path("catalogue/<int:pk>/edit/", ledger_views.WorkItemEditView.as_view(), name="work_item_edit"),
+    path("catalogue/<int:pk>/withdraw/", ledger_views.WorkItemWithdrawView.as_view(), name="work_item_withdraw"),
+    path("ledger/", ledger_views.LedgerView.as_view(), name="ledger"),
+    path("ledger/assign/", ledger_views.WorkAssignView.as_view(), name="work_assign"),
+    path("ledger/<int:pk>/review/", ledger_views.WorkReviewView.as_view(), name="work_review"),
+    path("ledger/<int:pk>/exempt/", ledger_views.WorkExemptView.as_view(), name="work_exempt"),
+    path("ledger/<int:pk>/cancel/", ledger_views.WorkCancelView.as_view(), name="work_cancel"),
+    path("ledger/<int:pk>/file/", ledger_views.AttachmentView.as_view(), name="work_file"),
+    path("me/", self_views.MyAppraisalView.as_view(), name="me"),
+    path("me/work/<int:pk>/report/", self_views.MyReportView.as_view(), name="my_report"),
+    path("me/<int:pk>/score/", self_views.MySelfScoreView.as_view(), name="my_score"),
+    path("me/<int:pk>/self-assessment/", self_views.MySelfAssessView.as_view(), name="my_self_assess"),
 ]

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from appraisal import services
-from appraisal.forms import CommitteeForm, CycleOpenForm
-from appraisal.models import Appraisal, AppraisalCycle, Level, UnitResult
+from appraisal.forms import CommitteeForm, CycleOpenForm, period_choices
+from appraisal.models import Appraisal, AppraisalCycle, Level, PeriodScore, UnitResult
 from appraisal.results import appraisals_of, compute, rounded
 from core.views.edit import ActionForm, ObjectActionView, ObjectEditView
 from core.views.generic import UnitScopedMixin
@@ -138,9 +138,18 @@ class PersonScoresView(UnitScopedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         servant = get_object_or_404(self.scope.filter(CivilServant.objects.all(), "unit"), pk=self.kwargs["pk"])
         years = []
-        for appraisal in Appraisal.objects.filter(servant=servant).select_related("cycle").order_by("cycle__year"):
+        can_score = self.request.user.has_perm("appraisal.assign_work")
+        appraisals = Appraisal.objects.filter(servant=servant).select_related("cycle", "work_unit")
+        for appraisal in appraisals.order_by("cycle__year"):
             computed = compute(appraisals_of(appraisal.cycle.year).filter(pk=appraisal.pk)).results[0]
-            years.append({"appraisal": appraisal, "result": computed, "score": rounded(computed.score),
+            stored = {r.period: r for r in PeriodScore.objects.filter(appraisal=appraisal)}
+            labels = dict(period_choices(appraisal.cycle))
+            rows = [{"period": p, "label": labels[p], "row": stored.get(p) or PeriodScore(source=""),
+                     "score": rounded(computed.periods.get(p)), "d": computed.directions.get(p)}
+                    for p in appraisal.cycle.periods]
+            years.append({"appraisal": appraisal, "result": computed, "score": rounded(computed.score), "rows": rows,
+                          "can_score": can_score and appraisal.cycle.status == AppraisalCycle.Status.OPEN
+                          and self.scope.contains(appraisal.work_unit),
                           "chart_id": f"chart-{appraisal.cycle.year}", "chart": {
                 "labels": [str(p) for p in appraisal.cycle.periods],
                 "values": [float(rounded(computed.periods[p])) if p in computed.periods else None

@@ -103,5 +103,5 @@ def unit_scope(user, level: str = VIEW) -> UnitScope:
 def forget_scope(user) -> None:
     """Drop the cached scope after grants change within the same request."""
     user.__dict__.pop("_unit_scope_cache", None)
-    for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+    for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache", "_group_names"):
         user.__dict__.pop(attr, None)

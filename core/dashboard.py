@@ -21,3 +21,21 @@ def dashboard_panels(request, scope) -> list[dict]:
         if panel:
             panels.append(panel)
     return panels
+
+
+# Where an account without any unit grant lands instead of the empty dashboard (a civil servant
+# signed in as themselves goes to their own appraisal); each app may register one.
+_HOMES: list[Callable] = []
+
+
+def register_home(func: Callable) -> None:
+    if func not in _HOMES:
+        _HOMES.append(func)
+
+
+def home_for(user) -> str | None:
+    for func in _HOMES:
+        url = func(user)
+        if url:
+            return url
+    return None

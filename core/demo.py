@@ -111,6 +111,8 @@ DEMO_ACCOUNTS = [
     ("truongphong.ccvc", "Hoàng Minh Đức", "unit_head", "TQ.SNV.03", False),
     ("hoidong.snv", "Vũ Thị Lan", "appraisal_committee", "TQ.SNV", False),
     ("hoidongthi", "Đỗ Văn Hải", "exam_board", None, False),
+    # A civil servant of TQ.SNV.03 signed in as themselves (linked to their record by the appraisal demo).
+    ("congchuc", "Công chức Phòng Công chức, viên chức", "civil_servant", None, False),
     ("thisinh", "Ngô Thị Mai", None, None, False),
 ]
 

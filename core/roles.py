@@ -25,15 +25,19 @@ PROVINCIAL_HR = Role(
      "positions.change_positiondossier", "positions.add_rankratiocap", "positions.change_rankratiocap",
      "recruitment.run_round", "recruitment.manage_questions",
      # Who read whose personal data (ND 13/2023): the Department of Home Affairs answers for it.
-     "core.view_accessrecord", "appraisal.propose_level"),
+     "core.view_accessrecord", "appraisal.propose_level", "appraisal.assign_work"),
 )
 UNIT_HR = Role("unit_hr", _("Unit HR officer"), unit_level="manage")
-UNIT_HEAD = Role("unit_head", _("Unit head"), unit_level="view")
+# Unit heads assign their staff's products and review them (the work ledger of ND 335/2025).
+UNIT_HEAD = Role("unit_head", _("Unit head"), ("appraisal.assign_work",), unit_level="view")
 APPRAISAL_COMMITTEE = Role("appraisal_committee", _("Appraisal committee member"), ("appraisal.propose_level",),
                            unit_level="view")
 EXAM_BOARD = Role("exam_board", _("Exam board member"))
+# A civil servant signed in as themselves, linked to their record (CivilServant.account): no unit
+# grant, so no staff list reaches them; they see their own ledger, scores and self-assessment.
+SELF_SERVICE = Role("civil_servant", _("Civil servant (own record)"))
 
-ROLES = (PROVINCIAL_HR, UNIT_HR, UNIT_HEAD, APPRAISAL_COMMITTEE, EXAM_BOARD)
+ROLES = (PROVINCIAL_HR, UNIT_HR, UNIT_HEAD, APPRAISAL_COMMITTEE, EXAM_BOARD, SELF_SERVICE)
 ROLE_BY_CODE = {role.code: role for role in ROLES}
 
 
@@ -61,6 +65,13 @@ def sync_roles_after_migrate(**kwargs) -> None:
     sync_roles()
 
 
+def user_group_names(user) -> frozenset[str]:
+    """The names of the user's groups, read once per request (cached on the user object)."""
+    if "_group_names" not in user.__dict__:
+        user.__dict__["_group_names"] = frozenset(group.name for group in user.groups.all())
+    return user.__dict__["_group_names"]
+
+
 def user_roles(user) -> list[Role]:
-    names = {group.name for group in user.groups.all()}
+    names = user_group_names(user)
     return [role for role in ROLES if role.code in names]

@@ -151,6 +151,10 @@ class CivilServant(UndeletableModel):
     sort_key = models.CharField(max_length=300, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The person's own sign-in (self-service: their work ledger, scores and self-assessment),
+    # created by HR for a unit in bulk; staff accounts with grants are other users.
+    account = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("own account"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="servant", editable=False)
 
     objects = ServantQuerySet.as_manager()
 

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from personnel.views import lists, reports, servants
+from personnel.views import accounts, lists, reports, servants
 
 app_name = "personnel"
 
 urlpatterns = [
     path("", lists.ServantListView.as_view(), name="servant_list"),
+    path("accounts/", accounts.AccountsCreateView.as_view(), name="accounts_create"),
     path("export.xlsx", lists.ServantExportView.as_view(), name="servant_export"),
     path("new/", servants.ServantCreateView.as_view(), name="servant_create"),
     path("<int:pk>/", servants.ServantDetailView.as_view(), name="servant_detail"),

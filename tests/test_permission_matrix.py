@@ -7,12 +7,15 @@ editable 403, anonymous visitors go to the login page.
 """
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from appraisal import ledger
 from appraisal import services as appraisal_services
 from core.models import ImportJob
 from positions.models import Competency, PositionDossier
@@ -53,6 +56,8 @@ JOB_OWNER = {**MANAGERS, "officer_b": 404, "provincial_hr": 404}
 
 OUTSIDE_B = {**SCOPED, "officer_b": 404}
 MANAGE_PERSON = {**MANAGERS, "officer_b": 404}
+# Leaders' writes need the assign_work permission, checked before any lookup.
+LEADERS = {**SCOPED, "officer_a": 403, "officer_b": 403}
 
 
 # Recruitment is for those who run it: managers of units, provincial HR (and exam boards, tested apart).
@@ -217,6 +222,28 @@ MATRIX: dict[str, Case] = {
     "appraisal:cycle_export": Case(OUTSIDE_B, kwargs=lambda o: {"pk": o["cycle"].pk}),
     "appraisal:committee_decide": Case(MANAGE_PERSON, kwargs=lambda o: {"pk": o["appraisal"].pk}),
     "appraisal:person_scores": Case(OUTSIDE_B, kwargs=PERSON),
+    # The work ledger: HR keeps the catalogue (manage), leaders (assign_work: unit heads, provincial
+    # HR) assign and review in the units they see; a person's own pages need an account linked to
+    # their record, which no persona here has (tests/appraisal/test_self_service.py walks that one).
+    "appraisal:period_score": Case(LEADERS, kwargs=lambda o: {"pk": o["appraisal"].pk}),
+    "appraisal:appraisal_form": Case({**STAFF_ONLY, "no_grant": 404, "officer_b": 404},
+                                     kwargs=lambda o: {"pk": o["appraisal"].pk}),
+    "appraisal:catalogue": Case(SCOPED),
+    "appraisal:work_item_add": Case(MANAGERS),
+    "appraisal:work_item_edit": Case(MANAGE_PERSON, kwargs=lambda o: {"pk": o["work_item"].pk}),
+    "appraisal:work_item_withdraw": Case(MANAGE_PERSON, kwargs=lambda o: {"pk": o["work_item"].pk}),
+    "appraisal:ledger": Case(SCOPED),
+    "appraisal:work_assign": Case(LEADERS),
+    "appraisal:work_review": Case(LEADERS, kwargs=lambda o: {"pk": o["assignment"].pk}),
+    "appraisal:work_exempt": Case(LEADERS, kwargs=lambda o: {"pk": o["assignment"].pk}),
+    "appraisal:work_cancel": Case(LEADERS, kwargs=lambda o: {"pk": o["assignment"].pk}),
+    "appraisal:work_file": Case({**STAFF_ONLY, "no_grant": 404, "officer_b": 404},
+                                kwargs=lambda o: {"pk": o["assignment"].pk}),
+    "appraisal:me": Case({}, default=403),
+    "appraisal:my_report": Case({}, default=403, kwargs=lambda o: {"pk": o["assignment"].pk}),
+    "appraisal:my_score": Case({}, default=403, kwargs=lambda o: {"pk": o["appraisal"].pk}),
+    "appraisal:my_self_assess": Case({}, default=403, kwargs=lambda o: {"pk": o["appraisal"].pk}),
+    "personnel:accounts_create": Case(MANAGERS),
     "personnel:servant_list": Case(SCOPED),
     "personnel:servant_export": Case(SCOPED),
     "personnel:servant_create": Case(MANAGERS),
@@ -308,7 +335,14 @@ def objects(settings, tmp_path, world, officer_a, officer_b, viewer_a, provincia
                                            starts_at=timezone.now())
     [(attempt, _password)] = exam_services.attempts_from_round(actor=None, session=session)
     cycle = appraisal_services.cycle_open(actor=None, unit=world.unit_a, year=2026)
+    work_item = ledger.work_item_save(actor=None, position=position, code="VB", name="Văn bản", output_unit="văn bản",
+                                      coefficient=Decimal(1))
+    assignment = ledger.work_assign(actor=None, appraisal=cycle.appraisals.get(servant=person), item=work_item,
+                                    due_date=date(2026, 3, 31))
+    ledger.work_report(actor=None, assignment=assignment, completed=Decimal(1), completed_on=date(2026, 3, 30),
+                       attachment=SimpleUploadedFile("vb.pdf", b"%PDF-1.4"))
     return {"cycle": cycle, "appraisal": cycle.appraisals.get(servant=person),
+            "work_item": work_item, "assignment": assignment,
             "round": round_, "application": application, "appeal": appeal, "document": document,
             "bank": bank, "question": question, "session": session, "attempt": attempt,
             "a1": world.unit_a1, "b": world.unit_b, "job": job, "person": person, "event": person.events.first(),

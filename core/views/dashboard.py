@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from core.access import MANAGE, unit_scope
-from core.dashboard import dashboard_panels
+from core.dashboard import dashboard_panels, home_for
 from core.models import ImportJob, UnitChange
 from core.selectors import unit_counts
 from core.views.generic import StaffRequiredMixin
@@ -18,6 +18,8 @@ class DashboardView(StaffRequiredMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if getattr(request.user, "is_candidate", False):
             return redirect("recruitment:portal")
+        if request.user.is_authenticated and not unit_scope(request.user) and (home := home_for(request.user)):
+            return redirect(home)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -50,7 +50,9 @@ class UnitScopedMixin(StaffRequiredMixin):
         scoped = queryset if unit_field is None else self.scope.filter(queryset, unit_field)
         obj = get_object_or_404(scoped, **lookup)
         if manage:
-            unit = obj if unit_field is None else getattr(obj, unit_field)
+            unit = obj
+            for name in (unit_field or "").split("__") if unit_field else ():
+                unit = getattr(unit, name)
             if not self.manage_scope.contains(unit):
                 raise PermissionDenied
         return obj
