@@ -33,6 +33,23 @@ class RetirementRuleSet(RuleSet):
         return min(self.first_year_age[sex] + steps * self.yearly_step[sex], self.final_age[sex])
 
 
+# Before the Labour Code 1994 took effect (1/1/1995) the same ages applied under the social
+# insurance rules of 1961 (ND 218/CP); kept so that a window reaching back to 1900 (who retired,
+# ever) is answered with the rule then in force. Earlier than 1900: a clear error.
+RET_PRE1995 = registry.register(RetirementRuleSet(
+    code="RET-PRE1995", family="retirement", title="Tuổi nghỉ hưu trước năm 1995",
+    legal_basis="Nghị định 218/CP ngày 27/12/1961 (Điều lệ tạm thời về bảo hiểm xã hội); Bộ luật Lao động 1994 "
+                "từ 01/01/1995",
+    valid_from=date(1900, 1, 1), valid_to=date(1994, 12, 31),
+    first_year_age={MALE: 720, FEMALE: 660}, yearly_step={MALE: 0, FEMALE: 0}, final_age={MALE: 720, FEMALE: 660},
+))
+FIRST_RULE_DAY = RET_PRE1995.valid_from
+
+
+class NoRetirementRule(ValueError):
+    """A date before any retirement rule this product knows (1/1/1900)."""
+
+
 RET_LC2012 = registry.register(RetirementRuleSet(
     code="RET-LC2012", family="retirement", title="Tuổi nghỉ hưu trước năm 2021",
     legal_basis="Bộ luật Lao động 2012 Điều 187; Nghị định 46/2010/NĐ-CP",
@@ -62,6 +79,8 @@ class Retirement:
 
 
 def required_age_months(sex: str, year: int) -> tuple[int, RetirementRuleSet]:
+    if year < FIRST_RULE_DAY.year:
+        raise NoRetirementRule(f"Chưa có quy định tuổi nghỉ hưu trước ngày {FIRST_RULE_DAY:%d/%m/%Y}")
     rule = registry.for_date("retirement", date(year, 1, 1))
     return rule.age_months(sex, year), rule
 
@@ -94,8 +113,11 @@ def _retirement(birth_index: int, sex: str) -> Retirement:
     raise ValueError("no retirement age found")
 
 
-def _retirement_index(birth_index: int, sex: str) -> int:
-    retirement = _retirement(birth_index, sex)
+def _retirement_index(birth_index: int, sex: str) -> int | None:
+    try:
+        retirement = _retirement(birth_index, sex)
+    except NoRetirementRule:
+        return None  # would retire before 1900: outside any window this product answers
     return retirement.retirement_date.year * 12 + retirement.retirement_date.month - 1
 
 
@@ -111,7 +133,10 @@ def birth_range(sex: str, start: date, end: date) -> tuple[date, date] | None:
     if last_month < first_month:
         return None
     low, high = first_month - 62 * 12 - 12, last_month - 55 * 12
-    births = [b for b in range(low, high + 1) if first_month <= _retirement_index(b, sex) <= last_month]
+    if start < FIRST_RULE_DAY:
+        raise NoRetirementRule(f"Chưa có quy định tuổi nghỉ hưu trước ngày {FIRST_RULE_DAY:%d/%m/%Y}")
+    births = [b for b in range(low, high + 1)
+              if (index := _retirement_index(b, sex)) is not None and first_month <= index <= last_month]
     if not births:
         return None
     first, last = births[0], births[-1]

@@ -4,6 +4,7 @@ from core.access import UnitScope, unit_scope
 from core.management.base import JsonCommand, cli_date
 from core.models import OrgUnit
 from personnel.models import CivilServant
+from personnel.rules.retirement import NoRetirementRule
 from personnel.selectors import retiring_between
 
 EVERYTHING = UnitScope(everything=True)
@@ -34,15 +35,18 @@ class Command(JsonCommand):
         # Working people and those already recorded as retired: a past range lists who retired then.
         people = scope.filter(CivilServant.objects.filter(
             status__in=[CivilServant.Status.ACTIVE, CivilServant.Status.RETIRED]), "unit")
-        rows = retiring_between(scope=scope, start=start, end=end, unit=unit, people=people)
+        try:
+            rows = retiring_between(scope=scope, start=start, end=end, unit=unit, people=people)
+        except NoRetirementRule as exc:
+            raise CommandError(str(exc)) from None
         return [{"code": r.servant.code, "name": r.servant.full_name, "sex": r.servant.sex,
                  "date_of_birth": r.servant.date_of_birth, "retirement_date": r.retirement_date,
-                 "pension_start": r.pension_start} for r in rows], True
+                 "pension_start_date": r.pension_start} for r in rows], True
 
     def render(self, document) -> str:
         lines = [f"{len(document)} người nghỉ hưu trong khoảng thời gian này."]
         for row in document:
             lines.append(f"  {row['code']:<12} {row['name']:<30} {row['date_of_birth']:%d/%m/%Y} → "
                          f"nghỉ hưu {row['retirement_date']:%d/%m/%Y}, "
-                         f"hưởng lương hưu từ {row['pension_start']:%d/%m/%Y}")
+                         f"hưởng lương hưu từ {row['pension_start_date']:%d/%m/%Y}")
         return "\n".join(lines)
