@@ -685,7 +685,7 @@ class Planner:
         day = self.today - timedelta(days=self.rng.randint(60, 4 * 365))
         if day < add_months(recruited, 12):
             return None
-        rules = discipline_rules.rules_on(day)
+        rules = discipline_rules.rules_on(day, slot.category)
         form = self.rng.choice([f for f in rules.forms_for(category=slot.category, is_leader=False)
                                 if f in (discipline_rules.REPRIMAND, discipline_rules.WARNING)])
         person.actions.append((day, 3, "discipline", {

@@ -172,7 +172,7 @@ class DisciplineImporter(Importer):
         servant, form, day = row.values.get("servant"), row.values.get("form"), row.values.get("decided_on")
         if servant is None or form is None or day is None:
             return
-        rule_set = rules.rules_on(day)
+        rule_set = rules.rules_on(day, servant.category)
         allowed = rule_set.forms_for(category=servant.category, is_leader=servant.is_leader)
         if form in allowed:
             return

@@ -1,6 +1,7 @@
 """Discipline forms by regime (rule family ``discipline``), and what each form does to a career.
 
-``DISC-ND112``: ND 112/2020 as amended by ND 71/2023 (20/11/2020 – 30/6/2025): non-leaders
+``DISC-ND112-VC``: public employees, ND 112/2020 as amended (from 20/11/2020, not replaced by
+ND 172/2025). ``DISC-ND112``: ND 112/2020 as amended by ND 71/2023 (20/11/2020 – 30/6/2025): non-leaders
 reprimand, warning, salary-step reduction, forced resignation; leaders reprimand, warning,
 demotion, dismissal from position, forced resignation. ``DISC-ND172``: ND 172/2025 (from
 1/7/2025): demotion and salary-step reduction abolished; cadres may be removed (bãi nhiệm).
@@ -55,11 +56,14 @@ class DisciplineRuleSet(RuleSet):
 
 
 _DELAYS = {REPRIMAND: 6, WARNING: 6, DEMOTION: 12, DISMISSAL: 12, STEP_REDUCTION: 12}
+# Contract staff and commune part-time workers keep the regime of the civil servants they work
+# beside, as before public employees got their own (UNCONFIRMED which forms apply to them).
+CADRES_AND_CIVIL_SERVANTS = frozenset({"cadre", "civil_servant", "contract", "commune_part_time"})
 
 DISC_ND112 = registry.register(DisciplineRuleSet(
     code="DISC-ND112", family="discipline", title="Xử lý kỷ luật theo Nghị định 112/2020",
     legal_basis="Nghị định 112/2020/NĐ-CP, sửa đổi bởi Nghị định 71/2023/NĐ-CP; TT 08/2013/TT-BNV",
-    valid_from=date(2020, 11, 20), valid_to=date(2025, 6, 30),
+    valid_from=date(2020, 11, 20), valid_to=date(2025, 6, 30), categories=CADRES_AND_CIVIL_SERVANTS,
     staff_forms=(REPRIMAND, WARNING, STEP_REDUCTION, FORCED_RESIGNATION),
     leader_forms=(REPRIMAND, WARNING, DEMOTION, DISMISSAL, FORCED_RESIGNATION),
     cadre_forms=(REPRIMAND, WARNING, DISMISSAL, REMOVAL),
@@ -68,13 +72,27 @@ DISC_ND112 = registry.register(DisciplineRuleSet(
 DISC_ND172 = registry.register(DisciplineRuleSet(
     code="DISC-ND172", family="discipline", title="Xử lý kỷ luật theo Nghị định 172/2025",
     legal_basis="Nghị định 172/2025/NĐ-CP; TT 08/2013/TT-BNV (kéo dài thời hạn nâng lương: chưa xác nhận)",
-    valid_from=date(2025, 7, 1),
+    valid_from=date(2025, 7, 1), categories=CADRES_AND_CIVIL_SERVANTS,
     staff_forms=(REPRIMAND, WARNING, FORCED_RESIGNATION),
     leader_forms=(REPRIMAND, WARNING, DISMISSAL, FORCED_RESIGNATION),
     cadre_forms=(REPRIMAND, WARNING, DISMISSAL, REMOVAL),
     raise_delay_months=_DELAYS, appointment_ban_months={DISMISSAL: 24}, decide_within_days=90,
 ))
+# Public employees (viên chức) were not brought under ND 172/2025, which governs cán bộ and công
+# chức: they stay under ND 112/2020 as amended by ND 71/2023 (Law on Public Employees Art 52):
+# reprimand, warning, dismissal from position for managers, forced resignation.
+DISC_ND112_VC = registry.register(DisciplineRuleSet(
+    code="DISC-ND112-VC", family="discipline", title="Xử lý kỷ luật viên chức theo Nghị định 112/2020",
+    legal_basis="Luật Viên chức 2010 (sửa đổi 2019) Điều 52; Nghị định 112/2020/NĐ-CP, sửa đổi bởi Nghị định "
+                "71/2023/NĐ-CP; TT 08/2013/TT-BNV",
+    valid_from=date(2020, 11, 20), categories=frozenset({"public_employee"}),
+    staff_forms=(REPRIMAND, WARNING, FORCED_RESIGNATION),
+    leader_forms=(REPRIMAND, WARNING, DISMISSAL, FORCED_RESIGNATION),
+    raise_delay_months=_DELAYS, appointment_ban_months={DISMISSAL: 24}, decide_within_days=90,
+))
 
 
-def rules_on(day: date) -> DisciplineRuleSet:
-    return registry.for_date("discipline", day)
+def rules_on(day: date, category: str | None = None) -> DisciplineRuleSet:
+    """The discipline regime of a decision of ``day`` for a person of ``category`` (public
+    employees have their own; without a category, the regime of cán bộ and công chức)."""
+    return registry.for_date("discipline", day, category or "civil_servant")

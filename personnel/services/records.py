@@ -18,7 +18,7 @@ def discipline_record(*, actor, servant: CivilServant, form: str, violation: str
                       decision: Decision = NO_DECISION, detected_on: date | None = None,
                       is_party: bool = False) -> DisciplineRecord:
     """Record a disciplinary measure under the regime in force on ``effective_from``."""
-    rules = discipline_rules.rules_on(effective_from)
+    rules = discipline_rules.rules_on(effective_from, servant.category)
     allowed = rules.forms_for(category=servant.category, is_leader=servant.is_leader)
     if form not in allowed:
         labels = ", ".join(str(discipline_rules.FORM_LABELS[f]) for f in allowed)

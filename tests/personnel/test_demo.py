@@ -235,7 +235,7 @@ def test_about_one_percent_are_disciplined_with_a_form_of_the_regime_then_in_for
     records = list(DisciplineRecord.objects.filter(servant__code__startswith="TQ-").select_related("servant"))
     assert 0.005 * people().count() <= len(records) <= 0.02 * people().count()
     for record in records:
-        rules = discipline_rules.rules_on(record.effective_from)
+        rules = discipline_rules.rules_on(record.effective_from, record.servant.category)
         assert record.rule_set == rules.code
         assert record.form in rules.forms_for(category=record.servant.category, is_leader=False)
 
