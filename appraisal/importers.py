@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from appraisal.models import Appraisal, AppraisalCycle, PeriodKind, PeriodScore
 from core import audit
 from core.importing import CellError, Column, Importer, Row, cell_text
+from core.models import OrgUnit
 from core.rules.registry import get as rule_set
 from core.text import clean, unaccent
 
@@ -93,6 +94,12 @@ COLUMNS = [
 ]
 
 
+# What the import reads of an appraisal and its person: the checks (rule set, leader), the write
+# (task group) and its audit entries (str(appraisal): the person's name and the cycle's year).
+APPRAISAL_FIELDS = ("cycle", "servant", "unit", "work_unit", "rule_set", "task_group", "leader", "servant__code",
+                    "servant__full_name")
+
+
 class AppraisalScoreImporter(Importer):
     kind = "appraisal_scores"
     title = gettext_lazy("Appraisal period scores")
@@ -104,17 +111,24 @@ class AppraisalScoreImporter(Importer):
 
     def prepare(self, rows: list[Row]) -> None:
         codes = {r.values["code"] for r in rows if r.values.get("code")}
-        appraisals = Appraisal.objects.filter(cycle__year=self.year).select_related("cycle", "unit", "work_unit",
-                                                                                     "servant")
+        # Only what the checks, the write and its audit entries read (a province's file names
+        # 50,000 people; a person's record has some sixty columns), and no ordering; the few
+        # cycles and units they belong to are loaded once and shared.
+        appraisals = (Appraisal.objects.filter(cycle__year=self.year).select_related("servant").order_by()
+                      .only(*APPRAISAL_FIELDS))
+        found = [a for chunk in _chunks(sorted(codes)) for a in appraisals.filter(servant__code__in=chunk)]
+        cycles = {c.pk: c for c in AppraisalCycle.objects.filter(year=self.year).select_related("unit")}
+        unit_ids = sorted({a.unit_id for a in found} | {a.work_unit_id for a in found})
+        units = {u.pk: u for chunk in _chunks(unit_ids) for u in OrgUnit.objects.filter(pk__in=chunk)}
         self.appraisals = {}
-        for chunk in _chunks(sorted(codes)):
-            for a in appraisals.filter(servant__code__in=chunk):
-                self.appraisals[a.servant.code] = a
+        for a in found:
+            a.cycle, a.unit, a.work_unit = cycles[a.cycle_id], units[a.unit_id], units[a.work_unit_id]
+            self.appraisals[a.servant.code] = a
         self.existing = set()
         ids = [a.pk for a in self.appraisals.values()]
         for chunk in _chunks(ids):
-            self.existing.update(PeriodScore.objects.filter(appraisal_id__in=chunk).values_list("appraisal_id",
-                                                                                              "period"))
+            self.existing.update(PeriodScore.objects.filter(appraisal_id__in=chunk).order_by()
+                                 .values_list("appraisal_id", "period"))
         # A percent-formatted Excel sheet sends fractions (0.85 for 85 %): when every number typed
         # in the percent columns is at most 1 and one of them is a fraction, all of them are.
         typed = [r.values[name] for r in rows for name in PERCENT_FIELDS if r.values.get(name) is not None]

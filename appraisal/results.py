@@ -121,14 +121,49 @@ def compute(appraisals: QuerySet[Appraisal]) -> YearResults:
     return YearResults([results[a.pk] for a in rows], quotas)
 
 
-def _period_rows(appraisals: QuerySet) -> dict[int, list[PeriodScore]]:
-    by_appraisal: dict[int, list[PeriodScore]] = defaultdict(list)
-    for row in PeriodScore.objects.filter(appraisal__in=appraisals.values("pk")).order_by("appraisal_id", "period"):
-        by_appraisal[row.appraisal_id].append(row)
+# What the scoring reads of a period, in this order after the appraisal's id: plain tuples, not
+# model instances (a province has 600,000 of them).
+_PERIOD_FIELDS = ("appraisal_id", "period", "general", "quantity", "quality", "progress", "organisation",
+                  "solidarity")
+
+
+def _period_rows(appraisals: QuerySet) -> dict[int, list[tuple]]:
+    """Each appraisal's periods as (period, general, quantity, quality, progress, organisation,
+    solidarity), in period order."""
+    by_appraisal: dict[int, list[tuple]] = defaultdict(list)
+    rows = (PeriodScore.objects.filter(appraisal__in=appraisals.values("pk")).order_by("appraisal_id", "period")
+            .values_list(*_PERIOD_FIELDS))
+    for row in rows:
+        by_appraisal[row[0]].append(row[1:])
     return by_appraisal
 
 
-def _score_periods(rows: list[Appraisal], results: dict[int, Result], periods: dict[int, list[PeriodScore]]) -> None:
+class _Memo:
+    """``rules.task_ratio`` and ``rules.period_score`` of one computation, each remembered by its
+    arguments: both are pure functions of them, and across a province the same components and the
+    same (general criteria, ratio) pairs come back again and again. Failures are not remembered."""
+
+    def __init__(self):
+        self.ratios: dict[tuple, Decimal] = {}
+        self.scores: dict[tuple, Decimal] = {}
+
+    def task_ratio(self, rules, a, b, c, *, leader: bool, d=None, organisation=None, solidarity=None) -> Decimal:
+        key = (rules.code, a, b, c, leader, d, organisation, solidarity)
+        ratio = self.ratios.get(key)
+        if ratio is None:
+            ratio = self.ratios[key] = rules.task_ratio(a, b, c, leader=leader, d=d, organisation=organisation,
+                                                        solidarity=solidarity)
+        return ratio
+
+    def period_score(self, rules, general: Decimal, ratio: Decimal) -> Decimal:
+        key = (rules.code, general, ratio)
+        score = self.scores.get(key)
+        if score is None:
+            score = self.scores[key] = rules.period_score(general, ratio)
+        return score
+
+
+def _score_periods(rows: list[Appraisal], results: dict[int, Result], periods: dict[int, list[tuple]]) -> None:
     """Period scores of everyone, deepest units first, and within a unit the staff, then the
     deputies, then the heads: component d of a leader needs the scores of the people under them
     (ND 335/2025 Art 15: 100 % when all of them reach HT in the period, else 50 %). A head answers
@@ -144,35 +179,37 @@ def _score_periods(rows: list[Appraisal], results: dict[int, Result], periods: d
     # added to every ancestor as each unit is done (deeper units are done first).
     below: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     order = {"": 0, Appraisal.Leader.DEPUTY: 1, Appraisal.Leader.HEAD: 2}
+    memo = _Memo()
     for unit_id in sorted(by_unit, key=lambda pk: -units[pk].depth):
         own: dict[int, int] = defaultdict(int)
         heads_failing: dict[int, int] = defaultdict(int)
         for a in sorted(by_unit[unit_id], key=lambda a: order.get(a.leader, 0)):
             rules = rule_set(a.rule_set)
             result = results[a.pk]
-            for row in periods.get(a.pk, ()):
-                if row.general is None or None in (row.quantity, row.quality, row.progress):
+            is_leader, is_head = a.is_leader, a.leader == Appraisal.Leader.HEAD
+            for period, general, quantity, quality, progress, organisation, solidarity in periods.get(a.pk, ()):
+                if general is None or quantity is None or quality is None or progress is None:
                     continue  # a period not (fully) scored yet
-                if a.is_leader:
-                    failed = below[unit_id][row.period] + own[row.period]
+                if is_leader:
+                    failed = below[unit_id][period] + own[period]
                     if a.leader == Appraisal.Leader.DEPUTY:
-                        failed -= heads_failing[row.period]
+                        failed -= heads_failing[period]
                     # Only whether someone under them is below the pass mark matters to d.
                     d = rules.direction((Decimal(0),) if failed > 0 else ())
-                    result.directions[row.period] = d
+                    result.directions[period] = d
                     try:
-                        ratio = rules.task_ratio(row.quantity, row.quality, row.progress, leader=True, d=d,
-                                                 organisation=row.organisation, solidarity=row.solidarity)
+                        ratio = memo.task_ratio(rules, quantity, quality, progress, leader=True, d=d,
+                                                organisation=organisation, solidarity=solidarity)
                     except ValueError:
                         continue  # đ or e missing and no default: the period waits for them
                 else:
-                    ratio = rules.task_ratio(row.quantity, row.quality, row.progress, leader=False)
-                score = rules.period_score(row.general, ratio)
-                result.periods[row.period] = score
+                    ratio = memo.task_ratio(rules, quantity, quality, progress, leader=False)
+                score = memo.period_score(rules, general, ratio)
+                result.periods[period] = score
                 if score < rules.completed_min:
-                    own[row.period] += 1
-                    if a.leader == Appraisal.Leader.HEAD:
-                        heads_failing[row.period] += 1
+                    own[period] += 1
+                    if is_head:
+                        heads_failing[period] += 1
         for ancestor in units[unit_id].ancestor_ids()[:-1]:
             for period, n in own.items():
                 below[ancestor][period] += n
