@@ -10,12 +10,14 @@ class AppraisalConfig(AppConfig):
         import appraisal.rules  # noqa: F401 - registers APPR-ND90 and APPR-ND335
         from appraisal.demo import load_appraisal
         from appraisal.importers import AppraisalScoreImporter
+        from appraisal.unit_results import UnitResultImporter
         from core.context_processors import register_nav
         from core.dashboard import register_home
         from core.demo import register_demo_loader
         from core.importing import register_importer
 
         register_importer(AppraisalScoreImporter)
+        register_importer(UnitResultImporter)
         register_demo_loader(60, load_appraisal)
         register_nav("main", 35, _("Appraisal"), "appraisal:cycle_list", "clipboard-check", "view")
         register_nav("main", 36, _("Work ledger"), "appraisal:ledger", "list-check", "view")

@@ -200,3 +200,39 @@ def period_choices(cycle: AppraisalCycle) -> list[tuple[int, str]]:
     if cycle.period_kind == PeriodKind.MONTH:
         return [(p, _("Month %(n)s") % {"n": p}) for p in cycle.periods]
     return [(p, _("Quarter %(n)s") % {"n": p}) for p in cycle.periods]
+
+
+class UnitResultForm(forms.Form):
+    """A unit's own result of the year; the unit and the year are fixed once recorded."""
+
+    unit = UnitChoiceField(label=_("Unit"), queryset=None)
+    year = forms.IntegerField(label=_("Year"), min_value=2020, max_value=2100)
+    targets_planned = forms.IntegerField(label=_("Planned targets"), min_value=0)
+    targets_on_time = forms.IntegerField(label=_("Completed on time and with quality"), min_value=0)
+    targets_exceeded = forms.IntegerField(label=_("Exceeded"), min_value=0,
+                                          help_text=_("Of those completed on time, the targets exceeded."))
+    level = forms.ChoiceField(label=_("Classification level"), required=False,
+                              choices=[("", _("— not yet classified —")), *Level.choices])
+    corruption_case = forms.CharField(label=_("Handled for corruption or waste"), max_length=200, required=False,
+                                      help_text=_("The case, if the unit was handled for one in the year."))
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, scope, instance=None, **kwargs):
+        if instance is not None:  # what is recorded wins over the page's ?unit= and ?year=
+            kwargs["initial"] = {**kwargs.get("initial", {}), "unit": instance.unit_id, **{
+                name: getattr(instance, name) for name in self.base_fields if name != "unit"}}
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = unit_choices(scope)
+        self.fields["year"].initial = self.initial.get("year") or timezone.localdate().year
+        if instance is not None:
+            self.fields["unit"].queryset = type(instance.unit).objects.filter(pk=instance.unit_id)
+            self.fields["unit"].disabled = self.fields["year"].disabled = True
+
+    def clean(self):
+        from appraisal.unit_results import target_errors
+
+        data = super().clean()
+        for name, message in target_errors(data.get("targets_planned"), data.get("targets_on_time"),
+                                           data.get("targets_exceeded")).items():
+            self.add_error(name, message)
+        return data

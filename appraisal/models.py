@@ -329,3 +329,28 @@ class WorkAssignment(UndeletableModel):
     @property
     def is_late(self) -> bool:
         return bool(self.completed_on and self.completed_on > self.due_date)
+
+
+class Reminder(models.Model):
+    """An e-mail reminder sent before a period of a year closes (to a person: their self-score or
+    products still due; to a unit head: products awaiting review), kept so that the daily run sends
+    each one once per cycle, period, address and kind."""
+
+    class Kind(models.TextChoices):
+        SELF = "self", _("Self-score and products due")
+        REVIEW = "review", _("Products awaiting review")
+
+    cycle = models.ForeignKey(AppraisalCycle, on_delete=models.PROTECT, related_name="reminders")
+    period = models.PositiveSmallIntegerField(_("period"))
+    email = models.EmailField(_("recipient"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-sent_at"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "period", "email", "kind"], name="reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.email} · {self.cycle} · {self.period}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from appraisal import ledger_views, self_views, views
+from appraisal import ledger_views, progress_views, self_views, unit_result_views, views
 from appraisal.views_export import CycleExportView
 
 app_name = "appraisal"
@@ -11,6 +11,12 @@ urlpatterns = [
     path("<int:pk>/", views.CycleBoardView.as_view(), name="board"),
     path("<int:pk>/close/", views.CycleCloseView.as_view(), name="cycle_close"),
     path("<int:pk>/export.xlsx", CycleExportView.as_view(), name="cycle_export"),
+    path("<int:pk>/opening/", progress_views.OpenProgressView.as_view(), name="open_progress"),
+    path("<int:pk>/progress/", progress_views.CycleProgressView.as_view(), name="progress"),
+    path("unit-results/", unit_result_views.UnitResultListView.as_view(), name="unit_results"),
+    # One name for the form, with no pk to record a unit's result and with one to correct it.
+    path("unit-results/add/", unit_result_views.UnitResultEditView.as_view(), name="unit_result_edit"),
+    path("unit-results/<int:pk>/", unit_result_views.UnitResultEditView.as_view(), name="unit_result_edit"),
     path("appraisals/<int:pk>/committee/", views.CommitteeDecideView.as_view(), name="committee_decide"),
     path("people/<int:pk>/", views.PersonScoresView.as_view(), name="person_scores"),
     path("appraisals/<int:pk>/period/", ledger_views.PeriodScoreView.as_view(), name="period_score"),

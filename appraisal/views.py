@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from appraisal import services
+from appraisal import opening, services
 from appraisal.forms import CommitteeForm, CycleOpenForm, period_choices
 from appraisal.models import Appraisal, AppraisalCycle, Level, PeriodScore, UnitResult
 from appraisal.results import appraisals_of, compute, rounded
@@ -31,13 +31,14 @@ class CycleListView(UnitScopedMixin, TemplateView):
 
 
 class CycleOpenView(ObjectEditView):
-    """Open a year for a unit subtree: everyone in it enrolled with their rule set and task group."""
+    """Open a year for a unit subtree: the cycle at once, everyone in it enrolled with their rule set
+    and task group by a background task; the board shows its progress."""
 
     template_name = "generic/object_form.html"
     form_class = CycleOpenForm
     form_scope = True
-    service = services.cycle_open
-    success_message = gettext_lazy("The year is open: %(object)s.")
+    service = opening.cycle_open_queue
+    success_message = gettext_lazy("The year is open: %(object)s. Its people are enrolled in the background.")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=_("Open an appraisal year"), cancel_url=reverse("appraisal:cycle_list"),

@@ -15,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -277,6 +278,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
     # Exam day: attempts past their deadline are submitted even if the candidate never comes back.
     "exam-submit-due": {"task": "recruitment.tasks.submit_due_attempts", "schedule": 20.0},
+    # Appraisal: e-mail reminders in the last days of each month or quarter (appraisal_reminders).
+    "appraisal-reminders": {"task": "appraisal.tasks.send_reminders", "schedule": crontab(hour=7, minute=0)},
 }
 # Imports with more rows than this run as a background task with a progress bar.
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2000)
@@ -337,6 +340,8 @@ EMAIL_BACKEND = env(
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Công vụ <no-reply@localhost>")
+# The site's address for links in e-mails sent without a request (reminders); none if unset in production.
+SITE_URL = env("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
 
 # LOGGING
 # ------------------------------------------------------------------------------

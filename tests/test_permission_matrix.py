@@ -220,6 +220,13 @@ MATRIX: dict[str, Case] = {
     "appraisal:board": Case(OUTSIDE_B, kwargs=lambda o: {"pk": o["cycle"].pk}),
     "appraisal:cycle_close": Case(MANAGE_PERSON, kwargs=lambda o: {"pk": o["cycle"].pk}),
     "appraisal:cycle_export": Case(OUTSIDE_B, kwargs=lambda o: {"pk": o["cycle"].pk}),
+    # Where the year stands: read like the board; the bar of an opening answers its poll the same way.
+    "appraisal:open_progress": Case(OUTSIDE_B, kwargs=lambda o: {"pk": o["cycle"].pk}),
+    "appraisal:progress": Case(OUTSIDE_B, kwargs=lambda o: {"pk": o["cycle"].pk}),
+    # Units' own results: read in scope, recorded and corrected by those who manage the unit (the
+    # form without a pk, to record one, is walked in tests/appraisal/test_unit_results.py).
+    "appraisal:unit_results": Case(SCOPED),
+    "appraisal:unit_result_edit": Case(MANAGE_PERSON, kwargs=lambda o: {"pk": o["unit_result"].pk}),
     "appraisal:committee_decide": Case(MANAGE_PERSON, kwargs=lambda o: {"pk": o["appraisal"].pk}),
     "appraisal:person_scores": Case(OUTSIDE_B, kwargs=PERSON),
     # The work ledger: HR keeps the catalogue (manage), leaders (assign_work: unit heads, provincial
@@ -335,6 +342,8 @@ def objects(settings, tmp_path, world, officer_a, officer_b, viewer_a, provincia
                                            starts_at=timezone.now())
     [(attempt, _password)] = exam_services.attempts_from_round(actor=None, session=session)
     cycle = appraisal_services.cycle_open(actor=None, unit=world.unit_a, year=2026)
+    unit_result = appraisal_services.unit_result_save(actor=None, unit=world.unit_a1, year=2026, targets_planned=10,
+                                                      targets_on_time=8, targets_exceeded=1, level="HTT")
     work_item = ledger.work_item_save(actor=None, position=position, code="VB", name="Văn bản", output_unit="văn bản",
                                       coefficient=Decimal(1))
     assignment = ledger.work_assign(actor=None, appraisal=cycle.appraisals.get(servant=person), item=work_item,
@@ -342,6 +351,7 @@ def objects(settings, tmp_path, world, officer_a, officer_b, viewer_a, provincia
     ledger.work_report(actor=None, assignment=assignment, completed=Decimal(1), completed_on=date(2026, 3, 30),
                        attachment=SimpleUploadedFile("vb.pdf", b"%PDF-1.4"))
     return {"cycle": cycle, "appraisal": cycle.appraisals.get(servant=person),
+            "unit_result": unit_result,
             "work_item": work_item, "assignment": assignment,
             "round": round_, "application": application, "appeal": appeal, "document": document,
             "bank": bank, "question": question, "session": session, "attempt": attempt,

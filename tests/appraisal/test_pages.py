@@ -36,11 +36,13 @@ def committee_member(world):
     return grant(UserFactory(username="hoidong.a", role="appraisal_committee"), world.unit_a, VIEW)
 
 
-def test_the_hr_officer_opens_a_year_for_a_unit_from_the_page(client, officer_a, world):
+def test_the_hr_officer_opens_a_year_for_a_unit_from_the_page(client, officer_a, world,
+                                                              django_capture_on_commit_callbacks):
     make_servant(world.unit_a1, code="A-9")
     client.force_login(officer_a)
-    response = client.post(reverse("appraisal:cycle_open"), {"unit": world.unit_a1.pk, "year": 2026,
-                                                            "period_kind": "quarter"})
+    with django_capture_on_commit_callbacks(execute=True):  # the enrolment task runs when the page commits
+        response = client.post(reverse("appraisal:cycle_open"), {"unit": world.unit_a1.pk, "year": 2026,
+                                                                "period_kind": "quarter"})
     cycle = AppraisalCycle.objects.get()
     assert response.status_code == 302 and response["Location"] == cycle.get_absolute_url()
     assert (cycle.unit, cycle.period_kind, cycle.appraisals.count()) == (world.unit_a1, "quarter", 1)
