@@ -17,9 +17,9 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from appraisal.importers import COLUMNS, PERCENT_FIELDS, AppraisalScoreImporter
-from appraisal.results import appraisals_of, as_document
+from appraisal.results import as_document
 from appraisal.rules import rule_set_for
-from appraisal.selectors import year_results
+from appraisal.selectors import results_for
 from core.access import MANAGE, VIEW, unit_scope
 from core.audit import audit_context, current_context
 from core.importing import Row, parse_row
@@ -196,7 +196,7 @@ class AppraisalResultViewSet(viewsets.ViewSet):
             unit = scope.units().filter(code=code).order_by("-valid_from").first()
             if unit is None:
                 raise NotFound(_("No unit %(code)s in your units.") % {"code": code})
-        computed = year_results(appraisals_of(year, unit, scope))
+        computed = results_for(year, unit=unit, scope=scope)
         document = as_document(year, rule_set_for(year, "civil_servant").code, computed.results)
         if document["people"]:
             access_record(actor=request.user, action=AccessRecord.Action.API, count=len(document["people"]),

@@ -40,6 +40,7 @@ def load_appraisal(stdout=None) -> bool:
                                           targets_exceeded=rng.randint(0, on_time // 2),
                                           level=Level.GOOD if on_time == planned else Level.COMPLETED)
         services.cycle_close(actor=None, cycle=past)
+        _decide_and_publish(past)
         current = services.cycle_open(actor=None, unit=province, year=2026)
         months = range(1, max(2, today.month if today.year == 2026 else 13))
         rows = []
@@ -121,3 +122,16 @@ def _work_ledger(rng: random.Random, cycle: AppraisalCycle, today) -> int:
         account.full_name = servant.full_name
         account.save(update_fields=["full_name"])
     return count
+
+
+def _decide_and_publish(cycle: AppraisalCycle) -> None:
+    """The 2025 levels decided by each agency's head in December and published in January."""
+    from datetime import date
+
+    from appraisal import workflow
+
+    for unit in OrgUnit.objects.filter(pk__in=Appraisal.objects.filter(cycle=cycle).values("unit_id")):
+        head = "Giám đốc" if unit.kind == OrgUnit.Kind.DEPARTMENT else "Thủ trưởng"
+        workflow.decision_record(actor=None, cycle=cycle, unit=unit, decision_number=f"{unit.pk}/QĐ-XLCL",
+                                 decision_date=date(2025, 12, 12), decision_authority=f"{head} {unit.name}")
+        workflow.publish(actor=None, cycle=cycle, unit=unit, published_on=date(2025, 12, 15))

@@ -202,6 +202,93 @@ def period_choices(cycle: AppraisalCycle) -> list[tuple[int, str]]:
     return [(p, _("Quarter %(n)s") % {"n": p}) for p in cycle.periods]
 
 
+class MeetingForm(forms.Form):
+    """The review meeting of one work unit, with an opinion field for each person who self-assessed."""
+
+    held_on = DateField(label=_("Held on"))
+    chaired_by = forms.CharField(label=_("Chaired by"), max_length=200)
+    attendee_count = forms.IntegerField(label=_("Number attending"), min_value=1, max_value=5000)
+    attendees = forms.CharField(label=_("Attendees"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                help_text=_("Leadership, Party committee, trade union, youth union representatives."))
+    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, appraisals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.appraisals = list(appraisals)
+        for a in self.appraisals:
+            self.fields[f"opinion_{a.pk}"] = forms.CharField(
+                label=_("Opinions on %(name)s") % {"name": a.servant.full_name}, required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("Self-assessed: %(level)s") % {"level": a.get_self_level_display() or "—"})
+            self.fields[f"level_{a.pk}"] = forms.ChoiceField(
+                label=_("Level proposed for %(name)s") % {"name": a.servant.full_name}, required=False,
+                choices=[("", "—"), *Level.choices])
+
+    def opinions(self) -> dict[int, tuple[str, str]]:
+        data = self.cleaned_data
+        return {a.pk: (data[f"opinion_{a.pk}"], data[f"level_{a.pk}"]) for a in self.appraisals
+                if data.get(f"opinion_{a.pk}", "").strip()}
+
+
+class PartyOpinionForm(forms.ModelForm):
+    class Meta:
+        model = Appraisal
+        fields = ["party_body", "party_opinion", "party_opinion_on"]
+        widgets = {"party_opinion": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"party_opinion_on": DateField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.fields:
+            self.fields[name].required = True
+
+
+class _AppraisingUnitForm(forms.Form):
+    unit = UnitChoiceField(label=_("Appraising unit"), queryset=None)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class ConsolidateForm(_AppraisingUnitForm):
+    hr_note = forms.CharField(label=_("HR's consolidation and proposal"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecisionForm(_AppraisingUnitForm):
+    decision_number = forms.CharField(label=_("Decision number"), max_length=100)
+    decision_date = DateField(label=_("Decision date"))
+    decision_authority = forms.CharField(label=_("Deciding authority"), max_length=200,
+                                         help_text=_("e.g. Giám đốc Sở Nội vụ"))
+
+
+class PublishForm(_AppraisingUnitForm):
+    published_on = DateField(label=_("Published on"))
+
+
+class PetitionForm(forms.Form):
+    text = forms.CharField(label=_("Petition"), widget=forms.Textarea(attrs={"rows": 5}))
+    filed_on = DateField(label=_("Filed on"))
+
+    def __init__(self, *args, instance=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["filed_on"].initial = timezone.localdate()
+
+
+class PetitionAnswerForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("kept", _("Level kept")),
+                                                             ("changed", _("Level changed"))],
+                                widget=forms.RadioSelect)
+    new_level = forms.ChoiceField(label=_("New level"), required=False, choices=[("", "—"), *Level.choices])
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}))
+    answered_on = DateField(label=_("Answered on"))
+
+    def __init__(self, *args, instance=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answered_on"].initial = timezone.localdate()
+
+
 class UnitResultForm(forms.Form):
     """A unit's own result of the year; the unit and the year are fixed once recorded."""
 

@@ -125,6 +125,12 @@ class Appraisal(UndeletableModel):
     quota_decision = models.CharField(_("committee's decision at the quota cut"), max_length=4, blank=True,
                                       choices=[("keep", _("Keeps HTXS")), ("down", _("Moved down to HTT"))])
     committee_note = models.TextField(_("committee's note"), blank=True)
+    # ND 90/2020 Art 17 (công chức; the same steps for cán bộ and viên chức): the Party committee's
+    # written opinion on a leader, then HR's consolidation and proposal.
+    party_opinion = models.TextField(_("Party committee's opinion"), blank=True)
+    party_body = models.CharField(_("Party committee"), max_length=200, blank=True)
+    party_opinion_on = models.DateField(_("opinion given on"), null=True, blank=True)
+    hr_note = models.TextField(_("HR's consolidation and proposal"), blank=True)
     decision_number = models.CharField(_("decision number"), max_length=100, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     decision_authority = models.CharField(_("deciding authority"), max_length=200, blank=True)
@@ -329,6 +335,88 @@ class WorkAssignment(UndeletableModel):
     @property
     def is_late(self) -> bool:
         return bool(self.completed_on and self.completed_on > self.due_date)
+
+
+class ReviewMeeting(UndeletableModel):
+    """The collective review meeting of a unit (cuộc họp nhận xét, đánh giá; ND 90/2020 Art 17.2):
+    each person presents their self-assessment, the colleagues' opinions are minuted and adopted."""
+
+    cycle = models.ForeignKey(AppraisalCycle, on_delete=models.PROTECT, related_name="meetings")
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    held_on = models.DateField(_("held on"))
+    chaired_by = models.CharField(_("chaired by"), max_length=200)
+    attendee_count = models.PositiveSmallIntegerField(_("number attending"))
+    attendees = models.TextField(_("attendees"), blank=True)
+    minutes = models.TextField(_("minutes"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("review meeting")
+        verbose_name_plural = _("review meetings")
+        ordering = ["-held_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} · {self.held_on:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("appraisal:workflow", args=[self.cycle_id]) + f"?unit={self.unit_id}"
+
+
+class ReviewOpinion(UndeletableModel):
+    """The meeting's opinion on one person, and the level it proposes."""
+
+    meeting = models.ForeignKey(ReviewMeeting, on_delete=models.PROTECT, related_name="opinions")
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.PROTECT, related_name="opinions")
+    opinion = models.TextField(_("opinions"))
+    proposed_level = models.CharField(_("level proposed by the meeting"), max_length=4, choices=Level.choices,
+                                      blank=True)
+
+    class Meta:
+        verbose_name = _("review opinion")
+        verbose_name_plural = _("review opinions")
+        constraints = [models.UniqueConstraint(fields=["meeting", "appraisal"], name="review_opinion_once")]
+
+    def __str__(self) -> str:
+        return f"{self.appraisal} · {self.meeting.held_on:%d/%m/%Y}"
+
+
+class Petition(UndeletableModel):
+    """A petition against a published level (kiến nghị; for public employees from 1/7/2026: within
+    5 days of publication, answered within 10 working days; otherwise under the law on complaints),
+    and its answer; a changed level is written on the appraisal with the reason."""
+
+    class Outcome(models.TextChoices):
+        KEPT = "kept", _("Level kept")
+        CHANGED = "changed", _("Level changed")
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.PROTECT, related_name="petitions")
+    filed_on = models.DateField(_("filed on"))
+    text = models.TextField(_("petition"))
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    rule_set = models.CharField(_("rule set"), max_length=32)
+    due_on = models.DateField(_("answer due by"), null=True, blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices, blank=True)
+    new_level = models.CharField(_("new level"), max_length=4, choices=Level.choices, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
+                                    blank=True)
+
+    class Meta:
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
+        ordering = ["-filed_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.appraisal} · {self.filed_on:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("appraisal:workflow", args=[self.appraisal.cycle_id]) + f"?unit={self.appraisal.unit_id}"
 
 
 class Reminder(models.Model):

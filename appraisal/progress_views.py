@@ -1,7 +1,6 @@
 """Where a year stands: the progress bar of an opening under way (polled by the board) and the
 progress of each work unit (who has not self-assessed, whose period is not scored, products
 awaiting the leader's review). Both read the cycles the user sees, like the board."""
-from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -9,23 +8,13 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from appraisal import progress
 from appraisal.models import AppraisalCycle
-from core.access import UnitScope
+from appraisal.selectors import visible_cycles
 from core.views.generic import UnitScopedMixin
-
-
-def cycles_seen(scope: UnitScope) -> QuerySet[AppraisalCycle]:
-    """Cycles opened for a unit in ``scope`` or for a unit above one (a province-wide year is seen
-    by each department's HR and heads, who then see their own people in it)."""
-    cycles = AppraisalCycle.objects.select_related("unit")
-    if scope.everything:
-        return cycles
-    above = {int(part) for path in scope.paths for part in path.split(".") if part}
-    return cycles.filter(Q(unit__in=scope.units().values("pk")) | Q(unit_id__in=above))
 
 
 class _CycleMixin(UnitScopedMixin):
     def get_cycle(self) -> AppraisalCycle:
-        return get_object_or_404(cycles_seen(self.scope), pk=self.kwargs["pk"])
+        return get_object_or_404(visible_cycles(self.scope).select_related("unit"), pk=self.kwargs["pk"])
 
 
 class OpenProgressView(_CycleMixin, TemplateView):

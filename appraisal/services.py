@@ -161,8 +161,9 @@ def self_assess(*, actor, appraisal: Appraisal, self_level: str, self_assessment
         raise ValidationError(_("The self-assessment has already been reviewed and can no longer change."))
     if not self_assessment.strip():
         raise ValidationError({"self_assessment": _("Write the self-assessment.")})
-    changes = {k: [getattr(appraisal, k), v] for k, v in
-               {"self_level": self_level, "self_assessment": self_assessment}.items() if getattr(appraisal, k) != v}
+    stored = Appraisal.objects.filter(pk=appraisal.pk).values("self_level", "self_assessment").get()
+    changes = {k: [stored[k], v] for k, v in
+               {"self_level": self_level, "self_assessment": self_assessment}.items() if stored[k] != v}
     with transaction.atomic():
         appraisal.self_level, appraisal.self_assessment = self_level, self_assessment
         before = appraisal.status
@@ -197,7 +198,9 @@ def committee_decide(*, actor, appraisal: Appraisal, proposed_level: str = "", q
         raise ValidationError(_("The year %(year)s is closed for %(unit)s.")
                               % {"year": appraisal.cycle.year, "unit": appraisal.cycle.unit.name})
     values = {"proposed_level": proposed_level, "quota_decision": quota_decision, "committee_note": committee_note}
-    changes = {k: [getattr(appraisal, k), v] for k, v in values.items() if getattr(appraisal, k) != v}
+    # Read what is stored: a model form has already put the new values on the instance.
+    stored = Appraisal.objects.filter(pk=appraisal.pk).values(*values).get()
+    changes = {k: [stored[k], v] for k, v in values.items() if stored[k] != v}
     for key, value in values.items():
         setattr(appraisal, key, value)
     if appraisal.status in (Appraisal.Status.OPEN, Appraisal.Status.SELF_ASSESSED, Appraisal.Status.REVIEWED,

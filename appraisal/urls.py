@@ -1,6 +1,6 @@
 from django.urls import path
 
-from appraisal import ledger_views, progress_views, self_views, unit_result_views, views
+from appraisal import ledger_views, progress_views, self_views, unit_result_views, views, workflow_views
 from appraisal.views_export import CycleExportView
 
 app_name = "appraisal"
@@ -31,6 +31,15 @@ urlpatterns = [
     path("ledger/<int:pk>/exempt/", ledger_views.WorkExemptView.as_view(), name="work_exempt"),
     path("ledger/<int:pk>/cancel/", ledger_views.WorkCancelView.as_view(), name="work_cancel"),
     path("ledger/<int:pk>/file/", ledger_views.AttachmentView.as_view(), name="work_file"),
+    path("<int:pk>/workflow/", workflow_views.WorkflowView.as_view(), name="workflow"),
+    path("<int:pk>/meeting/", workflow_views.MeetingView.as_view(), name="meeting"),
+    path("<int:pk>/consolidate/", workflow_views.ConsolidateView.as_view(), name="consolidate"),
+    path("<int:pk>/decision/", workflow_views.DecisionView.as_view(), name="decision"),
+    path("<int:pk>/publish/", workflow_views.PublishView.as_view(), name="publish"),
+    path("appraisals/<int:pk>/party/", workflow_views.PartyOpinionView.as_view(), name="party_opinion"),
+    path("appraisals/<int:pk>/petition/", workflow_views.PetitionFileView.as_view(), name="petition_file"),
+    path("petitions/<int:pk>/answer/", workflow_views.PetitionAnswerView.as_view(), name="petition_answer"),
+    path("me/<int:pk>/petition/", workflow_views.MyPetitionView.as_view(), name="my_petition"),
     path("me/", self_views.MyAppraisalView.as_view(), name="me"),
     path("me/work/<int:pk>/report/", self_views.MyReportView.as_view(), name="my_report"),
     path("me/<int:pk>/score/", self_views.MySelfScoreView.as_view(), name="my_score"),

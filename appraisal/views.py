@@ -13,7 +13,8 @@ from django.views.generic import TemplateView
 from appraisal import opening, services
 from appraisal.forms import CommitteeForm, CycleOpenForm, period_choices
 from appraisal.models import Appraisal, AppraisalCycle, Level, PeriodScore, UnitResult
-from appraisal.results import appraisals_of, compute, rounded
+from appraisal.results import YearResults, appraisals_of, compute, rounded
+from appraisal.selectors import results_for, visible_cycles
 from core.views.edit import ActionForm, ObjectActionView, ObjectEditView
 from core.views.generic import UnitScopedMixin
 from personnel.models import CivilServant
@@ -25,8 +26,7 @@ class CycleListView(UnitScopedMixin, TemplateView):
     template_name = "appraisal/cycle_list.html"
 
     def get_context_data(self, **kwargs):
-        cycles = (self.scope.filter(AppraisalCycle.objects.all(), "unit").select_related("unit")
-                  .order_by("-year", "unit__path"))
+        cycles = visible_cycles(self.scope).select_related("unit").order_by("-year", "unit__path")
         return super().get_context_data(cycles=list(cycles), can_open=bool(self.manage_scope), **kwargs)
 
 
@@ -55,13 +55,12 @@ class CycleBoardView(UnitScopedMixin, TemplateView):
     template_name = "appraisal/board.html"
 
     def get_context_data(self, **kwargs):
-        cycle = get_object_or_404(self.scope.filter(AppraisalCycle.objects.select_related("unit"), "unit"),
-                                  pk=self.kwargs["pk"])
-        appraisals = self.scope.filter(appraisals_of(cycle.year).filter(cycle=cycle), "unit")
+        cycle = get_object_or_404(visible_cycles(self.scope).select_related("unit"), pk=self.kwargs["pk"])
+        computed = results_for(cycle.year, cycle=cycle, scope=self.scope)
         unit_id = self.request.GET.get("unit", "")
         if unit_id.isdigit():
-            appraisals = appraisals.filter(unit_id=int(unit_id))
-        computed = compute(appraisals)
+            computed = YearResults([r for r in computed.results if r.appraisal.unit_id == int(unit_id)],
+                                   [q for q in computed.quotas if q.unit_id == int(unit_id)])
         quotas = {(q.unit_id, q.task_group): q for q in computed.quotas}
         units: dict[int, dict] = {}
         for result in computed.results:

@@ -6,9 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.views import View
 
 from appraisal.exporters import export_filename, stream_summary_xlsx
-from appraisal.models import AppraisalCycle
-from appraisal.results import appraisals_of
-from appraisal.selectors import year_results
+from appraisal.selectors import results_for, visible_cycles
 from core.models import AccessRecord
 from core.services.access_log import access_record
 from core.views.generic import UnitScopedMixin
@@ -21,8 +19,8 @@ class CycleExportView(UnitScopedMixin, View):
     starts, as the people list's export is (a download cut short has still been read in part)."""
 
     def get(self, request, pk):
-        cycle = get_object_or_404(self.scope.filter(AppraisalCycle.objects.select_related("unit"), "unit"), pk=pk)
-        computed = year_results(appraisals_of(cycle.year, scope=self.scope).filter(cycle=cycle))
+        cycle = get_object_or_404(visible_cycles(self.scope).select_related("unit"), pk=pk)
+        computed = results_for(cycle.year, cycle=cycle, scope=self.scope)
         access_record(actor=request.user, action=AccessRecord.Action.EXPORT, count=len(computed.results),
                       filters={"appraisal_cycle": cycle.pk, "year": cycle.year, "unit": cycle.unit.code},
                       request=request)

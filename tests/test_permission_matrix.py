@@ -17,7 +17,9 @@ from django.utils import timezone
 
 from appraisal import ledger
 from appraisal import services as appraisal_services
+from appraisal.models import Petition
 from core.models import ImportJob
+from personnel.models import CivilServant
 from positions.models import Competency, PositionDossier
 from positions.services import position_create
 from recruitment import services
@@ -38,7 +40,7 @@ class Case:
     default: object = OK
     kwargs: Callable[[dict], dict] = lambda objs: {}
     method: str = "get"
-    data: dict = field(default_factory=dict)
+    data: dict | Callable[[dict], dict] = field(default_factory=dict)
     anonymous: object = LOGIN
 
     def expected(self, persona: str):
@@ -251,6 +253,17 @@ MATRIX: dict[str, Case] = {
     "appraisal:my_score": Case({}, default=403, kwargs=lambda o: {"pk": o["appraisal"].pk}),
     "appraisal:my_self_assess": Case({}, default=403, kwargs=lambda o: {"pk": o["appraisal"].pk}),
     "personnel:accounts_create": Case(MANAGERS),
+    # The committee's procedure: everyone who sees the unit follows it; HR (manage) moves it on.
+    "appraisal:workflow": Case(OUTSIDE_B, kwargs=lambda o: {"pk": o["cycle"].pk}),
+    "appraisal:meeting": Case(MANAGE_PERSON, kwargs=lambda o: {"pk": o["cycle"].pk}, data=lambda o: {
+        "unit": o["a1"].pk}),
+    "appraisal:consolidate": Case(MANAGE_PERSON, kwargs=lambda o: {"pk": o["cycle"].pk}),
+    "appraisal:decision": Case(MANAGE_PERSON, kwargs=lambda o: {"pk": o["cycle"].pk}),
+    "appraisal:publish": Case(MANAGE_PERSON, kwargs=lambda o: {"pk": o["cycle"].pk}),
+    "appraisal:party_opinion": Case(MANAGE_PERSON, kwargs=lambda o: {"pk": o["leader_appraisal"].pk}),
+    "appraisal:petition_file": Case(MANAGE_PERSON, kwargs=lambda o: {"pk": o["appraisal"].pk}),
+    "appraisal:petition_answer": Case(MANAGE_PERSON, kwargs=lambda o: {"pk": o["petition"].pk}),
+    "appraisal:my_petition": Case({}, default=403, kwargs=lambda o: {"pk": o["appraisal"].pk}),
     "personnel:servant_list": Case(SCOPED),
     "personnel:servant_export": Case(SCOPED),
     "personnel:servant_create": Case(MANAGERS),
@@ -341,9 +354,13 @@ def objects(settings, tmp_path, world, officer_a, officer_b, viewer_a, provincia
     session = exam_services.session_create(actor=None, name="Ca 1", blueprint=blueprint, round_=round_,
                                            starts_at=timezone.now())
     [(attempt, _password)] = exam_services.attempts_from_round(actor=None, session=session)
+    leader = make_servant(world.unit_a1, code="A1-HEAD", full_name="Trần Văn Trưởng")
+    CivilServant.objects.filter(pk=leader.pk).update(leadership="head")
     cycle = appraisal_services.cycle_open(actor=None, unit=world.unit_a, year=2026)
     unit_result = appraisal_services.unit_result_save(actor=None, unit=world.unit_a1, year=2026, targets_planned=10,
                                                       targets_on_time=8, targets_exceeded=1, level="HTT")
+    petition = Petition.objects.create(appraisal=cycle.appraisals.get(servant=person), filed_on=date(2026, 12, 1),
+                                       text="Đề nghị xem xét lại", rule_set="APPR-PETITION-KN2011")
     work_item = ledger.work_item_save(actor=None, position=position, code="VB", name="Văn bản", output_unit="văn bản",
                                       coefficient=Decimal(1))
     assignment = ledger.work_assign(actor=None, appraisal=cycle.appraisals.get(servant=person), item=work_item,
@@ -352,7 +369,8 @@ def objects(settings, tmp_path, world, officer_a, officer_b, viewer_a, provincia
                        attachment=SimpleUploadedFile("vb.pdf", b"%PDF-1.4"))
     return {"cycle": cycle, "appraisal": cycle.appraisals.get(servant=person),
             "unit_result": unit_result,
-            "work_item": work_item, "assignment": assignment,
+            "work_item": work_item, "assignment": assignment, "petition": petition,
+            "leader_appraisal": cycle.appraisals.get(servant=leader),
             "round": round_, "application": application, "appeal": appeal, "document": document,
             "bank": bank, "question": question, "session": session, "attempt": attempt,
             "a1": world.unit_a1, "b": world.unit_b, "job": job, "person": person, "event": person.events.first(),
@@ -369,7 +387,7 @@ def test_access(client, objects, name, persona):
     if persona != "anonymous":
         client.force_login(objects[persona])
     url = reverse(name, kwargs=case.kwargs(objects))
-    response = getattr(client, case.method)(url, case.data)
+    response = getattr(client, case.method)(url, case.data(objects) if callable(case.data) else case.data)
     expected = case.expected(persona)
     if expected == LOGIN:
         assert response.status_code == 302 and response["Location"].startswith(reverse("login")), \

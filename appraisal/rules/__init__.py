@@ -23,13 +23,15 @@ from appraisal.rules.base import (
 )
 from appraisal.rules.nd90 import APPR_ND90, ChecklistRuleSet
 from appraisal.rules.nd335 import APPR_ND335, ScoredRuleSet
+from appraisal.rules.petition import PetitionRuleSet, petition_rules
 from appraisal.rules.quota import QuotaMember, QuotaResult, apply_quota, quota_limit
 from core.rules import registry
 
 __all__ = [
     "APPR_ND90", "APPR_ND335", "COMPLETED", "EXCELLENT", "FAILED", "GOOD", "LEVELS", "LEVEL_NAMES",
     "AppraisalRuleSet", "ChecklistRuleSet", "Criterion", "Facts", "LedgerLine", "NoProductsAssigned", "Outcome",
-    "QuotaMember", "QuotaResult", "ScoredRuleSet", "apply_quota", "quota_limit", "rule_set_for",
+    "PetitionRuleSet", "QuotaMember", "QuotaResult", "ScoredRuleSet", "apply_quota", "petition_rules", "quota_limit",
+    "rule_set_for",
 ]
 
 

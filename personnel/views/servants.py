@@ -21,6 +21,7 @@ from personnel.models import CareerEvent, CivilServant
 from personnel.privacy import FieldPolicy, redacted
 from personnel.resume import resume_context, resume_xlsx
 from personnel.rules.retirement import retirement_of
+from personnel.sections import sections_for
 from personnel.selectors import competency_gap, next_raise_of, servant_timeline
 from personnel.services import records, servants
 from personnel.services.competencies import assessment_record as assess_competencies
@@ -76,6 +77,7 @@ class ServantDetailView(ServantMixin, TemplateView):
             history=audit.for_display(audit.history_for(servant)[:100],
                                       self.manage_scope if show_private else NOTHING),
             today=today,
+            sections=sections_for(self.request, servant),
         )
         return context
 

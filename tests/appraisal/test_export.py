@@ -154,15 +154,16 @@ def test_a_closed_year_shows_the_results_written_when_it_was_closed(client, offi
 
 
 def test_only_the_people_appraised_in_the_readers_units_are_exported(client, world):
-    # A division opened alone is appraised by its department: a reader granted the division only
-    # sees the year but none of its appraisals (as on the board), one granted the department all.
+    # People are shown by the unit they work in: a reader granted the division sees its people
+    # (appraised, and counted in the quota, by the department), one granted the department too;
+    # another department's reader sees none of them.
     make_servant(world.unit_a1, code="A1-1", full_name="Vũ Văn Một")
-    cycle = services.cycle_open(actor=None, unit=world.unit_a1, year=2026)
-    division_only = grant(UserFactory(username="xem.a1"), world.unit_a1, VIEW)
-    client.force_login(division_only)
-    assert people_rows(download(client, cycle)[1]) == {}
-    client.force_login(grant(UserFactory(username="xem.a"), world.unit_a, VIEW))
+    make_servant(world.unit_a, code="A-9", full_name="Lê Văn Chín")
+    cycle = services.cycle_open(actor=None, unit=world.unit_a, year=2026)
+    client.force_login(grant(UserFactory(username="xem.a1"), world.unit_a1, VIEW))
     assert list(people_rows(download(client, cycle)[1])) == ["A1-1"]
+    client.force_login(grant(UserFactory(username="xem.a"), world.unit_a, VIEW))
+    assert sorted(people_rows(download(client, cycle)[1])) == ["A-9", "A1-1"]
 
 
 def test_a_year_outside_the_readers_units_is_not_found(client, officer_b, year):

@@ -1,7 +1,8 @@
 from django.core.management.base import CommandError
 
-from appraisal.results import appraisals_of, as_document, compute
+from appraisal.results import as_document
 from appraisal.rules import rule_set_for
+from appraisal.selectors import results_for
 from core.access import VIEW, unit_scope
 from core.management.base import JsonCommand
 from core.models import OrgUnit
@@ -27,7 +28,7 @@ class Command(JsonCommand):
                 raise CommandError(f"Không tìm thấy đơn vị {options['unit']}")
         actor = self.actor(options)
         scope = unit_scope(actor, VIEW) if actor else None
-        computed = compute(appraisals_of(year, unit, scope))
+        computed = results_for(year, unit=unit, scope=scope)
         return as_document(year, rule_set_for(year, "civil_servant").code, computed.results), True
 
     def render(self, document) -> str:
