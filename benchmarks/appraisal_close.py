@@ -24,8 +24,8 @@ emptied in between. At each size, in order:
 * ``appraisal_results --year 2026 --json`` — the document of every person (time, queries, size);
 * the committee's board ``GET /appraisal/<cycle>/`` (``django.test.Client``, DEBUG off) as a
   provincial HR officer, of the whole province on one page and of the largest appraising unit
-  (``?unit=``), each GET the first of a fresh session (time, queries, page size); and the status a
-  committee member granted VIEW on that unit gets for the same board;
+  (``?unit=``), and as a committee member granted VIEW on that unit, each GET the first of a fresh
+  session (status, time, queries, rows, page size);
 * close — ``services.cycle_close``: scoring, levels and the HTXS quota of every appraising unit and
   task group, written to the appraisals.
 
@@ -428,9 +428,10 @@ def make_users(committee_unit, label: str) -> dict:
 
 
 def run_board(cycle, users: dict, committee_unit) -> dict:
-    """The board of the whole province and of one appraising unit (``?unit=``), as provincial HR,
-    each GET the first of a fresh session (so the idle-timeout middleware's session write is in
-    every count alike); and the status a committee member of that unit gets for the same board."""
+    """The board of the whole province and of one appraising unit (``?unit=``) as provincial HR,
+    and the board as a committee member granted VIEW on that unit sees it (``status`` says whether
+    they may); each GET the first of a fresh session (so the idle-timeout middleware's session
+    write is in every count alike)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -438,19 +439,19 @@ def run_board(cycle, users: dict, committee_unit) -> dict:
 
     url = reverse("appraisal:board", args=[cycle.pk])
     figures = {}
-    for view, params in (("province", {}), ("one_unit", {"unit": committee_unit.pk})):
+    for view, role, params in (("province", "provincial_hr", {}), ("one_unit", "provincial_hr",
+                                                                    {"unit": committee_unit.pk}),
+                               ("committee_member", "appraisal_committee", {})):
         client = Client()
-        client.force_login(users["provincial_hr"])
+        client.force_login(users[role])
         with Cpu() as cpu, Probe() as probe, CaptureQueriesContext(connection) as queries:
             response = client.get(url, params)
-        if response.status_code != 200:
+        if response.status_code != 200 and view != "committee_member":
             raise RuntimeError(f"the board answered {response.status_code} ({view})")
         content = response.content
-        figures[view] = measured({**probe.figures(), "queries": len(queries.captured_queries),
-                                  "rows": content.count(b"data-code="), "mib": round(len(content) / 2 ** 20, 1)}, cpu)
-    member = Client()
-    member.force_login(users["appraisal_committee"])
-    figures["committee_member_status"] = member.get(url).status_code
+        figures[view] = measured({**probe.figures(), "status": response.status_code,
+                                  "queries": len(queries.captured_queries), "rows": content.count(b"data-code="),
+                                  "mib": round(len(content) / 2 ** 20, 1)}, cpu)
     return figures
 
 
@@ -576,7 +577,7 @@ def run_size(label: str, count: int, unit_share: int, args, workdir: Path) -> di
 def queries_constant(sizes: dict) -> bool:
     small, full = sizes["small"], sizes["full"]
     return small["document"]["queries"] == full["document"]["queries"] and all(
-        small["board"][view]["queries"] == full["board"][view]["queries"] for view in ("province", "one_unit"))
+        small["board"][view]["queries"] == full["board"][view]["queries"] for view in full["board"])
 
 
 def report(sizes: dict) -> None:
@@ -606,7 +607,10 @@ def report(sizes: dict) -> None:
         ("board, one unit ?unit= (s)", lambda s: f"{s['board']['one_unit']['seconds']:.2f}"),
         ("  queries", lambda s: f"{s['board']['one_unit']['queries']}"),
         ("  rows", lambda s: f"{s['board']['one_unit']['rows']:,}"),
-        ("  committee member's GET: status", lambda s: f"{s['board']['committee_member_status']}"),
+        ("board, committee member (s)", lambda s: f"{s['board']['committee_member']['seconds']:.2f}"),
+        ("  status / queries", lambda s: f"{s['board']['committee_member']['status']} / "
+                                         f"{s['board']['committee_member']['queries']}"),
+        ("  rows", lambda s: f"{s['board']['committee_member']['rows']:,}"),
     ]
     for name, cell in rows:
         print(f"  {name:34}{cell(sizes['small']):>12}{cell(sizes['full']):>12}")
