@@ -42,15 +42,15 @@ def people_headers(cycle: AppraisalCycle) -> list[str]:
 UNIT_HEADERS = ["Mã đơn vị", "Đơn vị đánh giá", "Số người", *LEVELS, "Chưa xếp loại", "Bị hạ do tỷ lệ"]
 
 
-def _score(value) -> float | None:
-    return None if value is None else float(rounded(value))
+def _score(value, rule_set_code: str = "") -> float | None:
+    return None if value is None else float(rounded(value, rule_set_code))
 
 
 def person_row(cycle: AppraisalCycle, result: Result) -> list:
     a = result.appraisal
     return [a.servant.code, a.servant.full_name, a.work_unit.name, a.unit.name, a.task_group,
             LEADER.get(a.leader, ""), a.rule_set, *(_score(result.periods.get(p)) for p in cycle.periods),
-            _score(result.score), result.level or "", "Có" if result.moved_down else "Không",
+            _score(result.score, a.rule_set), result.level or "", "Có" if result.moved_down else "Không",
             "\n".join(result.reasons)]
 
 

@@ -29,9 +29,16 @@ TIED = "Đồng điểm tại ngưỡng tỷ lệ HTXS: chờ Hội đồng quy�
 TIED_KEPT = "Đồng điểm tại ngưỡng tỷ lệ HTXS: Hội đồng quyết định giữ mức Hoàn thành xuất sắc nhiệm vụ."
 
 
-def rounded(value: Decimal | None) -> Decimal | None:
-    """A score as it is shown and published: two decimals, half up (89,995 → 90,00)."""
-    return None if value is None else value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+def rounded(value: Decimal | None, rule_set_code: str = "") -> Decimal | None:
+    """A score as it is shown and published: two decimals, half up; with the rule set named, never
+    across one of its band edges (89,995 is HTT and shows 89,99, not 90,00)."""
+    if value is None:
+        return None
+    if rule_set_code:
+        rules = rule_set(rule_set_code)
+        if getattr(rules, "continuous", False):
+            return rules.shown_score(value)
+    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -47,7 +54,7 @@ class Result:
 
     @property
     def shown_score(self) -> Decimal | None:
-        return rounded(self.score)
+        return rounded(self.score, self.appraisal.rule_set)
 
 
 @dataclass

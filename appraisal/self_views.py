@@ -57,7 +57,7 @@ class MyAppraisalView(OwnRecordMixin, TemplateView):
             closed = appraisal.cycle.status == AppraisalCycle.Status.CLOSED
             years.append({
                 "appraisal": appraisal, "open": not closed, "rows": periods, "assignments": assignments,
-                "score": rounded(appraisal.score if closed else computed.score),
+                "score": rounded(appraisal.score if closed else computed.score, appraisal.rule_set),
                 "level": appraisal.level if closed else computed.level,
                 "reasons": appraisal.reasons if closed else computed.reasons,
                 "chart_id": f"chart-{appraisal.cycle.year}",
@@ -181,5 +181,5 @@ class AppraisalFormView(UnitScopedMixin, TemplateView):
             position_title=appraisal.servant.title or (appraisal.servant.job_position.title
                                                        if appraisal.servant.job_position else ""),
             rank_name=appraisal.servant.rank.name if appraisal.servant.rank else "",
-            score=rounded(appraisal.score if closed else computed.score),
+            score=rounded(appraisal.score if closed else computed.score, appraisal.rule_set),
             level=appraisal.level if closed else computed.level, **kwargs)

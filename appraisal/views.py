@@ -147,7 +147,7 @@ class PersonScoresView(UnitScopedMixin, TemplateView):
             rows = [{"period": p, "label": labels[p], "row": stored.get(p) or PeriodScore(source=""),
                      "score": rounded(computed.periods.get(p)), "d": computed.directions.get(p)}
                     for p in appraisal.cycle.periods]
-            years.append({"appraisal": appraisal, "result": computed, "score": rounded(computed.score), "rows": rows,
+            years.append({"appraisal": appraisal, "result": computed, "score": computed.shown_score, "rows": rows,
                           "can_score": can_score and appraisal.cycle.status == AppraisalCycle.Status.OPEN
                           and self.scope.contains(appraisal.work_unit),
                           "chart_id": f"chart-{appraisal.cycle.year}", "chart": {

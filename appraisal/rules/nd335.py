@@ -58,11 +58,15 @@ class ScoredRuleSet(AppraisalRuleSet):
 
     def _shown(self, score: Decimal, level: str) -> Decimal:
         # Two places, half up, as published; when that would show the next band (89.995 → 90.00),
-        # four places cut down, so the sentence never contradicts itself.
+        # two places cut down (89.99), so the sentence and the board never contradict the level.
         shown = to_decimal(score).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         if self.level_for_score(shown) == level:
             return shown
-        return to_decimal(score).quantize(Decimal("0.0001"), rounding=ROUND_DOWN)
+        return to_decimal(score).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+
+    def shown_score(self, score: Decimal) -> Decimal:
+        """The score as published: two decimals, half up, never across a band edge."""
+        return self._shown(score, self.level_for_score(to_decimal(score)))
 
 
 _ND335 = "Nghị định 335/2025/NĐ-CP"

@@ -125,7 +125,9 @@ def test_the_reason_shows_the_score_with_a_decimal_comma():
 def test_the_reason_never_shows_a_score_of_the_next_band():
     # The exact mean 89.995 is HTT; published with two places it would read 90,00.
     outcome = ND335.classify(Facts(score=D("89.995"), year=2026))
-    assert outcome.level == "HTT" and outcome.reasons[0].startswith("Điểm 89,9950 từ 70 đến dưới 90")
+    assert outcome.level == "HTT" and outcome.reasons[0].startswith("Điểm 89,99 từ 70 đến dưới 90")
+    assert ND335.shown_score(D("89.995")) == D("89.99") and ND335.shown_score(D("89.994")) == D("89.99")
+    assert ND335.shown_score(D("70.005")) == D("70.01") and ND335.shown_score(D("49.996")) == D("49.99")
     assert ND335.classify(Facts(score=D(961) / 12, year=2026)).reasons[0].startswith("Điểm 80,08 ")
 
 

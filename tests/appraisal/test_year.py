@@ -192,3 +192,18 @@ def test_closing_the_year_writes_the_levels_and_freezes_it(unit, tmp_path, offic
     summary, code = run("import_appraisal_scores", str(workbook(tmp_path, year_rows("A-01", 10, 10, 10, 10))),
                         "--year", "2026")
     assert code == 1 and "2026" in summary["errors"][0]["message"]
+
+
+def test_a_score_at_the_band_edge_is_published_on_its_own_side_of_it(unit):
+    """Months of 90,00 and 89,99: the exact mean 89,995 is HTT, and it is shown as 89,99 (two places
+    half up would print 90,00 beside HTT) on the board, in the JSON and in the reason."""
+    cycle, people = unit
+    appraisal = Appraisal.objects.get(cycle=cycle, servant=people["an"])
+    rows = [{"appraisal_id": appraisal.pk, "period": p, "general": general, "quantity": Decimal(100),
+             "quality": Decimal(100), "progress": Decimal(100)} for p, general in ((1, Decimal(20)),
+                                                                                   (2, Decimal("19.99")))]
+    services.period_scores_save(actor=None, rows=rows)
+    document, code = run("appraisal_results", "--year", "2026")
+    person = next(p for p in document["people"] if p["code"] == "A-01")
+    assert (person["score"], person["level"]) == (89.99, "HTT")
+    assert person["reasons"][0].startswith("Điểm 89,99 từ 70 đến dưới 90")
