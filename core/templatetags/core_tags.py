@@ -55,3 +55,19 @@ def pct_class(percent) -> str:
     """A width class in steps of 5 % (inline styles are blocked by the content security policy)."""
     value = max(0, min(100, int(percent or 0)))
     return f"w-pct-{5 * round(value / 5)}"
+
+
+@register.filter
+def rule_name(value) -> str:
+    """A rule set as users read it: its title (“Lộ trình tuổi nghỉ hưu từ năm 2021”), not its code.
+    Takes a code or a rule set; an unknown code is shown as given."""
+    from core.rules.registry import RuleSetNotFound, get
+
+    if not value:
+        return ""
+    if hasattr(value, "title") and hasattr(value, "code"):
+        return value.title
+    try:
+        return get(str(value)).title
+    except RuleSetNotFound:
+        return str(value)

@@ -23,7 +23,7 @@ def discipline_record(*, actor, servant: CivilServant, form: str, violation: str
     if form not in allowed:
         labels = ", ".join(str(discipline_rules.FORM_LABELS[f]) for f in allowed)
         raise ValidationError({"form": _("%(form)s is not a form of %(code)s for this person; allowed: %(labels)s.")
-                               % {"form": discipline_rules.FORM_LABELS.get(form, form), "code": rules.code,
+                               % {"form": discipline_rules.FORM_LABELS.get(form, form), "code": rules.title,
                                   "labels": labels}})
     if detected_on and effective_from < detected_on:
         raise ValidationError({"effective_from": _("The decision cannot precede the detection of the violation.")})
