@@ -33,7 +33,8 @@ def visible_cycles(scope) -> QuerySet[AppraisalCycle]:
     return cycles.filter(Q(unit__in=scope.units().values("pk")) | Q(unit_id__in=above))
 
 
-def results_for(year: int, *, cycle: AppraisalCycle | None = None, unit=None, scope=None) -> YearResults:
+def results_for(year: int, *, cycle: AppraisalCycle | None = None, unit=None, scope=None,
+                appraising_unit_id: int | None = None) -> YearResults:
     """The year's results of the people working in ``unit`` (and below) and in ``scope``.
 
     The quota of an appraising unit and task group, and component d of its leaders, depend on
@@ -45,7 +46,9 @@ def results_for(year: int, *, cycle: AppraisalCycle | None = None, unit=None, sc
         visible = visible.filter(cycle=cycle)
     if unit is not None:
         visible = visible.filter(work_unit__path__startswith=unit.path)
-    narrowed = unit is not None or (scope is not None and not scope.everything)
+    if appraising_unit_id is not None:  # a whole quota group: exact without the rest of the cycle
+        visible = visible.filter(unit_id=appraising_unit_id)
+    narrowed = unit is not None or appraising_unit_id is not None or (scope is not None and not scope.everything)
     if scope is not None:
         visible = scope.filter(visible, "work_unit")
     whole = appraisals_of(year)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appraisal.models import Appraisal, AppraisalCycle, PeriodKind, PeriodScore, UnitResult
-from core import audit
+from core import audit, bulk
 from core.models import OrgUnit
 from personnel.models import CivilServant
 
@@ -88,19 +88,24 @@ def cycle_for(servant: CivilServant, year: int) -> AppraisalCycle | None:
             .order_by("-unit__depth").first())
 
 
+SCORE_FIELDS = ("general_self", "general", "quantity", "quality", "progress", "direction", "organisation",
+                "solidarity", "score")
+
+
 def period_scores_save(*, actor, rows: Iterable[dict], source: str = PeriodScore.Source.ENTRY) -> int:
     """Insert or replace period scores in bulk; each row names ``appraisal_id`` and ``period`` and
-    carries the components. Returns the number of rows written."""
+    carries the components it sets (those it does not name are left as they are: an import of the
+    leader's scores keeps the person's own). One COPY and one upsert on PostgreSQL. Returns the
+    number of rows written."""
     rows = list(rows)
+    if not rows:
+        return 0
+    given = [name for name in SCORE_FIELDS if any(name in row for row in rows)]
     now = timezone.now()
-    fields = ["general_self", "general", "quantity", "quality", "progress", "direction", "organisation",
-              "solidarity", "score", "source", "updated_at"]
-    objects = [PeriodScore(**{k: row.get(k) for k in ("appraisal_id", "period", *fields[:-2])},
-                           source=source, updated_at=now) for row in rows]
+    data = ((row["appraisal_id"], row["period"], *(row.get(name) for name in given), source, now) for row in rows)
     with transaction.atomic():
-        PeriodScore.objects.bulk_create(objects, batch_size=CHUNK, update_conflicts=True,
-                                        unique_fields=["appraisal", "period"], update_fields=fields)
-    return len(objects)
+        return bulk.bulk_upsert(PeriodScore, ["appraisal", "period", *given, "source", "updated_at"], data,
+                                conflict=["appraisal", "period"], update=[*given, "source", "updated_at"])
 
 
 def _require_open(appraisal: Appraisal) -> None:
@@ -222,7 +227,8 @@ def cycle_close(*, actor, cycle: AppraisalCycle, reason: str = "") -> AppraisalC
         raise ValidationError(_("The year %(year)s is closed for %(unit)s.") % {"year": cycle.year,
                                                                                 "unit": cycle.unit.name})
     with transaction.atomic():
-        appraisals = Appraisal.objects.filter(cycle=cycle).select_related("servant", "unit", "work_unit", "cycle")
+        # What the computation reads: not the people's records (some sixty columns each).
+        appraisals = Appraisal.objects.filter(cycle=cycle).select_related("unit", "work_unit", "cycle")
         computed = compute(appraisals)
         changed = []
         for result in computed.results:
@@ -233,7 +239,8 @@ def cycle_close(*, actor, cycle: AppraisalCycle, reason: str = "") -> AppraisalC
             a.moved_down = result.moved_down
             a.status = Appraisal.Status.DECIDED if a.level else a.status
             changed.append(a)
-        Appraisal.objects.bulk_update(changed, ["score", "level", "reasons", "moved_down", "status"], batch_size=CHUNK)
+        bulk.bulk_update(Appraisal, ["id", "score", "level", "reasons", "moved_down", "status"],
+                         ((a.pk, a.score, a.level, a.reasons, a.moved_down, a.status) for a in changed))
         cycle.status = AppraisalCycle.Status.CLOSED
         cycle.closed_at = timezone.now()
         cycle.save(update_fields=["status", "closed_at"])

@@ -13,13 +13,14 @@ from django.views.generic import TemplateView
 from appraisal import opening, services
 from appraisal.forms import CommitteeForm, CycleOpenForm, period_choices
 from appraisal.models import Appraisal, AppraisalCycle, Level, PeriodScore, UnitResult
-from appraisal.results import YearResults, appraisals_of, compute, rounded
+from appraisal.results import appraisals_of, compute, rounded
 from appraisal.selectors import results_for, visible_cycles
 from core.views.edit import ActionForm, ObjectActionView, ObjectEditView
 from core.views.generic import UnitScopedMixin
 from personnel.models import CivilServant
 
 LEVELS = [Level.EXCELLENT, Level.GOOD, Level.COMPLETED, Level.FAILED]
+BOARD_ROWS = 800
 
 
 class CycleListView(UnitScopedMixin, TemplateView):
@@ -56,11 +57,9 @@ class CycleBoardView(UnitScopedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         cycle = get_object_or_404(visible_cycles(self.scope).select_related("unit"), pk=self.kwargs["pk"])
-        computed = results_for(cycle.year, cycle=cycle, scope=self.scope)
-        unit_id = self.request.GET.get("unit", "")
-        if unit_id.isdigit():
-            computed = YearResults([r for r in computed.results if r.appraisal.unit_id == int(unit_id)],
-                                   [q for q in computed.quotas if q.unit_id == int(unit_id)])
+        chosen = self.request.GET.get("unit", "")
+        computed = results_for(cycle.year, cycle=cycle, scope=self.scope,
+                               appraising_unit_id=int(chosen) if chosen.isdigit() else None)
         quotas = {(q.unit_id, q.task_group): q for q in computed.quotas}
         units: dict[int, dict] = {}
         for result in computed.results:
@@ -74,12 +73,20 @@ class CycleBoardView(UnitScopedMixin, TemplateView):
             block["result"] = results.get(unit_id)
             block["groups"] = [(group, rows, quotas.get((unit_id, group))) for group, rows in block["groups"].items()]
             blocks.append(block)
+        # A province-wide year has tens of thousands of people: past BOARD_ROWS the board shows one
+        # line per appraising unit (levels, quota) linking to that unit's own board.
+        summary = not chosen.isdigit() and len(blocks) > 1 and len(computed.results) > BOARD_ROWS
+        for block in blocks:
+            block["count"] = sum(block["levels"].values())
+            block["level_counts"] = [block["levels"].get(level, 0) for level in LEVELS]
+            block["moved_down"] = sum(1 for _group, rows, _quota in block["groups"] for r in rows if r.moved_down)
         totals = Counter(r.level or "—" for r in computed.results)
         chart = {"labels": [str(Level(level).label) for level in LEVELS],
                  "values": [totals.get(level, 0) for level in LEVELS], "label": _("People")}
         can_propose = self.request.user.has_perm("appraisal.propose_level") or bool(self.manage_scope)
         return super().get_context_data(
             cycle=cycle, blocks=blocks, chart=chart, totals=[(lvl, totals.get(lvl, 0)) for lvl in LEVELS],
+            summary=summary, levels=LEVELS, chosen_unit=chosen,
             can_propose=can_propose and cycle.status == AppraisalCycle.Status.OPEN,
             can_close=cycle.status == AppraisalCycle.Status.OPEN and self.manage_scope.contains(cycle.unit),
             **kwargs)

@@ -99,6 +99,16 @@ def record(**kwargs) -> AuditEntry:
 
 
 def record_many(entries: list[AuditEntry], batch_size: int = 2000) -> None:
+    """Write many entries at once: on PostgreSQL a COPY when there are many (an import of a
+    province's file writes tens of thousands), else ``bulk_create``."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql" and len(entries) > batch_size:
+        from core.bulk import bulk_insert
+
+        fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
+        bulk_insert(AuditEntry, [f.name for f in fields], ([getattr(e, f.attname) for f in fields] for e in entries))
+        return
     AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
 
 

@@ -159,3 +159,20 @@ def test_a_province_wide_year_is_seen_by_each_department_for_its_own_people(clie
     client.force_login(grant(UserFactory(username="truongphong.a1", role="unit_head"), world.unit_a1, VIEW))
     board = client.get(reverse("appraisal:board", args=[cycle.pk])).content.decode()
     assert "Nguyễn Văn An" in board and "Lê Thị Bình" not in board
+
+
+def test_a_large_board_lists_the_appraising_units_and_each_opens_exact(client, world, provincial_hr, monkeypatch):
+    from appraisal import views
+
+    monkeypatch.setattr(views, "BOARD_ROWS", 2)
+    for i in range(3):
+        make_servant(world.unit_a1, code=f"A-{i}", full_name=f"Nguyễn Văn A{i}")
+        make_servant(world.unit_b, code=f"B-{i}", full_name=f"Trần Văn B{i}")
+    cycle = services.cycle_open(actor=None, unit=world.province, year=2026)
+    client.force_login(provincial_hr)
+    page = client.get(reverse("appraisal:board", args=[cycle.pk])).content.decode()
+    summary = page[page.index('data-testid="board-summary"'):]
+    assert f"?unit={world.unit_a.pk}" in summary and f"?unit={world.unit_b.pk}" in summary
+    assert "Nguyễn Văn A0" not in page  # one line per unit, not every person
+    page = client.get(reverse("appraisal:board", args=[cycle.pk]) + f"?unit={world.unit_b.pk}").content.decode()
+    assert "Trần Văn B2" in page and "Nguyễn Văn A0" not in page and 'data-testid="board-summary"' not in page
