@@ -124,10 +124,13 @@ class AppraisalScoreImporter(Importer):
         for a in found:
             a.cycle, a.unit, a.work_unit = cycles[a.cycle_id], units[a.unit_id], units[a.work_unit_id]
             self.appraisals[a.servant.code] = a
+        # Which rows of the file replace a stored period (only the file's periods are read: the
+        # fourth quarter's file of a province does not read the nine months before it).
         self.existing = set()
         ids = [a.pk for a in self.appraisals.values()]
+        periods = sorted({r.values["period"][1] for r in rows if r.values.get("period")})
         for chunk in _chunks(ids):
-            self.existing.update(PeriodScore.objects.filter(appraisal_id__in=chunk).order_by()
+            self.existing.update(PeriodScore.objects.filter(appraisal_id__in=chunk, period__in=periods).order_by()
                                  .values_list("appraisal_id", "period"))
         # A percent-formatted Excel sheet sends fractions (0.85 for 85 %): when every number typed
         # in the percent columns is at most 1 and one of them is a fraction, all of them are.

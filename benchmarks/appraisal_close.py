@@ -459,12 +459,12 @@ def run_board(cycle, users: dict, committee_unit) -> dict:
 
 def run_close(cycle) -> dict:
     import appraisal.results
+    import core.bulk
     from appraisal import services
-    from appraisal.models import Appraisal
 
     t: dict[str, float] = {}
     steps = ("_period_rows", "_score_periods", "_disciplines", "_unit_results", "_apply_quotas")
-    with instrumented(appraisal.results, "compute", t), instrumented(Appraisal.objects, "bulk_update", t), \
+    with instrumented(appraisal.results, "compute", t), instrumented(core.bulk, "bulk_update", t), \
             instrumented(appraisal.results, steps[0], t), instrumented(appraisal.results, steps[1], t), \
             instrumented(appraisal.results, steps[2], t), instrumented(appraisal.results, steps[3], t), \
             instrumented(appraisal.results, steps[4], t), Probe() as probe, Cpu() as cpu:
