@@ -301,6 +301,10 @@ class PersonnelImporter(Importer):
         birth, sex = row.values.get("birth"), row.values.get("sex")
         if birth is None:
             return
+        if birth.value > self.today:
+            row.error("Ngày sinh", _("The date of birth %(day)s is in the future.")
+                      % {"day": birth.value.strftime("%d/%m/%Y")})
+            return
         age = (self.today - birth.value).days / 365.25
         if age < MIN_AGE or age > MAX_AGE:
             row.error("Ngày sinh", _("An age of %(age)s is not possible for a civil servant (%(min)s–%(max)s).")

@@ -88,6 +88,7 @@ def test_a_changed_row_is_an_audited_career_step(world, tmp_path, capsys):
     ({2: "31/02/1990"}, "Ngày sinh", "không phải là ngày sinh"),
     ({2: date(2015, 1, 1)}, "Ngày sinh", "không hợp lý"),
     ({2: "1900"}, "Ngày sinh", "không hợp lý"),
+    ({2: "12/05/2030"}, "Ngày sinh", "ở tương lai"),  # not "Tuổi -4 không hợp lý"
     ({3: "Khác"}, "Giới tính", "Nam hoặc Nữ"),
     ({4: "0080800123"}, "Số định danh cá nhân", "12 chữ số"),
     ({5: "KHONG-CO"}, "Mã đơn vị", "Không tìm thấy đơn vị"),
