@@ -20,10 +20,9 @@ from django.utils.translation import gettext as _
 
 from appraisal.models import Appraisal, AppraisalCycle, PeriodKind, PeriodScore, WorkAssignment, WorkItem
 from appraisal.rules import LedgerLine, NoProductsAssigned
+from appraisal.services import require_open
 from core import audit
 from core.rules.registry import get as rule_set
-
-LEDGER_FIELDS = ("quantity", "quality", "progress")
 
 
 def period_of(cycle: AppraisalCycle, day: date) -> int:
@@ -94,9 +93,8 @@ def items_for(appraisal: Appraisal):
 # --- assignments ------------------------------------------------------------------------------------
 
 def _require_open(appraisal: Appraisal) -> None:
-    if appraisal.cycle.status != AppraisalCycle.Status.OPEN:
-        raise ValidationError(_("The year %(year)s is closed for %(unit)s.")
-                              % {"year": appraisal.cycle.year, "unit": appraisal.cycle.unit.name})
+    """A year still open, under a rule set that scores products."""
+    require_open(appraisal.cycle)
     if not rule_set(appraisal.rule_set).continuous:
         raise ValidationError(_("%(name)s is appraised under %(rule_set)s, which does not score products.")
                               % {"name": appraisal.servant.full_name, "rule_set": appraisal.rule_set})

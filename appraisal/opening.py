@@ -12,6 +12,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, 
 from django.utils.translation import gettext as _
 
 from appraisal.models import AppraisalCycle, PeriodKind
+from appraisal.services import require_open
 from core import audit
 from core.models import OrgUnit
 
@@ -26,8 +27,7 @@ def cycle_row(*, actor, unit: OrgUnit, year: int, period_kind: str = PeriodKind.
     with transaction.atomic():
         cycle, created = AppraisalCycle.objects.select_for_update().get_or_create(
             year=year, unit=unit, defaults={"period_kind": period_kind, "opened_by": actor, "progress": 0})
-        if cycle.status != AppraisalCycle.Status.OPEN:
-            raise ValidationError(_("The year %(year)s is closed for %(unit)s.") % {"year": year, "unit": unit.name})
+        require_open(cycle)
         if created:
             # cycle_open records the creation only of a row it makes itself; this one is made here.
             audit.record(actor=actor, obj=cycle, action="create", unit=unit,

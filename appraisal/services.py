@@ -50,8 +50,7 @@ def cycle_open(*, actor, unit: OrgUnit, year: int, period_kind: str = PeriodKind
     with transaction.atomic():
         cycle, created = AppraisalCycle.objects.get_or_create(
             year=year, unit=unit, defaults={"period_kind": period_kind, "opened_by": actor})
-        if cycle.status != AppraisalCycle.Status.OPEN:
-            raise ValidationError(_("The year %(year)s is closed for %(unit)s.") % {"year": year, "unit": unit.name})
+        require_open(cycle)
         if created:
             audit.record(actor=actor, obj=cycle, action="create", unit=unit,
                          changes={"year": [None, year], "period_kind": [None, period_kind]})
@@ -108,10 +107,11 @@ def period_scores_save(*, actor, rows: Iterable[dict], source: str = PeriodScore
                                 conflict=["appraisal", "period"], update=[*given, "source", "updated_at"])
 
 
-def _require_open(appraisal: Appraisal) -> None:
-    if appraisal.cycle.status != AppraisalCycle.Status.OPEN:
-        raise ValidationError(_("The year %(year)s is closed for %(unit)s.")
-                              % {"year": appraisal.cycle.year, "unit": appraisal.cycle.unit.name})
+def require_open(cycle: AppraisalCycle) -> None:
+    """Refuse any write on a closed year (its levels are final)."""
+    if cycle.status != AppraisalCycle.Status.OPEN:
+        raise ValidationError(_("The year %(year)s is closed for %(unit)s.") % {"year": cycle.year,
+                                                                                "unit": cycle.unit.name})
 
 
 def _period_row(appraisal: Appraisal, period: int) -> PeriodScore:
@@ -125,7 +125,7 @@ def period_general_save(*, actor, appraisal: Appraisal, period: int, general: De
                         organisation: Decimal | None = None, solidarity: Decimal | None = None) -> Appraisal:
     """The leader's score of a period: the general criteria (≤ 30; the leader's counts, the
     person's own score stays beside it) and, for leaders, đ and e (ND 335/2025 Art 12, 15)."""
-    _require_open(appraisal)
+    require_open(appraisal.cycle)
     if general is None or not 0 <= general <= 30:
         raise ValidationError({"general": _("The general criteria are scored from 0 to 30 points.")})
     with transaction.atomic():
@@ -145,7 +145,7 @@ def period_general_save(*, actor, appraisal: Appraisal, period: int, general: De
 
 def period_self_score(*, actor, appraisal: Appraisal, period: int, general_self: Decimal) -> Appraisal:
     """The person's own score of the general criteria of a period."""
-    _require_open(appraisal)
+    require_open(appraisal.cycle)
     if general_self is None or not 0 <= general_self <= 30:
         raise ValidationError({"general_self": _("The general criteria are scored from 0 to 30 points.")})
     with transaction.atomic():
@@ -161,7 +161,7 @@ def period_self_score(*, actor, appraisal: Appraisal, period: int, general_self:
 def self_assess(*, actor, appraisal: Appraisal, self_level: str, self_assessment: str) -> Appraisal:
     """The person's self-assessment of the year (the official form's content and the level they
     propose for themselves); it may be corrected until the collective has reviewed it."""
-    _require_open(appraisal)
+    require_open(appraisal.cycle)
     if appraisal.status not in (Appraisal.Status.OPEN, Appraisal.Status.SELF_ASSESSED):
         raise ValidationError(_("The self-assessment has already been reviewed and can no longer change."))
     if not self_assessment.strip():
@@ -199,9 +199,7 @@ def unit_result_save(*, actor, unit: OrgUnit, year: int, **values) -> UnitResult
 def committee_decide(*, actor, appraisal: Appraisal, proposed_level: str = "", quota_decision: str = "",
                      committee_note: str = "") -> Appraisal:
     """The committee's proposal for one person, and its word on a tie at the quota's cut."""
-    if appraisal.cycle.status != AppraisalCycle.Status.OPEN:
-        raise ValidationError(_("The year %(year)s is closed for %(unit)s.")
-                              % {"year": appraisal.cycle.year, "unit": appraisal.cycle.unit.name})
+    require_open(appraisal.cycle)
     values = {"proposed_level": proposed_level, "quota_decision": quota_decision, "committee_note": committee_note}
     # Read what is stored: a model form has already put the new values on the instance.
     stored = Appraisal.objects.filter(pk=appraisal.pk).values(*values).get()
@@ -223,9 +221,7 @@ def cycle_close(*, actor, cycle: AppraisalCycle, reason: str = "") -> AppraisalC
     can change after. Personnel (raises) and streamlining (KHT years) read the levels from here."""
     from appraisal.results import compute
 
-    if cycle.status != AppraisalCycle.Status.OPEN:
-        raise ValidationError(_("The year %(year)s is closed for %(unit)s.") % {"year": cycle.year,
-                                                                                "unit": cycle.unit.name})
+    require_open(cycle)
     with transaction.atomic():
         # What the computation reads: not the people's records (some sixty columns each).
         appraisals = Appraisal.objects.filter(cycle=cycle).select_related("unit", "work_unit", "cycle")

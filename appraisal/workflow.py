@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from appraisal.models import Appraisal, AppraisalCycle, Level, Petition, ReviewMeeting, ReviewOpinion
 from appraisal.rules import petition_rules
+from appraisal.services import require_open
 from core import audit
 from core.models import OrgUnit
 
@@ -25,19 +26,13 @@ def _names(appraisals) -> str:
     return ", ".join(a.servant.full_name for a in appraisals)
 
 
-def _open(cycle: AppraisalCycle) -> None:
-    if cycle.status != AppraisalCycle.Status.OPEN:
-        raise ValidationError(_("The year %(year)s is closed for %(unit)s.") % {"year": cycle.year,
-                                                                                "unit": cycle.unit.name})
-
-
 def review_meeting_record(*, actor, cycle: AppraisalCycle, unit: OrgUnit, held_on: date, chaired_by: str,
                           attendee_count: int, minutes: str, opinions: dict[int, tuple[str, str]],
                           attendees: str = "") -> ReviewMeeting:
     """Record a unit's review meeting and its opinion on each person reviewed (``opinions``: appraisal
     id → (opinion, proposed level)). Each of them must have self-assessed first: the meeting hears
     the person's own report."""
-    _open(cycle)
+    require_open(cycle)
     errors = {}
     if held_on > timezone.localdate():
         errors["held_on"] = _("The meeting date cannot be in the future.")
@@ -75,7 +70,7 @@ def review_meeting_record(*, actor, cycle: AppraisalCycle, unit: OrgUnit, held_o
 def party_opinion_record(*, actor, appraisal: Appraisal, party_opinion: str, party_body: str,
                          party_opinion_on: date) -> Appraisal:
     """The written opinion of the Party committee of the same level on a leader (ND 90/2020 Art 17.3)."""
-    _open(appraisal.cycle)
+    require_open(appraisal.cycle)
     if not appraisal.is_leader:
         raise ValidationError(_("The Party committee's opinion is asked for leaders and managers only."))
     errors = {}
@@ -103,7 +98,7 @@ def consolidate(*, actor, cycle: AppraisalCycle, unit: OrgUnit, hr_note: str = "
     """HR's consolidation for an appraising unit (ND 90/2020 Art 17.4): everyone reviewed by the
     collective, and every leader with the Party committee's opinion, goes to the committee. Returns
     how many were consolidated; refuses, naming them, while a leader waits for the Party's opinion."""
-    _open(cycle)
+    require_open(cycle)
     reviewed = list(Appraisal.objects.filter(cycle=cycle, unit=unit, status=Appraisal.Status.REVIEWED)
                     .select_related("servant"))
     if not reviewed:
