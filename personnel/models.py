@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from core.models import OrgUnit, UndeletableModel, UndeletableQuerySet
 from positions.models import Category, JobPosition, Rank
 
-__all__ = ["Assignment", "CareerEvent", "Category", "CivilServant", "CompetencyAssessment", "DisciplineRecord",
-           "FamilyMember", "Leadership",
-           "RewardRecord", "SalaryRecord", "Sex", "TrainingPlan", "TrainingRecord"]
+__all__ = ["Allowance", "Assignment", "Attachment", "CareerEvent", "Category", "CivilServant", "CompetencyAssessment",
+           "Contract", "DisciplineRecord", "FamilyMember", "Leadership", "LeaveRecord", "RewardRecord",
+           "SalaryRecord", "Sex", "TrainingPlan", "TrainingRecord", "Verification"]
 
 
 class Sex(models.TextChoices):
@@ -30,6 +30,14 @@ class Leadership(models.TextChoices):
     NONE = "", _("Not a leader")
     HEAD = "head", _("Head")
     DEPUTY = "deputy", _("Deputy")
+
+
+class Verification(models.TextChoices):
+    """Whether the HR level above has checked a record against its documents (the national
+    CBCCVC database takes verified records; DOMAIN-RULES §5.2)."""
+
+    ENTERED = "entered", _("Entered")
+    VERIFIED = "verified", _("Verified")
 
 
 class ServantQuerySet(UndeletableQuerySet):
@@ -155,6 +163,17 @@ class CivilServant(UndeletableModel):
     # created by HR for a unit in bulk; staff accounts with grants are other users.
     account = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("own account"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="servant", editable=False)
+
+    # A portrait for the résumé (Mẫu 2C, top left); checked to be an image by the service.
+    photo = models.FileField(_("photo"), upload_to="photos/%Y/", blank=True, editable=False)
+    # Verification by the HR level above: who and when, and the key fields as they were verified,
+    # so a later change returns the record to "entered" and shows the difference.
+    verification = models.CharField(_("verification"), max_length=10, choices=Verification.choices,
+                                    default=Verification.ENTERED, editable=False)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("verified by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+", editable=False)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True, editable=False)
+    verified_values = models.JSONField(_("values verified"), default=dict, blank=True, editable=False)
 
     objects = ServantQuerySet.as_manager()
 
@@ -473,3 +492,163 @@ class CompetencyAssessment(UndeletableModel):
 
     def __str__(self) -> str:
         return f"{self.servant}: {self.competency.code} = {self.level}"
+
+
+class DecisionMixin(models.Model):
+    """The decision behind a record (quyết định: number, date, signer)."""
+
+    decision_number = models.CharField(_("decision number"), max_length=100, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    signer = models.CharField(_("signed by"), max_length=150, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Attachment(DecisionMixin, UndeletableModel):
+    """A scanned document of the personal file (hồ sơ cán bộ): a decision, a diploma, a
+    certificate. Superseded files stay; ``withdrawn`` hides them from the record."""
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", _("Decision")
+        DIPLOMA = "diploma", _("Diploma or certificate")
+        RESUME = "resume", _("Résumé or declaration")
+        HEALTH = "health", _("Health certificate")
+        CONTRACT = "contract", _("Contract")
+        OTHER = "other", _("Other document")
+
+    servant = models.ForeignKey(CivilServant, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.DECISION)
+    title = models.CharField(_("title"), max_length=255)
+    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+    content_type = models.CharField(max_length=100, blank=True, editable=False)
+    size = models.PositiveIntegerField(default=0, editable=False)
+    event = models.ForeignKey(CareerEvent, verbose_name=_("career event"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="attachments")
+    withdrawn = models.BooleanField(_("withdrawn"), default=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["-uploaded_at", "-id"]
+        indexes = [models.Index(fields=["servant", "uploaded_at"], name="attachment_servant_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Allowance(DecisionMixin, UndeletableModel):
+    """An allowance from a date (phụ cấp: position, professional seniority, responsibility …),
+    as a coefficient of the base salary or a percentage (ND 204/2004, Art. 6)."""
+
+    class Kind(models.TextChoices):
+        POSITION = "position", _("Leadership position allowance")
+        EXCESS_SENIORITY = "excess_seniority", _("Excess seniority allowance")
+        PROFESSIONAL_SENIORITY = "professional_seniority", _("Professional seniority allowance")
+        RESPONSIBILITY = "responsibility", _("Responsibility allowance")
+        REGIONAL = "regional", _("Regional allowance")
+        PREFERENTIAL = "preferential", _("Occupational preferential allowance")
+        OTHER = "other", _("Other allowance")
+
+    servant = models.ForeignKey(CivilServant, on_delete=models.PROTECT, related_name="allowances")
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    coefficient = models.DecimalField(_("coefficient"), max_digits=5, decimal_places=2, null=True, blank=True)
+    percent = models.PositiveSmallIntegerField(_("percent"), null=True, blank=True)
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("to"), null=True, blank=True)
+    event = models.ForeignKey(CareerEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="allowances")
+
+    class Meta:
+        verbose_name = _("allowance")
+        verbose_name_plural = _("allowances")
+        ordering = ["-start_date", "-id"]
+        indexes = [models.Index(fields=["servant", "start_date"], name="allowance_servant_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                                   name="allowance_dates"),
+            models.CheckConstraint(condition=Q(coefficient__isnull=False) | Q(percent__isnull=False),
+                                   name="allowance_has_amount"),
+        ]
+
+    def __str__(self) -> str:
+        amount = f"{self.percent} %" if self.percent is not None else f"{self.coefficient}"
+        return f"{self.get_kind_display()}: {amount}"
+
+
+class LeaveRecord(DecisionMixin, UndeletableModel):
+    """Leave and absence (nghỉ phép, ốm, thai sản, không lương …): periods that count for the
+    appraisal's months worked (ND 90/2020, Art. 2) and for the raise timer (unpaid leave)."""
+
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", _("Annual leave")
+        SICK = "sick", _("Sick leave")
+        MATERNITY = "maternity", _("Maternity leave")
+        UNPAID = "unpaid", _("Unpaid leave")
+        STUDY = "study", _("Study leave")
+        SUSPENDED = "suspended", _("Temporary suspension")
+        ABSENT = "absent", _("Absence without leave")
+        OTHER = "other", _("Other leave")
+
+    servant = models.ForeignKey(CivilServant, on_delete=models.PROTECT, related_name="leaves")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("to"))
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("leave or absence")
+        verbose_name_plural = _("leave and absence")
+        ordering = ["-start_date", "-id"]
+        indexes = [models.Index(fields=["servant", "start_date"], name="leave_servant_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="leave_dates"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.start_date:%d/%m/%Y}–{self.end_date:%d/%m/%Y}"
+
+
+class Contract(DecisionMixin, UndeletableModel):
+    """A work or labour contract (hợp đồng làm việc of a public employee, Law on Public
+    Employees Art. 25; hợp đồng lao động of contract staff, ND 111/2022) with its expiry,
+    which the contract-expiry alerts read."""
+
+    class Kind(models.TextChoices):
+        FIXED_TERM = "fixed_term", _("Fixed-term work contract")
+        INDEFINITE = "indefinite", _("Indefinite-term work contract")
+        LABOUR = "labour", _("Labour contract")
+        PROBATION = "probation", _("Probation contract")
+
+    servant = models.ForeignKey(CivilServant, on_delete=models.PROTECT, related_name="contracts")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    number = models.CharField(_("contract number"), max_length=100, blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("to"), null=True, blank=True)
+    ended_on = models.DateField(_("ended early on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        ordering = ["-start_date", "-id"]
+        # The expiry alerts read contracts ending in a window.
+        indexes = [models.Index(fields=["end_date"], name="contract_end_idx"),
+                   models.Index(fields=["servant", "start_date"], name="contract_servant_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                                   name="contract_dates"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}".strip()

@@ -2,6 +2,7 @@ from .access import AccessRecord
 from .audit import AuditEntry
 from .base import ProtectedDeleteError, UndeletableModel, UndeletableQuerySet
 from .imports import ImportJob
+from .notifications import Notification
 from .units import OrgUnit, OrgUnitGroupObjectPermission, OrgUnitUserObjectPermission, UnitChange
 from .users import User
 
@@ -9,6 +10,7 @@ __all__ = [
     "AccessRecord",
     "AuditEntry",
     "ImportJob",
+    "Notification",
     "OrgUnit",
     "OrgUnitGroupObjectPermission",
     "OrgUnitUserObjectPermission",
