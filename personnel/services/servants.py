@@ -174,7 +174,9 @@ def servant_assign(*, actor, servant: CivilServant, start_date: date, kind: str 
     new_title = clean(title) if title is not None else servant.title
     position = job_position if job_position is not None or unit is not None else servant.job_position
     previous = _close_current_assignment(servant, start_date - timedelta(days=1))
-    summary = _("%(title)s, %(unit)s") % {"title": new_title or "—", "unit": new_unit.name}
+    # Without a title the timeline reads "Transferred: <unit>", not "Transferred —, <unit>".
+    summary = (_("%(title)s, %(unit)s") % {"title": new_title, "unit": new_unit.name} if new_title
+               else new_unit.name)
     data = {"from_unit": previous.unit_id if previous else None, "to_unit": new_unit.pk, "title": new_title}
     event = _event(actor, servant, kind, start_date, summary, decision, data)
     assignment = Assignment.objects.create(servant=servant, unit=new_unit, job_position=position, title=new_title,

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -160,7 +161,7 @@ class ActionView(ServantMixin, FormView):
 
 class ServantAssignView(ActionView):
     form_class = forms.AssignForm
-    title = _("Transfer or appointment")
+    title = gettext_lazy("Transfer or appointment")
 
     def get_initial(self):
         return {"unit": self.servant.unit, "title": self.servant.title, "start_date": timezone.localdate()}
@@ -175,7 +176,7 @@ class ServantAssignView(ActionView):
 
 class ServantSalaryView(ActionView):
     form_class = forms.SalaryForm
-    title = _("Salary step or rank")
+    title = gettext_lazy("Salary step or rank")
 
     def get_initial(self):
         servant = self.servant
@@ -191,7 +192,7 @@ class ServantSalaryView(ActionView):
 
 class ServantLeaveView(ActionView):
     form_class = forms.LeaveForm
-    title = _("Leaving the service")
+    title = gettext_lazy("Leaving the service")
 
     def get_initial(self):
         return {"kind": CareerEvent.Kind.RETIRED,
@@ -208,7 +209,7 @@ class ServantLeaveView(ActionView):
 
 class ServantEventView(ActionView):
     form_class = forms.EventForm
-    title = _("Other career event")
+    title = gettext_lazy("Other career event")
 
     def perform(self, data, decision):
         servants.event_record(actor=self.request.user, servant=self.servant, kind=data["kind"],
@@ -217,7 +218,7 @@ class ServantEventView(ActionView):
 
 class DisciplineCreateView(ActionView):
     form_class = forms.DisciplineForm
-    title = _("Discipline")
+    title = gettext_lazy("Discipline")
 
     def perform(self, data, decision):
         records.discipline_record(actor=self.request.user, servant=self.servant, form=data["form"],
@@ -228,7 +229,7 @@ class DisciplineCreateView(ActionView):
 
 class RewardCreateView(ActionView):
     form_class = forms.RewardForm
-    title = _("Reward")
+    title = gettext_lazy("Reward")
 
     def get_initial(self):
         return {"year": timezone.localdate().year}
@@ -240,7 +241,7 @@ class RewardCreateView(ActionView):
 
 class TrainingCreateView(ActionView):
     form_class = forms.TrainingForm
-    title = _("Training")
+    title = gettext_lazy("Training")
 
     def perform(self, data, decision):
         records.training_record(actor=self.request.user, servant=self.servant, kind=data["kind"],
@@ -253,7 +254,7 @@ class EventCorrectView(ActionView):
     """Correct a career event by a new version; the original stays in the timeline."""
 
     form_class = forms.CorrectionForm
-    title = _("Correct an event")
+    title = gettext_lazy("Correct an event")
 
     @cached_property
     def event(self) -> CareerEvent:

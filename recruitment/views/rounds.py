@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -30,7 +31,9 @@ from recruitment import forms, selectors, services
 from recruitment.models import Appeal, Application, ApplicationDocument, RecruitmentRound
 from recruitment.rules import GENERAL, LANGUAGE, PRIORITY_CATEGORIES, ROUND2_FORMS, rules_for_round
 
-COMPONENT_LABELS = {"written": _("Written"), "interview": _("Interview"), "practical": _("Practical")}
+# Lazy: a module-level label evaluated at import would stay in the language of the first import.
+COMPONENT_LABELS = {"written": gettext_lazy("Written"), "interview": gettext_lazy("Interview"),
+                    "practical": gettext_lazy("Practical")}
 RESULT_LABELS = {"PASSED": "Trúng tuyển", "FAILED": "Không trúng tuyển", "HEAD_DECIDES": "Người đứng đầu quyết định"}
 
 
