@@ -115,6 +115,8 @@ def framework_set(*, actor, description: JobDescription, levels: dict[int, int])
     """Set the required level (1–5) of each competency of a draft framework; 0 removes it."""
     _editable(description)
     current = {r.competency_id: r for r in description.requirements.all()}
+    # The history names each competency ("NL.01 Tư duy chiến lược: ∅ → 3"), not its row id.
+    names = {c.pk: f"{c.code} {c.name}" for c in Competency.objects.filter(pk__in=list(levels))}
     changes = {}
     for competency_id, level in levels.items():
         if level and not 1 <= level <= 5:
@@ -122,13 +124,13 @@ def framework_set(*, actor, description: JobDescription, levels: dict[int, int])
         old = current.get(competency_id)
         if old is not None and not level:
             old.delete()  # a draft is work in progress; approved frameworks are never edited
-            changes[str(competency_id)] = [old.level, None]
+            changes[names.get(competency_id, str(competency_id))] = [old.level, None]
         elif old is not None and old.level != level:
             RequiredCompetency.objects.filter(pk=old.pk).update(level=level)
-            changes[str(competency_id)] = [old.level, level]
+            changes[names.get(competency_id, str(competency_id))] = [old.level, level]
         elif old is None and level:
             RequiredCompetency.objects.create(description=description, competency_id=competency_id, level=level)
-            changes[str(competency_id)] = [None, level]
+            changes[names.get(competency_id, str(competency_id))] = [None, level]
     if changes:
         audit.record(actor=actor, obj=description, action="framework", unit=description.position.unit,
                      changes=changes)

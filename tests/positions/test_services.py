@@ -109,3 +109,14 @@ def test_reorganising_units_moves_positions_and_people_with_events(world, positi
     assert event.decision_number == "05/NQ-HĐND"
     assert Assignment.objects.get(servant=person, unit=world.unit_a1, end_date=date(2025, 12, 31))
     assert JobPosition.objects.get(pk=position.pk).valid_to == date(2025, 12, 31)
+
+
+def test_the_history_of_a_framework_names_the_competencies(position):
+    from core import audit
+    from core.access import UnitScope
+
+    draft = services.latest_description(position)
+    services.framework_set(actor=None, description=draft, levels={comp("NLC01").pk: 3})
+    entry = audit.for_display(audit.history_for(draft)[:1], UnitScope(everything=True))[0]
+    label, old, new = entry.display_changes[0]
+    assert label == f"NLC01 {comp('NLC01').name}" and (old, new) == ("∅", "3")
