@@ -59,8 +59,12 @@ class ServantListView(HtmxPartialMixin, UnitScopedMixin, TemplateView):
         rows = [{"servant": s, "retirement": retirement_of(s.date_of_birth, s.sex).retirement_date
                  if s.status == s.Status.ACTIVE else None} for s in page.object_list]
         self._record(filters, paginator, [row["servant"] for row in rows])
+        # The export takes the same filters (not the page): the partial swaps the link out of band.
+        export_query = self.request.GET.copy()
+        export_query.pop("page", None)
         context.update(form=form, filters=filters, page_obj=page, rows=rows, today=today,
-                       can_manage=bool(self.manage_scope), query_string=self.request.GET.urlencode())
+                       can_manage=bool(self.manage_scope), export_query=export_query.urlencode(),
+                       export_oob=self.get_template_names() == [self.partial_template_name])
         return context
 
     def _record(self, filters, paginator, shown: list) -> None:

@@ -109,6 +109,30 @@ def test_export_has_the_import_headers_and_neutralises_formulas(client, officer_
     assert hometown.data_type != "f" and hometown.value.startswith("'=")
 
 
+def test_the_export_link_follows_filters_set_without_a_reload(client, officer_a, people, world):
+    """Issue 17: "Xuất Excel" exported 480 rows for a 103-row view after filtering by HTMX."""
+    import html
+    import re
+
+    client.force_login(officer_a)
+    url = reverse("personnel:servant_list")
+    page = client.get(url).content.decode()
+    assert re.search(r'id="export-link"[^>]*href="%s"' % reverse("personnel:servant_export"), page)
+    # The filter form answers with the table alone; the link comes with it, swapped out of band.
+    partial = client.get(url, {"unit": world.unit_a1.pk, "leadership": "staff", "page": 1},
+                         HTTP_HX_REQUEST="true")
+    link = re.search(r'<a id="export-link"[^>]*href="([^"]+)"[^>]*hx-swap-oob="true"', partial.content.decode())
+    assert link, "the table's answer carries the export link"
+    href = html.unescape(link.group(1))
+    assert "page=" not in href
+    listed = [row["servant"].code for row in partial.context["rows"]]
+    assert listed == ["A-001"]
+    response = client.get(href)
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    exported = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert exported == listed
+
+
 def test_detail_shows_the_timeline_and_masks_the_id_for_viewers(client, officer_a, viewer_a, world):
     person = make_servant(world.unit_a1, full_name="Đỗ Thị Hoa", sex="female", national_id="008185123456")
     servant_assign(actor=None, servant=person, start_date=date(2026, 1, 1), unit=world.unit_a, title="Phó Giám đốc Sở")
