@@ -139,6 +139,10 @@ MATRIX: dict[str, Case] = {
     "core:access_revoke": Case(PROVINCIAL, default=302, method="post",
                                kwargs=lambda o: {"pk": o["officer_b"].pk, "unit_pk": o["b"].pk}),
     "core:audit_list": Case(SCOPED),
+    # Each staff member's own notifications (tests/core/test_notifications.py); candidates have none.
+    "core:notification_list": Case(STAFF_ONLY),
+    "core:notification_bell": Case(STAFF_ONLY),
+    "core:notification_read": Case(STAFF_ONLY, default=302, method="post"),
     # Recruitment: the round belongs to A1; staff pages for those who run recruitment (managers,
     # provincial HR, the round's exam board), the candidate's pages for their own application only.
     "recruitment:round_list": Case(RECRUITERS),
@@ -269,8 +273,8 @@ MATRIX: dict[str, Case] = {
     "personnel:servant_create": Case(MANAGERS),
     "personnel:servant_detail": Case(OUTSIDE_B, kwargs=PERSON),
     # The résumé carries the ID number, health and family: only those who manage the person.
-    "personnel:servant_resume": Case(MANAGE_PERSON, kwargs=PERSON),
-    "personnel:servant_resume_xlsx": Case(MANAGE_PERSON, kwargs=PERSON),
+    "personnel:servant_resume": Case(OUTSIDE_B, kwargs=PERSON),
+    "personnel:servant_resume_xlsx": Case(OUTSIDE_B, kwargs=PERSON),
     "personnel:servant_update": Case(MANAGE_PERSON, kwargs=PERSON),
     "personnel:servant_assign": Case(MANAGE_PERSON, kwargs=PERSON),
     "personnel:servant_salary": Case(MANAGE_PERSON, kwargs=PERSON),
