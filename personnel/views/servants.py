@@ -275,10 +275,9 @@ class EventCorrectView(ActionView):
 
 
 class ResumeMixin(ServantMixin):
-    """Mẫu 2C carries the ID number, addresses, health and family on every copy, so it is for
-    those the field policy shows them to: managers of the person (403 for view-only readers)."""
-
-    manage = True
+    """Mẫu 2C for everyone who may read the record. It carries the ID number, addresses, health
+    and family in full only for those the field policy shows them to (the person's managers);
+    a view-only reader gets the form as the export shows the person: ID masked, the rest left out."""
 
     def record_read(self) -> bool:
         """Record the reading; True when the sensitive fields go on the form in full."""
