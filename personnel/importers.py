@@ -26,13 +26,14 @@ from core.dates import PartialDate, add_months, parse_date
 from core.importing import CellError, Column, Importer, Row, cell_text
 from core.models import AuditEntry, OrgUnit
 from core.text import name_sort_key, search_key, unaccent
+from personnel import validation
 from personnel.leadership import leadership_of
 from personnel.models import Assignment, CareerEvent, Category, CivilServant, SalaryRecord, Sex
 from personnel.rules.retirement import retirement_of
 from personnel.services.servants import Decision, servant_assign, servant_set_salary, servant_update
 from positions.models import JobPosition, Rank, SalaryCoefficient
 
-MIN_AGE, MAX_AGE = 18, 100
+MIN_AGE, MAX_AGE = validation.MIN_AGE, validation.MAX_AGE
 SEX_WORDS = {"nam": Sex.MALE, "nu": Sex.FEMALE, "male": Sex.MALE, "female": Sex.FEMALE, "m": Sex.MALE,
              "f": Sex.FEMALE, "trai": Sex.MALE, "gai": Sex.FEMALE}
 CATEGORY_WORDS = [
@@ -126,6 +127,18 @@ def parse_coefficient(raw) -> Decimal:
     return value
 
 
+def parse_whole(raw) -> int:
+    """A whole number (height, weight): 165, "165", 165.0."""
+    text_value = cell_text(raw).replace(",", ".")
+    try:
+        number = Decimal(text_value)
+    except InvalidOperation:
+        raise CellError(_("“%(value)s” is not a whole number.") % {"value": text_value}) from None
+    if number != number.to_integral_value() or number < 0:
+        raise CellError(_("“%(value)s” is not a whole number.") % {"value": text_value})
+    return int(number)
+
+
 def parse_phone(raw) -> str:
     phone = re.sub(r"[\s.\-()]", "", cell_text(raw))
     if isinstance(raw, float) and raw.is_integer():
@@ -186,12 +199,26 @@ COLUMNS = [
     Column("Trình độ chuyên môn", "qualification", text(255), aliases=("Trình độ",), example="Cử nhân Luật"),
     Column("Lý luận chính trị", "political_theory", text(50), aliases=("LLCT",), example="Trung cấp"),
     Column("Ngày vào Đảng", "party_admission_date", parse_day, example="03/02/2010"),
+    Column("Ngày chính thức vào Đảng", "party_official_date", parse_day, aliases=("Ngày chính thức",),
+           example="03/02/2011"),
+    Column("Ngày cấp", "id_issue_date", parse_day, aliases=("Ngày cấp CCCD", "Ngày cấp căn cước"),
+           example="10/04/2021"),
+    Column("Ngày nhập ngũ", "enlistment_date", parse_day, example=""),
+    Column("Ngày xuất ngũ", "discharge_date", parse_day, example=""),
+    Column("Chiều cao (cm)", "height_cm", parse_whole, aliases=("Chiều cao",), example="165"),
+    Column("Cân nặng (kg)", "weight_kg", parse_whole, aliases=("Cân nặng",), example="58"),
     Column("Điện thoại", "phone", parse_phone, aliases=("Số điện thoại", "SĐT"), example="0912345678"),
     Column("Email", "email", parse_email, aliases=("Thư điện tử",), example="an.nv@tuyenquang.gov.vn"),
 ]
 # Columns that map straight onto résumé fields of CivilServant.
 PROFILE_COLUMNS = ("ethnicity", "religion", "home_town", "qualification", "political_theory",
-                   "party_admission_date", "phone", "email", "recruitment_date")
+                   "party_admission_date", "phone", "email", "recruitment_date", "party_official_date",
+                   "id_issue_date", "enlistment_date", "discharge_date", "height_cm", "weight_kg")
+# The column under which a check of personnel.validation reports its field.
+CHECKED_HEADERS = {"date_of_birth": "Ngày sinh", "recruitment_date": "Ngày tuyển dụng",
+                   "party_admission_date": "Ngày vào Đảng", "party_official_date": "Ngày chính thức vào Đảng",
+                   "id_issue_date": "Ngày cấp", "enlistment_date": "Ngày nhập ngũ", "discharge_date": "Ngày xuất ngũ",
+                   "height_cm": "Chiều cao (cm)", "weight_kg": "Cân nặng (kg)"}
 
 
 @dataclass
@@ -297,18 +324,25 @@ class PersonnelImporter(Importer):
                 row.error("Mã vị trí việc làm", _("Unit %(unit)s has no job position %(code)s.")
                           % {"unit": unit.code, "code": position_code})
 
+    def _check_person(self, row: Row) -> bool:
+        """The checks the forms make too (personnel.validation), on the file's values over the
+        record's; False when the birth date itself is wrong."""
+        existing = self.ref.by_code.get(row.values.get("code") or "")
+        values = validation.values_of(existing) if existing is not None else {}
+        values.update({field: row.values[field] for field in validation.CHECKED_FIELDS
+                       if row.values.get(field) is not None})
+        birth = row.values.get("birth")
+        if birth is not None:
+            values["date_of_birth"] = birth.value
+        problems = validation.person_errors(values, today=self.today)
+        for field, message in problems.items():
+            if field in CHECKED_HEADERS and (field != "date_of_birth" or birth is not None):
+                row.error(CHECKED_HEADERS[field], message)
+        return "date_of_birth" not in problems
+
     def _check_birth(self, row: Row) -> None:
         birth, sex = row.values.get("birth"), row.values.get("sex")
-        if birth is None:
-            return
-        if birth.value > self.today:
-            row.error("Ngày sinh", _("The date of birth %(day)s is in the future.")
-                      % {"day": birth.value.strftime("%d/%m/%Y")})
-            return
-        age = (self.today - birth.value).days / 365.25
-        if age < MIN_AGE or age > MAX_AGE:
-            row.error("Ngày sinh", _("An age of %(age)s is not possible for a civil servant (%(min)s–%(max)s).")
-                      % {"age": int(age), "min": MIN_AGE, "max": MAX_AGE})
+        if not self._check_person(row) or birth is None:
             return
         national_id = row.values.get("national_id")
         if national_id and sex:
@@ -363,8 +397,8 @@ class PersonnelImporter(Importer):
     def _check_dates(self, row: Row) -> None:
         values, birth = row.values, row.values.get("birth")
         retired = values.get("retired")
-        labels = {"salary_step_date": "Ngày hưởng bậc lương", "recruitment_date": "Ngày tuyển dụng",
-                  "party_admission_date": "Ngày vào Đảng"}
+        # The résumé dates are checked with the forms' rules (_check_person); the step date here.
+        labels = {"salary_step_date": "Ngày hưởng bậc lương"}
         for field, header in labels.items():
             day = values.get(field)
             if day is None:

@@ -11,6 +11,7 @@ from core.text import clean
 from personnel.models import CareerEvent, CivilServant, DisciplineRecord, RewardRecord, TrainingPlan, TrainingRecord
 from personnel.rules import discipline as discipline_rules
 from personnel.services.servants import NO_DECISION, Decision, event_record
+from personnel.validation import reward_year_error
 
 
 @transaction.atomic
@@ -45,6 +46,9 @@ def reward_record(*, actor, servant: CivilServant, year: int, title: str, level:
                   decision: Decision = NO_DECISION, effective_date: date | None = None) -> RewardRecord:
     if not clean(title):
         raise ValidationError({"title": _("Name the reward.")})
+    problem = reward_year_error(year, servant.date_of_birth)
+    if problem:
+        raise ValidationError({"year": problem})
     event = event_record(actor=actor, servant=servant, kind=CareerEvent.Kind.REWARD,
                          effective_date=effective_date or decision.decided_on or date(year, 12, 31),
                          summary=f"{clean(title)} ({year})", decision=decision,

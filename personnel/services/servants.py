@@ -14,6 +14,7 @@ from core import audit
 from core.models import OrgUnit
 from core.text import clean, name_sort_key, search_key
 from personnel.leadership import leadership_of
+from personnel import validation
 from personnel.models import Assignment, CareerEvent, CivilServant, SalaryRecord
 from positions.models import JobPosition, Rank, coefficient_of
 
@@ -65,6 +66,15 @@ def _full_clean(servant: CivilServant) -> None:
         raise ValidationError(errors)
 
 
+def _check_person(before: dict, servant: CivilServant) -> None:
+    """The checks the import makes (personnel.validation), with its messages; an edit is refused
+    only for a problem it adds."""
+    problems = validation.new_errors(before, validation.values_of(servant)) if before else \
+        validation.person_errors(validation.values_of(servant))
+    if problems:
+        raise ValidationError(problems)
+
+
 def _check_unit_on(unit: OrgUnit, day: date) -> None:
     if not unit.is_active_on(day):
         raise ValidationError({"unit": _("%(unit)s does not exist on %(day)s.")
@@ -104,6 +114,8 @@ def servant_create(*, actor, code: str, national_id: str, full_name: str, date_o
     if unknown:
         raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     start = start_date or profile.get("recruitment_date") or timezone.localdate()
+    if start_date is None and unit.valid_from is not None and start < unit.valid_from:
+        start = unit.valid_from  # as the import does: known in this unit only since it exists
     _check_unit_on(unit, start)
     servant = CivilServant(code=clean(code), national_id=clean(national_id), full_name=full_name,
                            date_of_birth=date_of_birth, sex=sex, unit=unit, job_position=job_position,
@@ -112,6 +124,7 @@ def servant_create(*, actor, code: str, national_id: str, full_name: str, date_o
         if isinstance(value, str):
             setattr(servant, name, clean(value))
     refresh_keys(servant)
+    _check_person({}, servant)
     _full_clean(servant)
     servant.save(force_insert=True)
     # The recruitment is dated by the recruitment decision, even when the record starts later (the unit
@@ -141,9 +154,11 @@ def servant_update(*, actor, servant: CivilServant, reason: str = "", **changes)
         raise ValidationError(_("These fields change only through a career event: %(fields)s")
                               % {"fields": ", ".join(sorted(unknown))})
     before = audit.snapshot(servant, AUDITED_FIELDS)
+    checked_before = validation.values_of(servant)
     for name, value in changes.items():
         setattr(servant, name, clean(value) if isinstance(value, str) else value)
     refresh_keys(servant)
+    _check_person(checked_before, servant)
     _full_clean(servant)
     servant.updated_at = timezone.now()
     servant.save()

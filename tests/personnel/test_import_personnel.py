@@ -96,7 +96,7 @@ def test_a_changed_row_is_an_audited_career_step(world, tmp_path, capsys):
     ({8: 12}, "Bậc lương", "bậc từ 1 đến 9"),
     ({9: "2,50"}, "Hệ số lương", "có hệ số 3,33"),
     ({10: date(2099, 1, 1)}, "Ngày hưởng bậc lương", "tương lai"),
-    ({11: date(1990, 1, 1)}, "Ngày tuyển dụng", "chưa đủ 16 tuổi"),
+    ({11: date(1990, 1, 1)}, "Ngày tuyển dụng", "chưa đủ 18 tuổi"),
     ({20: "12"}, "Điện thoại", "số điện thoại"),
     ({21: "an@"}, "Email", "thư điện tử"),
     ({0: ""}, "Mã cán bộ", "Bắt buộc"),

@@ -12,6 +12,7 @@ from personnel.services.servants import (
     Decision,
     event_correct,
     servant_assign,
+    servant_create,
     servant_leave,
     servant_set_salary,
     servant_update,
@@ -120,8 +121,14 @@ def test_nobody_is_placed_in_a_unit_before_it_exists(world):
     from tests.factories import make_unit
 
     new_unit = make_unit("Phòng lập năm 2026", parent=world.unit_a, valid_from=date(2026, 1, 1))
+    # Recruited before the unit existed (as the import accepts): the record starts in the unit the day it
+    # opened and the recruitment keeps its own date.
+    early = make_servant(new_unit, recruitment_date=date(2020, 1, 1))
+    assert early.assignments.get().start_date == date(2026, 1, 1)
+    assert early.events.get(kind=CareerEvent.Kind.RECRUITED).effective_date == date(2020, 1, 1)
     with pytest.raises(ValidationError):
-        make_servant(new_unit, recruitment_date=date(2020, 1, 1))
+        servant_create(actor=None, code="X1", national_id="008085999999", full_name="Người Thử", sex="male",
+                       date_of_birth=date(1985, 1, 1), unit=new_unit, start_date=date(2020, 1, 1))
     person = make_servant(world.unit_a1, recruitment_date=date(2020, 1, 1))
     with pytest.raises(ValidationError):
         servant_assign(actor=None, servant=person, start_date=date(2025, 6, 1), unit=new_unit)
