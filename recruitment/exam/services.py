@@ -548,12 +548,16 @@ def attempt_submit(*, attempt: Attempt, reason: str, actor=None, now: datetime |
     return True
 
 
-def submit_due(now: datetime | None = None) -> int:
-    """Submit every attempt whose deadline has passed (the scheduled task; safe to run twice)."""
+def submit_due(now: datetime | None = None, session: ExamSession | None = None) -> int:
+    """Submit every attempt whose deadline has passed (the scheduled task; safe to run twice).
+    With ``session``, that session's only: the proctor console runs it on every read, so an exam
+    day without celery beat still closes each attempt at its deadline."""
     now = now or timezone.now()
     done = 0
-    for attempt in Attempt.objects.filter(status=Attempt.Status.ANSWERING, deadline__lt=now - SAVE_GRACE) \
-            .select_related("session__round"):
+    due = Attempt.objects.filter(status=Attempt.Status.ANSWERING, deadline__lt=now - SAVE_GRACE)
+    if session is not None:
+        due = due.filter(session=session)
+    for attempt in due.select_related("session__round"):
         done += attempt_submit(attempt=attempt, reason="deadline", now=now)
     return done
 
@@ -575,21 +579,44 @@ def _event(attempt: Attempt | None, kind: str, *, session: ExamSession | None = 
                                     note=note[:500], data=data or {})
 
 
+def readmit(*, actor, attempt: Attempt, reason: str = "", now: datetime | None = None) -> None:
+    """Let the candidate log in again (another machine, or after the admission limit). After the
+    deadline the test is handed in; letting the candidate back to see it is the board's decision,
+    so it needs a reason in the room log."""
+    now = now or timezone.now()
+    # Handed in first, in its own transaction: a refused re-admission must not undo the hand-in.
+    attempt = submit_if_due(attempt, now=now)
+    _readmit(actor=actor, attempt=attempt, reason=reason, now=now)
+
+
 @transaction.atomic
-def readmit(*, actor, attempt: Attempt, reason: str = "") -> None:
-    """Let the candidate log in again (another machine, or after the admission limit)."""
+def _readmit(*, actor, attempt: Attempt, reason: str, now: datetime) -> None:
+    past = attempt.status == Attempt.Status.SUBMITTED or (attempt.deadline is not None and now > attempt.deadline)
+    if past and not clean(reason):
+        raise ValidationError(_("%(number)s is past the deadline: re-admission needs a reason.")
+                              % {"number": attempt.number})
     Attempt.objects.filter(pk=attempt.pk).update(readmit=True)
     _event(attempt, ExamEvent.Kind.READMIT, by=actor, note=reason)
     audit.record(actor=actor, obj=attempt.session, action="readmit", reason=reason,
                  changes={"candidate": [None, attempt.number]})
 
 
-@transaction.atomic
 def extra_time(*, actor, attempt: Attempt, minutes: int, reason: str) -> Attempt:
+    # Handed in first, in its own transaction, so that the refusal below keeps the hand-in.
+    return _extra_time(actor=actor, attempt=submit_if_due(attempt), minutes=minutes, reason=reason)
+
+
+@transaction.atomic
+def _extra_time(*, actor, attempt: Attempt, minutes: int, reason: str) -> Attempt:
     if not clean(reason):
         raise ValidationError(_("Give the reason for the extra time."))
     if not 1 <= minutes <= 120:
         raise ValidationError(_("Between 1 and 120 minutes."))
+    # A test handed in (by the candidate, the proctor or its deadline) is closed: more time would
+    # reopen a scored paper.
+    if attempt.status in (Attempt.Status.SUBMITTED, Attempt.Status.ABSENT):
+        raise ValidationError(_("%(number)s has already handed in; extra time is no longer possible.")
+                              % {"number": attempt.number})
     Attempt.objects.filter(pk=attempt.pk).update(extra_minutes=F("extra_minutes") + minutes)
     if attempt.deadline is not None:
         Attempt.objects.filter(pk=attempt.pk).update(deadline=F("deadline") + timedelta(minutes=minutes))

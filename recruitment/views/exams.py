@@ -257,6 +257,7 @@ class SessionDetailView(HtmxPartialMixin, SessionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         session = self.session
+        services.submit_due(session=session)
         counts = session.attempts.aggregate(
             total=Count("pk"), with_paper=Count("pk", filter=~Q(option_counts=[])),
             submitted=Count("pk", filter=Q(status=Attempt.Status.SUBMITTED)))
@@ -322,6 +323,7 @@ class ProctorView(HtmxPartialMixin, SessionMixin, TemplateView):
         from django.conf import settings
 
         session = self.session
+        services.submit_due(session=session)  # hand in what is past its deadline, beat or no beat
         attempts = list(session.attempts.annotate(answered=Count("answers", filter=Q(answers__choice__isnull=False)))
                         .order_by("number"))
         seen = cache.get_many([services.PRESENCE_KEY.format(a.pk) for a in attempts])
@@ -374,8 +376,13 @@ class AttemptActionView(RecruitmentStaffMixin, View):
 class SessionIncidentView(SessionMixin, View):
     def post(self, request, pk):
         form = forms.IncidentForm(request.POST)
-        attempt = self.session.attempts.filter(number=request.POST.get("number", "")).first()
-        if form.is_valid():
+        number = request.POST.get("number", "").strip()
+        attempt = self.session.attempts.filter(number=number).first() if number else None
+        if number and attempt is None:
+            # A number not seated here would be dropped silently: the log would blame no one.
+            messages.error(request, _("No candidate with number %(number)s is seated in this session.")
+                           % {"number": number})
+        elif form.is_valid():
             services.incident(actor=request.user, session=self.session, note=form.cleaned_data["note"],
                               attempt=attempt)
             messages.success(request, _("Incident recorded."))
