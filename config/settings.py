@@ -280,6 +280,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "exam-submit-due": {"task": "recruitment.tasks.submit_due_attempts", "schedule": 20.0},
     # Appraisal: e-mail reminders in the last days of each month or quarter (appraisal_reminders).
     "appraisal-reminders": {"task": "appraisal.tasks.send_reminders", "schedule": crontab(hour=7, minute=0)},
+    # Personnel: retirement notices (6 months) and decisions (3), raises and contract ends due
+    # (personnel_notices), to the unit's HR officers in Công vụ and by e-mail.
+    "personnel-notices": {"task": "personnel.tasks.send_notices", "schedule": crontab(hour=6, minute=30)},
 }
 # Imports with more rows than this run as a background task with a progress bar.
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2000)
