@@ -12,6 +12,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from core.audit import audit_context
 from core.bulk import gc_paused
 from core.models import AuditEntry
 from core.sheet_bounds import FileTooCostly, Inspection, check_extent, csv_rows, inspect_file
-from core.text import clean, header_key
+from core.text import clean, header_key, unaccent
 
 HEADER_SCAN_ROWS = 30
 ALLOWED_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
@@ -82,6 +83,7 @@ class Table:
     unknown_headers: list[str]
     formula_cells: list[str] = field(default_factory=list)  # the first few, for the warning
     formula_count: int = 0
+    footer_rows: list[int] = field(default_factory=list)  # Excel rows of the signature footer skipped
 
 
 def cell_text(value: Any) -> str:
@@ -89,6 +91,15 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return clean(value)
+
+
+def display_text(value: Any) -> str:
+    """A cell as the user reads it back (preview, error sheet): dates dd/mm/yyyy, not ISO."""
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y" if value.time() == time() else "%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return cell_text(value)
 
 
 def is_blank(value: Any) -> bool:
@@ -143,6 +154,147 @@ def _match_header(cells: list[Any], columns: Iterable[Column]) -> dict[int, Colu
     return found
 
 
+@dataclass
+class _HeaderCell:
+    """One column of the header as the file shows it: its own label and the group cell over it."""
+
+    label: str
+    group: str = ""
+
+    def candidates(self) -> list[str]:
+        """The texts to match against the declared headers, best first: the lower label wins, then
+        "group label" and "label group" ("LƯƠNG" over "Bậc" is "Bậc lương")."""
+        if not self.group:
+            return [self.label] if self.label else []
+        if not self.label:
+            return [self.group]
+        return [self.label, f"{self.group} {self.label}", f"{self.label} {self.group}"]
+
+    @property
+    def name(self) -> str:
+        return self.label or self.group
+
+
+def _two_level(upper: list[Any], lower: list[Any]) -> list[_HeaderCell]:
+    """The columns of a header over two rows. A cell of the upper row with nothing under it is
+    merged vertically ("Họ và tên" over two rows); one with labels under it is a group merged
+    across them ("LƯƠNG" over "Mã ngạch / Bậc / Hệ số / Ngày hưởng"). Merged cells hold their
+    text in their first cell only, so a group runs until the next upper cell or a blank label."""
+    cells, group = [], ""
+    for index in range(max(len(upper), len(lower))):
+        top = cell_text(upper[index]) if index < len(upper) else ""
+        label = cell_text(lower[index]) if index < len(lower) else ""
+        if top:
+            group = top
+        elif not label:
+            group = ""
+        if top and not label:
+            cells.append(_HeaderCell(top))
+        else:
+            cells.append(_HeaderCell(label, group if label else ""))
+    return cells
+
+
+def _place(cells: list[_HeaderCell], columns: Iterable[Column]) -> dict[int, Column]:
+    by_key = {}
+    for column in columns:
+        for key in column.header_keys():
+            by_key[key] = column
+    found: dict[int, Column] = {}
+    for index, cell in enumerate(cells):
+        for text in cell.candidates():
+            column = by_key.get(header_key(text))
+            if column is not None and column not in found.values():
+                found[index] = column
+                break
+    return found
+
+
+def _read_header(rows: list[list[Any]], index: int, found: dict[int, Column], columns: list[Column]
+                 ) -> tuple[int, int, dict[int, Column], list[_HeaderCell]]:
+    """The header around row ``index``: (first row, last row, placed columns, header cells).
+
+    The row under it is a second header level when it places more declared columns and the
+    row's key columns are blank there (a data row has its code); the row over it is a first
+    level when reading the two together places more."""
+    single = [_HeaderCell(cell_text(c)) for c in rows[index]]
+    best = (index, index, found, single)
+    for first in (index, index - 1):
+        if first < 0 or first + 1 >= len(rows) or first + 1 > HEADER_SCAN_ROWS:
+            continue
+        upper, lower = rows[first], rows[first + 1]
+        if first == index and any(
+                col.required and i < len(lower) and not is_blank(lower[i])
+                and header_key(cell_text(lower[i])) not in col.header_keys()
+                for i, col in found.items()):
+            continue  # the row under the header holds data
+        cells = _two_level(upper, lower)
+        placed = _place(cells, columns)
+        # Labels under a group cell, and nothing under the columns already found: the second level
+        # of a header even when none of its labels is known (so they are reported, not read as data).
+        grouped = first == index and all(
+            i >= len(lower) or is_blank(lower[i]) or header_key(cell_text(lower[i])) in col.header_keys()
+            for i, col in found.items()) and any(
+            i not in found and cell.label and cell.group for i, cell in enumerate(cells))
+        if set(found.values()) <= set(placed.values()) and (
+                len(placed) > len(best[2]) or (grouped and len(placed) == len(best[2]))):
+            best = (first, first + 1, placed, cells)
+    return best
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[0-9a-z%]+", unaccent(text)))
+
+
+def _looks_like(cell: _HeaderCell, columns: Iterable[Column]) -> Column | None:
+    """The optional column a header that matched nothing seems to mean: its words are all words of
+    that column's header ("Ngạch" of "Mã ngạch"), or it contains that header ("Hệ số lương
+    hiện hưởng"). Only the declared header counts here, not the aliases."""
+    for column in columns:
+        expected_words, expected_key = _words(column.header), header_key(column.header)
+        for text in cell.candidates():
+            words = _words(text)
+            if not words or all(w.isdigit() for w in words):
+                continue
+            if words <= expected_words or expected_key in header_key(text):
+                return column
+    return None
+
+
+# The signature block offices put under a list (the words start a cell, diacritics ignored):
+# "Người lập biểu", "Thủ trưởng đơn vị", "KT. GIÁM ĐỐC", "Kế toán", "Nơi nhận:", "(Ký, ghi rõ họ
+# tên)", and the place and date line "Tuyên Quang, ngày 30 tháng 11 năm 2026".
+_FOOTER = re.compile(
+    r"^(?:nguoi lap|nguoi ky|thu truong|ke toan|noi nhan|xac nhan|(?:tm|kt|q|tl|tuq)\.\s?"
+    r"|(?:pho\s)?(?:giam doc|chu tich|truong phong|truong ban|vien truong|hieu truong))"
+    r"|\bngay\b[\s.…/_\d-]*\bthang\b[\s.…/_\d-]*\bnam\b"
+    r"|^\(\s*ky\b")
+
+
+def is_footer_text(value: Any) -> bool:
+    return isinstance(value, str) and bool(_FOOTER.search(unaccent(value)))
+
+
+def _footer_start(cells_of: Callable[[int], list[Any]], rows: list[Row], key: int | None) -> int | None:
+    """Where the signature footer under the table begins in ``rows``, or None.
+
+    Only the last rows can be a footer: from the first row with footer words ("Người lập biểu",
+    "ngày … tháng … năm …") to the end, every row must have an empty key column (or footer words
+    in it) or a single filled cell. A row with a key value before that is data, and stays an
+    error if it is wrong."""
+    start = None
+    for position in range(len(rows) - 1, -1, -1):
+        cells = cells_of(rows[position].number)
+        texts = [c for c in cells if not is_blank(c)]
+        key_cell = cells[key] if key is not None and key < len(cells) else None
+        key_free = is_blank(key_cell) or is_footer_text(key_cell)
+        if key_free and any(is_footer_text(c) for c in texts):
+            start = position
+        elif not (is_blank(key_cell) or len(texts) <= 1):
+            break
+    return start
+
+
 def read_table(path: Path, columns: list[Column], sheet: str | None = None) -> Table:
     """Find the sheet and header row holding the required columns and return the data rows."""
     sheets, inspection = _read_rows(Path(path), sheet)
@@ -162,24 +314,50 @@ def read_table(path: Path, columns: list[Column], sheet: str | None = None) -> T
             _("No header row found in %(where)s: the first row must hold the column names (%(names)s).")
             % {"where": where, "names": ", ".join(c.header for c in required)})
     _score, name, header_index, found = best
+    sheet_rows = sheets[name]
+    first_header, last_header, found, header_cells = _read_header(sheet_rows, header_index, found, columns)
     missing = [c for c in required if c not in found.values()]
     if missing:
         raise ImportFileError(
             _("Missing required columns: %(names)s.") % {"names": ", ".join(c.header for c in missing)},
-            [{"row": header_index + 1, "column": c.header, "message": _("Required column is missing.")}
+            [{"row": first_header + 1, "column": c.header, "message": _("Required column is missing.")}
              for c in missing],
         )
-    header_cells = sheets[name][header_index]
-    unknown = [cell_text(c) for i, c in enumerate(header_cells) if i not in found and cell_text(c)]
+    unplaced = [cell for i, cell in enumerate(header_cells) if i not in found and cell.name]
+    optional = [c for c in columns if not c.required and c not in found.values()]
+    dropped = [(cell, column) for cell in unplaced if (column := _looks_like(cell, optional))]
+    if dropped:
+        # Silently dropping a column the importer reads (salary step, coefficient …) would import
+        # people without it: refuse, naming the columns, rather than guess.
+        raise ImportFileError(
+            _("These columns would not be imported: %(names)s. Rename their headers as in the template "
+              "(%(expected)s) or delete the columns.")
+            % {"names": ", ".join(f"“{cell.name}”" for cell, _c in dropped),
+               "expected": ", ".join(dict.fromkeys(f"“{column.header}”" for _c, column in dropped))},
+            [{"row": last_header + 1, "column": cell.name,
+              "message": _("The column looks like “%(header)s” but its header is not one the import "
+                           "reads: rename it “%(header)s”.") % {"header": column.header}}
+             for cell, column in dropped],
+        )
+    unknown = [cell.name for cell in unplaced]
     data = []
-    for offset, cells in enumerate(sheets[name][header_index + 1:], start=header_index + 2):
+    for offset, cells in enumerate(sheet_rows[last_header + 1:], start=last_header + 2):
         raw = {col.field: (cells[i] if i < len(cells) else None) for i, col in found.items()}
         if all(is_blank(v) for v in raw.values()):
             continue  # blank rows and trailing formatting are not data
         data.append(Row(number=offset, values={}, raw=raw))
-    return Table(sheet=name, header_row=header_index + 1, columns=list(found.values()), rows=data,
+    # The key column: the first declared column a row cannot do without (the code, for people).
+    index_of = {col: i for i, col in found.items()}
+    keys = [index_of[c] for c in columns if c in index_of and c.required and not c.blank] or \
+        [index_of[c] for c in columns if c in index_of and c.required]
+    footer = _footer_start(lambda number: sheet_rows[number - 1], data, keys[0] if keys else None)
+    footer_rows = data[footer:] if footer is not None else []
+    if footer is not None:
+        data = data[:footer]
+    return Table(sheet=name, header_row=last_header + 1, columns=list(found.values()), rows=data,
                  unknown_headers=unknown, formula_cells=inspection.formula_cells,
-                 formula_count=inspection.formula_count)
+                 formula_count=inspection.formula_count,
+                 footer_rows=[row.number for row in footer_rows])
 
 
 def parse_row(row: Row, columns: list[Column]) -> None:
@@ -279,8 +457,13 @@ class Importer:
     # --- the run -----------------------------------------------------------------------------------
     def validate(self, path: Path) -> tuple[Table, list[Row], list[dict]]:
         table = read_table(Path(path), self.columns, self.sheet)
-        if table.unknown_headers:
-            self.warnings.append(_("Ignored columns: %(names)s") % {"names": ", ".join(table.unknown_headers)})
+        for header in table.unknown_headers:
+            self.warnings.append(_("Column “%(name)s” is not imported.") % {"name": header})
+        if table.footer_rows:
+            self.warnings.append(
+                _("%(n)s rows under the table (rows %(first)s–%(last)s) were read as its signature footer "
+                  "and skipped.") % {"n": len(table.footer_rows), "first": table.footer_rows[0],
+                                      "last": table.footer_rows[-1]})
         if table.formula_count:
             self.warnings.append(
                 _("%(n)s cells hold formulas (for example %(cells)s): their values as Excel last computed "
@@ -375,7 +558,7 @@ def error_sheet_bytes(path: Path, columns: list[Column], errors: list[dict], she
     listed = set()
     for row in rows:
         sheet_out.write_row(line, 0, [row.number, "\n".join(by_row[row.number]),
-                                      *(safe_cell(cell_text(row.raw.get(f))) for f in fields)])
+                                      *(safe_cell(display_text(row.raw.get(f))) for f in fields)])
         listed.add(row.number)
         line += 1
     for number, messages in sorted(by_row.items()):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import MANAGE, unit_scope
-from core.importing import Importer, ImportFileError, cell_text, importer_class, summary_document
+from core.importing import Importer, ImportFileError, display_text, importer_class, summary_document
 from core.models import ImportJob
 
 PREVIEW_ROWS = 200
@@ -55,7 +55,7 @@ def _preview(table, errors: list[dict]) -> list[dict]:
         by_row.setdefault(error["row"], {})[error["column"]] = error["message"]
     rows = sorted(table.rows, key=lambda r: (r.number not in by_row, r.number))[:PREVIEW_ROWS]
     return [{"row": r.number,
-             "cells": [{"v": cell_text(r.raw.get(c.field)), "e": by_row.get(r.number, {}).get(c.header, "")}
+             "cells": [{"v": display_text(r.raw.get(c.field)), "e": by_row.get(r.number, {}).get(c.header, "")}
                        for c in table.columns],
              "bad": r.number in by_row} for r in sorted(rows, key=lambda r: r.number)]
 
