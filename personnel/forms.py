@@ -1,9 +1,11 @@
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.access import UnitScope
+from core.access import UnitScope, through_predecessors
 from core.forms import DateField, UnitChoiceField, unit_choices
+from core.models import OrgUnit
 from core.text import clean
 from personnel.models import CareerEvent, Category, CivilServant, Leadership, Sex, TrainingRecord
 from personnel.rules.discipline import FORM_LABELS
@@ -126,17 +128,33 @@ class AssignForm(DecisionFields):
     job_position = forms.ModelChoiceField(label=_("Job position"), queryset=JobPosition.objects.none(),
                                           required=False)
     start_date = DateField(label=_("From"))
+    end_date = DateField(label=_("To (a past period)"), required=False, help_text=_(
+        "Only for a period of the career before the current assignment: it is added to the work history "
+        "and the current assignment stays."))
 
-    def __init__(self, *args, scope: UnitScope, **kwargs):
+    def __init__(self, *args, scope: UnitScope, on=None, **kwargs):
+        """``on``: the start date chosen; before today the units offered are those of that day, the
+        officer's own reaching back through the reorganisations (core.access.through_predecessors)."""
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = unit_choices(scope)
-        self.fields["job_position"].queryset = scope.filter(JobPosition.objects.filter(valid_to__isnull=True), "unit")
+        if on is not None and on < timezone.localdate():
+            past = through_predecessors(scope)
+            self.fields["unit"].queryset = past.units().active_on(on).order_by("path")
+            positions = JobPosition.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on),
+                                                   Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+            self.fields["job_position"].queryset = past.filter(positions, "unit")
+        else:
+            self.fields["unit"].queryset = unit_choices(scope)
+            self.fields["job_position"].queryset = scope.filter(JobPosition.objects.filter(valid_to__isnull=True),
+                                                                "unit")
 
     def clean(self):
         data = super().clean()
         position = data.get("job_position")
         if position is not None and data.get("unit") is not None and position.unit_id != data["unit"].pk:
             self.add_error("job_position", _("This job position belongs to another unit."))
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date is before the start date."))
         return data
 
 
@@ -194,9 +212,41 @@ class TrainingForm(DecisionFields):
 
 
 class CorrectionForm(DecisionFields):
+    """The date, the text and the data of the event's kind: the salary row it opened (rank, step,
+    coefficient, excess seniority) and/or the assignment (unit, title, job position)."""
+
     effective_date = DateField(label=_("Correct date"))
-    summary = forms.CharField(label=_("Correct content"), max_length=500)
+    summary = forms.CharField(label=_("Correct content"), max_length=500, required=False,
+                              help_text=_("Left as it is, it is rewritten from the corrected values."))
     reason = forms.CharField(label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, scope: UnitScope, salary=None, assignment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if salary is not None:
+            self.fields["rank"] = RankChoiceField(label=_("Rank"), queryset=Rank.objects.all())
+            self.fields["step"] = forms.IntegerField(label=_("Salary step"), min_value=1, max_value=20)
+            self.fields["coefficient"] = forms.DecimalField(
+                label=_("Coefficient"), max_digits=5, decimal_places=2, min_value=0, required=False,
+                help_text=_("Blank: from the salary table of that date."))
+            self.fields["excess_percent"] = forms.IntegerField(label=_("Excess seniority allowance (%)"),
+                                                               min_value=0, max_value=40, required=False)
+        if assignment is not None:
+            # The units the officer manages as they were on the assignment's date, and its own unit.
+            units = scope.units().active_on(assignment.start_date) | OrgUnit.objects.filter(pk=assignment.unit_id)
+            self.fields["unit"] = UnitChoiceField(label=_("Unit"), queryset=units.distinct().order_by("path"))
+            self.fields["title"] = forms.CharField(label=_("Title"), max_length=150, required=False)
+            self.fields["job_position"] = forms.ModelChoiceField(
+                label=_("Job position"), required=False,
+                queryset=JobPosition.objects.filter(Q(unit__in=units) | Q(pk=assignment.job_position_id)))
+        for name in ("summary", "reason"):  # the text last, under the data it describes
+            self.fields[name] = self.fields.pop(name)
+
+    def clean(self):
+        data = super().clean()
+        position, unit = data.get("job_position"), data.get("unit")
+        if position is not None and unit is not None and position.unit_id != unit.pk:
+            self.add_error("job_position", _("This job position belongs to another unit."))
+        return data
 
 
 class TrainingPlanForm(forms.Form):
@@ -228,3 +278,16 @@ class AssessmentForm(forms.Form):
     def levels(self) -> dict:
         return {row.competency: self.cleaned_data[f"c{row.competency.pk}"] for row in self.rows
                 if self.cleaned_data.get(f"c{row.competency.pk}")}
+
+
+class ReadinessFilterForm(forms.Form):
+    """The filters of the readiness page (GET): a unit subtree and which people to list."""
+
+    unit = UnitChoiceField(label=_("Unit (with sub-units)"), queryset=None, required=False)
+    show = forms.ChoiceField(label=_("Show"), required=False, choices=[
+        ("todo", _("Not ready")), ("unverified", _("Not verified")), ("all", _("Everyone"))])
+
+    def __init__(self, *args, scope: UnitScope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = unit_choices(scope)
+        self.fields["unit"].empty_label = _("All my units")

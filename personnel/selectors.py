@@ -281,6 +281,21 @@ def next_raise_of(servant: CivilServant) -> RaiseRow | None:
     return RaiseRow(servant, _due(servant, _last_steps(), delay.get(servant.pk, 0)), reason.get(servant.pk, ""))
 
 
+def raise_due_after(record) -> RaiseDue:
+    """The raise that follows one salary row (its rank, step, excess and date, delayed by the
+    discipline decided since): what the salary form proposes and the salary service checks a new
+    row against. Unlike :func:`next_raise_of` it reads the row, so a raise already decided ahead
+    (an upcoming row) is followed by the one after it."""
+    group = record.rank.salary_group
+    delay = sum(rules_on(e.effective_date).raise_delay_months.get(e.data.get("form", ""), 0)
+                for e in CareerEvent.objects.filter(servant=record.servant_id, kind=CareerEvent.Kind.DISCIPLINE,
+                                                    corrections__isnull=True, effective_date__gte=record.start_date))
+    return next_raise(step=record.step, last_step=_last_steps().get(group.pk, record.step),
+                      step_date=record.start_date, interval_months=group.step_interval_months,
+                      excess_percent=record.excess_seniority_percent, excess_after_months=group.excess_after_months,
+                      discipline_delay_months=delay)
+
+
 @dataclass
 class EarlyRaiseGroup:
     """Early-raise candidates of one unit (department or commune) and its quota of 1 in 10."""

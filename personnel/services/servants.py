@@ -7,15 +7,19 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.access import MANAGE, unit_scope
+from core.dates import add_months
 from core.models import OrgUnit
 from core.text import clean, name_sort_key, search_key
 from personnel.leadership import leadership_of
 from personnel import validation
 from personnel.models import Assignment, CareerEvent, CivilServant, SalaryRecord
+from personnel.services.verification import verification_reset
 from positions.models import JobPosition, Rank, coefficient_of
 
 PROFILE_FIELDS = (
@@ -52,6 +56,21 @@ def refresh_keys(servant: CivilServant) -> None:
     servant.sort_key = name_sort_key(servant.full_name)[:300]
 
 
+def servant_fields(*, code: str, national_id: str, full_name: str, unit: OrgUnit, title: str = "",
+                   **profile) -> dict:
+    """The stored fields of a new record from what a form or an import row gives: text cleaned,
+    and the fields derived from others (leadership from the title, search and sort keys). The one
+    declaration of a new record for ``servant_create`` and the import's bulk path
+    (``personnel.importers.BulkCreator``), so both store a person alike."""
+    fields = {name: clean(value) if isinstance(value, str) else value for name, value in profile.items()}
+    code, national_id, full_name, title = clean(code), clean(national_id), clean(full_name), clean(title)
+    fields.update(code=code, national_id=national_id, full_name=full_name, unit=unit, title=title,
+                  leadership=leadership_of(title),
+                  search_text=search_key(full_name, fields.get("other_names", ""), code, national_id)[:400],
+                  sort_key=name_sort_key(full_name)[:300])
+    return fields
+
+
 def _full_clean(servant: CivilServant) -> None:
     """Field checks, and the unique code and ID number with a clear message. The database alone
     enforces the 12-digit check constraint."""
@@ -84,7 +103,7 @@ def _check_unit_on(unit: OrgUnit, day: date) -> None:
 def _sync(caller: CivilServant, fresh: CivilServant) -> None:
     """Services lock and save their own copy; keep the caller's object current as well."""
     if caller is not fresh:
-        for name in CURRENT_FIELDS + ("updated_at",):
+        for name in CURRENT_FIELDS + ("updated_at", "verification"):
             setattr(caller, name, getattr(fresh, name))
 
 
@@ -99,6 +118,8 @@ def _audit_update(actor, servant: CivilServant, before: dict, reason: str, actio
     changes = audit.diff(before, audit.snapshot(servant, AUDITED_FIELDS))
     if changes:
         audit.record(actor=actor, obj=servant, action=action, unit=servant.unit, changes=changes, reason=reason)
+        # Every write of the record passes here: a changed key field un-verifies it (ND 27/2026).
+        verification_reset(actor=actor, servant=servant, changes=changes)
     return changes
 
 
@@ -117,13 +138,9 @@ def servant_create(*, actor, code: str, national_id: str, full_name: str, date_o
     if start_date is None and unit.valid_from is not None and start < unit.valid_from:
         start = unit.valid_from  # as the import does: known in this unit only since it exists
     _check_unit_on(unit, start)
-    servant = CivilServant(code=clean(code), national_id=clean(national_id), full_name=full_name,
-                           date_of_birth=date_of_birth, sex=sex, unit=unit, job_position=job_position,
-                           title=clean(title), leadership=leadership_of(title), **profile)
-    for name, value in profile.items():
-        if isinstance(value, str):
-            setattr(servant, name, clean(value))
-    refresh_keys(servant)
+    servant = CivilServant(**servant_fields(code=code, national_id=national_id, full_name=full_name, unit=unit,
+                                            title=title, date_of_birth=date_of_birth, sex=sex,
+                                            job_position=job_position, **profile))
     _check_person({}, servant)
     _full_clean(servant)
     servant.save(force_insert=True)
@@ -205,6 +222,48 @@ def servant_assign(*, actor, servant: CivilServant, start_date: date, kind: str 
     return assignment
 
 
+@transaction.atomic
+def assignment_record_past(*, actor, servant: CivilServant, unit: OrgUnit, start_date: date, end_date: date,
+                           title: str = "", job_position: JobPosition | None = None,
+                           decision: Decision = NO_DECISION, kind: str = CareerEvent.Kind.TRANSFERRED,
+                           reason: str = "") -> Assignment:
+    """A past period of the career (Mẫu 2C item 28), e.g. in a unit closed by the 2025 reorganisation:
+    inserted into the work history with both its dates, in the unit as it was then. The current
+    assignment and the record's current fields stay as they are; the period may not overlap another
+    primary assignment, and the unit must have existed from its first to its last day."""
+    from django.db.models import Q
+
+    servant = CivilServant.objects.select_for_update().get(pk=servant.pk)
+    if end_date < start_date:
+        raise ValidationError({"end_date": _("The end date is before the start date.")})
+    if end_date >= timezone.localdate():
+        raise ValidationError({"end_date": _("A past period ends before today; a move from now on is a "
+                                             "transfer without an end date.")})
+    _check_unit_on(unit, start_date)
+    _check_unit_on(unit, end_date)
+    if job_position is not None and job_position.unit_id != unit.pk:
+        raise ValidationError({"job_position": _("This job position belongs to another unit.")})
+    clash = servant.assignments.filter(kind=Assignment.Kind.PRIMARY, start_date__lte=end_date).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=start_date)).select_related("unit").first()
+    if clash is not None:
+        until = clash.end_date.strftime("%d/%m/%Y") if clash.end_date else _("now")
+        raise ValidationError({"start_date": _("The period overlaps %(unit)s from %(start)s to %(end)s.")
+                               % {"unit": clash.unit.name, "start": clash.start_date.strftime("%d/%m/%Y"),
+                                  "end": until}})
+    title = clean(title)
+    period = f"{start_date:%d/%m/%Y} – {end_date:%d/%m/%Y}"
+    summary = _("%(title)s, %(unit)s") % {"title": title, "unit": unit.name} if title else unit.name
+    event = _event(actor, servant, kind, start_date, summary, decision,
+                   {"to_unit": unit.pk, "title": title, "end_date": end_date.isoformat(), "past": True})
+    assignment = Assignment.objects.create(servant=servant, unit=unit, job_position=job_position, title=title,
+                                           leadership=leadership_of(title), start_date=start_date,
+                                           end_date=end_date, event=event)
+    audit.record(actor=actor, obj=servant, action=kind, unit=servant.unit,
+                 changes={"work_history": [None, f"{period}: {summary}"]},
+                 reason=reason or _("Past period of the career %(period)s") % {"period": period})
+    return assignment
+
+
 def _open_salary(servant, *, rank: Rank, step: int, start: date, kind: str, event: CareerEvent | None,
                  coefficient: Decimal | None = None, excess: int = 0) -> SalaryRecord:
     value = coefficient if coefficient is not None else coefficient_of(rank.salary_group, step, start)
@@ -218,9 +277,103 @@ def _open_salary(servant, *, rank: Rank, step: int, start: date, kind: str, even
     servant.salary_records.filter(end_date__isnull=True).update(end_date=start - timedelta(days=1))
     record = SalaryRecord.objects.create(servant=servant, rank=rank, step=step, coefficient=value,
                                          excess_seniority_percent=excess, start_date=start, kind=kind, event=event)
-    servant.rank, servant.salary_step, servant.salary_coefficient = rank, step, value
-    servant.salary_step_date, servant.excess_seniority_percent = start, excess
+    _refresh_current_salary(servant)
     return record
+
+
+def _salary_in_force(servant: CivilServant, on: date) -> SalaryRecord | None:
+    """The row paid on ``on`` (the last one of a person who left); the first row when all start later."""
+    rows = SalaryRecord.objects.filter(servant=servant).select_related("rank")
+    return rows.filter(start_date__lte=on).order_by("-start_date", "-id").first() or \
+        rows.order_by("start_date", "id").first()
+
+
+def _refresh_current_salary(servant: CivilServant, on: date | None = None) -> None:
+    """Set the current salary fields from the row in force today.
+
+    A raise is often decided ahead of its date (a decision signed in December for 1 January), so a
+    future row is kept as decided, not refused: the salary tab and Mẫu 2C item 31 list it, while the
+    header, item 14 and the next raise keep the step the person is paid at today, until that day
+    (``salary_roll_forward``, nightly). This is what a payroll office expects."""
+    record = _salary_in_force(servant, on or timezone.localdate())
+    if record is None:
+        return
+    servant.rank, servant.salary_step, servant.salary_coefficient = record.rank, record.step, record.coefficient
+    servant.salary_step_date, servant.excess_seniority_percent = record.start_date, record.excess_seniority_percent
+
+
+# Rows whose step follows the previous row by the raise rules (TT 08/2013/TT-BNV Art 2 and 3, as
+# amended by TT 03/2021/TT-BNV); an initial ranking, an import and a rank change take the step of
+# their own decision.
+STEP_RAISES = (SalaryRecord.Kind.REGULAR, SalaryRecord.Kind.EARLY, SalaryRecord.Kind.EARLY_RETIREMENT)
+
+
+def _check_salary_rules(previous: SalaryRecord | None, *, rank: Rank, step: int, start: date, kind: str,
+                        excess: int) -> None:
+    """Refuse a row the raise rules do not allow after ``previous``: a skipped or lower step, a
+    regular raise before it is due, an early raise more than 12 months early, an excess-seniority
+    step below the last step. Errors are keyed by the salary form's fields."""
+    from personnel.rules.salary import _rules
+    from personnel.selectors import raise_due_after
+
+    if previous is None or kind not in (*STEP_RAISES, SalaryRecord.Kind.EXCESS, SalaryRecord.Kind.RANK_CHANGE):
+        return
+    if kind == SalaryRecord.Kind.RANK_CHANGE:
+        if rank.pk == previous.rank_id:
+            raise ValidationError({"rank": _("A rank change needs a rank other than %(rank)s.")
+                                   % {"rank": previous.rank.name}})
+        return
+    if rank.pk != previous.rank_id:
+        raise ValidationError({"kind": _("A change of rank is recorded as a rank change.")})
+    due = raise_due_after(previous)
+    day = {"day": due.due_date.strftime("%d/%m/%Y"), "current": previous.step}
+    if kind == SalaryRecord.Kind.EXCESS:
+        _check_excess(previous, due, step=step, start=start, excess=excess)
+        return
+    if due.next_step is None:
+        raise ValidationError({"step": _("Step %(current)s is the last step of this rank; what follows is the "
+                                         "excess seniority allowance.") % day})
+    if step != due.next_step:
+        raise ValidationError({"step": _("The step after %(current)s is %(expected)s, not %(step)s: a raise "
+                                         "moves one step.") % {**day, "expected": due.next_step, "step": step}})
+    # An early raise (achievements, or before retirement) may come up to 12 months before the due date.
+    earliest = due.due_date if kind == SalaryRecord.Kind.REGULAR else \
+        add_months(due.due_date, -_rules(due.due_date).early_max_months)
+    if start < earliest:
+        message = _("Step %(expected)s is due on %(day)s; an earlier date is an early raise.") \
+            if kind == SalaryRecord.Kind.REGULAR else \
+            _("An early raise comes at most 12 months before the due date (%(day)s).")
+        raise ValidationError({"start_date": message % {**day, "expected": due.next_step}})
+
+
+def _check_excess(previous: SalaryRecord, due, *, step: int, start: date, excess: int) -> None:
+    # ND 204/2004 Art 6: 5 % after the interval at the last step, then 1 % a year.
+    expected = previous.excess_seniority_percent + 1 if previous.excess_seniority_percent else 5
+    if due.kind != "excess" or step != previous.step:
+        raise ValidationError({"kind": _("The excess seniority allowance starts only at the last step of the rank.")})
+    if excess != expected:
+        raise ValidationError({"excess_percent": _("The next excess seniority allowance is %(n)s%%.")
+                               % {"n": expected}})
+    if start < due.due_date:
+        raise ValidationError({"start_date": _("It is due on %(day)s.") % {"day": due.due_date.strftime("%d/%m/%Y")}})
+
+
+@transaction.atomic
+def salary_roll_forward(*, actor=None, on: date | None = None) -> int:
+    """Make the rows that came into force on or before ``on`` the current salary (raises decided
+    ahead of their date); returns how many people changed. Run nightly and safe to repeat."""
+    on = on or timezone.localdate()
+    due = SalaryRecord.objects.filter(start_date__lte=on, start_date__gt=F("servant__salary_step_date"),
+                                      servant__status=CivilServant.Status.ACTIVE).values("servant_id")
+    changed = 0
+    for servant in CivilServant.objects.select_for_update().select_related("unit").filter(pk__in=due):
+        before = audit.snapshot(servant, AUDITED_FIELDS)
+        _refresh_current_salary(servant, on)
+        servant.updated_at = timezone.now()
+        servant.save()
+        changed += bool(_audit_update(actor, servant, before, _("Salary in force from its decided date."),
+                                      action=CareerEvent.Kind.SALARY_STEP))
+    return changed
 
 
 @transaction.atomic
@@ -228,9 +381,13 @@ def servant_set_salary(*, actor, servant: CivilServant, rank: Rank, step: int, s
                        kind: str = SalaryRecord.Kind.REGULAR, excess_percent: int = 0,
                        coefficient: Decimal | None = None, decision: Decision = NO_DECISION,
                        rule_set: str = "", reason: str = "") -> SalaryRecord:
-    """A new salary step, rank or excess-seniority percentage from ``start_date``."""
+    """A new salary step, rank or excess-seniority percentage from ``start_date``, checked against
+    the latest row by the raise rules (:func:`_check_salary_rules`). A row dated after today is
+    stored as decided and becomes the current salary on its date (:func:`_refresh_current_salary`)."""
     caller, servant = servant, CivilServant.objects.select_for_update().select_related("unit").get(pk=servant.pk)
     before = audit.snapshot(servant, AUDITED_FIELDS)
+    latest = servant.salary_records.select_related("rank__salary_group").order_by("-start_date", "-id").first()
+    _check_salary_rules(latest, rank=rank, step=step, start=start_date, kind=kind, excess=excess_percent)
     event_kind = CareerEvent.Kind.RANK_CHANGED if servant.rank_id and servant.rank_id != rank.pk \
         else CareerEvent.Kind.SALARY_STEP
     summary = _("%(rank)s, step %(step)s") % {"rank": rank.name, "step": step}
@@ -286,34 +443,145 @@ def event_record(*, actor, servant: CivilServant, kind: str, effective_date: dat
     return event
 
 
+class _Keep:
+    """"Leave as it is" for a correction argument whose empty value (None, "") is a real answer."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP = _Keep()
+
+
 @transaction.atomic
 def event_correct(*, actor, event: CareerEvent, reason: str, effective_date: date | None = None,
-                  summary: str | None = None, decision: Decision | None = None) -> CareerEvent:
-    """Correct an event by a new version that points to it; the original stays in the timeline."""
+                  summary: str | None = None, decision: Decision | None = None, rank: Rank | None = None,
+                  step: int | None = None, coefficient: Decimal | None = None, excess_percent: int | None = None,
+                  unit: OrgUnit | None = None, title: str | None = None,
+                  job_position: JobPosition | None | _Keep = KEEP) -> CareerEvent:
+    """Correct an event by a new version that points to it, and the data the event recorded.
+
+    The salary row the event opened takes the corrected rank, step, excess seniority and date (the
+    coefficient from the salary table unless given); the assignment it opened takes the corrected
+    unit (one the actor manages that exists on that date), title and job position. When that row is
+    the one in force, the current fields follow, and with them the header, Mẫu 2C and the next raise.
+    The original event stays in the timeline, marked corrected; the old values and the reason go
+    into the change log. Arguments left at None (KEEP for the job position) keep their value."""
     if not clean(reason):
         raise ValidationError(_("A correction needs a reason."))
     if event.corrections.exists():
         raise ValidationError(_("This event has already been corrected; correct the latest version."))
+    servant = CivilServant.objects.select_for_update().select_related("unit").get(pk=event.servant_id)
+    before = audit.snapshot(servant, AUDITED_FIELDS)
+    original = event
+    while original.corrects_id:  # history rows hang on the first version of the event
+        original = original.corrects
+    day = effective_date or event.effective_date
+    if day != event.effective_date:
+        _move_history(original, day)
+    data, changes = dict(event.data), {}
+    salary = SalaryRecord.objects.filter(event=original).select_related("rank__salary_group").first()
+    if salary is not None:
+        changes |= _correct_salary(salary, rank=rank, step=step, coefficient=coefficient, excess=excess_percent,
+                                   moved=day != event.effective_date)
+        salary.refresh_from_db()
+        data.update(rank=salary.rank.code, step=salary.step, excess=salary.excess_seniority_percent)
+    assignment = Assignment.objects.filter(event=original).select_related("unit", "job_position").first()
+    if assignment is not None:
+        changes |= _correct_assignment(actor, assignment, unit=unit, title=title, job_position=job_position)
+        assignment.refresh_from_db()
+        data.update(to_unit=assignment.unit_id, title=assignment.title)
+    if changes and (summary is None or clean(summary) in ("", clean(event.summary))):
+        summary = _corrected_summary(event, salary, assignment)
     decision = decision or Decision(event.decision_number, event.decision_date, event.signer)
     correction = CareerEvent.objects.create(
-        servant=event.servant, kind=event.kind, effective_date=effective_date or event.effective_date,
+        servant=servant, kind=event.kind, effective_date=day,
         decision_number=clean(decision.number), decision_date=decision.decided_on, signer=clean(decision.signer),
-        summary=(summary or event.summary)[:500], data=event.data, rule_set=event.rule_set, corrects=event,
+        summary=(summary or event.summary)[:500], data=data, rule_set=event.rule_set, corrects=event,
         correction_reason=clean(reason), created_by=actor if actor is not None and actor.pk else None)
-    if correction.effective_date != event.effective_date:
-        original = event
-        while original.corrects_id:  # history rows hang on the first version of the event
-            original = original.corrects
-        _move_history(original, correction.effective_date)
-    audit.record(actor=actor, obj=event.servant, action="correct", unit=event.servant.unit, reason=reason,
+    _refresh_current_salary(servant)
+    _refresh_current_assignment(servant)
+    servant.updated_at = timezone.now()
+    servant.save()
+    current = audit.diff(before, audit.snapshot(servant, AUDITED_FIELDS))
+    audit.record(actor=actor, obj=servant, action="correct", unit=servant.unit, reason=clean(reason),
                  changes={"event": [event.pk, correction.pk],
-                          "effective_date": [event.effective_date.isoformat(), correction.effective_date.isoformat()]})
+                          "effective_date": [event.effective_date.isoformat(), day.isoformat()],
+                          **current, **changes})
     return correction
+
+
+def _correct_salary(row: SalaryRecord, *, rank, step, coefficient, excess, moved: bool) -> dict:
+    """Apply the corrected values to a salary row; ``{current field: [old, new]}`` of the row."""
+    new_rank, new_step = rank or row.rank, step or row.step
+    new_excess = row.excess_seniority_percent if excess is None else excess
+    value = coefficient
+    if value is None:
+        # The table of the (corrected) date: coefficients change with the decree in force.
+        recompute = moved or (new_rank.pk, new_step) != (row.rank_id, row.step)
+        value = coefficient_of(new_rank.salary_group, new_step, row.start_date) if recompute else row.coefficient
+    if value is None:
+        raise ValidationError({"step": _("Step %(step)s does not exist in salary group %(group)s.")
+                               % {"step": new_step, "group": new_rank.salary_group.code}})
+    previous = SalaryRecord.objects.filter(servant=row.servant_id, start_date__lt=row.start_date) \
+        .select_related("rank__salary_group").order_by("-start_date", "-id").first()
+    _check_salary_rules(previous, rank=new_rank, step=new_step, start=row.start_date, kind=row.kind,
+                        excess=new_excess)
+    old = {"rank": row.rank_id, "salary_step": row.step, "salary_coefficient": str(row.coefficient),
+           "excess_seniority_percent": row.excess_seniority_percent}
+    new = {"rank": new_rank.pk, "salary_step": new_step, "salary_coefficient": str(value),
+           "excess_seniority_percent": new_excess}
+    SalaryRecord.objects.filter(pk=row.pk).update(rank=new_rank, step=new_step, coefficient=value,
+                                                  excess_seniority_percent=new_excess)
+    return {name: [old[name], new[name]] for name in new if old[name] != new[name]}
+
+
+def _correct_assignment(actor, row: Assignment, *, unit, title, job_position) -> dict:
+    """Apply the corrected unit, title and job position to an assignment; ``{field: [old, new]}``."""
+    new_unit = unit or row.unit
+    if new_unit.pk != row.unit_id:
+        if actor is not None and actor.pk and not unit_scope(actor, MANAGE).contains(new_unit):
+            raise ValidationError({"unit": _("%(unit)s is not one of the units you manage.") % {"unit": new_unit.name}})
+        _check_unit_on(new_unit, row.start_date)
+    new_title = row.title if title is None else clean(title)
+    if job_position is KEEP:  # a position belongs to its unit: another unit drops it, as a transfer does
+        job_position = row.job_position if new_unit.pk == row.unit_id else None
+    if job_position is not None and job_position.unit_id != new_unit.pk:
+        raise ValidationError({"job_position": _("This job position belongs to another unit.")})
+    old = {"unit": row.unit_id, "title": row.title, "job_position": row.job_position_id}
+    new = {"unit": new_unit.pk, "title": new_title, "job_position": job_position.pk if job_position else None}
+    Assignment.objects.filter(pk=row.pk).update(unit=new_unit, title=new_title, job_position=job_position,
+                                                leadership=leadership_of(new_title))
+    return {name: [old[name], new[name]] for name in new if old[name] != new[name]}
+
+
+def _corrected_summary(event: CareerEvent, salary: SalaryRecord | None, assignment: Assignment | None) -> str:
+    """The timeline text of the corrected values, worded as the service that recorded the event."""
+    if salary is not None and event.kind in (CareerEvent.Kind.SALARY_STEP, CareerEvent.Kind.RANK_CHANGED):
+        text = _("%(rank)s, step %(step)s") % {"rank": salary.rank.name, "step": salary.step}
+        if salary.excess_seniority_percent:
+            text += _(", excess seniority %(percent)s%%") % {"percent": salary.excess_seniority_percent}
+        return text
+    if assignment is not None and event.kind == CareerEvent.Kind.RECRUITED:
+        return _("Joined %(unit)s") % {"unit": assignment.unit.name}
+    if assignment is not None:
+        return _("%(title)s, %(unit)s") % {"title": assignment.title or "—", "unit": assignment.unit.name}
+    return event.summary
+
+
+def _refresh_current_assignment(servant: CivilServant) -> None:
+    """The current unit, title and position are those of the open primary assignment."""
+    current = servant.assignments.filter(kind=Assignment.Kind.PRIMARY, end_date__isnull=True) \
+        .select_related("unit").first()
+    if current is not None:
+        servant.unit, servant.title, servant.job_position_id = current.unit, current.title, current.job_position_id
+        servant.leadership = current.leadership
 
 
 def _move_history(event: CareerEvent, new_start: date) -> None:
     """A corrected date moves the assignment or salary row the event opened, and the end of the row
-    before it, so work and salary histories (Mẫu 2C items 28, 31) follow the correction."""
+    before it, so work and salary histories (Mẫu 2C items 28, 31) follow the correction; the
+    caller then refreshes the current fields."""
     for model in (Assignment, SalaryRecord):
         for row in model.objects.filter(event=event):
             previous = model.objects.filter(servant=row.servant, end_date=row.start_date - timedelta(days=1)).first()
@@ -326,5 +594,3 @@ def _move_history(event: CareerEvent, new_start: date) -> None:
             if previous is not None:
                 model.objects.filter(pk=previous.pk).update(end_date=new_start - timedelta(days=1))
             model.objects.filter(pk=row.pk).update(start_date=new_start)
-            if model is SalaryRecord and row.end_date is None:
-                CivilServant.objects.filter(pk=row.servant_id).update(salary_step_date=new_start)

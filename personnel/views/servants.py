@@ -12,18 +12,18 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core import audit
-from core.access import NOTHING
+from core.access import NOTHING, through_predecessors
 from core.models import AccessRecord
 from core.services.access_log import access_record
 from core.views.generic import ManagedUnitFormMixin, UnitScopedMixin
 from core.views.units import form_errors_from
 from personnel import forms
-from personnel.models import CareerEvent, CivilServant
+from personnel.models import Assignment, CareerEvent, CivilServant, SalaryRecord
 from personnel.privacy import FieldPolicy, redacted
 from personnel.resume import resume_context, resume_xlsx
 from personnel.rules.retirement import retirement_of
 from personnel.sections import sections_for
-from personnel.selectors import competency_gap, next_raise_of, servant_timeline
+from personnel.selectors import competency_gap, next_raise_of, raise_due_after, servant_timeline
 from personnel.services import records, servants
 from personnel.services.competencies import assessment_record as assess_competencies
 
@@ -163,10 +163,35 @@ class ServantAssignView(ActionView):
     form_class = forms.AssignForm
     title = gettext_lazy("Transfer or appointment")
 
+    template_name = "personnel/servant_assign.html"
+    # What "Show the units of this date" (a GET of the same form) carries back into the form.
+    CARRIED = ("kind", "title", "start_date", "end_date", "decision_number", "decision_date", "signer")
+
+    def start_date(self):
+        """The start date typed (posted, or sent back to list the units of that day), if it reads."""
+        raw = (self.request.POST if self.request.method == "POST" else self.request.GET).get("start_date", "")
+        try:
+            return forms.DateField(required=False).clean(raw) if raw else None
+        except ValidationError:
+            return None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "on": self.start_date()}
+
     def get_initial(self):
-        return {"unit": self.servant.unit, "title": self.servant.title, "start_date": timezone.localdate()}
+        initial = {"unit": self.servant.unit, "title": self.servant.title, "start_date": timezone.localdate()}
+        initial.update({name: self.request.GET[name] for name in self.CARRIED if self.request.GET.get(name)})
+        return initial
 
     def perform(self, data, decision):
+        if data.get("end_date"):  # a past period: the units the officer's own were on that day
+            if not through_predecessors(self.manage_scope).contains(data["unit"]):
+                raise PermissionDenied
+            servants.assignment_record_past(
+                actor=self.request.user, servant=self.servant, unit=data["unit"], start_date=data["start_date"],
+                end_date=data["end_date"], title=data["title"], job_position=data.get("job_position"),
+                decision=decision, kind=data["kind"])
+            return
         if not self.manage_scope.contains(data["unit"]):
             raise PermissionDenied
         servants.servant_assign(actor=self.request.user, servant=self.servant, start_date=data["start_date"],
@@ -179,9 +204,17 @@ class ServantSalaryView(ActionView):
     title = gettext_lazy("Salary step or rank")
 
     def get_initial(self):
-        servant = self.servant
-        return {"rank": servant.rank, "step": (servant.salary_step or 0) + 1 if servant.salary_step else 1,
-                "start_date": timezone.localdate()}
+        """The raise that is due after the latest row: its step (or excess percentage) and its date."""
+        latest = self.servant.salary_records.select_related("rank__salary_group").order_by("-start_date", "-id") \
+            .first()
+        if latest is None:
+            return {"rank": self.servant.rank, "step": 1, "start_date": timezone.localdate()}
+        due = raise_due_after(latest)
+        if due.kind == "regular":
+            return {"rank": latest.rank, "step": due.next_step, "kind": "regular", "start_date": due.due_date}
+        excess = latest.excess_seniority_percent
+        return {"rank": latest.rank, "step": latest.step, "kind": "excess", "start_date": due.due_date,
+                "excess_percent": excess + 1 if excess else 5}
 
     def perform(self, data, decision):
         servants.servant_set_salary(actor=self.request.user, servant=self.servant, rank=data["rank"],
@@ -260,18 +293,47 @@ class EventCorrectView(ActionView):
     def event(self) -> CareerEvent:
         return get_object_or_404(self.servant.events, pk=self.kwargs["event_pk"])
 
+    @cached_property
+    def rows(self) -> tuple[SalaryRecord | None, Assignment | None]:
+        """The salary row and the assignment the event opened (they hang on its first version)."""
+        original = self.event
+        while original.corrects_id:
+            original = original.corrects
+        return (SalaryRecord.objects.filter(event=original).select_related("rank").first(),
+                Assignment.objects.filter(event=original).select_related("unit").first())
+
+    def get_form_kwargs(self):
+        salary, assignment = self.rows
+        return {**super().get_form_kwargs(), "salary": salary, "assignment": assignment}
+
     def get_initial(self):
-        event = self.event
-        return {"effective_date": event.effective_date, "summary": event.summary,
-                "decision_number": event.decision_number, "decision_date": event.decision_date,
-                "signer": event.signer}
+        event, (salary, assignment) = self.event, self.rows
+        initial = {"effective_date": event.effective_date, "summary": event.summary,
+                   "decision_number": event.decision_number, "decision_date": event.decision_date,
+                   "signer": event.signer}
+        if salary is not None:
+            initial.update(rank=salary.rank, step=salary.step, coefficient=salary.coefficient,
+                           excess_percent=salary.excess_seniority_percent)
+        if assignment is not None:
+            initial.update(unit=assignment.unit, title=assignment.title, job_position=assignment.job_position)
+        return initial
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(event=self.event, **kwargs)
 
     def perform(self, data, decision):
+        salary, assignment = self.rows
+        values = {}
+        if salary is not None:
+            # A coefficient left as it was is recomputed from the table when the step or date changes.
+            coefficient = data.get("coefficient")
+            values.update(rank=data["rank"], step=data["step"], excess_percent=data.get("excess_percent") or 0,
+                          coefficient=None if coefficient == salary.coefficient else coefficient)
+        if assignment is not None:
+            values.update(unit=data["unit"], title=data.get("title", ""), job_position=data.get("job_position"))
         servants.event_correct(actor=self.request.user, event=self.event, reason=data["reason"],
-                               effective_date=data["effective_date"], summary=data["summary"], decision=decision)
+                               effective_date=data["effective_date"], summary=data.get("summary"),
+                               decision=decision, **values)
 
 
 class ResumeMixin(ServantMixin):

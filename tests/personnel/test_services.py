@@ -57,12 +57,13 @@ def test_career_fields_change_only_through_events(world):
 
 
 def test_salary_step_uses_the_decree_table(world):
-    person = make_servant(world.unit_a1, step=3)
+    # Dated in the past: a row dated after today is stored as decided but is not yet the current step.
+    person = make_servant(world.unit_a1, step=3, step_date=date(2023, 1, 1))
     record = servant_set_salary(actor=None, servant=person, rank=Rank.objects.get(code="01.003"), step=4,
-                                start_date=date(2027, 1, 1))
+                                start_date=date(2026, 1, 1))
     person.refresh_from_db()
-    assert str(record.coefficient) == "3.33" and person.salary_step == 4 and person.salary_step_date == date(2027, 1, 1)
-    assert person.salary_records.get(step=3).end_date == date(2026, 12, 31)
+    assert str(record.coefficient) == "3.33" and person.salary_step == 4 and person.salary_step_date == date(2026, 1, 1)
+    assert person.salary_records.get(step=3).end_date == date(2025, 12, 31)
     with pytest.raises(ValidationError):
         servant_set_salary(actor=None, servant=person, rank=Rank.objects.get(code="01.003"), step=10,
                            start_date=date(2028, 1, 1))
