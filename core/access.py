@@ -70,6 +70,29 @@ class UnitScope:
 NOTHING = UnitScope(everything=False)
 
 
+def through_predecessors(scope: UnitScope) -> UnitScope:
+    """``scope`` reaching back through reorganisations: a unit that merged, split or moved into one
+    of the scope's units (UnitChange predecessor → successor, followed transitively) counts as the
+    scope's for its past, with its sub-units; so an officer of a commune formed on 1/7/2025 may
+    enter the careers people had in the communes it replaced. One query whatever the tree size;
+    filter the result by date (``OrgUnit.objects.active_on``) for the tree as of a day."""
+    if scope.everything or not scope.paths:
+        return scope
+    from core.models import UnitChange
+
+    edges = list(UnitChange.objects.filter(predecessors__isnull=False, successors__isnull=False)
+                 .values_list("predecessors__path", "successors__path"))
+    paths = list(scope.paths)
+    grown = True
+    while grown:
+        grown = False
+        for before, after in edges:
+            if any(after.startswith(p) for p in paths) and not any(before.startswith(p) for p in paths):
+                paths.append(before)
+                grown = True
+    return UnitScope(everything=False, paths=tuple(paths))
+
+
 def _granted_paths(user, level: str) -> tuple[str, ...]:
     codenames = _PERMS[level]
     rows = OrgUnit.objects.filter(

@@ -130,3 +130,99 @@ def test_the_checks_on_their_own():
                               "discharge_date": date(2008, 9, 1), "id_issue_date": date(2030, 1, 1)},
                              today=TODAY)) == {"discharge_date", "id_issue_date"}
     assert set(person_errors({"date_of_birth": date(2014, 1, 1)}, today=TODAY)) == {"date_of_birth"}
+
+
+# --- a whole career, back before the 2025 merger ---------------------------------------------------------
+
+@pytest.fixture
+def merged(world):
+    """Two former departments (2008 – 30/06/2025), one merged into a division of A (officer_a's) on
+    1/7/2025, the other into B's."""
+    from core.models import OrgUnit
+    from core.services.units import UnitSpec, unit_reorganize
+    from tests.factories import make_unit
+
+    def old_and_new(code, name, parent):
+        old = make_unit(name, code=f"OLD.{code}", parent=world.province, kind=OrgUnit.Kind.DEPARTMENT,
+                        valid_from=date(2008, 1, 1))
+        new = unit_reorganize(actor=None, kind="transfer", predecessors=[old], carry_children=False,
+                              effective_date=date(2025, 7, 1),
+                              successors=[UnitSpec(code=code, name=f"Phòng {name}", parent=parent)]).successors[0]
+        return old, new
+
+    labour_old, labour_new = old_and_new("A2", "Lao động - Thương binh và Xã hội", world.unit_a)
+    health_old, _ = old_and_new("B2", "Dân số", world.unit_b)
+    return {"old": labour_old, "new": labour_new, "other_old": health_old}
+
+
+def assign_url(person):
+    return reverse("personnel:servant_assign", args=[person.pk])
+
+
+def test_the_units_of_a_past_date_are_offered_within_the_officers_lineage(client, officer_a, world, merged):
+    person = make_servant(merged["new"], recruitment_date=date(2010, 9, 1))
+    client.force_login(officer_a)
+    today = client.get(assign_url(person)).context["form"].fields["unit"].queryset
+    assert merged["new"] in today and merged["old"] not in today
+    then = client.get(assign_url(person), {"start_date": "01/06/2015"}).context["form"].fields["unit"].queryset
+    # The former department merged into officer_a's division counts as theirs; B's former one does not,
+    # nor a unit that did not exist yet.
+    assert merged["old"] in then and world.unit_a1 in then
+    assert merged["other_old"] not in then and merged["new"] not in then and world.unit_b not in then
+
+
+def test_a_2015_period_in_a_unit_that_existed_in_2015_goes_into_item_28(client, officer_a, world, merged):
+    person = make_servant(merged["new"], recruitment_date=date(2010, 9, 1))
+    assert person.assignments.get().start_date == date(2025, 7, 1)  # the record starts at the merger
+    client.force_login(officer_a)
+    response = client.post(assign_url(person), {
+        "kind": "transferred", "unit": merged["old"].pk, "title": "Chuyên viên", "start_date": "01/06/2015",
+        "end_date": "30/06/2025", "decision_number": "88/QĐ-SLĐTBXH", "decision_date": "25/05/2015"})
+    assert response.status_code == 302, response.context["form"].errors
+    person.refresh_from_db()
+    assert person.unit == merged["new"]  # the current assignment stays
+    period = person.assignments.get(unit=merged["old"])
+    assert (period.start_date, period.end_date, period.title) == (date(2015, 6, 1), date(2025, 6, 30), "Chuyên viên")
+    assert period.event.decision_number == "88/QĐ-SLĐTBXH"
+    assert person.assignments.get(end_date__isnull=True).unit == merged["new"]
+    page = client.get(reverse("personnel:servant_resume", args=[person.pk])).content.decode()
+    assert "06/2015 - 06/2025" in page and "Lao động - Thương binh và Xã hội" in page
+    rows = client.get(reverse("personnel:servant_resume", args=[person.pk])).context["work_history"].rows
+    assert rows[0][0].startswith("06/2015") and "Chuyên viên" in rows[0][1]
+
+
+def test_a_past_period_that_overlaps_or_predates_its_unit_is_refused(client, officer_a, world, merged):
+    from django.core.exceptions import ValidationError
+
+    from personnel.services.servants import assignment_record_past
+
+    person = make_servant(merged["new"], recruitment_date=date(2005, 9, 1))
+    assignment_record_past(actor=None, servant=person, unit=merged["old"], start_date=date(2015, 6, 1),
+                           end_date=date(2020, 5, 31), title="Chuyên viên")
+    client.force_login(officer_a)
+    response = client.post(assign_url(person), {"kind": "transferred", "unit": merged["old"].pk,
+                                                "start_date": "01/01/2019", "end_date": "31/12/2019"})
+    assert response.status_code == 200
+    assert "01/06/2015" in str(response.context["form"].errors["start_date"])
+    with pytest.raises(ValidationError):  # the former department opened in 2008
+        assignment_record_past(actor=None, servant=person, unit=merged["old"], start_date=date(2005, 9, 1),
+                               end_date=date(2007, 12, 31))
+    with pytest.raises(ValidationError):  # nor into the current period
+        assignment_record_past(actor=None, servant=person, unit=merged["old"], start_date=date(2020, 6, 1),
+                               end_date=date(2025, 12, 31))
+    assert person.assignments.count() == 2
+
+
+def test_the_new_person_form_takes_a_recruitment_before_the_unit_existed(client, officer_a, world, merged):
+    from personnel.models import CareerEvent
+
+    client.force_login(officer_a)
+    response = client.post(reverse("personnel:servant_create"), {
+        "code": "N-2", "full_name": "Hà Thị Lan", "date_of_birth": "02/09/1992", "birth_precision": "day",
+        "sex": "female", "national_id": "008192000778", "category": "civil_servant", "unit": merged["new"].pk,
+        "recruitment_date": "01/03/2020"})
+    assert response.status_code == 302, response.context["form"].errors
+    person = CivilServant.objects.get(code="N-2")
+    assert person.recruitment_date == date(2020, 3, 1)
+    assert person.assignments.get().start_date == date(2025, 7, 1)
+    assert person.events.get(kind=CareerEvent.Kind.RECRUITED).effective_date == date(2020, 3, 1)
