@@ -44,5 +44,7 @@ class PersonnelConfig(AppConfig):
         register_nav("reports", 30, _("Step raises due"), "personnel:raises", "graph-up-arrow", "view")
         register_nav("reports", 40, _("Training against plan"), "personnel:training_plan", "mortarboard", "view")
         register_nav("reports", 50, _("Staffing and leader ratios"), "personnel:staffing", "diagram-2", "view")
+        register_nav("reports", 55, _("Report to the Ministry (BM01/BM02)"), "personnel:ministry_report",
+                     "file-earmark-spreadsheet", "view")
         register_nav("reports", 60, _("Training needs by competency"), "personnel:training_needs", "bullseye",
                      "view")

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from personnel.views import accounts, lists, reports, servants
+from personnel.views.ministry import MinistryReportView
 
 app_name = "personnel"
 
@@ -26,6 +27,7 @@ urlpatterns = [
     path("training/", reports.TrainingPlanView.as_view(), name="training_plan"),
     path("stats/", reports.StatsView.as_view(), name="stats"),
     path("staffing/", reports.StaffingView.as_view(), name="staffing"),
+    path("ministry-report/", MinistryReportView.as_view(), name="ministry_report"),
     path("training-needs/", reports.TrainingNeedsView.as_view(), name="training_needs"),
     path("<int:pk>/competencies/", servants.AssessmentCreateView.as_view(), name="assessment_create"),
 ]

@@ -289,6 +289,8 @@ MATRIX: dict[str, Case] = {
     "personnel:training_plan": Case(SCOPED),
     "personnel:stats": Case(SCOPED),
     "personnel:staffing": Case(SCOPED),
+    # Counts only, of the reader's own units (the unit list and the default are narrowed to them).
+    "personnel:ministry_report": Case(SCOPED),
     "personnel:training_needs": Case(SCOPED),
     "personnel:assessment_create": Case(MANAGE_PERSON, kwargs=PERSON),
     # Positions: the position lives in A1 like the person.

@@ -185,3 +185,21 @@ def test_every_form_renders_on_an_empty_unit(world, form):
     report = ministry_report(scope=EVERYTHING, form=form, root=world.unit_b, on=ON)
     assert report.total.counts["total"] == 0
     assert load_workbook(io.BytesIO(ministry_report_xlsx(report))).active["A1"].value.startswith("Biểu mẫu")
+
+
+def test_page_previews_and_downloads_within_the_readers_units(client, world, staff, officer_a):
+    from django.urls import reverse
+
+    client.force_login(officer_a)
+    url = reverse("personnel:ministry_report")
+    page = client.get(url, {"form": "BM01", "unit": world.unit_a.pk, "on": "31/12/2025"})
+    assert page.status_code == 200
+    assert page.context["report"].total.counts["total"] == 4
+    assert "BM01/BNV" in page.content.decode()
+    # Department B is not officer A's: the page falls back to A's own units.
+    outside = client.get(url, {"form": "BM01", "unit": world.unit_b.pk, "on": "31/12/2025"})
+    assert outside.context["unit"] == world.unit_a
+    assert world.unit_b not in list(outside.context["units"])
+    download = client.get(url, {"form": "BM01", "unit": world.unit_a.pk, "on": "31/12/2025", "download": "xlsx"})
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert load_workbook(io.BytesIO(download.content)).active["A1"].value == "Biểu mẫu: BM01/BNV"
