@@ -283,6 +283,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Personnel: retirement notices (6 months) and decisions (3), raises and contract ends due
     # (personnel_notices), to the unit's HR officers in Công vụ and by e-mail.
     "personnel-notices": {"task": "personnel.tasks.send_notices", "schedule": crontab(hour=6, minute=30)},
+    # Personnel: a salary step decided ahead of its date becomes the current one on that date.
+    "salary-roll-forward": {"task": "personnel.tasks.salary_roll_forward", "schedule": crontab(hour=0, minute=5)},
 }
 # Imports with more rows than this run as a background task with a progress bar.
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2000)

@@ -351,8 +351,8 @@ def _check_excess(previous: SalaryRecord, due, *, step: int, start: date, excess
     expected = previous.excess_seniority_percent + 1 if previous.excess_seniority_percent else 5
     if due.kind != "excess" or step != previous.step:
         raise ValidationError({"kind": _("The excess seniority allowance starts only at the last step of the rank.")})
-    if excess != expected:
-        raise ValidationError({"excess_percent": _("The next excess seniority allowance is %(n)s%%.")
+    if excess < expected:  # more is a history folded into one row (the allowance held at a later date)
+        raise ValidationError({"excess_percent": _("The next excess seniority allowance is at least %(n)s%%.")
                                % {"n": expected}})
     if start < due.due_date:
         raise ValidationError({"start_date": _("It is due on %(day)s.") % {"day": due.due_date.strftime("%d/%m/%Y")}})

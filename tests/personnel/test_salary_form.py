@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.dates import add_months
+from personnel import tasks
 from personnel.models import SalaryRecord
 from personnel.resume import resume_context
 from personnel.services.servants import salary_roll_forward, servant_set_salary
@@ -76,7 +77,7 @@ def test_a_promotion_may_change_rank_and_step(world, specialist):
         _raise(person, specialist, 6, date(2025, 1, 1))
 
 
-def test_a_step_decided_ahead_is_not_the_current_one_until_its_date(world, specialist):
+def test_a_step_decided_ahead_is_not_the_current_one_until_its_date(client, officer_a, world, specialist):
     today = timezone.localdate()
     since = add_months(today, -36) + timedelta(days=20)  # the raise is due 20 days from today
     person = make_servant(world.unit_a1, step=3, step_date=since)
@@ -85,9 +86,13 @@ def test_a_step_decided_ahead_is_not_the_current_one_until_its_date(world, speci
     person.refresh_from_db()
     assert (person.salary_step, person.salary_step_date) == (3, since)
     assert _item(resume_context(person, private=True), "Bậc lương") == "3"
-    assert [r.step for r in person.salary_records.all()] == [4, 3]  # the salary tab lists the decided row
+    client.force_login(officer_a)
+    page = client.get(person.get_absolute_url())
+    assert page.context["servant"].salary_step == 3  # the header
+    assert [r.step for r in page.context["salary_records"]] == [4, 3]  # the salary tab lists the decided row
+    assert "Đã quyết định, chưa có hiệu lực" in page.content.decode()
     assert salary_roll_forward(on=due - timedelta(days=1)) == 0
-    assert salary_roll_forward(on=due) == 1
+    assert tasks.salary_roll_forward.apply(args=[due.isoformat()]).get() == 1  # the nightly task
     person.refresh_from_db()
     assert (person.salary_step, person.salary_step_date) == (4, due)
     assert _item(resume_context(person, private=True), "Bậc lương") == "4"
