@@ -1,6 +1,6 @@
 from django.urls import path
 
-from personnel.views import accounts, lists, reports, servants
+from personnel.views import accounts, lists, reports, servants, verification
 from personnel.views.ministry import MinistryReportView
 
 app_name = "personnel"
@@ -22,6 +22,10 @@ urlpatterns = [
     path("<int:pk>/events/<int:event_pk>/correct/", servants.EventCorrectView.as_view(), name="event_correct"),
     path("<int:pk>/resume/", servants.ServantResumeView.as_view(), name="servant_resume"),
     path("<int:pk>/resume.xlsx", servants.ServantResumeXlsxView.as_view(), name="servant_resume_xlsx"),
+    path("<int:pk>/verify/", verification.ServantVerifyView.as_view(), name="servant_verify"),
+    path("readiness/", verification.ReadinessView.as_view(), name="readiness"),
+    path("readiness.xlsx", verification.ReadinessExportView.as_view(), name="readiness_export"),
+    path("readiness/verify/", verification.ReadinessVerifyView.as_view(), name="readiness_verify"),
     path("retirement/", reports.RetirementView.as_view(), name="retirement"),
     path("raises/", reports.RaisesDueView.as_view(), name="raises"),
     path("training/", reports.TrainingPlanView.as_view(), name="training_plan"),

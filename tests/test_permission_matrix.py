@@ -293,6 +293,12 @@ MATRIX: dict[str, Case] = {
     "personnel:ministry_report": Case(SCOPED),
     "personnel:training_needs": Case(SCOPED),
     "personnel:assessment_create": Case(MANAGE_PERSON, kwargs=PERSON),
+    # Verification is for the HR level above the person's agency (A1 belongs to department A):
+    # officer_a manages A but not the province above it (tests/personnel/test_verification.py).
+    "personnel:servant_verify": Case({**MANAGE_PERSON, "officer_a": 403}, kwargs=PERSON),
+    "personnel:readiness": Case(SCOPED),
+    "personnel:readiness_export": Case(SCOPED),
+    "personnel:readiness_verify": Case(SCOPED, default=302, method="post"),
     # Positions: the position lives in A1 like the person.
     "positions:position_list": Case(SCOPED),
     "positions:position_create": Case(MANAGERS),
