@@ -24,6 +24,9 @@ class PersonnelConfig(AppConfig):
 
         register_importer(PersonnelImporter)
         register_importer(DisciplineImporter)
+        from personnel.career_importer import CareerImporter
+
+        register_importer(CareerImporter)
         from personnel.models import CareerEvent, CivilServant
 
         audit.register_action_labels(dict(CareerEvent.Kind.choices))

@@ -226,3 +226,68 @@ def test_the_new_person_form_takes_a_recruitment_before_the_unit_existed(client,
     assert person.recruitment_date == date(2020, 3, 1)
     assert person.assignments.get().start_date == date(2025, 7, 1)
     assert person.events.get(kind=CareerEvent.Kind.RECRUITED).effective_date == date(2020, 3, 1)
+
+
+# --- import_career -----------------------------------------------------------------------------------------
+CAREER = ["Mã cán bộ", "Từ ngày", "Đến ngày", "Mã đơn vị", "Chức vụ", "Số quyết định", "Ngày quyết định"]
+SUMMARY_KEYS = ["rows", "created", "updated", "unchanged", "rejected", "errors"]
+
+
+def run_career(path, *args, capsys):
+    code = 0
+    try:
+        call_command("import_career", str(path), "--json", *args)
+    except SystemExit as exc:
+        code = exc.code
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_import_career_writes_past_periods_in_the_units_of_their_dates(world, merged, officer_a, tmp_path, capsys):
+    person = make_servant(merged["new"], code="CB001", recruitment_date=date(2008, 9, 1))
+    rows = [CAREER,
+            ["CB001", date(2008, 9, 1), date(2015, 5, 31), "OLD.A2", "", "12/QĐ-UBND", date(2008, 8, 25)],
+            ["CB001", "01/06/2015", "30/06/2025", "OLD.A2", "Phó Trưởng phòng", "88/QĐ-SLĐTBXH", ""]]
+    path = write_workbook(tmp_path / "c.xlsx", rows)
+    code, doc = run_career(path, "--user", "officer_a", capsys=capsys)
+    assert code == 0, doc
+    assert list(doc) == SUMMARY_KEYS
+    assert doc == {"rows": 2, "created": 2, "updated": 0, "unchanged": 0, "rejected": 0, "errors": []}
+    history = list(person.assignments.order_by("start_date").values_list("unit__code", "start_date", "end_date",
+                                                                          "title"))
+    assert history == [("OLD.A2", date(2008, 9, 1), date(2015, 5, 31), ""),
+                       ("OLD.A2", date(2015, 6, 1), date(2025, 6, 30), "Phó Trưởng phòng"),
+                       ("A2", date(2025, 7, 1), None, "")]
+    assert person.events.get(decision_number="88/QĐ-SLĐTBXH").kind == "appointed"
+    code, doc = run_career(path, "--user", "officer_a", capsys=capsys)  # again: nothing new
+    assert code == 0 and (doc["created"], doc["unchanged"]) == (0, 2)
+
+
+def test_import_career_is_all_or_nothing_with_the_reason_of_each_bad_row(world, merged, officer_a, tmp_path,
+                                                                         capsys):
+    make_servant(merged["new"], code="CB001", recruitment_date=date(2008, 9, 1))
+    make_servant(world.unit_b, code="CB900")
+    rows = [CAREER,
+            ["CB001", "01/06/2015", "30/06/2020", "OLD.A2", "Chuyên viên", "", ""],  # good
+            ["CB001", "01/01/2019", "31/12/2019", "OLD.A2", "", "", ""],  # overlaps row 2
+            ["CB001", "01/01/2005", "31/12/2007", "OLD.A2", "", "", ""],  # the unit opened in 2008
+            ["CB001", "01/01/2021", "31/12/2021", "OLD.B2", "", "", ""],  # merged into B's, not officer_a's
+            ["CB900", "01/01/2010", "31/12/2012", "OLD.B2", "", "", ""],  # a person of B
+            ["CB001", "01/07/2021", "01/01/2030", "OLD.A2", "", "", ""]]  # not a past period
+    code, doc = run_career(write_workbook(tmp_path / "c.xlsx", rows), "--user", "officer_a", capsys=capsys)
+    assert code != 0 and list(doc) == SUMMARY_KEYS
+    assert (doc["rows"], doc["created"], doc["rejected"]) == (6, 0, 5)
+    errors = {}
+    for error in doc["errors"]:
+        errors.setdefault(error["row"], []).append((error["column"], error["message"]))
+    assert errors[3] == [("Từ ngày", "Giai đoạn này trùng với giai đoạn ở dòng 2.")]
+    assert [column for column, _ in errors[4]] == ["Mã đơn vị"] and "không tồn tại" in errors[4][0][1]
+    assert [column for column, _ in errors[5]] == ["Mã đơn vị"]
+    assert ("Mã cán bộ", "CB900 thuộc đơn vị bạn không được giao quản lý.") in errors[6]
+    assert [column for column, _ in errors[7]] == ["Đến ngày"]
+    assert CivilServant.objects.get(code="CB001").assignments.count() == 1  # nothing written
+
+
+def test_import_career_is_offered_on_the_import_page(client, officer_a):
+    client.force_login(officer_a)
+    page = client.get(reverse("core:import_list")).content.decode()
+    assert reverse("core:import_create", args=["career"]) in page
