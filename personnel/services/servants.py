@@ -508,6 +508,7 @@ def event_correct(*, actor, event: CareerEvent, reason: str, effective_date: dat
                  changes={"event": [event.pk, correction.pk],
                           "effective_date": [event.effective_date.isoformat(), day.isoformat()],
                           **current, **changes})
+    verification_reset(actor=actor, servant=servant, changes=current)  # a corrected key field un-verifies
     return correction
 
 

@@ -131,6 +131,51 @@ def test_a_transfer_returns_the_record_to_entered_and_the_caller_object_follows(
     assert [d["field"] for d in differences(person)] == ["unit"]
 
 
+def test_a_corrected_salary_step_returns_the_record_to_entered(world, provincial_hr, officer_a):
+    from personnel.models import CareerEvent, SalaryRecord
+    from positions.models import Rank
+
+    person = complete_person(world.unit_a1, step=7, step_date=date(2020, 1, 1))
+    servants.servant_set_salary(actor=None, servant=person, rank=Rank.objects.get(code="01.003"), step=9,
+                                start_date=date(2023, 1, 1), kind=SalaryRecord.Kind.IMPORTED)
+    servant_verify(actor=provincial_hr, servant=person)
+
+    event = person.events.get(kind=CareerEvent.Kind.SALARY_STEP)
+    servants.event_correct(actor=officer_a, event=event, reason="Quyết định ghi bậc 8", step=8)
+
+    person.refresh_from_db()
+    assert person.verification == Verification.ENTERED
+    assert {d["field"]: (d["verified"], d["current"]) for d in differences(person)} == {
+        "salary_step": (9, 8), "salary_coefficient": ("4.98", "4.65")}
+
+
+def test_an_import_of_updates_returns_the_changed_record_to_entered_only(world, provincial_hr, tmp_path, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    from tests.xlsx import write_workbook
+
+    header = ["Mã cán bộ", "Họ và tên", "Ngày sinh", "Giới tính", "Số định danh cá nhân", "Mã đơn vị", "Dân tộc"]
+    changed = complete_person(world.unit_a1, code="NV-1", full_name="Lê Văn Một", date_of_birth=date(1985, 5, 20),
+                              national_id="008085000101")
+    same = complete_person(world.unit_a1, code="NV-2", full_name="Lê Văn Hai", date_of_birth=date(1985, 5, 20),
+                           national_id="008085000102")
+    servants_verify(actor=provincial_hr, servants=[changed, same])
+    path = write_workbook(tmp_path / "cap-nhat.xlsx", [
+        header,
+        ["NV-1", "Lê Văn Một", "20/05/1985", "Nam", "008085000101", "A1", "Tày"],
+        ["NV-2", "Lê Văn Hai", "20/05/1985", "Nam", "008085000102", "A1", "Kinh"],
+    ])
+    call_command("import_personnel", str(path), "--json")
+    assert json.loads(capsys.readouterr().out)["updated"] == 1
+
+    states = dict(CivilServant.objects.filter(code__in=["NV-1", "NV-2"]).values_list("code", "verification"))
+    assert states == {"NV-1": Verification.ENTERED, "NV-2": Verification.VERIFIED}
+    changed.refresh_from_db()
+    assert [(d["field"], d["verified"], d["current"]) for d in differences(changed)] == [("ethnicity", "Kinh", "Tày")]
+
+
 def test_verifying_again_clears_the_difference(person, provincial_hr, officer_a):
     servant_verify(actor=provincial_hr, servant=person)
     servants.servant_update(actor=officer_a, servant=person, qualification="Thạc sĩ Luật")
