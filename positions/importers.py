@@ -86,7 +86,12 @@ class PositionImporter(Importer):
     columns = MAIN_COLUMNS
 
     def validate(self, path: Path):
-        table = read_table(Path(path), MAIN_COLUMNS, MAIN_SHEET if self._has_sheet(path, MAIN_SHEET) else None)
+        try:
+            table = read_table(Path(path), MAIN_COLUMNS, MAIN_SHEET if self._has_sheet(path, MAIN_SHEET) else None)
+        except ImportFileError as exc:
+            # Every error of this two-sheet import names its sheet, those of the file as a whole too.
+            exc.errors = [{"sheet": MAIN_SHEET, **e} for e in exc.errors]
+            raise
         for row in table.rows:
             parse_row(row, table.columns)
             row.sheet = table.sheet

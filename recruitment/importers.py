@@ -159,7 +159,12 @@ class RecruitmentImporter(Importer):
         self.agency = agency
 
     def _sheet(self, path: Path, columns: list[Column], name: str) -> list[Row]:
-        table = read_table(path, columns, name if self._has(path, name) else None)
+        try:
+            table = read_table(path, columns, name if self._has(path, name) else None)
+        except ImportFileError as exc:
+            # Sheet/row/column/reason errors (issue 7), those of a sheet that cannot be read too.
+            exc.errors = [{"sheet": name, **e} for e in exc.errors]
+            raise
         for row in table.rows:
             parse_row(row, table.columns)
             row.sheet = table.sheet

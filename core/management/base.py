@@ -53,12 +53,13 @@ class JsonCommand(BaseCommand):
     def handle(self, *args, **options):
         with audit_context(source=AuditEntry.Source.COMMAND):
             document, ok = self.run(**options)
+        # self.stdout is the process's stdout, or the stream given to call_command(stdout=…).
         if options["json"]:
-            sys.stdout.write(json.dumps(document, ensure_ascii=False, default=_default) + "\n")
+            self.stdout.write(json.dumps(document, ensure_ascii=False, default=_default), ending="\n")
         else:
             self.stdout.write(self.render(document))
         if not ok:
-            sys.stdout.flush()
+            self.stdout.flush()
             sys.exit(1)
 
     def run(self, **options) -> tuple[object, bool]:
