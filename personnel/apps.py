@@ -49,5 +49,8 @@ class PersonnelConfig(AppConfig):
         register_nav("reports", 50, _("Staffing and leader ratios"), "personnel:staffing", "diagram-2", "view")
         register_nav("reports", 55, _("Report to the Ministry (BM01/BM02)"), "personnel:ministry_report",
                      "file-earmark-spreadsheet", "view")
+        register_nav("reports", 57, _("Readiness for the national database"), "personnel:readiness", "patch-check",
+                     "view")
+        audit.register_action_labels({"verify": _("verified"), "unverify": _("returned to entered")})
         register_nav("reports", 60, _("Training needs by competency"), "personnel:training_needs", "bullseye",
                      "view")
