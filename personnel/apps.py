@@ -38,7 +38,16 @@ class PersonnelConfig(AppConfig):
         audit.register_private_fields("personnel.civilservant", {
             "national_id", "id_issue_date", "id_issue_place", "phone", "email", "permanent_address", "current_address",
             "health_status", "height_cm", "weight_kg", "blood_group", "war_invalid_grade", "policy_family",
-            "social_insurance_number"})
+            "social_insurance_number", "photo"})
+        # Family members (Mẫu 2C item 30) are private as a whole (personnel.privacy).
+        audit.register_private_fields("personnel.familymember", {"relation", "full_name", "birth_year", "details"})
+        audit.register_action_labels({"withdraw": _("withdrawn")})
+        from personnel.sections import register_section
+        from personnel.views.record_parts import allowances_section, documents_section, family_section
+
+        register_section(10, family_section)
+        register_section(20, documents_section)
+        register_section(30, allowances_section)
         register_panel(10, personnel_panel)
         register_unit_counter(_("People"), people_per_unit, "personnel:servant_list")
         register_nav("main", 30, _("People"), "personnel:servant_list", "people", "view")

@@ -2,7 +2,7 @@
 
 Sensitive are the personal ID number with its issue date and place, the social insurance number,
 phone, e-mail, both addresses, health (status, height, weight, blood group), war-invalid grade and
-policy family (Mẫu 2C items 8–9, 23–26), and the family members (item 30). Health is sensitive
+policy family (Mẫu 2C items 8–9, 23–26), the photo, and the family members (item 30). Health is sensitive
 personal data under ND 13/2023 Art. 2(4); the ID number is the national key that links a person
 across databases.
 
@@ -16,7 +16,8 @@ the reader's to read.
 ``servant_list`` marks each row with two flags computed in SQL from this policy
 (``sees_private``, ``in_scope_now``); its instances are redacted as they are read, and the export
 redacts its value rows with the same flags, so no output can forget the rule. Family members are
-rows of their own: the page and the résumé ask ``shows_private`` before reading them.
+rows of their own: the page and the résumé ask ``shows_private`` before reading them, and so
+does the photo's view (personnel.views.record_parts).
 """
 import copy
 
@@ -29,7 +30,7 @@ MASKED_FIELDS = ("national_id",)
 HIDDEN_FIELDS = (
     "id_issue_date", "id_issue_place", "social_insurance_number", "phone", "email",
     "permanent_address", "current_address", "health_status", "height_cm", "weight_kg",
-    "blood_group", "war_invalid_grade", "policy_family",
+    "blood_group", "war_invalid_grade", "policy_family", "photo",
 )
 SENSITIVE_FIELDS = MASKED_FIELDS + HIDDEN_FIELDS
 # What the row of someone who left the reader's units keeps; the "as of" annotations come along.

@@ -8,16 +8,18 @@ decimal comma), so the web page and the spreadsheet print the same thing.
 import io
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from core.exporting import safe_cell
 from core.models import OrgUnit
-from personnel.models import Assignment, CivilServant, FamilyMember, Sex
+from personnel.models import Allowance, Assignment, CivilServant, FamilyMember, Sex
 from personnel.privacy import redacted
 from personnel.rules import discipline
 
@@ -105,9 +107,18 @@ def _birth(servant: CivilServant) -> tuple[str, str]:
 
 
 def _current_position(servant: CivilServant) -> str:
-    # Item 12 includes concurrent positions ("kể cả chức vụ kiêm nhiệm").
+    """Item 12 asks for the position or professional title ("chức vụ (chức danh)") in the
+    government, Party or mass organisations, concurrent ones included ("kể cả chức vụ kiêm
+    nhiệm"). Without a title it is the job position or the rank's name ("Chuyên viên"), never the
+    unit: the unit is the header's employing agency."""
+    if servant.title:
+        main = _at(servant.title, servant.unit)
+    elif servant.job_position_id:
+        main = servant.job_position.title
+    else:
+        main = servant.rank.name if servant.rank_id else ""
     concurrent = servant.assignments.filter(kind=Assignment.Kind.CONCURRENT, end_date__isnull=True)
-    return "; ".join([_at(servant.title, servant.unit)]
+    return "; ".join([part for part in [main] if part]
                      + [f"kiêm {_at(a.title, a.unit)}" for a in concurrent.select_related("unit")])
 
 
@@ -123,10 +134,36 @@ def _disciplines(servant: CivilServant) -> str:
                      f"{d.effective_from.year})" for d in servant.disciplines.order_by("-effective_from", "-id"))
 
 
-def _other_allowances(servant: CivilServant) -> str:
-    # Item 14 "Phụ cấp khác": the only other allowance on record is excess seniority (vượt khung).
+# Item 14 and 31 name allowances the way the payroll does (ND 204/2004 Art. 6).
+ALLOWANCE_NAMES = {
+    Allowance.Kind.POSITION: "PCCV", Allowance.Kind.EXCESS_SENIORITY: "Thâm niên vượt khung",
+    Allowance.Kind.PROFESSIONAL_SENIORITY: "Thâm niên nghề", Allowance.Kind.RESPONSIBILITY: "Trách nhiệm",
+    Allowance.Kind.REGIONAL: "Khu vực", Allowance.Kind.PREFERENTIAL: "Ưu đãi nghề", Allowance.Kind.OTHER: "Phụ cấp khác",
+}
+
+
+def _amount(allowance: Allowance) -> str:
+    return f"{allowance.percent}%" if allowance.percent is not None else _number(allowance.coefficient)
+
+
+def _running(allowances: list[Allowance], day: date) -> list[Allowance]:
+    return [a for a in allowances if a.start_date <= day and (a.end_date is None or a.end_date >= day)]
+
+
+def _position_allowance(servant: CivilServant, running: list[Allowance]) -> str:
+    # Item 14 "Phụ cấp chức vụ": the recorded allowance running today, else the résumé's own field.
+    position = [a for a in running if a.kind == Allowance.Kind.POSITION]
+    return _amount(position[0]) if position else _number(servant.position_allowance)
+
+
+def _other_allowances(servant: CivilServant, running: list[Allowance]) -> str:
+    # Item 14 "Phụ cấp khác": every other allowance running today; excess seniority (vượt khung)
+    # from the salary step when no allowance row carries it.
+    others = [f"{ALLOWANCE_NAMES[a.kind]} {_amount(a)}" for a in running if a.kind != Allowance.Kind.POSITION]
     percent = servant.excess_seniority_percent
-    return f"Thâm niên vượt khung {percent}%" if percent else ""
+    if percent and not any(a.kind == Allowance.Kind.EXCESS_SENIORITY for a in running):
+        others.insert(0, f"Thâm niên vượt khung {percent}%")
+    return "; ".join(others)
 
 
 def _identity_lines(s: CivilServant) -> list[Line]:
@@ -143,9 +180,10 @@ def _identity_lines(s: CivilServant) -> list[Line]:
     ]
 
 
-def _work_lines(s: CivilServant) -> list[Line]:
+def _work_lines(s: CivilServant, allowances: list[Allowance], today: date) -> list[Line]:
     # Items 10–14: recruitment, current position, rank (code per TT 02/2021/TT-BNV) and salary.
     rank_name, rank_code = (s.rank.name, s.rank.code) if s.rank else ("", "")
+    running = _running(allowances, today)
     return [
         _line(("10) Nghề nghiệp khi được tuyển dụng", s.occupation_before)),
         _line(("11) Ngày tuyển dụng", _day(s.recruitment_date)), ("Cơ quan tuyển dụng", s.recruiting_agency)),
@@ -155,7 +193,8 @@ def _work_lines(s: CivilServant) -> list[Line]:
         _line(("14) Ngạch công chức (viên chức)", rank_name), ("Mã ngạch", rank_code)),
         _line(("Bậc lương", _number(s.salary_step)), ("Hệ số", _number(s.salary_coefficient)),
               ("Ngày hưởng", _day(s.salary_step_date))),
-        _line(("Phụ cấp chức vụ", _number(s.position_allowance)), ("Phụ cấp khác", _other_allowances(s))),
+        _line(("Phụ cấp chức vụ", _position_allowance(s, running)),
+              ("Phụ cấp khác", _other_allowances(s, running))),
     ]
 
 
@@ -247,14 +286,28 @@ def _family_tables(servant: CivilServant, private: bool) -> tuple[Table, Table]:
     return own, spouse
 
 
-def _salary_history(servant: CivilServant) -> Table:
-    # Item 31, oldest first: month, "rank code/step", coefficient (+ excess seniority, VK).
-    records = servant.salary_records.select_related("rank").order_by("start_date", "id")
-    rows = tuple((_month(r.start_date), f"{r.rank.code}/{r.step}",
-                  _number(r.coefficient) + (f" (VK {r.excess_seniority_percent}%)" if r.excess_seniority_percent
-                                            else "")) for r in records)
+def _salary_history(servant: CivilServant, allowances: list[Allowance]) -> Table:
+    """Item 31, oldest first: month, "rank code/step", coefficient (+ excess seniority, VK), with a
+    column for each month an allowance starts or ends and the allowances running then."""
+    records = list(servant.salary_records.select_related("rank").order_by("start_date", "id"))
+    changes = {r.start_date for r in records} | {a.start_date for a in allowances} | {
+        a.end_date + timedelta(days=1) for a in allowances if a.end_date}
+    rows = []
+    for day in sorted(changes):
+        held = [r for r in records if r.start_date <= day]
+        record = held[-1] if held else None
+        step = f"{record.rank.code}/{record.step}" if record else ""
+        coefficient = _number(record.coefficient) if record else ""
+        if record and record.excess_seniority_percent:
+            coefficient += f" (VK {record.excess_seniority_percent}%)"
+        extra = "; ".join(f"{ALLOWANCE_NAMES[a.kind]} {_amount(a)}" for a in _running(allowances, day))
+        row = (_month(day), step, coefficient + (f" + {extra}" if extra else ""))
+        if not rows or rows[-1][0] != row[0]:
+            rows.append(row)
+        else:  # two changes in one month print as the month's last state
+            rows[-1] = row
     return Table("31) DIỄN BIẾN QUÁ TRÌNH LƯƠNG CỦA CÁN BỘ, CÔNG CHỨC", ("Tháng/năm", "Mã ngạch/bậc", "Hệ số lương"),
-                 rows)
+                 tuple(rows))
 
 
 def _salary_blocks(table: Table) -> list[tuple[tuple[str, ...], ...]]:
@@ -288,20 +341,25 @@ CERTIFICATION = {
 }
 
 
-def resume_context(servant: CivilServant, *, private: bool) -> dict:
+def resume_context(servant: CivilServant, *, private: bool, today: date | None = None) -> dict:
     """Everything Mẫu 2C prints for ``servant``, in the form's order (DOMAIN-RULES §5.1, items
     1–32). Without ``private`` (the field policy's answer for the reader) the ID number is masked
-    and the other sensitive items and the family are left blank."""
+    and the other sensitive items, the photo and the family are left blank. ``today`` dates the
+    allowances of item 14."""
     if not private:
         servant = redacted(servant)
+    today = today or timezone.localdate()
     managing, employing = _agencies(servant.unit)
-    salary = _salary_history(servant)
+    allowances = list(servant.allowances.order_by("start_date", "id"))
+    salary = _salary_history(servant, allowances)
     return {
         "form_code": FORM_CODE, "form_title": FORM_TITLE, "full_name": servant.full_name.upper(),
         "header": [Field("Cơ quan, đơn vị có thẩm quyền quản lý CBCC", managing),
                    Field("Cơ quan, đơn vị sử dụng CBCC", employing), Field("Số hiệu cán bộ, công chức", servant.code)],
         "photo": "Ảnh màu (4 x 6 cm)",
-        "items": [*_identity_lines(servant), *_work_lines(servant), *_education_lines(servant),
+        # The photo goes through the scoped view (personnel:servant_photo), never a media URL.
+        "photo_url": reverse("personnel:servant_photo", args=[servant.pk]) if servant.photo else "",
+        "items": [*_identity_lines(servant), *_work_lines(servant, allowances, today), *_education_lines(servant),
                   *_party_lines(servant), *_health_lines(servant)],
         "training": _training(servant), "work_history": _work_history(servant), "personal_history": PERSONAL_HISTORY,
         "family": _family_tables(servant, private),

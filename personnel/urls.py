@@ -1,6 +1,6 @@
 from django.urls import path
 
-from personnel.views import accounts, lists, reports, servants, verification
+from personnel.views import accounts, lists, record_parts, reports, servants, verification
 from personnel.views.ministry import MinistryReportView
 
 app_name = "personnel"
@@ -35,3 +35,20 @@ urlpatterns = [
     path("training-needs/", reports.TrainingNeedsView.as_view(), name="training_needs"),
     path("<int:pk>/competencies/", servants.AssessmentCreateView.as_view(), name="assessment_create"),
 ]
+    # Parts of the record beside the career (issue 17): personnel.views.record_parts
+    path("<int:pk>/family/add/", record_parts.FamilyMemberCreateView.as_view(), name="family_create"),
+    path("<int:pk>/family/<int:part_pk>/", record_parts.FamilyMemberUpdateView.as_view(), name="family_update"),
+    path("<int:pk>/documents/add/", record_parts.AttachmentCreateView.as_view(), name="attachment_create"),
+    path("<int:pk>/documents/<int:part_pk>/", record_parts.AttachmentDownloadView.as_view(),
+         name="attachment_download"),
+    path("<int:pk>/documents/<int:part_pk>/withdraw/", record_parts.AttachmentWithdrawView.as_view(),
+         name="attachment_withdraw"),
+    path("<int:pk>/photo/", record_parts.PhotoView.as_view(), name="servant_photo"),
+    path("<int:pk>/photo/edit/", record_parts.PhotoUpdateView.as_view(), name="servant_photo_update"),
+    path("<int:pk>/allowances/add/", record_parts.AllowanceCreateView.as_view(), name="allowance_create"),
+    path("<int:pk>/allowances/<int:part_pk>/end/", record_parts.AllowanceEndView.as_view(), name="allowance_end"),
+    path("<int:pk>/absences/add/", record_parts.LeaveRecordCreateView.as_view(), name="leave_record_create"),
+    path("<int:pk>/absences/<int:part_pk>/cancel/", record_parts.LeaveRecordCancelView.as_view(),
+         name="leave_record_cancel"),
+    path("<int:pk>/contracts/add/", record_parts.ContractCreateView.as_view(), name="contract_create"),
+    path("<int:pk>/contracts/<int:part_pk>/end/", record_parts.ContractEndView.as_view(), name="contract_end"),

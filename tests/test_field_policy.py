@@ -9,10 +9,12 @@ officer_b, outside A, reads nothing of the person at all.
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from personnel.models import FamilyMember
+from personnel.services.record_parts import photo_set
 from tests.factories import VIEW, UserFactory, grant, make_servant
 
 pytestmark = pytest.mark.django_db
@@ -25,17 +27,20 @@ SECRETS = {
     "health_status": "Tiểu đường", "policy_family": "Con liệt sĩ", "family": "Nguyễn Thị Thân Nhân",
 }
 MASKED_ID = "001••••••456"
+# The photo is a file: an output carries it when it links (or is) the scoped photo view.
+PHOTO = "photo"
 RESUME = set(SECRETS) - {"phone", "email"}  # Mẫu 2C has no phone or e-mail item
 # What each output carries for a reader who may see everything (the page: through its change log
 # too). "search" is whether a part of the ID number finds the person.
 CARRIES = {
-    "page": set(SECRETS),
+    "page": set(SECRETS) | {PHOTO},
     "list": set(),
     "search": {"national_id"},
     "export": {"national_id", "phone", "email"},
-    "resume": RESUME,
-    "resume_xlsx": RESUME,
+    "resume": RESUME | {PHOTO},
+    "resume_xlsx": RESUME,  # no image library on the server: the .xlsx keeps the empty photo box
     "api": set(),
+    "photo": {PHOTO},
 }
 PERSONAS = ["officer_a", "viewer_a", "committee_a", "officer_b", "provincial_hr", "superuser"]
 FULL_READERS = {"officer_a", "provincial_hr", "superuser"}
@@ -43,13 +48,15 @@ VIEW_ONLY = {"viewer_a", "committee_a"}
 
 
 @pytest.fixture
-def person(world):
+def person(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     profile = {k: v for k, v in SECRETS.items() if k != "family"}
     servant = make_servant(world.unit_a1, full_name="Hoàng Thị Mai", sex="female", code="PM-01",
                            **profile)
     FamilyMember.objects.create(servant=servant, relation="Mẹ", full_name=SECRETS["family"],
                                 birth_year=1961)
-    return servant
+    return photo_set(actor=None, servant=servant,
+                     photo=SimpleUploadedFile("anh.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 32))
 
 
 @pytest.fixture
@@ -83,15 +90,23 @@ def read(output: str, client, person) -> str:
     if output == "resume_xlsx":
         response = client.get(reverse("personnel:servant_resume_xlsx", args=[person.pk]))
         return _xlsx_text(response.content) if response.status_code == 200 else ""
+    if output == "photo":
+        response = client.get(_photo_url(person))
+        return _photo_url(person) if response.status_code == 200 else ""
     # The API: no endpoint serves people (core.api has the unit tree only); nothing may leak there.
     units = client.get(reverse("api:unit-list")).content.decode()
     return units + client.get(reverse("api:unit-detail", args=[person.unit_id])).content.decode()
 
 
+def _photo_url(person) -> str:
+    return reverse("personnel:servant_photo", args=[person.pk])
+
+
 def sensitive_in(output: str, text: str, person) -> set[str]:
     if output == "search":
         return {"national_id"} if person.code in text else set()
-    return {field for field, value in SECRETS.items() if value in text}
+    return {field for field, value in SECRETS.items() if value in text} | (
+        {PHOTO} if _photo_url(person) in text else set())
 
 
 @pytest.mark.parametrize("output", sorted(CARRIES))

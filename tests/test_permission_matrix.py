@@ -101,6 +101,33 @@ MATRIX: dict[str, Case] = {
     "api:unit-detail": Case({"candidate": 403, "no_grant": 404, "officer_b": 404},
                             kwargs=lambda o: {"pk": o["a1"].pk}, anonymous=403),
     # Period scores from other systems: only those who manage some unit may send them (each row is
+def _record_part(kind: str, objects: dict):
+    """A part of the person's record (personnel.services.record_parts), made when a case needs it."""
+    from personnel.services import record_parts as parts
+
+    person, pdf, jpeg = objects["person"], b"%PDF-1.4\n%%EOF\n", b"\xff\xd8\xff\xe0" + b"\x00" * 16
+    make = {
+        "family": lambda: parts.family_member_add(actor=None, servant=person, relation="Mẹ", full_name="Lê Thị Cúc"),
+        "attachment": lambda: parts.attachment_add(actor=None, servant=person, title="Quyết định",
+                                                   upload=SimpleUploadedFile("qd.pdf", pdf)),
+        "photo": lambda: parts.photo_set(actor=None, servant=person, photo=SimpleUploadedFile("anh.jpg", jpeg)),
+        "allowance": lambda: parts.allowance_add(actor=None, servant=person, kind="position", percent=10,
+                                                 start_date=date(2025, 1, 1)),
+        "leave": lambda: parts.leave_record(actor=None, servant=person, kind="sick", start_date=date(2026, 1, 5),
+                                            end_date=date(2026, 1, 6)),
+        "contract": lambda: parts.contract_record(actor=None, servant=person, kind="indefinite",
+                                                  start_date=date(2020, 1, 1)),
+    }
+    key = f"part_{kind}"
+    if key not in objects:
+        objects[key] = make[kind]()
+    return objects[key]
+
+
+def PART(kind: str):  # noqa: N802 - the person and one part of their record
+    return lambda objects: {"pk": objects["person"].pk, "part_pk": _record_part(kind, objects).pk}
+
+
     # then checked against the units they manage, tests/appraisal/test_api.py); the API takes JSON
     # only, so the form this matrix posts is refused with 415 once the caller is let in.
     "api:appraisal-score-list": Case({"candidate": 403, "no_grant": 403, "viewer_a": 403}, default=415,
@@ -321,6 +348,21 @@ MATRIX: dict[str, Case] = {
 
 
 def _walk(resolvers, prefix=""):
+    # Parts of the record (tests/personnel/test_record_parts.py): written by who manages the person;
+    # documents read by who sees the person, the photo only by who sees private fields.
+    "personnel:family_create": Case(MANAGE_PERSON, kwargs=PERSON),
+    "personnel:family_update": Case(MANAGE_PERSON, kwargs=PART("family")),
+    "personnel:attachment_create": Case(MANAGE_PERSON, kwargs=PERSON),
+    "personnel:attachment_download": Case(OUTSIDE_B, kwargs=PART("attachment")),
+    "personnel:attachment_withdraw": Case(MANAGE_PERSON, kwargs=PART("attachment")),
+    "personnel:servant_photo": Case(MANAGE_PERSON, kwargs=lambda o: {"pk": _record_part("photo", o).pk}),
+    "personnel:servant_photo_update": Case(MANAGE_PERSON, kwargs=PERSON),
+    "personnel:allowance_create": Case(MANAGE_PERSON, kwargs=PERSON),
+    "personnel:allowance_end": Case(MANAGE_PERSON, kwargs=PART("allowance")),
+    "personnel:leave_record_create": Case(MANAGE_PERSON, kwargs=PERSON),
+    "personnel:leave_record_cancel": Case(MANAGE_PERSON, kwargs=PART("leave")),
+    "personnel:contract_create": Case(MANAGE_PERSON, kwargs=PERSON),
+    "personnel:contract_end": Case(MANAGE_PERSON, kwargs=PART("contract")),
     for entry in resolvers:
         if isinstance(entry, URLResolver):
             namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
