@@ -1,6 +1,6 @@
 from django.urls import path
 
-from personnel.views import accounts, lists, record_parts, reports, servants, verification
+from personnel.views import accounts, lists, record_parts, report_actions, reports, servants, verification
 from personnel.views.ministry import MinistryReportView
 
 app_name = "personnel"
@@ -28,13 +28,21 @@ urlpatterns = [
     path("readiness/verify/", verification.ReadinessVerifyView.as_view(), name="readiness_verify"),
     path("retirement/", reports.RetirementView.as_view(), name="retirement"),
     path("raises/", reports.RaisesDueView.as_view(), name="raises"),
+    path("retirement/export.xlsx", report_actions.RetirementExportView.as_view(), name="retirement_export"),
+    path("retirement/print/", report_actions.RetirementPrintView.as_view(), name="retirement_print"),
+    path("retirement/documents/", report_actions.RetirementDocumentsView.as_view(), name="retirement_documents"),
+    path("<int:pk>/retirement/<slug:kind>/", report_actions.RetirementDocumentView.as_view(),
+         name="retirement_document"),
+    path("raises/export.xlsx", report_actions.RaisesExportView.as_view(), name="raises_export"),
+    path("raises/print/", report_actions.RaisesPrintView.as_view(), name="raises_print"),
+    path("raises/decide/", report_actions.RaisesDecideView.as_view(), name="raises_decide"),
+    path("raises/decision/", report_actions.RaisesDecisionView.as_view(), name="raises_decision"),
     path("training/", reports.TrainingPlanView.as_view(), name="training_plan"),
     path("stats/", reports.StatsView.as_view(), name="stats"),
     path("staffing/", reports.StaffingView.as_view(), name="staffing"),
     path("ministry-report/", MinistryReportView.as_view(), name="ministry_report"),
     path("training-needs/", reports.TrainingNeedsView.as_view(), name="training_needs"),
     path("<int:pk>/competencies/", servants.AssessmentCreateView.as_view(), name="assessment_create"),
-]
     # Parts of the record beside the career (issue 17): personnel.views.record_parts
     path("<int:pk>/family/add/", record_parts.FamilyMemberCreateView.as_view(), name="family_create"),
     path("<int:pk>/family/<int:part_pk>/", record_parts.FamilyMemberUpdateView.as_view(), name="family_update"),
@@ -52,3 +60,4 @@ urlpatterns = [
          name="leave_record_cancel"),
     path("<int:pk>/contracts/add/", record_parts.ContractCreateView.as_view(), name="contract_create"),
     path("<int:pk>/contracts/<int:part_pk>/end/", record_parts.ContractEndView.as_view(), name="contract_end"),
+]

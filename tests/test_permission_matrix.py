@@ -25,11 +25,17 @@ from positions.services import position_create
 from recruitment import services
 from recruitment.exam import services as exam_services
 from recruitment.models import Appeal, ApplicationDocument
-from tests.factories import make_application, make_round, make_servant
+from tests.factories import UserFactory, make_application, make_round, make_servant
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["anonymous", "candidate", "no_grant", "viewer_a", "officer_a", "officer_b", "provincial_hr", "superuser"]
+PERSONAS = ["anonymous", "candidate", "no_grant", "viewer_a", "officer_a", "officer_b", "provincial_hr", "superuser",
+            "board_reader", "board_editor"]
+# Exam-board members of A1's round, with no unit grant: board_reader runs the round and reads its
+# banks, board_editor also writes them. Outside recruitment they are staff without units
+# (no_grant's answer) unless a case names them.
+BOARD = ("board_reader", "board_editor")
+SAME = object()  # the case's default
 LOGIN = "login"  # redirected to the login page
 OK = 200
 
@@ -46,7 +52,10 @@ class Case:
     def expected(self, persona: str):
         if persona == "anonymous":
             return self.anonymous
-        return self.expect.get(persona, self.default)
+        if persona in BOARD and persona not in self.expect:
+            persona = "no_grant"
+        answer = self.expect.get(persona, self.default)
+        return self.default if answer is SAME else answer
 
 
 STAFF_ONLY = {"candidate": 403}
@@ -63,8 +72,13 @@ LEADERS = {**SCOPED, "officer_a": 403, "officer_b": 403}
 
 
 # Recruitment is for those who run it: managers of units, provincial HR (and exam boards, tested apart).
-RECRUITERS = {**SCOPED, "viewer_a": 403}
+RECRUITERS = {**SCOPED, "viewer_a": 403, "board_reader": SAME, "board_editor": SAME}
 ROUND_OF_A = {**RECRUITERS, "officer_b": 404}
+# Reshaping a round (settings, stages, vacancies, board, banks, publication) is not the board's.
+ROUND_ADMIN = {**ROUND_OF_A, "board_reader": 403, "board_editor": 403}
+# Banks: question managers (provincial HR) all; the round's board reads them, the editor writes.
+BANK_READERS = {**PROVINCIAL, "board_reader": SAME, "board_editor": SAME}
+BANK_WRITERS = {**PROVINCIAL, "board_reader": 403, "board_editor": SAME}
 
 
 def ROUND(objects):  # noqa: N802
@@ -87,20 +101,6 @@ def POSITION(objects):  # noqa: N802
     return {"pk": objects["position"].pk}
 
 
-MATRIX: dict[str, Case] = {
-    "login": Case({}, default=302, anonymous=OK),
-    "logout": Case({}, default=302, method="post", anonymous=302),
-    "password_change": Case({}),
-    "password_change_done": Case({}),
-    "set_language": Case({}, default=302, method="post", data={"language": "en", "next": "/"}, anonymous=302),
-    "healthz": Case({}, anonymous=OK),
-    # The API answers anonymous callers itself, with 403 JSON rather than a login redirect.
-    "api_schema": Case({}, anonymous=403),
-    "api:api-root": Case({}, anonymous=403),
-    "api:unit-list": Case({"candidate": 403}, anonymous=403),
-    "api:unit-detail": Case({"candidate": 403, "no_grant": 404, "officer_b": 404},
-                            kwargs=lambda o: {"pk": o["a1"].pk}, anonymous=403),
-    # Period scores from other systems: only those who manage some unit may send them (each row is
 def _record_part(kind: str, objects: dict):
     """A part of the person's record (personnel.services.record_parts), made when a case needs it."""
     from personnel.services import record_parts as parts
@@ -128,6 +128,20 @@ def PART(kind: str):  # noqa: N802 - the person and one part of their record
     return lambda objects: {"pk": objects["person"].pk, "part_pk": _record_part(kind, objects).pk}
 
 
+MATRIX: dict[str, Case] = {
+    "login": Case({}, default=302, anonymous=OK),
+    "logout": Case({}, default=302, method="post", anonymous=302),
+    "password_change": Case({}),
+    "password_change_done": Case({}),
+    "set_language": Case({}, default=302, method="post", data={"language": "en", "next": "/"}, anonymous=302),
+    "healthz": Case({}, anonymous=OK),
+    # The API answers anonymous callers itself, with 403 JSON rather than a login redirect.
+    "api_schema": Case({}, anonymous=403),
+    "api:api-root": Case({}, anonymous=403),
+    "api:unit-list": Case({"candidate": 403}, anonymous=403),
+    "api:unit-detail": Case({"candidate": 403, "no_grant": 404, "officer_b": 404},
+                            kwargs=lambda o: {"pk": o["a1"].pk}, anonymous=403),
+    # Period scores from other systems: only those who manage some unit may send them (each row is
     # then checked against the units they manage, tests/appraisal/test_api.py); the API takes JSON
     # only, so the form this matrix posts is refused with 415 once the caller is let in.
     "api:appraisal-score-list": Case({"candidate": 403, "no_grant": 403, "viewer_a": 403}, default=415,
@@ -173,15 +187,15 @@ def PART(kind: str):  # noqa: N802 - the person and one part of their record
     # Recruitment: the round belongs to A1; staff pages for those who run recruitment (managers,
     # provincial HR, the round's exam board), the candidate's pages for their own application only.
     "recruitment:round_list": Case(RECRUITERS),
-    "recruitment:round_create": Case(RECRUITERS),
+    "recruitment:round_create": Case({**RECRUITERS, "board_reader": 403, "board_editor": 403}),
     "recruitment:round_detail": Case(ROUND_OF_A, kwargs=ROUND),
-    "recruitment:round_update": Case(ROUND_OF_A, kwargs=ROUND),
-    "recruitment:round_status": Case(ROUND_OF_A, default=302, method="post", kwargs=ROUND, data={"status": "review"}),
-    "recruitment:vacancy_create": Case(ROUND_OF_A, default=302, method="post", kwargs=ROUND,
+    "recruitment:round_update": Case(ROUND_ADMIN, kwargs=ROUND),
+    "recruitment:round_status": Case(ROUND_ADMIN, default=302, method="post", kwargs=ROUND, data={"status": "review"}),
+    "recruitment:vacancy_create": Case(ROUND_ADMIN, default=302, method="post", kwargs=ROUND,
                                        data={"code": "V2", "title": "Chuyên viên", "quota": 1}),
-    "recruitment:board_grant": Case(ROUND_OF_A, default=302, method="post", kwargs=ROUND,
+    "recruitment:board_grant": Case(ROUND_ADMIN, default=302, method="post", kwargs=ROUND,
                                     data={"username": "officer_b"}),
-    "recruitment:board_revoke": Case(ROUND_OF_A, default=302, method="post",
+    "recruitment:board_revoke": Case(ROUND_ADMIN, default=302, method="post",
                                      kwargs=lambda o: {"pk": o["round"].pk, "user_pk": o["officer_b"].pk}),
     "recruitment:application_list": Case(ROUND_OF_A, kwargs=ROUND),
     "recruitment:numbers_assign": Case(ROUND_OF_A, default=302, method="post", kwargs=ROUND),
@@ -190,7 +204,7 @@ def PART(kind: str):  # noqa: N802 - the person and one part of their record
     "recruitment:marks": Case(ROUND_OF_A, kwargs=ROUND),
     "recruitment:results": Case(ROUND_OF_A, kwargs=ROUND),
     "recruitment:results_export": Case(ROUND_OF_A, kwargs=ROUND),
-    "recruitment:results_publish": Case(ROUND_OF_A, default=302, method="post", kwargs=ROUND),
+    "recruitment:results_publish": Case(ROUND_ADMIN, default=302, method="post", kwargs=ROUND),
     "recruitment:appeal_list": Case(ROUND_OF_A, kwargs=ROUND),
     "recruitment:appeal_answer": Case(ROUND_OF_A, default=302, method="post", kwargs=lambda o: {"pk": o["appeal"].pk},
                                       data={"answer": "Giữ nguyên điểm"}),
@@ -204,12 +218,14 @@ def PART(kind: str):  # noqa: N802 - the person and one part of their record
                                                                          "doc_pk": o["document"].pk}),
     # The exam engine: banks and blueprints are secret (question managers: provincial HR); a session
     # of A1's round is for those who see the round.
-    "recruitment:bank_list": Case(PROVINCIAL),
-    "recruitment:bank_detail": Case(PROVINCIAL, kwargs=lambda o: {"pk": o["bank"].pk}),
-    "recruitment:question_detail": Case(PROVINCIAL, kwargs=lambda o: {"pk": o["question"].pk}),
-    "recruitment:question_status": Case(PROVINCIAL, default=302, method="post",
+    "recruitment:round_banks": Case(ROUND_ADMIN, default=302, method="post", kwargs=ROUND,
+                                    data=lambda o: {"bank": [o["bank"].pk]}),
+    "recruitment:bank_list": Case(BANK_READERS),
+    "recruitment:bank_detail": Case(BANK_READERS, kwargs=lambda o: {"pk": o["bank"].pk}),
+    "recruitment:question_detail": Case(BANK_READERS, kwargs=lambda o: {"pk": o["question"].pk}),
+    "recruitment:question_status": Case(BANK_WRITERS, default=302, method="post",
                                         kwargs=lambda o: {"pk": o["question"].pk, "action": "retire"}),
-    "recruitment:blueprint_list": Case(PROVINCIAL),
+    "recruitment:blueprint_list": Case(BANK_READERS),
     "recruitment:session_list": Case(RECRUITERS),
     "recruitment:session_detail": Case(ROUND_OF_A, kwargs=SESSION),
     "recruitment:session_seat": Case(ROUND_OF_A, default=302, method="post", kwargs=SESSION),
@@ -313,6 +329,18 @@ def PART(kind: str):  # noqa: N802 - the person and one part of their record
     "personnel:event_correct": Case(MANAGE_PERSON, kwargs=lambda o: {"pk": o["person"].pk, "event_pk": o["event"].pk}),
     "personnel:retirement": Case(SCOPED),
     "personnel:raises": Case(SCOPED),
+    # The two pages' exports and print views show the reader's own units (tests/personnel/test_notices.py).
+    "personnel:retirement_export": Case(SCOPED),
+    "personnel:retirement_print": Case(SCOPED),
+    "personnel:raises_export": Case(SCOPED),
+    "personnel:raises_print": Case(SCOPED),
+    "personnel:raises_decision": Case(SCOPED, data={"number": "01/QĐ-SNV"}),
+    # Documents and decisions: only for people the user manages.
+    "personnel:retirement_document": Case(MANAGE_PERSON, kwargs=lambda o: {"pk": o["person"].pk, "kind": "notice"}),
+    "personnel:retirement_documents": Case(MANAGE_PERSON, data=lambda o: {"ids": o["person"].pk, "doc": "decision"}),
+    # The person has no raise due in the matrix's data: refused with a message, back to the page.
+    "personnel:raises_decide": Case(MANAGE_PERSON, default=302, method="post", data=lambda o: {
+        "ids": o["person"].pk, "decision_number": "01/QĐ", "decision_date": "01/12/2026"}),
     "personnel:training_plan": Case(SCOPED),
     "personnel:stats": Case(SCOPED),
     "personnel:staffing": Case(SCOPED),
@@ -320,6 +348,21 @@ def PART(kind: str):  # noqa: N802 - the person and one part of their record
     "personnel:ministry_report": Case(SCOPED),
     "personnel:training_needs": Case(SCOPED),
     "personnel:assessment_create": Case(MANAGE_PERSON, kwargs=PERSON),
+    # Parts of the record (tests/personnel/test_record_parts.py): written by who manages the person;
+    # documents read by who sees the person, the photo only by who sees private fields.
+    "personnel:family_create": Case(MANAGE_PERSON, kwargs=PERSON),
+    "personnel:family_update": Case(MANAGE_PERSON, kwargs=PART("family")),
+    "personnel:attachment_create": Case(MANAGE_PERSON, kwargs=PERSON),
+    "personnel:attachment_download": Case(OUTSIDE_B, kwargs=PART("attachment")),
+    "personnel:attachment_withdraw": Case(MANAGE_PERSON, kwargs=PART("attachment")),
+    "personnel:servant_photo": Case(MANAGE_PERSON, kwargs=lambda o: {"pk": _record_part("photo", o).pk}),
+    "personnel:servant_photo_update": Case(MANAGE_PERSON, kwargs=PERSON),
+    "personnel:allowance_create": Case(MANAGE_PERSON, kwargs=PERSON),
+    "personnel:allowance_end": Case(MANAGE_PERSON, kwargs=PART("allowance")),
+    "personnel:leave_record_create": Case(MANAGE_PERSON, kwargs=PERSON),
+    "personnel:leave_record_cancel": Case(MANAGE_PERSON, kwargs=PART("leave")),
+    "personnel:contract_create": Case(MANAGE_PERSON, kwargs=PERSON),
+    "personnel:contract_end": Case(MANAGE_PERSON, kwargs=PART("contract")),
     # Verification is for the HR level above the person's agency (A1 belongs to department A):
     # officer_a manages A but not the province above it (tests/personnel/test_verification.py).
     "personnel:servant_verify": Case({**MANAGE_PERSON, "officer_a": 403}, kwargs=PERSON),
@@ -348,21 +391,6 @@ def PART(kind: str):  # noqa: N802 - the person and one part of their record
 
 
 def _walk(resolvers, prefix=""):
-    # Parts of the record (tests/personnel/test_record_parts.py): written by who manages the person;
-    # documents read by who sees the person, the photo only by who sees private fields.
-    "personnel:family_create": Case(MANAGE_PERSON, kwargs=PERSON),
-    "personnel:family_update": Case(MANAGE_PERSON, kwargs=PART("family")),
-    "personnel:attachment_create": Case(MANAGE_PERSON, kwargs=PERSON),
-    "personnel:attachment_download": Case(OUTSIDE_B, kwargs=PART("attachment")),
-    "personnel:attachment_withdraw": Case(MANAGE_PERSON, kwargs=PART("attachment")),
-    "personnel:servant_photo": Case(MANAGE_PERSON, kwargs=lambda o: {"pk": _record_part("photo", o).pk}),
-    "personnel:servant_photo_update": Case(MANAGE_PERSON, kwargs=PERSON),
-    "personnel:allowance_create": Case(MANAGE_PERSON, kwargs=PERSON),
-    "personnel:allowance_end": Case(MANAGE_PERSON, kwargs=PART("allowance")),
-    "personnel:leave_record_create": Case(MANAGE_PERSON, kwargs=PERSON),
-    "personnel:leave_record_cancel": Case(MANAGE_PERSON, kwargs=PART("leave")),
-    "personnel:contract_create": Case(MANAGE_PERSON, kwargs=PERSON),
-    "personnel:contract_end": Case(MANAGE_PERSON, kwargs=PART("contract")),
     for entry in resolvers:
         if isinstance(entry, URLResolver):
             namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
@@ -421,7 +449,12 @@ def objects(settings, tmp_path, world, officer_a, officer_b, viewer_a, provincia
                                     due_date=date(2026, 3, 31))
     ledger.work_report(actor=None, assignment=assignment, completed=Decimal(1), completed_on=date(2026, 3, 30),
                        attachment=SimpleUploadedFile("vb.pdf", b"%PDF-1.4"))
+    board_reader = UserFactory(username="board_reader", role="exam_board")
+    board_editor = UserFactory(username="board_editor", role="exam_board")
+    services.board_grant(actor=None, round_=round_, user=board_reader)
+    services.board_grant(actor=None, round_=round_, user=board_editor, edit_questions=True)
     return {"cycle": cycle, "appraisal": cycle.appraisals.get(servant=person),
+            "board_reader": board_reader, "board_editor": board_editor,
             "unit_result": unit_result,
             "work_item": work_item, "assignment": assignment, "petition": petition,
             "leader_appraisal": cycle.appraisals.get(servant=leader),

@@ -44,32 +44,40 @@ def _int(raw: str, default: int, low: int, high: int) -> int:
     return min(max(int(raw), low), high) if raw.isdigit() else default
 
 
-class RetirementView(UnitFilterMixin, TemplateView):
+class RetirementFilterMixin(UnitFilterMixin):
+    """The retirement page's filters (?unit, ?from, ?years) and data, shared by the page, its
+    export, its print view and its documents: they show exactly the same people."""
+
+    def retirement_data(self) -> dict:
+        today = timezone.localdate()
+        first = _int(self.request.GET.get("from", ""), today.year, 2000, 2100)
+        years = _int(self.request.GET.get("years", ""), 5, 1, 15)
+        unit = self.selected_unit()
+        return {"forecast": retirement_forecast(scope=self.scope, first_year=first, years=years, unit=unit),
+                "first_year": first, "years": years, "today": today,
+                "notices": retirement_notices_due(scope=self.scope, today=today, unit=unit)}
+
+
+class RetirementView(RetirementFilterMixin, TemplateView):
     """Retirements per year and unit (RET-ND135), and who is due a notice (6 months) or decision (3)."""
 
     template_name = "personnel/retirement.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        today = timezone.localdate()
-        first = _int(self.request.GET.get("from", ""), today.year, 2000, 2100)
-        years = _int(self.request.GET.get("years", ""), 5, 1, 15)
-        forecast = retirement_forecast(scope=self.scope, first_year=first, years=years, unit=self.selected_unit())
-        context.update(forecast=forecast, first_year=first, years=years, today=today,
-                       notices=retirement_notices_due(scope=self.scope, today=today, unit=self.selected_unit()),
-                       chart={"labels": forecast["years"], "datasets": [
-                           {"label": str(_("Men")), "data": forecast["by_sex"]["male"]},
-                           {"label": str(_("Women")), "data": forecast["by_sex"]["female"]}]})
+        context.update(self.retirement_data())
+        forecast = context["forecast"]
+        context.update(can_manage=bool(self.manage_scope), chart={"labels": forecast["years"], "datasets": [
+            {"label": str(_("Men")), "data": forecast["by_sex"]["male"]},
+            {"label": str(_("Women")), "data": forecast["by_sex"]["female"]}]})
         return context
 
 
-class RaisesDueView(UnitFilterMixin, TemplateView):
-    """Regular step raises and excess-seniority steps due in a month (TT 08/2013/TT-BNV)."""
+class RaisesFilterMixin(UnitFilterMixin):
+    """The raises page's filters (?unit, ?month, ?months) and rows, shared by the page, its export
+    and its print view."""
 
-    template_name = "personnel/raises.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def raises_data(self) -> dict:
         today = timezone.localdate()
         month = self.request.GET.get("month", "")
         try:
@@ -79,10 +87,20 @@ class RaisesDueView(UnitFilterMixin, TemplateView):
             first = today.replace(day=1)
         months = _int(self.request.GET.get("months", ""), 1, 1, 12)
         last = last_day_of_month(add_months(first, months - 1))
-        rows = raises_due(scope=self.scope, start=first, end=last, unit=self.selected_unit())
-        context.update(rows=rows, first=first, last=last, months=months,
-                       early=early_raise_candidates(scope=self.scope, year=first.year, unit=self.selected_unit()),
-                       previous=add_months(first, -1), following=add_months(first, 1))
+        unit = self.selected_unit()
+        return {"rows": raises_due(scope=self.scope, start=first, end=last, unit=unit), "first": first, "last": last,
+                "months": months, "early": early_raise_candidates(scope=self.scope, year=first.year, unit=unit),
+                "previous": add_months(first, -1), "following": add_months(first, 1)}
+
+
+class RaisesDueView(RaisesFilterMixin, TemplateView):
+    """Regular step raises and excess-seniority steps due in a month (TT 08/2013/TT-BNV)."""
+
+    template_name = "personnel/raises.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.raises_data(), can_manage=bool(self.manage_scope))
         return context
 
 
