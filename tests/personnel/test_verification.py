@@ -47,6 +47,11 @@ def test_the_level_above_the_persons_agency_verifies(world, service_unit):
     # A public service unit is an agency of its own: its department verifies it.
     assert verifying_unit(service_unit) == world.unit_a
     assert verifying_unit(world.province) is None
+    # A commune and its divisions: the province; a commune's centre: the commune.
+    commune = make_unit("Xã Yên Sơn", parent=world.province, kind=OrgUnit.Kind.COMMUNE, sector=OrgUnit.Sector.COMMUNE)
+    division = make_unit("Phòng Kinh tế", parent=commune)
+    centre = make_unit("Trung tâm Phục vụ hành chính công", parent=commune, kind=OrgUnit.Kind.PUBLIC_SERVICE_UNIT)
+    assert verifying_unit(division) == world.province and verifying_unit(centre) == commune
 
 
 def test_provincial_hr_verifies_a_department_record_and_the_state_who_and_values_are_kept(person, provincial_hr):
@@ -60,6 +65,11 @@ def test_provincial_hr_verifies_a_department_record_and_the_state_who_and_values
     assert "phone" not in person.verified_values
     entry = AuditEntry.objects.filter(object_id=str(person.pk), action="verify").get()
     assert entry.actor == provincial_hr and entry.changes == {"verification": ["entered", "verified"]}
+    from core import audit
+    from core.access import UnitScope
+
+    shown = audit.for_display([entry], UnitScope(everything=True))[0]
+    assert shown.display_action == "đã xác minh"
 
 
 def test_an_officer_granted_on_the_parent_unit_verifies_too(person, officer_parent):
