@@ -132,6 +132,8 @@ class HireForm(forms.Form):
 class GrantBoardForm(forms.Form):
     username = forms.ModelChoiceField(label=_("Exam board member"), queryset=User.objects.filter(
         account_type=User.AccountType.STAFF, is_active=True).order_by("username"), to_field_name="username")
+    edit_questions = forms.BooleanField(label=_("May also write the questions of the round's banks"),
+                                        required=False)
 
 
 class RegisterForm(forms.Form):
@@ -209,9 +211,9 @@ class BlueprintForm(forms.Form):
 
     ROWS = 4
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, banks=None, **kwargs):
         super().__init__(*args, **kwargs)
-        banks = QuestionBank.objects.all()
+        banks = banks if banks is not None else QuestionBank.objects.all()  # the reader's banks only
         for i in range(self.ROWS):
             required = i == 0
             self.fields[f"part_{i}"] = forms.ChoiceField(label=_("Part"), required=required,

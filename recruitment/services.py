@@ -62,15 +62,35 @@ def round_update(*, actor, round_: RecruitmentRound, **fields) -> dict:
 
 
 @transaction.atomic
-def board_grant(*, actor, round_: RecruitmentRound, user, grant: bool = True) -> None:
-    """Give (or take back) an exam-board member the round: they may then run it, nothing else."""
+def board_grant(*, actor, round_: RecruitmentRound, user, grant: bool = True, edit_questions: bool = False) -> None:
+    """Give (or take back) an exam-board member the round: they may then run it and read its
+    question banks, nothing else; with ``edit_questions`` they also write those banks."""
     from guardian.shortcuts import assign_perm, remove_perm
 
     if getattr(user, "is_candidate", False):
         raise ValidationError(_("A candidate account cannot sit on an exam board."))
-    (assign_perm if grant else remove_perm)("recruitment.run_round", user, round_)
+    if grant:
+        assign_perm("recruitment.run_round", user, round_)
+        (assign_perm if edit_questions else remove_perm)("recruitment.edit_questions", user, round_)
+    else:
+        remove_perm("recruitment.run_round", user, round_)
+        remove_perm("recruitment.edit_questions", user, round_)
+    changes = {"member": [None, user.username] if grant else [user.username, None]}
+    if grant:
+        changes["edit_questions"] = [None, edit_questions]
     audit.record(actor=actor, obj=round_, action="board_grant" if grant else "board_revoke", unit=round_.agency,
-                 changes={"member": [None, user.username] if grant else [user.username, None]})
+                 changes=changes)
+
+
+@transaction.atomic
+def round_banks_set(*, actor, round_: RecruitmentRound, banks: list) -> None:
+    """The question banks a round draws on (its exam board reads them; recruitment.exam.access)."""
+    before = sorted(round_.banks.values_list("code", flat=True))
+    round_.banks.set(banks)
+    after = sorted(b.code for b in banks)
+    if before != after:
+        audit.record(actor=actor, obj=round_, action="update", unit=round_.agency,
+                     changes={"banks": [", ".join(before), ", ".join(after)]})
 
 
 def candidate_register(*, full_name: str, email: str, password: str):

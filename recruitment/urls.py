@@ -32,6 +32,7 @@ urlpatterns = [
     path("applications/<int:pk>/documents/<int:doc_pk>/", rounds.DocumentDownloadView.as_view(),
          name="document_download"),
     # The exam engine
+    path("rounds/<int:pk>/banks/", rounds.RoundBanksView.as_view(), name="round_banks"),
     path("banks/", exams.BankListView.as_view(), name="bank_list"),
     path("banks/<int:pk>/", exams.BankDetailView.as_view(), name="bank_detail"),
     path("questions/<int:pk>/", exams.QuestionDetailView.as_view(), name="question_detail"),

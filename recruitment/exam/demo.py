@@ -171,6 +171,31 @@ def load_demo_session(stdout=None) -> bool:
     Attempt.objects.filter(session=session).update(token_digest="")
     ExamSession.objects.filter(pk=session.pk).update(status=ExamSession.Status.FINISHED)
     analysis.analyse(session)
+    _board_session(bank, blueprint, starts)
     if stdout is not None:
-        stdout.write("  exams: the demo question bank and an analysed practice session\n")
+        stdout.write("  exams: the demo question bank, an analysed practice session and the promotion round's "
+                     "session for the exam board (hoidongthi)\n")
     return True
+
+
+def _board_session(bank, blueprint, practice_starts) -> None:
+    """The promotion round's computer-based test, a week after the practice, run by the exam board
+    (hoidongthi, who also writes the round's bank): the console shows the seated candidates."""
+    from datetime import timedelta
+
+    from core.models import User
+    from recruitment import services as recruitment_services
+    from recruitment.models import RecruitmentRound
+
+    promotion = RecruitmentRound.objects.filter(kind=RecruitmentRound.Kind.PROMOTION).order_by("pk").first()
+    if promotion is None:
+        return
+    recruitment_services.round_banks_set(actor=None, round_=promotion, banks=[bank])
+    board = User.objects.filter(username="hoidongthi").first()
+    if board is not None:
+        recruitment_services.board_grant(actor=None, round_=promotion, user=board, edit_questions=True)
+    session = services.session_create(actor=None, name=f"{promotion.code}: kiến thức chung trên máy tính",
+                                      blueprint=blueprint, round_=promotion, starts_at=practice_starts + timedelta(days=8),
+                                      room="Phòng máy 2, Trường Chính trị tỉnh")
+    services.attempts_from_round(actor=None, session=session)
+    services.papers_generate(session)

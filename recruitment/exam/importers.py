@@ -299,8 +299,11 @@ def _unescaped_index(text: str, char: str, start: int = 0) -> int:
 class QuestionImporter:
     """``import_questions``: read, check every question, then write all or nothing."""
 
-    def __init__(self, *, actor=None, bank: str = "", part: str = "general", dry_run: bool = False):
+    def __init__(self, *, actor=None, bank: str = "", part: str = "general", dry_run: bool = False,
+                 writable=None):
         self.actor, self.bank, self.part, self.dry_run = actor, bank, part, dry_run
+        # The banks an exam-board member may write (recruitment.exam.access); None: any, new ones too.
+        self.writable = writable
         self.warnings: list[str] = []
 
     def read(self, path: Path) -> list[Item]:
@@ -342,6 +345,8 @@ class QuestionImporter:
         from positions.models import Competency
 
         banks = {b.code: b for b in QuestionBank.objects.filter(code__in={i.bank for i in items})}
+        writable = set() if self.writable is None else set(
+            self.writable.filter(code__in=list(banks)).values_list("code", flat=True))
         competencies = set(Competency.objects.filter(code__in={i.competency for i in items if i.competency})
                            .values_list("code", flat=True))
         seen: dict[tuple[str, str], int] = {}
@@ -362,6 +367,8 @@ class QuestionImporter:
                            % {"letter": LETTERS[item.correct]})
             if item.competency and item.competency not in competencies:
                 item.error("Mã năng lực", _("Unknown competency %(code)s.") % {"code": item.competency})
+            if self.writable is not None and item.bank and item.bank not in writable:
+                item.error("Ngân hàng", _("You may not write questions into bank %(code)s.") % {"code": item.bank})
             if item.bank and item.bank not in banks and not item.part:
                 item.error("Phần thi", _("Bank %(code)s does not exist yet: give its exam part to create it.")
                            % {"code": item.bank})

@@ -30,6 +30,10 @@ class QuestionBank(UndeletableModel):
     code = models.CharField(_("bank code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=255)
     part = models.CharField(_("exam part"), max_length=12, choices=Part.choices, default=Part.GENERAL)
+    # The rounds that draw on this bank: their exam boards read it (and write it with the round's
+    # edit_questions grant). A bank a round's blueprint uses counts as the round's too.
+    rounds = models.ManyToManyField("recruitment.RecruitmentRound", verbose_name=_("recruitment rounds"),
+                                    blank=True, related_name="banks")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

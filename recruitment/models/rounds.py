@@ -74,7 +74,10 @@ class RecruitmentRound(UndeletableModel):
         verbose_name = _("recruitment round")
         verbose_name_plural = _("recruitment rounds")
         ordering = ["-announced_on", "code"]
-        permissions = [("run_round", _("Run a recruitment round: review, marks, results"))]
+        # Granted per round (django-guardian) to exam-board members: run_round to run it,
+        # edit_questions to write the questions of its banks as well as read them.
+        permissions = [("run_round", _("Run a recruitment round: review, marks, results")),
+                       ("edit_questions", _("Write the questions of the round's banks"))]
         constraints = [models.CheckConstraint(condition=Q(written_weight__gte=0, interview_weight__gte=0),
                                               name="round_weights_positive")]
 

@@ -1,8 +1,9 @@
 """Pages of the exam engine for staff: question banks and their review, blueprints, sessions with
 their papers and one-time passwords, the proctor console, and the item analysis.
 
-Question banks are secret: only question managers (``recruitment.manage_questions``) see them.
-A session belongs to a round (its exam board and HR see it) or is a practice session (provincial
+Question banks are secret: question managers (``recruitment.manage_questions``) see them all, an
+exam-board member the banks of the rounds granted to them (``recruitment.exam.access``): read
+with the round, written with its ``edit_questions`` grant. A session belongs to a round (its exam board and HR see it) or is a practice session (provincial
 HR and question managers)."""
 import tempfile
 from functools import cached_property
@@ -24,15 +25,20 @@ from core.text import unaccent
 from core.views.generic import HtmxPartialMixin, StaffRequiredMixin
 from recruitment import forms, selectors
 from recruitment.exam import analysis, services, throttle
+from recruitment.exam.access import (
+    editable_banks,
+    may_edit_bank,
+    may_manage_questions,
+    may_see_banks,
+    visible_banks,
+    visible_blueprints,
+)
 from recruitment.exam.importers import QuestionImporter
 from recruitment.models import Attempt, Blueprint, ExamEvent, ExamSession, ItemStatistic, Question, QuestionBank
 from recruitment.tasks import generate_papers
 from recruitment.views.rounds import RecruitmentStaffMixin
 
 
-def may_manage_questions(user) -> bool:
-    return user.is_authenticated and not getattr(user, "is_candidate", False) and (
-        user.is_superuser or user.has_perm("recruitment.manage_questions"))
 
 
 def visible_sessions(user):
@@ -43,11 +49,17 @@ def visible_sessions(user):
 
 
 class QuestionManagerMixin(StaffRequiredMixin):
+    """Pages of the banks: for question managers and the exam boards of rounds with banks."""
+
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not getattr(request.user, "is_candidate", False) \
-                and not may_manage_questions(request.user):
+                and not may_see_banks(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def require_edit(self, bank: QuestionBank) -> None:
+        if not may_edit_bank(self.request.user, bank):
+            raise PermissionDenied
 
 
 # --- question banks ---------------------------------------------------------------------------------------------
@@ -57,7 +69,7 @@ class BankListView(QuestionManagerMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         approved = Q(questions__status=Question.Status.APPROVED)
-        banks = QuestionBank.objects.annotate(
+        banks = visible_banks(self.request.user).annotate(
             approved=Count("questions", filter=approved),
             drafts=Count("questions", filter=Q(questions__status=Question.Status.DRAFT)),
             flagged=Count("questions", filter=approved & ~Q(questions__flagged="")))
@@ -74,8 +86,10 @@ class BankListView(QuestionManagerMixin, TemplateView):
             with open(path, "wb") as target:
                 for chunk in upload.chunks():
                     target.write(chunk)
+            writable = None if may_manage_questions(request.user) else editable_banks(request.user)
             summary = QuestionImporter(actor=request.user, bank=form.cleaned_data["bank"],
-                                       part=form.cleaned_data["part"], dry_run=form.cleaned_data["dry_run"]).run(path)
+                                       part=form.cleaned_data["part"], dry_run=form.cleaned_data["dry_run"],
+                                       writable=writable).run(path)
         if not summary["errors"] and not form.cleaned_data["dry_run"]:
             messages.success(request, _("%(created)s questions added, %(updated)s changed, %(unchanged)s unchanged. "
                                         "They wait for a reviewer's approval.") % summary)
@@ -88,7 +102,7 @@ class BankDetailView(QuestionManagerMixin, TemplateView):
 
     @cached_property
     def bank(self) -> QuestionBank:
-        return get_object_or_404(QuestionBank, pk=self.kwargs["pk"])
+        return get_object_or_404(visible_banks(self.request.user), pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         get = self.request.GET
@@ -117,6 +131,7 @@ class BankDetailView(QuestionManagerMixin, TemplateView):
 
     def post(self, request, pk):
         """Approve the ticked drafts (each by someone other than its author)."""
+        self.require_edit(self.bank)
         ids = [int(i) for i in request.POST.getlist("question") if i.isdigit()]
         approved, refused = 0, []
         for question in self.bank.questions.filter(pk__in=ids, status=Question.Status.DRAFT):
@@ -137,8 +152,8 @@ class QuestionDetailView(QuestionManagerMixin, TemplateView):
 
     @cached_property
     def question(self) -> Question:
-        return get_object_or_404(Question.objects.select_related("bank", "created_by", "approved_by"),
-                                 pk=self.kwargs["pk"])
+        return get_object_or_404(Question.objects.select_related("bank", "created_by", "approved_by").filter(
+            bank__in=visible_banks(self.request.user)), pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         question = self.question
@@ -154,6 +169,7 @@ class QuestionDetailView(QuestionManagerMixin, TemplateView):
                                         letters="ABCDEF", **kwargs)
 
     def post(self, request, pk):
+        self.require_edit(self.question.bank)
         form = forms.QuestionForm(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
@@ -175,7 +191,8 @@ class QuestionDetailView(QuestionManagerMixin, TemplateView):
 
 class QuestionStatusView(QuestionManagerMixin, View):
     def post(self, request, pk, action):
-        question = get_object_or_404(Question, pk=pk)
+        question = get_object_or_404(Question.objects.filter(bank__in=visible_banks(request.user)), pk=pk)
+        self.require_edit(question.bank)
         try:
             if action == "approve":
                 services.question_approve(actor=request.user, question=question)
@@ -194,14 +211,15 @@ class BlueprintListView(QuestionManagerMixin, TemplateView):
     template_name = "recruitment/exam/blueprint_list.html"
 
     def get_context_data(self, **kwargs):
-        blueprints = list(Blueprint.objects.prefetch_related("parts__rules__bank").order_by("-created_at")[:100])
+        blueprints = list(visible_blueprints(self.request.user).prefetch_related("parts__rules__bank")
+                          .order_by("-created_at")[:100])
         for blueprint in blueprints:
             blueprint.shortfalls = services.blueprint_shortfalls(blueprint)
-        kwargs.setdefault("form", forms.BlueprintForm())
+        kwargs.setdefault("form", forms.BlueprintForm(banks=visible_banks(self.request.user)))
         return super().get_context_data(blueprints=blueprints, **kwargs)
 
     def post(self, request):
-        form = forms.BlueprintForm(request.POST)
+        form = forms.BlueprintForm(request.POST, banks=visible_banks(request.user))
         if form.is_valid():
             try:
                 blueprint = services.blueprint_create(actor=request.user, name=form.cleaned_data["name"],

@@ -183,13 +183,19 @@ class RoundDetailView(RoundMixin, TemplateView):
         summary = selectors.round_summary(self.round)
         board = []
         if self.can_administer:
-            board = [u for u in get_users_with_perms(self.round, only_with_perms_in=["run_round"],
-                                                     with_group_users=False)]
+            board = sorted(get_users_with_perms(self.round, only_with_perms_in=["run_round"],
+                                                with_group_users=False), key=lambda u: u.username)
+            editors = set(get_users_with_perms(self.round, only_with_perms_in=["edit_questions"],
+                                               with_group_users=False).values_list("pk", flat=True))
+            for member in board:
+                member.edits_questions = member.pk in editors
         next_status = NEXT_STATUS.get(self.round.status)
         context.update(summary=summary, totals={k: sum(s[k] for s in summary) for k in
                                                  ("total", "eligible", "rejected", "waiting", "paid")},
                        quota=sum(s["vacancy"].quota for s in summary), board=board,
                        board_form=forms.GrantBoardForm() if self.can_administer else None,
+                       round_banks=self.round.banks.order_by("code"),
+                       bank_choices=self._bank_choices() if self.can_administer else [],
                        vacancy_form=forms.VacancyForm() if self.can_administer else None,
                        next_status=next_status,
                        next_status_label=RecruitmentRound.Status(next_status).label if next_status else "",
@@ -199,6 +205,12 @@ class RoundDetailView(RoundMixin, TemplateView):
                        pending_appeals=Appeal.objects.filter(application__round=self.round,
                                                              status=Appeal.Status.PENDING).count())
         return context
+
+
+    def _bank_choices(self):
+        from recruitment.exam.access import visible_banks
+
+        return visible_banks(self.request.user).order_by("code")
 
 
 class RoundStatusView(RoundMixin, View):
@@ -238,11 +250,29 @@ class BoardGrantView(RoundMixin, View):
     def post(self, request, pk):
         form = forms.GrantBoardForm(request.POST)
         if form.is_valid():
-            services.board_grant(actor=request.user, round_=self.round, user=form.cleaned_data["username"])
+            services.board_grant(actor=request.user, round_=self.round, user=form.cleaned_data["username"],
+                                 edit_questions=form.cleaned_data["edit_questions"])
             messages.success(request, _("%(name)s may now run this round.")
                              % {"name": form.cleaned_data["username"].get_full_name()})
         else:
             messages.error(request, _("Choose a staff account."))
+        return redirect(self.round)
+
+
+class RoundBanksView(RoundMixin, View):
+    """Link the question banks the round draws on: its exam board reads them (and writes them
+    with the edit grant). Only banks the administrator may read can be linked."""
+
+    administer = True
+
+    def post(self, request, pk):
+        from recruitment.exam.access import visible_banks
+        from recruitment.services import round_banks_set
+
+        ids = [int(i) for i in request.POST.getlist("bank") if i.isdigit()]
+        banks = list(visible_banks(request.user).filter(pk__in=ids))
+        round_banks_set(actor=request.user, round_=self.round, banks=banks)
+        messages.success(request, _("%(n)s question banks linked to the round.") % {"n": len(banks)})
         return redirect(self.round)
 
 

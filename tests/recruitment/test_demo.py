@@ -32,8 +32,24 @@ def test_the_demo_practice_session_is_handed_in_and_analysed():
     from recruitment.models import Attempt, ExamSession, ItemStatistic
 
     assert load_demo_session() is True and load_demo_session() is False
-    session = ExamSession.objects.get()
+    session = ExamSession.objects.get(round__isnull=True)
     statuses = list(session.attempts.values_list("status", flat=True))
     assert statuses.count(Attempt.Status.SUBMITTED) == 35 and statuses.count(Attempt.Status.ABSENT) == 5
     assert ItemStatistic.objects.filter(session=session).count() > 30
     assert all(a.scores["general"]["questions"] == 30 for a in session.attempts.filter(status="submitted"))
+
+
+def test_the_demo_exam_board_runs_the_promotion_session_and_writes_its_bank():
+    from recruitment.exam.access import editable_banks, visible_banks
+    from recruitment.exam.demo import load_demo_session
+    from recruitment.models import ExamSession
+    from recruitment.views.exams import visible_sessions
+
+    load_units()
+    load_accounts()
+    load_recruitment()
+    load_demo_session()
+    board = User.objects.get(username="hoidongthi")
+    session = ExamSession.objects.get(round__isnull=False)
+    assert list(visible_sessions(board)) == [session] and session.attempts.exists()
+    assert visible_banks(board).exists() and set(editable_banks(board)) == set(visible_banks(board))
