@@ -242,7 +242,7 @@ def _ages() -> list[Column]:
         Column("age_30_or_less", "Từ 30 trở xuống", AGE, _band(0, 30)),
         Column("age_31_40", "Từ 31 đến 40", AGE, _band(31, 40)),
         Column("age_41_50", "Từ 41 đến 50", AGE, _band(41, 50)),
-        Column("age_51_60", "Tổng số", band, _band(51, 200), note=f"(*) {BAND_51_NOTE}"),
+        Column("age_51_60", "Tổng số", band, _band(51, 200), note=BAND_51_NOTE),
         Column("age_female_51_55", "Nữ từ 51 đến 55", band, lambda f: f.female and _band(51, 55)(f)),
         Column("age_male_56_60", "Nam từ 56 đến 60", band, lambda f: not f.female and _band(56, 60)(f)),
         Column("age_over_retirement", "Trên tuổi nghỉ hưu", AGE, lambda f: f.over_retirement),
@@ -356,8 +356,8 @@ class MinistryReport:
         notes = [LEGAL_NOTE.format(basis=self.form.basis)]
         if not self.form.confirmed:
             notes.append("Bố cục biểu chưa đối chiếu được với phụ lục của thông tư; đây là bố cục gần nhất.")
-        notes += [f"Cột “{c.label}”: {c.note or 'chưa đối chiếu văn bản'}" for c in self.form.columns
-                  if not c.confirmed or c.note]
+        notes += [f"Cột “{' – '.join((*c.path[1:], c.label))}”: {c.note or 'chưa đối chiếu văn bản'}"
+                  for c in self.form.columns if not c.confirmed or c.note]
         return notes
 
 

@@ -145,7 +145,7 @@ def _notes(sheet, report: MinistryReport, row: int, width: int) -> int:
     left = Alignment(horizontal="left", vertical="top", wrap_text=True)
     _put(sheet, row, 1, "Ghi chú:", last_col=width, bold=True, italic=True, size=9, align=left)
     for offset, note in enumerate(report.unconfirmed, start=1):
-        _put(sheet, row + offset, 1, f"- {note}", last_col=width, italic=True, size=9, align=left)
+        _put(sheet, row + offset, 1, f"– {note}", last_col=width, italic=True, size=9, align=left)
     return row + len(report.unconfirmed) + 1
 
 

@@ -153,7 +153,8 @@ def test_xlsx_opens_with_the_header_block_and_the_total(world, staff):
                      "NGƯỜI LẬP BẢNG", "THỦ TRƯỞNG ĐƠN VỊ", "Tuyên Quang, ngày …… tháng …… năm ……"):
         assert expected in texts, expected
     assert any("Ban hành kèm theo Thông tư số 11/2012/TT-BNV" in t for t in texts)
-    assert any("18/2025/TT-BNV" in t for t in texts)  # the note on the text in force
+    assert any(t.startswith("– TT 18/2025/TT-BNV") for t in texts)  # the note on the text in force
+    assert any(t.startswith("– Cột “Từ 51 đến 60 (*) – Tổng số”") for t in texts)
     # The form code sits in the left block, the reporting unit in the right one.
     assert sheet["A1"].value == "Biểu mẫu: BM01/BNV"
     total_row = next(row for row in sheet.iter_rows() if row[0].value == "Tổng số")
@@ -203,3 +204,23 @@ def test_page_previews_and_downloads_within_the_readers_units(client, world, sta
     download = client.get(url, {"form": "BM01", "unit": world.unit_a.pk, "on": "31/12/2025", "download": "xlsx"})
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
     assert load_workbook(io.BytesIO(download.content)).active["A1"].value == "Biểu mẫu: BM01/BNV"
+
+
+def test_queries_do_not_grow_with_people_or_units(world, staff, django_assert_max_num_queries):
+    for number in range(6):
+        division = make_unit(f"Phòng {number}", parent=world.unit_a)
+        make_servant(division, full_name=f"Người Thứ {number}", date_of_birth=date(1980 + number, 1, 1))
+    with django_assert_max_num_queries(4):
+        report = ministry_report(scope=EVERYTHING, form="BM01", root=world.province, on=ON)
+    assert report.total.counts["total"] == 11
+
+
+def test_a_closed_unit_is_reported_empty_with_a_warning(world, tmp_path, capsys):
+    from core.models import OrgUnit as Unit
+
+    Unit.objects.filter(pk=world.unit_b.pk).update(valid_to=date(2025, 6, 30))
+    call_command("ministry_report", str(tmp_path / "b.xlsx"), "--form", "BM01", "--unit", "B",
+                 "--date", "2025-12-31", "--json")
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["total"]["total"] == 0
+    assert "không tồn tại vào ngày 31/12/2025" in captured.err

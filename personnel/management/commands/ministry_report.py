@@ -26,11 +26,16 @@ class Command(JsonCommand):
         on = cli_date(options["date"]) if options.get("date") else timezone.localdate()
         actor = self.actor(options)
         scope = unit_scope(actor) if actor else UnitScope(everything=True)
-        root = OrgUnit.objects.filter(code=options["unit"]).order_by("-valid_from").first()
-        matches = OrgUnit.objects.active_on(on).filter(code=options["unit"]).first()
-        root = matches or root
+        # The unit of that code on the date; else the latest one (a code may pass to a successor).
+        root = (OrgUnit.objects.active_on(on).filter(code=options["unit"]).first()
+                or OrgUnit.objects.filter(code=options["unit"]).order_by("-valid_from").first())
         if root is None or not (scope.contains(root) or scope.unit_ids(root)):
             raise CommandError(f"Không tìm thấy đơn vị {options['unit']}")
+        if not root.is_active_on(on):
+            # Counted all the same (the people list of that day would show the same), but say why it is empty.
+            start = f"{root.valid_from:%d/%m/%Y}" if root.valid_from else "…"
+            end = f"{root.valid_to:%d/%m/%Y}" if root.valid_to else "nay"
+            self.warn(f"Đơn vị {root.code} không tồn tại vào ngày {on:%d/%m/%Y} (hoạt động {start} – {end})")
         report = ministry_report(scope=scope, form=options["form"], root=root, on=on)
         Path(options["out"]).write_bytes(ministry_report_xlsx(report))
         self.warn(f"Đã ghi {options['out']}")
