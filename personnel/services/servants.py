@@ -387,6 +387,9 @@ def servant_set_salary(*, actor, servant: CivilServant, rank: Rank, step: int, s
     caller, servant = servant, CivilServant.objects.select_for_update().select_related("unit").get(pk=servant.pk)
     before = audit.snapshot(servant, AUDITED_FIELDS)
     latest = servant.salary_records.select_related("rank__salary_group").order_by("-start_date", "-id").first()
+    if kind == SalaryRecord.Kind.IMPORTED and latest is not None and latest.start_date == start_date \
+            and (latest.rank_id, latest.step, latest.excess_seniority_percent) == (rank.pk, step, excess_percent):
+        return latest  # the same file again while its row is not yet in force: nothing new
     _check_salary_rules(latest, rank=rank, step=step, start=start_date, kind=kind, excess=excess_percent)
     event_kind = CareerEvent.Kind.RANK_CHANGED if servant.rank_id and servant.rank_id != rank.pk \
         else CareerEvent.Kind.SALARY_STEP

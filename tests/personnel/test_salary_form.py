@@ -107,3 +107,12 @@ def _decision():
 
 def _item(context, label: str) -> str:
     return next(f.value for line in context["items"] for f in line.fields if f.label.startswith(label))
+
+
+def test_importing_a_row_decided_ahead_twice_adds_it_once(world, specialist):
+    since = add_months(timezone.localdate(), -36) + timedelta(days=20)
+    person = make_servant(world.unit_a1, step=3, step_date=since)
+    due = add_months(since, 36)
+    first = _raise(person, specialist, 4, due, kind=SalaryRecord.Kind.IMPORTED)
+    assert _raise(person, specialist, 4, due, kind=SalaryRecord.Kind.IMPORTED) == first
+    assert person.salary_records.count() == 2
