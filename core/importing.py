@@ -275,22 +275,33 @@ def is_footer_text(value: Any) -> bool:
     return isinstance(value, str) and bool(_FOOTER.search(unaccent(value)))
 
 
+def _has_figures(value: Any) -> bool:
+    """A number, a date or digits: what data rows hold and a signature block does not (its date
+    line is footer text itself)."""
+    return not isinstance(value, str) or any(ch.isdigit() for ch in value)
+
+
 def _footer_start(cells_of: Callable[[int], list[Any]], rows: list[Row], key: int | None) -> int | None:
     """Where the signature footer under the table begins in ``rows``, or None.
 
     Only the last rows can be a footer: from the first row with footer words ("Người lập biểu",
-    "ngày … tháng … năm …") to the end, every row must have an empty key column (or footer words
-    in it) or a single filled cell. A row with a key value before that is data, and stays an
-    error if it is wrong."""
+    "ngày … tháng … năm …") to the end, every row must hold only footer words, or words without
+    any figure and nothing in the key column (the signers' names), or a single filled cell. A row
+    with a key value, a date or a number before that is data, and stays an error if it is wrong
+    (a row without its code whose "Chức vụ" is "Trưởng phòng" still has a birth date)."""
     start = None
     for position in range(len(rows) - 1, -1, -1):
         cells = cells_of(rows[position].number)
         texts = [c for c in cells if not is_blank(c)]
         key_cell = cells[key] if key is not None and key < len(cells) else None
-        key_free = is_blank(key_cell) or is_footer_text(key_cell)
-        if key_free and any(is_footer_text(c) for c in texts):
+        footer = [c for c in texts if is_footer_text(c)]
+        others = [c for c in texts if not is_footer_text(c)]
+        # A bullet ("- Như trên;", "- Lưu: VT.") of the "Nơi nhận" list is no code either.
+        key_free = is_blank(key_cell) or is_footer_text(key_cell) or (
+            isinstance(key_cell, str) and key_cell.lstrip().startswith(("- ", "+ ", "• ", "* ")))
+        if footer and key_free and not any(_has_figures(c) for c in others):
             start = position
-        elif not (is_blank(key_cell) or len(texts) <= 1):
+        elif not (len(texts) <= 1 or (is_blank(key_cell) and not any(_has_figures(c) for c in texts))):
             break
     return start
 

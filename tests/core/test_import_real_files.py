@@ -70,12 +70,27 @@ def test_a_signature_footer_is_skipped_with_a_warning_and_the_rows_above_import(
     assert "4 dòng dưới bảng (dòng 7–12)" in err and "chữ ký" in err
 
 
-def test_a_bad_row_before_the_footer_is_still_reported(world, tmp_path, capsys):
+def test_a_footer_in_the_code_column_with_its_distribution_list_is_skipped(world, tmp_path, capsys):
     path = workbook(tmp_path / "ds.xlsx", [
         HEADER,
         person("CB001", "Nguyễn Văn An", "008080012345"),
+        ["Nơi nhận:", None, None, "KT. GIÁM ĐỐC"],
+        ["- Như trên;", None, None, "PHÓ GIÁM ĐỐC"],
+        ["- Lưu: VT, TCCB."],
+        [None, None, None, "Nguyễn Văn Minh"],
+    ])
+    code, doc, err = run(path, capsys)
+    assert code == 0 and doc["rows"] == 1 and doc["created"] == 1, doc
+    assert "4 dòng dưới bảng (dòng 3–6)" in err
+
+
+def test_a_bad_row_before_the_footer_is_still_reported(world, tmp_path, capsys):
+    path = workbook(tmp_path / "ds.xlsx", [
+        [*HEADER, "Chức vụ"],
+        person("CB001", "Nguyễn Văn An", "008080012345"),
         person("CB002", "Lê Thị Bình", "12345", sex="Nữ"),  # a bad ID number, on Excel row 3
-        [None, "Phạm Văn Cường", date(1985, 1, 2), "Nam", "008085000001", "A1"],  # no code: still data
+        # No code, and a title that starts like a signature ("Trưởng phòng"): still a data row.
+        [None, "Phạm Văn Cường", date(1985, 1, 2), "Nam", "008085000001", "A1", "Trưởng phòng"],
         *FOOTER,
     ])
     code, doc, err = run(path, capsys)
