@@ -284,3 +284,24 @@ def test_documents_of_people_outside_my_units_are_not_found(client, officer_b, v
                       ).status_code == 404
     client.force_login(viewer_a)
     assert client.get(url, {"ids": [people["soon"].pk], "doc": "notice"}).status_code == 403
+
+
+def test_the_persons_page_links_to_their_retirement_documents_for_those_who_manage_them(client, officer_a,
+                                                                                       viewer_a, people):
+    url = reverse("personnel:retirement_document", args=[people["later"].pk, "decision"])
+    client.force_login(officer_a)
+    assert url in client.get(people["later"].get_absolute_url()).content.decode()
+    client.force_login(viewer_a)
+    assert url not in client.get(people["later"].get_absolute_url()).content.decode()
+
+
+def test_a_raise_decision_at_the_last_step_gives_the_excess_seniority_allowance(client, officer_a, world):
+    from personnel.selectors import _last_steps
+
+    last = _last_steps()[make_servant(world.unit_b, code="TMP").rank.salary_group_id]
+    person = make_servant(world.unit_a1, code="X1", full_name="Lý Văn Vượt", step=last, step_date=date(2023, 5, 1))
+    client.force_login(officer_a)
+    _decide(client, "?month=2026-05&months=1", [person.pk])
+    person.refresh_from_db()
+    assert (person.salary_step, person.excess_seniority_percent) == (last, 5)
+    assert person.salary_records.get(end_date__isnull=True).kind == "excess"
