@@ -10,8 +10,8 @@ Forms (``FORMS``):
   TT 07/2019/TT-BNV.
 
 **Which text is in force.** TT 18/2025/TT-BNV of 08/10/2025 "Quy định chế độ báo cáo thống kê
-ngành Nội vụ" replaces the sector's statistical reporting regime of TT 03/2018/TT-BNV. Whether it
-also repealed the BM01/BM02 forms of TT 11/2012 and the public-employee form of TT 07/2019 could
+ngành Nội vụ" is the latest text of the sector's statistical reporting regime (the same title as
+TT 03/2018/TT-BNV and TT 02/2023/TT-BNV before it). Whether it also repealed the BM01/BM02 forms of TT 11/2012 and the public-employee form of TT 07/2019 could
 not be confirmed here: only its metadata (number, date, signer, title) was readable, not its
 annexes. Until its forms are checked, the reports follow TT 11/2012 and TT 07/2019 and say so on the
 sheet (``LEGAL_NOTE``); the form's basis line is data in ``FORMS`` and changes in one place.
