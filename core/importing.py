@@ -306,6 +306,22 @@ def _footer_start(cells_of: Callable[[int], list[Any]], rows: list[Row], key: in
     return start
 
 
+_COLUMN_NUMBER = re.compile(r"^\(?(\d{1,3})\)?$")
+
+
+def _is_column_numbers(cells: list[Any]) -> bool:
+    """A row numbering the columns (1, 2, 3 … or (1), (2) …), as official forms put under the header."""
+    numbers = []
+    for cell in cells:
+        if is_blank(cell):
+            continue
+        match = _COLUMN_NUMBER.match(cell_text(cell))
+        if not match:
+            return False
+        numbers.append(int(match.group(1)))
+    return len(numbers) >= 3 and numbers == sorted(set(numbers)) and numbers[0] <= 2
+
+
 def read_table(path: Path, columns: list[Column], sheet: str | None = None) -> Table:
     """Find the sheet and header row holding the required columns and return the data rows."""
     sheets, inspection = _read_rows(Path(path), sheet)
@@ -352,7 +368,10 @@ def read_table(path: Path, columns: list[Column], sheet: str | None = None) -> T
         )
     unknown = [cell.name for cell in unplaced]
     data = []
-    for offset, cells in enumerate(sheet_rows[last_header + 1:], start=last_header + 2):
+    first_data = last_header + 1
+    if first_data < len(sheet_rows) and _is_column_numbers(sheet_rows[first_data]):
+        first_data += 1  # "(1) (2) (3) …" under the header of an official form: not a person
+    for offset, cells in enumerate(sheet_rows[first_data:], start=first_data + 1):
         raw = {col.field: (cells[i] if i < len(cells) else None) for i, col in found.items()}
         if all(is_blank(v) for v in raw.values()):
             continue  # blank rows and trailing formatting are not data

@@ -149,6 +149,14 @@ def test_a_two_level_header_is_read_when_the_group_is_above_the_detected_row(wor
     assert table.header_row == 2 and [r.number for r in table.rows] == [3]
 
 
+def test_the_row_numbering_the_columns_under_the_header_is_not_a_person(world, tmp_path, capsys):
+    path = workbook(tmp_path / "ds.xlsx", [
+        HEADER, ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)"],
+        person("CB001", "Nguyễn Văn An", "008080012345")])
+    code, doc, err = run(path, capsys)
+    assert code == 0 and doc["rows"] == 1 and doc["created"] == 1, doc
+
+
 def test_an_unknown_column_is_named_in_a_warning(world, tmp_path, capsys):
     path = workbook(tmp_path / "ds.xlsx", [
         [*HEADER, "Số sổ BHXH"],
