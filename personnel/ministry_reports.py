@@ -300,9 +300,9 @@ BM02 = Form(
 )
 
 VC = Form(
-    code="Biểu số lượng, chất lượng viên chức", title="BÁO CÁO SỐ LƯỢNG, CHẤT LƯỢNG VIÊN CHỨC NĂM {year}",
+    code="Mẫu VC (mã biểu chưa xác nhận)", title="BÁO CÁO SỐ LƯỢNG, CHẤT LƯỢNG VIÊN CHỨC NĂM {year}",
     scope_note="(Áp dụng đối với đơn vị sự nghiệp công lập)",
-    basis="Thông tư số 07/2019/TT-BNV ngày 01 tháng 6 năm 2019 của Bộ Nội vụ",
+    basis="Thông tư số 07/2019/TT-BNV của Bộ Nội vụ",
     categories=(Category.PUBLIC_EMPLOYEE,), commune=None, confirmed=False,
     quota_category=Category.PUBLIC_EMPLOYEE,
     columns=(
