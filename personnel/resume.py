@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
@@ -372,6 +373,7 @@ def resume_context(servant: CivilServant, *, private: bool, today: date | None =
 
 COLUMNS, COLUMN_WIDTH, FONT_NAME = 12, 8.3, "Times New Roman"
 PHOTO_LINES = 5  # items 1–5 stand beside the photo, as on the paper form
+PHOTO_PIXELS = (113, 151)  # 3 x 4 cm at 96 dpi, inside the box of two columns and five lines
 TRAINING_SPANS, WORK_SPANS, FAMILY_SPANS = (3, 3, 2, 2, 2), (3, 9), (2, 3, 1, 6)
 THIN, DOTTED = Side(style="thin"), Side(style="dotted")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -441,9 +443,25 @@ def _write_heading(out: _FormSheet, context: dict) -> None:
     out.newline(24)
 
 
-def _write_items(out: _FormSheet, items: list[Line]) -> None:
+class _Photo(Image):
+    """A JPEG or PNG placed as it is: openpyxl's Image reads files through Pillow, which the server
+    does not need otherwise (the upload was checked by its first bytes, personnel.services.record_parts)."""
+
+    def __init__(self, data: bytes, image_format: str):
+        self.ref, self._bytes, self.format = None, data, image_format
+        self.width, self.height = PHOTO_PIXELS
+
+    def _data(self) -> bytes:
+        return self._bytes
+
+
+def _write_items(out: _FormSheet, items: list[Line], photo: _Photo | None = None) -> None:
     # The photo box (about 4 x 6 cm) spans the rows of items 1–5; the other items use the full width.
-    out.put(1, 2, "Ảnh màu\n(4 x 6 cm)", align="center", border=BOX, rows=PHOTO_LINES)
+    if photo is not None:
+        photo.anchor = f"A{out.row}"
+        out.sheet.add_image(photo)
+    out.put(1, 2, "" if photo is not None else "Ảnh màu\n(4 x 6 cm)", align="center", border=BOX,
+            rows=PHOTO_LINES)
     for line in items[:PHOTO_LINES]:
         _write_line(out, line, first=3, minimum=34)
     for line in items[PHOTO_LINES:]:
@@ -528,9 +546,9 @@ def _page_setup(sheet, title: str) -> None:
     sheet.sheet_view.showGridLines = False
 
 
-def _write_form(out: _FormSheet, context: dict) -> None:
+def _write_form(out: _FormSheet, context: dict, photo: _Photo | None = None) -> None:
     _write_heading(out, context)
-    _write_items(out, context["items"])
+    _write_items(out, context["items"], photo)
     _write_table(out, context["training"], TRAINING_SPANS)
     _write_table(out, context["work_history"], WORK_SPANS)
     _write_personal_history(out, context["personal_history"])
@@ -540,12 +558,20 @@ def _write_form(out: _FormSheet, context: dict) -> None:
     _write_signatures(out, context["certification"])
 
 
+def _photo_of(servant: CivilServant) -> _Photo | None:
+    if not servant.photo:
+        return None
+    with servant.photo.open("rb") as file:
+        data = file.read()
+    return _Photo(data, "png" if data.startswith(b"\x89PNG") else "jpeg")
+
+
 def resume_xlsx(servant: CivilServant, *, private: bool) -> bytes:
     """Mẫu 2C of ``servant`` as a printable A4 worksheet (openpyxl: the project's tool for official forms)."""
     context = resume_context(servant, private=private)
     workbook = Workbook()
     workbook.active.title = "Mẫu 2C"
-    _write_form(_FormSheet(workbook.active), context)
+    _write_form(_FormSheet(workbook.active), context, _photo_of(servant) if private else None)
     _page_setup(workbook.active, context["full_name"])
     workbook.properties.title = f"{FORM_TITLE} - {context['full_name']}"
     buffer = io.BytesIO()

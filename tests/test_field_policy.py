@@ -38,7 +38,7 @@ CARRIES = {
     "search": {"national_id"},
     "export": {"national_id", "phone", "email"},
     "resume": RESUME | {PHOTO},
-    "resume_xlsx": RESUME,  # no image library on the server: the .xlsx keeps the empty photo box
+    "resume_xlsx": RESUME | {PHOTO},
     "api": set(),
     "photo": {PHOTO},
 }
@@ -89,7 +89,10 @@ def read(output: str, client, person) -> str:
         return client.get(reverse("personnel:servant_resume", args=[person.pk])).content.decode()
     if output == "resume_xlsx":
         response = client.get(reverse("personnel:servant_resume_xlsx", args=[person.pk]))
-        return _xlsx_text(response.content) if response.status_code == 200 else ""
+        if response.status_code != 200:
+            return ""
+        # The photo is an image of the workbook (xl/media/…): counted as the photo's address.
+        return _xlsx_text(response.content) + (_photo_url(person) if b"xl/media/" in response.content else "")
     if output == "photo":
         response = client.get(_photo_url(person))
         return _photo_url(person) if response.status_code == 200 else ""

@@ -70,7 +70,6 @@ class ServantDetailView(ServantMixin, TemplateView):
             salary_records=list(servant.salary_records.select_related("rank")),
             disciplines=list(servant.disciplines.all()), rewards=list(servant.rewards.all()),
             trainings=list(servant.trainings.all()),
-            family=list(servant.family.all()) if show_private else [],
             next_raise=next_raise_of(servant),
             gap=competency_gap(servant),
             # Entries are hidden by the unit of their day; a reader without the policy's leave

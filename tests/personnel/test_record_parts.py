@@ -242,3 +242,18 @@ def test_a_part_of_one_person_is_not_reached_through_another_persons_url(client,
     member = record_parts.family_member_add(actor=officer_a, servant=other, relation="Cha", full_name="Trần Văn Bố")
     client.force_login(officer_a)
     assert client.get(_url("family_update", person, member)).status_code == 404
+
+
+def test_the_photo_is_in_the_box_of_the_xlsx_resume_only_for_who_sees_private_fields(officer_a, person):
+    import openpyxl  # noqa: F401 - the workbook must still open
+
+    from personnel.resume import resume_xlsx
+
+    record_parts.photo_set(actor=officer_a, servant=person, photo=SimpleUploadedFile("anh.jpg", JPEG))
+    person.refresh_from_db()
+    with zipfile.ZipFile(io.BytesIO(resume_xlsx(person, private=True))) as book:
+        media = [name for name in book.namelist() if name.startswith("xl/media/")]
+        assert media == ["xl/media/image1.jpeg"] and book.read(media[0]) == JPEG
+        assert "<from><col>0</col>" in book.read("xl/drawings/drawing1.xml").decode()  # the top-left box
+    with zipfile.ZipFile(io.BytesIO(resume_xlsx(person, private=False))) as book:
+        assert not [name for name in book.namelist() if name.startswith("xl/media/")]
