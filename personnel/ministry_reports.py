@@ -9,12 +9,13 @@ Forms (``FORMS``):
 * ``VC`` — the report on the number and quality of public employees (viên chức) of
   TT 07/2019/TT-BNV.
 
-**Which text is in force.** TT 18/2025/TT-BNV of 08/10/2025 "Quy định chế độ báo cáo thống kê
-ngành Nội vụ" is the latest text of the sector's statistical reporting regime (the same title as
-TT 03/2018/TT-BNV and TT 02/2023/TT-BNV before it). Whether it also repealed the BM01/BM02 forms of TT 11/2012 and the public-employee form of TT 07/2019 could
-not be confirmed here: only its metadata (number, date, signer, title) was readable, not its
-annexes. Until its forms are checked, the reports follow TT 11/2012 and TT 07/2019 and say so on the
-sheet (``LEGAL_NOTE``); the form's basis line is data in ``FORMS`` and changes in one place.
+**Which text is in force.** TT 18/2025/TT-BNV of 08/10/2025 "Quy định chế độ báo cáo thống kê ngành
+Nội vụ" is the latest text of the sector's statistical reporting regime (the same title as TT
+03/2018/TT-BNV and TT 02/2023/TT-BNV before it). Whether it also repealed the BM01/BM02 forms of TT
+11/2012 and the public-employee form of TT 07/2019 could not be confirmed here: only its metadata
+(number, date, signer, title) was readable, not its annexes. Until its forms are checked, the
+reports follow TT 11/2012 and TT 07/2019 and say so on the sheet (``LEGAL_NOTE``); the form's basis
+line is data in ``FORMS`` and changes in one place.
 
 **Layout.** BM01 and BM02 follow the column structure of the TT 11/2012 annex as a provincial HR
 system implements it (header, column groups, age bands "Từ 30 trở xuống … Trên tuổi nghỉ hưu",
@@ -23,11 +24,12 @@ layout is the closest one built from BM01 with professional-title grades (hạng
 ranks: unconfirmed. Columns marked ``confirmed=False`` are listed in the sheet's note.
 
 **Who is counted** is exactly who the people list shows with the same unit and date
-(``personnel.selectors.servant_list`` with ``on``): a primary assignment in the unit subtree on
-that day, whatever happened since (people who left after the date count, people who joined after it
-do not). Category, education and Party data are the record's current values (the record keeps no
-history of them); the rank is the one of the salary row held on the date; the age is the age on the
-date. Unit HR officers get only the units of their scope.
+(``personnel.selectors.servant_list`` with ``on`` and the form's categories; BM01 leaves the staff
+of communes to BM02): a primary assignment in the unit subtree on that day, whatever happened since
+(people who left after the date count, people who joined after it do not). Category, education and
+Party data are the record's current values (the record keeps no history of them); the rank is the
+one of the salary row held on the date; the age is the age on the date. Unit HR officers get only
+the units of their scope.
 
 Queries: units of the subtree (1), people with their unit, rank and assignment of the day (1),
 quotas (1) — whatever the number of people or units.
