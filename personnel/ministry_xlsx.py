@@ -1,7 +1,8 @@
 """The Ministry's report (``personnel.ministry_reports``) as an A4-landscape .xlsx in the form's layout.
 
-Top: the form block on the left (form code, "Ban hành kèm theo …", the deadline) as the TT 11/2012
-annex places it, the national header in the middle, the reporting and receiving units on the right;
+Top: the form block on the left (form code, "Ban hành kèm theo …", the deadline) where a provincial
+HR system's rendering of the TT 11/2012 forms puts it (unconfirmed against the gazetted annex), the
+national header in the middle, the reporting and receiving units on the right;
 then the title, the scope line and "Tính đến ngày …". The table has merged column groups over
 vertical leaf headers, a row of column numbers, a row per unit and the total. Below: the note on
 what is unconfirmed, the place and date, and the signature block (Người lập bảng / Thủ trưởng đơn vị).
