@@ -56,3 +56,13 @@ class ImportJob(models.Model):
     @property
     def errors(self) -> list[dict]:
         return self.summary.get("errors", [])
+
+    @property
+    def kind_label(self) -> str:
+        """What is imported, in the user's language ("Hồ sơ cán bộ"), not the code ("personnel")."""
+        from core.importing import importer_class
+
+        try:
+            return str(importer_class(self.kind).title)
+        except LookupError:
+            return self.kind

@@ -52,11 +52,7 @@ class ImportListView(ImportAccessMixin, ListView):
         return ImportJob.objects.filter(created_by=self.request.user)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(importers=importer_kinds(), **kwargs)
-        titles = {cls.kind: cls.title for cls in importer_kinds()}
-        for job in context["jobs"]:
-            job.kind_label = titles.get(job.kind, job.kind)  # "Hồ sơ cán bộ", not "personnel"
-        return context
+        return super().get_context_data(importers=importer_kinds(), **kwargs)
 
 
 class ImportCreateView(ImportAccessMixin, FormView):
