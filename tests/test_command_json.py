@@ -171,6 +171,9 @@ def test_import_questions(world, tmp_path):
     document = check("import_questions", str(path), ok=False)
     assert document["errors"]
     assert check("import_questions", str(unreadable(tmp_path)), ok=False)["errors"]
+    aiken = tmp_path / "kien-thuc-chung.txt"
+    aiken.write_text("Thủ đô của Việt Nam là?\nA. Hà Nội\nB. Huế\nANSWER: E\n", encoding="utf-8")
+    assert check("import_questions", str(aiken), ok=False)["errors"]
 
 
 def test_import_positions(world, tmp_path):
