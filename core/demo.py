@@ -16,7 +16,9 @@ from core.models import OrgUnit, User
 from core.services.units import UnitSpec, unit_create, unit_dissolve, unit_grant, unit_reorganize
 
 K, S = OrgUnit.Kind, OrgUnit.Sector
-OLD_START = date(2008, 1, 1)
+# Tuyên Quang and Hà Giang were re-established from Hà Tuyên on 1/10/1991 (National Assembly resolution of
+# 12/8/1991): the former units exist from then, so careers reach back to their recruitment.
+OLD_START = date(1991, 10, 1)
 REFORM_DAY = date(2025, 7, 1)
 REFORM_DECISION = "202/2025/QH15"
 DEMO_PASSWORD = "CongVu@2026"

@@ -77,7 +77,8 @@ class CareerImporter(Importer):
         codes = sorted({r.values["code"] for r in rows if r.values.get("code")})
         self.servants: dict[str, CivilServant] = {}
         for chunk in _chunks(codes):
-            self.servants.update((s.code, s) for s in CivilServant.objects.filter(code__in=chunk).select_related("unit"))
+            people = CivilServant.objects.filter(code__in=chunk).select_related("unit")
+            self.servants.update((servant.code, servant) for servant in people)
         self.periods: dict[int, list[Assignment]] = {}
         ids = [s.pk for s in self.servants.values()]
         for chunk in _chunks(ids):

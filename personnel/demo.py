@@ -7,12 +7,13 @@ one seeded ``random.Random`` (deterministic for a given day) and then written in
 Salary steps before 1 January of last year are folded into the record's first salary row (the
 current step and its date stay right), and this month's raises are left for the user to decide.
 
-What the demo shows on purpose: about 200 people who worked in the former provinces' units and
-were moved to the new ones on 1/7/2025; a few dozen people reaching retirement age within a year
-(ND 135/2020 Art 4), those within six months with their notice (ND 170/2025 Art 61), a few already
-retired; 6 of the 12 divisions of three departments with as many leaders as staff (the situation
-seed 004 criticises); about 1 % disciplined, 10 % rewarded, 15 % trained, and training plans some
-departments fall short of.
+What the demo shows on purpose: whole careers, everyone recruited before 1/7/2025 having worked
+until then in the former provinces' units and moved to the new ones that day (about 200 planned
+so, the others given their former units in bulk by ``_past_careers``); a few dozen people
+reaching retirement age within a year (ND 135/2020 Art 4), those within six months with their
+notice (ND 170/2025 Art 61), a few already retired; 6 of the 12 divisions of three departments
+with as many leaders as staff (the situation seed 004 criticises); about 1 % disciplined, 10 %
+rewarded, 15 % trained, and training plans some departments fall short of.
 """
 import random
 from contextlib import nullcontext
@@ -29,7 +30,7 @@ from core.bulk import gc_paused
 from core.dates import add_months
 from core.models import AuditEntry, OrgUnit, UnitChange
 from personnel.leadership import leadership_of
-from personnel.models import CareerEvent, Category, CivilServant, SalaryRecord, Sex, TrainingRecord
+from personnel.models import Assignment, CareerEvent, Category, CivilServant, SalaryRecord, Sex, TrainingRecord
 from personnel.rules import discipline as discipline_rules
 from personnel.rules.retirement import Retirement, birth_range, retirement_of
 from personnel.services.records import discipline_record, reward_record, training_plan_set, training_record
@@ -532,7 +533,9 @@ class Planner:
             rng.choice(["", "", "Sơ cấp"]),
             "state_management": "Chuyên viên chính" if leader else rng.choice(["", "Chuyên viên"]),
             "it_skill": "Ứng dụng công nghệ thông tin cơ bản", "foreign_language": rng.choice(["", "Tiếng Anh B1"]),
-            "party_admission_date": party, "party_official_date": add_months(party, 12) if party else None,
+            # Official after the 12 months of probation (Party Charter Art 5), if those are over.
+            "party_admission_date": party,
+            "party_official_date": add_months(party, 12) if party and add_months(party, 12) < self.today else None,
             "id_issue_date": date(rng.randint(2021, 2024), rng.randint(1, 12), rng.randint(1, 28)),
             "id_issue_place": "Cục Cảnh sát quản lý hành chính về trật tự xã hội",
         }
@@ -839,6 +842,78 @@ def _training_plans(ref: Reference, rng: random.Random, year: int) -> None:
                 training_plan_set(actor=None, unit=department, year=year, kind=kind, planned=planned)
 
 
+def _past_careers(planner: Planner) -> int:
+    """Careers back to recruitment for the people placed at the merger: whoever joined before 1/7/2025
+    in a unit opened that day worked until 30/6/2025 in a former unit it replaced (a department, a
+    commune or its district; the former provinces for the new bodies), a long career in two of them.
+    Their recruitment moves to the first former unit and the province's decision of 1/7/2025 moves
+    them to the new one, as for the people moved on purpose. Written in bulk: through
+    ``assignment_record_past`` one by one it would double the time of the demo."""
+    from django.utils.translation import gettext as _
+
+    ref, rng = planner.ref, random.Random(SEED + 17)  # noqa: S311 - demo data, not security
+    provinces = list(OrgUnit.objects.filter(changes_out__successors=ref.province, kind=K.PROVINCE).distinct())
+    first = {}
+    for row in Assignment.objects.filter(servant__code__startswith=CODE_PREFIX).order_by(
+            "servant_id", "start_date", "id").select_related("unit", "event", "servant__unit"):
+        first.setdefault(row.servant_id, row)
+    periods, transfers, recruitments, arrivals, entries = [], [], [], [], []
+    for arrival in first.values():
+        recruited = arrival.event
+        if arrival.start_date != REFORM_DAY or recruited is None or recruited.kind != CareerEvent.Kind.RECRUITED \
+                or recruited.effective_date >= REFORM_DAY:
+            continue
+        top = ref.top_of(arrival.unit)
+        former = [u for u in ref.predecessors.get(top.pk, []) if u.kind != K.DISTRICT] or provinces
+        districts = [u for u in ref.predecessors.get(top.pk, []) if u.kind == K.DISTRICT]
+        start = max(recruited.effective_date, min((u.valid_from for u in former if u.valid_from),
+                                                  default=recruited.effective_date))
+        servant = arrival.servant
+        # A long career began elsewhere in the same lineage (another former unit or the district).
+        units = [rng.choice(former)]
+        middle = None
+        if _month(OLD_LAST_DAY) - _month(start) > 12 * 8 and len(former + districts) > 1:
+            units.insert(0, rng.choice([u for u in former + districts if u is not units[0]]))
+            middle = _day(rng.randint(_month(start) + 36, _month(OLD_LAST_DAY) - 36))
+        spans = [(start, OLD_LAST_DAY)] if middle is None else [(start, middle - timedelta(days=1)),
+                                                                 (middle, OLD_LAST_DAY)]
+        for index, (unit, (begin, end)) in enumerate(zip(units, spans, strict=True)):
+            if index == 0:
+                event = recruited
+                event.summary = _("Joined %(unit)s") % {"unit": unit.name}
+                recruitments.append(event)
+            else:
+                decision = planner.decision(planner.old_units.get(unit.parent_id, unit) if unit.kind == K.COMMUNE
+                                            else unit, begin)
+                event = CareerEvent(servant_id=servant.pk, kind=CareerEvent.Kind.TRANSFERRED, effective_date=begin,
+                                    decision_number=decision.number, decision_date=decision.decided_on,
+                                    signer=decision.signer, summary=unit.name, data={"to_unit": unit.pk})
+                transfers.append(event)
+            periods.append(Assignment(servant_id=servant.pk, unit=unit, start_date=begin, end_date=end,
+                                      kind=Assignment.Kind.PRIMARY, event=event))
+        # The province moved everyone by one decision (as for the people moved on purpose).
+        move = CareerEvent(servant_id=servant.pk, kind=CareerEvent.Kind.TRANSFERRED, effective_date=REFORM_DAY,
+                           decision_number=f"{rng.randint(1100, 1900)}/QĐ-UBND", decision_date=OLD_LAST_DAY,
+                           signer="Chủ tịch UBND tỉnh", summary=arrival.unit.name,
+                           data={"from_unit": units[-1].pk, "to_unit": arrival.unit_id})
+        transfers.append(move)
+        arrival.event = move
+        arrivals.append(arrival)
+        entries.append(audit.build(actor=None, obj=servant, action=CareerEvent.Kind.TRANSFERRED, unit=servant.unit,
+                                   changes={"work_history": [None, " ; ".join(
+                                       f"{b:%d/%m/%Y} – {e:%d/%m/%Y}: {u.name}" for u, (b, e) in zip(
+                                           units, spans, strict=True))]},
+                                   reason=_("Work history before the reorganisation of 1/7/2025")))
+    CareerEvent.objects.bulk_create(transfers, batch_size=2000)
+    for period in periods:
+        period.event_id = period.event.pk
+    Assignment.objects.bulk_create(periods, batch_size=2000)
+    Assignment.objects.bulk_update(arrivals, ["event"], batch_size=2000)
+    CareerEvent.objects.bulk_update(recruitments, ["summary"], batch_size=2000)
+    audit.record_many(entries)
+    return len(arrivals)
+
+
 def load_people(stdout=None) -> bool:
     """Add the demo people once; returns False when they exist already (or the units do not)."""
     if CivilServant.objects.filter(code__startswith=CODE_PREFIX).exists():
@@ -856,10 +931,12 @@ def load_people(stdout=None) -> bool:
             person = planner.person(number, slot)
             planner.records(person, slot)
             writer.write(person)
+        writer.counts["moved"] += _past_careers(planner)
         _training_plans(ref, planner.rng, today.year)
     if stdout is not None:
         people = f"{writer.counts['people']:,}".replace(",", ".")
-        stdout.write(f"Đã thêm {people} cán bộ, công chức, viên chức minh họa ({writer.counts['moved']} người "
-                     f"chuyển từ đơn vị cũ ngày 01/07/2025, {writer.counts['retired']} người đã nghỉ hưu).")
+        stdout.write(f"Đã thêm {people} cán bộ, công chức, viên chức minh họa ({writer.counts['moved']} người có "
+                     f"quá trình công tác tại các đơn vị trước ngày 01/07/2025, {writer.counts['retired']} người đã "
+                     "nghỉ hưu).")
     return True
 

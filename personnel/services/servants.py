@@ -16,8 +16,8 @@ from core.access import MANAGE, unit_scope
 from core.dates import add_months
 from core.models import OrgUnit
 from core.text import clean, name_sort_key, search_key
-from personnel.leadership import leadership_of
 from personnel import validation
+from personnel.leadership import leadership_of
 from personnel.models import Assignment, CareerEvent, CivilServant, SalaryRecord
 from personnel.services.verification import verification_reset
 from positions.models import JobPosition, Rank, coefficient_of

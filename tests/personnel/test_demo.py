@@ -193,10 +193,18 @@ def test_salary_and_assignment_histories_have_no_gaps(demo):
         unit__valid_to__isnull=True).exists()
 
 
-def test_about_200_people_moved_from_the_former_units_on_1_july_2025(demo):
+def test_everyone_working_before_1_july_2025_has_their_career_in_the_former_units(demo):
     closed = Assignment.objects.filter(servant__in=working(), end_date=OLD_LAST_DAY, unit__valid_to=OLD_LAST_DAY)
     moved = set(closed.values_list("servant_id", flat=True))
-    assert 150 <= len(moved) <= 250
+    assert moved == set(working().filter(recruitment_date__lt=REFORM).values_list("pk", flat=True))
+    assert len(moved) > people().count() / 2
+    # Item 28 begins at recruitment (or when the former provinces were formed, 1/10/1991), not at the merger.
+    first = {}
+    for servant_id, start in Assignment.objects.filter(servant__in=working()).order_by("start_date").values_list(
+            "servant_id", "start_date"):
+        first.setdefault(servant_id, start)
+    for pk, recruited in working().values_list("pk", "recruitment_date"):
+        assert first[pk] == max(recruited, date(1991, 10, 1)), pk
     arrivals = Assignment.objects.filter(servant_id__in=moved, start_date=REFORM).select_related("unit", "event")
     assert {a.servant_id for a in arrivals} == moved
     for arrival in arrivals:
