@@ -139,7 +139,8 @@ def _disciplines(servant: CivilServant) -> str:
 ALLOWANCE_NAMES = {
     Allowance.Kind.POSITION: "PCCV", Allowance.Kind.EXCESS_SENIORITY: "Thâm niên vượt khung",
     Allowance.Kind.PROFESSIONAL_SENIORITY: "Thâm niên nghề", Allowance.Kind.RESPONSIBILITY: "Trách nhiệm",
-    Allowance.Kind.REGIONAL: "Khu vực", Allowance.Kind.PREFERENTIAL: "Ưu đãi nghề", Allowance.Kind.OTHER: "Phụ cấp khác",
+    Allowance.Kind.REGIONAL: "Khu vực", Allowance.Kind.PREFERENTIAL: "Ưu đãi nghề",
+    Allowance.Kind.OTHER: "Phụ cấp khác",
 }
 
 

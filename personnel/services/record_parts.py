@@ -97,7 +97,7 @@ def _stored_name(servant: CivilServant, extension: str) -> str:
     return f"{servant.pk}-{uuid.uuid4().hex}{extension}"
 
 
-# --- Family (Mẫu 2C item 30) ------------------------------------------------------------------------------------------
+# --- Family (Mẫu 2C item 30) ----------------------------------------------------------------------------------------
 
 def _family_values(side: str, relation: str, full_name: str, birth_year: int | None, details: str) -> dict:
     values = {"side": side, "relation": clean(relation), "full_name": clean(full_name), "birth_year": birth_year,
@@ -121,7 +121,8 @@ def family_member_add(*, actor, servant: CivilServant, relation: str, full_name:
     member = FamilyMember.objects.create(servant=servant, **_family_values(side, relation, full_name, birth_year,
                                                                            details))
     audit.record(actor=actor, obj=member, action="create", unit=servant.unit,
-                 changes={k: [None, v] for k, v in audit.snapshot(member, FAMILY_FIELDS).items() if v not in ("", None)})
+                 changes={k: [None, v] for k, v in audit.snapshot(member, FAMILY_FIELDS).items()
+                          if v not in ("", None)})
     return member
 
 
@@ -141,7 +142,7 @@ def family_member_update(*, actor, member: FamilyMember, relation: str, full_nam
     return member
 
 
-# --- Documents and photo ----------------------------------------------------------------------------------------------
+# --- Documents and photo --------------------------------------------------------------------------------------------
 
 @transaction.atomic
 def attachment_add(*, actor, servant: CivilServant, upload, title: str, kind: str = Attachment.Kind.DECISION,
@@ -198,7 +199,7 @@ def photo_set(*, actor, servant: CivilServant, photo) -> CivilServant:
     return servant
 
 
-# --- Allowances (Mẫu 2C items 14 and 31) --------------------------------------------------------------------------------
+# --- Allowances (Mẫu 2C items 14 and 31) ----------------------------------------------------------------------------
 
 @transaction.atomic
 def allowance_add(*, actor, servant: CivilServant, kind: str, start_date: date, coefficient: Decimal | None = None,
@@ -254,7 +255,7 @@ def allowances_on(servant: CivilServant, day: date) -> list[Allowance]:
     return [a for a in servant.allowances.all() if a.start_date <= day and (a.end_date is None or a.end_date >= day)]
 
 
-# --- Leave and absence ------------------------------------------------------------------------------------------------
+# --- Leave and absence ----------------------------------------------------------------------------------------------
 
 @transaction.atomic
 def leave_record(*, actor, servant: CivilServant, kind: str, start_date: date, end_date: date, reason: str = "",
@@ -293,7 +294,7 @@ def leave_cancel(*, actor, leave: LeaveRecord, reason: str = "") -> LeaveRecord:
     return leave
 
 
-# --- Contracts ----------------------------------------------------------------------------------------------------------
+# --- Contracts ------------------------------------------------------------------------------------------------------
 
 @transaction.atomic
 def contract_record(*, actor, servant: CivilServant, kind: str, start_date: date, end_date: date | None = None,

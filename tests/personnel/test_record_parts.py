@@ -102,7 +102,7 @@ def test_a_withdrawn_document_leaves_the_record_but_is_kept(client, officer_a, p
     assert Attachment.objects.get(pk=attachment.pk).withdrawn
 
 
-@pytest.mark.parametrize("name, content", [
+@pytest.mark.parametrize(("name", "content"), [
     ("qd.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>"),
     ("scan.png", JPEG),
     ("macro.docx", b"PK\x03\x04not really a zip"),
@@ -257,3 +257,52 @@ def test_the_photo_is_in_the_box_of_the_xlsx_resume_only_for_who_sees_private_fi
         assert "<from><col>0</col>" in book.read("xl/drawings/drawing1.xml").decode()  # the top-left box
     with zipfile.ZipFile(io.BytesIO(resume_xlsx(person, private=False))) as book:
         assert not [name for name in book.namelist() if name.startswith("xl/media/")]
+
+
+def test_item_12_of_staff_without_a_title_is_their_job_position(person, world):
+    from personnel.models import CivilServant
+    from positions.services import position_create
+
+    position = position_create(actor=None, unit=world.unit_a1, code="VT-KT", title="Kế toán viên")
+    CivilServant.objects.filter(pk=person.pk).update(job_position=position)
+    person.refresh_from_db()
+    assert _field(resume_context(person, private=True), "12)").value == "Kế toán viên"
+
+
+def test_a_leader_keeps_title_and_unit_in_item_12(world):
+    head = make_servant(world.unit_a1, full_name="Trần Văn Trưởng", title="Trưởng phòng")
+    assert _field(resume_context(head, private=True), "12)").value == "Trưởng phòng, Phòng Công chức, viên chức"
+
+
+def test_the_reason_of_a_leave_is_only_for_who_sees_private_fields(client, officer_a, viewer_a, person):
+    record_parts.leave_record(actor=officer_a, servant=person, kind="sick", start_date=date(2026, 3, 2),
+                              end_date=date(2026, 3, 6), reason="Điều trị viêm phổi")
+    client.force_login(officer_a)
+    assert "Điều trị viêm phổi" in _page(client, person)
+    client.force_login(viewer_a)
+    page = _page(client, person)
+    assert "02/03/2026" in page and "Điều trị viêm phổi" not in page
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_the_person_page_reads_the_parts_in_a_constant_number_of_queries(client, officer_a, person, count,
+                                                                        django_assert_max_num_queries):
+    event = person.events.first()
+    for i in range(count):
+        record_parts.family_member_add(actor=officer_a, servant=person, relation="Con", full_name=f"Con {i}")
+        record_parts.attachment_add(actor=officer_a, servant=person, title=f"QĐ {i}", event=event,
+                                    upload=SimpleUploadedFile("qd.pdf", PDF))
+        record_parts.allowance_add(actor=officer_a, servant=person, kind="other", percent=i + 1,
+                                   start_date=date(2020 + i, 1, 1))
+        record_parts.leave_record(actor=officer_a, servant=person, kind="annual", start_date=date(2025, 1, 1 + 2 * i),
+                                  end_date=date(2025, 1, 1 + 2 * i))
+        record_parts.contract_record(actor=officer_a, servant=person, kind="labour", start_date=date(2020, 1, 1),
+                                     end_date=date(2030, 1, 1), number=f"HĐ {i}")
+    client.force_login(officer_a)
+    client.get(person.get_absolute_url())
+    with django_assert_max_num_queries(40) as queries:
+        assert client.get(person.get_absolute_url()).status_code == 200
+    parts = [q["sql"] for q in queries.captured_queries if any(
+        table in q["sql"] for table in ("personnel_familymember", "personnel_attachment", "personnel_allowance",
+                                        "personnel_leaverecord", "personnel_contract"))]
+    assert len(parts) == 5, parts
