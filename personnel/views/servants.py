@@ -192,6 +192,9 @@ class ServantAssignView(ActionView):
                 decision=decision, kind=data["kind"])
             return
         if not self.manage_scope.contains(data["unit"]):
+            if through_predecessors(self.manage_scope).contains(data["unit"]):  # a former unit of theirs
+                raise ValidationError({"end_date": _("A unit that no longer exists takes a past period: give "
+                                                     "its end date.")})
             raise PermissionDenied
         servants.servant_assign(actor=self.request.user, servant=self.servant, start_date=data["start_date"],
                                 kind=data["kind"], unit=data["unit"], title=data["title"],

@@ -203,6 +203,11 @@ def test_a_past_period_that_overlaps_or_predates_its_unit_is_refused(client, off
                                                 "start_date": "01/01/2019", "end_date": "31/12/2019"})
     assert response.status_code == 200
     assert "01/06/2015" in str(response.context["form"].errors["start_date"])
+    response = client.post(assign_url(person), {"kind": "transferred", "unit": merged["old"].pk,
+                                                "start_date": "01/06/2012"})  # no end date: not a past period
+    assert response.status_code == 200
+    assert response.context["form"].errors["end_date"] == [
+        "Đơn vị không còn tồn tại chỉ nhận một giai đoạn đã qua: hãy nhập ngày kết thúc."]
     with pytest.raises(ValidationError):  # the former department opened in 2008
         assignment_record_past(actor=None, servant=person, unit=merged["old"], start_date=date(2005, 9, 1),
                                end_date=date(2007, 12, 31))
