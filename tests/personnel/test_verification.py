@@ -270,6 +270,9 @@ def test_readiness_of_a_subtree_and_everyone(client, provincial_hr, mixed, world
     assert counts == {"total": 1, "complete": 1, "valid": 1, "verified": 0, "ready": 0}
     everyone = client.get(reverse("personnel:readiness"), {"show": "all"}).context
     assert everyone["counts"]["total"] == 5 and len(everyone["rows"]) == 5
+    for show, listed in (("todo", 4), ("unverified", 4), ("all", 5)):
+        page = client.get(reverse("personnel:readiness"), {"show": show}).context["page_obj"]
+        assert page.paginator.count == len(page.object_list) == listed, show
 
 
 def test_readiness_flags_invalid_dates_of_records_saved_before_the_checks(world, client, officer_a):
