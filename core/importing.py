@@ -87,18 +87,21 @@ class Table:
 
 
 def cell_text(value: Any) -> str:
-    """A cell as text: NFC, trimmed; whole floats lose their '.0' (codes typed as numbers)."""
+    """A cell as text: NFC, trimmed; whole floats lose their '.0' (codes typed as numbers); a date
+    cell reads as the user typed it, dd/mm/yyyy, in messages and text fields alike (not ISO)."""
+    if type(value) is str:
+        return clean(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y" if value.time() == time() else "%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
     return clean(value)
 
 
 def display_text(value: Any) -> str:
     """A cell as the user reads it back (preview, error sheet): dates dd/mm/yyyy, not ISO."""
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y" if value.time() == time() else "%d/%m/%Y %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
     return cell_text(value)
 
 
