@@ -167,7 +167,9 @@ class SalaryForm(DecisionFields):
         ("excess", _("Excess seniority allowance"))])
     excess_percent = forms.IntegerField(label=_("Excess seniority allowance (%)"), min_value=0, max_value=40,
                                         required=False)
-    start_date = DateField(label=_("Held since"))
+    start_date = DateField(label=_("Held since"), help_text=_(
+        "Proposed: the raise that is due. A date after today is kept as decided; the current step "
+        "changes on that date."))
 
 
 class LeaveForm(DecisionFields):

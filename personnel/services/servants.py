@@ -322,6 +322,7 @@ def _check_salary_rules(previous: SalaryRecord | None, *, rank: Rank, step: int,
         if rank.pk == previous.rank_id:
             raise ValidationError({"rank": _("A rank change needs a rank other than %(rank)s.")
                                    % {"rank": previous.rank.name}})
+        _check_promotion(previous, rank=rank, step=step, start=start)
         return
     if rank.pk != previous.rank_id:
         raise ValidationError({"kind": _("A change of rank is recorded as a rank change.")})
@@ -344,6 +345,28 @@ def _check_salary_rules(previous: SalaryRecord | None, *, rank: Rank, step: int,
             if kind == SalaryRecord.Kind.REGULAR else \
             _("An early raise comes at most 12 months before the due date (%(day)s).")
         raise ValidationError({"start_date": message % {**day, "expected": due.next_step}})
+
+
+def _table(group, day: date) -> list[tuple[int, Decimal]]:
+    """(step, coefficient) of a salary group on ``day``, lowest step first."""
+    steps = sorted(set(group.coefficients.filter(valid_from__lte=day).values_list("step", flat=True)))
+    return [(s, coefficient_of(group, s, day)) for s in steps]
+
+
+def _check_promotion(previous: SalaryRecord, *, rank: Rank, step: int, start: date) -> None:
+    """Promoted to a higher rank, a person is placed on the step whose coefficient equals, or is the
+    nearest above, the coefficient held with its excess seniority (TT 02/2007/TT-BNV point II.1.a;
+    not yet in DOMAIN-RULES). A move to a rank of the same or a lower group is not checked here."""
+    old, new = _table(previous.rank.salary_group, start), _table(rank.salary_group, start)
+    if not old or not new or new[0][1] <= old[0][1]:
+        return
+    held = dict(old).get(previous.step, previous.coefficient) * (100 + previous.excess_seniority_percent) / 100
+    expected, value = next(((s, c) for s, c in new if c >= held), new[-1])
+    if step != expected:
+        raise ValidationError({"step": _("Promoted to %(rank)s, the step is %(expected)s (coefficient %(value)s, the "
+                                         "nearest at or above the %(held)s held).")
+                               % {"rank": rank.name, "expected": expected, "value": value,
+                                  "held": f"{held:.2f}"}})
 
 
 def _check_excess(previous: SalaryRecord, due, *, step: int, start: date, excess: int) -> None:

@@ -70,6 +70,9 @@ def test_a_regular_raise_before_its_due_date_is_refused_an_early_one_may_be_a_ye
 def test_a_promotion_may_change_rank_and_step(world, specialist):
     person = make_servant(world.unit_a1, step=5, step_date=date(2022, 1, 1))  # 3.66
     principal = Rank.objects.get(code="01.002")
+    with pytest.raises(ValidationError) as refused:  # 4.40 is the nearest coefficient at or above 3.66
+        _raise(person, principal, 3, date(2023, 6, 1), kind=SalaryRecord.Kind.RANK_CHANGE)
+    assert "1" in refused.value.message_dict["step"][0]
     _raise(person, principal, 1, date(2023, 6, 1), kind=SalaryRecord.Kind.RANK_CHANGE)
     person.refresh_from_db()
     assert (person.rank, person.salary_step) == (principal, 1)
