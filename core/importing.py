@@ -488,15 +488,21 @@ class Importer:
         raise NotImplementedError
 
     # --- the run -----------------------------------------------------------------------------------
-    def validate(self, path: Path) -> tuple[Table, list[Row], list[dict]]:
-        table = read_table(Path(path), self.columns, self.sheet)
+    def note_table(self, table: Table, *, sheet: bool = False) -> None:
+        """Warn of what reading ``table`` left out: columns no one declared, the signature footer
+        (prefixed with the sheet's name when the import reads several sheets)."""
+        where = _("Sheet “%(sheet)s”: ") % {"sheet": table.sheet} if sheet else ""
         for header in table.unknown_headers:
-            self.warnings.append(_("Column “%(name)s” is not imported.") % {"name": header})
+            self.warnings.append(where + _("Column “%(name)s” is not imported.") % {"name": header})
         if table.footer_rows:
-            self.warnings.append(
+            self.warnings.append(where + (
                 _("%(n)s rows under the table (rows %(first)s–%(last)s) were read as its signature footer "
                   "and skipped.") % {"n": len(table.footer_rows), "first": table.footer_rows[0],
-                                      "last": table.footer_rows[-1]})
+                                      "last": table.footer_rows[-1]}))
+
+    def validate(self, path: Path) -> tuple[Table, list[Row], list[dict]]:
+        table = read_table(Path(path), self.columns, self.sheet)
+        self.note_table(table)
         if table.formula_count:
             self.warnings.append(
                 _("%(n)s cells hold formulas (for example %(cells)s): their values as Excel last computed "

@@ -92,6 +92,7 @@ class PositionImporter(Importer):
             # Every error of this two-sheet import names its sheet, those of the file as a whole too.
             exc.errors = [{"sheet": MAIN_SHEET, **e} for e in exc.errors]
             raise
+        self.note_table(table, sheet=True)
         for row in table.rows:
             parse_row(row, table.columns)
             row.sheet = table.sheet
@@ -123,6 +124,7 @@ class PositionImporter(Importer):
             return []  # the framework sheet is optional
         if table.sheet == MAIN_SHEET:
             return []
+        self.note_table(table, sheet=True)
         for row in table.rows:
             parse_row(row, table.columns)
             row.sheet = table.sheet

@@ -165,6 +165,7 @@ class RecruitmentImporter(Importer):
             # Sheet/row/column/reason errors (issue 7), those of a sheet that cannot be read too.
             exc.errors = [{"sheet": name, **e} for e in exc.errors]
             raise
+        self.note_table(table, sheet=True)
         for row in table.rows:
             parse_row(row, table.columns)
             row.sheet = table.sheet

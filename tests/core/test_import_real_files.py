@@ -207,3 +207,19 @@ def test_preview_and_error_sheet_show_dates_dd_mm_yyyy_and_the_kind_in_vietnames
     assert "05/07/1980" in rows[1] and "30/11/2026" in rows[1]
     listing = client.get(reverse("core:import_list")).content.decode()
     assert "Hồ sơ cán bộ" in listing and "<td>personnel</td>" not in listing
+
+
+def test_an_import_of_several_sheets_names_the_sheet_of_an_unknown_column(world, tmp_path, capsys):
+    from tests.xlsx import write_workbook
+
+    path = write_workbook(tmp_path / "vtvl.xlsx", [
+        ["Mã đơn vị", "Mã vị trí", "Tên vị trí", "Nhóm", "Ghi chú"],
+        ["A1", "CV", "Chuyên viên", "Chuyên môn", "mới"]], title="Vị trí việc làm")
+    code = 0
+    try:
+        call_command("import_positions", str(path), "--json")
+    except SystemExit as exc:
+        code = exc.code
+    out = capsys.readouterr()
+    assert code == 0, out.out
+    assert "Trang tính “Vị trí việc làm”: Cột “Ghi chú” không được nhập." in out.err
