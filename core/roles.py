@@ -32,7 +32,9 @@ UNIT_HR = Role("unit_hr", _("Unit HR officer"), unit_level="manage")
 UNIT_HEAD = Role("unit_head", _("Unit head"), ("appraisal.assign_work",), unit_level="view")
 APPRAISAL_COMMITTEE = Role("appraisal_committee", _("Appraisal committee member"), ("appraisal.propose_level",),
                            unit_level="view")
-EXAM_BOARD = Role("exam_board", _("Exam board member"))
+# view_questionbank only puts the banks in the menu; which banks, and whether to write them, are
+# the round grants (recruitment.exam.access).
+EXAM_BOARD = Role("exam_board", _("Exam board member"), ("recruitment.view_questionbank",))
 # A civil servant signed in as themselves, linked to their record (CivilServant.account): no unit
 # grant, so no staff list reaches them; they see their own ledger, scores and self-assessment.
 SELF_SERVICE = Role("civil_servant", _("Civil servant (own record)"))

@@ -12,7 +12,7 @@ class RecruitmentConfig(AppConfig):
         from core.context_processors import register_nav
         from core.demo import register_demo_loader
         from recruitment.demo import load_recruitment
-        from recruitment.exam.access import may_see_banks
+        from recruitment.exam.access import banks_in_menu
         from recruitment.exam.demo import load_demo_session
         from recruitment.selectors import may_run_recruitment
 
@@ -21,7 +21,7 @@ class RecruitmentConfig(AppConfig):
         register_nav("main", 50, _("Recruitment"), "recruitment:round_list", "person-plus", may_run_recruitment)
         register_nav("tools", 18, _("Computer-based exams"), "recruitment:session_list", "pc-display",
                      may_run_recruitment)
-        register_nav("tools", 19, _("Question banks"), "recruitment:bank_list", "collection", may_see_banks)
+        register_nav("tools", 19, _("Question banks"), "recruitment:bank_list", "collection", banks_in_menu)
         register_action_labels({"fee": _("fee recorded"), "numbers": _("exam numbers given"),
                                 "round1": _("round 1 result entered"), "mark": _("round 2 mark entered"),
                                 "appeal": _("re-marking requested"), "hire": _("recruited into personnel"),

@@ -109,6 +109,14 @@ class AppealForm(forms.Form):
                                                              ("practical", _("Practical"))])
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
+    def __init__(self, *args, components=None, **kwargs):
+        """``components``: the parts the candidate may still appeal (the round's, marked, not yet
+        appealed); the others are not offered."""
+        super().__init__(*args, **kwargs)
+        if components is not None:
+            field = self.fields["component"]
+            field.choices = [(value, label) for value, label in field.choices if value in components]
+
 
 class AppealAnswerForm(forms.Form):
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core import audit
 from core.models import OrgUnit
@@ -22,7 +23,7 @@ from recruitment.models import (
     RoundResult,
     Vacancy,
 )
-from recruitment.rules import PRIORITY_CATEGORIES, probation_end, rules_for_round
+from recruitment.rules import PRIORITY_CATEGORIES, ROUND2_FORMS, probation_end, rules_for_round
 
 ROUND_FIELDS = ("code", "name", "kind", "method", "announced_on", "applications_close_on", "round2_form",
                 "written_weight", "interview_weight", "fee", "round1_completed_on", "exam_notice")
@@ -205,8 +206,59 @@ def fee_record(*, actor, application: Application, receipt: str, waived: bool = 
 
 
 @transaction.atomic
-def numbers_assign(*, actor, round_: RecruitmentRound, prefix: str = "") -> int:
-    """Give exam numbers (số báo danh) to eligible applications without one, by position then name."""
+def undecided(round_: RecruitmentRound) -> int:
+    """Applications still waiting for the eligibility decision (submitted, not yet reviewed)."""
+    return round_.applications.filter(status=Application.Status.SUBMITTED).count()
+
+
+def _require_decided(round_: RecruitmentRound, reason: str, today: date) -> None:
+    """Numbering and the exams come after the application period and after every application is
+    decided (ND 138/2020 Art 9: the list of eligible candidates is fixed before the exam); the
+    board may go on with a recorded reason (a late appeal, a file held by another agency)."""
+    if clean(reason):
+        return
+    problems = []
+    if round_.applications_close_on and today <= round_.applications_close_on:
+        problems.append(_("applications are received until %(day)s")
+                        % {"day": round_.applications_close_on.strftime("%d/%m/%Y")})
+    waiting = undecided(round_)
+    if waiting:
+        problems.append(_("%(n)s applications are not decided yet") % {"n": waiting})
+    if problems:
+        raise ValidationError(_("Not yet: %(problems)s. Decide them first, or record why the board goes on.")
+                              % {"problems": "; ".join(problems)})
+
+
+ROUND_STAGES = ("draft", "open", "review", "exams", "results", "closed")
+
+
+@transaction.atomic
+def round_advance(*, actor, round_: RecruitmentRound, target: str, reason: str = "",
+                  today: date | None = None) -> None:
+    """Move a round to its next stage. Eligibility review starts when the application period has
+    ended; the exams start when every application is decided (or the board says why not)."""
+    today = today or timezone.localdate()
+    if target not in ROUND_STAGES or ROUND_STAGES.index(target) != ROUND_STAGES.index(round_.status) + 1:
+        raise ValidationError(_("The round cannot move to that stage from here."))
+    if target == RecruitmentRound.Status.REVIEW and not clean(reason) and round_.applications_close_on \
+            and today <= round_.applications_close_on:
+        raise ValidationError(_("Applications are received until %(day)s: the review starts after that, or record "
+                                "why the board starts it now.")
+                              % {"day": round_.applications_close_on.strftime("%d/%m/%Y")})
+    if target == RecruitmentRound.Status.EXAMS:
+        _require_decided(round_, reason, today)
+    before = round_.status
+    RecruitmentRound.objects.filter(pk=round_.pk).update(status=target)
+    round_.status = target
+    audit.record(actor=actor, obj=round_, action="update", unit=round_.agency, reason=clean(reason),
+                 changes={"status": [before, target]})
+
+
+def numbers_assign(*, actor, round_: RecruitmentRound, prefix: str = "", reason: str = "",
+                   today: date | None = None) -> int:
+    """Give exam numbers (số báo danh) to eligible applications without one, by position then name:
+    once the application period is over and every application is decided (see _require_decided)."""
+    _require_decided(round_, reason, today or timezone.localdate())
     existing = round_.applications.exclude(number="").values_list("number", flat=True)
     next_number = max([int(n[len(prefix):]) for n in existing if n[len(prefix):].isdigit()] or [0]) + 1
     waiting = sorted(round_.applications.filter(status=Application.Status.ELIGIBLE, number=""),
@@ -216,7 +268,7 @@ def numbers_assign(*, actor, round_: RecruitmentRound, prefix: str = "") -> int:
         application.save(update_fields=["number"])
         next_number += 1
     if waiting:
-        audit.record(actor=actor, obj=round_, action="numbers", unit=round_.agency,
+        audit.record(actor=actor, obj=round_, action="numbers", unit=round_.agency, reason=clean(reason),
                      changes={"numbered": [None, len(waiting)]})
     return len(waiting)
 
@@ -285,6 +337,12 @@ def results_publish(*, actor, round_: RecruitmentRound, on: date | None = None) 
 
 # --- appeals and hiring -------------------------------------------------------------------------------------
 
+def component_label(component: str) -> str:
+    labels = {"written": pgettext("exam part", "written"), "interview": pgettext("exam part", "interview"),
+              "practical": pgettext("exam part", "practical")}
+    return str(labels.get(component, component))
+
+
 def appeal_deadline(round_: RecruitmentRound) -> date | None:
     from core.rules import registry
 
@@ -292,6 +350,14 @@ def appeal_deadline(round_: RecruitmentRound) -> date | None:
         return None
     rules = registry.get(round_.rule_set)
     return round_.results_published_on + timedelta(days=rules.appeal_days)
+
+
+def appealable_components(application: Application) -> list[str]:
+    """The round-2 parts the candidate may still ask to re-mark: the round's parts that have a mark
+    and no appeal yet (one appeal per candidate and part)."""
+    marked = {m.component for m in application.marks.all()}
+    appealed = set(application.appeals.values_list("component", flat=True))
+    return [c for c in ROUND2_FORMS[application.round.round2_form] if c in marked and c not in appealed]
 
 
 @transaction.atomic
@@ -304,8 +370,13 @@ def appeal_submit(*, actor, application: Application, component: str, reason: st
     if timezone.localdate() > deadline:
         raise ValidationError(_("The deadline for re-marking requests was %(day)s.") % {"day": deadline
                                                                                        .strftime("%d/%m/%Y")})
+    if component not in ROUND2_FORMS[application.round.round2_form]:
+        raise ValidationError(_("This round has no %(part)s exam.") % {"part": component_label(component)})
     if component not in {m.component for m in application.marks.all()}:
-        raise ValidationError(_("Re-marking is only for round-2 marks (computer round 1 is not re-marked)."))
+        raise ValidationError(_("Your %(part)s paper has no mark yet.") % {"part": component_label(component)})
+    if application.appeals.filter(component=component).exists():
+        raise ValidationError(_("You have already asked for re-marking of the %(part)s exam.")
+                              % {"part": component_label(component)})
     appeal = Appeal.objects.create(application=application, component=component, reason=clean(reason))
     audit.record(actor=actor, obj=application, action="appeal", unit=application.round.agency, reason=reason,
                  changes={"component": [None, component]})

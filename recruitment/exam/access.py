@@ -46,6 +46,14 @@ def may_see_banks(user) -> bool:
     return may_manage_questions(user) or visible_banks(user).exists()
 
 
+def banks_in_menu(user) -> bool:
+    """The menu's rule, asked on every page: no query for those who are neither question managers
+    nor exam-board members (the role's view_questionbank permission is in the cached set)."""
+    if may_manage_questions(user):
+        return True
+    return user.is_authenticated and user.has_perm("recruitment.view_questionbank") and may_see_banks(user)
+
+
 def may_edit_bank(user, bank: QuestionBank) -> bool:
     return may_manage_questions(user) or editable_banks(user).filter(pk=bank.pk).exists()
 

@@ -257,6 +257,9 @@ class Appeal(UndeletableModel):
         verbose_name = _("re-marking appeal")
         verbose_name_plural = _("re-marking appeals")
         ordering = ["-submitted_at"]
+        # One re-marking per candidate and part: a second request would be answered by the same
+        # re-marking of the same paper.
+        constraints = [models.UniqueConstraint(fields=["application", "component"], name="appeal_once_per_part")]
 
 
 class RoundResult(UndeletableModel):

@@ -157,15 +157,16 @@ class MyApplicationView(OwnApplicationMixin, TemplateView):
             all_marks = list(application.marks.all())
             marks = {COMPONENT_LABELS[c]: component_score([m for m in all_marks if m.component == c]).score
                      for c in components}
+        appealable = services.appealable_components(application)
         can_appeal = result is not None and deadline is not None and timezone.localdate() <= deadline and \
-            application.marks.exists()
+            bool(appealable)
         return super().get_context_data(
             application=application, round=round_, documents=application.documents.all(),
             document_form=forms.DocumentForm() if application.status == Application.Status.SUBMITTED else None,
             priorities=[(c, PRIORITY_CATEGORIES[c][1]) for c in application.priority_codes
                         if c in PRIORITY_CATEGORIES],
             result=result, result_label=RESULT_LABELS.get(result.result) if result else "", marks=marks,
-            deadline=deadline, appeal_form=forms.AppealForm() if can_appeal else None,
+            deadline=deadline, appeal_form=forms.AppealForm(components=appealable) if can_appeal else None,
             appeals=application.appeals.all(), component_labels=COMPONENT_LABELS,
             attempts=application.attempts.filter(status="submitted").select_related("session"),
             part_labels=dict(QuestionBank.Part.choices),
@@ -197,6 +198,7 @@ class MyDocumentView(OwnApplicationMixin, View):
 
 class AppealCreateView(OwnApplicationMixin, View):
     def post(self, request, pk):
+        # Every part is accepted here so that a refusal says why (services.appeal_submit).
         form = forms.AppealForm(request.POST)
         if form.is_valid():
             try:

@@ -195,6 +195,7 @@ class RoundDetailView(RoundMixin, TemplateView):
                        quota=sum(s["vacancy"].quota for s in summary), board=board,
                        board_form=forms.GrantBoardForm() if self.can_administer else None,
                        round_banks=self.round.banks.order_by("code"),
+                       blockers=self._blockers(),
                        bank_choices=self._bank_choices() if self.can_administer else [],
                        vacancy_form=forms.VacancyForm() if self.can_administer else None,
                        next_status=next_status,
@@ -206,6 +207,19 @@ class RoundDetailView(RoundMixin, TemplateView):
                                                              status=Appeal.Status.PENDING).count())
         return context
 
+
+    def _blockers(self) -> list[str]:
+        """Why numbering and the exams must wait (services._require_decided), said before a click."""
+        if self.round.status not in (RecruitmentRound.Status.OPEN, RecruitmentRound.Status.REVIEW):
+            return []
+        blockers = []
+        close = self.round.applications_close_on
+        if close and timezone.localdate() <= close:
+            blockers.append(_("applications are received until %(day)s") % {"day": close.strftime("%d/%m/%Y")})
+        waiting = services.undecided(self.round)
+        if waiting:
+            blockers.append(_("%(n)s applications are not decided yet") % {"n": waiting})
+        return blockers
 
     def _bank_choices(self):
         from recruitment.exam.access import visible_banks
@@ -224,7 +238,12 @@ class RoundStatusView(RoundMixin, View):
             messages.error(request, _("The round cannot move to that stage from here."))
             return redirect(self.round)
         round_ = RecruitmentRound.objects.get(pk=self.round.pk)
-        services.round_update(actor=request.user, round_=round_, status=target)
+        try:
+            services.round_advance(actor=request.user, round_=round_, target=target,
+                                   reason=request.POST.get("reason", ""))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(round_)
         messages.success(request, _("The round is now at: %(status)s.") % {"status": round_.get_status_display()})
         return redirect(round_)
 
@@ -324,7 +343,12 @@ class ApplicationListView(RoundMixin, TemplateView):
 
 class NumbersAssignView(RoundMixin, View):
     def post(self, request, pk):
-        count = services.numbers_assign(actor=request.user, round_=self.round, prefix=request.POST.get("prefix", ""))
+        try:
+            count = services.numbers_assign(actor=request.user, round_=self.round, prefix=request.POST.get("prefix", ""),
+                                            reason=request.POST.get("reason", ""))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(self.round)
         messages.success(request, _("%(count)s candidates received an exam number.") % {"count": count})
         return redirect(self.round)
 
