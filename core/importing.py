@@ -274,6 +274,10 @@ _FOOTER = re.compile(
     r"|^\(\s*ky\b")
 
 
+# A totals line closing the table ("Tổng cộng: 25 người", "Cộng", "Tổng số") in its first cell.
+_TOTAL = re.compile(r"^(?:tong cong|tong so|cong)(?:$|[\s:])")
+
+
 def is_footer_text(value: Any) -> bool:
     return isinstance(value, str) and bool(_FOOTER.search(unaccent(value)))
 
@@ -304,6 +308,9 @@ def _footer_start(cells_of: Callable[[int], list[Any]], rows: list[Row], key: in
             isinstance(key_cell, str) and key_cell.lstrip().startswith(("- ", "+ ", "• ", "* ")))
         if footer and key_free and not any(_has_figures(c) for c in others):
             start = position
+        elif texts and isinstance(texts[0], str) and _TOTAL.match(unaccent(texts[0])) and (
+                key_free or texts[0] is key_cell):
+            start = position  # the totals line may carry sums: its first cell says what it is
         elif not (len(texts) <= 1 or (is_blank(key_cell) and not any(_has_figures(c) for c in texts))):
             break
     return start

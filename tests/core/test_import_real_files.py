@@ -84,6 +84,19 @@ def test_a_footer_in_the_code_column_with_its_distribution_list_is_skipped(world
     assert "4 dòng dưới bảng (dòng 3–6)" in err
 
 
+def test_a_totals_line_closing_the_table_is_part_of_the_footer(world, tmp_path, capsys):
+    path = workbook(tmp_path / "ds.xlsx", [
+        HEADER,
+        person("CB001", "Nguyễn Văn An", "008080012345"),
+        person("CB002", "Lê Thị Bình", "008180012346", sex="Nữ"),
+        ["Tổng cộng: 2 người", None, None, None, 2],
+        *FOOTER,
+    ])
+    code, doc, err = run(path, capsys)
+    assert code == 0 and doc["rows"] == 2 and doc["created"] == 2, doc
+    assert "5 dòng dưới bảng (dòng 4–11)" in err
+
+
 def test_a_bad_row_before_the_footer_is_still_reported(world, tmp_path, capsys):
     path = workbook(tmp_path / "ds.xlsx", [
         [*HEADER, "Chức vụ"],
