@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from core.access import UnitScope
 from core.dates import add_months, last_day_of_month
 from core.rules import registry
-from core.services.notifications import notifications_email, notify, officers_by_unit
+from core.services.notifications import Notice, notifications_email, notify_many, officers_by_unit
 from personnel.models import CareerEvent, CivilServant, Contract
 from personnel.selectors import RaiseRow, RetirementRow, raises_due, retiring_between
 
@@ -68,8 +68,8 @@ def notices_send(*, today: date, email: bool = True) -> dict:
         raises, contracts = raise_facts(today), contract_facts(today)
         facts = notice + decision + raises + contracts
         officers = officers_by_unit(_units(facts))
-        notified = sum(notify(recipients=officers.get(f.unit_id, []), kind=f.kind, key=f.key, title=f.title,
-                              body=f.body, url=f.url) for f in facts)
+        notified = notify_many(Notice(tuple(officers.get(f.unit_id, [])), f.kind, f.key, f.title, f.body, f.url)
+                               for f in facts)
         emailed = notifications_email() if email else 0
     return {"date": today, "retirement_6_months": len(notice), "retirement_3_months": len(decision),
             "raises_due": len(raises), "contracts_expiring": len(contracts), "notified": notified, "emailed": emailed}

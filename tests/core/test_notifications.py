@@ -77,3 +77,12 @@ def test_marking_read_one_and_all_touches_only_my_own(client, world, officer_a, 
     assert Notification.objects.filter(recipient=officer_b, read_at__isnull=True).count() == 1
     bell = client.get(reverse("core:notification_bell")).content.decode()
     assert "unread-count" not in bell
+
+
+def test_notify_many_tells_each_recipient_once_per_key(world, officer_a, officer_b):
+    from core.services.notifications import Notice, notify_many
+
+    facts = [Notice((officer_a, officer_b), "test", "k1", "Một"), Notice((officer_a,), "test", "k2", "Hai")]
+    assert notify_many(facts) == 3
+    assert notify_many([*facts, Notice((officer_b,), "test", "k2", "Hai")]) == 1
+    assert Notification.objects.filter(recipient=officer_b).count() == 2

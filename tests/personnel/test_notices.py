@@ -305,3 +305,26 @@ def test_a_raise_decision_at_the_last_step_gives_the_excess_seniority_allowance(
     person.refresh_from_db()
     assert (person.salary_step, person.excess_seniority_percent) == (last, 5)
     assert person.salary_records.get(end_date__isnull=True).kind == "excess"
+
+
+def test_the_job_reads_and_writes_in_the_same_number_of_queries_for_more_people(world, officer_a, officer_b):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from personnel.notices import notices_send
+
+    def add(n: int) -> None:
+        for i in range(n):
+            make_servant(world.unit_a1, full_name=f"Hưu {n}-{i}", date_of_birth=date(1964, 12, 1 + i),
+                         step_date=date(2025, 1, 1))
+            make_servant(world.unit_b, full_name=f"Lương {n}-{i}", step=3, step_date=date(2023, 5, 1 + i))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert notices_send(today=TODAY)["emailed"] == 2  # one message to each officer
+        return len(captured.captured_queries)
+
+    add(1)
+    few = queries()
+    add(6)
+    assert queries() == few
