@@ -306,3 +306,11 @@ def test_the_person_page_reads_the_parts_in_a_constant_number_of_queries(client,
         table in q["sql"] for table in ("personnel_familymember", "personnel_attachment", "personnel_allowance",
                                         "personnel_leaverecord", "personnel_contract"))]
     assert len(parts) == 5, parts
+
+
+def test_the_confirmation_of_an_action_goes_back_to_the_person(client, officer_a, person):
+    leave = record_parts.leave_record(actor=officer_a, servant=person, kind="sick", start_date=date(2026, 3, 2),
+                                      end_date=date(2026, 3, 6))
+    client.force_login(officer_a)
+    page = client.get(_url("leave_record_cancel", person, leave)).content.decode()
+    assert f'class="btn btn-link" href="{person.get_absolute_url()}"' in page
