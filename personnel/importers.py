@@ -334,7 +334,9 @@ class PersonnelImporter(Importer):
         birth = row.values.get("birth")
         if birth is not None:
             values["date_of_birth"] = birth.value
-        problems = validation.person_errors(values, today=self.today)
+        # As servant_update: a file may not add a problem, but one already on record does not block the row.
+        problems = validation.new_errors(validation.values_of(existing), values, today=self.today) \
+            if existing is not None else validation.person_errors(values, today=self.today)
         for field, message in problems.items():
             if field in CHECKED_HEADERS and (field != "date_of_birth" or birth is not None):
                 row.error(CHECKED_HEADERS[field], message)

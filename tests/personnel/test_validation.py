@@ -295,3 +295,18 @@ def test_import_career_is_offered_on_the_import_page(client, officer_a):
     client.force_login(officer_a)
     page = client.get(reverse("core:import_list")).content.decode()
     assert reverse("core:import_create", args=["career"]) in page
+
+
+def test_an_import_is_not_blocked_by_an_old_doubtful_value_it_does_not_touch(world, tmp_path, capsys):
+    person = make_servant(world.unit_a1, code="N-1", full_name="Vũ Minh Khang", date_of_birth=date(1990, 3, 2),
+                          national_id="008090000777")
+    CivilServant.objects.filter(pk=person.pk).update(height_cm=1700)  # imported long ago
+    path = write_workbook(tmp_path / "p.xlsx", [HEADER + ["Dân tộc"],
+                                                ["N-1", "Vũ Minh Khang", date(1990, 3, 2), "Nam", "008090000777",
+                                                 "A1", "Tày"]])
+    with contextlib.suppress(SystemExit):
+        call_command("import_personnel", str(path), "--json")
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["errors"] == [] and doc["updated"] == 1
+    person.refresh_from_db()
+    assert person.ethnicity == "Tày"
