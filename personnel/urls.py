@@ -31,6 +31,8 @@ urlpatterns = [
     path("retirement/export.xlsx", report_actions.RetirementExportView.as_view(), name="retirement_export"),
     path("retirement/print/", report_actions.RetirementPrintView.as_view(), name="retirement_print"),
     path("retirement/documents/", report_actions.RetirementDocumentsView.as_view(), name="retirement_documents"),
+    path("retirement/record-notices/", report_actions.RetirementNoticesRecordView.as_view(),
+         name="retirement_notices_record"),
     path("<int:pk>/retirement/<slug:kind>/", report_actions.RetirementDocumentView.as_view(),
          name="retirement_document"),
     path("raises/export.xlsx", report_actions.RaisesExportView.as_view(), name="raises_export"),

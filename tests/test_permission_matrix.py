@@ -338,6 +338,8 @@ MATRIX: dict[str, Case] = {
     # Documents and decisions: only for people the user manages.
     "personnel:retirement_document": Case(MANAGE_PERSON, kwargs=lambda o: {"pk": o["person"].pk, "kind": "notice"}),
     "personnel:retirement_documents": Case(MANAGE_PERSON, data=lambda o: {"ids": o["person"].pk, "doc": "decision"}),
+    "personnel:retirement_notices_record": Case(MANAGE_PERSON, default=302, method="post", data=lambda o: {
+        "ids": o["person"].pk, "number": "01/TB-SNV", "date": "2026-12-01"}),
     # The person has no raise due in the matrix's data: refused with a message, back to the page.
     "personnel:raises_decide": Case(MANAGE_PERSON, default=302, method="post", data=lambda o: {
         "ids": o["person"].pk, "decision_number": "01/QĐ", "decision_date": "01/12/2026"}),

@@ -19,6 +19,7 @@ from personnel.documents import DOCUMENTS, DocumentHeader, retirement_documents
 from personnel.models import CareerEvent, CivilServant
 from personnel.report_exports import raises_sheets, retirement_sheets, workbook_bytes
 from personnel.services.raises import RaiseChoice, RaisesRefused, raises_record
+from personnel.services.retirement import NoticesRefused, retirement_notices_record
 from personnel.services.servants import Decision
 from personnel.views.reports import RaisesFilterMixin, RetirementFilterMixin
 
@@ -104,6 +105,32 @@ class RetirementDocumentsView(RetirementDocumentsMixin, TemplateView):
 
     def get(self, request):
         return self.render_documents(request.GET.get("doc", ""), _ids(request.GET.getlist("ids")))
+
+
+class RetirementNoticesRecordView(UnitScopedMixin, View):
+    """POST the people of printed notices (``ids``) with the notice's number, date and signer:
+    every notice recorded in the people's history, or none."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        if not self.manage_scope:
+            raise PermissionDenied
+        ids = _ids(request.POST.getlist("ids"))
+        if self.manage_scope.filter(CivilServant.objects.filter(pk__in=ids), "unit").count() != len(ids):
+            raise Http404
+        decision = Decision(number=request.POST.get("number", "").strip()[:100],
+                            decided_on=_day(request.POST.get("date", "")),
+                            signer=request.POST.get("signer", "").strip()[:150])
+        try:
+            events = retirement_notices_record(actor=request.user, scope=self.manage_scope, servant_ids=ids,
+                                               decision=decision)
+        except NoticesRefused as refused:
+            messages.error(request, _("No notice was recorded:") + " " + "; ".join(
+                f"{name}: {reason}" if name else reason for name, reason in refused.errors))
+        else:
+            messages.success(request, _("%(n)s retirement notices recorded.") % {"n": len(events)})
+        return redirect("personnel:retirement")
 
 
 # --- step raises ----------------------------------------------------------------------------------------

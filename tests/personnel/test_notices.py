@@ -328,3 +328,33 @@ def test_the_job_reads_and_writes_in_the_same_number_of_queries_for_more_people(
     few = queries()
     add(6)
     assert queries() == few
+
+
+def test_printed_notices_are_recorded_in_the_history_all_or_nothing(client, officer_a, people, capsys):
+    client.force_login(officer_a)
+    ids = [people["soon"].pk, people["later"].pk]
+    page = client.get(reverse("personnel:retirement_documents"), {
+        "ids": ids, "doc": "notice", "number": "30/TB-SNV", "date": "31/03/2026", "signer": "Trần Văn Ký"})
+    assert 'data-testid="record-notices"' in page.content.decode()
+    assert "Sau khi ký và giao, ghi thông báo số 30/TB-SNV ngày 31/03/2026" in page.content.decode()
+    url = reverse("personnel:retirement_notices_record")
+    data = {"ids": ids, "number": "30/TB-SNV", "date": "2026-03-31", "signer": "Trần Văn Ký"}
+    assert client.post(url, data).status_code == 302
+    event = people["later"].events.get(kind=CareerEvent.Kind.RETIREMENT_NOTICE)
+    assert (event.decision_number, event.effective_date, event.rule_set) == ("30/TB-SNV", date(2026, 3, 31),
+                                                                           "RET-ND135")
+    # The nightly job no longer asks for their notice (only for the decision of the one due soon).
+    assert run(capsys)["retirement_6_months"] == 0
+    # Again with a third person: refused for all, the two named, the third left without a notice.
+    response = client.post(url, {**data, "ids": [*ids, people["not_yet"].pk]})
+    text = " ".join(str(m) for m in get_messages(response.wsgi_request))
+    assert "Lê Văn Sớm" in text and "Nguyễn Văn Nam" in text
+    assert not people["not_yet"].events.filter(kind=CareerEvent.Kind.RETIREMENT_NOTICE).exists()
+
+
+def test_notices_of_people_outside_my_units_are_not_recorded(client, officer_b, people):
+    client.force_login(officer_b)
+    response = client.post(reverse("personnel:retirement_notices_record"), {
+        "ids": [people["soon"].pk], "number": "1", "date": "2026-03-31"})
+    assert response.status_code == 404
+    assert not CareerEvent.objects.filter(kind=CareerEvent.Kind.RETIREMENT_NOTICE).exists()
