@@ -18,6 +18,14 @@
     if (el && !window.confirm(el.getAttribute("data-confirm"))) { event.preventDefault(); }
   });
 
+  // A "select all" box (data-check-all="form-id") ticks every checkbox of that form, wherever it sits.
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (!el.matches || !el.matches("[data-check-all]")) { return; }
+    var selector = 'input[type="checkbox"][name="ids"][form="' + el.getAttribute("data-check-all") + '"]';
+    document.querySelectorAll(selector).forEach(function (box) { box.checked = el.checked; });
+  });
+
   // Print buttons (data-print): the browser's own print dialog.
   document.addEventListener("click", function (event) {
     var el = event.target.closest ? event.target.closest("[data-print]") : null;
