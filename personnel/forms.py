@@ -10,7 +10,7 @@ from core.text import clean
 from personnel.models import CareerEvent, Category, CivilServant, Leadership, Sex, TrainingRecord
 from personnel.rules.discipline import FORM_LABELS
 from personnel.selectors import AGE_BANDS, ServantFilter
-from positions.forms import RankChoiceField
+from positions.forms import JobPositionChoiceField, RankChoiceField
 from positions.models import JobPosition, Rank
 
 
@@ -125,7 +125,7 @@ class AssignForm(DecisionFields):
     ])
     unit = UnitChoiceField(label=_("Unit"), queryset=None)
     title = forms.CharField(label=_("Title"), max_length=150, required=False)
-    job_position = forms.ModelChoiceField(label=_("Job position"), queryset=JobPosition.objects.none(),
+    job_position = JobPositionChoiceField(label=_("Job position"), queryset=JobPosition.objects.none(),
                                           required=False)
     start_date = DateField(label=_("From"))
     end_date = DateField(label=_("To (a past period)"), required=False, help_text=_(
@@ -234,10 +234,13 @@ class CorrectionForm(DecisionFields):
                                                                min_value=0, max_value=40, required=False)
         if assignment is not None:
             # The units the officer manages as they were on the assignment's date, and its own unit.
-            units = scope.units().active_on(assignment.start_date) | OrgUnit.objects.filter(pk=assignment.unit_id)
+            # The officer's units reach back through the reorganisations (a former district office that
+            # merged into theirs), as on the assignment form.
+            units = through_predecessors(scope).units().active_on(assignment.start_date) | \
+                OrgUnit.objects.filter(pk=assignment.unit_id)
             self.fields["unit"] = UnitChoiceField(label=_("Unit"), queryset=units.distinct().order_by("path"))
             self.fields["title"] = forms.CharField(label=_("Title"), max_length=150, required=False)
-            self.fields["job_position"] = forms.ModelChoiceField(
+            self.fields["job_position"] = JobPositionChoiceField(
                 label=_("Job position"), required=False,
                 queryset=JobPosition.objects.filter(Q(unit__in=units) | Q(pk=assignment.job_position_id)))
         for name in ("summary", "reason"):  # the text last, under the data it describes

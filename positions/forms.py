@@ -16,6 +16,35 @@ class RankChoiceField(forms.ModelChoiceField):
         return f"{rank.code} — {rank.name}"
 
 
+class PositionSelect(forms.Select):
+    """Each option carries its unit (``data-unit``); with ``data-follows`` naming the unit field,
+    static/js/app.js offers only the positions of the unit chosen."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-unit"] = instance.unit_id
+        return option
+
+
+class JobPositionChoiceField(forms.ModelChoiceField):
+    """Job positions named with their unit ("Chuyên viên — Phòng Tổ chức"): two units' positions
+    often share a title. ``follows``: the name of the form's unit field the list follows."""
+
+    def __init__(self, *args, follows: str = "unit", **kwargs):
+        kwargs.setdefault("widget", PositionSelect(attrs={"data-follows": follows}))
+        super().__init__(*args, **kwargs)
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset.select_related("unit").order_by("unit__path", "title", "code"))
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def label_from_instance(self, position: JobPosition) -> str:
+        return f"{position.title} ({position.code}) — {position.unit.name}"
+
+
 class PositionForm(forms.Form):
     unit = UnitChoiceField(label=_("Unit"), queryset=None)
     code = forms.CharField(label=_("Position code"), max_length=40)

@@ -26,6 +26,26 @@
     document.querySelectorAll(selector).forEach(function (box) { box.checked = el.checked; });
   });
 
+  // A select with data-follows="unit" offers only the options whose data-unit is the value of the
+  // form's unit field (job positions of the unit chosen); an option left hidden is deselected.
+  function follow(select) {
+    var unit = select.form && select.form.elements[select.getAttribute("data-follows")];
+    if (!unit) { return; }
+    Array.prototype.forEach.call(select.options, function (option) {
+      var other = option.hasAttribute("data-unit") && unit.value !== "" &&
+        option.getAttribute("data-unit") !== unit.value;
+      option.hidden = other;
+      option.disabled = other;
+      if (other && option.selected) { select.value = ""; }
+    });
+  }
+  onReady(function () { document.querySelectorAll("select[data-follows]").forEach(follow); });
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (!el.form || !el.name) { return; }
+    el.form.querySelectorAll('select[data-follows="' + el.name + '"]').forEach(follow);
+  });
+
   // Print buttons (data-print): the browser's own print dialog.
   document.addEventListener("click", function (event) {
     var el = event.target.closest ? event.target.closest("[data-print]") : null;
