@@ -13,6 +13,7 @@ import numpy as np
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from recruitment.exam import scoring
 from recruitment.models import Attempt, ExamSession, ItemStatistic, Question
 
 MIN_EXPOSURES = 10  # fewer answers than this say nothing about a question
@@ -37,27 +38,32 @@ def _matrix(session: ExamSession):
     answers = defaultdict(dict)
     from recruitment.models import Answer, PaperItem
 
-    for attempt_id, n, choice in Answer.objects.filter(attempt_id__in=attempts).values_list("attempt_id", "n",
-                                                                                              "choice"):
-        answers[attempt_id][n] = choice
-    items = list(PaperItem.objects.filter(attempt_id__in=attempts).values_list(
-        "attempt_id", "n", "part", "question_id", "option_order", "question__correct", "question__options"))
+    for attempt_id, n, choice, response in Answer.objects.filter(attempt_id__in=attempts).values_list(
+            "attempt_id", "n", "choice", "response"):
+        answers[attempt_id][n] = (choice, response)
+    # Essays are the examiners' (no credit here); the other types count by their fraction of credit.
+    items = list(PaperItem.objects.filter(attempt_id__in=attempts).exclude(question__kind="essay").values_list(
+        "attempt_id", "n", "part", "question_id", "option_order", "question__correct", "question__options",
+        "question__kind", "question__key"))
     return attempts, answers, items
 
 
 def analyse(session: ExamSession) -> dict[str, PartSummary]:
     """Compute and store the statistics of every question shown in the session; flag bad ones."""
     attempts, answers, items = _matrix(session)
-    totals: dict[tuple[int, str], int] = defaultdict(int)
+    totals: dict[tuple[int, str], float] = defaultdict(float)
     rows = []  # (attempt, part, question, score, author's option or None)
     option_count: dict[int, int] = {}
-    for attempt_id, n, part, question_id, order, correct, options in items:
-        choice = answers[attempt_id].get(n)
+    choice_kinds: set[int] = set()
+    for attempt_id, n, part, question_id, order, correct, options, kind, key in items:
+        choice, response = answers[attempt_id].get(n, (None, None))
         picked = order[choice] if choice is not None and 0 <= choice < len(order) else None
-        score = 1 if picked == correct else 0
+        score = scoring.fraction(kind, key, correct, order, choice, response) or 0.0
         totals[(attempt_id, part)] += score
         rows.append((attempt_id, part, question_id, score, picked))
         option_count[question_id] = len(options)
+        if kind in scoring.CHOICE_KINDS:
+            choice_kinds.add(question_id)
     by_question: dict[int, list[tuple[int, str, int, int | None]]] = defaultdict(list)
     for attempt_id, part, question_id, score, picked in rows:
         by_question[question_id].append((attempt_id, part, score, picked))
@@ -69,10 +75,12 @@ def analyse(session: ExamSession) -> dict[str, PartSummary]:
         discrimination = None
         if len(scores) > 2 and scores.std() > 0 and rest.std() > 0:
             discrimination = float(np.corrcoef(scores, rest)[0, 1])
-        distractors = {str(i): 0 for i in range(option_count[question_id])}
-        distractors["blank"] = 0
-        for _a, _p, _s, picked in seen:
-            distractors["blank" if picked is None else str(picked)] += 1
+        distractors = {}
+        if question_id in choice_kinds:  # option counts say something only where one option is picked
+            distractors = {str(i): 0 for i in range(option_count[question_id])}
+            distractors["blank"] = 0
+            for _a, _p, _s, picked in seen:
+                distractors["blank" if picked is None else str(picked)] += 1
         statistics.append((question_id, len(seen), facility, discrimination, distractors))
     correct_of = dict(Question.objects.filter(pk__in=by_question).values_list("pk", "correct"))
     with transaction.atomic():
@@ -130,9 +138,8 @@ def summarise(session: ExamSession, attempts, items, totals) -> dict[str, PartSu
 def summary_for(session: ExamSession) -> dict[str, PartSummary]:
     """The summaries from the stored statistics (no recomputation of the items)."""
     attempts, answers, items = _matrix(session)
-    totals: dict[tuple[int, str], int] = defaultdict(int)
-    for attempt_id, n, part, _q, order, correct, _o in items:
-        choice = answers[attempt_id].get(n)
-        if choice is not None and 0 <= choice < len(order) and order[choice] == correct:
-            totals[(attempt_id, part)] += 1
+    totals: dict[tuple[int, str], float] = defaultdict(float)
+    for attempt_id, n, part, _q, order, correct, _o, kind, key in items:
+        choice, response = answers[attempt_id].get(n, (None, None))
+        totals[(attempt_id, part)] += scoring.fraction(kind, key, correct, order, choice, response) or 0.0
     return summarise(session, attempts, items, totals)

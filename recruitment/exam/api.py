@@ -244,6 +244,9 @@ class ExamAnswerSerializer(serializers.Serializer):
                          help_text="index of the option as shown; null clears")
     seq = JSONInteger(min_value=1, max_value=services.SEQ_MAX,
                       help_text="grows with every click of this candidate")
+    response = serializers.JSONField(required=False, allow_null=True, default=None,
+                                     help_text='other types than single choice: {"choices": [...]}, '
+                                               '{"pairs": [...]} or {"text": "..."}; null clears')
 
 
 AnswerResponse = inline_serializer("ExamAnswerSaved", {
@@ -263,11 +266,11 @@ class AnswerView(ExamAPIView):
     @extend_schema(request=ExamAnswerSerializer, tags=["exam"], responses={
         200: AnswerResponse, 409: Refusal, 400: Refusal})
     def put(self, request, attempt, n):
-        choice, seq = self.input["choice"], self.input["seq"]
+        choice, seq, response = self.input["choice"], self.input["seq"], self.input.get("response")
         current = self.attempt
         now = timezone.now()
         try:
-            saved = services.answer_save(attempt=current, n=n, choice=choice, seq=seq, now=now)
+            saved = services.answer_save(attempt=current, n=n, choice=choice, seq=seq, now=now, response=response)
         except services.ExamRefused as exc:
             if exc.code == "deadline":
                 services.submit_if_due(current, now=now)
@@ -278,6 +281,29 @@ class AnswerView(ExamAPIView):
         if saved.stale:
             body["stale"] = True
         return Response(body)
+
+
+class ImageView(ExamAPIView):
+    """A picture of question ``n`` of this attempt's paper, while the attempt runs (the token or the
+    exam page's session decides whose paper it is; another paper's picture is 404)."""
+
+    @extend_schema(responses={200: bytes, 404: Refusal}, tags=["exam"])
+    def get(self, request, attempt, n, name):
+        from django.http import HttpResponse
+
+        from recruitment.models import QuestionImage
+
+        current = self.attempt
+        if current.status != Attempt.Status.ANSWERING:
+            raise NotFound
+        image = QuestionImage.objects.filter(question__paper_items__attempt=current,
+                                             question__paper_items__n=n, name=name).first()
+        if image is None:
+            raise NotFound
+        response = HttpResponse(bytes(image.data), content_type=image.content_type)
+        response["Cache-Control"] = "private, max-age=3600"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 SubmitResponse = inline_serializer("ExamScore", {"status": serializers.CharField(),

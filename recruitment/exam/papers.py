@@ -1,16 +1,22 @@
 """A candidate's paper as the exam page and the API show it: questions in the candidate's order,
-options shuffled, never the key; the saved answers with their sequence numbers; the server's
+options shuffled, never the key (no weight, accepted answer, tolerance or pair: only the type,
+the text, the options and a matching question's left side); the saved answers with their sequence numbers; the server's
 clock and deadline."""
 import json
 
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from recruitment.models import Attempt, QuestionBank
 
 PART_LABELS = dict(QuestionBank.Part.choices)
-ANSWERS_SQL = "SELECT n, choice, seq FROM recruitment_answer WHERE attempt_id = %s"
-ITEMS_SQL = ("SELECT i.n, i.part, i.option_order, q.text, q.options FROM recruitment_paperitem i "
+ANSWERS_SQL = "SELECT n, choice, seq, response FROM recruitment_answer WHERE attempt_id = %s"
+# q.key is read only for the matching questions' left side (its stems); the rest of it stays here.
+ITEMS_SQL = ("SELECT i.n, i.part, i.option_order, q.text, q.options, q.kind, q.text_format, "
+             "CASE WHEN q.kind = 'matching' THEN q.key ELSE NULL END, "
+             "EXISTS (SELECT 1 FROM recruitment_questionimage m WHERE m.question_id = q.id) "
+             "FROM recruitment_paperitem i "
              "JOIN recruitment_question q ON q.id = i.question_id WHERE i.attempt_id = %s ORDER BY i.n")
 
 
@@ -40,13 +46,25 @@ def paper_document(attempt: Attempt, brief: bool = False) -> dict:
     # Two precompiled statements: every candidate fetches the paper in the same minute.
     with connection.cursor() as cursor:
         cursor.execute(ANSWERS_SQL, [attempt.pk])
-        answers = {n: {"choice": choice, "seq": seq} for n, choice, seq in cursor.fetchall()}
+        answers = {}
+        for n, choice, seq, response in cursor.fetchall():
+            answers[n] = {"choice": choice, "seq": seq}
+            if response is not None:
+                answers[n]["response"] = _json(response)
         cursor.execute(ITEMS_SQL, [attempt.pk])
         items = cursor.fetchall()
     questions, parts = [], {}
-    for n, part, order, text, options in items:
+    for n, part, order, text, options, kind, text_format, key, images in items:
         order, options = _json(order), _json(options)
-        questions.append({"n": n, "part": part, "text": text, "options": [options[i] for i in order]})
+        question = {"n": n, "part": part, "kind": kind or "single", "html": text_format == "html", "text": text,
+                    "options": [options[i] for i in order]}
+        if kind == "matching":  # the left side in the author's order; never which right goes with it
+            question["stems"] = [left for left, _right in (_json(key) or {}).get("pairs", [])]
+        if images:  # pictures come through the exam API, for this attempt only (api.ImageView)
+            prefix = reverse("exam:api_image", args=[attempt.pk, n, "f"])[:-1]
+            question["text"] = text.replace("@@PLUGINFILE@@/", prefix)
+            question["options"] = [o.replace("@@PLUGINFILE@@/", prefix) for o in question["options"]]
+        questions.append(question)
         parts.setdefault(part, []).append(n)
     document["questions"] = questions
     document["parts"] = [{"part": part, "label": str(PART_LABELS.get(part, part)), "questions": numbers}

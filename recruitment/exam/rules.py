@@ -20,6 +20,10 @@ class ExamRuleSet(RuleSet):
     late_unconfirmed_above: int | None = None  # tests longer than this and shorter than the next step
     show_score_at_end: bool = True
     round1_remarking: bool = False
+    # A multiple-response question may score below zero (wrong options cost more than the right ones
+    # bring). None of the circulars provides for it (TT 06/2020, 001/2025, 22/2025 count right answers),
+    # so it is off in every rule set here; a board's own rule set may turn it on.
+    negative_marking: bool = False
 
     def late_minutes(self, test_minutes: int) -> int:
         for longest, late in self.late_tolerance:

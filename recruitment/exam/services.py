@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.text import clean
+from recruitment.exam import scoring
 from recruitment.exam.rules import exam_rules
 from recruitment.models import (
     Attempt,
@@ -60,19 +61,54 @@ def bank_create(*, actor, code: str, name: str, part: str) -> QuestionBank:
     return bank
 
 
-QUESTION_FIELDS = ("text", "options", "correct", "topic", "difficulty", "competency_id")
+QUESTION_FIELDS = ("text", "options", "correct", "topic", "difficulty", "competency_id", "kind", "key", "feedback",
+                   "text_format")
+MAX_OPTIONS = 8  # the editor's and the spreadsheet's columns A–H
+
+
+def question_problem(*, kind: str, options: list[str], correct: int, key: dict) -> str:
+    """What makes a question unusable, in words for its author ("" when it is fine)."""
+    key = key or {}
+    if kind in ("single", "multiple"):
+        if not 2 <= len(options) <= MAX_OPTIONS:
+            return _("A question needs 2 to %(max)s options.") % {"max": MAX_OPTIONS}
+    if kind == "single" and not 0 <= correct < len(options):
+        return _("The answer must be one of the options.")
+    if kind == "truefalse" and (len(options) != 2 or correct not in (0, 1)):
+        return _("A true/false question has two options, true and false, and one of them is right.")
+    if kind == "multiple":
+        weights = key.get("weights", [])
+        if len(weights) != len(options) or not any(w > 0 for w in weights):
+            return _("Give each option its weight (%), at least one of them above zero.")
+        if sum(w for w in weights if w > 0) < 99.9 or any(not -100 <= w <= 100 for w in weights):
+            return _("The positive weights must add up to 100 %% and each weight lie between -100 %% and "
+                     "100 %%.") % {}
+    if kind == "short" and not [a for a in key.get("answers", []) if str(a.get("text", "")).strip()]:
+        return _("A short-answer question needs at least one accepted answer.")
+    if kind == "numerical" and not key.get("answers"):
+        return _("A numerical question needs its value (and tolerance).")
+    if kind == "matching":
+        pairs = key.get("pairs", [])
+        if len(pairs) < 2 or any(not 0 <= right < len(options) for _left, right in pairs):
+            return _("A matching question needs at least two pairs.")
+    if kind not in dict(Question.Kind.choices):
+        return _("Unknown question type %(kind)s.") % {"kind": kind}
+    return ""
 
 
 @transaction.atomic
 def question_save(*, actor, bank: QuestionBank, family: str, text: str, options: list[str], correct: int,
-                  topic: str = "", difficulty: str = "medium", competency=None) -> str:
+                  topic: str = "", difficulty: str = "medium", competency=None, kind: str = "single",
+                  key: dict | None = None, feedback: dict | None = None, text_format: str = "plain") -> str:
     """Create a question, or a new version of it. A draft is edited in place; an approved or
     retired version is never changed (papers point at it): the change becomes a new draft.
     Returns ``created``, ``updated`` or ``unchanged``."""
-    if not 2 <= len(options) <= 6 or not 0 <= correct < len(options):
-        raise ValidationError(_("A question needs 2 to 6 options and its answer among them."))
+    problem = question_problem(kind=kind, options=list(options), correct=correct, key=key or {})
+    if problem:
+        raise ValidationError(problem)
     values = {"text": text, "options": list(options), "correct": correct, "topic": clean(topic),
-              "difficulty": difficulty or "medium", "competency_id": competency.pk if competency else None}
+              "difficulty": difficulty or "medium", "competency_id": competency.pk if competency else None,
+              "kind": kind, "key": key or {}, "feedback": feedback or {}, "text_format": text_format or "plain"}
     latest = Question.objects.filter(bank=bank, family=family).order_by("-version").first()
     if latest is None:
         question = Question.objects.create(bank=bank, family=family, created_by=_user(actor), **values)
@@ -264,10 +300,19 @@ def _pools(session: ExamSession) -> list[tuple[BlueprintPart, list[tuple[Bluepri
     return pools
 
 
-def paper_for(session: ExamSession, attempt: Attempt, pools, option_counts: dict[int, int]) -> list[PaperItem]:
+def shape_of(kind: str, options: list, key: dict):
+    """What a save of this question is checked against (``Attempt.option_counts``): the number of
+    options for single choice and true/false (the fast path), otherwise the type and its sizes."""
+    if kind in scoring.CHOICE_KINDS:
+        return len(options)
+    return {"kind": kind, "options": len(options), "stems": len((key or {}).get("pairs", []))}
+
+
+def paper_for(session: ExamSession, attempt: Attempt, pools, option_counts: dict) -> list[PaperItem]:
     """The candidate's paper, reproducible from the session's seed and the candidate's number."""
     rng = random.Random(f"{session.seed}:{attempt.number}")
     items, n = [], 0
+    shape_kinds = option_counts.get("kinds", {})
     for part, rules in pools:
         if part.part in attempt.skip_parts:
             continue
@@ -278,8 +323,10 @@ def paper_for(session: ExamSession, attempt: Attempt, pools, option_counts: dict
         rng.shuffle(chosen)
         for question_id in chosen:
             n += 1
-            order = list(range(option_counts[question_id]))
-            rng.shuffle(order)
+            shape = option_counts[question_id]
+            order = list(range(shape if isinstance(shape, int) else shape["options"]))
+            if shape_kinds.get(question_id) != "truefalse":
+                rng.shuffle(order)  # true/false stays in its order (Đúng, Sai)
             items.append(PaperItem(attempt=attempt, n=n, part=part.part, question_id=question_id,
                                    option_order=order))
     return items
@@ -290,8 +337,10 @@ def papers_generate(session: ExamSession, progress=lambda percent: None) -> int:
     ExamSession.objects.filter(pk=session.pk).update(status=ExamSession.Status.GENERATING, progress=0)
     pools = _pools(session)
     ids = {i for _p, rules in pools for _r, pool in rules for i in pool}
-    option_counts = {pk: len(options) for pk, options in Question.objects.filter(pk__in=ids)
-                     .values_list("pk", "options")}
+    option_counts: dict = {"kinds": {}}
+    for pk, options, kind, key in Question.objects.filter(pk__in=ids).values_list("pk", "options", "kind", "key"):
+        option_counts[pk] = shape_of(kind, options, key)
+        option_counts["kinds"][pk] = kind
     waiting = list(session.attempts.filter(items__isnull=True).order_by("number"))
     for start in range(0, len(waiting), PAPER_CHUNK):
         chunk = waiting[start:start + PAPER_CHUNK]
@@ -299,7 +348,7 @@ def papers_generate(session: ExamSession, progress=lambda percent: None) -> int:
             items = []
             for attempt in chunk:
                 paper = paper_for(session, attempt, pools, option_counts)
-                attempt.option_counts = [len(item.option_order) for item in paper]
+                attempt.option_counts = [option_counts[item.question_id] for item in paper]
                 items.extend(paper)
             PaperItem.objects.bulk_create(items, batch_size=2000)
             Attempt.objects.bulk_update(chunk, ["option_counts"], batch_size=500)
@@ -476,9 +525,51 @@ class Saved:
     stale: bool  # the request's sequence was older than the stored one (nothing changed)
 
 
-def answer_save(*, attempt: Attempt, n: int, choice: int | None, seq: int, now: datetime | None = None) -> Saved:
-    """Store the candidate's choice for question ``n`` if ``seq`` is newer than what is stored.
-    Returns only after the row is committed (autocommit): the acknowledgement means durable."""
+UPSERT_RESPONSE = UPSERT.replace("(attempt_id, n, choice, seq, saved_at) VALUES (%s, %s, %s, %s, %s)",
+                                 "(attempt_id, n, choice, response, seq, saved_at) VALUES (%s, %s, NULL, %s, %s, %s)") \
+    .replace("SET choice = excluded.choice,", "SET response = excluded.response,")
+RESPONSE_TEXT_MAX = 20000  # an essay of a few pages; a short or numerical answer is far shorter
+
+
+def checked_response(shape, response) -> str | None:
+    """The response of a non-choice question as stored (JSON text), or ExamRefused. ``shape`` is
+    the question's entry in ``Attempt.option_counts``; null clears the answer."""
+    import json
+
+    if response is None:
+        return None
+    kind = shape["kind"]
+    invalid = ExamRefused(_("This answer does not fit the question."), "invalid")
+    if not isinstance(response, dict):
+        raise invalid
+    if kind == "multiple":
+        choices = response.get("choices")
+        if not isinstance(choices, list) or len(choices) > shape["options"] or any(
+                not isinstance(c, int) or isinstance(c, bool) or not 0 <= c < shape["options"] for c in choices):
+            raise invalid
+        value = {"choices": sorted(set(choices))}
+    elif kind == "matching":
+        pairs = response.get("pairs")
+        if not isinstance(pairs, list) or len(pairs) > shape["stems"] or any(
+                p is not None and (not isinstance(p, int) or isinstance(p, bool) or not 0 <= p < shape["options"])
+                for p in pairs):
+            raise invalid
+        value = {"pairs": pairs}
+    else:  # short, numerical, essay
+        text = response.get("text")
+        limit = RESPONSE_TEXT_MAX if kind == "essay" else 500
+        if not isinstance(text, str) or len(text) > limit or "\x00" in text:
+            raise invalid
+        value = {"text": text}
+    return json.dumps(value, ensure_ascii=False)
+
+
+def answer_save(*, attempt: Attempt, n: int, choice: int | None, seq: int, now: datetime | None = None,
+                response=None) -> Saved:
+    """Store the candidate's answer to question ``n`` if ``seq`` is newer than what is stored:
+    ``choice`` (a shown option) for single choice and true/false, ``response`` for the other types
+    (scoring.py). Returns only after the row is committed (autocommit): the acknowledgement means
+    durable. Either way it is one upsert."""
     now = now or timezone.now()
     if attempt.status != Attempt.Status.ANSWERING:
         raise ExamRefused(_("The test is not running."), "not_running")
@@ -487,13 +578,24 @@ def answer_save(*, attempt: Attempt, n: int, choice: int | None, seq: int, now: 
     counts = attempt.option_counts
     if not 1 <= n <= len(counts):
         raise ExamRefused(_("There is no question %(n)s.") % {"n": n}, "invalid")
-    if choice is not None and not 0 <= choice < counts[n - 1]:
-        raise ExamRefused(_("There is no such option."), "invalid")
+    shape = counts[n - 1]
+    if isinstance(shape, int):
+        if response is not None or (choice is not None and not 0 <= choice < shape):
+            raise ExamRefused(_("There is no such option."), "invalid")
+        statement, values = UPSERT, [attempt.pk, n, choice, seq, now]
+    else:
+        if choice is not None:
+            raise ExamRefused(_("This answer does not fit the question."), "invalid")
+        statement, values = UPSERT_RESPONSE, [attempt.pk, n, None, seq, now]
+        if connection.vendor == "postgresql":  # the JSON text into a jsonb column
+            statement = UPSERT_RESPONSE.replace("NULL, %s,", "NULL, CAST(%s AS jsonb),")
     if not 1 <= seq <= SEQ_MAX:
         raise ExamRefused(_("seq must be a whole number from 1 to %(max)s.") % {"max": SEQ_MAX},
                           "invalid")
+    if not isinstance(shape, int):
+        values[2] = checked_response(shape, response)
     with connection.cursor() as cursor:
-        cursor.execute(UPSERT, [attempt.pk, n, choice, seq, now])
+        cursor.execute(statement, values)
         row = cursor.fetchone()
         if row is not None:
             return Saved(row[0], False)
@@ -502,23 +604,44 @@ def answer_save(*, attempt: Attempt, n: int, choice: int | None, seq: int, now: 
         return Saved(stored, stored > seq)  # the same seq again is a resend of what is stored
 
 
+def negative_marking(session: ExamSession) -> bool:
+    """Whether wrong options of a multiple-response question may cost more than the question
+    (the round's exam rules, recruitment/exam/rules.py)."""
+    from core.rules import registry
+
+    try:
+        return bool(getattr(registry.get(session.rule_set), "negative_marking", False)) if session.rule_set \
+            else False
+    except LookupError:
+        return False
+
+
 def score(attempt: Attempt) -> dict:
-    """Correct answers per part, with pass/fail at the round's (or 50 %) threshold."""
+    """Credit per part (partial credit per question: scoring.py), with pass/fail at the round's
+    (or 50 %) threshold. ``correct`` is the sum of the credits; essays are not in it: they are
+    counted under ``essays`` and marked by the examiners."""
     ratio = Decimal("0.5")
     if attempt.session.round_id:
         from recruitment.rules import rules_for_round
 
         ratio = rules_for_round(announced_on=attempt.session.round.announced_on).rule_set.round1_pass_ratio
-    answers = dict(attempt.answers.values_list("n", "choice"))
+    negative = negative_marking(attempt.session)
+    answers = {n: (choice, response) for n, choice, response in
+               attempt.answers.values_list("n", "choice", "response")}
     parts: dict[str, dict] = {}
-    for n, part, order, correct in attempt.items.values_list("n", "part", "option_order", "question__correct"):
+    for n, part, order, correct, kind, key in attempt.items.values_list(
+            "n", "part", "option_order", "question__correct", "question__kind", "question__key"):
         entry = parts.setdefault(part, {"correct": 0, "questions": 0})
+        choice, response = answers.get(n, (None, None))
+        credit = scoring.fraction(kind, key, correct, order, choice, response, negative=negative)
+        if credit is None:
+            entry["essays"] = entry.get("essays", 0) + 1
+            continue
         entry["questions"] += 1
-        choice = answers.get(n)
-        if choice is not None and 0 <= choice < len(order) and order[choice] == correct:
-            entry["correct"] += 1
+        entry["correct"] += credit
     for entry in parts.values():
-        entry["passed"] = Decimal(entry["correct"]) >= ratio * entry["questions"]
+        entry["correct"] = scoring.points(entry["correct"])
+        entry["passed"] = Decimal(str(entry["correct"])) >= ratio * entry["questions"]
     return parts
 
 
@@ -543,8 +666,10 @@ def attempt_submit(*, attempt: Attempt, reason: str, actor=None, now: datetime |
             from recruitment.services import round1_score_set
 
             for part, entry in parts.items():
+                # The round-1 sheet counts whole answers: partial credit is rounded down, never up.
                 round1_score_set(actor=actor, application=attempt.application, part=part,
-                                 correct=entry["correct"], questions=entry["questions"], source="cbt")
+                                 correct=max(0, int(entry["correct"])), questions=entry["questions"],
+                                 source="cbt")
     return True
 
 

@@ -16,5 +16,7 @@ urlpatterns = [
     path("api/attempts/<int:attempt>", login_not_required(api.AttemptView.as_view()), name="api_attempt"),
     path("api/attempts/<int:attempt>/answers/<int:n>", login_not_required(api.AnswerView.as_view()),
          name="api_answer"),
+    path("api/attempts/<int:attempt>/images/<int:n>/<str:name>", login_not_required(api.ImageView.as_view()),
+         name="api_image"),
     path("api/attempts/<int:attempt>/submit", login_not_required(api.SubmitView.as_view()), name="api_submit"),
 ]

@@ -10,6 +10,7 @@ from recruitment.models.exams import (
     PaperItem,
     Question,
     QuestionBank,
+    QuestionImage,
 )
 from recruitment.models.rounds import (
     Appeal,
@@ -26,5 +27,5 @@ from recruitment.models.rounds import (
 
 __all__ = ["Answer", "Appeal", "Application", "ApplicationDocument", "Attempt", "Blueprint", "BlueprintPart",
            "BlueprintRule", "ExamEvent", "ExamSession", "ItemStatistic", "Mark", "PaperItem", "Question",
-           "QuestionBank", "RecruitmentRound", "Round1Score", "RoundGroupObjectPermission", "RoundResult",
+           "QuestionBank", "QuestionImage", "RecruitmentRound", "Round1Score", "RoundGroupObjectPermission", "RoundResult",
            "RoundUserObjectPermission", "Vacancy"]

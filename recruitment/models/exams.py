@@ -50,7 +50,7 @@ class QuestionBank(UndeletableModel):
 
 
 class Question(UndeletableModel):
-    """One multiple-choice question, one version of it. Editing an approved question makes a new
+    """One question (of one of the ``Kind`` types), one version of it. Editing an approved question makes a new
     draft version (``family`` stays, ``version`` grows); approving it retires the previous one.
     Papers point at the exact version they used."""
 
@@ -64,12 +64,33 @@ class Question(UndeletableModel):
         APPROVED = "approved", _("Approved")
         RETIRED = "retired", _("Retired")
 
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple response")
+        TRUEFALSE = "truefalse", _("True/false")
+        SHORT = "short", _("Short answer")
+        NUMERICAL = "numerical", _("Numerical")
+        MATCHING = "matching", _("Matching")
+        ESSAY = "essay", _("Essay")
+
+    class Format(models.TextChoices):
+        PLAIN = "plain", _("Plain text")
+        HTML = "html", _("HTML (sanitised)")
+
     bank = models.ForeignKey(QuestionBank, on_delete=models.PROTECT, related_name="questions")
     family = models.CharField(_("question code"), max_length=40)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     text = models.TextField(_("question"))
     options = models.JSONField(_("options"))  # ["…", "…", …] in the author's order
     correct = models.PositiveSmallIntegerField(_("correct option"))  # index into options
+    kind = models.CharField(_("question type"), max_length=10, choices=Kind.choices, default=Kind.SINGLE)
+    # What the candidate never sees (recruitment/exam/scoring.py): "weights" (multiple response, % per
+    # option), "answers" (short answer [{text, weight}], numerical [{value, tolerance, weight}]),
+    # "case_sensitive", "diacritics" (short answer), "pairs" (matching: [[left, right option index]]).
+    key = models.JSONField(_("answer key"), default=dict, blank=True)
+    # {"general": "…", "options": ["…" per option]}: shown to the board and exported, not to candidates.
+    feedback = models.JSONField(_("feedback"), default=dict, blank=True)
+    text_format = models.CharField(_("text format"), max_length=5, choices=Format.choices, default=Format.PLAIN)
     topic = models.CharField(_("topic"), max_length=100, blank=True)
     difficulty = models.CharField(_("difficulty"), max_length=8, choices=Difficulty.choices,
                                   default=Difficulty.MEDIUM)
@@ -100,6 +121,31 @@ class Question(UndeletableModel):
 
     def get_absolute_url(self) -> str:
         return reverse("recruitment:question_detail", args=[self.pk])
+
+    @property
+    def stems(self) -> list[str]:
+        """The left side of a matching question (not secret: the candidate reads them)."""
+        return [left for left, _right in (self.key or {}).get("pairs", [])]
+
+
+class QuestionImage(UndeletableModel):
+    """A picture in a question or one of its options (Moodle XML ``<file>``, or a zip beside the
+    bank). Served to a candidate only through the exam API during their attempt, to staff through
+    the bank's scoped view; the text refers to it as ``@@PLUGINFILE@@/name``."""
+
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="images")
+    name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    data = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("question image")
+        verbose_name_plural = _("question images")
+        constraints = [models.UniqueConstraint(fields=["question", "name"], name="question_image_unique")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Blueprint(UndeletableModel):
@@ -246,6 +292,9 @@ class Answer(models.Model):
     attempt = models.ForeignKey(Attempt, on_delete=models.PROTECT, related_name="answers")
     n = models.PositiveSmallIntegerField()
     choice = models.SmallIntegerField(null=True)
+    # Every kind but single choice and true/false (recruitment/exam/scoring.py): {"choices": [shown
+    # indexes]}, {"text": "…"} or {"pairs": [shown option index or null per stem]}.
+    response = models.JSONField(null=True, blank=True)
     seq = models.BigIntegerField()
     saved_at = models.DateTimeField()
 
