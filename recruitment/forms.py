@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +41,27 @@ class VacancyForm(forms.Form):
     foreign_language = forms.CharField(label=_("Foreign language required"), max_length=50, required=False)
 
 
+class PhoneField(forms.CharField):
+    """A Vietnamese phone number: 10 digits starting with 0 (0912 345 678), or +84 and the 9 digits
+    after the 0 (+84 912 345 678). Spaces, dots and dashes are dropped; the number is kept as typed
+    otherwise (with or without +84)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("help_text", _("10 digits starting with 0, or +84…"))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        number = re.sub(r"[\s.\-()]", "", value)
+        if not re.fullmatch(r"0\d{9}|\+84\d{9}", number):
+            raise forms.ValidationError(_("Enter a Vietnamese phone number: 10 digits starting with 0, or +84 "
+                                          "followed by 9 digits."), code="invalid")
+        return number
+
+
 class PriorityField(forms.MultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
@@ -56,7 +79,7 @@ class ApplicationForm(forms.Form):
     sex = forms.ChoiceField(label=_("Sex"), choices=[("male", _("Male")), ("female", _("Female"))])
     national_id = forms.RegexField(label=_("Personal ID number"), regex=r"^\d{12}$", max_length=12,
                                    error_messages={"invalid": _("12 digits.")})
-    phone = forms.CharField(label=_("Phone"), max_length=20)
+    phone = PhoneField(label=_("Phone"))
     address = forms.CharField(label=_("Address"), max_length=255)
     ethnicity = forms.CharField(label=_("Ethnicity"), max_length=50)
     qualification = forms.CharField(label=_("Qualification"), max_length=255)
@@ -144,6 +167,10 @@ class GrantBoardForm(forms.Form):
                                         required=False)
 
 
+class ResendConfirmationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of the account"))
+
+
 class RegisterForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("E-mail"))
@@ -151,10 +178,9 @@ class RegisterForm(forms.Form):
     password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput)
 
     def clean_email(self):
-        email = self.cleaned_data["email"].lower()
-        if User.objects.filter(email__iexact=email).exists() or User.objects.filter(username=email).exists():
-            raise forms.ValidationError(_("An account with this e-mail exists already."))
-        return email
+        # An address that has an account is not refused here: the page would tell anyone which
+        # addresses are registered. The view sends its owner a notice instead (RegisterView).
+        return self.cleaned_data["email"].lower()
 
     def clean(self):
         data = super().clean()

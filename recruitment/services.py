@@ -13,6 +13,7 @@ from django.utils.translation import pgettext
 from core import audit
 from core.models import OrgUnit
 from core.text import clean, name_sort_key
+from recruitment import notices
 from recruitment.models import (
     Appeal,
     Application,
@@ -105,6 +106,33 @@ def candidate_register(*, full_name: str, email: str, password: str):
     return user
 
 
+def candidate_unconfirmed(user) -> bool:
+    """A candidate account whose e-mail address was never confirmed (inactive since registering;
+    an account deactivated after its confirmation is not "unconfirmed")."""
+    from core.models import AuditEntry, User
+
+    if user.is_active or user.account_type != User.AccountType.CANDIDATE:
+        return False
+    return not AuditEntry.objects.filter(action="verify_email", object_id=str(user.pk),
+                                         content_type__model="user").exists()
+
+
+def candidate_unconfirmed_login(username: str, password: str):
+    """The account for a login refused only because its address is not confirmed yet: the right
+    password of an unconfirmed candidate account. A wrong password gives None, so the login page
+    says no more than for any wrong password."""
+    from core.models import User
+
+    username = (username or "").strip().lower()
+    if not username or not password:
+        return None
+    user = User.objects.filter(username=username, account_type=User.AccountType.CANDIDATE,
+                               is_active=False).first()
+    if user is None or not user.check_password(password) or not candidate_unconfirmed(user):
+        return None
+    return user
+
+
 def candidate_activate(user) -> bool:
     if user.is_active:
         return False
@@ -191,6 +219,8 @@ def application_review(*, actor, application: Application, eligible: bool, reaso
     application.save(update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"])
     audit.record(actor=actor, obj=application, action="review", unit=application.round.agency, reason=reason,
                  changes={"status": [before, application.status]})
+    if before != application.status:  # the candidate hears of the decision once, after it commits
+        notices.application_reviewed(application)
     return application
 
 
@@ -266,6 +296,7 @@ def numbers_assign(*, actor, round_: RecruitmentRound, prefix: str = "", reason:
     for application in waiting:
         application.number = f"{prefix}{next_number:04d}"
         application.save(update_fields=["number"])
+        notices.summons_ready(application)
         next_number += 1
     if waiting:
         audit.record(actor=actor, obj=round_, action="numbers", unit=round_.agency, reason=clean(reason),
@@ -323,11 +354,17 @@ def results_publish(*, actor, round_: RecruitmentRound, on: date | None = None) 
         raise ValidationError(_("Some written papers have two marks too far apart: enter the reconciliation mark "
                                 "first."))
     now = timezone.now()
+    before = {r.application_id: (r.total, r.rank, r.result)
+              for r in RoundResult.objects.filter(application__round=round_)}
     for row in results.rows:  # re-publishing after appeals updates each row; the audit keeps the story
         RoundResult.objects.update_or_create(application=row.application, defaults={
             "round1_passed": row.round1_passed, "professional_score": row.professional,
             "priority_points": row.priority, "total": row.total, "rank": row.rank, "result": row.result,
             "note": row.note, "rule_set": results.rule_set.code, "published_at": now})
+        # Each candidate is told once; after a re-publication only those whose result changed.
+        old = before.get(row.application.pk)
+        if old is None or old != (row.total, row.rank, row.result):
+            notices.results_published(row.application)
     round_.status, round_.results_published_on = RecruitmentRound.Status.RESULTS, on
     round_.save(update_fields=["status", "results_published_on"])
     audit.record(actor=actor, obj=round_, action="publish", unit=round_.agency,
@@ -392,6 +429,7 @@ def appeal_resolve(*, actor, appeal: Appeal, answer: str, new_score: Decimal | N
     if new_score is not None:
         mark_enter(actor=actor, application=appeal.application, component=appeal.component, marker=3,
                    score=new_score, examiner=_("Re-marking"))
+    notices.appeal_answered(appeal)
     return appeal
 
 

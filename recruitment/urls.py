@@ -51,6 +51,8 @@ urlpatterns = [
     # Candidates
     path("register/", login_not_required(portal.RegisterView.as_view()), name="register"),
     path("verify/<str:token>/", login_not_required(portal.VerifyView.as_view()), name="verify"),
+    path("register/resend/", login_not_required(portal.ResendConfirmationView.as_view()),
+         name="resend_confirmation"),
     path("portal/", portal.PortalView.as_view(), name="portal"),
     path("portal/rounds/<int:pk>/apply/", portal.ApplyView.as_view(), name="apply"),
     path("portal/applications/<int:pk>/", portal.MyApplicationView.as_view(), name="my_application"),

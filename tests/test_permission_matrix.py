@@ -242,6 +242,8 @@ MATRIX: dict[str, Case] = {
                                        kwargs=lambda o: {"pk": o["attempt"].pk, "action": "readmit"}),
     "recruitment:register": Case({}, default=302, anonymous=OK),
     "recruitment:verify": Case({}, default=400, kwargs=lambda o: {"token": "forged"}, anonymous=400),
+    # A new confirmation link: open to anyone (the answer never says whether an address is registered).
+    "recruitment:resend_confirmation": Case({}, anonymous=OK),
     "recruitment:portal": Case({"candidate": OK}, default=403),
     # The exam site: candidates there are not users of the site; everything hangs on the attempt's
     # token (tested in tests/recruitment/test_exam_runtime.py). Without one: the exam login page.

@@ -19,6 +19,14 @@ class LoginView(auth_views.LoginView):
             return reverse("recruitment:portal")
         return url
 
+    def form_invalid(self, form):
+        # A candidate who gives the right password before confirming the address is told so, with
+        # the way to a new link; any wrong password keeps the one message (it reveals nothing).
+        from recruitment.services import candidate_unconfirmed_login
+
+        unconfirmed = candidate_unconfirmed_login(form.data.get("username", ""), form.data.get("password", ""))
+        return self.render_to_response(self.get_context_data(form=form, unconfirmed=unconfirmed))
+
 
 class PasswordResetView(auth_views.PasswordResetView):
     """A reset link by e-mail: the way back in for an owner whose login someone else locked."""
@@ -28,6 +36,18 @@ class PasswordResetView(auth_views.PasswordResetView):
     @property
     def extra_email_context(self) -> dict:
         return {"valid_minutes": settings.PASSWORD_RESET_TIMEOUT // 60}
+
+    def form_valid(self, form):
+        # A candidate who never confirmed the address has no password to reset yet (the account is
+        # inactive): the confirmation link is what they need. The page shown stays the same.
+        from core.models import User
+        from recruitment import notices, services
+
+        for user in User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=False,
+                                        account_type=User.AccountType.CANDIDATE):
+            if services.candidate_unconfirmed(user):
+                notices.send_verification(user, self.request)
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -6,16 +6,13 @@ A candidate sees only their own applications: every lookup goes through ``candid
 """
 from functools import cached_property
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -23,13 +20,10 @@ from django.views.generic import FormView, TemplateView
 
 from core.models import User
 from core.views.units import form_errors_from
-from recruitment import forms, services
+from recruitment import forms, notices, services
 from recruitment.models import Application, ApplicationDocument, QuestionBank, RecruitmentRound
 from recruitment.rules import PRIORITY_CATEGORIES, ROUND2_FORMS
 from recruitment.views.rounds import COMPONENT_LABELS, RESULT_LABELS
-
-VERIFY_SALT = "recruitment.candidate-email"
-VERIFY_MAX_AGE = 3 * 24 * 3600  # a verification link lasts three days
 
 
 class CandidateMixin:
@@ -65,20 +59,43 @@ class RegisterView(FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
+        existing = User.objects.filter(Q(email__iexact=data["email"]) | Q(username=data["email"])).first()
+        if existing is not None:
+            # The same page as for a new account, so the page tells nobody which addresses are
+            # registered; the owner's mailbox gets the confirmation again or a notice.
+            if services.candidate_unconfirmed(existing):
+                notices.send_verification(existing, self.request)
+            else:
+                notices.send_existing_account_notice(existing, self.request)
+            return render(self.request, "recruitment/register_done.html", {"email": data["email"]})
         user = services.candidate_register(full_name=data["full_name"], email=data["email"], password=data["password"])
-        token = signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFY_SALT)
-        link = self.request.build_absolute_uri(reverse("recruitment:verify", args=[token]))
-        send_mail(_("Confirm your e-mail address – Công vụ"),
-                  _("Hello %(name)s,\n\nTo finish creating your candidate account, open this link within three "
-                    "days:\n%(link)s\n\nIf you did not ask for an account, ignore this message.")
-                  % {"name": user.full_name, "link": link}, settings.DEFAULT_FROM_EMAIL, [user.email])
+        notices.send_verification(user, self.request)
         return render(self.request, "recruitment/register_done.html", {"email": user.email})
+
+
+class ResendConfirmationView(FormView):
+    """A new confirmation link for an account not confirmed yet: reached from the login page, the
+    "check your mail" page and the message of a login before confirming. The answer is the same
+    whether or not the address has such an account (no enumeration)."""
+
+    template_name = "recruitment/resend_confirmation.html"
+    form_class = forms.ResendConfirmationForm
+
+    def get_initial(self):
+        return {"email": self.request.GET.get("email", "")}
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].lower()
+        user = User.objects.filter(email__iexact=email, account_type=User.AccountType.CANDIDATE).first()
+        if user is not None and services.candidate_unconfirmed(user):
+            notices.send_verification(user, self.request)
+        return render(self.request, "recruitment/register_done.html", {"email": email, "resent": True})
 
 
 class VerifyView(View):
     def get(self, request, token):
         try:
-            data = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
+            data = signing.loads(token, salt=notices.VERIFY_SALT, max_age=notices.VERIFY_MAX_AGE)
         except signing.SignatureExpired:
             return render(request, "recruitment/verify_failed.html", {"expired": True}, status=400)
         except signing.BadSignature:

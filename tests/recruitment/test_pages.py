@@ -267,7 +267,7 @@ def test_a_forged_or_expired_link_does_not_activate(client):
     assert not user.is_active
 
 
-def test_registration_refuses_an_existing_address_and_weak_passwords(client, candidate):
+def test_registration_refuses_weak_passwords_and_an_existing_address_gets_no_second_account(client, candidate):
     response = client.post(reverse("recruitment:register"), {
         "full_name": "B", "email": candidate.email.upper(), "password": "123", "password2": "123"})
     assert response.status_code == 200 and not mail.outbox
