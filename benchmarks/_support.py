@@ -338,10 +338,18 @@ class PeopleGenerator:
             yield self.row(index)
 
 
+# The columns PeopleGenerator fills, in its order (the import has more, left blank here).
+GENERATED_FIELDS = ("code", "full_name", "birth", "sex", "national_id", "unit_code", "category", "rank_code",
+                    "salary_step", "salary_coefficient", "salary_step_date", "recruitment_date", "title",
+                    "position_code", "ethnicity", "religion", "home_town", "qualification", "political_theory",
+                    "party_admission_date", "phone", "email")
+
+
 def headers() -> list[str]:
     from personnel.importers import COLUMNS
 
-    return [column.header for column in COLUMNS]
+    by_field = {column.field: column.header for column in COLUMNS}
+    return [by_field[field] for field in GENERATED_FIELDS]
 
 
 LOADED_TABLES = ("personnel_civilservant", "personnel_careerevent", "personnel_assignment", "personnel_salaryrecord",
@@ -351,9 +359,7 @@ LOADED_TABLES = ("personnel_civilservant", "personnel_careerevent", "personnel_a
 def load_people(count: int, chunk: int = 50_000, seed: int = 2026) -> float:
     """Write ``count`` valid people through the importer's own checks and bulk path (COPY on
     PostgreSQL), ``chunk`` rows per transaction, without a spreadsheet. Returns the seconds taken."""
-    from personnel.importers import COLUMNS
-
-    fields = [column.field for column in COLUMNS]
+    fields = list(GENERATED_FIELDS)
     generator = PeopleGenerator(seed)
     started = time.perf_counter()
     with secondary_indexes_deferred():

@@ -16,8 +16,9 @@ What is measured, in one run on one throwaway database (DESIGN.md §5):
     then written in one transaction (people, assignments, salary rows, career events, audit entries).
 
 Target: (b) / (a) ≤ 3; (b) / (c) shows what the import adds to writing its own rows. The import's
-time is split (by wrapping its methods for the run) into read, parse, prepare (reference data),
-check, build (tuples for the bulk path), allocate_ids, COPY and commit. Peak memory of each is
+time is split (by wrapping its methods for the run) into read, parse,
+check (reference data and row checks), build (ids, references checked, rows rendered from each
+table's field declaration), write (the COPYs) and commit. Peak memory of each is
 reported (see benchmarks/_support.py for how). The file holds only valid rows (see
 ``PeopleGenerator``); writing it is not timed. Afterwards the database is checked: N people,
 assignments, salary rows, career events and N audit entries of the import's batch.
@@ -163,25 +164,19 @@ def run_baseline(path: Path) -> dict:
 # --- (c) the second baseline: the import's own rows into the real tables ------------------------------
 
 def build_table_rows(path: Path) -> list[tuple[str, list[str], list]]:
-    """(table, columns, rows) of everything the import writes, built by its own code (not timed)."""
-    import personnel.importers
+    """(table, columns, rows) of everything the import writes, built by its own code (not timed):
+    its validation, then each table's field declaration (``BulkCreator.tables``) as Python values."""
     from core.bulk import column_names
     from personnel.importers import BulkCreator, PersonnelImporter
 
     importer = PersonnelImporter(actor=None)
     _table, good, _errors = importer.validate(path)
+    creator = BulkCreator(importer, good)
+    people = creator.people()
     tables = []
-    original = personnel.importers.bulk_insert
-
-    def capture(model, fields, rows):
-        tables.append((model._meta.db_table, column_names(model, fields), list(rows)))
-        return len(tables[-1][2])
-
-    personnel.importers.bulk_insert = capture
-    try:
-        BulkCreator(importer, good).run()
-    finally:
-        personnel.importers.bulk_insert = original
+    for table in creator.tables():
+        rows = [table.values(p) for p in people if table.model.__name__ != "SalaryRecord" or p.salary_id]
+        tables.append((table.model._meta.db_table, column_names(table.model, table.fields), rows))
     return tables
 
 
@@ -246,26 +241,25 @@ def run_table_baseline(path: Path, read_s: float) -> dict:
 
 @contextmanager
 def copy_timed(timings: dict) -> Iterator[None]:
-    """Time each table's bulk insert (``copy:<table>``) and their sum (``copy``)."""
-    import personnel.importers
+    """Time each table's COPYs (``copy:<table>``) and their sum (``copy``)."""
+    import core.bulk
 
-    original = personnel.importers.bulk_insert
+    original = core.bulk.copy_rows
 
-    def wrapper(model, fields, rows):
-        with timing(timings, "copy"), timing(timings, f"copy:{model._meta.db_table}"):
-            return original(model, fields, rows)
+    def wrapper(table, pending):
+        with timing(timings, "copy"), timing(timings, f"copy:{table.model._meta.db_table}"):
+            return original(table, pending)
 
-    personnel.importers.bulk_insert = wrapper
+    core.bulk.copy_rows = wrapper
     try:
         yield
     finally:
-        personnel.importers.bulk_insert = original
+        core.bulk.copy_rows = original
 
 
 def run_import(path: Path) -> tuple[dict, dict, "object"]:
     """``PersonnelImporter.run`` with its phases wrapped in timers."""
     import core.importing
-    import personnel.importers
     from personnel.importers import PersonnelImporter
 
     importer = PersonnelImporter(actor=None)
@@ -273,14 +267,16 @@ def run_import(path: Path) -> tuple[dict, dict, "object"]:
     with instrumented(core.importing, "read_table", t, "read"), instrumented(importer, "validate", t), \
             instrumented(importer, "prepare", t), instrumented(importer, "check", t), \
             instrumented(importer, "write", t), copy_timed(t), \
-            instrumented(personnel.importers, "allocate_ids", t), Probe() as probe:
+            Probe() as probe:
         summary = importer.run(path)
     get = t.get
+    # read: the file into rows; parse: every cell; check: reference data and the row checks;
+    # build: ids, the references checked and every row rendered; write: the COPYs; commit: the rest.
     split = {"read": get("read", 0), "parse": get("validate", 0) - get("read", 0) - get("prepare", 0) - get("check", 0),
-             "prepare": get("prepare", 0), "check": get("check", 0),
-             "build": get("write", 0) - get("copy", 0) - get("allocate_ids", 0),
-             "allocate_ids": get("allocate_ids", 0), "copy": get("copy", 0),
-             "commit_and_rest": probe.seconds - get("validate", 0) - get("write", 0)}
+             "check": get("prepare", 0) + get("check", 0),
+             "build": get("write", 0) - get("copy", 0),
+             "write": get("copy", 0),
+             "commit": probe.seconds - get("validate", 0) - get("write", 0)}
     tables = {k.split(":", 1)[1]: round(v, 3) for k, v in t.items() if k.startswith("copy:")}
     figures = {**probe.figures(), "validate_s": round(get("validate", 0), 3), "write_s": round(
         probe.seconds - get("validate", 0), 3), "split_s": {k: round(v, 3) for k, v in split.items()},

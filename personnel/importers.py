@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
@@ -21,16 +22,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import audit
-from core.bulk import allocate_ids, bulk_insert, gc_paused, model_defaults
+from core.bulk import Fixed, TableRows, allocate_ids, gc_paused, lock_references, model_defaults, references_checked
 from core.dates import PartialDate, add_months, parse_date
 from core.importing import CellError, Column, Importer, Row, cell_text
 from core.models import AuditEntry, OrgUnit
-from core.text import name_sort_key, search_key, unaccent
+from core.text import unaccent
 from personnel import validation
-from personnel.leadership import leadership_of
 from personnel.models import Assignment, CareerEvent, Category, CivilServant, SalaryRecord, Sex
 from personnel.rules.retirement import retirement_of
-from personnel.services.servants import Decision, servant_assign, servant_set_salary, servant_update
+from personnel.services.servants import Decision, servant_assign, servant_fields, servant_set_salary, servant_update
 from positions.models import JobPosition, Rank, SalaryCoefficient
 
 MIN_AGE, MAX_AGE = validation.MIN_AGE, validation.MAX_AGE
@@ -482,99 +482,176 @@ class PersonnelImporter(Importer):
         return bool(profile or moved or paid)
 
 
-SERVANT_FIELDS = [f.name for f in CivilServant._meta.concrete_fields]
-EVENT_FIELDS = ["id", "servant", "kind", "effective_date", "decision_number", "decision_date", "signer", "summary",
-                "data", "rule_set", "corrects", "correction_reason", "created_by", "created_at"]
-ASSIGNMENT_FIELDS = ["id", "servant", "unit", "job_position", "title", "leadership", "kind", "start_date",
-                     "end_date", "event"]
-SALARY_FIELDS = ["id", "servant", "rank", "step", "coefficient", "excess_seniority_percent", "start_date",
-                 "end_date", "kind", "event"]
-AUDIT_FIELDS = ["id", "timestamp", "actor", "actor_name", "source", "action", "content_type", "object_id",
-                "object_repr", "unit", "changes", "reason", "batch", "request_id"]
+@dataclass(slots=True)
+class NewPerson:
+    """One new record of an import: its stored fields and the ids of the rows written with it."""
+
+    values: dict  # the row as checked
+    fields: dict  # the record's fields (personnel.services.servants.servant_fields, then the import's own)
+    id: int
+    event_id: int
+    assignment_id: int
+    audit_id: int
+    start: date  # of the first assignment (and of the salary row without its own date)
+    end: date | None  # the retirement date of someone imported as retired
+    salary_id: int | None = None
+
+
+def _pk(obj) -> int | None:
+    return obj.pk if obj is not None else None
+
+
+def _field(name: str, default=None):
+    return lambda person: person.fields.get(name, default)
+
+
+def _key_of(name: str):
+    return lambda person: _pk(person.fields[name])
+
+
+def _declared(model, **fields) -> dict:
+    """Every column of ``model``: its default, shared by every row (``Fixed``), unless declared."""
+    return {**{name: Fixed(value) for name, value in model_defaults(
+        model, [f.name for f in model._meta.concrete_fields]).items()}, **fields}
 
 
 class BulkCreator:
-    """Writes the new people of an import with one COPY (or executemany) per table."""
+    """Writes the new people of an import with one COPY (or executemany) per table and chunk.
+
+    Each table's row is declared once below, field by field (``core.bulk.TableRows``); the record
+    itself comes from ``servant_fields``, the declaration ``servant_create`` uses. Every reference
+    is checked and locked before the COPY (units, ranks, positions, the actor, the content type;
+    the rows of the import refer to each other by ids allocated in this transaction), so on
+    PostgreSQL the per-row foreign-key triggers can be skipped (``core.bulk.references_checked``)."""
+
+    AUDITED = ("code", "national_id", "full_name", "date_of_birth", "sex", "category", "unit", "title", "rank",
+               "salary_step", "salary_coefficient", "status")
 
     def __init__(self, importer: PersonnelImporter, rows: list[Row]):
         self.importer = importer
         self.rows = rows
         self.now = timezone.now()
-        self.defaults = model_defaults(CivilServant, SERVANT_FIELDS)
 
-    def run(self) -> None:
-        if not self.rows:
-            return
+    def tables(self, send=None) -> list[TableRows]:
+        """The five tables' rows, each field declared once."""
+        importer, now = self.importer, self.now
+        actor = importer.actor if importer.actor is not None and importer.actor.pk else None
+        batch, summary = str(importer.batch), _("Record imported")
+        data = {True: {"batch": batch, "start_known": True}, False: {"batch": batch, "start_known": False}}
+        servants = _declared(CivilServant, id=lambda p: p.id, created_at=Fixed(now), updated_at=Fixed(now),
+                             unit=_key_of("unit"), rank=_key_of("rank"), job_position=_key_of("job_position"))
+        for name in IMPORTED_FIELDS:  # a row's blank cells leave the column's default
+            servants[name] = _field(name, servants[name].value)
+        events = _declared(
+            CareerEvent, id=lambda p: p.event_id, servant=lambda p: p.id, kind=Fixed(CareerEvent.Kind.IMPORTED),
+            effective_date=lambda p: p.start, summary=Fixed(summary), created_by=Fixed(_pk(actor)),
+            created_at=Fixed(now), data=lambda p: data[bool(p.values.get("recruitment_date"))])
+        assignments = _declared(
+            Assignment, id=lambda p: p.assignment_id, servant=lambda p: p.id, unit=_key_of("unit"),
+            job_position=_key_of("job_position"), title=_field("title"), leadership=_field("leadership"),
+            kind=Fixed(Assignment.Kind.PRIMARY), start_date=lambda p: p.start, end_date=lambda p: p.end,
+            event=lambda p: p.event_id)
+        salaries = _declared(
+            SalaryRecord, id=lambda p: p.salary_id, servant=lambda p: p.id, rank=_key_of("rank"),
+            step=_field("salary_step"), coefficient=_field("salary_coefficient"), excess_seniority_percent=Fixed(0),
+            start_date=lambda p: p.fields["salary_step_date"] or p.start, end_date=lambda p: p.end,
+            kind=Fixed(SalaryRecord.Kind.IMPORTED), event=lambda p: p.event_id)
+        entries = _declared(
+            AuditEntry, id=lambda p: p.audit_id, timestamp=Fixed(now), actor=Fixed(_pk(actor)),
+            actor_name=Fixed((actor.get_full_name() if actor is not None else "")[:150]),
+            source=Fixed(AuditEntry.Source.IMPORT), action=Fixed("create"),
+            content_type=Fixed(audit.content_type_id(CivilServant)), object_id=lambda p: str(p.id),
+            object_repr=lambda p: p.fields["full_name"][:255], unit=_key_of("unit"), changes=self._changes,
+            batch=Fixed(importer.batch), request_id=Fixed(""))
+        return [TableRows(model, columns, send=send) for model, columns in (
+            (CivilServant, servants), (CareerEvent, events), (Assignment, assignments), (SalaryRecord, salaries),
+            (AuditEntry, entries))]
+
+    def people(self) -> list[NewPerson]:
+        """The new records with their ids (allocated in this transaction) and dates."""
         count = len(self.rows)
-        servant_ids = allocate_ids(CivilServant, count)
-        event_ids = allocate_ids(CareerEvent, count)
-        assignment_ids = allocate_ids(Assignment, count)
-        paid = [i for i, r in enumerate(self.rows) if r.values.get("rank") and r.values.get("salary_step")]
-        salary_ids = iter(allocate_ids(SalaryRecord, len(paid)))
-        audit_ids = allocate_ids(AuditEntry, count)
-        servants, events, assignments, salaries, entries = [], [], [], [], []
-        actor = self.importer.actor
-        actor_id = actor.pk if actor is not None else None
-        actor_name = actor.get_full_name() if actor is not None else ""
-        content_type = audit.content_type_id(CivilServant)
-        summary = _("Record imported")
-        paid_set = set(paid)
+        if not count:
+            return []
+        servant_ids, event_ids = allocate_ids(CivilServant, count), allocate_ids(CareerEvent, count)
+        assignment_ids, audit_ids = allocate_ids(Assignment, count), allocate_ids(AuditEntry, count)
+        # One query for the units' opening dates (the checks read the units without them).
+        opened = dict(OrgUnit.objects.filter(pk__in={r.values["unit"].pk for r in self.rows}).values_list(
+            "pk", "valid_from"))
+        people = []
         for index, row in enumerate(self.rows):
             values = row.values
-            servant = self._servant(values, servant_ids[index])
-            servants.append(tuple(servant[f] for f in SERVANT_FIELDS))
+            fields = self._fields(values)
             start = values.get("recruitment_date") or self.importer.today
-            unit_start = values["unit"].valid_from
+            unit_start = opened.get(values["unit"].pk)
             if unit_start is not None and start < unit_start:
                 start = unit_start  # the person is known in this unit only since it exists
             retired = values.get("retired")
             end = retired.retirement_date if retired else None
             if end is not None and end < start:
                 start = end
-            events.append((event_ids[index], servant["id"], CareerEvent.Kind.IMPORTED, start, "", None, "",
-                           summary, {"batch": str(self.importer.batch), "start_known": bool(
-                               values.get("recruitment_date"))}, "", None, "", actor_id, self.now))
-            assignments.append((assignment_ids[index], servant["id"], servant["unit"], servant["job_position"],
-                                servant["title"], servant["leadership"], Assignment.Kind.PRIMARY, start, end,
-                                event_ids[index]))
-            if index in paid_set:
-                salaries.append((next(salary_ids), servant["id"], servant["rank"], servant["salary_step"],
-                                 servant["salary_coefficient"], 0, servant["salary_step_date"] or start, end,
-                                 SalaryRecord.Kind.IMPORTED, event_ids[index]))
-            entries.append((audit_ids[index], self.now, actor_id, actor_name[:150], AuditEntry.Source.IMPORT, "create",
-                            content_type, str(servant["id"]), servant["full_name"][:255], servant["unit"],
-                            self._changes(servant), "", self.importer.batch, ""))
-        bulk_insert(CivilServant, SERVANT_FIELDS, servants)
-        bulk_insert(CareerEvent, EVENT_FIELDS, events)
-        bulk_insert(Assignment, ASSIGNMENT_FIELDS, assignments)
-        bulk_insert(SalaryRecord, SALARY_FIELDS, salaries)
-        bulk_insert(AuditEntry, AUDIT_FIELDS, entries)
+            people.append(NewPerson(values, fields, servant_ids[index], event_ids[index], assignment_ids[index],
+                                    audit_ids[index], start, end))
+        paid = [p for p in people if p.fields["rank"] is not None and p.fields["salary_step"]]
+        for person, salary_id in zip(paid, allocate_ids(SalaryRecord, len(paid)), strict=True):
+            person.salary_id = salary_id
+        return people
 
-    def _servant(self, values: dict, pk: int) -> dict:
-        servant = dict(self.defaults)
-        servant.update(self.importer._profile(values))
+    def run(self) -> None:
+        people = self.people()
+        if not people:
+            return
+        self.check_references(people)
+        tables = self.tables()
+        servants, events, assignments, salaries, entries = tables
+        with references_checked([table.model for table in tables]):
+            for person in people:
+                servants.add(person)
+                events.add(person)
+                assignments.add(person)
+                if person.salary_id is not None:
+                    salaries.add(person)
+                entries.add(person)
+            for table in tables:
+                table.flush()
+
+    def check_references(self, people: list[NewPerson]) -> None:
+        """Every row the import refers to and did not write itself exists, and stays until the
+        commit (locked as a foreign-key check locks it); otherwise nothing is written."""
+        wanted = {OrgUnit: {p.fields["unit"].pk for p in people},
+                  Rank: {p.fields["rank"].pk for p in people if p.fields["rank"] is not None},
+                  JobPosition: {p.fields["job_position"].pk for p in people if p.fields["job_position"] is not None}}
+        actor = self.importer.actor
+        if actor is not None and actor.pk:
+            wanted[type(actor)] = {actor.pk}
+        wanted[ContentType] = {audit.content_type_id(CivilServant)}
+        for model, ids in wanted.items():
+            missing = ids - lock_references(model, ids)
+            if missing:
+                raise ValidationError(_("%(model)s %(ids)s no longer exist; import the file again.") % {
+                    "model": model._meta.verbose_name, "ids": ", ".join(str(i) for i in sorted(missing)[:5])})
+
+    def _fields(self, values: dict) -> dict:
         unit: OrgUnit = values["unit"]
         rank = values.get("rank")
-        title = values.get("title") or ""
-        category = values.get("category") or (Category.PUBLIC_EMPLOYEE if unit.sector == OrgUnit.Sector.PUBLIC_SERVICE
-                                              else Category.CIVIL_SERVANT)
         retired = values.get("retired")
-        servant.update(
-            id=pk, code=values["code"], category=category, unit=unit.pk,
-            job_position=values["job_position"].pk if values.get("job_position") else None,
-            title=title, leadership=leadership_of(title), rank=rank.pk if rank else None,
-            salary_step=values.get("salary_step") if rank else None,
+        fields = servant_fields(code=values["code"], unit=unit, title=values.get("title") or "",
+                                job_position=values.get("job_position"), **self.importer._profile(values))
+        fields.update(
+            category=fields.get("category") or (Category.PUBLIC_EMPLOYEE if unit.sector == OrgUnit.Sector.PUBLIC_SERVICE
+                                                else Category.CIVIL_SERVANT),
+            rank=rank, salary_step=values.get("salary_step") if rank else None,
             salary_coefficient=values.get("salary_coefficient") if rank else None,
             salary_step_date=values.get("salary_step_date") if rank else None,
             status=CivilServant.Status.RETIRED if retired else CivilServant.Status.ACTIVE,
-            status_date=retired.pension_start if retired else None,
-            search_text=search_key(values["full_name"], values["code"], values["national_id"])[:400],
-            sort_key=name_sort_key(values["full_name"])[:300], created_at=self.now, updated_at=self.now,
-        )
-        return servant
+            status_date=retired.pension_start if retired else None)
+        return fields
 
-    @staticmethod
-    def _changes(servant: dict) -> dict:
-        keep = ("code", "national_id", "full_name", "date_of_birth", "sex", "category", "unit", "title", "rank",
-                "salary_step", "salary_coefficient", "status")
-        return {k: [None, audit.to_json(servant[k])] for k in keep if servant.get(k) not in (None, "")}
+    def _changes(self, person: NewPerson) -> dict:
+        fields = person.fields
+        return {k: [None, audit.to_json(fields[k])] for k in self.AUDITED if fields.get(k) not in (None, "")}
+
+
+# The fields an import row sets on a new record; every other column takes its default.
+IMPORTED_FIELDS = ("code", "national_id", "full_name", "date_of_birth", "birth_precision", "sex", "category", "title",
+                   "leadership", "salary_step", "salary_coefficient", "salary_step_date", "status", "status_date",
+                   "search_text", "sort_key", *PROFILE_COLUMNS)

@@ -112,7 +112,7 @@ class CivilServant(UndeletableModel):
     recruitment_date = models.DateField(_("recruitment date"), null=True, blank=True)
     recruiting_agency = models.CharField(_("recruiting agency"), max_length=255, blank=True)
     # Current work (2C items 12–14): written only by personnel services
-    # Indexed by servant_unit_sort_idx, whose first column it is.
+    # Indexed by servant_unit_list_idx, whose first column it is.
     unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="servants",
                              db_index=False)
     job_position = models.ForeignKey(JobPosition, verbose_name=_("job position"), null=True, blank=True,
@@ -171,7 +171,8 @@ class CivilServant(UndeletableModel):
     verification = models.CharField(_("verification"), max_length=10, choices=Verification.choices,
                                     default=Verification.ENTERED, editable=False)
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("verified by"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+", editable=False)
+                                    on_delete=models.PROTECT, related_name="+", editable=False,
+                                    db_index=False)  # no query looks records up by their verifier
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True, editable=False)
     verified_values = models.JSONField(_("values verified"), default=dict, blank=True, editable=False)
 
@@ -184,7 +185,10 @@ class CivilServant(UndeletableModel):
         indexes = [
             models.Index(fields=["sort_key"], name="servant_sort_idx"),
             models.Index(fields=["sex", "date_of_birth"], name="servant_retirement_idx"),
-            models.Index(fields=["unit", "sort_key"], name="servant_unit_sort_idx"),
+            # The people list of a unit subtree (and its capped count) read from the index alone;
+            # migration 0009 names the queries of every index.
+            models.Index(fields=["unit", "sort_key", "id"], include=["status", "search_text"],
+                         name="servant_unit_list_idx"),
             models.Index(fields=["status", "sort_key"], name="servant_status_sort_idx"),
         ]
         constraints = [
@@ -250,7 +254,8 @@ class CareerEvent(UndeletableModel):
         DECEASED = "deceased", _("Deceased")
         IMPORTED = "imported", _("Record imported")
 
-    servant = models.ForeignKey(CivilServant, on_delete=models.PROTECT, related_name="events")
+    servant = models.ForeignKey(CivilServant, on_delete=models.PROTECT, related_name="events",
+                                db_index=False)  # event_servant_date_idx starts with it
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     effective_date = models.DateField(_("effective date"))
     decision_number = models.CharField(_("decision number"), max_length=100, blank=True)
@@ -263,7 +268,7 @@ class CareerEvent(UndeletableModel):
                                  on_delete=models.PROTECT, related_name="corrections")
     correction_reason = models.TextField(_("reason for the correction"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+                                   related_name="+", db_index=False)  # no query looks events up by author
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -286,10 +291,13 @@ class Assignment(UndeletableModel):
         CONCURRENT = "concurrent", _("Concurrent")
         SECONDMENT = "secondment", _("Secondment")
 
-    servant = models.ForeignKey(CivilServant, on_delete=models.PROTECT, related_name="assignments")
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments")
+    # No index of their own: assignment_servant_idx and assignment_unit_dates_idx start with servant
+    # and unit, and no query looks assignments up by job position (positions are never deleted).
+    servant = models.ForeignKey(CivilServant, on_delete=models.PROTECT, related_name="assignments", db_index=False)
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments",
+                             db_index=False)
     job_position = models.ForeignKey(JobPosition, verbose_name=_("job position"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="assignments")
+                                     on_delete=models.PROTECT, related_name="assignments", db_index=False)
     title = models.CharField(_("title"), max_length=150, blank=True)
     leadership = models.CharField(_("leadership"), max_length=8, choices=Leadership.choices, blank=True, default="")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PRIMARY)
@@ -324,8 +332,11 @@ class SalaryRecord(UndeletableModel):
         EXCESS = "excess", _("Excess seniority allowance")
         IMPORTED = "imported", _("Imported")
 
-    servant = models.ForeignKey(CivilServant, on_delete=models.PROTECT, related_name="salary_records")
-    rank = models.ForeignKey(Rank, verbose_name=_("rank"), on_delete=models.PROTECT, related_name="+")
+    # salary_servant_idx starts with servant; no query looks salary rows up by rank (ranks stay).
+    servant = models.ForeignKey(CivilServant, on_delete=models.PROTECT, related_name="salary_records",
+                                db_index=False)
+    rank = models.ForeignKey(Rank, verbose_name=_("rank"), on_delete=models.PROTECT, related_name="+",
+                             db_index=False)
     step = models.PositiveSmallIntegerField(_("step"))
     coefficient = models.DecimalField(_("coefficient"), max_digits=5, decimal_places=2)
     excess_seniority_percent = models.PositiveSmallIntegerField(_("excess seniority (%)"), default=0)

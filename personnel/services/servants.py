@@ -4,6 +4,7 @@ a typed career event with its decision, and writes field-level audit entries."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -56,13 +57,17 @@ def refresh_keys(servant: CivilServant) -> None:
     servant.sort_key = name_sort_key(servant.full_name)[:300]
 
 
+# Résumé values repeat from person to person (ethnicity, home town, degree): an import cleans each once.
+_clean_repeated = lru_cache(maxsize=4096)(clean)
+
+
 def servant_fields(*, code: str, national_id: str, full_name: str, unit: OrgUnit, title: str = "",
                    **profile) -> dict:
     """The stored fields of a new record from what a form or an import row gives: text cleaned,
     and the fields derived from others (leadership from the title, search and sort keys). The one
     declaration of a new record for ``servant_create`` and the import's bulk path
     (``personnel.importers.BulkCreator``), so both store a person alike."""
-    fields = {name: clean(value) if isinstance(value, str) else value for name, value in profile.items()}
+    fields = {name: _clean_repeated(value) if isinstance(value, str) else value for name, value in profile.items()}
     code, national_id, full_name, title = clean(code), clean(national_id), clean(full_name), clean(title)
     fields.update(code=code, national_id=national_id, full_name=full_name, unit=unit, title=title,
                   leadership=leadership_of(title),
