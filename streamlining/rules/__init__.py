@@ -174,3 +174,7 @@ def reasons_not_eligible(case: CaseInput) -> dict[str, str]:
     from streamlining.rules.engine import reasons_not_eligible as _reasons
 
     return _reasons(case)
+
+
+# Importing the package registers the rule sets (and the base salary table) in core.rules.registry.
+from streamlining.rules import engine as _engine  # noqa: E402,F401
