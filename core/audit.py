@@ -156,11 +156,20 @@ def _action_label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
 
 
+# Labels of change keys that are not fields of the record (an attached document …), by key;
+# apps register theirs in AppConfig.ready().
+CHANGE_LABELS: dict[str, str] = {}
+
+
+def register_change_labels(labels: dict) -> None:
+    CHANGE_LABELS.update(labels)
+
+
 def _field_label(model, name: str) -> str:
     try:
         return str(model._meta.get_field(name).verbose_name)
     except Exception:  # noqa: BLE001 - free-form keys (grantee, event …) are shown as they are
-        return name
+        return str(CHANGE_LABELS.get(name, name))
 
 
 def _related_names(entries) -> dict[tuple, str]:

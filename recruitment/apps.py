@@ -8,7 +8,7 @@ class RecruitmentConfig(AppConfig):
 
     def ready(self) -> None:
         import recruitment.exam.rules  # noqa: F401 - registers the exam rule sets
-        from core.audit import register_action_labels, register_private_fields
+        from core.audit import register_action_labels, register_change_labels, register_private_fields
         from core.context_processors import register_nav
         from core.demo import register_demo_loader
         from recruitment.demo import load_recruitment
@@ -29,4 +29,6 @@ class RecruitmentConfig(AppConfig):
                                 "board_revoke": _("removed from the exam board"),
                                 "register": _("candidate registered"), "verify_email": _("e-mail confirmed")})
         register_action_labels({"login_unlock": _("exam login unlocked")})
+        register_change_labels({"document": _("document"), "component": _("exam part"),
+                                "numbered": _("candidates numbered"), "published": _("results published for")})
         register_private_fields("recruitment.application", {"national_id", "phone", "email", "address"})

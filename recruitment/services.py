@@ -151,7 +151,7 @@ def document_attach(*, actor, application: Application, kind: str, upload) -> Ap
     document.file.save(f"{application.pk}-{upload.name}", upload, save=False)
     document.save()
     audit.record(actor=actor, obj=application, action="document", unit=application.round.agency,
-                 changes={"document": [None, document.kind]})
+                 changes={"document": [None, f"{document.kind} ({document.original_name})"]})
     return document
 
 

@@ -16,6 +16,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import (
     APIException,
     AuthenticationFailed,
+    NotAuthenticated,
     NotFound,
     ParseError,
     PermissionDenied,
@@ -125,6 +126,9 @@ def exam_exception_handler(exc, context):
     """Every error of the exam API as ``{"detail": …, "code": …}``, as the page expects."""
     if isinstance(exc, ParseError):
         exc = InvalidInput(_("The request body is not valid JSON."))
+    elif isinstance(exc, NotAuthenticated):  # DRF's own words are English
+        exc = NotAuthenticated(_("You are not logged in to the exam: log in with your candidate number and "
+                                 "password."))
     response = exception_handler(exc, context)
     if response is not None and isinstance(getattr(exc, "detail", None), str):
         response.data = {"detail": str(exc.detail), "code": getattr(exc.detail, "code", "error")}

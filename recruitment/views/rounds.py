@@ -490,8 +490,8 @@ class MarksView(ScoreSheetMixin, TemplateView):
                 current = {m.marker: m.score for m in application.marks.all()
                            if m.component == component and not m.replaced}
                 score = selectors.component_score([m for m in application.marks.all() if m.component == component])
-                cells.append({"component": component, "m1": current.get(1), "m2": current.get(2),
-                              "m3": current.get(3), "m0": current.get(0), "score": score})
+                cells.append({"component": component, "label": COMPONENT_LABELS[component], "m1": current.get(1),
+                              "m2": current.get(2), "m3": current.get(3), "m0": current.get(0), "score": score})
             rows.append({"application": application, "cells": cells,
                          "conflict": any(c["score"].conflict for c in cells)})
         context.update(page_obj=page, rows=rows, components=[(c, COMPONENT_LABELS[c]) for c in components],
@@ -544,16 +544,17 @@ class Round1View(ScoreSheetMixin, TemplateView):
         page, vacancy = self.rows()
         parts, rules = self.parts()
         rows = []
+        part_labels = {GENERAL: _("General knowledge"), LANGUAGE: _("Foreign language")}
         for application in page:
             scores = {s.part: (s.correct, s.questions) for s in application.round1_scores.all()}
             rows.append({"application": application,
-                         "cells": [{"part": p, "correct": scores.get(p.code, (None,))[0],
+                         "cells": [{"part": p, "label": part_labels.get(p.code, p.code),
+                                    "correct": scores.get(p.code, (None,))[0],
                                     "skip": p.code == LANGUAGE and (not application.vacancy.foreign_language
                                                                     or application.language_exempt)}
                                    for p in parts],
                          "passed": selectors.round1_passed(application, scores, rules)})
-        context.update(page_obj=page, rows=rows, parts=parts, part_labels={GENERAL: _("General knowledge"),
-                                                                            LANGUAGE: _("Foreign language")},
+        context.update(page_obj=page, rows=rows, parts=parts, part_labels=part_labels,
                        vacancies=self.round.vacancies.all(), vacancy=vacancy)
         return context
 
