@@ -80,6 +80,15 @@ AMOUNT_LABELS = {
 }
 
 
+class CaseError(ValueError):
+    """A case the calculator refuses: ``str(error)`` is the Vietnamese reason, ``field`` the
+    CaseInput field it is about ("leaving_date", "si_months" …; "" when no single field)."""
+
+    def __init__(self, field_name: str, message: str):
+        super().__init__(message)
+        self.field = field_name
+
+
 @dataclass(frozen=True)
 class CaseInput:
     """One person and the exit being priced. Dates are calendar dates; money is whole VND.
@@ -154,7 +163,8 @@ def _number(value: Decimal) -> int | float:
 def calculate(case: CaseInput) -> Calculation:
     """Price ``case.option`` under ``case.ground`` (empty ground: ND 178 when a reorganisation date is
     given and ND 178 is in force on the leaving date, else ND 154). Raises ValueError with a
-    Vietnamese message when the person does not qualify or the input is incomplete."""
+    Vietnamese message (a CaseError naming the field) when the person does not qualify or the
+    input is incomplete."""
     from streamlining.rules.engine import calculate as _calculate
 
     return _calculate(case)

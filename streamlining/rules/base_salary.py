@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from core.rules import registry
 from core.rules.registry import RuleSet
 from positions.data import BASE_SALARIES
+from streamlining.rules import CaseError
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,11 @@ _register()
 
 
 def base_salary_on(day: date) -> BaseSalaryRuleSet:
-    """The base salary in force on ``day``; a Vietnamese ValueError before the first one we hold."""
+    """The base salary in force on ``day``; a Vietnamese CaseError before the first one we hold."""
     try:
         return registry.for_date("base_salary", day)
     except registry.RuleSetNotFound:
-        raise ValueError(f"Không có mức lương cơ sở áp dụng ngày {day:%d/%m/%Y}") from None
+        raise CaseError("leaving_date", f"Không có mức lương cơ sở áp dụng ngày {day:%d/%m/%Y}") from None
 
 
 def base_salary_before_month_of(day: date) -> BaseSalaryRuleSet:

@@ -43,6 +43,7 @@ from streamlining.rules import (
     SEVERANCE,
     SI_YEARS,
     Calculation,
+    CaseError,
     CaseInput,
 )
 from streamlining.rules.base_salary import base_salary_before_month_of
@@ -92,8 +93,8 @@ class AllowanceRuleSet(RuleSet):
         """0 within the first window_months after the reorganisation decision took effect, 1 from
         the 13th month (TT 01/2025 Art 3 cl. 1; SM §1.6)."""
         if case.reorganisation_date is None:
-            raise ValueError("Thiếu ngày quyết định sắp xếp tổ chức bộ máy có hiệu lực (căn cứ tính 12 tháng đầu, "
-                             "Nghị định 178/2024)")
+            raise CaseError("reorganisation_date", "Thiếu ngày quyết định sắp xếp tổ chức bộ máy có hiệu lực "
+                            "(căn cứ tính 12 tháng đầu, Nghị định 178/2024)")
         end = add_months(case.reorganisation_date, self.window_months)
         if case.leaving_date < case.reorganisation_date:
             notes.append("Nghỉ trước ngày quyết định sắp xếp có hiệu lực: tính như trong 12 tháng đầu (chưa xác nhận).")
@@ -177,8 +178,10 @@ def months_to_pension(case: CaseInput) -> tuple[int, date]:
     """Months from the leaving month to the ND 135 pension start (the first day of the month after
     the month the age is reached, SM §1.2). A pension runs from the first of a month: leaving after
     the 1st counts from the next month."""
+    if case.date_of_birth is None:
+        raise CaseError("date_of_birth", "Thiếu ngày sinh")
     if case.sex not in (MALE, FEMALE):
-        raise ValueError("Giới tính phải là nam hoặc nữ")
+        raise CaseError("sex", "Giới tính phải là nam hoặc nữ")
     start = month_index(case.leaving_date) + (0 if case.leaving_date.day == 1 else 1)
     pension_start = retirement_of(case.date_of_birth, case.sex).pension_start
     return month_index(pension_start) - start, pension_start
@@ -219,13 +222,13 @@ def monthly_salary(rules: AllowanceRuleSet, case: CaseInput) -> tuple[Fraction, 
     """
     unknown = sorted(set(case.allowances) - COEFFICIENT_KINDS - PERCENT_KINDS)
     if unknown:
-        raise ValueError(f"Loại phụ cấp không xác định: {', '.join(unknown)}")
+        raise CaseError("allowances", f"Loại phụ cấp không xác định: {', '.join(unknown)}")
     if case.coefficient is None or Decimal(case.coefficient) <= 0:
-        raise ValueError("Thiếu hệ số lương")
+        raise CaseError("coefficient", "Thiếu hệ số lương")
     if case.base_salary is not None:
         base, base_basis = case.base_salary, "nhập tay"
         if base <= 0:
-            raise ValueError("Mức lương cơ sở phải lớn hơn 0")
+            raise CaseError("base_salary", "Mức lương cơ sở phải lớn hơn 0")
     else:
         base_rule = base_salary_before_month_of(case.leaving_date)
         base, base_basis = base_rule.amount, base_rule.legal_basis
@@ -233,7 +236,7 @@ def monthly_salary(rules: AllowanceRuleSet, case: CaseInput) -> tuple[Fraction, 
     def value(kind: str) -> Fraction:
         raw = case.allowances.get(kind) or 0
         if Decimal(raw) < 0:
-            raise ValueError(f"{ALLOWANCE_LABELS[kind]} không được âm")
+            raise CaseError("allowances", f"{ALLOWANCE_LABELS[kind]} không được âm")
         return F(Decimal(raw)) if kind in rules.salary_kinds else F(0)
 
     coefficient = F(Decimal(case.coefficient))
@@ -289,7 +292,7 @@ class _Work:
 
 def _si_years(rules: AllowanceRuleSet, case: CaseInput, notes: list[str]) -> Decimal:
     if case.si_months < 0:
-        raise ValueError("Số tháng đóng BHXH không được âm")
+        raise CaseError("si_months", "Số tháng đóng BHXH không được âm")
     if rules.rounding_unconfirmed and case.si_months % 12:
         notes.append("Cách làm tròn tháng lẻ thời gian đóng BHXH theo văn bản này chưa được xác nhận: đã tính "
                      "1–6 tháng là 0,5 năm, trên 6 tháng là 1 năm như Nghị định 178.")
@@ -329,16 +332,17 @@ def _si_formula(rules: AllowanceRuleSet, case: CaseInput, years: Decimal) -> str
 def _early_retirement(work: _Work, months: int) -> tuple[int, Decimal]:
     rules, case = work.rules, work.case
     if case.category not in rules.early_categories:
-        raise ValueError(f"{rules.title}: đối tượng này không thuộc diện nghỉ hưu trước tuổi")
+        raise CaseError("category", f"{rules.title}: đối tượng này không thuộc diện nghỉ hưu trước tuổi")
     if months <= 0:
-        raise ValueError("Đã đến tuổi nghỉ hưu theo Nghị định 135/2020: không thuộc diện nghỉ hưu trước tuổi")
+        raise CaseError("leaving_date", "Đã đến tuổi nghỉ hưu theo Nghị định 135/2020: không thuộc diện nghỉ hưu "
+                                        "trước tuổi")
     if months > rules.max_months_early:
-        raise ValueError(f"Còn {months} tháng đến tuổi nghỉ hưu, quá {rules.max_months_early // 12} năm: "
-                         f"không thuộc diện nghỉ hưu trước tuổi theo {rules.title}")
+        raise CaseError("leaving_date", f"Còn {months} tháng đến tuổi nghỉ hưu, quá {rules.max_months_early // 12} "
+                                        f"năm: không thuộc diện nghỉ hưu trước tuổi theo {rules.title}")
     ok, needed = _pension_si_ok(case)
     if not ok:
-        raise ValueError(f"Chưa đủ {needed} năm đóng BHXH bắt buộc để hưởng lương hưu: không thuộc diện nghỉ hưu "
-                         "trước tuổi")
+        raise CaseError("si_months", f"Chưa đủ {needed} năm đóng BHXH bắt buộc để hưởng lương hưu: không thuộc "
+                                     "diện nghỉ hưu trước tuổi")
     band = "C" if months < rules.min_months_early else "A" if months <= 60 else "B"
     years = years_rounded(months)
     if rules.rounding_unconfirmed and months % 12:
@@ -368,19 +372,19 @@ def _early_retirement(work: _Work, months: int) -> tuple[int, Decimal]:
 def _resignation(work: _Work, months: int) -> None:
     rules, case = work.rules, work.case
     if case.category not in rules.resignation_categories:
-        raise ValueError(f"{rules.title}: đối tượng này không thuộc diện nghỉ thôi việc")
+        raise CaseError("category", f"{rules.title}: đối tượng này không thuộc diện nghỉ thôi việc")
     if months < rules.min_months_to_retire_for_resignation:
         if rules.min_months_to_retire_for_resignation > 1:
-            raise ValueError(f"Còn {max(months, 0)} tháng đến tuổi nghỉ hưu: nghỉ thôi việc cần còn từ đủ "
-                             f"{rules.min_months_to_retire_for_resignation // 12} năm trở lên")
-        raise ValueError("Đã đến tuổi nghỉ hưu: không thuộc diện nghỉ thôi việc")
+            raise CaseError("leaving_date", f"Còn {max(months, 0)} tháng đến tuổi nghỉ hưu: nghỉ thôi việc cần còn "
+                                            f"từ đủ {rules.min_months_to_retire_for_resignation // 12} năm trở lên")
+        raise CaseError("leaving_date", "Đã đến tuổi nghỉ hưu: không thuộc diện nghỉ thôi việc")
     try:
         _early_retirement(_Work(rules, case, work.salary, {}, [], []), months)
     except ValueError:
         pass
     else:
-        raise ValueError("Đủ điều kiện nghỉ hưu trước tuổi: không thuộc diện nghỉ thôi việc (chỉ dành cho người "
-                         "không đủ điều kiện nghỉ hưu trước tuổi)")
+        raise CaseError("option", "Đủ điều kiện nghỉ hưu trước tuổi: không thuộc diện nghỉ thôi việc (chỉ dành cho "
+                                  "người không đủ điều kiện nghỉ hưu trước tuổi)")
     si_years = _si_years(rules, case, work.notes)
     if rules.severance_factors:
         index = rules.window_factor_index(case, work.notes)
@@ -403,11 +407,12 @@ def _resignation(work: _Work, months: int) -> None:
 
 def rule_set_for(ground: str, leaving_date: date) -> AllowanceRuleSet:
     if ground not in FAMILIES:
-        raise ValueError(f"Căn cứ không hợp lệ: {ground!r} (ND178, ND154 hoặc ND177)")
+        raise CaseError("ground", f"Căn cứ không hợp lệ: {ground!r} (ND178, ND154 hoặc ND177)")
     try:
         return registry.for_date(FAMILIES[ground], leaving_date)
     except registry.RuleSetNotFound:
-        raise ValueError(f"Không có quy định {ground} áp dụng cho ngày nghỉ {leaving_date:%d/%m/%Y}") from None
+        raise CaseError("leaving_date", f"Không có quy định {ground} áp dụng cho ngày nghỉ "
+                                        f"{leaving_date:%d/%m/%Y}") from None
 
 
 def _default_ground(case: CaseInput) -> str:
@@ -425,7 +430,7 @@ def calculate(case: CaseInput) -> Calculation:
     rules = rule_set_for(ground, case.leaving_date)
     if case.option not in rules.options:
         allowed = ", ".join(OPTION_LABELS[o].lower() for o in rules.options)
-        raise ValueError(f"Phương án không hợp lệ: {case.option!r}; {rules.title} có: {allowed}")
+        raise CaseError("option", f"Phương án không hợp lệ: {case.option!r}; {rules.title} có: {allowed}")
     months, pension_start = months_to_pension(case)
     salary, inputs, lines = monthly_salary(rules, case)
     inputs.update(pension_start=pension_start.isoformat(), months_to_pension=months, si_months=case.si_months,

@@ -176,3 +176,14 @@ def test_no_float_anywhere_in_the_amounts():
 def test_bad_input_is_refused_in_vietnamese(field, value, message):
     with pytest.raises(ValueError, match=message):
         calculate(replace(_row("moha_1_mr_c"), **{field: value}))
+
+
+def test_a_refusal_names_the_field_it_is_about():
+    from streamlining.rules import CaseError
+
+    with pytest.raises(CaseError) as refused:
+        calculate(replace(_row("moha_1_mr_c"), si_months=216))
+    assert refused.value.field == "si_months"
+    with pytest.raises(CaseError) as refused:
+        calculate(replace(_row("moha_1_mr_c"), reorganisation_date=None))
+    assert refused.value.field == "reorganisation_date"
