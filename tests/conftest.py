@@ -38,8 +38,8 @@ def _fresh_cache():
     clear_memos()
 
 
-@pytest.fixture
-def world(db) -> World:
+def build_world() -> World:
+    """The province of the module docstring (also built once per module by the permission matrix)."""
     province = make_unit("Tỉnh Thử Nghiệm", code="P", kind=OrgUnit.Kind.PROVINCE)
     unit_a = make_unit("Sở Nội vụ", code="A", parent=province, kind=OrgUnit.Kind.DEPARTMENT)
     unit_a1 = make_unit("Phòng Công chức, viên chức", code="A1", parent=unit_a)
@@ -47,19 +47,37 @@ def world(db) -> World:
     return World(province, unit_a, unit_a1, unit_b)
 
 
+# The personas by fixture name. tests/test_permission_matrix.py builds them once per module, outside
+# the function-scoped fixtures below, so they are plain functions of the world.
+PERSONA_MAKERS = {
+    "officer_a": lambda w: grant(UserFactory(username="officer_a", role="unit_hr"), w.unit_a, MANAGE),
+    "viewer_a": lambda w: grant(UserFactory(username="viewer_a", role="unit_head"), w.unit_a, VIEW),
+    "officer_b": lambda w: grant(UserFactory(username="officer_b", role="unit_hr"), w.unit_b, MANAGE),
+    "provincial_hr": lambda w: UserFactory(username="sonoivu", role="provincial_hr"),
+    "no_grant": lambda w: UserFactory(username="no_grant"),
+    "candidate": lambda w: UserFactory(username="candidate", account_type=User.AccountType.CANDIDATE),
+    "superuser": lambda w: UserFactory(username="root", is_superuser=True, is_staff=True),
+}
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
 @pytest.fixture
 def officer_a(world) -> User:
-    return grant(UserFactory(username="officer_a", role="unit_hr"), world.unit_a, MANAGE)
+    return PERSONA_MAKERS["officer_a"](world)
 
 
 @pytest.fixture
 def viewer_a(world) -> User:
-    return grant(UserFactory(username="viewer_a", role="unit_head"), world.unit_a, VIEW)
+    return PERSONA_MAKERS["viewer_a"](world)
 
 
 @pytest.fixture
 def officer_b(world) -> User:
-    return grant(UserFactory(username="officer_b", role="unit_hr"), world.unit_b, MANAGE)
+    return PERSONA_MAKERS["officer_b"](world)
 
 
 @pytest.fixture
@@ -69,22 +87,22 @@ def officer_parent(world) -> User:
 
 @pytest.fixture
 def provincial_hr(world) -> User:
-    return UserFactory(username="sonoivu", role="provincial_hr")
+    return PERSONA_MAKERS["provincial_hr"](world)
 
 
 @pytest.fixture
 def no_grant(world) -> User:
-    return UserFactory(username="no_grant")
+    return PERSONA_MAKERS["no_grant"](world)
 
 
 @pytest.fixture
 def candidate(world) -> User:
-    return UserFactory(username="candidate", account_type=User.AccountType.CANDIDATE)
+    return PERSONA_MAKERS["candidate"](world)
 
 
 @pytest.fixture
 def superuser(world) -> User:
-    return UserFactory(username="root", is_superuser=True, is_staff=True)
+    return PERSONA_MAKERS["superuser"](world)
 
 
 @pytest.fixture

@@ -7,10 +7,14 @@ editable 403, anonymous visitors go to the login page.
 """
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.db import transaction
+from django.test import override_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -25,6 +29,7 @@ from positions.services import position_create
 from recruitment import services
 from recruitment.exam import services as exam_services
 from recruitment.models import Appeal, ApplicationDocument
+from tests.conftest import PERSONA_MAKERS, build_world
 from tests.factories import UserFactory, make_application, make_round, make_servant
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +133,21 @@ def PART(kind: str):  # noqa: N802 - the person and one part of their record
     return lambda objects: {"pk": objects["person"].pk, "part_pk": _record_part(kind, objects).pk}
 
 
+def STREAM(kind: str):  # noqa: N802 - a streamlining plan or case of unit A1, made when a case needs it
+    def kwargs(objects):
+        from streamlining import services as streamlining
+
+        key = f"stream_{kind}"
+        if key not in objects:
+            objects[key] = streamlining.plan_save(
+                actor=None, unit=objects["a1"], year=2026, title="Kế hoạch", targets=[
+                    ("ND154", "civil_servant", "government", 2)]) if kind == "plan" else streamlining.case_open(
+                actor=None, servant=objects["person"], ground="ND154", case_number=6, option="resignation",
+                leaving_date=date(2027, 1, 1))
+        return {"pk": objects[key].pk}
+    return kwargs
+
+
 MATRIX: dict[str, Case] = {
     "login": Case({}, default=302, anonymous=OK),
     "logout": Case({}, default=302, method="post", anonymous=302),
@@ -200,9 +220,11 @@ MATRIX: dict[str, Case] = {
     "recruitment:application_list": Case(ROUND_OF_A, kwargs=ROUND),
     "recruitment:numbers_assign": Case(ROUND_OF_A, default=302, method="post", kwargs=ROUND),
     "recruitment:admission_list": Case(ROUND_OF_A, kwargs=ROUND),
+    "recruitment:room_list": Case(ROUND_OF_A, kwargs=ROUND),
     "recruitment:round1": Case(ROUND_OF_A, kwargs=ROUND),
     "recruitment:marks": Case(ROUND_OF_A, kwargs=ROUND),
     "recruitment:results": Case(ROUND_OF_A, kwargs=ROUND),
+    "recruitment:results_paper": Case(ROUND_OF_A, kwargs=ROUND),
     "recruitment:results_export": Case(ROUND_OF_A, kwargs=ROUND),
     "recruitment:results_publish": Case(ROUND_ADMIN, default=302, method="post", kwargs=ROUND),
     "recruitment:appeal_list": Case(ROUND_OF_A, kwargs=ROUND),
@@ -279,6 +301,24 @@ MATRIX: dict[str, Case] = {
     "appraisal:unit_results": Case(SCOPED),
     "appraisal:unit_result_edit": Case(MANAGE_PERSON, kwargs=lambda o: {"pk": o["unit_result"].pk}),
     "appraisal:committee_decide": Case(MANAGE_PERSON, kwargs=lambda o: {"pk": o["appraisal"].pk}),
+    # Streamlining (issue 13): pages read in scope; plans and cases written by who manages the unit;
+    # a case is opened for a person of the writer's units (officer_b may not pick A1's person).
+    "streamlining:dashboard": Case(SCOPED),
+    "streamlining:plan_create": Case(MANAGERS),
+    "streamlining:plan_detail": Case(OUTSIDE_B, kwargs=STREAM("plan")),
+    "streamlining:plan_approve": Case(MANAGE_PERSON, kwargs=STREAM("plan")),
+    "streamlining:screen": Case(SCOPED),
+    "streamlining:reorganisation": Case(SCOPED),
+    "streamlining:case_list": Case(SCOPED),
+    "streamlining:case_create": Case({**MANAGERS, "officer_b": 403}, data=lambda o: {"servant": o["person"].pk}),
+    "streamlining:case_detail": Case(OUTSIDE_B, kwargs=STREAM("case")),
+    "streamlining:case_propose": Case(MANAGE_PERSON, kwargs=STREAM("case")),
+    "streamlining:case_review": Case(MANAGE_PERSON, kwargs=STREAM("case")),
+    "streamlining:case_decide": Case(MANAGE_PERSON, kwargs=STREAM("case")),
+    "streamlining:case_refuse": Case(MANAGE_PERSON, kwargs=STREAM("case")),
+    "streamlining:case_pay": Case(MANAGE_PERSON, kwargs=STREAM("case")),
+    "streamlining:report": Case(SCOPED),
+    "streamlining:refund_watch": Case(SCOPED),
     "appraisal:person_scores": Case(OUTSIDE_B, kwargs=PERSON),
     # The work ledger: HR keeps the catalogue (manage), leaders (assign_work: unit heads, provincial
     # HR) assign and review in the units they see; a person's own pages need an account linked to
@@ -413,9 +453,45 @@ def test_every_url_pattern_is_in_the_matrix():
     assert not missing, f"URL patterns without access rules in the permission matrix: {missing}"
 
 
+# The day the matrix is run on: the appraisal year, the petition and the leave below are dated 2026,
+# and the exam session starts "now"; the clock keeps ticking from here so deadlines behave.
+MATRIX_DAY = datetime(2026, 12, 7, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+@pytest.fixture(scope="module")
+def matrix_objects(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The ~35 objects of the matrix, built once for the module's ~2,000 cases.
+
+    They are written inside a transaction kept open for the whole module and rolled back at its end;
+    each test runs in pytest-django's usual atomic block, which nests as a savepoint inside it and is
+    rolled back after the test, so every case still starts from these objects and nothing else (on
+    SQLite and PostgreSQL alike).
+    """
+    clock = time_machine.travel(MATRIX_DAY, tick=True)
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("matrix-media"),
+                              PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    clock.start()
+    media.enable()
+    try:
+        with django_db_blocker.unblock(), transaction.atomic():
+            yield _build_objects()
+            transaction.set_rollback(True)
+    finally:
+        media.disable()
+        clock.stop()
+
+
 @pytest.fixture
-def objects(settings, tmp_path, world, officer_a, officer_b, viewer_a, provincial_hr, no_grant, candidate, superuser):
-    settings.MEDIA_ROOT = tmp_path
+def objects(matrix_objects, db):
+    # A copy per test: the PART cases add the record part they need to it, and it must not outlive
+    # the test's savepoint. The cases read only primary keys, so the instances themselves are shared.
+    return dict(matrix_objects)
+
+
+def _build_objects() -> dict:
+    world = build_world()
+    users = {name: make(world) for name, make in PERSONA_MAKERS.items()}
+    officer_a, officer_b, candidate = users["officer_a"], users["officer_b"], users["candidate"]
     upload = SimpleUploadedFile("u.csv", "Mã đơn vị;Tên đơn vị;Mã đơn vị cấp trên\nZ1;Phòng Z;A\n".encode())
     job = ImportJob.objects.create(kind="units", created_by=officer_a, original_name="u.csv",
                                    status=ImportJob.Status.VALIDATED)
@@ -465,10 +541,7 @@ def objects(settings, tmp_path, world, officer_a, officer_b, viewer_a, provincia
             "round": round_, "application": application, "appeal": appeal, "document": document,
             "bank": bank, "question": question, "session": session, "attempt": attempt,
             "a1": world.unit_a1, "b": world.unit_b, "job": job, "person": person, "event": person.events.first(),
-            "position": position, "dossier": dossier, "competency": Competency.objects.first(),
-            "officer_a": officer_a, "officer_b": officer_b,
-            "viewer_a": viewer_a, "provincial_hr": provincial_hr, "no_grant": no_grant, "candidate": candidate,
-            "superuser": superuser}
+            "position": position, "dossier": dossier, "competency": Competency.objects.first(), **users}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
