@@ -63,6 +63,12 @@ SHAPES = {
     "personnel_notices": {"date", "retirement_6_months", "retirement_3_months", "raises_due", "contracts_expiring",
                           "notified", "emailed"},
     "ministry_report": {"form": None, "unit": None, "date": None, "rows": [None], "total": None},
+    # Issue 13 (on a refused row: SUMMARY, tested in tests/streamlining/test_calculate_command.py).
+    "streamlining_calculate": {"cases": [dict.fromkeys(("code", "rule_set", "option", "months_early", "years_early",
+                                                        "si_years", "amounts", "total"))]},
+    # Issue 16 (run by tests/core/test_backup_restore.py).
+    "backup": {"dir", "engine", "database", "media_files", "bytes"},
+    "restore": {"dir", "engine", "database", "media_files", "forced"},
 }
 
 
@@ -254,3 +260,14 @@ def test_ministry_report(world, tmp_path):
     document = check("ministry_report", str(tmp_path / "bm01.xlsx"), "--form", "BM01", "--unit", "A",
                      "--date", "31/12/2026")
     assert document["rows"]
+
+
+def test_streamlining_calculate(tmp_path):
+    headers = ["Mã cán bộ", "Giới tính", "Ngày sinh", "Loại cán bộ", "Ngày nghỉ", "Phương án", "Căn cứ", "Hệ số lương",
+               "Phụ cấp công vụ (%)", "Số tháng đóng BHXH", "Ngày quyết định sắp xếp"]
+    path = write_workbook(tmp_path / "tinh-gian.xlsx", [headers, [
+        "M-01", "Nam", "15/06/1975", "Công chức", "01/06/2025", "Nghỉ thôi việc", "ND178", "3,66", 25, 180,
+        "01/03/2025"]])
+    assert check("streamlining_calculate", str(path))["cases"][0]["total"] == 786_854_250
+    code, document = run("streamlining_calculate", str(unreadable(tmp_path)))
+    assert code == 1 and not mismatches(document, SUMMARY)
