@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-postgres test-integration test-e2e install lint messages worker clean
+.PHONY: run test test-postgres test-integration test-e2e install lint messages worker clean backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,18 @@ messages: install
 
 worker: install
 	$(BIN)/celery -A config worker --loglevel=info
+
+# Backup and restore of the database (pg_dump custom format / SQLite online backup) and MEDIA_ROOT.
+# `make restore BACKUP_DIR=var/backups/…` refuses a database with tables; add FORCE=1 to replace it.
+BACKUP_DIR ?= var/backups/$(shell date +%Y%m%d-%H%M%S)
+
+backup: install
+	$(BIN)/python manage.py backup $(BACKUP_DIR)
+
+restore: install
+	@test "$(origin BACKUP_DIR)" != file || \
+		{ echo "make restore BACKUP_DIR=<a directory written by make backup> [FORCE=1]"; exit 2; }
+	$(BIN)/python manage.py restore $(BACKUP_DIR) $(if $(FORCE),--force)
 
 clean:
 	rm -rf $(VENV) var
