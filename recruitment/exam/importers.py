@@ -1,9 +1,11 @@
-"""Import of exam questions from a spreadsheet (.xlsx, one row per question), Aiken or GIFT text.
+"""Import of exam questions from a spreadsheet (.xlsx, one row per question, up to 8 options),
+Aiken, GIFT (every type: recruitment/exam/gift.py) or Moodle XML (recruitment/exam/moodle_xml.py).
 
-Every question is checked first (text, at least two options, the answer among them, known bank,
-difficulty and competency, no code twice in the file); any problem is reported with its row (the
-Excel row, or the line where the question starts in a text file), column and a Vietnamese reason,
-and nothing is written. Imported questions are drafts until a reviewer approves them. Re-importing
+Every question is checked first (text, its options and key for its type, known bank, difficulty and
+competency, no question twice in the file); any problem is reported with its row (the Excel row, or
+the line where the question starts in a text file), column, the question's first words, the type
+found and a Vietnamese reason, and nothing is written — or, with ``skip_invalid``, only the valid
+questions are. Imported questions are drafts until a reviewer approves them. Re-importing
 the same file changes nothing; a changed approved question becomes a new draft version.
 """
 import hashlib
@@ -31,9 +33,9 @@ from core.sheet_bounds import FileTooCostly, inspect_file
 from core.text import header_key, unaccent
 from recruitment.models import QuestionBank
 
-LETTERS = "ABCDEF"
+LETTERS = "ABCDEFGH"
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
-GIFT_HINT = re.compile(r"\{\s*[=~]")
+GIFT_HINT = re.compile(r"(\{\s*[=~#}]|\{\s*(T|F|TRUE|FALSE)\s*[#}]|^\s*\$CATEGORY:|^\s*::)", re.MULTILINE)
 MAX_OPTIONS = len(LETTERS)
 # A question a candidate reads on screen, and its options: far longer is a pasted document.
 QUESTION_MAX_CHARS = 4000
@@ -48,8 +50,21 @@ DIFFICULTIES = {header_key(k): v for k, v in {
     "khó": "hard", "hard": "hard", "3": "hard", "vận dụng": "hard"}.items()}
 
 
+def vietnamese_number(value) -> str:
+    """A number cell as a Vietnamese reader writes it: 2.340.000 and 2,34 (TCVN, dot for thousands)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    whole, _dot, decimals = f"{value:,.10f}".rstrip("0").rstrip(".").partition(".")
+    return whole.replace(",", ".") + ("," + decimals if decimals else "")
+
+
 def text_of(value) -> str:
-    """Question text: NFC, trimmed lines, blank lines kept single (unlike names, newlines matter)."""
+    """Question text: NFC, trimmed lines, blank lines kept single (unlike names, newlines matter).
+    A number cell reads "2.340.000" / "2,34", a date cell "18/10/2025" (core.importing.cell_text)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return vietnamese_number(value)
     raw = unicodedata.normalize("NFC", cell_text(value) if not isinstance(value, str) else value)
     lines = [line.strip() for line in raw.replace("\r\n", "\n").split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
@@ -81,7 +96,17 @@ def parse_letter(value) -> int:
         return LETTERS.index(text)
     if text.isdigit() and 1 <= int(text) <= MAX_OPTIONS:
         return int(text) - 1
-    raise CellError(_("The answer must be a letter A–F (or 1–6), not “%(value)s”.") % {"value": cell_text(value)})
+    raise CellError(_("The answer must be a letter A–H (or 1–8), not “%(value)s”.") % {"value": cell_text(value)})
+
+
+def parse_letters(value) -> list[int]:
+    """The key: one letter, or several ("A, C" / "AC") for a multiple-response question."""
+    text = cell_text(value).upper().replace(";", ",").replace(" ", "")
+    parts = text.split(",") if "," in text else (list(text) if text.isalpha() else [text])
+    letters = sorted({parse_letter(part) for part in parts if part})
+    if not letters:
+        raise CellError(_("The answer must be a letter A–H (or 1–8), not “%(value)s”.") % {"value": cell_text(value)})
+    return letters
 
 
 @dataclass
@@ -99,10 +124,35 @@ class Item:
     competency: str = ""
     part: str = ""
     bank_name: str = ""
+    kind: str = "single"
+    key: dict = field(default_factory=dict)
+    feedback: dict = field(default_factory=dict)
+    text_format: str = "plain"
+    letters: list[int] = field(default_factory=list)  # the key as read from a spreadsheet or Aiken
+    from_text: bool = False  # Aiken, GIFT or XML: refusals name the question by its text
     errors: list[dict] = field(default_factory=list)
 
     def error(self, column: str, message: str) -> None:
+        """A refusal; in a text file (no columns to point at) it starts with the question's words."""
+        if self.from_text and self.label and not message.startswith(tuple(kind_names().values())):
+            message = f"“{self.label}”: {message}"
         self.errors.append({"row": self.row, "column": column, "message": message})
+
+    @property
+    def label(self) -> str:
+        """The question as a person finds it in the file: its first 60 characters."""
+        words = " ".join(re.sub(r"<[^>]+>", " ", self.text or "").split())
+        return words if len(words) <= 60 else words[:59] + "…"
+
+    def set_key(self, letters: list[int]) -> None:
+        """One letter: single choice; several: multiple response, the right ones sharing 100 %."""
+        self.letters = letters
+        if len(letters) == 1:
+            self.kind, self.correct = "single", letters[0]
+            return
+        share = round(100 / len(letters), 4)
+        self.kind, self.correct = "multiple", letters[0]
+        self.key = {"weights": [share if i in letters else 0.0 for i in range(len(self.options))]}
 
 
 COLUMNS = [
@@ -118,8 +168,9 @@ COLUMNS = [
            example="Công chức được tuyển dụng thông qua hình thức nào?"),
     *[Column(f"Phương án {letter}", f"option_{letter.lower()}", text_of, required=letter in "AB",
              max_length=OPTION_MAX_CHARS,
-             aliases=(f"Đáp án {letter}", letter), example=f"Phương án {letter}") for letter in LETTERS],
-    Column("Đáp án", "answer", parse_letter, required=True, blank=False, aliases=("Đáp án đúng",), example="A"),
+             aliases=(f"Đáp án {letter}", letter, f"Phương án {i}"), example=f"Phương án {letter}")
+      for i, letter in enumerate(LETTERS, start=1)],
+    Column("Đáp án", "answer", parse_letters, required=True, blank=False, aliases=("Đáp án đúng",), example="A"),
 ]
 
 
@@ -133,11 +184,13 @@ def read_xlsx(path: Path, default_bank: str) -> list[Item]:
         while options and not options[-1]:
             options.pop()
         item = Item(row=row.number, bank=cell_text(v.get("bank")) or default_bank, text=v.get("text") or "",
-                    options=options, correct=v.get("answer"), family=cell_text(v.get("family")),
+                    options=options, correct=None, family=cell_text(v.get("family")),
                     topic=cell_text(v.get("topic")), difficulty=v.get("difficulty") or "medium",
                     competency=cell_text(v.get("competency")), part=v.get("part") or "",
                     bank_name=cell_text(v.get("bank_name")))
         item.errors = list(row.errors)
+        if v.get("answer"):
+            item.set_key(v["answer"])
         if not item.bank:
             item.error("Ngân hàng", _("Give the bank code (or --bank for the whole file)."))
         if "" in options:
@@ -146,8 +199,8 @@ def read_xlsx(path: Path, default_bank: str) -> list[Item]:
     return items
 
 
-AIKEN_OPTION = re.compile(r"^([A-F])[.)]\s*(.+)$")
-AIKEN_ANSWER = re.compile(r"^ANSWER\s*:\s*(\S+)\s*$", re.IGNORECASE)
+AIKEN_OPTION = re.compile(r"^([A-H])[.)]\s*(.+)$")
+AIKEN_ANSWER = re.compile(r"^ANSWER\s*:\s*(.+?)\s*$", re.IGNORECASE)
 
 
 def read_aiken(text: str, bank: str) -> list[Item]:
@@ -172,7 +225,7 @@ def _aiken_item(block: list[tuple[int, str]], bank: str) -> Item:
         option, final = AIKEN_OPTION.match(line.strip()), AIKEN_ANSWER.match(line.strip())
         if final:
             try:
-                answer = parse_letter(final.group(1))
+                answer = parse_letters(final.group(1))
             except CellError as exc:
                 item.errors.append({"row": number, "column": "ANSWER", "message": str(exc)})
         elif option and (options or question):
@@ -187,124 +240,82 @@ def _aiken_item(block: list[tuple[int, str]], bank: str) -> Item:
                                 "message": _("Expected the next option or “ANSWER: …” after the options.")})
         else:
             question.append(line)
-    item.text, item.options, item.correct = text_of("\n".join(question)), options, answer
-    if answer is None and not any(e["column"] == "ANSWER" for e in item.errors):
+    item.text, item.options, item.from_text = text_of("\n".join(question)), options, True
+    for error in item.errors:
+        error["message"] = f"“{item.label}”: {error['message']}"
+    if answer is not None:
+        item.set_key(answer)
+    elif not any(e["column"] == "ANSWER" for e in item.errors):
         item.error("ANSWER", _("The question has no “ANSWER:” line."))
     return item
 
 
-GIFT_ESCAPES = {r"\:": ":", r"\~": "~", r"\=": "=", r"\{": "{", r"\}": "}", r"\#": "#", r"\n": "\n"}
+def kind_names() -> dict[str, str]:
+    """The question types as refusals name them (Vietnamese, with Moodle's name to find it)."""
+    return {
+        "single": _("multiple-choice question (multichoice)"),
+        "multiple": _("multiple-response question (multichoice, several answers)"),
+        "truefalse": _("true/false question (truefalse)"),
+        "short": _("short-answer question (shortanswer)"),
+        "numerical": _("numerical question (numerical)"),
+        "matching": _("matching question (matching)"),
+        "essay": _("essay question (essay)"),
+        "description": _("description without answers (description)"),
+    }
 
 
-def _unescape(value: str) -> str:
-    for escaped, plain in GIFT_ESCAPES.items():
-        value = value.replace(escaped, plain)
-    return value
+def gift_problems() -> dict[str, str]:
+    return {
+        "description": _("it has no answers between { and }: a description is not a question."),
+        "unclosed": _("the answers have no closing “}”."),
+        "several_right": _("several answers are marked right with “=”: mark one, or weigh them with “~%50%”."),
+        "matching_pair": _("every answer must be a pair “=left -> right”."),
+        "numerical_value": _("the answer must be a number, number:tolerance or min..max."),
+        "text_before_answers": _("there is text before the first “=” or “~” inside { }."),
+    }
+
+
+def refusal(kind: str, text: str, problem: str) -> str:
+    """"câu hỏi ghép cặp (matching) “Ghép …”: …" — the type found, the question, the reason."""
+    words = " ".join(re.sub(r"<[^>]+>", " ", text or "").split())
+    words = words if len(words) <= 60 else words[:59] + "…"
+    return _("%(type)s “%(text)s”: %(problem)s") % {"type": kind_names().get(kind, kind), "text": words,
+                                                    "problem": problem}
 
 
 def read_gift(text: str, bank: str) -> list[Item]:
-    """GIFT, multiple choice with one right answer: ``::code:: question {=right ~wrong ~wrong}``.
-    ``$CATEGORY: bank/topic`` lines set the bank (first segment) and topic (last segment)."""
-    items: list[Item] = []
-    topic, current_bank = "", bank
-    chunk: list[tuple[int, str]] = []
+    """GIFT, every type (recruitment/exam/gift.py). ``$CATEGORY: bank/…/topic`` sets the bank (its
+    first segment, unless --bank is given) and the topic (its last segment)."""
+    from recruitment.exam import gift
 
-    def flush():
-        if chunk:
-            items.append(_gift_item(chunk, current_bank, topic))
-            chunk.clear()
-
-    for number, line in enumerate(text.splitlines() + [""], start=1):
-        stripped = line.strip()
-        if stripped.startswith("//"):
-            continue
-        if stripped.upper().startswith("$CATEGORY:"):
-            flush()
-            path = [p.strip() for p in stripped.split(":", 1)[1].split("/") if p.strip()]
-            path = [p for p in path if p not in ("$course$", "$system$", "top")]
-            if path:
-                current_bank = bank or path[0]
-                topic = path[-1] if len(path) > 1 else ""
-            continue
-        if not stripped:
-            flush()
-            continue
-        chunk.append((number, line))
+    items = []
+    for question in gift.read(text):
+        path = [p.strip() for p in question.category.split("/") if p.strip()]
+        path = [p for p in path if p not in ("$course$", "$system$", "$module$", "top")]
+        item = Item(row=question.line, bank=bank or (path[0] if path else ""), text=question.text,
+                    options=question.options, correct=question.correct, topic=path[-1] if len(path) > 1 else "",
+                    kind=question.kind, key=question.key, feedback=question.feedback,
+                    text_format=question.text_format, from_text=True)
+        title = question.title.strip()
+        item.family = title if re.fullmatch(r"[\w.\-]{1,40}", title) else ""
+        if question.problem:
+            item.error("{…}", refusal(question.kind, question.text, gift_problems()[question.problem]))
+        items.append(item)
     return items
 
 
-def _split_answers(body: str) -> list[tuple[str, str]]:
-    parts, current, marker, escaped = [], "", None, False
-    for ch in body:
-        if escaped:
-            current += "\\" + ch
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif ch in "=~":
-            if marker is not None:
-                parts.append((marker, current))
-            marker, current = ch, ""
-        else:
-            current += ch
-    if marker is not None:
-        parts.append((marker, current))
-    return parts
-
-
-def _gift_item(chunk: list[tuple[int, str]], bank: str, topic: str) -> Item:
-    start = chunk[0][0]
-    raw = "\n".join(line for _n, line in chunk)
-    item = Item(row=start, bank=bank, text="", options=[], correct=None, topic=topic)
-    title = re.match(r"^\s*::(.*?)::", raw, re.DOTALL)
-    if title:
-        item.family = title.group(1).strip() if re.fullmatch(r"[\w.\-]{1,40}", title.group(1).strip()) else ""
-        raw = raw[title.end():]
-    raw = re.sub(r"^\s*\[(html|moodle|plain|markdown)\]", "", raw)
-    opening = _unescaped_index(raw, "{")
-    closing = _unescaped_index(raw, "}", opening + 1) if opening >= 0 else -1
-    if opening < 0 or closing < 0:
-        item.error("{…}", _("The answers must be between { and }."))
-        item.text = text_of(_unescape(raw))
-        return item
-    item.text = text_of(_unescape(raw[:opening] + " " + raw[closing + 1:]))
-    body = raw[opening + 1:closing]
-    answers = _split_answers(body)
-    if not answers or body.strip().upper() in ("T", "F", "TRUE", "FALSE") or body.strip().startswith("#") \
-            or "->" in body:
-        item.error("{…}", _("Only multiple-choice questions with one right answer are supported."))
-        return item
-    rights = [i for i, (marker, _t) in enumerate(answers) if marker == "="]
-    item.options = [text_of(_unescape(re.sub(r"#.*$", "", t, flags=re.DOTALL))) for _m, t in answers]
-    if len(rights) != 1:
-        item.error("{…}", _("Exactly one answer must be marked right with “=” (found %(count)s).")
-                   % {"count": len(rights)})
-    else:
-        item.correct = rights[0]
-    return item
-
-
-def _unescaped_index(text: str, char: str, start: int = 0) -> int:
-    i = start
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text[i] == char:
-            return i
-        i += 1
-    return -1
-
-
 class QuestionImporter:
-    """``import_questions``: read, check every question, then write all or nothing."""
+    """``import_questions``: read, check every question, then write all or nothing — or, with
+    ``skip_invalid``, the valid questions only (the refused ones are reported all the same)."""
 
     def __init__(self, *, actor=None, bank: str = "", part: str = "general", dry_run: bool = False,
-                 writable=None):
+                 writable=None, skip_invalid: bool = False, images: dict[str, bytes] | None = None):
         self.actor, self.bank, self.part, self.dry_run = actor, bank, part, dry_run
+        self.skip_invalid = skip_invalid
         # The banks an exam-board member may write (recruitment.exam.access); None: any, new ones too.
         self.writable = writable
         self.warnings: list[str] = []
+        self.images = images or {}  # file name -> bytes (a zip beside the bank, or Moodle XML <file>)
 
     def read(self, path: Path) -> list[Item]:
         if path.suffix.lower() in SPREADSHEETS:
@@ -317,8 +328,15 @@ class QuestionImporter:
             text = path.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ImportFileError(_("The text file is not UTF-8: save it as UTF-8 and import again.")) from None
-        is_gift = path.suffix.lower() == ".gift" or GIFT_HINT.search(text) is not None
-        items = read_gift(text, self.bank) if is_gift else read_aiken(text, self.bank)
+        if path.suffix.lower() == ".xml" or text.lstrip().startswith("<?xml") or text.lstrip().startswith("<quiz"):
+            from recruitment.exam import moodle_xml
+
+            items, images = moodle_xml.read(text, self.bank)
+            self.images.update(images)
+        elif path.suffix.lower() == ".gift" or GIFT_HINT.search(text) is not None:
+            items = read_gift(text, self.bank)
+        else:
+            items = read_aiken(text, self.bank)
         for item in items:  # text formats name neither bank nor part: the file and --part do
             item.bank, item.part = item.bank or path.stem, self.part
         return items
@@ -333,16 +351,22 @@ class QuestionImporter:
                                                      "message": _("The file has no question.")}])
         self.check(items)
         errors = [e for item in items for e in item.errors]
-        if errors:
-            return summary_document(rows=len(items), rejected=sum(1 for i in items if i.errors), errors=errors)
+        rejected = sum(1 for i in items if i.errors)
+        if errors and not self.skip_invalid:
+            return summary_document(rows=len(items), rejected=rejected, errors=errors)
+        valid = [i for i in items if not i.errors]
+        if rejected:
+            self.warnings.append(_("%(rejected)s of %(rows)s questions were not imported (listed below).")
+                                 % {"rejected": rejected, "rows": len(items)})
         with audit_context(source=AuditEntry.Source.IMPORT), transaction.atomic():
-            counts = self.write(items)
+            counts = self.write(valid)
             if self.dry_run:
                 transaction.set_rollback(True)
-        return summary_document(rows=len(items), **counts)
+        return summary_document(rows=len(items), rejected=rejected, errors=errors, **counts)
 
-    def check(self, items: list[Item]) -> None:
+    def check(self, items: list[Item]) -> None:  # noqa: C901 - one check per rule, in the file's words
         from positions.models import Competency
+        from recruitment.exam.services import question_problem
 
         banks = {b.code: b for b in QuestionBank.objects.filter(code__in={i.bank for i in items})}
         writable = set() if self.writable is None else set(
@@ -356,15 +380,21 @@ class QuestionImporter:
             if not item.text and not any(e["column"] == "Nội dung câu hỏi" for e in item.errors):
                 item.error("Nội dung câu hỏi", _("The question has no text."))
             self._check_text(item)
-            if len(item.options) < 2:
+            choices = item.kind in ("single", "multiple")
+            if choices and len(item.options) < 2:
                 item.error("Phương án", _("A question needs at least two options."))
-            if len(item.options) > MAX_OPTIONS:
+            if len(item.options) > MAX_OPTIONS and item.kind != "matching":
                 item.error("Phương án", _("At most %(max)s options.") % {"max": MAX_OPTIONS})
-            if len({o.lower() for o in item.options}) != len(item.options):
+            if choices and len({o.lower() for o in item.options}) != len(item.options):
                 item.error("Phương án", _("Two options are the same."))
-            if item.correct is not None and item.correct >= len(item.options):
+            late = [i for i in item.letters if i >= len(item.options)]
+            if late or (item.kind == "single" and item.correct is not None and item.correct >= len(item.options)):
                 item.error("Đáp án", _("The answer %(letter)s is not one of the options.")
-                           % {"letter": LETTERS[item.correct]})
+                           % {"letter": LETTERS[(late or [item.correct])[0]]})
+            elif not item.errors and item.correct is not None:
+                problem = question_problem(kind=item.kind, options=item.options, correct=item.correct, key=item.key)
+                if problem:
+                    item.error("{…}", refusal(item.kind, item.text, problem))
             if item.competency and item.competency not in competencies:
                 item.error("Mã năng lực", _("Unknown competency %(code)s.") % {"code": item.competency})
             if self.writable is not None and item.bank and item.bank not in writable:
@@ -372,12 +402,21 @@ class QuestionImporter:
             if item.bank and item.bank not in banks and not item.part:
                 item.error("Phần thi", _("Bank %(code)s does not exist yet: give its exam part to create it.")
                            % {"code": item.bank})
+            named = bool(item.family)
             item.family = item.family or family_for(item.text)
             key = (item.bank, item.family)
             if key in seen:
-                item.error("Mã câu hỏi", _("Question %(code)s appears twice in the file (row %(row)s).")
-                           % {"code": item.family, "row": seen[key]})
+                if named:
+                    item.error("Mã câu hỏi", _("Question %(code)s appears twice in the file (row %(row)s).")
+                               % {"code": item.family, "row": seen[key]})
+                else:  # the code was made from the text: name the text, not the code
+                    item.error("Nội dung câu hỏi", _("The question “%(text)s” appears twice in the file (row "
+                                                     "%(row)s).") % {"text": item.label, "row": seen[key]})
             seen.setdefault(key, item.row)
+        dropped = sum(1 for i in items if i.feedback and not i.errors)
+        if dropped:
+            self.warnings.append(_("%(count)s questions have feedback: it is kept for the board, candidates do not "
+                                   "see it.") % {"count": dropped})
 
     @staticmethod
     def _check_text(item: Item) -> None:
@@ -406,7 +445,28 @@ class QuestionImporter:
                                                                name=item.bank_name or item.bank, part=item.part)
             outcome = services.question_save(
                 actor=self.actor, bank=bank, family=item.family, text=item.text, options=item.options,
-                correct=item.correct, topic=item.topic, difficulty=item.difficulty,
-                competency=competencies.get(item.competency))
+                correct=item.correct or 0, topic=item.topic, difficulty=item.difficulty,
+                competency=competencies.get(item.competency), kind=item.kind, key=item.key,
+                feedback=item.feedback, text_format=item.text_format)
             counts[outcome] += 1
+            self._attach_images(bank, item)
         return counts
+
+    def _attach_images(self, bank, item: Item) -> None:
+        """The pictures the question's text or options name (``@@PLUGINFILE@@/name`` or a bare file
+        name in an <img src>), stored with its newest version."""
+        import mimetypes
+
+        from recruitment.models import Question, QuestionImage
+
+        if not self.images:
+            return
+        content = " ".join([item.text, *item.options])
+        names = [name for name in self.images if f"@@PLUGINFILE@@/{name}" in content or f'src="{name}"' in content]
+        if not names:
+            return
+        question = Question.objects.filter(bank=bank, family=item.family).order_by("-version").first()
+        for name in names:
+            if not question.images.filter(name=name).exists():
+                QuestionImage.objects.create(question=question, name=name, data=self.images[name],
+                                             content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")

@@ -63,7 +63,12 @@ def fraction(kind: str, key: dict, correct: int, order: list[int], choice: int |
     if kind == "essay":
         return None
     if kind in CHOICE_KINDS or not kind:
-        return 1.0 if choice is not None and 0 <= choice < len(order) and order[choice] == correct else 0.0
+        if choice is None or not 0 <= choice < len(order):
+            return 0.0
+        if key.get("weights"):  # GIFT "=right ~%50%half right": partial credit for one option
+            weights = key["weights"]
+            return _clamp(weights[order[choice]] / 100 if order[choice] < len(weights) else 0.0, False)
+        return 1.0 if order[choice] == correct else 0.0
     response = response if isinstance(response, dict) else {}
     if kind == "multiple":
         weights = key.get("weights", [])

@@ -104,7 +104,7 @@ $CATEGORY: $course$/TH/Word
 
 ::TH-02:: Địa chỉ ô A1\\:B2 là {=một vùng ô ~một ô ~một trang tính}
 
-::TH-03:: Trái Đất quay quanh Mặt Trời. {T}
+::TH-03:: Trái Đất quay quanh Mặt Trời (một đoạn mô tả, không có câu trả lời).
 """
 
 
