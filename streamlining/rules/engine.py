@@ -192,7 +192,8 @@ def vnd(amount: int | Fraction) -> str:
     whole = int(amount) if isinstance(amount, int) else amount.numerator // amount.denominator
     text = f"{whole:,}".replace(",", ".")
     if isinstance(amount, Fraction) and amount.denominator != 1:
-        text += "," + f"{float(amount - whole):.2f}"[2:]
+        cents = round_vnd((amount - whole) * 100)  # shown to the hundredth of a đồng; never paid
+        text += f",{cents:02d}"
     return text
 
 
@@ -405,9 +406,22 @@ def _resignation(work: _Work, months: int) -> None:
 # --- selection ------------------------------------------------------------------------------------
 
 
+def nd178_last_leaving_date() -> date | None:
+    """The last leaving date ND 178 still covers, from settings.STREAMLINING_ND178_LAST_LEAVING_DATE
+    (None: no cut-off). Reported: Politburo Conclusion 183 moved leavers from 1/9/2025 to ND 154, but
+    the instrument and the exact rule are unconfirmed (SM §1.7), so it is configuration, not code."""
+    from django.conf import settings
+
+    return getattr(settings, "STREAMLINING_ND178_LAST_LEAVING_DATE", None)
+
+
 def rule_set_for(ground: str, leaving_date: date) -> AllowanceRuleSet:
     if ground not in FAMILIES:
         raise CaseError("ground", f"Căn cứ không hợp lệ: {ground!r} (ND178, ND154 hoặc ND177)")
+    cut_off = nd178_last_leaving_date() if ground == ND178 else None
+    if cut_off is not None and leaving_date > cut_off:
+        raise CaseError("leaving_date", f"Nghị định 178 chỉ áp dụng cho người nghỉ đến ngày {cut_off:%d/%m/%Y} "
+                                        "(cấu hình STREAMLINING_ND178_LAST_LEAVING_DATE)")
     try:
         return registry.for_date(FAMILIES[ground], leaving_date)
     except registry.RuleSetNotFound:

@@ -187,3 +187,26 @@ def test_a_refusal_names_the_field_it_is_about():
     with pytest.raises(CaseError) as refused:
         calculate(replace(_row("moha_1_mr_c"), reorganisation_date=None))
     assert refused.value.field == "reorganisation_date"
+
+
+def test_the_nd178_cut_off_is_configuration(settings):
+    case = _row("band_a_36_months")  # leaving 1/11/2025
+    assert calculate(case).rule_set == "STREAM-ND178-ND67"
+    settings.STREAMLINING_ND178_LAST_LEAVING_DATE = date(2025, 8, 31)
+    with pytest.raises(ValueError, match="31/08/2025"):
+        calculate(case)
+    assert [r.ground for r in options_for(replace(case, ground="", option=""))] == [ND154]
+
+
+def test_a_leaving_date_after_the_first_counts_from_the_next_month():
+    # The pension is paid by month from the first day: leaving on 15/4/2025 is the May pension start.
+    case = replace(_row("moha_1_mr_c"), leaving_date=date(2025, 4, 15))
+    assert calculate(case).months_early == 30
+
+
+def test_a_fraction_of_a_dong_is_shown_in_the_salary_line():
+    # 3.33 × 2,340,000 × 1.25 is whole; 7 % excess seniority on 4.98 at a base of 1,490,001 is not.
+    case = replace(_row("moha_1_mr_c"), base_salary=1_490_001, allowances={"public_service": Decimal(25),
+                                                                          "excess_seniority": Decimal(7)})
+    line = calculate(case).lines[1]
+    assert line.endswith(" đ") and "," in line.rsplit("=", 1)[1]
