@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from recruitment.views import exams, portal, rounds
+from recruitment.views import exams, papers, portal, rounds
 
 app_name = "recruitment"
 
@@ -18,10 +18,12 @@ urlpatterns = [
     path("<int:pk>/applications/", rounds.ApplicationListView.as_view(), name="application_list"),
     path("<int:pk>/numbers/", rounds.NumbersAssignView.as_view(), name="numbers_assign"),
     path("<int:pk>/admission/", rounds.AdmissionListView.as_view(), name="admission_list"),
+    path("<int:pk>/rooms/", papers.RoomListView.as_view(), name="room_list"),
     path("<int:pk>/round1/", rounds.Round1View.as_view(), name="round1"),
     path("<int:pk>/marks/", rounds.MarksView.as_view(), name="marks"),
     path("<int:pk>/results/", rounds.ResultsView.as_view(), name="results"),
     path("<int:pk>/results.xlsx", rounds.ResultsExportView.as_view(), name="results_export"),
+    path("<int:pk>/results/paper/", papers.ResultsPaperView.as_view(), name="results_paper"),
     path("<int:pk>/publish/", rounds.ResultsPublishView.as_view(), name="results_publish"),
     path("<int:pk>/appeals/", rounds.AppealListView.as_view(), name="appeal_list"),
     path("appeals/<int:pk>/answer/", rounds.AppealAnswerView.as_view(), name="appeal_answer"),

@@ -106,6 +106,17 @@ def POSITION(objects):  # noqa: N802
     return {"pk": objects["position"].pk}
 
 
+def TOKEN(objects):  # noqa: N802 - an API token of officer_a, made when a case needs it
+    from datetime import timedelta
+
+    from core.api_tokens import token_create
+
+    if "token" not in objects:
+        objects["token"], _key = token_create(actor=objects["officer_a"], name="HRM", scopes=["units:read"],
+                                              expires_on=timezone.localdate() + timedelta(days=30))
+    return {"pk": objects["token"].pk}
+
+
 def _record_part(kind: str, objects: dict):
     """A part of the person's record (personnel.services.record_parts), made when a case needs it."""
     from personnel.services import record_parts as parts
@@ -155,19 +166,33 @@ MATRIX: dict[str, Case] = {
     "password_change_done": Case({}),
     "set_language": Case({}, default=302, method="post", data={"language": "en", "next": "/"}, anonymous=302),
     "healthz": Case({}, anonymous=OK),
-    # The API answers anonymous callers itself, with 403 JSON rather than a login redirect.
-    "api_schema": Case({}, anonymous=403),
-    "api:api-root": Case({}, anonymous=403),
-    "api:unit-list": Case({"candidate": 403}, anonymous=403),
+    # The API answers anonymous callers itself, with 401 JSON (WWW-Authenticate: Bearer) rather
+    # than a login redirect. Tokens and their scopes: tests/api/test_api_matrix.py.
+    "api_schema": Case({}, anonymous=401),
+    "api_docs": Case({}, anonymous=401),
+    "api:api-root": Case({}, anonymous=401),
+    "api:unit-list": Case({"candidate": 403}, anonymous=401),
     "api:unit-detail": Case({"candidate": 403, "no_grant": 404, "officer_b": 404},
-                            kwargs=lambda o: {"pk": o["a1"].pk}, anonymous=403),
+                            kwargs=lambda o: {"pk": o["a1"].pk}, anonymous=401),
+    "api:person-list": Case(SCOPED, anonymous=401),
+    "api:person-detail": Case(OUTSIDE_B, kwargs=PERSON, anonymous=401),
+    "api:position-list": Case(SCOPED, anonymous=401),
+    "api:position-detail": Case(OUTSIDE_B, kwargs=POSITION, anonymous=401),
+    "api:recruitment-round-list": Case(RECRUITERS, anonymous=401),
+    "api:recruitment-round-detail": Case(ROUND_OF_A, kwargs=ROUND, anonymous=401),
+    # The matrix's round has no published results: 404 for whoever may see the round.
+    "api:recruitment-round-results": Case({**ROUND_OF_A, "board_reader": 404, "board_editor": 404}, default=404,
+                                          kwargs=ROUND, anonymous=401),
+    # One's own tokens: every staff member has the page; a token is revoked by its owner only.
+    "core:api_tokens": Case(STAFF_ONLY),
+    "core:api_token_revoke": Case({**STAFF_ONLY, "officer_a": 302}, default=404, method="post", kwargs=TOKEN),
     # Period scores from other systems: only those who manage some unit may send them (each row is
     # then checked against the units they manage, tests/appraisal/test_api.py); the API takes JSON
     # only, so the form this matrix posts is refused with 415 once the caller is let in.
     "api:appraisal-score-list": Case({"candidate": 403, "no_grant": 403, "viewer_a": 403}, default=415,
-                                     method="post", anonymous=403),
+                                     method="post", anonymous=401),
     # The year's results, narrowed to the caller's units (none for no_grant: an empty list).
-    "api:appraisal-result-list": Case({"candidate": 403}, data={"year": 2026}, anonymous=403),
+    "api:appraisal-result-list": Case({"candidate": 403}, data={"year": 2026}, anonymous=401),
     "core:dashboard": Case({"candidate": 302}),
     "core:unit_list": Case(SCOPED),
     "core:unit_create": Case(MANAGERS),

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -20,9 +21,10 @@ from django.views.generic import FormView, TemplateView
 
 from core.models import User
 from core.views.units import form_errors_from
-from recruitment import forms, notices, services
+from recruitment import forms, notices, papers, services
 from recruitment.models import Application, ApplicationDocument, QuestionBank, RecruitmentRound
 from recruitment.rules import PRIORITY_CATEGORIES, ROUND2_FORMS
+from recruitment.views.papers import PaperMixin
 from recruitment.views.rounds import COMPONENT_LABELS, RESULT_LABELS
 
 
@@ -229,19 +231,18 @@ class AppealCreateView(OwnApplicationMixin, View):
         return redirect("recruitment:my_application", pk=pk)
 
 
-class ReceiptView(OwnApplicationMixin, TemplateView):
+class ReceiptView(OwnApplicationMixin, PaperMixin, TemplateView):
     """Giấy biên nhận hồ sơ: the application was received, with the fee's status."""
 
-    template_name = "recruitment/receipt.html"
-
     def get_context_data(self, **kwargs):
-        return super().get_context_data(application=self.application, round=self.application.round, **kwargs)
+        return super().get_context_data(
+            paper=papers.receipt_paper(self.application), application=self.application,
+            back_url=reverse("recruitment:my_application", args=[self.application.pk]),
+            back_label=_("Back to the application"), **kwargs)
 
 
-class SummonsView(OwnApplicationMixin, TemplateView):
-    """Thông báo triệu tập: printable once the candidate is admitted and numbered."""
-
-    template_name = "recruitment/summons.html"
+class SummonsView(OwnApplicationMixin, PaperMixin, TemplateView):
+    """Thông báo triệu tập: printable once the candidate is admitted and numbered (time, room, seat)."""
 
     def get(self, request, *args, **kwargs):
         if not (self.application.number and self.application.status == Application.Status.ELIGIBLE):
@@ -250,4 +251,7 @@ class SummonsView(OwnApplicationMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(application=self.application, round=self.application.round, **kwargs)
+        return super().get_context_data(
+            paper=papers.summons_paper(self.application), application=self.application,
+            back_url=reverse("recruitment:my_application", args=[self.application.pk]),
+            back_label=_("Back to the application"), **kwargs)
