@@ -13,14 +13,14 @@ class PersonnelConfig(AppConfig):
         from core.demo import register_demo_loader
         from core.importing import register_importer
         from core.selectors import register_access_subject, register_unit_counter
-        from core.services.units import set_reorganize_service
+        from core.services.units import register_reorganization_step
         from personnel.dashboard import personnel_panel
         from personnel.demo import load_people
         from personnel.demo_positions import load_positions
         from personnel.discipline_importer import DisciplineImporter
         from personnel.importers import PersonnelImporter
         from personnel.selectors import people_per_unit
-        from personnel.services.reorganization import units_reorganize
+        from personnel.services.reorganization import records_follow_reorganization
 
         register_importer(PersonnelImporter)
         register_importer(DisciplineImporter)
@@ -34,7 +34,8 @@ class PersonnelConfig(AppConfig):
         register_access_subject(CivilServant, code_field="code")
         register_demo_loader(20, load_people)
         register_demo_loader(30, load_positions)
-        set_reorganize_service(units_reorganize)
+        # The reorganisation page moves positions and people with the units (2025 mergers).
+        register_reorganization_step(records_follow_reorganization)
         audit.register_private_fields("personnel.civilservant", {
             "national_id", "id_issue_date", "id_issue_place", "phone", "email", "permanent_address", "current_address",
             "health_status", "height_cm", "weight_kg", "blood_group", "war_invalid_grade", "policy_family",

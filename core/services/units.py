@@ -2,6 +2,7 @@
 
 Every function runs in one transaction, validates before writing and leaves audit entries.
 """
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -231,17 +232,26 @@ def _validate_reorganization(kind, predecessors, successors, effective_date) -> 
                                   % {"name": unit.name, "day": effective_date.strftime("%d/%m/%Y")})
 
 
-# The reorganisation the pages run. Apps that keep people in units replace it (personnel registers
-# one that also moves positions and people); core alone reorganises the tree only.
-_REORGANIZE = {"service": None}
+# What a reorganisation does to the records apps keep in units (personnel re-creates the open job
+# positions and transfers the people), registered by each app's AppConfig.ready. Core knows only
+# the tree; the steps run after it, in the same transaction, in the order they were registered.
+_REORGANIZATION_STEPS: list[Callable[..., None]] = []
 
 
-def set_reorganize_service(func) -> None:
-    _REORGANIZE["service"] = func
+def register_reorganization_step(step: Callable[..., None]) -> None:
+    """``step(*, actor, result)`` follows the reorganisation ``result`` (a ReorganizationResult)."""
+    if step not in _REORGANIZATION_STEPS:
+        _REORGANIZATION_STEPS.append(step)
 
 
-def reorganize_service():
-    return _REORGANIZE["service"] or unit_reorganize
+@transaction.atomic
+def units_reorganize(*, actor, **arguments) -> ReorganizationResult:
+    """The reorganisation the pages run: ``unit_reorganize`` and then every registered step, all
+    or nothing (a step that refuses rolls the new tree back)."""
+    result = unit_reorganize(actor=actor, **arguments)
+    for step in _REORGANIZATION_STEPS:
+        step(actor=actor, result=result)
+    return result
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from core.dates import parse_date
 from core.forms import DissolveForm, ReorganizeForm, UnitForm
 from core.models import OrgUnit, UnitChange
 from core.selectors import flatten, tree_columns, unit_totals, unit_tree
-from core.services.units import UnitSpec, reorganize_service, unit_create, unit_dissolve, unit_update
+from core.services.units import UnitSpec, unit_create, unit_dissolve, unit_update, units_reorganize
 from core.views.edit import ObjectEditView, form_errors_from  # noqa: F401 - other apps import it here
 from core.views.generic import HtmxPartialMixin, UnitScopedMixin
 
@@ -144,7 +144,7 @@ class UnitReorganizeView(UnitScopedMixin, FormView):
         successors = [UnitSpec(code=code, name=name, kind=first.kind, sector=first.sector, parent=parent,
                                province_class=first.province_class) for code, name in data["successors"]]
         try:
-            result = reorganize_service()(
+            result = units_reorganize(
                 actor=self.request.user, kind=data["kind"], predecessors=predecessors, successors=successors,
                 effective_date=data["effective_date"], decision_number=data["decision_number"],
                 decision_date=data.get("decision_date"), signer=data.get("signer", ""), note=data.get("note", ""),

@@ -36,6 +36,22 @@ def _carry_positions(moved: dict[int, OrgUnit], day: date) -> dict[int, JobPosit
     return carried
 
 
+def records_follow_reorganization(*, actor, result: ReorganizationResult) -> None:
+    """Positions and people moved to the units that replace the old ones, under the reorganisation's
+    decision (registered in PersonnelConfig.ready as a step of ``core.services.units.units_reorganize``)."""
+    change = result.change
+    effective_date = change.effective_date
+    positions = _carry_positions(result.moved, effective_date)
+    decision = Decision(change.decision_number, change.decision_date, change.signer)
+    people = CivilServant.objects.active().filter(unit_id__in=list(result.moved)).select_related("unit")
+    for servant in people:
+        target = result.moved[servant.unit_id]
+        servant_assign(actor=actor, servant=servant, start_date=effective_date, kind=CareerEvent.Kind.TRANSFERRED,
+                       unit=target, title=servant.title, job_position=positions.get(servant.job_position_id),
+                       decision=decision, reason=_("Reorganisation: %(old)s → %(new)s")
+                       % {"old": servant.unit.name, "new": target.name})
+
+
 @transaction.atomic
 def units_reorganize(*, actor, kind: str, predecessors: list[OrgUnit], successors: list[UnitSpec],
                      effective_date: date, decision_number: str = "", decision_date: date | None = None,
@@ -44,13 +60,5 @@ def units_reorganize(*, actor, kind: str, predecessors: list[OrgUnit], successor
     result = unit_reorganize(actor=actor, kind=kind, predecessors=predecessors, successors=successors,
                              effective_date=effective_date, decision_number=decision_number,
                              decision_date=decision_date, signer=signer, note=note, **options)
-    positions = _carry_positions(result.moved, effective_date)
-    decision = Decision(decision_number, decision_date, signer)
-    people = CivilServant.objects.active().filter(unit_id__in=list(result.moved)).select_related("unit")
-    for servant in people:
-        target = result.moved[servant.unit_id]
-        servant_assign(actor=actor, servant=servant, start_date=effective_date, kind=CareerEvent.Kind.TRANSFERRED,
-                       unit=target, title=servant.title, job_position=positions.get(servant.job_position_id),
-                       decision=decision, reason=_("Reorganisation: %(old)s → %(new)s")
-                       % {"old": servant.unit.name, "new": target.name})
+    records_follow_reorganization(actor=actor, result=result)
     return result

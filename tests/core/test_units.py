@@ -155,3 +155,31 @@ def test_tree_search_ignores_diacritics_and_keeps_ancestors(world):
     nodes = flatten(unit_tree(scope=EVERYTHING, query="cong chuc"))
     assert [n.unit.name for n in nodes] == ["Tỉnh Thử Nghiệm", "Sở Nội vụ", "Phòng Công chức, viên chức"]
     assert [n.match for n in nodes] == [False, False, True]
+
+
+def test_the_reorganisation_runs_the_registered_steps_and_a_refusal_rolls_the_tree_back(world, monkeypatch):
+    from core.services import units as unit_services
+
+    seen = []
+
+    def record(*, actor, result):
+        seen.append(sorted(result.moved))
+
+    def refuse(*, actor, result):
+        raise ValidationError("Không chuyển được người.")
+
+    spec = UnitSpec("AB", "Sở Nội vụ và Y tế", OrgUnit.Kind.DEPARTMENT, parent=world.province)
+    merge = {"actor": None, "kind": UnitChange.Kind.MERGE, "successors": [spec], "effective_date": REFORM}
+    monkeypatch.setattr(unit_services, "_REORGANIZATION_STEPS", [record, refuse])
+    with pytest.raises(ValidationError):
+        unit_services.units_reorganize(predecessors=[world.unit_a, world.unit_b], **merge)
+    assert seen == [sorted([world.unit_a.pk, world.unit_a1.pk, world.unit_b.pk])]
+    assert not OrgUnit.objects.filter(code="AB").exists() and not UnitChange.objects.exists()
+    assert OrgUnit.objects.get(pk=world.unit_a.pk).is_active_on(AFTER)
+
+
+def test_personnel_registers_its_reorganisation_step():
+    from core.services.units import _REORGANIZATION_STEPS
+    from personnel.services.reorganization import records_follow_reorganization
+
+    assert records_follow_reorganization in _REORGANIZATION_STEPS
