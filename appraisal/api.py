@@ -150,6 +150,7 @@ class PeriodScoreViewSet(viewsets.ViewSet):
     """Period scores of a year (ND 335/2025), for the people of the units the caller manages."""
 
     parser_classes = [SafeJSONParser]
+    token_scope = "appraisal:write"
 
     @extend_schema(
         request=inline_serializer("AppraisalScores", {"year": serializers.IntegerField(),
@@ -179,6 +180,8 @@ class YearQuery(serializers.Serializer):
 class AppraisalResultViewSet(viewsets.ViewSet):
     """The results of a year as ``appraisal_results`` prints them, for the people appraised in the
     caller's units (under ``unit`` when given); a closed year's as they were decided."""
+
+    token_scope = "appraisal:read"
 
     @extend_schema(parameters=[OpenApiParameter("year", int, required=True), OpenApiParameter("unit", str)],
                    responses={200: inline_serializer("AppraisalResults", {

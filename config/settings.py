@@ -93,6 +93,7 @@ THIRD_PARTY_APPS = [
     "django_htmx",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 LOCAL_APPS = [
     "core",
@@ -105,6 +106,8 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # First: the request id is in every log line and audit entry of the request (core/request_id.py).
+    "core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.locale_middleware.VietnameseFirstLocaleMiddleware",
@@ -125,7 +128,8 @@ MIDDLEWARE = [
 
 if PRODUCTION:
     # Static files served by the application server itself (no separate web server needed).
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                      "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -292,18 +296,28 @@ IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2000)
 # API
 # ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Tokens first: a caller without credentials then gets 401 with WWW-Authenticate (core.api_tokens).
+    "DEFAULT_AUTHENTICATION_CLASSES": ["core.api_tokens.ApiTokenAuthentication",
+                                       "rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "core.api_tokens.HasTokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.api_tokens.UserApiThrottle", "core.api_tokens.TokenApiThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api_tokens.CappedLimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
+# Per user (session or any of their tokens) and per token, counted in CACHES["throttle"].
+API_THROTTLE_RATES = {"user": env("API_USER_RATE", "1200/min"), "token": env("API_TOKEN_RATE", "600/min")}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Công vụ API",
     "DESCRIPTION": "HR and competency management for Vietnamese civil servants",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Swagger UI and Redoc from drf-spectacular-sidecar's static files: no CDN, CSP 'self' holds.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # SECURITY
@@ -350,9 +364,23 @@ SITE_URL = env("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
 
 # LOGGING
 # ------------------------------------------------------------------------------
+# One JSON object per line with the request id in production (LOG_FORMAT=json), plain text in
+# development; the id is the X-Request-ID header sent back and kept in the audit entries.
+LOG_FORMAT = env("LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "core.request_id.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": "json" if LOG_FORMAT == "json" else "text"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+# HEALTH CHECK (/healthz, core/health.py)
+# ------------------------------------------------------------------------------
+HEALTHZ_BROKER_TIMEOUT = float(env("HEALTHZ_BROKER_TIMEOUT", "1.0"))  # seconds
+HEALTHZ_MIN_FREE_MB = env_int("HEALTHZ_MIN_FREE_MB", 500)  # of MEDIA_ROOT and the SQLite directory

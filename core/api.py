@@ -1,4 +1,6 @@
 """REST API of the core app: the unit tree, with the same unit scope as the pages."""
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
@@ -14,10 +16,15 @@ class OrgUnitSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "short_name", "kind", "sector", "parent", "depth", "valid_from", "valid_to"]
 
 
+@extend_schema_view(list=extend_schema(parameters=[
+    OpenApiParameter("on", OpenApiTypes.DATE, description="The tree as of this date")]))
 class OrgUnitViewSet(viewsets.ReadOnlyModelViewSet):
     """Units the caller may see; ``?on=YYYY-MM-DD`` gives the tree as of that date."""
 
     serializer_class = OrgUnitSerializer
+    token_scope = "units:read"
+    lookup_value_regex = r"\d{1,10}"
+    queryset = OrgUnit.objects.none()  # for the schema; get_queryset scopes it
 
     def get_queryset(self):
         user = self.request.user

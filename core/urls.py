@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from core.views import access, audit, auth, dashboard, imports, notifications, security, units
+from core.views import access, audit, auth, dashboard, imports, notifications, security, tokens, units
 
 app_name = "core"
 
@@ -25,6 +25,8 @@ urlpatterns = [
     path("access/<int:pk>/active/", access.AccountActiveView.as_view(), name="account_active"),
     path("access/<int:pk>/revoke/<int:unit_pk>/", access.AccessRevokeView.as_view(), name="access_revoke"),
     path("audit/", audit.AuditListView.as_view(), name="audit_list"),
+    path("api-tokens/", tokens.ApiTokenListView.as_view(), name="api_tokens"),
+    path("api-tokens/<int:pk>/revoke/", tokens.ApiTokenRevokeView.as_view(), name="api_token_revoke"),
     path("notifications/", notifications.NotificationListView.as_view(), name="notification_list"),
     path("notifications/bell/", notifications.NotificationBellView.as_view(), name="notification_bell"),
     path("notifications/read/", notifications.NotificationReadView.as_view(), name="notification_read"),

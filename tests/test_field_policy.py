@@ -40,6 +40,10 @@ CARRIES = {
     "resume": RESUME | {PHOTO},
     "resume_xlsx": RESUME | {PHOTO},
     "api": set(),
+    # The people API (personnel.api): the list's rows and the record through the same policy.
+    "api_list": {"national_id", "phone", "email"},
+    "api_person": {"national_id", "phone", "email", "permanent_address", "current_address",
+                   "social_insurance_number"},
     "photo": {PHOTO},
 }
 PERSONAS = ["officer_a", "viewer_a", "committee_a", "officer_b", "provincial_hr", "superuser"]
@@ -96,7 +100,11 @@ def read(output: str, client, person) -> str:
     if output == "photo":
         response = client.get(_photo_url(person))
         return _photo_url(person) if response.status_code == 200 else ""
-    # The API: no endpoint serves people (core.api has the unit tree only); nothing may leak there.
+    if output == "api_list":
+        return client.get(reverse("api:person-list"), {"status": "all"}).content.decode()
+    if output == "api_person":
+        return client.get(reverse("api:person-detail", args=[person.pk])).content.decode()
+    # The unit tree API carries no person; nothing may leak there.
     units = client.get(reverse("api:unit-list")).content.decode()
     return units + client.get(reverse("api:unit-detail", args=[person.unit_id])).content.decode()
 
@@ -122,7 +130,7 @@ def test_which_sensitive_fields_each_reader_gets_in_each_output(client, readers,
     assert sensitive_in(output, text, person) == expected, f"{output} as {persona}"
 
 
-@pytest.mark.parametrize("output", ["page", "export"])
+@pytest.mark.parametrize("output", ["page", "export", "api_list", "api_person"])
 @pytest.mark.parametrize("persona", sorted(VIEW_ONLY))
 def test_view_only_readers_get_the_id_number_masked(client, readers, person, persona, output):
     client.force_login(readers[persona])

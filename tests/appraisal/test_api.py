@@ -149,7 +149,7 @@ def test_malformed_or_oversized_bodies_are_a_400_and_forms_are_not_taken(client,
 
 def test_candidates_view_only_callers_and_anonymous_callers_cannot_send_scores(client, candidate, viewer_a, year):
     body = {"year": 2026, "rows": [row("A-01", 1)]}
-    assert post(client, body).status_code == 403
+    assert post(client, body).status_code == 401  # no credentials: 401 with WWW-Authenticate: Bearer
     for user in (candidate, viewer_a):
         client.force_login(user)
         assert post(client, body).status_code == 403
