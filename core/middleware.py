@@ -1,5 +1,4 @@
 import time
-import uuid
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -13,6 +12,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from core.audit import audit_context
 from core.models import AuditEntry
+from core.request_id import request_id_from
 
 
 class AuditContextMiddleware:
@@ -23,7 +23,8 @@ class AuditContextMiddleware:
 
     def __call__(self, request):
         source = AuditEntry.Source.API if request.path.startswith("/api/") else AuditEntry.Source.WEB
-        request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+        # The id RequestIdMiddleware gave the request (and sends back), so audit entries and log lines match.
+        request_id = getattr(request, "request_id", "") or request_id_from(request)
         with audit_context(source=source, request_id=request_id):
             return self.get_response(request)
 

@@ -44,9 +44,11 @@ class DashboardView(StaffRequiredMixin, TemplateView):
 
 
 def healthz(request):
-    """Liveness and database check for load balancers (no login)."""
-    from django.db import connection
+    """For load balancers (no login): 200 ``{"status": "ok", "checks": {…}}`` when the database, the
+    broker (if any) and the disks are fine, else 503 naming the failing check (core/health.py)."""
+    from core.health import run_checks
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    healthy, checks = run_checks()
+    response = JsonResponse({"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503)
+    response["Cache-Control"] = "no-store"
+    return response
