@@ -108,6 +108,67 @@ def _granted_paths(user, level: str) -> tuple[str, ...]:
     return tuple(kept)
 
 
+def _kept(paths) -> tuple[str, ...]:
+    kept: list[str] = []
+    for path in sorted(set(paths)):  # drop paths a granted ancestor covers: shorter filters, same reach
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return tuple(kept)
+
+
+def _read_access(user) -> dict[str, UnitScope]:
+    """Both scopes of ``user`` in one query (issue 17: four before, on every page): their model
+    permissions, their own and their groups', which also fill the caches ``ModelBackend.has_perm``
+    reads; their groups' names (core.roles); their unit grants at both levels."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    from core.models import OrgUnitGroupObjectPermission, OrgUnitUserObjectPermission
+
+    def table(model) -> str:
+        return connection.ops.quote_name(model._meta.db_table)
+
+    user_model = get_user_model()
+    user_perms, group_perms = user_model.user_permissions.through, Group.permissions.through
+    memberships = user_model.groups.through
+    perm = (f"SELECT ct.app_label || '.' || p.codename FROM {table(Permission)} p "  # noqa: S608
+            f"JOIN {table(ContentType)} ct ON ct.id = p.content_type_id ")
+    grant = (f"SELECT u.path, p.codename FROM {table(OrgUnit)} u JOIN %s o ON o.content_object_id = u.id "  # noqa: S608
+             f"JOIN {table(Permission)} p ON p.id = o.permission_id ")
+    # Table names from the models (quoted), every value a parameter.
+    sql = " UNION ALL ".join([
+        f"SELECT 'user', * FROM ({perm}JOIN {table(user_perms)} up ON up.permission_id = p.id "  # noqa: S608
+        "WHERE up.user_id = %s) a",
+        f"SELECT 'group', * FROM ({perm}JOIN {table(group_perms)} gp ON gp.permission_id = p.id "  # noqa: S608
+        f"JOIN {table(memberships)} m ON m.group_id = gp.group_id WHERE m.user_id = %s) b",
+        f"SELECT 'name', g.name FROM {table(Group)} g JOIN {table(memberships)} m ON m.group_id = g.id "  # noqa: S608
+        "WHERE m.user_id = %s",
+        f"SELECT 'grant:' || c.codename, c.path FROM ({grant % table(OrgUnitUserObjectPermission)}"  # noqa: S608
+        "WHERE o.user_id = %s) c",
+        f"SELECT 'grant:' || d.codename, d.path FROM ({grant % table(OrgUnitGroupObjectPermission)}"  # noqa: S608
+        f"JOIN {table(memberships)} m ON m.group_id = o.group_id WHERE m.user_id = %s) d",
+    ])
+    rows: dict[str, set[str]] = {"user": set(), "group": set(), "name": set()}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk] * 5)
+        for kind, value in cursor.fetchall():
+            rows.setdefault(kind, set()).add(value)
+    if not user.is_superuser:  # ModelBackend's own caches, as its has_perm would fill them
+        user._user_perm_cache, user._group_perm_cache = rows["user"], rows["group"]
+        user._perm_cache = rows["user"] | rows["group"]
+    user.__dict__["_group_names"] = frozenset(rows["name"])
+    scopes = {}
+    for level in (VIEW, MANAGE):
+        if user.is_superuser or any(user.has_perm(name) for name in _GLOBAL[level]):
+            scopes[level] = UnitScope(everything=True)
+        else:
+            paths = [p for codename in _PERMS[level] for p in rows.get(f"grant:{codename}", ())]
+            scopes[level] = UnitScope(everything=False, paths=_kept(paths))
+    return scopes
+
+
 def unit_scope(user, level: str = VIEW) -> UnitScope:
     """The units ``user`` may see (``VIEW``) or edit (``MANAGE``). Deny by default."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -116,10 +177,10 @@ def unit_scope(user, level: str = VIEW) -> UnitScope:
         return NOTHING
     cache = user.__dict__.setdefault("_unit_scope_cache", {})
     if level not in cache:
-        if user.is_superuser or any(user.has_perm(perm) for perm in _GLOBAL[level]):
-            cache[level] = UnitScope(everything=True)
+        if user.is_superuser:
+            cache.update({VIEW: UnitScope(everything=True), MANAGE: UnitScope(everything=True)})
         else:
-            cache[level] = UnitScope(everything=False, paths=_granted_paths(user, level))
+            cache.update(_read_access(user))
     return cache[level]
 
 

@@ -1,3 +1,5 @@
+from functools import lru_cache
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -26,6 +28,10 @@ class DecisionFields(forms.Form):
         return Decision(data.get("decision_number", ""), data.get("decision_date"), data.get("signer", ""))
 
 
+def _rank_filter_choices() -> list[tuple[str, str]]:
+    return [("", _("All")), *((code, f"{code} — {name}") for code, name in Rank.objects.values_list("code", "name"))]
+
+
 class ServantFilterForm(forms.Form):
     """The filters of the people list (GET)."""
 
@@ -49,8 +55,8 @@ class ServantFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = unit_choices(scope)
         self.fields["unit"].empty_label = _("All my units")
-        self.fields["rank"].choices = [("", _("All")), *((code, f"{code} — {name}") for code, name in
-                                                         Rank.objects.values_list("code", "name"))]
+        # Read when rendered or when a rank is chosen, not on every HTMX filter request.
+        self.fields["rank"].choices = lru_cache(maxsize=1)(_rank_filter_choices)
 
     def filters(self) -> ServantFilter:
         data = self.cleaned_data if self.is_valid() else {}

@@ -1,5 +1,6 @@
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -21,15 +22,23 @@ PAGE_SIZE = 50
 class CappedPaginator(Paginator):
     """Counts at most ``cap`` + 1 matching rows: over a million people an exact COUNT(*) costs
     more than the page itself. Past the cap, ``count`` is the cap (the last page is the cap's)
-    and ``capped`` is true, so the page says "more than"."""
+    and ``capped`` is true, so the page says "more than".
+
+    The page and its count are one statement (issue 17): the page's ids picked from the filtered,
+    ordered list (on PostgreSQL read from servant_unit_list_idx alone for a unit subtree), those
+    rows read by key, and the capped count as a scalar subquery beside them. Only a page past the
+    end (or an empty page after the first) costs a separate count."""
 
     cap = 10_000
     object_list: QuerySet
 
+    def _capped(self) -> QuerySet:
+        # Ids alone: the row flags and "as of" columns stay out of the count.
+        return self.object_list.order_by().values("pk")[: self.cap + 1]
+
     @cached_property
     def _found(self) -> int:
-        # COUNT(*) over a LIMIT subquery of ids alone: the row flags and "as of" columns stay out.
-        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        return self._capped().count()
 
     @cached_property
     def count(self) -> int:
@@ -38,6 +47,27 @@ class CappedPaginator(Paginator):
     @property
     def capped(self) -> bool:
         return self._found > self.cap
+
+    def get_page(self, number):
+        try:
+            number = max(int(number), 1)
+        except (TypeError, ValueError):
+            number = 1
+        rows = self._rows(number)
+        found = getattr(rows[0], "found_in_list", None) if rows else (0 if number == 1 else None)
+        if found is not None:
+            self.__dict__.setdefault("_found", found)
+        if number > self.num_pages:
+            number = self.num_pages
+            rows = self._rows(number)
+        return self._get_page(rows, number, self)
+
+    def _rows(self, number: int) -> list:
+        start = (number - 1) * self.per_page
+        sql, params = self._capped().query.sql_with_params()
+        page = self.object_list.values("pk")[start:start + self.per_page]
+        return list(self.object_list.filter(pk__in=page).annotate(
+            found_in_list=RawSQL(f"SELECT COUNT(*) FROM ({sql}) AS capped", params)))  # noqa: S608,S611 - compiled by Django
 
 
 class ServantListView(HtmxPartialMixin, UnitScopedMixin, TemplateView):
