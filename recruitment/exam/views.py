@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -72,8 +74,7 @@ class PaperView(View):
                                                          "config": _config(request, attempt, document)})
         answers = document["answers"]
         for question in document["questions"]:
-            saved = answers.get(str(question["n"]))
-            question["chosen"] = saved["choice"] if saved else None
+            _prepare(question, answers.get(str(question["n"])))
         return render(request, "exam/paper.html", {"attempt": attempt, "document": document,
                                                    "config": _config(request, attempt, document)})
 
@@ -85,8 +86,21 @@ class PaperView(View):
         attempt = services.submit_if_due(attempt)
         if attempt.status == Attempt.Status.ANSWERING:
             stored = dict(attempt.answers.values_list("n", "choice"))
+            responses = dict(attempt.answers.exclude(response=None).values_list("n", "response"))
             seq = max(attempt.answers.values_list("seq", flat=True), default=0) + 1
             for n in range(1, len(attempt.option_counts) + 1):
+                shape = attempt.option_counts[n - 1]
+                if isinstance(shape, dict):  # the other types: their whole response
+                    response = _posted_response(request.POST, n, shape)
+                    empty = response in ({"choices": []}, {"text": ""}, {"pairs": [None] * shape["stems"]})
+                    if response is None or responses.get(n) == response or (empty and n not in responses):
+                        continue
+                    try:
+                        services.answer_save(attempt=attempt, n=n, choice=None, seq=seq, response=response)
+                    except services.ExamRefused:
+                        break
+                    seq += 1
+                    continue
                 raw = request.POST.get(f"q{n}")
                 # isascii: "²".isdigit() is true, but int("²") fails.
                 if not (raw and raw.isascii() and raw.isdigit()) or stored.get(n) == int(raw):
@@ -117,6 +131,46 @@ class LogoutView(View):
     def post(self, request):
         request.session.flush()
         return redirect("exam:login")
+
+
+LETTERS = "ABCDEFGH"
+
+
+def _prepare(question: dict, saved: dict | None) -> None:
+    """What the template needs of one question: its options lettered (HTML ones sanitised again
+    before they are marked safe: the stored text is never trusted as such), and the saved answer."""
+    from recruitment.exam.gift import sanitise
+
+    html = question.get("html")
+    question["safe_text"] = mark_safe(sanitise(question["text"])) if html else ""  # noqa: S308 - nh3 output
+    question["shown_options"] = [
+        {"letter": LETTERS[i] if i < len(LETTERS) else str(i + 1), "plain": strip_tags(option),
+         "text": mark_safe(sanitise(option)) if html else option}  # noqa: S308 - nh3 output
+        for i, option in enumerate(question["options"])]
+    response = (saved or {}).get("response") or {}
+    question["saved"] = bool(saved) and (saved.get("choice") is not None or bool(response))
+    question["chosen"] = saved["choice"] if saved else None
+    question["ticked"] = response.get("choices", [])
+    question["typed"] = response.get("text", "")
+    pairs = response.get("pairs", [])
+    question["stem_rows"] = [{"text": stem, "chosen": pairs[i] if i < len(pairs) else None}
+                             for i, stem in enumerate(question.get("stems", []))]
+
+
+def _posted_response(post, n: int, shape: dict):
+    """A response of the form posted without JavaScript, as the API takes it (None: not answered)."""
+    kind = shape["kind"]
+    if kind == "multiple":
+        values = [int(v) for v in post.getlist(f"q{n}") if v.isascii() and v.isdigit()]
+        return {"choices": values}
+    if kind == "matching":
+        pairs = []
+        for i in range(shape["stems"]):
+            raw = post.get(f"q{n}-{i}", "")
+            pairs.append(int(raw) if raw.isascii() and raw.isdigit() else None)
+        return {"pairs": pairs}
+    raw = post.get(f"q{n}")
+    return None if raw is None else {"text": raw}
 
 
 def _config(request, attempt: Attempt, document: dict) -> dict:

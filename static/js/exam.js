@@ -14,7 +14,7 @@
   var seqKey = "exam:" + cfg.attempt + ":seq";
   var csrf = (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value ||
     (document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/) || [])[1] || "";
-  var queue = {};  // n -> {choice, seq}
+  var queue = {};  // n -> {choice, seq} (single choice, true/false) or {response, seq} (the other types)
   var inFlight = {};
   var seq = cfg.maxSeq || 0;
   var finished = false;
@@ -84,7 +84,8 @@
         mark(n, "queued"); online(false);
       }
     };
-    xhr.send(JSON.stringify({ choice: item.choice, seq: item.seq }));
+    xhr.send(JSON.stringify(item.response !== undefined ? { response: item.response, seq: item.seq }
+      : { choice: item.choice, seq: item.seq }));
   }
 
   function flush() { for (var n in queue) { if (queue.hasOwnProperty(n)) { send(n); } } }
@@ -103,6 +104,57 @@
     send(n);
   }
 
+  function respond(n, response) {
+    seq += 1;
+    queue[n] = { response: response, seq: seq };
+    persist();
+    mark(n, "saving");
+    send(n);
+  }
+
+  // The answer of a question of another type than single choice, read from its fieldset.
+  function responseOf(box) {
+    var kind = box.getAttribute("data-kind"), i, inputs, list = [];
+    if (kind === "multiple") {
+      inputs = box.querySelectorAll("input[type=checkbox]");
+      for (i = 0; i < inputs.length; i++) { if (inputs[i].checked) { list.push(parseInt(inputs[i].value, 10)); } }
+      return { choices: list };
+    }
+    if (kind === "matching") {
+      inputs = box.querySelectorAll("select");
+      for (i = 0; i < inputs.length; i++) { list.push(inputs[i].value === "" ? null : parseInt(inputs[i].value, 10)); }
+      return { pairs: list };
+    }
+    var field = box.querySelector("input[type=text], textarea");
+    return { text: field ? field.value : "" };
+  }
+
+  // Put a response back on the page (an answer queued before a reload).
+  function showResponse(box, response) {
+    var kind = box.getAttribute("data-kind"), i, inputs;
+    if (!response) { return; }
+    if (kind === "multiple") {
+      inputs = box.querySelectorAll("input[type=checkbox]");
+      for (i = 0; i < inputs.length; i++) {
+        inputs[i].checked = (response.choices || []).indexOf(parseInt(inputs[i].value, 10)) >= 0;
+      }
+    } else if (kind === "matching") {
+      inputs = box.querySelectorAll("select");
+      for (i = 0; i < inputs.length; i++) {
+        var value = (response.pairs || [])[i];
+        inputs[i].value = value === null || value === undefined ? "" : String(value);
+      }
+    } else {
+      var field = box.querySelector("input[type=text], textarea");
+      if (field) { field.value = response.text || ""; }
+    }
+  }
+
+  function boxOf(el) {
+    while (el && !(el.tagName === "FIELDSET" && el.getAttribute("data-n"))) { el = el.parentNode; }
+    return el;
+  }
+
   // Answers clicked before a reload or a lost connection and never acknowledged: put them back.
   for (var key in savedQueue) {
     if (savedQueue.hasOwnProperty(key)) {
@@ -110,8 +162,12 @@
       if (!server || server.seq < savedQueue[key].seq) {
         queue[key] = savedQueue[key];
         if (savedQueue[key].seq > seq) { seq = savedQueue[key].seq; }
-        var radio = document.querySelector("input[name='q" + key + "'][value='" + savedQueue[key].choice + "']");
-        if (radio) { radio.checked = true; }
+        if (savedQueue[key].response !== undefined) {
+          showResponse(document.getElementById("q" + key), savedQueue[key].response);
+        } else {
+          var radio = document.querySelector("input[name='q" + key + "'][value='" + savedQueue[key].choice + "']");
+          if (radio) { radio.checked = true; }
+        }
         mark(key, "queued");
       }
     }
@@ -121,8 +177,21 @@
 
   document.getElementById("paper").addEventListener("change", function (event) {
     var input = event.target;
-    if (input.type !== "radio") { return; }
-    choose(input.name.substring(1), parseInt(input.value, 10));
+    if (input.type === "radio") { choose(input.name.substring(1), parseInt(input.value, 10)); return; }
+    var box = boxOf(input);
+    if (box && box.getAttribute("data-kind") !== "single") { respond(box.getAttribute("data-n"), responseOf(box)); }
+  });
+
+  // Typed answers are saved as the candidate types (after a pause), not only when the field is left.
+  var typing = {};
+  document.getElementById("paper").addEventListener("input", function (event) {
+    var input = event.target;
+    if (input.type !== "text" && input.tagName !== "TEXTAREA") { return; }
+    var box = boxOf(input);
+    if (!box) { return; }
+    var n = box.getAttribute("data-n");
+    window.clearTimeout(typing[n]);
+    typing[n] = window.setTimeout(function () { respond(n, responseOf(box)); }, 800);
   });
 
   function timeUp() {

@@ -156,3 +156,26 @@ def test_item_analysis_does_not_stumble_on_the_new_kinds():
     assert summaries["general"].questions == 5  # the essay is not in the statistics
     matching = Question.objects.get(family="MA").statistics.get()
     assert matching.facility == pytest.approx(1 / 3, abs=1e-3) and matching.distractors == {}
+
+
+def test_the_exam_page_renders_every_kind_and_saves_them_without_javascript(client):
+    session, [(attempt, password)] = _exam()
+    client.post(reverse("exam:login"), {"number": attempt.number, "password": password})
+    page = client.get(reverse("exam:paper")).content.decode()
+    mr, ma, sa, es = (_item(attempt, f) for f in ("MR", "MA", "SA", "ES"))
+    assert page.count(f'type="checkbox" name="q{mr.n}"') == 4
+    assert page.count(f'<select id="q{ma.n}-') == 3 and "Tòa án" in page
+    assert f'type="text" name="q{sa.n}"' in page and f'<textarea name="q{es.n}"' in page
+    client.post(reverse("exam:paper"), {
+        f"q{mr.n}": [str(mr.option_order.index(0)), str(mr.option_order.index(1))],
+        f"q{ma.n}-0": str(ma.option_order.index(0)), f"q{ma.n}-1": "", f"q{ma.n}-2": "",
+        f"q{sa.n}": "Hà Nội", f"q{es.n}": "Bài luận."})
+    saved = dict(Answer.objects.filter(attempt=attempt).values_list("n", "response"))
+    assert saved[mr.n] == {"choices": sorted([mr.option_order.index(0), mr.option_order.index(1)])}
+    assert saved[ma.n] == {"pairs": [ma.option_order.index(0), None, None]}
+    assert saved[sa.n] == {"text": "Hà Nội"} and saved[es.n] == {"text": "Bài luận."}
+    page = client.get(reverse("exam:paper")).content.decode()
+    assert 'value="Hà Nội"' in page and "Bài luận.</textarea>" in page
+    client.post(reverse("exam:paper"), {"submit": "1"})
+    result = client.get(reverse("exam:paper")).content.decode()
+    assert "1 câu tự luận" in result  # the essay waits for the examiners
