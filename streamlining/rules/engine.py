@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from core.dates import add_months
 from core.rules import registry
@@ -234,13 +235,25 @@ def monthly_salary(rules: AllowanceRuleSet, case: CaseInput) -> tuple[Fraction, 
         base_rule = base_salary_before_month_of(case.leaving_date)
         base, base_basis = base_rule.amount, base_rule.legal_basis
 
+    salary, inputs, lines = _salary(rules.salary_kinds, Decimal(case.coefficient),
+                                    tuple(sorted(case.allowances.items())), base, base_basis)
+    return salary, dict(inputs, allowances_left_out=list(inputs["allowances_left_out"])), list(lines)
+
+
+@lru_cache(maxsize=65536)
+def _salary(salary_kinds: frozenset[str], raw_coefficient: Decimal, allowances: tuple[tuple[str, Decimal], ...],
+            base: int, base_basis: str) -> tuple[Fraction, dict, tuple[str, ...]]:
+    """The arithmetic of monthly_salary, cached: a province has a few thousand distinct payslips, and
+    every option of every person needs the salary again."""
+    given = dict(allowances)
+
     def value(kind: str) -> Fraction:
-        raw = case.allowances.get(kind) or 0
+        raw = given.get(kind) or 0
         if Decimal(raw) < 0:
             raise CaseError("allowances", f"{ALLOWANCE_LABELS[kind]} không được âm")
-        return F(Decimal(raw)) if kind in rules.salary_kinds else F(0)
+        return F(Decimal(raw)) if kind in salary_kinds else F(0)
 
-    coefficient = F(Decimal(case.coefficient))
+    coefficient = F(raw_coefficient)
     leadership = value(LEADERSHIP) + value(LEADERSHIP_RESERVED)
     excess = value(EXCESS_SENIORITY) / 100 * (coefficient + leadership)
     percent_base = coefficient + leadership + excess
@@ -258,15 +271,15 @@ def monthly_salary(rules: AllowanceRuleSet, case: CaseInput) -> tuple[Fraction, 
             parts.append(f"{ALLOWANCE_LABELS[kind].lower()} {num(value(kind))}% × {num(percent_base)}")
     salary = total * base
     left_out = [f"{ALLOWANCE_LABELS[kind].lower()} {num(Decimal(raw))}{'%' if kind in PERCENT_KINDS else ''}"
-                for kind, raw in sorted(case.allowances.items()) if raw and kind not in rules.salary_kinds]
+                for kind, raw in sorted(given.items()) if raw and kind not in salary_kinds]
     lines = [f"Tiền lương tháng hiện hưởng (S) = ({' + '.join(parts)}) = {num(total)} × {vnd(base)} = {vnd(salary)} đ"]
     if left_out:
         lines.append(f"Không tính vào tiền lương tháng hiện hưởng: {'; '.join(left_out)}")
     inputs = {"monthly_salary": str(salary) if salary.denominator != 1 else int(salary), "base_salary": base,
               "base_salary_basis": base_basis, "salary_coefficient_total": num(total).replace(",", "."),
-              "allowances_left_out": [kind for kind, raw in sorted(case.allowances.items())
-                                      if raw and kind not in rules.salary_kinds]}
-    return salary, inputs, lines
+              "allowances_left_out": [kind for kind, raw in sorted(given.items())
+                                      if raw and kind not in salary_kinds]}
+    return salary, inputs, tuple(lines)
 
 
 # --- the options ----------------------------------------------------------------------------------
@@ -330,8 +343,8 @@ def _si_formula(rules: AllowanceRuleSet, case: CaseInput, years: Decimal) -> str
             f"({num(years)} năm đóng BHXH)")
 
 
-def _early_retirement(work: _Work, months: int) -> tuple[int, Decimal]:
-    rules, case = work.rules, work.case
+def _check_early_retirement(rules: AllowanceRuleSet, case: CaseInput, months: int) -> None:
+    """Who may retire early under ``rules`` (whatever the window): raises the reason otherwise."""
     if case.category not in rules.early_categories:
         raise CaseError("category", f"{rules.title}: đối tượng này không thuộc diện nghỉ hưu trước tuổi")
     if months <= 0:
@@ -344,6 +357,11 @@ def _early_retirement(work: _Work, months: int) -> tuple[int, Decimal]:
     if not ok:
         raise CaseError("si_months", f"Chưa đủ {needed} năm đóng BHXH bắt buộc để hưởng lương hưu: không thuộc "
                                      "diện nghỉ hưu trước tuổi")
+
+
+def _early_retirement(work: _Work, months: int) -> tuple[int, Decimal]:
+    rules, case = work.rules, work.case
+    _check_early_retirement(rules, case, months)
     band = "C" if months < rules.min_months_early else "A" if months <= 60 else "B"
     years = years_rounded(months)
     if rules.rounding_unconfirmed and months % 12:
@@ -380,7 +398,7 @@ def _resignation(work: _Work, months: int) -> None:
                                             f"từ đủ {rules.min_months_to_retire_for_resignation // 12} năm trở lên")
         raise CaseError("leaving_date", "Đã đến tuổi nghỉ hưu: không thuộc diện nghỉ thôi việc")
     try:
-        _early_retirement(_Work(rules, case, work.salary, {}, [], []), months)
+        _check_early_retirement(rules, case, months)
     except ValueError:
         pass
     else:
