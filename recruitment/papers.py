@@ -10,7 +10,6 @@ static/fonts/dejavu so that a fresh machine needs no system package.
 """
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import zip_longest
 from pathlib import Path
 
 from django.conf import settings
@@ -28,6 +27,7 @@ class Table:
     rows: list[list[str]]
     widths: list[int]  # relative widths of the columns
     caption: str = ""
+    line_height: float = 6  # mm; taller rows leave room for a signature
 
 
 @dataclass
@@ -46,6 +46,7 @@ class Paper:
     after: list[str] = field(default_factory=list)
     signer_role: list[str] = field(default_factory=lambda: ["TM. HỘI ĐỒNG TUYỂN DỤNG", "CHỦ TỊCH"])
     signer_name: str = ""
+    signer_hint: str = "(Ký, ghi rõ họ tên, đóng dấu)"
     recipients: list[str] = field(default_factory=list)
 
     @property
@@ -94,13 +95,25 @@ def render_pdf(paper: Paper) -> bytes:
     width = pdf.w - pdf.l_margin - pdf.r_margin
     left_w = width * 0.42
 
-    left = [(paper.agency_parent, ""), (paper.agency, "B"), ("", ""), (f"Số: {paper.number}", "")]
-    right = [(NATION, "B"), (MOTTO, "B"), ("", ""), (paper.date_line, "I")]
-    for (ltext, lstyle), (rtext, rstyle) in zip_longest(left, right, fillvalue=("", "")):
-        pdf.set_font("Serif", lstyle, 9.5)
-        pdf.cell(left_w, 5.5, ltext, align="C")
-        pdf.set_font("Serif", rstyle, 9.5 if rstyle != "I" else 10)
-        pdf.cell(width - left_w, 5.5, rtext, align="C", new_x="LMARGIN", new_y="NEXT")
+    # The two columns of the header, each wrapped in its own width (a long agency name takes two lines).
+    top = pdf.get_y()
+    bottoms = []
+    for x, w, lines in ((pdf.l_margin, left_w, [(paper.agency_parent, ""), (paper.agency, "B"), ("rule", ""),
+                                                 (f"Số: {paper.number}", "")]),
+                        (pdf.l_margin + left_w, width - left_w, [(NATION, "B"), (MOTTO, "B"), ("rule", ""),
+                                                                 (paper.date_line, "I")])):
+        pdf.set_xy(x, top)
+        for text, style in lines:
+            if text == "rule":  # the short line under the agency and under the motto
+                y = pdf.get_y() + 0.5
+                pdf.line(x + w * 0.3, y, x + w * 0.7, y)
+                pdf.set_xy(x, y + 2)
+                continue
+            if text:
+                pdf.set_font("Serif", style, 9.5)
+                pdf.multi_cell(w, 5, text, align="C", new_x="LEFT", new_y="NEXT")
+        bottoms.append(pdf.get_y())
+    pdf.set_xy(pdf.l_margin, max(bottoms))
     pdf.ln(6)
     pdf.set_font("Serif", "B", 13)
     pdf.multi_cell(0, 7, paper.title.upper(), align="C", new_x="LMARGIN", new_y="NEXT")
@@ -125,7 +138,7 @@ def render_pdf(paper: Paper) -> bytes:
             pdf.set_font("Serif", "B", 11)
             pdf.multi_cell(0, 6, block.caption, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Serif", "", 9.5)
-        with pdf.table(col_widths=block.widths, line_height=6, repeat_headings=1,
+        with pdf.table(col_widths=block.widths, line_height=block.line_height, repeat_headings=1,
                        headings_style=FontFace(emphasis="BOLD")) as table:
             table.row(block.headers)
             for values in block.rows:
@@ -153,7 +166,7 @@ def render_pdf(paper: Paper) -> bytes:
         pdf.cell(width - left_w, 5.5, line, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_x(pdf.l_margin + left_w)
     pdf.set_font("Serif", "I", 9.5)
-    pdf.cell(width - left_w, 5.5, "(Ký, ghi rõ họ tên, đóng dấu)", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(width - left_w, 5.5, paper.signer_hint, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(22)
     pdf.set_x(pdf.l_margin + left_w)
     pdf.set_font("Serif", "B", 10.5)
@@ -201,7 +214,7 @@ def receipt_paper(application) -> Paper:
                 ("Giấy tờ kèm theo", documents), ("Phí dự tuyển", fee or "—")],
         after=["Thí sinh giữ giấy biên nhận này để đối chiếu khi cần. Kết quả xét điều kiện dự tuyển được "
                "thông báo trên trang hồ sơ của thí sinh và qua thư điện tử."],
-        signer_role=["NGƯỜI NHẬN HỒ SƠ"])
+        signer_role=["NGƯỜI NHẬN HỒ SƠ"], signer_hint="(Ký, ghi rõ họ tên)")
 
 
 def exam_sitting(application):
@@ -260,18 +273,19 @@ def room_list_paper(round_) -> Paper:
         caption = f"Phòng thi: {session.room or session.name} – {starts.strftime('%H giờ %M ngày %d/%m/%Y')}"
         rows = [[i, a.number, a.full_name, _dmy(a.application.date_of_birth) if a.application_id else "", "", ""]
                 for i, a in enumerate(attempts, start=1)]
-        tables.append(Table(headers, rows, widths, caption))
+        tables.append(Table(headers, rows, widths, caption, line_height=9))
     waiting = [a for a in round_.applications.filter(status=Application.Status.ELIGIBLE).exclude(number="")
                .order_by("number") if a.pk not in seated]
     if waiting:
         rows = [[i, a.number, a.full_name, _dmy(a.date_of_birth), "", ""] for i, a in enumerate(waiting, start=1)]
-        tables.append(Table(headers, rows, widths, "Thí sinh chưa xếp phòng thi (thi trên giấy)" if tables else ""))
+        tables.append(Table(headers, rows, widths, "Thí sinh chưa xếp phòng thi (thi trên giấy)" if tables else "",
+                            line_height=9))
     total = sum(len(t.rows) for t in tables)
     return paper_for_round(
         round_, title="Danh sách thí sinh dự thi", subtitle=round_.name, number=f"{round_.code}/DS-HĐTD",
         filename=f"danh-sach-phong-thi-{round_.code}", tables=tables,
         after=[f"Tổng số thí sinh: {total}. Số có mặt: ....... Số vắng mặt: ......."],
-        signer_role=["CÁN BỘ COI THI"] if tables else ["TM. HỘI ĐỒNG TUYỂN DỤNG", "CHỦ TỊCH"])
+        signer_role=["CÁN BỘ COI THI"], signer_hint="(Ký, ghi rõ họ tên)")
 
 
 def results_paper(round_, results, components: list[tuple[str, str]], labels: dict) -> Paper:
