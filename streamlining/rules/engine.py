@@ -343,10 +343,18 @@ def _si_formula(rules: AllowanceRuleSet, case: CaseInput, years: Decimal) -> str
             f"({num(years)} năm đóng BHXH)")
 
 
+def _category_refusal(rules: AllowanceRuleSet, case: CaseInput, what: str) -> CaseError:
+    if case.category == "commune_part_time":
+        # The decrees give part-time commune workers their own allowances (not researched, SM has none).
+        return CaseError("category", "Chính sách cho người hoạt động không chuyên trách cấp xã chưa có trong phần "
+                                     "mềm: cần tính theo văn bản riêng")
+    return CaseError("category", f"{rules.title}: đối tượng này không thuộc diện {what}")
+
+
 def _check_early_retirement(rules: AllowanceRuleSet, case: CaseInput, months: int) -> None:
     """Who may retire early under ``rules`` (whatever the window): raises the reason otherwise."""
     if case.category not in rules.early_categories:
-        raise CaseError("category", f"{rules.title}: đối tượng này không thuộc diện nghỉ hưu trước tuổi")
+        raise _category_refusal(rules, case, "nghỉ hưu trước tuổi")
     if months <= 0:
         raise CaseError("leaving_date", "Đã đến tuổi nghỉ hưu theo Nghị định 135/2020: không thuộc diện nghỉ hưu "
                                         "trước tuổi")
@@ -391,7 +399,7 @@ def _early_retirement(work: _Work, months: int) -> tuple[int, Decimal]:
 def _resignation(work: _Work, months: int) -> None:
     rules, case = work.rules, work.case
     if case.category not in rules.resignation_categories:
-        raise CaseError("category", f"{rules.title}: đối tượng này không thuộc diện nghỉ thôi việc")
+        raise _category_refusal(rules, case, "nghỉ thôi việc")
     if months < rules.min_months_to_retire_for_resignation:
         if rules.min_months_to_retire_for_resignation > 1:
             raise CaseError("leaving_date", f"Còn {max(months, 0)} tháng đến tuổi nghỉ hưu: nghỉ thôi việc cần còn "

@@ -210,3 +210,8 @@ def test_a_fraction_of_a_dong_is_shown_in_the_salary_line():
                                                                           "excess_seniority": Decimal(7)})
     line = calculate(case).lines[1]
     assert line.endswith(" đ") and "," in line.rsplit("=", 1)[1]
+
+
+def test_part_time_commune_workers_are_told_to_use_their_own_rules():
+    with pytest.raises(ValueError, match="không chuyên trách cấp xã"):
+        calculate(replace(_row("moha_1_mr_c"), category="commune_part_time"))
