@@ -591,8 +591,10 @@ class ResultsView(RoundMixin, TemplateView):
 
     template_name = "recruitment/results.html"
 
-    def get_template_names(self):
-        return ["recruitment/results_print.html"] if self.request.GET.get("print") else [self.template_name]
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("print"):  # the printable list is the signed paper (views/papers.py)
+            return redirect("recruitment:results_paper", pk=self.round.pk)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -135,3 +135,10 @@ def test_another_candidates_paper_stays_closed(client, round_a, admitted):
     other = UserFactory(username="other", account_type=User.AccountType.CANDIDATE)
     client.force_login(other)
     assert client.get(reverse("recruitment:my_receipt", args=[admitted.pk]), {"format": "pdf"}).status_code == 404
+
+
+def test_the_old_printable_results_address_leads_to_the_paper(client, officer_a, round_a):
+    client.force_login(officer_a)
+    response = client.get(reverse("recruitment:results", args=[round_a.pk]), {"print": 1})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("recruitment:results_paper", args=[round_a.pk])
