@@ -53,7 +53,28 @@ def verification_link(user, request=None) -> str:
     return site_url(reverse("recruitment:verify", args=[token]), request)
 
 
+def _mail_allowed(kind: str, user) -> bool:
+    """At most MAILS_PER_HOUR messages of one kind to one account in an hour: the resend and the
+    register pages are open to anyone, who must not turn them into a way to flood a mailbox."""
+    from django.core.cache import caches
+
+    cache, key = caches["throttle"], f"candidate-mail:{kind}:{user.pk}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        sent = cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.set(key, 1, timeout=3600)
+        sent = 1
+    return sent <= MAILS_PER_HOUR
+
+
+MAILS_PER_HOUR = 5
+
+
 def send_verification(user, request=None) -> None:
+    if not _mail_allowed("verify", user):
+        logger.warning("confirmation e-mail to account %s held back: too many in an hour", user.pk)
+        return
     with translation.override(settings.LANGUAGE_CODE):
         _send_now(
             to=user.email, subject=_("Confirm your e-mail address – Công vụ"),
@@ -65,6 +86,8 @@ def send_verification(user, request=None) -> None:
 def send_existing_account_notice(user, request=None) -> None:
     """Someone registered with an address that has an account: its owner is told (the page shown
     to whoever registered is the usual "check your mail", so it reveals nothing)."""
+    if not _mail_allowed("existing", user):
+        return
     with translation.override(settings.LANGUAGE_CODE):
         _send_now(
             to=user.email, subject=_("You already have an account – Công vụ"),

@@ -205,3 +205,10 @@ def test_a_decision_rolled_back_sends_nothing(round_a, candidate, django_capture
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.application_review(actor=None, application=application, eligible=True)
     assert len(callbacks) == 1 and not mail.outbox
+
+
+def test_the_open_pages_cannot_flood_a_mailbox(client):
+    register(client)
+    for _ in range(10):
+        client.post(reverse("recruitment:resend_confirmation"), {"email": "lan.ha@example.vn"})
+    assert len(mail.outbox) == 5
