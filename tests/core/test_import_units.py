@@ -110,6 +110,15 @@ def test_skip_invalid_imports_the_good_rows(world, tmp_path, capsys):
     assert OrgUnit.objects.filter(code="C1").exists() and not OrgUnit.objects.filter(code="C2").exists()
 
 
+def test_skip_invalid_fails_when_it_rejected_every_row(world, tmp_path, capsys):
+    # A cron job must see that nothing was imported: ImportCommand exits 1 when no row was good.
+    before = OrgUnit.objects.count()
+    path = write_workbook(tmp_path / "u.xlsx", [HEADER, ["C1", "Phòng Một", "ZZ"], ["C2", "", "A"]])
+    code, doc, _ = run(path, "--skip-invalid", capsys=capsys)
+    assert code == 1 and doc["rows"] == doc["rejected"] == 2 and doc["created"] == 0
+    assert OrgUnit.objects.count() == before
+
+
 def test_dry_run_counts_without_writing(world, tmp_path, capsys):
     path = write_workbook(tmp_path / "u.xlsx", [HEADER, ["C1", "Phòng Một", "A"]])
     code, doc, _ = run(path, "--dry-run", capsys=capsys)
