@@ -216,25 +216,133 @@ class QuestionImportForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
+    """A question of any type. Options are rows A–H (the page adds and removes rows; without
+    JavaScript all eight show); the key is chosen among the filled rows — a radio for single choice,
+    a weight per row for multiple response — so a key can never point past the options. The other
+    types have their own fields, one line per answer or pair."""
+
+    LETTERS = "ABCDEFGH"
+
+    kind = forms.ChoiceField(label=_("Question type"), choices=Question.Kind.choices, required=False)
     text = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}))
-    option_a = forms.CharField(label=_("Option A"), max_length=1000)
-    option_b = forms.CharField(label=_("Option B"), max_length=1000)
-    option_c = forms.CharField(label=_("Option C"), max_length=1000, required=False)
-    option_d = forms.CharField(label=_("Option D"), max_length=1000, required=False)
-    correct = forms.ChoiceField(label=_("Right answer"), choices=[(i, letter) for i, letter in enumerate("ABCD")])
+    correct = forms.TypedChoiceField(label=_("Right answer"), coerce=int, required=False, empty_value=None,
+                                     widget=forms.RadioSelect,
+                                     choices=[(i, letter) for i, letter in enumerate(LETTERS)])
+    accepted = forms.CharField(
+        label=_("Accepted answers"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Short answer: one per line, “answer | weight %” for partial credit; * matches anything. "
+                    "Numerical: one per line, “value : tolerance | weight %”."))
+    case_sensitive = forms.BooleanField(label=_("Letter case matters"), required=False)
+    diacritics = forms.BooleanField(label=_("Diacritics matter"), required=False)
+    pairs = forms.CharField(label=_("Pairs"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                            help_text=_("Matching: one pair per line, “left -> right”; “-> right” adds a wrong "
+                                        "right side."))
+    general_feedback = forms.CharField(label=_("Feedback for the board"), required=False,
+                                       widget=forms.Textarea(attrs={"rows": 2}))
     topic = forms.CharField(label=_("Topic"), max_length=100, required=False)
     difficulty = forms.ChoiceField(label=_("Difficulty"), choices=Question.Difficulty.choices)
 
-    def clean(self):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for letter in self.LETTERS:
+            self.fields[f"option_{letter.lower()}"] = forms.CharField(
+                label=_("Option %(letter)s") % {"letter": letter}, max_length=1000, required=False)
+            self.fields[f"weight_{letter.lower()}"] = forms.DecimalField(
+                label=_("Weight of %(letter)s (%%)") % {"letter": letter}, required=False, min_value=-100,
+                max_value=100, decimal_places=2)
+
+    @classmethod
+    def initial_for(cls, question: Question) -> dict:
+        key = question.key or {}
+        initial = {"kind": question.kind, "text": question.text, "correct": question.correct,
+                   "topic": question.topic, "difficulty": question.difficulty,
+                   "case_sensitive": key.get("case_sensitive", False), "diacritics": key.get("diacritics", False),
+                   "general_feedback": (question.feedback or {}).get("general", "")}
+        for i, option in enumerate(question.options[:len(cls.LETTERS)]):
+            initial[f"option_{cls.LETTERS[i].lower()}"] = option
+        for i, weight in enumerate(key.get("weights", [])[:len(cls.LETTERS)]):
+            initial[f"weight_{cls.LETTERS[i].lower()}"] = weight
+        if question.kind == "short":
+            initial["accepted"] = "\n".join(
+                a["text"] + (f" | {a['weight']:g}" if a.get("weight", 100) != 100 else "")
+                for a in key.get("answers", []))
+        if question.kind == "numerical":
+            initial["accepted"] = "\n".join(f"{a['value']:g} : {a.get('tolerance', 0):g}"
+                                            + (f" | {a['weight']:g}" if a.get("weight", 100) != 100 else "")
+                                            for a in key.get("answers", []))
+        if question.kind == "matching":
+            used = {right for _left, right in key.get("pairs", [])}
+            lines = [f"{left} -> {question.options[right]}" for left, right in key.get("pairs", [])]
+            initial["pairs"] = "\n".join(lines + [f"-> {o}" for i, o in enumerate(question.options) if i not in used])
+        return initial
+
+    def clean(self):  # noqa: C901 - one branch per question type
         data = super().clean()
-        options = [data.get(f"option_{k}") for k in "abcd"]
+        kind = data.get("kind") or Question.Kind.SINGLE
+        data["kind"], data["key"] = kind, {}
+        data["feedback"] = {"general": data["general_feedback"]} if data.get("general_feedback") else {}
+        options = [(data.get(f"option_{k.lower()}") or "").strip() for k in self.LETTERS]
+        weights = [data.get(f"weight_{k.lower()}") for k in self.LETTERS]
         while options and not options[-1]:
             options.pop()
-        if "" in options or None in options:
-            raise forms.ValidationError(_("Fill the options in order, without a gap."))
-        if data.get("correct") is not None and int(data["correct"]) >= len(options):
+        data["options"], data["correct"] = options, data.get("correct") if data.get("correct") is not None else 0
+        if kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+            if "" in options:
+                raise forms.ValidationError(_("Fill the options in order, without a gap."))
+            if len(options) < 2:
+                raise forms.ValidationError(_("Give at least two options."))
+        if kind == Question.Kind.SINGLE and (self.cleaned_data.get("correct") is None
+                                             or data["correct"] >= len(options)):
             self.add_error("correct", _("The right answer must be one of the options."))
-        data["options"] = options
+        if kind == Question.Kind.MULTIPLE:
+            data["key"] = {"weights": [float(weights[i] or 0) for i in range(len(options))]}
+        if kind == Question.Kind.TRUEFALSE:
+            data["options"] = ["Đúng", "Sai"]
+            if data["correct"] not in (0, 1):
+                self.add_error("correct", _("Choose A (true) or B (false)."))
+        if kind in (Question.Kind.SHORT, Question.Kind.NUMERICAL):
+            data["options"], answers = [], []
+            for line in (data.get("accepted") or "").splitlines():
+                value, _bar, weight = line.partition("|")
+                if not value.strip():
+                    continue
+                try:
+                    weight = float(weight.strip().rstrip("%").replace(",", ".")) if weight.strip() else 100.0
+                    if kind == Question.Kind.SHORT:
+                        answers.append({"text": value.strip(), "weight": weight})
+                    else:
+                        number, _colon, tolerance = value.replace("±", ":").partition(":")
+                        answers.append({"value": float(number.strip().replace(",", ".")),
+                                        "tolerance": abs(float(tolerance.strip().replace(",", ".") or 0)),
+                                        "weight": weight})
+                except ValueError:
+                    self.add_error("accepted", _("“%(line)s” is not an answer this type reads.") % {"line": line})
+            data["key"] = {"answers": answers}
+            if kind == Question.Kind.SHORT:
+                data["key"].update(case_sensitive=data.get("case_sensitive", False),
+                                   diacritics=data.get("diacritics", False))
+        if kind == Question.Kind.MATCHING:
+            rights, pairs = [], []
+            for line in (data.get("pairs") or "").splitlines():
+                if not line.strip():
+                    continue
+                left, arrow, right = line.partition("->")
+                if not arrow or not right.strip():
+                    self.add_error("pairs", _("“%(line)s” is not a pair “left -> right”.") % {"line": line})
+                    continue
+                if right.strip() not in rights:
+                    rights.append(right.strip())
+                if left.strip():
+                    pairs.append([left.strip(), rights.index(right.strip())])
+            data["options"], data["key"] = rights, {"pairs": pairs}
+        if kind == Question.Kind.ESSAY:
+            data["options"] = []
+        if not self.errors:
+            from recruitment.exam.services import question_problem
+
+            problem = question_problem(kind=kind, options=data["options"], correct=data["correct"], key=data["key"])
+            if problem:
+                raise forms.ValidationError(problem)
         return data
 
 

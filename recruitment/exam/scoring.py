@@ -14,7 +14,6 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-
 CHOICE_KINDS = ("single", "truefalse")  # the fast path: Answer.choice, no response JSON
 
 

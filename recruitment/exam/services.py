@@ -69,9 +69,8 @@ MAX_OPTIONS = 8  # the editor's and the spreadsheet's columns A–H
 def question_problem(*, kind: str, options: list[str], correct: int, key: dict) -> str:
     """What makes a question unusable, in words for its author ("" when it is fine)."""
     key = key or {}
-    if kind in ("single", "multiple"):
-        if not 2 <= len(options) <= MAX_OPTIONS:
-            return _("A question needs 2 to %(max)s options.") % {"max": MAX_OPTIONS}
+    if kind in ("single", "multiple") and not 2 <= len(options) <= MAX_OPTIONS:
+        return _("A question needs 2 to %(max)s options.") % {"max": MAX_OPTIONS}
     if kind == "single" and not 0 <= correct < len(options):
         return _("The answer must be one of the options.")
     if kind == "truefalse" and (len(options) != 2 or correct not in (0, 1)):

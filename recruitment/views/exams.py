@@ -157,16 +157,17 @@ class QuestionDetailView(QuestionManagerMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         question = self.question
-        initial = {"text": question.text, "correct": question.correct, "topic": question.topic,
-                   "difficulty": question.difficulty,
-                   **{f"option_{k}": v for k, v in zip("abcd", question.options, strict=False)}}
-        kwargs.setdefault("form", forms.QuestionForm(initial=initial))
+        kwargs.setdefault("form", forms.QuestionForm(initial=forms.QuestionForm.initial_for(question)))
         versions = question.bank.questions.filter(family=question.family).order_by("-version")
         statistics = ItemStatistic.objects.filter(question__in=versions).select_related("session").order_by(
             "-session__starts_at")
+        form = kwargs["form"]
+        rows = [{"letter": letter, "option": form[f"option_{letter.lower()}"],
+                 "weight": form[f"weight_{letter.lower()}"], "index": i}
+                for i, letter in enumerate(forms.QuestionForm.LETTERS)]
         return super().get_context_data(question=question, versions=versions, statistics=statistics,
-                                        used=question.paper_items.count(),
-                                        letters="ABCDEF", **kwargs)
+                                        used=question.paper_items.count(), rows=rows, preview=_preview(question),
+                                        letters="ABCDEFGH", **kwargs)
 
     def post(self, request, pk):
         self.require_edit(self.question.bank)
@@ -174,10 +175,16 @@ class QuestionDetailView(QuestionManagerMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         data = form.cleaned_data
-        outcome = services.question_save(actor=request.user, bank=self.question.bank, family=self.question.family,
-                                         text=data["text"], options=data["options"], correct=int(data["correct"]),
-                                         topic=data["topic"], difficulty=data["difficulty"],
-                                         competency=self.question.competency)
+        try:
+            outcome = services.question_save(
+                actor=request.user, bank=self.question.bank, family=self.question.family, text=data["text"],
+                options=data["options"], correct=int(data["correct"]), topic=data["topic"],
+                difficulty=data["difficulty"], competency=self.question.competency, kind=data["kind"],
+                key=data["key"], feedback={**(self.question.feedback or {}), **data["feedback"]},
+                text_format=self.question.text_format)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.render_to_response(self.get_context_data(form=form))
         if outcome == "unchanged":
             messages.info(request, _("Nothing changed."))
         elif self.question.status == Question.Status.DRAFT:
@@ -187,6 +194,19 @@ class QuestionDetailView(QuestionManagerMixin, TemplateView):
                                         "new one is approved."))
         latest = self.question.bank.questions.filter(family=self.question.family).order_by("-version").first()
         return redirect(latest)
+
+
+def _preview(question: Question) -> dict:
+    """The question as the candidate's page shows it (templates/exam/_question.html), options in the
+    author's order (each candidate gets them shuffled)."""
+    from recruitment.exam.views import _prepare
+
+    preview = {"n": 1, "part": question.bank.part, "kind": question.kind, "html": question.text_format == "html",
+               "text": question.text, "options": list(question.options)}
+    if question.kind == "matching":
+        preview["stems"] = question.stems
+    _prepare(preview, None)
+    return preview
 
 
 class QuestionStatusView(QuestionManagerMixin, View):
