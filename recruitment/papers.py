@@ -309,3 +309,35 @@ def results_paper(round_, results, components: list[tuple[str, str]], labels: di
         before=[results.rule_set.legal_basis] if getattr(results.rule_set, "legal_basis", "") else [],
         recipients=["Người đứng đầu cơ quan có thẩm quyền tuyển dụng;", "Thí sinh (niêm yết công khai);",
                     "Lưu: HĐTD."])
+
+
+def admission_paper(round_) -> Paper:
+    """Danh sách thí sinh đủ điều kiện dự thi vòng 2 (ND 138/2020 Art 9), by position, and the
+    applications not admitted with their reason."""
+    from recruitment.models import Application
+    from recruitment.rules import PRIORITY_CATEGORIES
+
+    headers, widths = ["STT", "Số báo danh", "Họ và tên", "Ngày sinh", "Giới tính", "Ưu tiên"], [8, 17, 40, 17, 13, 25]
+    tables = []
+    admitted = round_.applications.filter(status=Application.Status.ELIGIBLE).select_related("vacancy") \
+        .order_by("vacancy__code", "number", "full_name")
+    by_vacancy: dict = {}
+    for application in admitted:
+        by_vacancy.setdefault(application.vacancy, []).append(application)
+    for vacancy, applications in by_vacancy.items():
+        rows = [[i, a.number or "—", a.full_name, _dmy(a.date_of_birth), "Nam" if a.sex == "male" else "Nữ",
+                 ", ".join(PRIORITY_CATEGORIES[c][1] for c in a.priority_codes if c in PRIORITY_CATEGORIES)]
+                for i, a in enumerate(applications, start=1)]
+        tables.append(Table(headers, rows, widths, f"{vacancy.title} ({vacancy.code}) – chỉ tiêu {vacancy.quota}"))
+    rejected = round_.applications.filter(status=Application.Status.REJECTED).select_related("vacancy") \
+        .order_by("vacancy__code", "full_name")
+    if rejected:
+        tables.append(Table(["STT", "Họ và tên", "Ngày sinh", "Vị trí", "Lý do"],
+                            [[i, a.full_name, _dmy(a.date_of_birth), a.vacancy.code, a.rejection_reason]
+                             for i, a in enumerate(rejected, start=1)],
+                            [8, 38, 17, 15, 42], "Hồ sơ không đủ điều kiện dự tuyển và lý do"))
+    return paper_for_round(
+        round_, title="Danh sách thí sinh đủ điều kiện dự thi", subtitle=round_.name,
+        number=f"{round_.code}/DSĐĐK-HĐTD", filename=f"du-dieu-kien-{round_.code}", tables=tables,
+        after=[f"Tổng số thí sinh đủ điều kiện: {admitted.count()}."],
+        recipients=["Thí sinh (niêm yết công khai);", "Lưu: HĐTD."])

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/numbers/", rounds.NumbersAssignView.as_view(), name="numbers_assign"),
     path("<int:pk>/admission/", rounds.AdmissionListView.as_view(), name="admission_list"),
     path("<int:pk>/rooms/", papers.RoomListView.as_view(), name="room_list"),
+    path("<int:pk>/admission/paper/", papers.AdmissionPaperView.as_view(), name="admission_paper"),
     path("<int:pk>/round1/", rounds.Round1View.as_view(), name="round1"),
     path("<int:pk>/marks/", rounds.MarksView.as_view(), name="marks"),
     path("<int:pk>/results/", rounds.ResultsView.as_view(), name="results"),

@@ -246,6 +246,7 @@ MATRIX: dict[str, Case] = {
     "recruitment:numbers_assign": Case(ROUND_OF_A, default=302, method="post", kwargs=ROUND),
     "recruitment:admission_list": Case(ROUND_OF_A, kwargs=ROUND),
     "recruitment:room_list": Case(ROUND_OF_A, kwargs=ROUND),
+    "recruitment:admission_paper": Case(ROUND_OF_A, kwargs=ROUND),
     "recruitment:round1": Case(ROUND_OF_A, kwargs=ROUND),
     "recruitment:marks": Case(ROUND_OF_A, kwargs=ROUND),
     "recruitment:results": Case(ROUND_OF_A, kwargs=ROUND),

@@ -30,6 +30,15 @@ class RoomListView(RoundMixin, PaperMixin, TemplateView):
                                         back_label=_("Back to the admission list"), **kwargs)
 
 
+class AdmissionPaperView(RoundMixin, PaperMixin, TemplateView):
+    """The list of candidates admitted to the exams, as a signed paper."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(paper=papers.admission_paper(self.round),
+                                        back_url=reverse("recruitment:admission_list", args=[self.round.pk]),
+                                        back_label=_("Back to the admission list"), **kwargs)
+
+
 class ResultsPaperView(RoundMixin, PaperMixin, TemplateView):
     """The results list (or the provisional ranking) with the national header and signature."""
 

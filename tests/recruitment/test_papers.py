@@ -142,3 +142,14 @@ def test_the_old_printable_results_address_leads_to_the_paper(client, officer_a,
     response = client.get(reverse("recruitment:results", args=[round_a.pk]), {"print": 1})
     assert response.status_code == 302
     assert response["Location"] == reverse("recruitment:results_paper", args=[round_a.pk])
+
+
+def test_the_admission_list_is_a_signed_paper_too(client, officer_a, round_a, admitted):
+    make_application(round_a.vacancies.get(), full_name="Đỗ Văn Chung", eligible=False)
+    client.force_login(officer_a)
+    url = reverse("recruitment:admission_paper", args=[round_a.pk])
+    assert url in client.get(reverse("recruitment:admission_list", args=[round_a.pk])).content.decode()
+    html = client.get(url).content.decode()
+    assert_paper(html, "Danh sách thí sinh đủ điều kiện dự thi", "Ngô Thị Mai", "04/05/1999", admitted.number,
+                 "Chuyên viên pháp chế (VT-01)", "Đỗ Văn Chung", "Không đúng chuyên ngành")
+    assert_pdf(client.get(url, {"format": "pdf"}), "Ngô Thị Mai", "Đỗ Văn Chung")
