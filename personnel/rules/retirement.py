@@ -85,6 +85,16 @@ def required_age_months(sex: str, year: int) -> tuple[int, RetirementRuleSet]:
     return rule.age_months(sex, year), rule
 
 
+def age_bounds(sex: str) -> tuple[int, int]:
+    """The youngest and the oldest retirement age (months) of any registered rule set for ``sex``.
+
+    Searches are bounded by these rather than by fixed ages, so a rule set with another age (a new
+    roadmap, a special category) widens them instead of silently cutting a forecast short. An age
+    lies between the first year's and the final one (``age_months`` is clamped to the latter)."""
+    ages = [age for rule in registry.family("retirement") for age in (rule.first_year_age[sex], rule.final_age[sex])]
+    return min(ages), max(ages)
+
+
 def retirement_of(date_of_birth: date, sex: str) -> Retirement:
     """The retirement under the rule in force in the month the person reaches the required age.
 
@@ -96,8 +106,10 @@ def retirement_of(date_of_birth: date, sex: str) -> Retirement:
 @lru_cache(maxsize=4096)
 def _retirement(birth_index: int, sex: str) -> Retirement:
     # The first month m with age(m) ≥ required(year(m)): in year Y the earliest such month is
-    # max(January of Y, birth + required(Y)), if that still falls in Y.
-    for year in range((birth_index + 600) // 12, (birth_index + 900) // 12 + 1):
+    # max(January of Y, birth + required(Y)), if that still falls in Y. No rule asks less than the
+    # youngest age, and by the year the oldest is reached every rule is met.
+    youngest, oldest = age_bounds(sex)
+    for year in range((birth_index + youngest) // 12, (birth_index + oldest) // 12 + 1):
         required, rule = required_age_months(sex, year)
         index = max(year * 12, birth_index + required)
         if index // 12 == year:
@@ -132,7 +144,10 @@ def birth_range(sex: str, start: date, end: date) -> tuple[date, date] | None:
     last_month = end.year * 12 + end.month - 1 - (0 if end == last_day_of_month(end) else 1)
     if last_month < first_month:
         return None
-    low, high = first_month - 62 * 12 - 12, last_month - 55 * 12
+    # Retiring in [first, last] means born between first - oldest age and last - youngest age
+    # (a year of slack below, as the age of the year reached may step).
+    youngest, oldest = age_bounds(sex)
+    low, high = first_month - oldest - 12, last_month - youngest
     if start < FIRST_RULE_DAY:
         raise NoRetirementRule(f"Chưa có quy định tuổi nghỉ hưu trước ngày {FIRST_RULE_DAY:%d/%m/%Y}")
     births = [b for b in range(low, high + 1)

@@ -91,3 +91,32 @@ def test_birth_range_selects_exactly_the_people_retiring_in_the_range(sex, start
     assert selected == expected
     if not expected:  # nobody retires in Q1 2021: the roadmap's first step moves them to April/May
         assert found is None
+
+
+@pytest.fixture
+def roadmap_2040(monkeypatch):
+    """A later roadmap registered for the test only: from 1/1/2040 men retire at 70, women at 50."""
+    from core.rules import registry
+    from personnel.rules import retirement
+
+    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
+    monkeypatch.setattr(registry, "_FAMILIES", {name: list(sets) for name, sets in registry._FAMILIES.items()})
+    retirement._retirement.cache_clear()  # results are cached per birth month under the rules of the day
+    registry.register(retirement.RetirementRuleSet(
+        code="RET-TEST2040", family="retirement", title="Thử", legal_basis="Thử", valid_from=date(2040, 1, 1),
+        first_year_age={"male": 840, "female": 600}, yearly_step={"male": 0, "female": 0},
+        final_age={"male": 840, "female": 600}))
+    yield
+    retirement._retirement.cache_clear()
+
+
+@pytest.mark.usefixtures("roadmap_2040")
+@pytest.mark.parametrize(("sex", "birth", "retires"), [
+    ("male", date(1980, 6, 15), date(2050, 6, 30)),  # 62 in 2042 is too young by then: 70, in 2050
+    ("female", date(1995, 3, 10), date(2045, 3, 31)),  # 50 in 2045, five years before the old youngest age
+])
+def test_a_rule_set_with_another_age_widens_the_forecast(sex, birth, retires):
+    result = retirement_of(birth, sex)
+    assert (result.retirement_date, result.rule_set) == (retires, "RET-TEST2040")
+    found = birth_range(sex, retires.replace(day=1), retires)
+    assert found is not None and found[0] <= birth <= found[1]
