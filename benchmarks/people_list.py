@@ -136,10 +136,11 @@ def captured(client, params: dict) -> tuple[list[dict], bytes]:
 
 
 def main_queries(queries: list[dict]) -> tuple[str | None, str | None]:
-    """The list query (… LIMIT) and the paginator's COUNT among the captured queries."""
+    """The list query (… LIMIT; it may carry its count) and a separate COUNT among the captured
+    queries (None when the page's statement counts too)."""
     people = [q["sql"] for q in queries if 'FROM "personnel_civilservant"' in q["sql"]]
-    count = next((sql for sql in people if "COUNT(*)" in sql), None)
-    listing = next((sql for sql in people if "LIMIT" in sql and "COUNT(*)" not in sql), None)
+    listing = next((sql for sql in people if "LIMIT" in sql and not sql.startswith("SELECT COUNT(*)")), None)
+    count = next((sql for sql in people if sql.startswith("SELECT COUNT(*)")), None)
     return listing, count
 
 

@@ -189,7 +189,10 @@ class CivilServant(UndeletableModel):
             # migration 0009 names the queries of every index.
             models.Index(fields=["unit", "sort_key", "id"], include=["status", "search_text"],
                          name="servant_unit_list_idx"),
-            models.Index(fields=["status", "sort_key"], name="servant_status_sort_idx"),
+            # Working people in name order, read from the index alone: the province-wide list,
+            # its search and its capped count (migration 0009).
+            models.Index(fields=["sort_key", "id"], include=["unit", "search_text"], condition=Q(status="active"),
+                         name="servant_active_sort_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["code"], name="servant_code_unique"),

@@ -9,6 +9,11 @@ Added
     alone: no heap row is read to filter by status or by search text, only the 50 shown. Also the
     export (same servant_list) and the foreign-key index of unit (OrgUnit PROTECT check).
 
+  servant_active_sort_idx (sort_key, id) INCLUDE (unit_id, search_text) WHERE status = 'active'
+    — replaces servant_status_sort_idx (status, sort_key). The province-wide list in name order
+    (page 1 … N) and its search walk it in order and stop at the page (the trigram index would
+    read every "nguyen" of the province first); its capped count walks it to the cap.
+
 Dropped (no query looks rows up by them; the other indexes cover their first column)
   personnel_careerevent.servant_id — event_servant_date_idx (servant_id, effective_date) serves
     the timeline and every "events of a person" query.
@@ -23,11 +28,10 @@ Dropped (no query looks rows up by them; the other indexes cover their first col
 Kept, with their queries
   personnel_civilservant: servant_code_unique, servant_national_id_unique (uniqueness; the import's
     look-up by code and ID number), account_id unique (one-to-one; self-service sign-in),
-    servant_status_sort_idx (status, sort_key) (the province-wide list in name order, page 1 … N,
-    and its capped count), servant_sort_idx (sort_key) (the list with status "all"),
+    servant_sort_idx (sort_key) (the list with status "all" or a status other than working),
     servant_retirement_idx (sex, date_of_birth) (selectors.retiring_between: retirement lists and
-    forecast), servant_search_trgm (gin trigram, migration 0003: search without diacritics over
-    the whole province), rank_id (the list's rank filter; staffing by rank), job_position_id
+    forecast), servant_search_trgm (gin trigram, migration 0003: a search by code or ID number, or
+    a rare name, over the whole province), rank_id (the list's rank filter; staffing by rank), job_position_id
     (a position's holders: staffing).
   personnel_careerevent: event_servant_date_idx (timeline, disciplines of a year, notices of a
     person), event_kind_date_idx (events of a kind over a period: reports, notices due),
@@ -105,5 +109,13 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='civilservant',
             index=models.Index(fields=['unit', 'sort_key', 'id'], include=('status', 'search_text'), name='servant_unit_list_idx'),
+        ),
+        migrations.RemoveIndex(
+            model_name='civilservant',
+            name='servant_status_sort_idx',
+        ),
+        migrations.AddIndex(
+            model_name='civilservant',
+            index=models.Index(condition=models.Q(('status', 'active')), fields=['sort_key', 'id'], include=('unit', 'search_text'), name='servant_active_sort_idx'),
         ),
     ]

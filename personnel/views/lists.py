@@ -32,9 +32,17 @@ class CappedPaginator(Paginator):
     cap = 10_000
     object_list: QuerySet
 
+    def __init__(self, *args, ordered_count: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Province-wide, the count stops at the cap walking the name-order index (a search would
+        # otherwise read every match of the province by trigram first); within a unit subtree it
+        # reads the subtree's index in any order (sorting there only costs).
+        self.ordered_count = ordered_count
+
     def _capped(self) -> QuerySet:
         # Ids alone: the row flags and "as of" columns stay out of the count.
-        return self.object_list.order_by().values("pk")[: self.cap + 1]
+        people = self.object_list if self.ordered_count else self.object_list.order_by()
+        return people.values("pk")[: self.cap + 1]
 
     @cached_property
     def _found(self) -> int:
@@ -83,7 +91,7 @@ class ServantListView(HtmxPartialMixin, UnitScopedMixin, TemplateView):
         filters = form.filters()
         people = servant_list(scope=self.scope, filters=filters,
                               policy=FieldPolicy(self.scope, self.manage_scope))
-        paginator = CappedPaginator(people, PAGE_SIZE)
+        paginator = CappedPaginator(people, PAGE_SIZE, ordered_count=self.scope.everything and filters.unit is None)
         page = paginator.get_page(self.request.GET.get("page"))
         today = timezone.localdate()
         rows = [{"servant": s, "retirement": retirement_of(s.date_of_birth, s.sex).retirement_date
