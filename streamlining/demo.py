@@ -4,6 +4,7 @@ reorganisation of 1/7/2025) at every step of the chain — decided and paid, dec
 proposed — priced by the calculator. Runs after the appraisal demo, whose 2025 levels it reads."""
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -42,7 +43,11 @@ def load_streamlining(stdout=None) -> bool:
             if case is None:
                 continue
             opened += 1
-            _advance(case, opened, today)
+            try:
+                with transaction.atomic():
+                    _advance(case, opened, today)
+            except ValidationError:
+                pass  # a record the chain refuses stays at the step it reached
     if stdout:
         stdout.write(f"Streamlining: plan {plan.decision_number}, {opened} cases from {len(candidates)} screened.\n")
     return True
@@ -51,6 +56,9 @@ def load_streamlining(stdout=None) -> bool:
 def _open(plan: Plan, candidate, today: date, number: int) -> Case | None:
     reason = candidate.reasons[0]
     leaving = date(today.year, max(1, today.month - 4 + number % 4), 1) if number % 3 else selectors.leaving_day(today)
+    latest = services.latest_record_start(candidate.servant)
+    if latest is not None and latest >= leaving:  # after the last raise or move on record
+        leaving = selectors.leaving_day(latest)
     reorganisation = candidate.reorganisation if reason.ground == Ground.ND178 else None
     options = amounts_of.side_by_side(amounts_of.case_input(
         candidate.servant, leaving_date=leaving, ground=reason.ground,
@@ -59,9 +67,10 @@ def _open(plan: Plan, candidate, today: date, number: int) -> Case | None:
         return None
     option = options[0].option if options[0].option in Option.values else Option.RESIGNATION
     try:
-        return services.case_open(actor=None, servant=candidate.servant, ground=reason.ground,
-                                  case_number=reason.case_number, option=option, leaving_date=leaving, plan=plan,
-                                  reorganisation=reorganisation, voluntary=number % 5 == 0)
+        with transaction.atomic():
+            return services.case_open(actor=None, servant=candidate.servant, ground=reason.ground,
+                                      case_number=reason.case_number, option=option, leaving_date=leaving,
+                                      plan=plan, reorganisation=reorganisation, voluntary=number % 5 == 0)
     except Exception:  # noqa: BLE001 - a demo person the rules refuse is simply left out
         return None
 
@@ -75,11 +84,12 @@ def _advance(case: Case, opened: int, today: date) -> None:
     if stage == 1:
         return
     services.case_review(actor=None, case=case)
-    if stage == 2 or case.leaving_date > today or case.total is None:
+    if stage == 2 or case.total is None:
         return
+    # Decided before the leaving date, as decisions are; those who left by now are paid (most of them).
     case = services.case_decide(actor=None, case=case, decision_number=f"{200 + opened}/QĐ-UBND",
-                                decision_date=date.fromordinal(case.leaving_date.toordinal() - 20),
+                                decision_date=min(today, date.fromordinal(case.leaving_date.toordinal() - 20)),
                                 signer="Chủ tịch UBND tỉnh")
-    if stage in (3, 4):
+    if stage in (3, 4) and case.leaving_date <= today:
         services.case_pay(actor=None, case=case, paid_on=case.leaving_date, paid_amount=case.total,
                           payment_reference=f"UNC-{opened:03d}")

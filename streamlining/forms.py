@@ -29,12 +29,16 @@ class PlanForm(forms.Form):
         self.fields["unit"].queryset = unit_choices(scope)
         self.fields["year"].initial = timezone.localdate().year
         for i in range(TARGET_ROWS):
-            self.fields[f"ground_{i}"] = forms.ChoiceField(label=_("Ground"), choices=Ground.choices, required=False)
-            self.fields[f"category_{i}"] = forms.ChoiceField(label=_("Category"), choices=Category.choices,
-                                                              required=False)
-            self.fields[f"sector_{i}"] = forms.ChoiceField(label=_("Sector"), choices=OrgUnit.Sector.choices,
-                                                            required=False)
-            self.fields[f"target_{i}"] = forms.IntegerField(label=_("People"), min_value=0, required=False)
+            for name, label, choices in (("ground", _("Ground"), Ground.choices),
+                                         ("category", _("Category"), Category.choices),
+                                         ("sector", _("Sector"), OrgUnit.Sector.choices)):
+                self.fields[f"{name}_{i}"] = forms.ChoiceField(label=label, choices=choices, required=False,
+                                                               widget=forms.Select(attrs={
+                                                                   "class": "form-select form-select-sm",
+                                                                   "aria-label": f"{label} {i + 1}"}))
+            self.fields[f"target_{i}"] = forms.IntegerField(label=_("People"), min_value=0, required=False,
+                                                            widget=forms.NumberInput(attrs={
+                                                                "class": "form-control form-control-sm"}))
 
     def target_rows(self):
         return [[self[f"{name}_{i}"] for name in ("ground", "category", "sector", "target")]

@@ -12,6 +12,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -226,6 +227,13 @@ def case_review(*, actor, case: Case) -> Case:
     return case
 
 
+def latest_record_start(servant: CivilServant) -> date | None:
+    """The latest start of a salary row or an assignment: the exit cannot come before it."""
+    starts = [servant.salary_records.aggregate(d=Max("start_date"))["d"],
+              servant.assignments.aggregate(d=Max("start_date"))["d"]]
+    return max((d for d in starts if d), default=None)
+
+
 @transaction.atomic
 def case_decide(*, actor, case: Case, decision_number: str, decision_date: date, signer: str) -> Case:
     """The authority's decision (step 3): amounts frozen, the exit written into the career record."""
@@ -246,6 +254,11 @@ def case_decide(*, actor, case: Case, decision_number: str, decision_date: date,
         "option": case.get_option_display(), "ground": case.get_ground_display(), "number": case.case_number}
     # The last working day is the day before the leaving date (servant_leave takes the last day).
     last_day = date.fromordinal(case.leaving_date.toordinal() - 1)
+    later = latest_record_start(case.servant)
+    if later is not None and later > last_day:
+        raise ValidationError({"decision_date": _(
+            "The record has a salary step or an assignment from %(date)s, after the leaving date; correct the "
+            "record or the leaving date first.") % {"date": f"{later:%d/%m/%Y}"}})
     case.event = servant_leave(actor=actor, servant=case.servant, kind=EXIT_KIND[Option(case.option)],
                                last_day=last_day, decision=decision, summary=summary, rule_set=case.rule_set)
     case.status, case.decided_by, case.decided_at = Case.Status.DECIDED, actor, timezone.now()
