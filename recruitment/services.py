@@ -128,7 +128,10 @@ def candidate_unconfirmed_login(username: str, password: str):
         return None
     user = User.objects.filter(username=username, account_type=User.AccountType.CANDIDATE,
                                is_active=False).first()
-    if user is None or not user.check_password(password) or not candidate_unconfirmed(user):
+    if user is None:
+        User().set_password(password)  # as long as a check, so the time taken names no account
+        return None
+    if not user.check_password(password) or not candidate_unconfirmed(user):
         return None
     return user
 
