@@ -26,6 +26,14 @@ PYTEST = $(BIN)/python -m pytest -q
 test: install
 	$(PYTEST) $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
+# The same suite on PostgreSQL (DATABASE_URL, default a local server's cong_vu). The database is
+# created when missing, so a fresh server works; pytest-django creates and drops test_<name> beside it.
+PG_URL ?= postgres://postgres@127.0.0.1:5432/cong_vu
+test-postgres: export DATABASE_URL := $(or $(DATABASE_URL),$(PG_URL))
+test-postgres: install
+	$(BIN)/python scripts/ensure_database.py "$$DATABASE_URL"
+	$(PYTEST) $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
 test-integration: install
 	$(PYTEST) -m integration tests/integration $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
