@@ -201,15 +201,19 @@ STATUS_FILTER = [("", _("All")), *Application.Status.choices]
 # --- the exam engine ------------------------------------------------------------------------------------------
 
 class QuestionImportForm(forms.Form):
-    file = forms.FileField(label=_("Questions file (.xlsx, Aiken .txt or GIFT .gift)"))
+    file = forms.FileField(label=_("Questions file (.xlsx, Aiken .txt, GIFT .gift, Moodle .xml, or a .zip of one "
+                                   "of them with its pictures)"))
     bank = forms.CharField(label=_("Bank code (for Aiken and GIFT files)"), max_length=40, required=False)
     part = forms.ChoiceField(label=_("Exam part of a new bank"), choices=QuestionBank.Part.choices, initial="general")
     dry_run = forms.BooleanField(label=_("Only check the file, write nothing"), required=False)
+    skip_invalid = forms.BooleanField(label=_("Import the valid questions, leave out the refused ones"),
+                                      required=False)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".xls", ".ods", ".csv", ".txt", ".gift", ".aiken")):
-            raise forms.ValidationError(_("Upload an .xlsx, .txt (Aiken) or .gift file."))
+        if not upload.name.lower().endswith((".xlsx", ".xls", ".ods", ".csv", ".txt", ".gift", ".aiken", ".xml",
+                                             ".zip")):
+            raise forms.ValidationError(_("Upload an .xlsx, .txt (Aiken), .gift, .xml (Moodle) or .zip file."))
         if upload.size > MAX_DOCUMENT_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         return upload

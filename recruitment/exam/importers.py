@@ -35,6 +35,9 @@ from recruitment.models import QuestionBank
 
 LETTERS = "ABCDEFGH"
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+QUESTION_FILES = (*SPREADSHEETS, ".gift", ".txt", ".aiken", ".xml")
+IMAGE_FILES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+ZIP_MAX_FILES, ZIP_MAX_BYTES = 500, 20 * 2**20
 GIFT_HINT = re.compile(r"(\{\s*[=~#}]|\{\s*(T|F|TRUE|FALSE)\s*[#}]|^\s*\$CATEGORY:|^\s*::)", re.MULTILINE)
 MAX_OPTIONS = len(LETTERS)
 # A question a candidate reads on screen, and its options: far longer is a pasted document.
@@ -318,6 +321,8 @@ class QuestionImporter:
         self.images = images or {}  # file name -> bytes (a zip beside the bank, or Moodle XML <file>)
 
     def read(self, path: Path) -> list[Item]:
+        if path.suffix.lower() == ".zip":
+            return self._read_zip(path)
         if path.suffix.lower() in SPREADSHEETS:
             return read_xlsx(path, self.bank)
         try:
@@ -340,6 +345,33 @@ class QuestionImporter:
         for item in items:  # text formats name neither bank nor part: the file and --part do
             item.bank, item.part = item.bank or path.stem, self.part
         return items
+
+    def _read_zip(self, path: Path) -> list[Item]:
+        """A zip of one question file (.gift, .txt, .xml, .xlsx) and the pictures it names."""
+        import tempfile
+        import zipfile
+
+        try:
+            archive = zipfile.ZipFile(path)
+        except zipfile.BadZipFile:
+            raise ImportFileError(_("The zip file cannot be read.")) from None
+        with archive:
+            members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX")]
+            # A zip that unpacks to far more than it weighs is refused before anything is unpacked.
+            if len(members) > ZIP_MAX_FILES or sum(m.file_size for m in members) > ZIP_MAX_BYTES:
+                raise ImportFileError(_("The zip file holds too much: at most %(files)s files and %(mb)s MB.")
+                                      % {"files": ZIP_MAX_FILES, "mb": ZIP_MAX_BYTES // 2**20})
+            files = [m for m in members if Path(m.filename).suffix.lower() in QUESTION_FILES]
+            if len(files) != 1:
+                raise ImportFileError(_("The zip file must hold exactly one question file (.gift, .txt, .xml or "
+                                        ".xlsx) beside its pictures."))
+            for member in members:
+                if Path(member.filename).suffix.lower() in IMAGE_FILES:
+                    self.images[Path(member.filename).name] = archive.read(member)
+            with tempfile.TemporaryDirectory() as folder:
+                inner = Path(folder) / Path(files[0].filename).name
+                inner.write_bytes(archive.read(files[0]))
+                return self.read(inner)
 
     def run(self, path: Path) -> dict:
         try:

@@ -87,12 +87,20 @@ class BankListView(QuestionManagerMixin, TemplateView):
                 for chunk in upload.chunks():
                     target.write(chunk)
             writable = None if may_manage_questions(request.user) else editable_banks(request.user)
-            summary = QuestionImporter(actor=request.user, bank=form.cleaned_data["bank"],
-                                       part=form.cleaned_data["part"], dry_run=form.cleaned_data["dry_run"],
-                                       writable=writable).run(path)
-        if not summary["errors"] and not form.cleaned_data["dry_run"]:
+            importer = QuestionImporter(actor=request.user, bank=form.cleaned_data["bank"],
+                                        part=form.cleaned_data["part"], dry_run=form.cleaned_data["dry_run"],
+                                        writable=writable, skip_invalid=form.cleaned_data["skip_invalid"])
+            summary = importer.run(path)
+        for warning in importer.warnings:
+            messages.warning(request, warning)
+        summary["skipped"] = form.cleaned_data["skip_invalid"]
+        summary["dry_run"] = form.cleaned_data["dry_run"]
+        summary["valid"] = summary["rows"] - summary["rejected"]
+        written = not form.cleaned_data["dry_run"] and (not summary["errors"] or summary["skipped"])
+        if written:
             messages.success(request, _("%(created)s questions added, %(updated)s changed, %(unchanged)s unchanged. "
                                         "They wait for a reviewer's approval.") % summary)
+        if written and not summary["errors"]:
             return redirect("recruitment:bank_list")
         return self.render_to_response(self.get_context_data(form=form, summary=summary))
 
