@@ -396,8 +396,9 @@ def _early_retirement(work: _Work, months: int) -> tuple[int, Decimal]:
     return months, years
 
 
-def _resignation(work: _Work, months: int) -> None:
-    rules, case = work.rules, work.case
+def _check_resignation(rules: AllowanceRuleSet, case: CaseInput, months: int) -> None:
+    """Who may resign under ``rules``: at least 2 years to the retirement age under ND 178 (before
+    it under ND 154) and not eligible for early retirement (ND 178 Art 9–10, ND 154 Art 8)."""
     if case.category not in rules.resignation_categories:
         raise _category_refusal(rules, case, "nghỉ thôi việc")
     if months < rules.min_months_to_retire_for_resignation:
@@ -412,6 +413,11 @@ def _resignation(work: _Work, months: int) -> None:
     else:
         raise CaseError("option", "Đủ điều kiện nghỉ hưu trước tuổi: không thuộc diện nghỉ thôi việc (chỉ dành cho "
                                   "người không đủ điều kiện nghỉ hưu trước tuổi)")
+
+
+def _resignation(work: _Work, months: int) -> None:
+    rules, case = work.rules, work.case
+    _check_resignation(rules, case, months)
     si_years = _si_years(rules, case, work.notes)
     if rules.severance_factors:
         index = rules.window_factor_index(case, work.notes)
@@ -472,6 +478,8 @@ def calculate(case: CaseInput) -> Calculation:
         allowed = ", ".join(OPTION_LABELS[o].lower() for o in rules.options)
         raise CaseError("option", f"Phương án không hợp lệ: {case.option!r}; {rules.title} có: {allowed}")
     months, pension_start = months_to_pension(case)
+    # Who qualifies first: a screening prices every option of every person, most of them refused.
+    (_check_early_retirement if case.option == EARLY_RETIREMENT else _check_resignation)(rules, case, months)
     salary, inputs, lines = monthly_salary(rules, case)
     inputs.update(pension_start=pension_start.isoformat(), months_to_pension=months, si_months=case.si_months,
                   leaving_date=case.leaving_date.isoformat(),
