@@ -72,6 +72,23 @@ def test_the_list_query_count_does_not_grow_with_the_data(client, officer_a, peo
     assert response.status_code == 200
 
 
+def test_the_filtered_table_reads_its_page_and_count_in_one_statement(client, officer_a, people, world):
+    """Issue 17: an HTMX filter answer is session, user, both scopes, the unit, its subtree, the page
+    with its count, and the access record — 7 queries whatever the data size."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(officer_a)
+    client.get(reverse("personnel:servant_list"))  # the session's first request writes it
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("personnel:servant_list"), {"q": "van", "unit": world.unit_a.pk},
+                              HTTP_HX_REQUEST="true")
+    people_queries = [q["sql"] for q in queries.captured_queries if '"personnel_civilservant"' in q["sql"]]
+    assert len(people_queries) == 1 and "COUNT(*)" in people_queries[0]
+    assert len(queries.captured_queries) <= 7
+    assert response.context["page_obj"].paginator.count == 2 and names(response) == ["Nguyễn Văn An", "Lê Văn Bình"]
+
+
 def test_a_unit_outside_the_officers_units_shows_no_one_outside_them(officer_a, people, world):
     from core.access import unit_scope
     from personnel.selectors import ServantFilter, servant_list
