@@ -356,7 +356,8 @@ def papers_generate(session: ExamSession, progress=lambda percent: None) -> int:
         progress(percent)
     ExamSession.objects.filter(pk=session.pk).update(status=ExamSession.Status.READY, progress=100)
     session.refresh_from_db()
-    audit.record(actor=None, obj=session, action="papers", changes={"papers": [None, len(waiting)]})
+    if waiting:  # a redelivered task that finds every paper made records nothing (issue 16)
+        audit.record(actor=None, obj=session, action="papers", changes={"papers": [None, len(waiting)]})
     if connection.vendor == "postgresql" and len(waiting) >= 1000:
         # Thousands of new rows just before the exam: fresh statistics now, so that the first
         # logins find the candidate through the number index (autovacuum may come minutes later).
