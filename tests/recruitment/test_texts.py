@@ -117,3 +117,22 @@ def test_seq_two_to_the_63_is_refused_not_a_server_error(client, signed_in):
     response = client.put(reverse("exam:api_answer", args=[attempt.pk, 1]), json.dumps({"choice": 0, "seq": 2**63}),
                           content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 400 and response.json()["code"] == "invalid"
+
+
+def test_item_statistics_name_the_options_by_letter_and_blank_in_vietnamese(client, provincial_hr):
+    import re
+
+    from recruitment.exam import services as exam_services
+
+    session, seated = make_session(make_bank(questions=2), count=2, candidates=3)
+    for attempt, password in seated:
+        attempt, _token = exam_services.attempt_login(number=attempt.number, password=password)
+        for item in attempt.items.select_related("question"):
+            exam_services.answer_save(attempt=attempt, n=item.n, choice=item.option_order.index(0), seq=item.n)
+        exam_services.attempt_submit(attempt=attempt, reason="candidate")
+    client.force_login(provincial_hr)
+    client.post(reverse("recruitment:analysis", args=[session.pk]))
+    page = client.get(reverse("recruitment:analysis", args=[session.pk])).content.decode()
+    table = page[page.index('data-testid="item-table"'):]
+    assert "A✓: 3" in table and "bỏ trống: 0" in table
+    assert not re.search(r">\s*0: \d", table) and "blank" not in table
