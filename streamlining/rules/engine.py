@@ -190,12 +190,10 @@ def months_to_pension(case: CaseInput) -> tuple[int, date]:
 
 def vnd(amount: int | Fraction) -> str:
     """15.356.250 (a fraction of a đồng, if any, after a decimal comma)."""
-    whole = int(amount) if isinstance(amount, int) else amount.numerator // amount.denominator
-    text = f"{whole:,}".replace(",", ".")
-    if isinstance(amount, Fraction) and amount.denominator != 1:
-        cents = round_vnd((amount - whole) * 100)  # shown to the hundredth of a đồng; never paid
-        text += f",{cents:02d}"
-    return text
+    if isinstance(amount, int) or amount.denominator == 1:
+        return f"{int(amount):,}".replace(",", ".")
+    whole, cents = divmod(round_vnd(amount * 100), 100)  # to the hundredth of a đồng: shown, never paid
+    return f"{whole:,}".replace(",", ".") + f",{cents:02d}"
 
 
 def num(value) -> str:
