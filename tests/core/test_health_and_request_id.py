@@ -105,3 +105,26 @@ def test_the_request_id_is_in_the_audit_entry_of_a_change(client, world, officer
     assert response.status_code == 302 and response["X-Request-ID"] == "audit-7d3e5f0a11"
     entry = AuditEntry.objects.filter(action="create").latest("pk")
     assert entry.request_id == "audit-7d3e5f0a11" and entry.actor == officer_a
+
+
+def test_healthz_answers_a_plain_http_probe_when_https_is_enforced(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # as production sets it (config/settings.py)
+    assert client.get(reverse("healthz")).status_code == 200
+    assert client.get(reverse("login")).status_code == 301
+
+
+def test_production_logs_are_json_lines_with_the_request_id():
+    import subprocess
+    import sys
+
+    from django.conf import settings as live
+
+    code = ("import django, logging; django.setup(); from django.conf import settings; "
+            "print(settings.LOGGING['handlers']['console']['formatter'])")
+    env = {"DJANGO_ENV": "production", "SECRET_KEY": "k" * 20 + "Qx7-Zp9_Lm2" * 4, "PATH": "/usr/bin:/bin",
+           "DJANGO_SETTINGS_MODULE": "config.settings", "VAR_DIR": str(live.VAR_DIR)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=live.BASE_DIR, env=env, capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "json"
+    assert live.LOGGING["handlers"]["console"]["formatter"] == "text"  # development: plain text
