@@ -65,7 +65,7 @@ def test_resignation_ends_the_career_as_streamlined(world, officer_a, reviewer):
 def test_the_reviewer_is_not_the_proposer(near_retirement, officer_a):
     case = _open(near_retirement)
     services.case_propose(actor=officer_a, case=case)
-    with pytest.raises(ValidationError, match="someone other"):
+    with pytest.raises(ValidationError, match="người khác với người đề nghị"):
         services.case_review(actor=officer_a, case=case)
 
 
@@ -86,7 +86,7 @@ def test_a_pregnant_woman_is_not_proposed_unless_she_volunteers(world, officer_a
     with pytest.raises(ValidationError) as refused:
         services.case_propose(actor=officer_a, case=case)
     text = " ".join(refused.value.messages)
-    assert "pregnant" in text and "prosecution" in text
+    assert "Đang mang thai" in text and "truy tố" in text
     assert Case.objects.get(pk=case.pk).status == Case.Status.DRAFT
 
 
@@ -99,14 +99,14 @@ def test_maternity_leave_on_record_excludes_unless_voluntary(world, officer_a):
                               end_date=date(today.year + 1, 6, 1))
     case = services.case_open(actor=None, servant=woman, ground=Ground.ND154, case_number=6,
                               option=Option.RESIGNATION, leaving_date=LEAVING)
-    assert any("maternity" in r for r in services.exclusions(case))
+    assert any("thai sản" in r for r in services.exclusions(case))
     Case.objects.filter(pk=case.pk).update(voluntary=True)
     services.case_propose(actor=officer_a, case=Case.objects.get(pk=case.pk))
 
 
 def test_a_second_open_case_for_the_same_person_is_refused(near_retirement):
     _open(near_retirement)
-    with pytest.raises(ValidationError, match="already has an open case"):
+    with pytest.raises(ValidationError, match="đã có hồ sơ đang giải quyết"):
         _open(near_retirement)
 
 
