@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -28,7 +28,7 @@ from positions.models import Competency, PositionDossier
 from positions.services import position_create
 from recruitment import services
 from recruitment.exam import services as exam_services
-from recruitment.models import Appeal, ApplicationDocument
+from recruitment.models import Appeal, ApplicationDocument, QuestionImage
 from tests.conftest import PERSONA_MAKERS, build_world
 from tests.factories import UserFactory, make_application, make_round, make_servant
 
@@ -271,6 +271,8 @@ MATRIX: dict[str, Case] = {
     "recruitment:bank_list": Case(BANK_READERS),
     "recruitment:bank_detail": Case(BANK_READERS, kwargs=lambda o: {"pk": o["bank"].pk}),
     "recruitment:question_detail": Case(BANK_READERS, kwargs=lambda o: {"pk": o["question"].pk}),
+    "recruitment:bank_export": Case(BANK_READERS, kwargs=lambda o: {"pk": o["bank"].pk}),
+    "recruitment:question_image": Case(BANK_READERS, kwargs=lambda o: {"pk": o["question"].pk, "name": "plan.png"}),
     "recruitment:question_status": Case(BANK_WRITERS, default=302, method="post",
                                         kwargs=lambda o: {"pk": o["question"].pk, "action": "retire"}),
     "recruitment:blueprint_list": Case(BANK_READERS),
@@ -303,6 +305,8 @@ MATRIX: dict[str, Case] = {
     "exam:api_attempt": Case({}, default=401, kwargs=lambda o: {"attempt": 1}, anonymous=401),
     "exam:api_answer": Case({}, default=401, method="put", kwargs=lambda o: {"attempt": 1, "n": 1}, anonymous=401),
     "exam:api_submit": Case({}, default=401, method="post", kwargs=lambda o: {"attempt": 1}, anonymous=401),
+    "exam:api_image": Case({}, default=401, kwargs=lambda o: {"attempt": 1, "n": 1, "name": "plan.png"},
+                           anonymous=401),
     "recruitment:apply": Case({"candidate": OK}, default=403, kwargs=ROUND),
     "recruitment:my_application": Case({"candidate": OK}, default=403, kwargs=APPLICATION),
     "recruitment:my_document_upload": Case({"candidate": 302}, default=403, method="post", kwargs=APPLICATION),
@@ -517,7 +521,7 @@ def objects(matrix_objects, db):
 def _build_objects() -> dict:
     world = build_world()
     users = {name: make(world) for name, make in PERSONA_MAKERS.items()}
-    officer_a, officer_b, candidate = users["officer_a"], users["officer_b"], users["candidate"]
+    officer_a, candidate = users["officer_a"], users["candidate"]
     upload = SimpleUploadedFile("u.csv", "Mã đơn vị;Tên đơn vị;Mã đơn vị cấp trên\nZ1;Phòng Z;A\n".encode())
     job = ImportJob.objects.create(kind="units", created_by=officer_a, original_name="u.csv",
                                    status=ImportJob.Status.VALIDATED)
@@ -537,6 +541,7 @@ def _build_objects() -> dict:
         exam_services.question_save(actor=None, bank=bank, family=f"Q{i}", text=f"Câu {i}?", options=["A", "B"],
                                     correct=0)
     question = bank.questions.first()
+    QuestionImage.objects.create(question=question, name="plan.png", content_type="image/png", data=b"\x89PNG")
     blueprint = exam_services.blueprint_create(actor=None, name="Đề", parts=[
         exam_services.PartSpec("general", 30, (exam_services.RuleSpec(bank, 2),))])
     session = exam_services.session_create(actor=None, name="Ca 1", blueprint=blueprint, round_=round_,

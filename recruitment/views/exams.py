@@ -204,13 +204,51 @@ class QuestionDetailView(QuestionManagerMixin, TemplateView):
         return redirect(latest)
 
 
+class BankExportView(QuestionManagerMixin, View):
+    """The bank's questions in use (newest version of each, retired ones left out) as Moodle XML."""
+
+    def get(self, request, pk):
+        from django.http import HttpResponse
+
+        from recruitment.exam import moodle_xml
+
+        bank = get_object_or_404(visible_banks(request.user), pk=pk)
+        newest: dict[str, Question] = {}
+        for question in bank.questions.exclude(status=Question.Status.RETIRED).select_related("bank") \
+                .prefetch_related("images").order_by("family", "-version"):
+            newest.setdefault(question.family, question)
+        response = HttpResponse(moodle_xml.export(newest.values()), content_type="application/xml; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{bank.code}.xml"'
+        return response
+
+
+class QuestionImageView(QuestionManagerMixin, View):
+    """A picture of a question, for who reads its bank (candidates get theirs through the exam API)."""
+
+    def get(self, request, pk, name):
+        from django.http import HttpResponse
+
+        from recruitment.models import QuestionImage
+
+        image = get_object_or_404(QuestionImage.objects.filter(question__bank__in=visible_banks(request.user)),
+                                  question_id=pk, name=name)
+        response = HttpResponse(bytes(image.data), content_type=image.content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, max-age=600"
+        return response
+
+
 def _preview(question: Question) -> dict:
     """The question as the candidate's page shows it (templates/exam/_question.html), options in the
     author's order (each candidate gets them shuffled)."""
     from recruitment.exam.views import _prepare
 
+    from django.urls import reverse
+
+    pictures = reverse("recruitment:question_image", args=[question.pk, "f"])[:-1]
     preview = {"n": 1, "part": question.bank.part, "kind": question.kind, "html": question.text_format == "html",
-               "text": question.text, "options": list(question.options)}
+               "text": question.text.replace("@@PLUGINFILE@@/", pictures),
+               "options": [o.replace("@@PLUGINFILE@@/", pictures) for o in question.options]}
     if question.kind == "matching":
         preview["stems"] = question.stems
     _prepare(preview, None)

@@ -286,3 +286,47 @@ def test_refused_whole_file_imports_nothing_and_dry_run_writes_nothing(tmp_path,
     path.write_text(GIFT, encoding="utf-8")
     code, doc, _err = run(str(path), "--skip-invalid", "--dry-run", capsys=capsys)
     assert doc["created"] == 20 and not QuestionBank.objects.filter(code="GIFT").exists()
+
+
+def test_pictures_reach_the_candidate_only_through_their_attempt_and_staff_through_the_bank(client, tmp_path,
+                                                                                           provincial_hr):
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from recruitment.exam import services
+
+    picture = base64.b64encode(b"\x89PNG-so-do").decode()
+    xml = (f'<?xml version="1.0"?><quiz><question type="multichoice"><name><text>IMG-1</text></name>'
+           f'<questiontext format="html"><text><![CDATA[<p>Xem sơ đồ <img src="@@PLUGINFILE@@/so-do.png"></p>]]>'
+           f'</text><file name="so-do.png" path="/" encoding="base64">{picture}</file></questiontext>'
+           f'<single>true</single><answer fraction="100"><text>Có</text></answer>'
+           f'<answer fraction="0"><text>Không</text></answer></question></quiz>')
+    path = tmp_path / "hinh.xml"
+    path.write_text(xml, encoding="utf-8")
+    assert QuestionImporter(bank="IMG").run(path)["created"] == 1
+    question = Question.objects.get(family="IMG-1")
+    services.question_approve(actor=None, question=question)
+    blueprint = services.blueprint_create(actor=None, name="Đề", parts=[
+        services.PartSpec("general", 30, (services.RuleSpec(question.bank, 1),))])
+    session = services.session_create(actor=None, name="Ca", blueprint=blueprint,
+                                      starts_at=timezone.now() - timedelta(minutes=1))
+    (mine, password), (other, other_password) = services.attempts_add(actor=None, session=session, candidates=[
+        {"number": "A1", "full_name": "Một"}, {"number": "A2", "full_name": "Hai"}])
+    services.papers_generate(session)
+    token = client.post(reverse("exam:api_login"), {"number": "A1", "password": password},
+                        content_type="application/json").json()["token"]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    paper = client.get(reverse("exam:api_attempt", args=[mine.pk]), **auth).json()
+    url = reverse("exam:api_image", args=[mine.pk, 1, "so-do.png"])
+    assert f'src="{url}"' in paper["questions"][0]["text"]
+    assert client.get(url, **auth).content == b"\x89PNG-so-do"
+    assert client.get(reverse("exam:api_image", args=[other.pk, 1, "so-do.png"]), **auth).status_code == 404
+    client.post(reverse("exam:api_submit", args=[mine.pk]), **auth)
+    assert client.get(url, **auth).status_code == 404  # the attempt is over
+    client.force_login(provincial_hr)
+    staff = client.get(reverse("recruitment:question_image", args=[question.pk, "so-do.png"]))
+    assert staff.status_code == 200 and staff.content == b"\x89PNG-so-do"
+    exported = client.get(reverse("recruitment:bank_export", args=[question.bank.pk])).content
+    assert b'<file name="so-do.png"' in exported and b"IMG-1" in exported
