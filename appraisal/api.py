@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import NotFound, ParseError, PermissionDenied
@@ -152,6 +153,12 @@ class PeriodScoreViewSet(viewsets.ViewSet):
     parser_classes = [SafeJSONParser]
     token_scope = "appraisal:write"
 
+    def handle_exception(self, exc):
+        # A body that is not JSON is refused in the shape of every other refusal (its schema's 400).
+        if isinstance(exc, ParseError):
+            return Response({"errors": [_error(0, "", str(exc.detail))]}, status=status.HTTP_400_BAD_REQUEST)
+        return super().handle_exception(exc)
+
     @extend_schema(
         request=inline_serializer("AppraisalScores", {"year": serializers.IntegerField(),
                                                       "rows": serializers.ListField(child=ScoreRow)}),
@@ -177,11 +184,19 @@ class YearQuery(serializers.Serializer):
     unit = serializers.CharField(required=False, max_length=32)
 
 
+class DocumentSchema(AutoSchema):
+    """The ``list`` of this viewset answers one document, not an array of them."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class AppraisalResultViewSet(viewsets.ViewSet):
     """The results of a year as ``appraisal_results`` prints them, for the people appraised in the
     caller's units (under ``unit`` when given); a closed year's as they were decided."""
 
     token_scope = "appraisal:read"
+    schema = DocumentSchema()
 
     @extend_schema(parameters=[OpenApiParameter("year", int, required=True), OpenApiParameter("unit", str)],
                    responses={200: inline_serializer("AppraisalResults", {

@@ -1,0 +1,55 @@
+"""schemathesis over the whole OpenAPI schema (/api/v1/schema/, the exam API included), run by the
+normal suite against the Django WSGI application with a provincial HR officer's token holding every
+scope: no request may end in a server error, and every answer must match the schema.
+
+Bounded: a fixed number of examples per operation and a fixed seed, so it runs in well under a
+minute and the same way every time (CI fails on any regression)."""
+import time
+
+import pytest
+import schemathesis
+from schemathesis import GenerationMode
+from hypothesis import HealthCheck, given, seed
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import not_a_server_error, response_schema_conformance
+
+from tests.api.conftest import make_token
+
+pytestmark = pytest.mark.django_db
+EXAMPLES = 25  # per operation, valid and invalid requests mixed
+CHECKS = [not_a_server_error, response_schema_conformance]
+
+
+def test_no_server_error_and_no_schema_violation(province, provincial_hr, settings, capsys):
+    from config.wsgi import application
+
+    settings.API_THROTTLE_RATES = {}  # the fuzzer sends hundreds of requests a minute
+    headers = {"Authorization": f"Bearer {make_token(provincial_hr)}"}
+    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application, headers=headers)
+    started, cases, failures, operations = time.monotonic(), 0, [], 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        operations += 1
+        # Valid requests and invalid ones (wrong types, out-of-range values, missing parameters).
+        strategy = operation.as_strategy(generation_mode=GenerationMode.POSITIVE) | operation.as_strategy(
+            generation_mode=GenerationMode.NEGATIVE)
+
+        @seed(16)
+        @hypothesis_settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+                             suppress_health_check=list(HealthCheck))
+        @given(case=strategy)
+        def run(case):
+            nonlocal cases
+            cases += 1
+            response = case.call(headers=headers)
+            case.validate_response(response, checks=CHECKS, headers=headers)
+
+        try:
+            run()
+        except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - every operation's failures, then one assert
+            failures.append(f"{operation.label}: {str(exc)[:1500]}")
+    elapsed = time.monotonic() - started
+    with capsys.disabled():
+        print(f"\nschemathesis: {operations} operations, {cases} cases, {elapsed:.1f} s")
+    assert operations >= 16
+    assert not failures, "\n\n".join(failures)
