@@ -71,3 +71,17 @@ def paper_document(attempt: Attempt, brief: bool = False) -> dict:
                          for part, numbers in parts.items()]
     document["answers"] = {str(n): value for n, value in answers.items()}
     return document
+
+
+def essays(session) -> list[dict]:
+    """The essay answers of a session, for the examiners' marking (not scored by the machine):
+    candidate, question and the text as saved, in candidate order."""
+    from recruitment.models import Answer, PaperItem
+
+    items = list(PaperItem.objects.filter(attempt__session=session, question__kind="essay")
+                 .select_related("attempt", "question").order_by("attempt__number", "n"))
+    texts = {(a, n): (r or {}).get("text", "") for a, n, r in Answer.objects.filter(
+        attempt__session=session, attempt_id__in={i.attempt_id for i in items}).values_list("attempt_id", "n",
+                                                                                              "response")}
+    return [{"number": i.attempt.number, "full_name": i.attempt.full_name, "n": i.n, "question": i.question,
+             "text": texts.get((i.attempt_id, i.n), "")} for i in items]

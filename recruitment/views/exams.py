@@ -34,6 +34,7 @@ from recruitment.exam.access import (
     visible_blueprints,
 )
 from recruitment.exam.importers import QuestionImporter
+from recruitment.exam.papers import essays
 from recruitment.models import Attempt, Blueprint, ExamEvent, ExamSession, ItemStatistic, Question, QuestionBank
 from recruitment.tasks import generate_papers
 from recruitment.views.rounds import RecruitmentStaffMixin
@@ -347,7 +348,7 @@ class SessionDetailView(HtmxPartialMixin, SessionMixin, TemplateView):
             submitted=Count("pk", filter=Q(status=Attempt.Status.SUBMITTED)))
         return super().get_context_data(session=session, counts=counts, parts=session.blueprint.parts.all(),
                                         shortfalls=services.blueprint_shortfalls(session.blueprint),
-                                        minutes=services.test_minutes(session), **kwargs)
+                                        minutes=services.test_minutes(session), essays=essays(session), **kwargs)
 
 
 class SessionSeatView(SessionMixin, View):

@@ -179,3 +179,15 @@ def test_the_exam_page_renders_every_kind_and_saves_them_without_javascript(clie
     client.post(reverse("exam:paper"), {"submit": "1"})
     result = client.get(reverse("exam:paper")).content.decode()
     assert "1 câu tự luận" in result  # the essay waits for the examiners
+
+
+def test_essays_are_listed_for_the_examiners_on_the_session_page(client, provincial_hr):
+    session, [(attempt, _password)] = _exam()
+    services.attempt_begin(attempt)
+    attempt.refresh_from_db()
+    essay = _item(attempt, "ES")
+    services.answer_save(attempt=attempt, n=essay.n, choice=None, seq=1, response={"text": "Công chức là công bộc."})
+    client.force_login(provincial_hr)
+    page = client.get(reverse("recruitment:session_detail", args=[session.pk])).content.decode()
+    listed = page.split('data-testid="essays"', 1)[1]
+    assert attempt.number in listed and "Công chức là công bộc." in listed and "ES" in listed
