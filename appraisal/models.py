@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import OrgUnit, UndeletableModel
 from personnel.models import CivilServant
@@ -347,7 +348,7 @@ class ReviewMeeting(UndeletableModel):
     chaired_by = models.CharField(_("chaired by"), max_length=200)
     attendee_count = models.PositiveSmallIntegerField(_("number attending"))
     attendees = models.TextField(_("attendees"), blank=True)
-    minutes = models.TextField(_("minutes"))
+    minutes = models.TextField(pgettext_lazy("meeting", "minutes"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     recorded_at = models.DateTimeField(default=timezone.now)
 

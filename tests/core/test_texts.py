@@ -21,3 +21,12 @@ def test_action_headings_follow_the_language_of_the_request(client, world, offic
     page = client.get(url).content.decode()
     assert "Salary step or rank" in page
     assert "Nâng bậc lương, chuyển ngạch" not in page
+
+
+def test_the_minutes_of_a_meeting_are_not_minutes_of_time():
+    from django.utils import translation
+
+    from appraisal.models import ReviewMeeting
+
+    with translation.override("vi"):
+        assert str(ReviewMeeting._meta.get_field("minutes").verbose_name) == "biên bản"
