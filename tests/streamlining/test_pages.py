@@ -89,3 +89,42 @@ def test_the_plan_page_counts_decided_cases_against_targets(client, world, near_
     assert (progress["target"], progress["done"], progress["rows"][0]["done"]) == (3, 1, 1)
     client.force_login(officer_a)
     assert client.get(plan.get_absolute_url()).status_code == 200
+
+
+def test_a_plan_is_made_and_approved_through_its_pages(client, world, officer_a):
+    from streamlining.models import Plan
+
+    client.force_login(officer_a)
+    response = client.post(reverse("streamlining:plan_create"), {
+        "unit": world.unit_a.pk, "year": 2027, "title": "Kế hoạch tinh giản 2027",
+        "ground_0": "ND154", "category_0": "civil_servant", "sector_0": "government", "target_0": "4",
+        "ground_1": "ND178", "category_1": "public_employee", "sector_1": "public_service", "target_1": ""})
+    plan = Plan.objects.get(unit=world.unit_a, year=2027)
+    assert response.status_code == 302 and [t.target for t in plan.targets.all()] == [4]
+    client.post(reverse("streamlining:plan_approve", args=[plan.pk]), {
+        "decision_number": "33/QĐ-SNV", "decision_date": "15/01/2027", "signer": "Giám đốc Sở"})
+    plan.refresh_from_db()
+    assert (plan.status, plan.decision_date) == (Plan.Status.APPROVED, date(2027, 1, 15))
+    assert "33/QĐ-SNV" in client.get(plan.get_absolute_url()).content.decode()
+
+
+def test_the_chain_through_its_pages_ends_in_the_career_record(client, near_retirement, officer_a, reviewer):
+    from personnel.models import CivilServant
+
+    case = _case(near_retirement)
+    client.force_login(officer_a)
+    client.post(reverse("streamlining:case_propose", args=[case.pk]), {"reason": ""})
+    client.force_login(reviewer)
+    client.post(reverse("streamlining:case_review", args=[case.pk]), {"reason": ""})
+    client.force_login(officer_a)
+    client.post(reverse("streamlining:case_decide", args=[case.pk]), {
+        "decision_number": "77/QĐ-UBND", "decision_date": "10/12/2026", "signer": "Chủ tịch UBND tỉnh"})
+    case.refresh_from_db()
+    assert case.status == Case.Status.DECIDED and case.decision_number == "77/QĐ-UBND"
+    assert CivilServant.objects.get(pk=near_retirement.pk).status == CivilServant.Status.RETIRED
+    client.post(reverse("streamlining:case_pay", args=[case.pk]), {
+        "paid_on": "05/01/2027", "paid_amount": case.total, "payment_reference": "UNC-7"})
+    case.refresh_from_db()
+    assert case.status == Case.Status.PAID
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "77/QĐ-UBND" in page and "UNC-7" in page
