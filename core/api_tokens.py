@@ -195,5 +195,6 @@ def token_revoke(*, actor, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit.record(actor=actor, obj=token, action="revoke", changes={"revoked_at": [None, token.revoked_at.isoformat()]})
+        audit.record(actor=actor, obj=token, action="revoke",
+                     changes={"revoked_at": [None, token.revoked_at.isoformat()]})
     return token

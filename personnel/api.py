@@ -134,7 +134,8 @@ class PersonSerializer(PersonRowSerializer):
     as_of = serializers.DateField()
     assignments = AssignmentSerializer(many=True, source="api_assignments", help_text="Valid on the date asked")
     salary = SalarySerializer(many=True, source="api_salary", help_text="Salary rows valid on the date asked")
-    events = EventSerializer(many=True, source="api_events", help_text="Career events up to the date asked, newest first")
+    events = EventSerializer(many=True, source="api_events",
+                             help_text="Career events up to the date asked, newest first")
 
 
 class OnQuery(serializers.Serializer):

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -79,7 +80,7 @@ def test_appraisal_scores_need_the_write_scope(client, world, officer_a):
 def test_tokens_of_other_roles_read_what_the_role_reads(client, world, province, persona, request):
     user = request.getfixturevalue(persona)
     if persona == "no_grant":
-        with pytest.raises(Exception):  # nothing to give: PermissionDenied
+        with pytest.raises(PermissionDenied):  # nothing to give
             make_token(user)
         return
     key = make_token(user)  # every scope the role allows
