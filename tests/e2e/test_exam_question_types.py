@@ -1,7 +1,7 @@
 """Question types in Chromium: a staff member imports a GIFT bank of mixed types through the upload
 page (the valid questions only; the refused one named by its text and type), a session is made
 from it, and a candidate answers a matching and a multiple-response question and sees the partial
-credit in the score."""
+credit in the score; the offline queue holds their answers as it holds a click."""
 from datetime import timedelta
 
 import pytest
@@ -70,9 +70,15 @@ def test_a_gift_bank_of_mixed_types_is_imported_and_answered_with_partial_credit
     expect(box.locator("select")).to_have_count(3)
     # Two pairs right, the third wrong: 2/3 of the question.
     box.locator("select").nth(0).select_option(label="Bộ trưởng")
+    expect(page.locator(f"[data-state='{matching.n}']")).to_have_text("Đã lưu")
+    context.set_offline(True)  # the rest while the connection is lost: queued, then sent when it returns
     box.locator("select").nth(1).select_option(label="Chủ tịch")
     box.locator("select").nth(2).select_option(label="Bộ trưởng")
-    expect(page.locator(f"[data-state='{matching.n}']")).to_have_text("Đã lưu")
+    expect(page.locator(f"[data-state='{matching.n}']")).to_have_text("Chưa lưu: sẽ tự gửi lại")
+    context.set_offline(False)
+    expect(page.locator(f"[data-state='{matching.n}']")).to_have_text("Đã lưu", timeout=20000)
+    page.reload()  # the saved pairs come back with the page
+    expect(box.locator("select").nth(1)).to_have_value(str(matching.option_order.index(1)))
     # One right ministry ticked (50 %), then a wrong one ticked and unticked again.
     choices = page.locator(f"#q{multiple.n}")
     choices.get_by_label("Bộ Nội vụ").check()
