@@ -2,14 +2,14 @@
 year is closed), the header block, the level counts per appraising unit, the reader's units only,
 the access record, and a bounded number of queries whatever the number of people."""
 import io
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from appraisal import services
@@ -74,19 +74,22 @@ def people_rows(book) -> dict[str, dict]:
     return {row[0]: dict(zip(headers, row, strict=True)) for row in rows}
 
 
-def test_the_summary_has_a_row_per_person_with_each_period_the_year_the_level_and_why(client, officer_a, year):
+def test_the_summary_has_a_row_per_person_with_each_period_the_year_the_level_and_why(client, officer_a, year,
+                                                                                        time_machine):
+    # The file and its "Ngày lập" carry the day it was made: made on a fixed day, read against it.
+    time_machine.move_to(datetime(2026, 12, 15, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False)
     cycle, _cycle_b = year
     client.force_login(officer_a)
     response, book = download(client, cycle)
     assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
-    assert f"ket-qua-danh-gia-2026-A-{timezone.localdate():%Y%m%d}.xlsx" in response["Content-Disposition"]
+    assert "ket-qua-danh-gia-2026-A-20261215.xlsx" in response["Content-Disposition"]
     assert book.sheetnames == [PEOPLE_SHEET, UNITS_SHEET]
     sheet = book[PEOPLE_SHEET]
     # The header block: the year, the unit and the date.
     assert sheet["A1"].value == "KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM 2026"
     assert (sheet["A2"].value, sheet["B2"].value) == ("Năm", 2026)
     assert (sheet["A3"].value, sheet["B3"].value) == ("Đơn vị", "Sở Nội vụ (A)")
-    assert sheet["A4"].value == "Ngày lập" and sheet["B4"].value.date() == timezone.localdate()
+    assert sheet["A4"].value == "Ngày lập" and sheet["B4"].value.date() == date(2026, 12, 15)
     assert [c.value for c in sheet[HEADER_ROW]] == [*FIXED, *(f"Tháng {p}" for p in range(1, 13)), *TAIL]
     rows = people_rows(book)
     # The board's order (Vietnamese name order within the appraising unit); B is another cycle.
