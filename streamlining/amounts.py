@@ -35,11 +35,14 @@ def months_between(start: date | None, end: date) -> int:
 
 
 def allowances_in_force(servant_ids: list[int], day: date) -> dict[int, list[Allowance]]:
-    """The allowances of many people in force on ``day``, in one query."""
+    """The allowances of many people in force on ``day``: one query per 10,000 people (SQLite takes
+    at most 32,766 parameters in a query)."""
     found: dict[int, list[Allowance]] = defaultdict(list)
-    rows = Allowance.objects.filter(servant_id__in=servant_ids, start_date__lte=day).exclude(end_date__lt=day)
-    for row in rows.order_by("start_date", "id"):
-        found[row.servant_id].append(row)
+    for first in range(0, len(servant_ids), 10_000):
+        rows = Allowance.objects.filter(servant_id__in=servant_ids[first:first + 10_000], start_date__lte=day) \
+            .exclude(end_date__lt=day)
+        for row in rows.order_by("start_date", "id"):
+            found[row.servant_id].append(row)
     return found
 
 
