@@ -330,3 +330,12 @@ def test_pictures_reach_the_candidate_only_through_their_attempt_and_staff_throu
     assert staff.status_code == 200 and staff.content == b"\x89PNG-so-do"
     exported = client.get(reverse("recruitment:bank_export", args=[question.bank.pk])).content
     assert b'<file name="so-do.png"' in exported and b"IMG-1" in exported
+
+
+def test_excel_options_numbered_one_to_eight(tmp_path, capsys):
+    header = ["Ngân hàng", "Phần thi", "Nội dung câu hỏi", *[f"Phương án {i}" for i in range(1, 9)], "Đáp án"]
+    row = ["SO", "Tin học", "Tám phương án?", *[f"Lựa chọn {i}" for i in range(1, 9)], "G"]
+    code, doc, _err = run(str(write_workbook(tmp_path / "tam.xlsx", [header, row])), capsys=capsys)
+    assert code == 0 and doc["created"] == 1, doc
+    question = Question.objects.get(bank__code="SO")
+    assert len(question.options) == 8 and question.options[question.correct] == "Lựa chọn 7"
