@@ -78,26 +78,74 @@ class BankListView(QuestionManagerMixin, TemplateView):
         return super().get_context_data(banks=banks, **kwargs)
 
     def post(self, request):
+        if request.POST.get("preview"):
+            return self.import_previewed(request)
         form = forms.QuestionImportForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         upload = form.cleaned_data["file"]
+        data = form.cleaned_data
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / Path(upload.name).name
             with open(path, "wb") as target:
                 for chunk in upload.chunks():
                     target.write(chunk)
-            writable = None if may_manage_questions(request.user) else editable_banks(request.user)
-            importer = QuestionImporter(actor=request.user, bank=form.cleaned_data["bank"],
-                                        part=form.cleaned_data["part"], dry_run=form.cleaned_data["dry_run"],
-                                        writable=writable, skip_invalid=form.cleaned_data["skip_invalid"])
+            importer = self.importer(request, data["bank"], data["part"], dry_run=data["dry_run"],
+                                     skip_invalid=data["skip_invalid"])
             summary = importer.run(path)
+            preview = ""
+            if data["dry_run"] and summary["rows"] > summary["rejected"] and summary["errors"]:
+                preview = self.keep_for_preview(request, path, data)
+        return self.answer(request, form, importer, summary, preview=preview)
+
+    def importer(self, request, bank, part, *, dry_run, skip_invalid):
+        writable = None if may_manage_questions(request.user) else editable_banks(request.user)
+        return QuestionImporter(actor=request.user, bank=bank, part=part, dry_run=dry_run, writable=writable,
+                                skip_invalid=skip_invalid)
+
+    @staticmethod
+    def keep_for_preview(request, path: Path, data: dict) -> str:
+        """The checked file, kept (for this user's session only) so that its valid questions can be
+        imported from the preview without uploading it again."""
+        import shutil
+        import uuid
+
+        from django.conf import settings
+
+        token = uuid.uuid4().hex
+        folder = Path(settings.VAR_DIR) / "question-previews"
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, folder / f"{token}{path.suffix.lower()}")
+        request.session["question_preview"] = {"token": token, "suffix": path.suffix.lower(), "name": path.stem,
+                                               "bank": data["bank"], "part": data["part"]}
+        return token
+
+    def import_previewed(self, request):
+        kept = request.session.get("question_preview") or {}
+        if not kept or kept.get("token") != request.POST.get("preview"):
+            messages.error(request, _("The previewed file is no longer available: upload it again."))
+            return redirect("recruitment:bank_list")
+        from django.conf import settings
+
+        stored = Path(settings.VAR_DIR) / "question-previews" / f"{kept['token']}{kept['suffix']}"
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"{kept['name']}{kept['suffix']}"  # the bank of a text file is its name
+            path.write_bytes(stored.read_bytes())
+            importer = self.importer(request, kept["bank"], kept["part"], dry_run=False, skip_invalid=True)
+            summary = importer.run(path)
+        stored.unlink(missing_ok=True)
+        del request.session["question_preview"]
+        return self.answer(request, forms.QuestionImportForm(), importer, summary, skipped=True)
+
+    def answer(self, request, form, importer, summary, *, preview="", skipped=None):
         for warning in importer.warnings:
             messages.warning(request, warning)
-        summary["skipped"] = form.cleaned_data["skip_invalid"]
-        summary["dry_run"] = form.cleaned_data["dry_run"]
+        dry_run = not skipped and form.cleaned_data.get("dry_run", False) if form.is_bound else False
+        summary["skipped"] = skipped if skipped is not None else form.cleaned_data["skip_invalid"]
+        summary["dry_run"] = dry_run
         summary["valid"] = summary["rows"] - summary["rejected"]
-        written = not form.cleaned_data["dry_run"] and (not summary["errors"] or summary["skipped"])
+        summary["preview"] = preview
+        written = not dry_run and (not summary["errors"] or summary["skipped"])
         if written:
             messages.success(request, _("%(created)s questions added, %(updated)s changed, %(unchanged)s unchanged. "
                                         "They wait for a reviewer's approval.") % summary)

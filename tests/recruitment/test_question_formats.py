@@ -339,3 +339,24 @@ def test_excel_options_numbered_one_to_eight(tmp_path, capsys):
     assert code == 0 and doc["created"] == 1, doc
     question = Question.objects.get(bank__code="SO")
     assert len(question.options) == 8 and question.options[question.correct] == "Lựa chọn 7"
+
+
+def test_the_upload_preview_imports_only_the_valid_questions(client, provincial_hr, tmp_path, settings):
+    import re
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    settings.VAR_DIR = tmp_path
+    client.force_login(provincial_hr)
+    page = client.post(reverse("recruitment:bank_list"), {
+        "file": SimpleUploadedFile("xem-truoc.gift", GIFT.encode()), "part": "general", "dry_run": "on"})
+    text = page.content.decode()
+    assert "câu hỏi ghép cặp (matching) “Ghép sai”" in text and not Question.objects.exists()
+    token = re.search(r'name="preview" value="(\w+)"', text).group(1)
+    assert "Nhập 20 câu hỏi hợp lệ" in text
+    page = client.post(reverse("recruitment:bank_list"), {"preview": token})
+    assert Question.objects.count() == 20 and QuestionBank.objects.filter(code="GIFT").exists()
+    assert not list((tmp_path / "question-previews").iterdir())  # the kept file is gone
+    page = client.post(reverse("recruitment:bank_list"), {"preview": token})  # twice: nothing more
+    assert page.status_code == 302 and Question.objects.count() == 20
