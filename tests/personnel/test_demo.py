@@ -1,8 +1,10 @@
 """Demo people: about 3,000 plausible careers in the demo province (loaded once for the module)."""
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,10 +32,16 @@ K = OrgUnit.Kind
 REFORM, OLD_LAST_DAY = date(2025, 7, 1), date(2025, 6, 30)
 
 
+# The demo builds careers up to "today" and the tests read them against "today": the module runs on
+# one fixed day so that raises due this month, retirements within a year and this year's training
+# are the same every time (a month or year boundary crossed mid-run cannot split them).
+DEMO_DAY = datetime(2026, 10, 15, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo province with its people, built once and rolled back after the module."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with time_machine.travel(DEMO_DAY, tick=False), django_db_blocker.unblock(), transaction.atomic():
         load_units()
         added = load_people()
         province = OrgUnit.objects.open().get(code="TQ")
