@@ -130,7 +130,7 @@ def family_member_add(*, actor, servant: CivilServant, relation: str, full_name:
 def family_member_update(*, actor, member: FamilyMember, relation: str, full_name: str, side: str,
                          birth_year: int | None = None, details: str = "", reason: str = "") -> FamilyMember:
     """Correct a relative's entry; the audit entry keeps the old values (there is no removal)."""
-    member = FamilyMember.objects.select_for_update().select_related("servant__unit").get(pk=member.pk)
+    member = FamilyMember.objects.select_for_update(of=("self",)).select_related("servant__unit").get(pk=member.pk)
     before = audit.snapshot(member, FAMILY_FIELDS)
     for name, value in _family_values(side, relation, full_name, birth_year, details).items():
         setattr(member, name, value)
@@ -173,7 +173,7 @@ def attachment_add(*, actor, servant: CivilServant, upload, title: str, kind: st
 @transaction.atomic
 def attachment_withdraw(*, actor, attachment: Attachment, reason: str = "") -> Attachment:
     """Take a document off the record (superseded, scanned wrongly); the file is kept."""
-    attachment = Attachment.objects.select_for_update().select_related("servant__unit").get(pk=attachment.pk)
+    attachment = Attachment.objects.select_for_update(of=("self",)).select_related("servant__unit").get(pk=attachment.pk)
     if attachment.withdrawn:
         raise ValidationError(_("The document was already withdrawn."))
     attachment.withdrawn = True
@@ -188,7 +188,7 @@ def photo_set(*, actor, servant: CivilServant, photo) -> CivilServant:
     """The portrait of the résumé (Mẫu 2C: a 4 x 6 cm colour photo), JPEG or PNG of at most 2 MB.
     The previous file stays on disk, named in the audit entry."""
     extension, _content_type = checked_upload(photo, types=PHOTO_TYPES, max_bytes=MAX_PHOTO_BYTES, field="photo")
-    servant = CivilServant.objects.select_for_update().select_related("unit").get(pk=servant.pk)
+    servant = CivilServant.objects.select_for_update(of=("self",)).select_related("unit").get(pk=servant.pk)
     before = servant.photo.name or None
     photo.seek(0)
     servant.photo.save(_stored_name(servant, extension), photo, save=False)
@@ -213,7 +213,7 @@ def allowance_add(*, actor, servant: CivilServant, kind: str, start_date: date, 
         raise ValidationError({"coefficient": _("Enter either a coefficient or a percentage.")})
     if end_date is not None and end_date < start_date:
         raise ValidationError({"end_date": _("The end date is before the start date.")})
-    running = servant.allowances.select_for_update().filter(kind=kind, start_date__lt=start_date).exclude(
+    running = servant.allowances.select_for_update(of=("self",)).filter(kind=kind, start_date__lt=start_date).exclude(
         end_date__lt=start_date)
     for previous in running:
         _allowance_close(actor, servant, previous, start_date - timedelta(days=1),
@@ -240,7 +240,7 @@ def _allowance_close(actor, servant, allowance: Allowance, last_day: date, reaso
 @transaction.atomic
 def allowance_end(*, actor, allowance: Allowance, end_date: date, reason: str = "") -> Allowance:
     """The allowance stops after ``end_date`` (the title was relieved, the regime changed)."""
-    allowance = Allowance.objects.select_for_update().select_related("servant__unit").get(pk=allowance.pk)
+    allowance = Allowance.objects.select_for_update(of=("self",)).select_related("servant__unit").get(pk=allowance.pk)
     if end_date < allowance.start_date:
         raise ValidationError({"end_date": _("The end date is before the start date.")})
     if allowance.end_date is not None and allowance.end_date <= end_date:
@@ -267,7 +267,7 @@ def leave_record(*, actor, servant: CivilServant, kind: str, start_date: date, e
     if end_date < start_date:
         raise ValidationError({"end_date": _("The end date is before the start date.")})
     # Lock the person: two officers entering overlapping periods at once must not both succeed.
-    CivilServant.objects.select_for_update().filter(pk=servant.pk).first()
+    CivilServant.objects.select_for_update(of=("self",)).filter(pk=servant.pk).first()
     clash = servant.leaves.filter(cancelled=False, start_date__lte=end_date, end_date__gte=start_date).first()
     if clash is not None:
         raise ValidationError({"start_date": _("The period overlaps %(other)s.") % {"other": clash}})
@@ -284,7 +284,7 @@ def leave_record(*, actor, servant: CivilServant, kind: str, start_date: date, e
 @transaction.atomic
 def leave_cancel(*, actor, leave: LeaveRecord, reason: str = "") -> LeaveRecord:
     """Cancel a period entered by mistake or revoked; it stays in the record, struck through."""
-    leave = LeaveRecord.objects.select_for_update().select_related("servant__unit").get(pk=leave.pk)
+    leave = LeaveRecord.objects.select_for_update(of=("self",)).select_related("servant__unit").get(pk=leave.pk)
     if leave.cancelled:
         raise ValidationError(_("The period was already cancelled."))
     leave.cancelled = True
@@ -325,7 +325,7 @@ def contract_record(*, actor, servant: CivilServant, kind: str, start_date: date
 @transaction.atomic
 def contract_end(*, actor, contract: Contract, ended_on: date, reason: str = "") -> Contract:
     """End a contract before its term (ended_on is the last day worked under it)."""
-    contract = Contract.objects.select_for_update().select_related("servant__unit").get(pk=contract.pk)
+    contract = Contract.objects.select_for_update(of=("self",)).select_related("servant__unit").get(pk=contract.pk)
     if contract.ended_on is not None:
         raise ValidationError(_("The contract was already ended."))
     if ended_on < contract.start_date:

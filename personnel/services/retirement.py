@@ -25,7 +25,7 @@ def retirement_notices_record(*, actor, scope: UnitScope, servant_ids: list[int]
     """Record the retirement notice ``decision`` (number, date, signer) for each person, or none."""
     if not decision.number or decision.decided_on is None:
         raise NoticesRefused([("", _("Enter the notice's number and date."))])
-    people = scope.filter(CivilServant.objects.select_for_update(), "unit").in_bulk(servant_ids)
+    people = scope.filter(CivilServant.objects.select_for_update(of=("self",)), "unit").in_bulk(servant_ids)
     given = set(CareerEvent.objects.filter(servant__in=list(people), kind=CareerEvent.Kind.RETIREMENT_NOTICE,
                                            corrections__isnull=True).values_list("servant_id", flat=True))
     errors = []

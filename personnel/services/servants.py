@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -204,7 +204,7 @@ def servant_assign(*, actor, servant: CivilServant, start_date: date, kind: str 
                    decision: Decision = NO_DECISION, reason: str = "") -> Assignment:
     """Move a person (transfer, appointment, re-assignment): close the current assignment the day
     before ``start_date`` and open the new one; unchanged parts are carried over."""
-    caller, servant = servant, CivilServant.objects.select_for_update().select_related("unit").get(pk=servant.pk)
+    caller, servant = servant, CivilServant.objects.select_for_update(of=("self",)).select_related("unit").get(pk=servant.pk)
     before = audit.snapshot(servant, AUDITED_FIELDS)
     new_unit = unit or servant.unit
     _check_unit_on(new_unit, start_date)
@@ -238,7 +238,7 @@ def assignment_record_past(*, actor, servant: CivilServant, unit: OrgUnit, start
     primary assignment, and the unit must have existed from its first to its last day."""
     from django.db.models import Q
 
-    servant = CivilServant.objects.select_for_update().get(pk=servant.pk)
+    servant = CivilServant.objects.select_for_update(of=("self",)).get(pk=servant.pk)
     if end_date < start_date:
         raise ValidationError({"end_date": _("The end date is before the start date.")})
     if end_date >= timezone.localdate():
@@ -394,7 +394,7 @@ def salary_roll_forward(*, actor=None, on: date | None = None) -> int:
     due = SalaryRecord.objects.filter(start_date__lte=on, start_date__gt=F("servant__salary_step_date"),
                                       servant__status=CivilServant.Status.ACTIVE).values("servant_id")
     changed = 0
-    for servant in CivilServant.objects.select_for_update().select_related("unit").filter(pk__in=due):
+    for servant in CivilServant.objects.select_for_update(of=("self",)).select_related("unit").filter(pk__in=due):
         before = audit.snapshot(servant, AUDITED_FIELDS)
         _refresh_current_salary(servant, on)
         servant.updated_at = timezone.now()
@@ -412,7 +412,7 @@ def servant_set_salary(*, actor, servant: CivilServant, rank: Rank, step: int, s
     """A new salary step, rank or excess-seniority percentage from ``start_date``, checked against
     the latest row by the raise rules (:func:`_check_salary_rules`). A row dated after today is
     stored as decided and becomes the current salary on its date (:func:`_refresh_current_salary`)."""
-    caller, servant = servant, CivilServant.objects.select_for_update().select_related("unit").get(pk=servant.pk)
+    caller, servant = servant, CivilServant.objects.select_for_update(of=("self",)).select_related("unit").get(pk=servant.pk)
     before = audit.snapshot(servant, AUDITED_FIELDS)
     latest = servant.salary_records.select_related("rank__salary_group").order_by("-start_date", "-id").first()
     if kind == SalaryRecord.Kind.IMPORTED and latest is not None and latest.start_date == start_date \
@@ -449,13 +449,20 @@ def servant_leave(*, actor, servant: CivilServant, kind: str, last_day: date, de
     """Retirement, resignation, streamlining or death: the record stays, the status changes."""
     if kind not in LEAVING_KINDS:
         raise ValidationError(_("Unknown way of leaving."))
-    caller, servant = servant, CivilServant.objects.select_for_update().select_related("unit").get(pk=servant.pk)
+    caller, servant = servant, CivilServant.objects.select_for_update(of=("self",)).select_related("unit").get(pk=servant.pk)
     if servant.status != CivilServant.Status.ACTIVE:
         raise ValidationError(_("%(name)s is no longer working.") % {"name": servant.full_name})
+    # A step decided to start after the last day would never be paid: the decision must be
+    # corrected (or its date moved) before the person leaves, not silently dropped.
+    pending = servant.salary_records.filter(start_date__gt=last_day).order_by("start_date").first()
+    if pending is not None:
+        raise ValidationError(_("A salary step is decided from %(day)s, after the last working day %(last)s: "
+                                "correct that decision first.")
+                              % {"day": pending.start_date.strftime("%d/%m/%Y"), "last": last_day.strftime("%d/%m/%Y")})
     before = audit.snapshot(servant, AUDITED_FIELDS)
     event = _event(actor, servant, kind, last_day, summary or CareerEvent.Kind(kind).label, decision, data, rule_set)
     _close_current_assignment(servant, last_day)
-    servant.salary_records.filter(end_date__isnull=True).update(end_date=last_day)
+    servant.salary_records.filter(Q(end_date__isnull=True) | Q(end_date__gt=last_day)).update(end_date=last_day)
     servant.status, servant.status_date = LEAVING_KINDS[kind], last_day + timedelta(days=1)
     servant.updated_at = timezone.now()
     servant.save()
@@ -502,7 +509,7 @@ def event_correct(*, actor, event: CareerEvent, reason: str, effective_date: dat
         raise ValidationError(_("A correction needs a reason."))
     if event.corrections.exists():
         raise ValidationError(_("This event has already been corrected; correct the latest version."))
-    servant = CivilServant.objects.select_for_update().select_related("unit").get(pk=event.servant_id)
+    servant = CivilServant.objects.select_for_update(of=("self",)).select_related("unit").get(pk=event.servant_id)
     before = audit.snapshot(servant, AUDITED_FIELDS)
     original = event
     while original.corrects_id:  # history rows hang on the first version of the event

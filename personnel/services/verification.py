@@ -62,7 +62,7 @@ def key_values(servant: CivilServant) -> dict:
 @transaction.atomic
 def servant_verify(*, actor, servant: CivilServant, reason: str = "") -> CivilServant:
     """Mark the record verified by ``actor``, keeping the key fields as they are now."""
-    caller, servant = servant, CivilServant.objects.select_for_update().select_related("unit").get(pk=servant.pk)
+    caller, servant = servant, CivilServant.objects.select_for_update(of=("self",)).select_related("unit").get(pk=servant.pk)
     if not may_verify(actor, servant):
         raise PermissionDenied(_("Only the HR officers of the level above %(unit)s verify its records.")
                                % {"unit": servant.unit.name})
@@ -88,7 +88,7 @@ def servants_verify(*, actor, servants: list[CivilServant], reason: str = "") ->
     """Verify several records at once (the readiness page's "verify selected"); people the actor
     may not verify or already verified are skipped. Returns how many were verified."""
     ids = [s.pk for s in servants]
-    people = list(CivilServant.objects.select_for_update().select_related("unit").filter(pk__in=ids)
+    people = list(CivilServant.objects.select_for_update(of=("self",)).select_related("unit").filter(pk__in=ids)
                   .exclude(verification=Verification.VERIFIED))
     ancestor_ids = {pk for person in people for pk in person.unit.ancestor_ids()}
     ancestors = OrgUnit.objects.in_bulk(ancestor_ids)

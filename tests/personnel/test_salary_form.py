@@ -119,3 +119,22 @@ def test_importing_a_row_decided_ahead_twice_adds_it_once(world, specialist):
     first = _raise(person, specialist, 4, due, kind=SalaryRecord.Kind.IMPORTED)
     assert _raise(person, specialist, 4, due, kind=SalaryRecord.Kind.IMPORTED) == first
     assert person.salary_records.count() == 2
+
+
+def test_leaving_before_a_step_decided_ahead_is_refused_until_the_decision_is_corrected(world, specialist):
+    from personnel.models import CareerEvent
+    from personnel.services.servants import servant_leave
+
+    today = timezone.localdate()
+    since = add_months(today, -36) + timedelta(days=20)
+    person = make_servant(world.unit_a1, step=3, step_date=since)
+    due = add_months(since, 36)
+    _raise(person, specialist, 4, due, decision=_decision())
+    with pytest.raises(ValidationError, match=due.strftime("%d/%m/%Y")):
+        servant_leave(actor=None, servant=person, kind=CareerEvent.Kind.RESIGNED, last_day=today)
+    person.refresh_from_db()
+    assert person.status == "active"
+    # Leaving after the step took effect closes the rows as of the last day.
+    servant_leave(actor=None, servant=person, kind=CareerEvent.Kind.RESIGNED, last_day=due + timedelta(days=10))
+    rows = list(person.salary_records.order_by("start_date").values_list("step", "end_date"))
+    assert rows == [(3, due - timedelta(days=1)), (4, due + timedelta(days=10))]
