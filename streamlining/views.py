@@ -163,6 +163,8 @@ class CaseCreateView(ObjectEditView):
         if ground and number:
             initial["ground_case"] = f"{ground}:{number}"
         initial["option"] = self.request.GET.get("option", "")
+        if self.request.GET.get("reorganisation", "").isdigit():  # the change the screening found
+            initial["reorganisation"] = int(self.request.GET["reorganisation"])
         return initial
 
     def get_context_data(self, **kwargs):
