@@ -282,13 +282,14 @@ def _matching(question: GiftQuestion, answers: list[tuple[str, str]]) -> None:
 
 def _numerical(question: GiftQuestion, body: str) -> None:
     question.kind = "numerical"
-    answers = []
+    answers, notes = [], []
     parts = _split(body, "=") if body.lstrip().startswith("=") else [("=", body)]
     for marker, raw in parts:
         if not marker and not raw.strip():
             continue
         weight, rest = _weight(raw, 100.0)
-        value, _note = _answer(rest)
+        value, note = _answer(rest)
+        notes.append(unescape(note).strip())
         value = unescape(value).strip()
         span, single = RANGE.match(value), TOLERANCE.match(value)
         if span:
@@ -302,5 +303,7 @@ def _numerical(question: GiftQuestion, body: str) -> None:
             question.problem = "numerical_value"
             return
     question.key = {"answers": answers}
+    if any(notes):
+        question.feedback["options"] = notes
     if not answers:
         question.problem = "numerical_value"

@@ -133,6 +133,7 @@ class Item:
     text_format: str = "plain"
     letters: list[int] = field(default_factory=list)  # the key as read from a spreadsheet or Aiken
     from_text: bool = False  # Aiken, GIFT or XML: refusals name the question by its text
+    title: str = ""  # a GIFT ::title:: as written (kept as the code only when it is one)
     errors: list[dict] = field(default_factory=list)
 
     def error(self, column: str, message: str) -> None:
@@ -301,6 +302,7 @@ def read_gift(text: str, bank: str) -> list[Item]:
                     text_format=question.text_format, from_text=True)
         title = question.title.strip()
         item.family = title if re.fullmatch(r"[\w.\-]{1,40}", title) else ""
+        item.title = title
         if question.problem:
             item.error("{…}", refusal(question.kind, question.text, gift_problems()[question.problem]))
         items.append(item)
@@ -445,6 +447,11 @@ class QuestionImporter:
                     item.error("Nội dung câu hỏi", _("The question “%(text)s” appears twice in the file (row "
                                                      "%(row)s).") % {"text": item.label, "row": seen[key]})
             seen.setdefault(key, item.row)
+        renamed = [i for i in items if i.title and i.title != i.family and not i.errors]
+        if renamed:
+            self.warnings.append(_("%(count)s question titles are not codes (letters, digits, . - _, at most 40): "
+                                   "the questions get a code made from their text, e.g. “%(title)s” → %(code)s.")
+                                 % {"count": len(renamed), "title": renamed[0].title[:60], "code": renamed[0].family})
         dropped = sum(1 for i in items if i.feedback and not i.errors)
         if dropped:
             self.warnings.append(_("%(count)s questions have feedback: it is kept for the board, candidates do not "

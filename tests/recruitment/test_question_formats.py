@@ -45,7 +45,7 @@ $CATEGORY: $course$/GIFT/Luật Cán bộ
 
 ::NUM-02:: Một số từ 1 đến 5? {#1..5}
 
-::NUM-03:: Luật Cán bộ, công chức đầu tiên năm nào? {#
+::Năm ban hành luật:: Luật Cán bộ, công chức đầu tiên năm nào? {#
   =2008:0 # đúng
   =%50%2008:2 # gần đúng
 }
@@ -171,8 +171,11 @@ def test_gift_every_construct_with_weights_feedback_escapes_and_formats(tmp_path
     assert q("SA-02").text == "Thời gian tập sự công chức loại C là _____ kể từ ngày quyết định."
     assert q("NUM-01").key == {"answers": [{"value": 3.14, "tolerance": 0.01, "weight": 100}]}
     assert q("NUM-02").key == {"answers": [{"value": 3, "tolerance": 2, "weight": 100}]}
-    assert q("NUM-03").key["answers"] == [{"value": 2008, "tolerance": 0, "weight": 100},
-                                          {"value": 2008, "tolerance": 2, "weight": 50}]
+    law = Question.objects.get(text__startswith="Luật Cán bộ, công chức đầu tiên")
+    assert law.key["answers"] == [{"value": 2008, "tolerance": 0, "weight": 100},
+                                  {"value": 2008, "tolerance": 2, "weight": 50}]
+    assert law.feedback["options"][-2:] == ["đúng", "gần đúng"]
+    assert "“Năm ban hành luật” → Q" in err  # a title that is not a code is said to be replaced
     match = q("MATCH-01")
     assert match.options == ["Bộ trưởng", "Chủ tịch", "Chánh án", "Giám đốc"]
     assert match.key["pairs"] == [["Bộ", 0], ["Ủy ban nhân dân", 1], ["Tòa án nhân dân", 2]]
