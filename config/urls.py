@@ -7,11 +7,11 @@ from rest_framework.routers import DefaultRouter
 
 from appraisal.api import AppraisalResultViewSet, PeriodScoreViewSet
 from core.api import OrgUnitViewSet
+from core.views.auth import LoginView, set_language
+from core.views.dashboard import healthz
 from personnel.api import PersonViewSet
 from positions.api import PositionViewSet
 from recruitment.api import RoundViewSet
-from core.views.auth import LoginView, set_language
-from core.views.dashboard import healthz
 
 router = DefaultRouter()
 router.register("units", OrgUnitViewSet, basename="unit")
