@@ -232,6 +232,10 @@ class QuestionDetailView(QuestionManagerMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         data = form.cleaned_data
+        if self.question.text_format == Question.Format.HTML:  # stored sanitised, as an import stores it
+            from recruitment.exam.gift import sanitise
+
+            data["text"], data["options"] = sanitise(data["text"]), [sanitise(o) for o in data["options"]]
         try:
             outcome = services.question_save(
                 actor=request.user, bank=self.question.bank, family=self.question.family, text=data["text"],

@@ -116,3 +116,17 @@ def test_the_preview_is_the_candidates_question(client, provincial_hr, bank):
     preview = page.split('data-testid="question-preview"', 1)[1]
     assert 'data-kind="matching"' in preview and preview.count("<select") == 2 and "UBND" in preview
     assert Question.objects.get(pk=question.pk).kind == "matching"
+
+
+def test_an_html_question_is_stored_sanitised_when_edited(client, provincial_hr, bank):
+    services.question_save(actor=None, bank=bank, family="H", text="<p>Câu <b>đậm</b></p>", options=["Có", "Không"],
+                           correct=0, text_format="html")
+    question = bank.questions.get(family="H")
+    client.force_login(provincial_hr)
+    data = {**QuestionForm.initial_for(question), "text": '<p onclick="x()">Câu <b>đậm</b><script>alert(1)</script></p>'}
+    data = {k: v for k, v in data.items() if v is not None and v is not False}
+    assert client.post(question.get_absolute_url(), data).status_code == 302
+    question.refresh_from_db()
+    assert question.text == "<p>Câu <b>đậm</b></p>"
+    page = client.get(question.get_absolute_url()).content.decode()
+    assert "<b>đậm</b>" in page.split('data-testid="question-preview"', 1)[1]
