@@ -123,7 +123,8 @@ def test_an_html_question_is_stored_sanitised_when_edited(client, provincial_hr,
                            correct=0, text_format="html")
     question = bank.questions.get(family="H")
     client.force_login(provincial_hr)
-    data = {**QuestionForm.initial_for(question), "text": '<p onclick="x()">Câu <b>đậm</b><script>alert(1)</script></p>'}
+    dirty = '<p onclick="x()">Câu <b>đậm</b><script>alert(1)</script></p>'
+    data = {**QuestionForm.initial_for(question), "text": dirty}
     data = {k: v for k, v in data.items() if v is not None and v is not False}
     assert client.post(question.get_absolute_url(), data).status_code == 302
     question.refresh_from_db()
