@@ -185,7 +185,8 @@ def case_open(*, actor, servant: CivilServant, ground: str, case_number: int, op
 
 
 def _lock(case: Case, *statuses: str) -> Case:
-    case = Case.objects.select_for_update(of=("self",)).select_related("servant", "unit", "reorganisation").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related(
+        "servant", "unit", "reorganisation").get(pk=case.pk)
     if case.status not in statuses:
         raise ValidationError(_("This case is %(status)s; this step does not apply.")
                               % {"status": case.get_status_display().lower()})
