@@ -145,3 +145,16 @@ def test_a_plan_is_approved_by_its_decision(world, officer_a):
     plan = services.plan_approve(actor=officer_a, plan=plan, decision_number="12/QĐ-SNV",
                                  decision_date=date(2026, 1, 5), signer="Giám đốc Sở")
     assert plan.status == plan.Status.APPROVED and plan.approved_by == officer_a
+
+
+def test_the_decision_is_refused_before_a_salary_step_on_record(world, officer_a, reviewer):
+    from tests.factories import make_servant
+
+    raised = make_servant(world.unit_a1, date_of_birth=date(1968, 4, 15), step_date=date(2027, 3, 1))
+    case = _open(raised)
+    services.case_propose(actor=officer_a, case=case)
+    services.case_review(actor=reviewer, case=case)
+    with pytest.raises(ValidationError, match="01/03/2027"):
+        services.case_decide(actor=officer_a, case=case, decision_number="1/QĐ", decision_date=date(2026, 12, 1),
+                             signer="Chủ tịch")
+    assert CivilServant.objects.get(pk=raised.pk).status == CivilServant.Status.ACTIVE
