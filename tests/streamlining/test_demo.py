@@ -14,7 +14,7 @@ from streamlining.models import Case, Plan
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_province_has_a_plan_under_way_candidates_and_decided_cases():
+def test_the_demo_province_has_a_plan_under_way_candidates_and_decided_cases(client):
     load_units()
     load_accounts()
     load_people()
@@ -30,3 +30,13 @@ def test_the_demo_province_has_a_plan_under_way_candidates_and_decided_cases():
     assert 0 < progress["done"] < progress["target"]
     province = OrgUnit.objects.open().get(code="TQ")
     assert selectors.screen(scope=UnitScope(everything=True), unit=province, day=timezone.localdate())
+    # Every page renders over the demo province for a provincial HR officer.
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="demo_hr", role="provincial_hr"))
+    for name in ("dashboard", "screen", "reorganisation", "case_list", "report", "refund_watch"):
+        assert client.get(reverse(f"streamlining:{name}")).status_code == 200, name
+    assert client.get(plan.get_absolute_url()).status_code == 200
+    assert client.get(Case.objects.filter(status=Case.Status.PAID).first().get_absolute_url()).status_code == 200
