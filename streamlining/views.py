@@ -174,7 +174,7 @@ class CaseCreateView(ObjectEditView):
         if value and str(value).isdigit():
             servant = form.fields["servant"].queryset.select_related("unit").filter(pk=int(value)).first()
         if servant is None and self.request.method == "GET":
-            raise PermissionDenied(_("Choose the person from the screening or from their page."))
+            raise PermissionDenied(_("Choose the person on the screening page."))
         return super().get_context_data(servant=servant, title=_("Open a streamlining case"),
                                         cancel_url=reverse("streamlining:screen"), **kwargs)
 
