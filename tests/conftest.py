@@ -5,9 +5,13 @@
     │   └── division A1
     └── department B        officer_b manages B
 """
+import os
 from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 
 from core.models import OrgUnit, User
@@ -25,6 +29,20 @@ class World:
     unit_a: OrgUnit
     unit_a1: OrgUnit
     unit_b: OrgUnit
+
+
+@pytest.fixture(autouse=True)
+def _test_today():
+    """``TEST_TODAY=2025-11-15 pytest …`` runs every test as if on that day (the clock ticking from
+    9:00), to find a test that depends on the real date: such a test should travel to a fixed day
+    itself (time_machine) and assert on every day of the year."""
+    day = os.environ.get("TEST_TODAY")
+    if not day:
+        yield
+        return
+    moment = datetime.combine(date.fromisoformat(day), time(9), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    with time_machine.travel(moment, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

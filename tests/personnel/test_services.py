@@ -1,7 +1,9 @@
 """Career services: history rows, current fields, events with decisions, audit, no deletes."""
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 
 from core import audit
@@ -56,8 +58,10 @@ def test_career_fields_change_only_through_events(world):
         servant_update(actor=None, servant=person, unit=world.unit_b)
 
 
+@time_machine.travel(datetime(2026, 6, 1, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
 def test_salary_step_uses_the_decree_table(world):
-    # Dated in the past: a row dated after today is stored as decided but is not yet the current step.
+    # On 1/6/2026 the raise of 1/1/2026 is in the past: a row dated after today is stored as decided
+    # but is not yet the current step.
     person = make_servant(world.unit_a1, step=3, step_date=date(2023, 1, 1))
     record = servant_set_salary(actor=None, servant=person, rank=Rank.objects.get(code="01.003"), step=4,
                                 start_date=date(2026, 1, 1))

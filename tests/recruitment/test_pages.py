@@ -1,11 +1,13 @@
 """Recruitment pages as HR, the exam board and candidates use them."""
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from io import BytesIO
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail, signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -186,7 +188,9 @@ def test_a_winner_becomes_a_personnel_record(client, officer_a, round_a, world):
     detail = client.get(reverse("recruitment:application_detail", args=[winner.pk])).content.decode()
     assert "Đặng Thu Trang" in detail and reverse("recruitment:application_hire", args=[winner.pk]) in detail
     response = client.post(reverse("recruitment:application_hire", args=[winner.pk]), {
-        "code": "A1-00001", "start_date": "01/12/2026", "unit": world.unit_a1.pk, "decision_number": "15/QĐ-SNV"})
+        # Starts on the day the results were published (today), whatever the real date.
+        "code": "A1-00001", "start_date": f"{timezone.localdate():%d/%m/%Y}", "unit": world.unit_a1.pk,
+        "decision_number": "15/QĐ-SNV"})
     servant = CivilServant.objects.get(code="A1-00001")
     assert response.status_code == 302 and servant.full_name == "Đặng Thu Trang"
     assert servant.events.filter(kind="recruited").exists()
@@ -295,6 +299,8 @@ def test_a_candidate_applies_once_per_round_and_sees_only_their_own(client, roun
     assert "Người Khác" not in portal
 
 
+# Run after the closing day (1/1/2026), whatever the real date.
+@time_machine.travel(datetime(2026, 6, 1, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
 def test_a_closed_round_takes_no_application(client, world, candidate):
     closed = make_round(world.unit_a, code="TD-C", status="open", applications_close_on=date(2026, 1, 1))
     services.vacancy_save(actor=None, round_=closed, code="V", title="V", quota=1)
