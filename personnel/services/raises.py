@@ -42,7 +42,8 @@ def raises_record(*, actor, scope: UnitScope, choices: list[RaiseChoice], decisi
     """Record the raise due to each chosen person under one decision, or none of them."""
     if not decision.number or decision.decided_on is None:
         raise RaisesRefused([("", _("Enter the decision number and date."))])
-    people = scope.filter(CivilServant.objects.select_for_update(of=("self",)), "unit").in_bulk([c.servant_id for c in choices])
+    people = scope.filter(CivilServant.objects.select_for_update(of=("self",)), "unit").in_bulk(
+        [c.servant_id for c in choices])
     plans, errors = [], []
     for choice in choices:
         servant = people.get(choice.servant_id)

@@ -173,7 +173,8 @@ def attachment_add(*, actor, servant: CivilServant, upload, title: str, kind: st
 @transaction.atomic
 def attachment_withdraw(*, actor, attachment: Attachment, reason: str = "") -> Attachment:
     """Take a document off the record (superseded, scanned wrongly); the file is kept."""
-    attachment = Attachment.objects.select_for_update(of=("self",)).select_related("servant__unit").get(pk=attachment.pk)
+    attachment = (Attachment.objects.select_for_update(of=("self",)).select_related("servant__unit")
+                  .get(pk=attachment.pk))
     if attachment.withdrawn:
         raise ValidationError(_("The document was already withdrawn."))
     attachment.withdrawn = True

@@ -204,7 +204,8 @@ def servant_assign(*, actor, servant: CivilServant, start_date: date, kind: str 
                    decision: Decision = NO_DECISION, reason: str = "") -> Assignment:
     """Move a person (transfer, appointment, re-assignment): close the current assignment the day
     before ``start_date`` and open the new one; unchanged parts are carried over."""
-    caller, servant = servant, CivilServant.objects.select_for_update(of=("self",)).select_related("unit").get(pk=servant.pk)
+    caller, servant = servant, (CivilServant.objects.select_for_update(of=("self",)).select_related("unit")
+                                .get(pk=servant.pk))
     before = audit.snapshot(servant, AUDITED_FIELDS)
     new_unit = unit or servant.unit
     _check_unit_on(new_unit, start_date)
@@ -412,7 +413,8 @@ def servant_set_salary(*, actor, servant: CivilServant, rank: Rank, step: int, s
     """A new salary step, rank or excess-seniority percentage from ``start_date``, checked against
     the latest row by the raise rules (:func:`_check_salary_rules`). A row dated after today is
     stored as decided and becomes the current salary on its date (:func:`_refresh_current_salary`)."""
-    caller, servant = servant, CivilServant.objects.select_for_update(of=("self",)).select_related("unit").get(pk=servant.pk)
+    caller, servant = servant, (CivilServant.objects.select_for_update(of=("self",)).select_related("unit")
+                                .get(pk=servant.pk))
     before = audit.snapshot(servant, AUDITED_FIELDS)
     latest = servant.salary_records.select_related("rank__salary_group").order_by("-start_date", "-id").first()
     if kind == SalaryRecord.Kind.IMPORTED and latest is not None and latest.start_date == start_date \
@@ -449,7 +451,8 @@ def servant_leave(*, actor, servant: CivilServant, kind: str, last_day: date, de
     """Retirement, resignation, streamlining or death: the record stays, the status changes."""
     if kind not in LEAVING_KINDS:
         raise ValidationError(_("Unknown way of leaving."))
-    caller, servant = servant, CivilServant.objects.select_for_update(of=("self",)).select_related("unit").get(pk=servant.pk)
+    caller, servant = servant, (CivilServant.objects.select_for_update(of=("self",)).select_related("unit")
+                                .get(pk=servant.pk))
     if servant.status != CivilServant.Status.ACTIVE:
         raise ValidationError(_("%(name)s is no longer working.") % {"name": servant.full_name})
     # A step decided to start after the last day would never be paid: the decision must be

@@ -62,7 +62,8 @@ def key_values(servant: CivilServant) -> dict:
 @transaction.atomic
 def servant_verify(*, actor, servant: CivilServant, reason: str = "") -> CivilServant:
     """Mark the record verified by ``actor``, keeping the key fields as they are now."""
-    caller, servant = servant, CivilServant.objects.select_for_update(of=("self",)).select_related("unit").get(pk=servant.pk)
+    caller, servant = servant, (CivilServant.objects.select_for_update(of=("self",)).select_related("unit")
+                                .get(pk=servant.pk))
     if not may_verify(actor, servant):
         raise PermissionDenied(_("Only the HR officers of the level above %(unit)s verify its records.")
                                % {"unit": servant.unit.name})

@@ -195,7 +195,8 @@ def _board_session(bank, blueprint, practice_starts) -> None:
     if board is not None:
         recruitment_services.board_grant(actor=None, round_=promotion, user=board, edit_questions=True)
     session = services.session_create(actor=None, name=f"{promotion.code}: kiến thức chung trên máy tính",
-                                      blueprint=blueprint, round_=promotion, starts_at=practice_starts + timedelta(days=8),
+                                      blueprint=blueprint, round_=promotion,
+                                      starts_at=practice_starts + timedelta(days=8),
                                       room="Phòng máy 2, Trường Chính trị tỉnh")
     services.attempts_from_round(actor=None, session=session)
     services.papers_generate(session)

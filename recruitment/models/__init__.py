@@ -27,5 +27,6 @@ from recruitment.models.rounds import (
 
 __all__ = ["Answer", "Appeal", "Application", "ApplicationDocument", "Attempt", "Blueprint", "BlueprintPart",
            "BlueprintRule", "ExamEvent", "ExamSession", "ItemStatistic", "Mark", "PaperItem", "Question",
-           "QuestionBank", "QuestionImage", "RecruitmentRound", "Round1Score", "RoundGroupObjectPermission", "RoundResult",
+           "QuestionBank", "QuestionImage", "RecruitmentRound", "Round1Score", "RoundGroupObjectPermission",
+           "RoundResult",
            "RoundUserObjectPermission", "Vacancy"]

@@ -3,8 +3,8 @@ their papers and one-time passwords, the proctor console, and the item analysis.
 
 Question banks are secret: question managers (``recruitment.manage_questions``) see them all, an
 exam-board member the banks of the rounds granted to them (``recruitment.exam.access``): read
-with the round, written with its ``edit_questions`` grant. A session belongs to a round (its exam board and HR see it) or is a practice session (provincial
-HR and question managers)."""
+with the round, written with its ``edit_questions`` grant. A session belongs to a round (its exam
+board and HR see it) or is a practice session (provincial HR and question managers)."""
 import tempfile
 from functools import cached_property
 from pathlib import Path
@@ -35,11 +35,9 @@ from recruitment.exam.access import (
 )
 from recruitment.exam.importers import QuestionImporter
 from recruitment.exam.papers import essays
-from recruitment.models import Attempt, Blueprint, ExamEvent, ExamSession, ItemStatistic, Question, QuestionBank
+from recruitment.models import Attempt, ExamEvent, ExamSession, ItemStatistic, Question, QuestionBank
 from recruitment.tasks import generate_papers
 from recruitment.views.rounds import RecruitmentStaffMixin
-
-
 
 
 def visible_sessions(user):
@@ -294,9 +292,9 @@ class QuestionImageView(QuestionManagerMixin, View):
 def _preview(question: Question) -> dict:
     """The question as the candidate's page shows it (templates/exam/_question.html), options in the
     author's order (each candidate gets them shuffled)."""
-    from recruitment.exam.views import _prepare
-
     from django.urls import reverse
+
+    from recruitment.exam.views import _prepare
 
     pictures = reverse("recruitment:question_image", args=[question.pk, "f"])[:-1]
     preview = {"n": 1, "part": question.bank.part, "kind": question.kind, "html": question.text_format == "html",

@@ -344,7 +344,8 @@ class ApplicationListView(RoundMixin, TemplateView):
 class NumbersAssignView(RoundMixin, View):
     def post(self, request, pk):
         try:
-            count = services.numbers_assign(actor=request.user, round_=self.round, prefix=request.POST.get("prefix", ""),
+            count = services.numbers_assign(actor=request.user, round_=self.round,
+                                            prefix=request.POST.get("prefix", ""),
                                             reason=request.POST.get("reason", ""))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

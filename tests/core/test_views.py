@@ -213,4 +213,5 @@ def test_api_lists_only_units_in_scope(client, world, officer_a):
 
 
 def test_healthz_answers_without_login(client, db):
-    assert client.get(reverse("healthz")).json()["status"] == "ok"  # its checks: tests/core/test_health_and_request_id.py
+    # Its checks: tests/core/test_health_and_request_id.py.
+    assert client.get(reverse("healthz")).json()["status"] == "ok"

@@ -63,7 +63,8 @@ def test_lock_references_finds_only_rows_that_exist(world):
 @pytest.mark.django_db(transaction=True)
 def test_after_the_bulk_copy_the_database_checks_foreign_keys_again(world):
     person = make_servant(world.unit_a1)
-    with pytest.raises(IntegrityError), transaction.atomic():
+    # The IntegrityError comes when the atomic block ends, after the whole write: one block, on purpose.
+    with pytest.raises(IntegrityError), transaction.atomic():  # noqa: PT012
         with references_checked([Assignment]) as skipped:
             assert skipped  # the test database's role may set it
         Assignment.objects.create(servant=person, unit_id=987654, start_date=date(2026, 1, 1))

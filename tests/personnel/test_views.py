@@ -136,7 +136,7 @@ def test_the_export_link_follows_filters_set_without_a_reload(client, officer_a,
     client.force_login(officer_a)
     url = reverse("personnel:servant_list")
     page = client.get(url).content.decode()
-    assert re.search(r'id="export-link"[^>]*href="%s"' % reverse("personnel:servant_export"), page)
+    assert re.search(rf'id="export-link"[^>]*href="{reverse("personnel:servant_export")}"', page)
     # The filter form answers with the table alone; the link comes with it, swapped out of band.
     partial = client.get(url, {"unit": world.unit_a1.pk, "leadership": "staff", "page": 1},
                          HTTP_HX_REQUEST="true")
