@@ -572,7 +572,8 @@ def _build_objects() -> dict:
             "round": round_, "application": application, "appeal": appeal, "document": document,
             "bank": bank, "question": question, "session": session, "attempt": attempt,
             "a1": world.unit_a1, "b": world.unit_b, "job": job, "person": person, "event": person.events.first(),
-            "position": position, "dossier": dossier, "competency": Competency.objects.first(), **users}
+            "position": position, "dossier": dossier, "competency": Competency.objects.first(), "world": world,
+            **users}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -13,7 +13,9 @@ from appraisal.models import Appraisal, PeriodScore, WorkAssignment
 from personnel.accounts import accounts_create
 from personnel.models import CivilServant
 from tests.factories import make_servant
-from tests.test_permission_matrix import LOGIN, MATRIX, objects  # noqa: F401 - the matrix's fixture
+
+# The matrix's fixtures: its objects, built once for this module too and rolled back after it.
+from tests.test_permission_matrix import LOGIN, MATRIX, matrix_objects, objects  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +35,7 @@ def own(objects, client):
     return person
 
 
+# First in the file, so it runs before the matrix objects of this module exist (its own world).
 def test_hr_creates_accounts_for_a_unit_once_and_people_sign_in_with_their_code(client, world, officer_a):
     make_servant(world.unit_a1, code="A-01", full_name="Nguyễn Văn An")
     make_servant(world.unit_a1, code="A-02", full_name="Lê Thị Bình", sex="female")
@@ -83,7 +86,10 @@ def test_a_file_that_is_not_a_document_is_refused(client, own):
     assert response.status_code == 200 and "PDF" in response.content.decode()
 
 
-def test_nothing_of_a_colleague_is_reachable(client, own, objects, world):
+def test_nothing_of_a_colleague_is_reachable(client, own, objects):
+    # The matrix's province: its objects are built once for the module, so the conftest's world would
+    # be a second province with the same codes.
+    world = objects["world"]
     colleague = make_servant(world.unit_a1, code="A-09", full_name="Đỗ Thị Hoa", sex="female")
     appraisal = Appraisal.objects.create(cycle=objects["cycle"], servant=colleague, unit=world.unit_a,
                                          work_unit=world.unit_a1, rule_set="APPR-ND335", category="civil_servant")
