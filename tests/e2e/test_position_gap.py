@@ -30,7 +30,8 @@ def test_position_framework_placement_and_gap(page, world, officer_a):
 
     page.goto(f"/people/{person.pk}/assign/")
     page.get_by_label("Loại").select_option("reassigned")
-    page.get_by_label("Vị trí việc làm").select_option(label="Chuyên viên quản lý công chức (CV-QLCC)")
+    page.get_by_label("Vị trí việc làm").select_option(
+        label=f"Chuyên viên quản lý công chức (CV-QLCC) — {world.unit_a1.name}")  # named with its unit
     page.get_by_label("Từ ngày").fill("01/03/2026")
     page.get_by_role("button", name="Ghi nhận").click()
     assert CivilServant.objects.get(pk=person.pk).job_position.code == "CV-QLCC"
