@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from core.access import through_predecessors
 from core.importing import Column, Importer, Row
 from core.models import OrgUnit
-from personnel.importers import parse_code, parse_day
+from personnel.importers import parse_code, parse_day, servant_of_row
 from personnel.leadership import leadership_of
 from personnel.models import Assignment, CareerEvent, CivilServant
 from personnel.services.servants import Decision, assignment_record_past
@@ -130,16 +130,7 @@ class CareerImporter(Importer):
                                    "skipped.") % {"n": skipped})
 
     def _servant(self, row: Row) -> CivilServant | None:
-        code = row.values.get("code")
-        if not code:
-            return None
-        servant = self.servants.get(code)
-        if servant is None:
-            row.error(CODE, _("No person has the employee code %(code)s.") % {"code": code})
-        elif self.scope is not None and not self.scope.contains(servant.unit):
-            row.error(CODE, _("%(code)s is a person of a unit you do not manage.") % {"code": code})
-            return None
-        return servant
+        return servant_of_row(row, servants=self.servants, scope=self.scope, column=CODE)
 
     def _dates(self, row: Row) -> tuple[date | None, date | None]:
         start, end = row.values.get("start_date"), row.values.get("end_date")

@@ -25,7 +25,7 @@ from core.importing import CellError, Column, Importer, Row, cell_text
 from core.rules import registry
 from core.rules.registry import RuleSetNotFound
 from core.text import unaccent
-from personnel.importers import parse_code, parse_day
+from personnel.importers import parse_code, parse_day, servant_of_row
 from personnel.models import CareerEvent, Category, CivilServant
 from personnel.resume import DISCIPLINE_FORMS
 from personnel.rules import discipline as rules
@@ -139,16 +139,7 @@ class DisciplineImporter(Importer):
                                    "number, same form and date) and are skipped.") % {"n": skipped})
 
     def _servant(self, row: Row) -> CivilServant | None:
-        code = row.values.get("code")
-        if not code:
-            return None
-        servant = self.servants.get(code)
-        if servant is None:
-            row.error(CODE, _("No person has the employee code %(code)s.") % {"code": code})
-        elif self.scope is not None and not self.scope.contains(servant.unit):
-            row.error(CODE, _("%(code)s is a person of a unit you do not manage.") % {"code": code})
-            return None
-        return servant
+        return servant_of_row(row, servants=self.servants, scope=self.scope, column=CODE)
 
     def _check_date(self, row: Row) -> None:
         day = row.values.get("decided_on")

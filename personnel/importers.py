@@ -54,6 +54,22 @@ def parse_code(raw) -> str:
     return code
 
 
+def servant_of_row(row, *, servants: dict, scope, column: str):
+    """The person a row names by employee code, from ``servants`` (code → person, fetched in bulk),
+    or None with the row's error: nobody has that code, or the person is outside ``scope`` (the
+    importer's manage scope; None for a command run without a user)."""
+    code = row.values.get("code")
+    if not code:
+        return None
+    servant = servants.get(code)
+    if servant is None:
+        row.error(column, _("No person has the employee code %(code)s.") % {"code": code})
+    elif scope is not None and not scope.contains(servant.unit):
+        row.error(column, _("%(code)s is a person of a unit you do not manage.") % {"code": code})
+        return None
+    return servant
+
+
 def parse_name(raw) -> str:
     name = cell_text(raw)
     if len(name) > 150:
