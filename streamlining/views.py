@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.generic import TemplateView
 
 from core.models import OrgUnit
@@ -228,43 +228,40 @@ class CaseReviewView(CaseStepView):
     action_label = gettext_lazy("Review (HR)")
 
 
-class CaseDecideView(ObjectEditView):
+class CaseFormView(ObjectEditView):
+    """A step of a case written through a form; ``heading`` names the case ("%(case)s")."""
+
     model = Case
     template_name = "generic/object_form.html"
+    heading = ""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_(self.heading) % {"case": self.object},
+                                        cancel_url=self.object.get_absolute_url(), **kwargs)
+
+
+class CaseDecideView(CaseFormView):
     form_class = DecisionForm
     service = services.case_decide
     success_message = gettext_lazy("Decision recorded; the exit is in the career record.")
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title=_("Decision of the authority on %(case)s") % {"case": self.object},
-                                        cancel_url=self.object.get_absolute_url(), **kwargs)
+    heading = gettext_noop("Decision of the authority on %(case)s")
 
 
-class CaseRefuseView(ObjectEditView):
-    model = Case
-    template_name = "generic/object_form.html"
+class CaseRefuseView(CaseFormView):
     form_class = RefuseForm
     service = services.case_refuse
     success_message = gettext_lazy("Case stopped.")
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title=_("Stop the case %(case)s") % {"case": self.object},
-                                        cancel_url=self.object.get_absolute_url(), **kwargs)
+    heading = gettext_noop("Stop the case %(case)s")
 
 
-class CasePayView(ObjectEditView):
-    model = Case
-    template_name = "generic/object_form.html"
+class CasePayView(CaseFormView):
     form_class = PaymentForm
     service = services.case_pay
     success_message = gettext_lazy("Payment recorded.")
+    heading = gettext_noop("Payment of %(case)s")
 
     def get_initial(self):
         return {"paid_amount": self.object.total, "paid_on": timezone.localdate()}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(title=_("Payment of %(case)s") % {"case": self.object},
-                                        cancel_url=self.object.get_absolute_url(), **kwargs)
 
 
 class ReportView(UnitPickMixin, TemplateView):
