@@ -50,10 +50,7 @@ def _fresh_cache():
     """The cache (login throttles, exam presence) starts empty in every test."""
     from django.core.cache import cache
 
-    from recruitment.exam.services import clear_memos
-
     cache.clear()
-    clear_memos()
 
 
 def build_world() -> World:

@@ -10,7 +10,6 @@ import hashlib
 import hmac
 import random
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -19,7 +18,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -377,28 +377,25 @@ class ExamRefused(Exception):
         self.code = code
 
 
-# (session id, blueprint id) -> (when read, minutes): thousands of logins in the same minute ask for it
-_minutes_memo: dict[tuple[int, int], tuple[float, int]] = {}
-MINUTES_MEMO_SECONDS = 60.0
-
-
 def test_minutes(session: ExamSession) -> int:
-    key, now = (session.pk, session.blueprint_id), time.monotonic()
-    memo = _minutes_memo.get(key)
-    if memo is not None and now - memo[0] < MINUTES_MEMO_SECONDS:
-        return memo[1]
-    minutes = sum(p.minutes for p in session.blueprint.parts.all())
-    if len(_minutes_memo) > 1000:
-        _minutes_memo.clear()
-    _minutes_memo[key] = (now, minutes)
-    return minutes
+    """The length of the session's test (the sum of its blueprint's parts), read from the database
+    each time: nothing is kept between requests (DESIGN.md §5), so a changed blueprint is seen by
+    the very next request of every process. A session read by :data:`_SESSION_BY_ID` carries it."""
+    carried = getattr(session, "blueprint_minutes", None)
+    if carried is not None:
+        return carried
+    return BlueprintPart.objects.filter(blueprint_id=session.blueprint_id) \
+        .aggregate(total=Coalesce(Sum("minutes"), 0))["total"]
 
 
 _LOGIN_SQL = (
     "SELECT a.* FROM recruitment_attempt a JOIN recruitment_examsession s ON s.id = a.session_id "  # noqa: S608
     f"WHERE UPPER(a.number) = %s AND a.password_digest = %s AND s.status IN ('{ExamSession.Status.READY}', "
     f"'{ExamSession.Status.FINISHED}') ORDER BY s.starts_at DESC LIMIT 1")
-_SESSION_BY_ID = "SELECT * FROM recruitment_examsession WHERE id = %s"
+# The session with its test length in the same round trip (test_minutes).
+_SESSION_BY_ID = ("SELECT s.*, (SELECT COALESCE(SUM(p.minutes), 0) FROM recruitment_blueprintpart p "
+                  "WHERE p.blueprint_id = s.blueprint_id) AS blueprint_minutes "
+                  "FROM recruitment_examsession s WHERE s.id = %s")
 
 
 def attempt_login(*, number: str, password: str, now: datetime | None = None) -> tuple[Attempt, str]:
@@ -482,36 +479,20 @@ def attempt_begin(attempt: Attempt, now: datetime | None = None) -> Attempt:
 def _begin_values(attempt: Attempt, now: datetime) -> dict:
     """The fields that start ``attempt`` at ``now``, or {} when it is not to start (already
     started, or the session has not begun)."""
+    if attempt.status != Attempt.Status.NOT_STARTED:  # before reading the session: most calls stop here
+        return {}
     session = attempt.session
-    if attempt.status != Attempt.Status.NOT_STARTED or now < session.starts_at:
+    if now < session.starts_at:
         return {}
     begin = now if session.individual_start else session.starts_at
     deadline = begin + timedelta(minutes=test_minutes(session) + attempt.extra_minutes)
     return {"status": Attempt.Status.ANSWERING, "started_at": now, "deadline": deadline}
 
 
-# attempt id -> when this process last wrote its presence (a cache in front of the cache)
-_touched: dict[int, float] = {}
-TOUCH_EVERY = 5.0  # seconds; far below the console's "disconnected" timeout (EXAM_PRESENCE_TIMEOUT)
-
-
 def touch(attempt: Attempt) -> None:
-    """Presence for the proctor console (in the cache: no database write per request). A candidate
-    saving several answers in a few seconds is written once: the console only needs to know that
-    the candidate was seen within its timeout."""
-    now = timezone.now().timestamp()
-    if now - _touched.get(attempt.pk, 0.0) < TOUCH_EVERY:
-        return
-    if len(_touched) > 100_000:
-        _touched.clear()
-    _touched[attempt.pk] = now
-    cache.set(PRESENCE_KEY.format(attempt.pk), now, PRESENCE_TTL)
-
-
-def clear_memos() -> None:
-    """Forget this process's memos (presence writes, test lengths); for tests, whose ids repeat."""
-    _touched.clear()
-    _minutes_memo.clear()
+    """Presence for the proctor console: when the candidate was last seen, in the shared cache
+    (no database write per request; every process of every host sees it)."""
+    cache.set(PRESENCE_KEY.format(attempt.pk), timezone.now().timestamp(), PRESENCE_TTL)
 
 
 UPSERT = ("INSERT INTO recruitment_answer (attempt_id, n, choice, seq, saved_at) VALUES (%s, %s, %s, %s, %s) "

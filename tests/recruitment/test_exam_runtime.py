@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -281,3 +282,33 @@ def test_a_number_in_two_open_sessions_logs_in_to_the_newest_and_a_wrong_passwor
     with pytest.raises(services.ExamRefused) as refused:
         services.attempt_login(number="SBD001", password="WRONGPW1")
     assert refused.value.code == "credentials"
+
+
+def test_a_changed_test_length_is_seen_by_the_next_login(client, db):
+    """Nothing about the session is kept in a process between requests (DESIGN.md §5): the board
+    lengthens the test after the first candidate logged in, the next one gets the new length."""
+    session, [(first, first_password), (second, second_password)] = make_session(make_bank(), minutes=60)
+    login(client, first, first_password)
+    session.blueprint.parts.update(minutes=90)
+    login(client, second, second_password)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.deadline == session.starts_at + timedelta(minutes=60)
+    assert second.deadline == session.starts_at + timedelta(minutes=90)
+
+
+def test_extra_time_is_seen_by_the_next_save(client, exam, provincial_hr):
+    """The proctor's extra time reaches the candidate's very next save, whichever process answers."""
+    _session, [(attempt, password), _] = exam
+    token = login(client, attempt, password)
+    attempt.refresh_from_db()
+    deadline = attempt.deadline
+    url = reverse("exam:api_answer", args=[attempt.pk, 1])
+    services.extra_time(actor=provincial_hr, attempt=attempt, minutes=10, reason="Máy treo 10 phút")
+    with time_machine.travel(deadline + timedelta(minutes=5)):
+        saved = api(client, "put", url, token, {"choice": 1, "seq": 1})
+    assert saved.status_code == 200 and saved.json() == {"saved": 1}
+    with time_machine.travel(deadline + timedelta(minutes=11)):
+        refused = api(client, "put", url, token, {"choice": 2, "seq": 2})
+    assert refused.status_code == 409 and refused.json()["code"] == "deadline"
+    assert Answer.objects.get(attempt=attempt, n=1).choice == 1
