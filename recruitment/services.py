@@ -1,5 +1,6 @@
 """Writes of the recruitment process: rounds, vacancies, applications and their review, fees,
 round-1 scores, round-2 marks, results, appeals, and hiring the winners into personnel."""
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -24,7 +25,14 @@ from recruitment.models import (
     RoundResult,
     Vacancy,
 )
-from recruitment.rules import PRIORITY_CATEGORIES, ROUND2_FORMS, probation_end, rules_for_round
+from recruitment.rules import (
+    GENERAL,
+    LANGUAGE,
+    PRIORITY_CATEGORIES,
+    ROUND2_FORMS,
+    probation_end,
+    rules_for_round,
+)
 
 ROUND_FIELDS = ("code", "name", "kind", "method", "announced_on", "applications_close_on", "round2_form",
                 "written_weight", "interview_weight", "fee", "round1_completed_on", "exam_notice")
@@ -308,39 +316,175 @@ def numbers_assign(*, actor, round_: RecruitmentRound, prefix: str = "", reason:
 
 
 # --- scores -----------------------------------------------------------------------------------------------
+# A sheet of scores is written whole or not at all: every cell is checked first and every bad cell
+# is reported (row = candidate, column = part or component and marker), then all are written.
+
+MARKERS = (0, 1, 2, 3)  # 0 = a final mark entered directly, 1 and 2 = the two markers, 3 = reconciliation
+COMPONENTS = frozenset(c for forms in ROUND2_FORMS.values() for c in forms)
+
+
+@dataclass(frozen=True)
+class MarkEntry:
+    """One cell of a round-2 marks sheet."""
+
+    application: Application
+    component: str
+    marker: int
+    score: Decimal
+    examiner: str = ""
+
+
+@dataclass(frozen=True)
+class Round1Entry:
+    """One cell of a round-1 sheet: correct answers in one part (``questions``: the part's
+    length under the round's rule set when not given)."""
+
+    application: Application
+    part: str
+    correct: int
+    questions: int | None = None
+    source: str = "paper"
+
+
+def _row_label(application: Application) -> str:
+    return application.number or application.full_name
+
+
+def _marker_label(marker: int) -> str:
+    labels = {0: _("final mark"), 1: _("marker 1"), 2: _("marker 2"), 3: _("reconciliation")}
+    return str(labels.get(marker, marker))
+
+
+def _cell_error(application: Application, column: str, problem: str, **params) -> ValidationError:
+    """A bad cell, said with its row and column; ``params`` locate it for a form to highlight."""
+    return ValidationError("%(row)s · %(column)s: %(problem)s", code="cell", params={
+        "row": _row_label(application), "column": column, "problem": problem,
+        "application": application.pk, **params})
+
+
+def _mark_problem(round_: RecruitmentRound, entry: MarkEntry) -> str:
+    if entry.application.round_id != round_.pk:
+        return _("The candidate is not in this round.")
+    if entry.component not in COMPONENTS or entry.marker not in MARKERS:
+        return _("There is no such mark.")
+    if not Decimal(0) <= entry.score <= Decimal(100):
+        return _("A mark is between 0 and 100.")
+    return ""
+
 
 @transaction.atomic
-def round1_score_set(*, actor, application: Application, part: str, correct: int, questions: int,
-                     source: str = "paper") -> Round1Score:
-    if correct > questions:
-        raise ValidationError(_("More correct answers than questions."))
-    score, created = Round1Score.objects.get_or_create(application=application, part=part, defaults={
-        "correct": correct, "questions": questions, "source": source})
-    if not created and (score.correct, score.questions) != (correct, questions):
-        audit.record(actor=actor, obj=application, action="round1", unit=application.round.agency,
-                     changes={part: [score.correct, correct]})
-        Round1Score.objects.filter(pk=score.pk).update(correct=correct, questions=questions, source=source)
-        score.refresh_from_db()
-    elif created:
-        audit.record(actor=actor, obj=application, action="round1", unit=application.round.agency,
-                     changes={part: [None, correct]})
-    return score
+def marks_enter(*, actor, round_: RecruitmentRound, entries: list[MarkEntry]) -> list[Mark]:
+    """Enter a sheet of round-2 marks: all cells or none (a ``ValidationError`` lists every bad
+    cell). A cell whose current mark has the same score is left alone; a new score supersedes the
+    current mark of that marker. The applications are locked first, so two clerks entering the
+    same paper at once are served one after the other and one mark stays current."""
+    entries = list(entries)
+    errors, seen = [], set()
+    for entry in entries:
+        key = (entry.application.pk, entry.component, entry.marker)
+        column = f"{component_label(entry.component)} ({_marker_label(entry.marker)})"
+        problem = _mark_problem(round_, entry) or (_("Entered twice.") if key in seen else "")
+        seen.add(key)
+        if problem:
+            errors.append(_cell_error(entry.application, column, problem, component=entry.component,
+                                      marker=entry.marker))
+    if errors:
+        raise ValidationError(errors)
+    ids = {entry.application.pk for entry in entries}
+    list(Application.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+    current = {(m.application_id, m.component, m.marker): m
+               for m in Mark.objects.filter(application_id__in=ids, replaced=False)}
+    written = []
+    for entry in entries:
+        old = current.get((entry.application.pk, entry.component, entry.marker))
+        if old is not None and old.score == entry.score:
+            continue
+        if old is not None:  # supersede before the insert: the constraint allows one current mark
+            Mark.objects.filter(pk=old.pk).update(replaced=True)
+        written.append(Mark.objects.create(
+            application=entry.application, component=entry.component, marker=entry.marker,
+            score=entry.score, examiner=clean(entry.examiner),
+            entered_by=actor if actor is not None and actor.pk else None))
+        audit.record(actor=actor, obj=entry.application, action="mark", unit=round_.agency,
+                     changes={f"{entry.component}#{entry.marker}": [str(old.score) if old else None,
+                                                                    str(entry.score)]})
+    return written
 
 
-@transaction.atomic
 def mark_enter(*, actor, application: Application, component: str, marker: int, score: Decimal,
                examiner: str = "") -> Mark:
-    """One marker's mark of one component; a new mark by the same marker replaces the previous one."""
-    if not Decimal(0) <= score <= Decimal(100):
-        raise ValidationError(_("A mark is between 0 and 100."))
-    old = application.marks.filter(component=component, marker=marker, replaced=False).first()
-    if old is not None:
-        Mark.objects.filter(pk=old.pk).update(replaced=True)
-    mark = Mark.objects.create(application=application, component=component, marker=marker, score=score,
-                               examiner=clean(examiner), entered_by=actor if actor is not None and actor.pk else None)
-    audit.record(actor=actor, obj=application, action="mark", unit=application.round.agency,
-                 changes={f"{component}#{marker}": [str(old.score) if old else None, str(score)]})
-    return mark
+    """One marker's mark of one component (the importer, appeals, the demo): a sheet of one cell."""
+    entry = MarkEntry(application, component, marker, score, examiner)
+    try:
+        written = marks_enter(actor=actor, round_=application.round, entries=[entry])
+    except ValidationError as exc:  # one cell: its message without the row and column
+        raise ValidationError([e.params["problem"] if e.params else e for e in exc.error_list]) from None
+    return written[0] if written else application.marks.get(component=component, marker=marker,
+                                                            replaced=False)
+
+
+def _round1_problem(entry: Round1Entry, round_: RecruitmentRound, questions: int | None) -> str:
+    if entry.application.round_id != round_.pk:
+        return _("The candidate is not in this round.")
+    if questions is None:
+        return _("The round has no such part.")
+    if entry.correct < 0:
+        return _("A count cannot be negative.")
+    if entry.correct > questions:
+        return _("More correct answers than questions.")
+    return ""
+
+
+def round1_part_label(code: str) -> str:
+    labels = {GENERAL: _("General knowledge"), LANGUAGE: _("Foreign language")}
+    return str(labels.get(code, code))
+
+
+@transaction.atomic
+def round1_scores_enter(*, actor, round_: RecruitmentRound, entries: list[Round1Entry]) -> int:
+    """Enter a sheet of round-1 results (correct answers per part): all cells or none, every bad
+    cell reported. Returns how many cells changed."""
+    rules = rules_for_round(announced_on=round_.announced_on).rule_set
+    entries = list(entries)
+    errors, seen = [], set()
+    for entry in entries:
+        part = rules.part(entry.part)
+        questions = entry.questions if entry.questions is not None else (part.questions if part else None)
+        key = (entry.application.pk, entry.part)
+        problem = _round1_problem(entry, round_, questions) or (_("Entered twice.") if key in seen else "")
+        seen.add(key)
+        if problem:
+            errors.append(_cell_error(entry.application, round1_part_label(entry.part), problem,
+                                      part=entry.part))
+    if errors:
+        raise ValidationError(errors)
+    ids = {entry.application.pk for entry in entries}
+    list(Application.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+    current = {(s.application_id, s.part): s for s in Round1Score.objects.filter(application_id__in=ids)}
+    changed = 0
+    for entry in entries:
+        part = rules.part(entry.part)
+        questions = entry.questions if entry.questions is not None else part.questions
+        old = current.get((entry.application.pk, entry.part))
+        if old is not None and (old.correct, old.questions) == (entry.correct, questions):
+            continue
+        Round1Score.objects.update_or_create(application=entry.application, part=entry.part, defaults={
+            "correct": entry.correct, "questions": questions, "source": entry.source})
+        audit.record(actor=actor, obj=entry.application, action="round1", unit=round_.agency,
+                     changes={entry.part: [old.correct if old else None, entry.correct]})
+        changed += 1
+    return changed
+
+
+def round1_score_set(*, actor, application: Application, part: str, correct: int, questions: int,
+                     source: str = "paper") -> Round1Score:
+    """One part of one candidate (the computer test, the importer): a sheet of one cell."""
+    entry = Round1Entry(application, part, correct, questions, source)
+    try:
+        round1_scores_enter(actor=actor, round_=application.round, entries=[entry])
+    except ValidationError as exc:
+        raise ValidationError([e.params["problem"] if e.params else e for e in exc.error_list]) from None
+    return Round1Score.objects.get(application=application, part=part)
 
 
 @transaction.atomic

@@ -233,7 +233,13 @@ class Mark(UndeletableModel):
         verbose_name = _("mark")
         verbose_name_plural = _("marks")
         ordering = ["application", "component", "marker", "-entered_at"]
-        constraints = [models.CheckConstraint(condition=Q(score__gte=0, score__lte=100), name="mark_0_100")]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=0, score__lte=100), name="mark_0_100"),
+            # One current mark per paper, component and marker: a correction supersedes the old
+            # row in the same transaction (services.marks_enter locks the application first).
+            models.UniqueConstraint(fields=["application", "component", "marker"],
+                                    condition=Q(replaced=False), name="one_current_mark"),
+        ]
 
 
 class Appeal(UndeletableModel):
