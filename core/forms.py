@@ -142,6 +142,12 @@ class GrantForm(forms.Form):
         self.fields["unit"].queryset = unit_choices(scope)
 
 
+class AccountActiveForm(forms.Form):
+    """Enable ("1") or disable ("0") an account: the button of the access page."""
+
+    active = forms.BooleanField(required=False)
+
+
 class AccountForm(forms.Form):
     username = forms.CharField(label=_("Login name"), max_length=150)
     full_name = forms.CharField(label=_("Full name"), max_length=150)

@@ -1,18 +1,27 @@
-"""Grant and revoke unit access (provincial HR); create staff accounts."""
-from django.contrib import messages
+"""Grant and revoke unit access (provincial HR); create staff accounts.
+
+The writes go through core's edit view. An account is not in a unit (it reaches units through its
+grants), so the units a write touches are what is re-checked against the units the user manages:
+a crafted form cannot grant, or give a new account, a unit outside them.
+"""
+from functools import cached_property
+
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
 
 from core.access import MANAGE, VIEW
-from core.forms import AccountForm, GrantForm
+from core.forms import AccountActiveForm, AccountForm, GrantForm
 from core.models import OrgUnit, OrgUnitUserObjectPermission, User
 from core.roles import user_roles
 from core.services.accounts import account_create, account_set_active
 from core.services.units import unit_grant, unit_revoke
 from core.text import unaccent
+from core.views.edit import ObjectActionView, ObjectEditView
 from core.views.generic import UnitScopedMixin
 
 LEVEL_OF_PERM = {"view_unit_data": VIEW, "manage_unit_data": MANAGE}
@@ -33,6 +42,25 @@ class AccessMixin(UnitScopedMixin):
     permission_required = "core.manage_grants"
 
 
+class AccountWriteMixin(AccessMixin):
+    """A write about a staff account: the account is found by its id (not through a unit), the
+    units the write gives are re-checked (``unit_field = None``: each target is a unit)."""
+
+    unit_field = None
+
+    @cached_property
+    def object(self) -> User:
+        account = get_object_or_404(User, pk=self.kwargs["pk"], account_type=User.AccountType.STAFF)
+        self.check_object(account)
+        return account
+
+    def scope_targets(self, result) -> list:
+        return []  # nothing of a unit is written; a view that grants one says which
+
+    def get_success_url(self) -> str:
+        return reverse("core:access_user", args=[self.object.pk])
+
+
 class AccessListView(AccessMixin, TemplateView):
     template_name = "core/access_list.html"
 
@@ -51,63 +79,85 @@ class AccessListView(AccessMixin, TemplateView):
         return context
 
 
-class AccountCreateView(AccessMixin, FormView):
+class AccountCreateView(AccessMixin, ObjectEditView):
     template_name = "core/account_form.html"
     form_class = AccountForm
+    form_scope = True
+    unit_field = None
+    service = account_create
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "scope": self.scope}
+    def scope_targets(self, result: User) -> list[OrgUnit]:
+        # The new account's grants, read back: all inside the units the creator manages.
+        return [grant["unit"] for grant in user_grants([result]).get(result.pk, [])]
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        user = account_create(actor=self.request.user, username=data["username"], full_name=data["full_name"],
-                              password=data["password"], role=data["role"], email=data.get("email", ""),
-                              unit=data.get("unit"))
-        messages.success(self.request, _("Account %(name)s created.") % {"name": user.username})
-        return redirect("core:access_user", pk=user.pk)
+    def get_success_message(self, result: User) -> str:
+        return _("Account %(name)s created.") % {"name": result.username}
+
+    def get_success_url(self) -> str:
+        return reverse("core:access_user", args=[self.result.pk])
 
 
-class AccessUserView(AccessMixin, FormView):
+class AccessUserView(AccountWriteMixin, ObjectEditView):
     """One account: its roles, its unit grants, add or revoke a grant."""
 
     template_name = "core/access_user.html"
     form_class = GrantForm
+    form_scope = True
+    service = unit_grant
+    success_message = gettext_lazy("Access granted.")
 
-    def get_account(self) -> User:
-        return get_object_or_404(User, pk=self.kwargs["pk"], account_type=User.AccountType.STAFF)
+    def service_kwargs(self, form) -> dict:
+        return {**form.cleaned_data, "user": self.object}
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "scope": self.scope}
+    def perform(self, form) -> OrgUnit:
+        super().perform(form)
+        return form.cleaned_data["unit"]
+
+    def scope_targets(self, result: OrgUnit) -> list[OrgUnit]:
+        return [result]  # the unit granted
 
     def get_context_data(self, **kwargs):
-        account = self.get_account()
+        account = self.object
         return super().get_context_data(account=account, roles=user_roles(account),
                                         grants=user_grants([account]).get(account.pk, []), **kwargs)
 
-    def form_valid(self, form):
-        account = self.get_account()
-        unit_grant(actor=self.request.user, unit=form.cleaned_data["unit"], level=form.cleaned_data["level"],
-                   user=account)
-        messages.success(self.request, _("Access granted."))
-        return redirect("core:access_user", pk=account.pk)
+
+class AccessRevokeView(AccessMixin, ObjectActionView):
+    """Revoke an account's grant on one unit: the unit is the object, so one outside the units the
+    user manages is 404/403 like any other record."""
+
+    model = OrgUnit
+    unit_field = None
+    pk_url_kwarg = "unit_pk"
+    service = unit_revoke
+    http_method_names = ["post"]  # the access page posts the button; no page of its own
+
+    def get_queryset(self):
+        return self.scope.units()
+
+    @cached_property
+    def account(self) -> User:
+        return get_object_or_404(User, pk=self.kwargs["pk"], account_type=User.AccountType.STAFF)
+
+    def service_kwargs(self, form) -> dict:
+        return {"unit": self.object, "user": self.account, "reason": form.cleaned_data["reason"]}
+
+    def get_success_message(self, result) -> str:
+        return _("Access to %(unit)s revoked.") % {"unit": self.object.name}
+
+    def get_success_url(self) -> str:
+        return reverse("core:access_user", args=[self.account.pk])
 
 
-class AccessRevokeView(AccessMixin, View):
-    http_method_names = ["post"]
+class AccountActiveView(AccountWriteMixin, ObjectEditView):
+    form_class = AccountActiveForm
+    service = account_set_active
+    success_message = ""
+    http_method_names = ["post"]  # the access page posts the button; no page of its own
 
-    def post(self, request, pk, unit_pk):
-        account = get_object_or_404(User, pk=pk, account_type=User.AccountType.STAFF)
-        unit = get_object_or_404(OrgUnit, pk=unit_pk)
-        unit_revoke(actor=request.user, unit=unit, user=account)
-        messages.success(request, _("Access to %(unit)s revoked.") % {"unit": unit.name})
-        return redirect("core:access_user", pk=account.pk)
+    def check_object(self, account: User) -> None:
+        if account.pk == self.request.user.pk:
+            raise PermissionDenied  # one does not lock oneself out
 
-
-class AccountActiveView(AccessMixin, View):
-    http_method_names = ["post"]
-
-    def post(self, request, pk):
-        account = get_object_or_404(User, pk=pk, account_type=User.AccountType.STAFF)
-        if account.pk != request.user.pk:
-            account_set_active(actor=request.user, user=account, active=request.POST.get("active") == "1")
-        return redirect("core:access_user", pk=account.pk)
+    def service_kwargs(self, form) -> dict:
+        return {"user": self.object, "active": form.cleaned_data["active"]}

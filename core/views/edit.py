@@ -21,7 +21,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -189,6 +189,47 @@ class ObjectEditView(UnitScopedMixin, FormView):
         return redirect(self.get_success_url())
 
 
+class OwnObjectEditView(ObjectEditView):
+    """A write on one's own records (a candidate's application, one's API token or import job):
+    the object is found through its owner instead of its unit (another's is 404), and after the
+    write it must still be the user's (DESIGN: candidates are scoped by ownership).
+
+    Staff write here by default; ``for_candidates`` makes it a candidate page instead.
+    """
+
+    owner_field = "owner"
+    for_candidates = False
+    unit_field = None
+
+    def owned(self, queryset: models.QuerySet) -> models.QuerySet:
+        """The records this user may write: their own (a view may widen it, e.g. for superusers)."""
+        return queryset.filter(**{self.owner_field: self.request.user})
+
+    @cached_property
+    def object(self):
+        if self.pk_url_kwarg not in self.kwargs:
+            return None
+        obj = get_object_or_404(self.owned(self.get_queryset()), pk=self.kwargs[self.pk_url_kwarg])
+        self.check_object(obj)
+        return obj
+
+    def dispatch(self, request, *args, **kwargs):
+        # Ownership is the scope: none of the unit checks of ObjectEditView apply (a candidate, or
+        # staff without units, still writes their own records), only the kind of account.
+        if request.user.is_authenticated:
+            if getattr(request.user, "is_candidate", False) != self.for_candidates:
+                raise PermissionDenied
+            if self.pk_url_kwarg in kwargs:
+                self.object  # noqa: B018 - 404 before the form is even built
+        return FormView.dispatch(self, request, *args, **kwargs)
+
+    def check_scope(self, result) -> None:
+        """Re-read what was written: it must still be the user's (a form must not hand it over)."""
+        for target in self.scope_targets(result):
+            if not self.owned(type(target)._default_manager.filter(pk=target.pk)).exists():
+                raise OutOfScope
+
+
 class ActionForm(forms.Form):
     """The confirmation of an action that ends, closes or withdraws something: an optional reason."""
 
@@ -206,3 +247,7 @@ class ObjectActionView(ObjectEditView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(action_label=self.action_label, **kwargs)
+
+
+class OwnObjectActionView(OwnObjectEditView, ObjectActionView):
+    """A delete-like action on one's own record (revoke one's token, confirm one's import)."""
