@@ -11,6 +11,7 @@ from positions.models import Rank
 from recruitment.models import Application, Question, QuestionBank, RecruitmentRound
 from recruitment.rules import PRIORITY_CATEGORIES
 
+MARKER_LABELS = {1: _("marker 1"), 2: _("marker 2"), 3: _("reconciliation")}
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 DOCUMENT_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 
@@ -165,6 +166,112 @@ class GrantBoardForm(forms.Form):
         account_type=User.AccountType.STAFF, is_active=True).order_by("username"), to_field_name="username")
     edit_questions = forms.BooleanField(label=_("May also write the questions of the round's banks"),
                                         required=False)
+
+
+class RoundAdvanceForm(forms.Form):
+    """The next stage of a round (publishing the results has its own page)."""
+
+    status = forms.CharField()
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+    def __init__(self, *args, round_: RecruitmentRound, next_status: str | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.next_status = next_status
+
+    def clean_status(self):
+        if self.cleaned_data["status"] != self.next_status:
+            raise forms.ValidationError(_("The round cannot move to that stage from here."))
+        return self.cleaned_data["status"]
+
+
+class NumbersForm(forms.Form):
+    prefix = forms.CharField(label=_("Prefix"), required=False, max_length=8)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+class RoundBanksForm(forms.Form):
+    """The banks a round draws on, among those the administrator may read."""
+
+    bank = forms.ModelMultipleChoiceField(label=_("Question banks"), queryset=None, required=False)
+
+    def __init__(self, *args, banks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bank"].queryset = banks
+
+
+class ScoreField(forms.DecimalField):
+    """A mark as typed on a Vietnamese keyboard: a decimal comma is read as a point."""
+
+    def to_python(self, value):
+        return super().to_python(value.strip().replace(",", ".") if isinstance(value, str) else value)
+
+
+class MarksForm(forms.Form):
+    """One page of the round-2 marks sheet: a field per candidate, component and marker (1, 2 and
+    the reconciliation mark 3). ``clean`` turns the cells that changed into the entries of
+    ``services.marks_enter``; an empty cell leaves the mark as it is."""
+
+    MARKERS = (1, 2, 3)
+
+    def __init__(self, *args, applications, components, labels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cells = {}
+        for application in applications:
+            current = {(m.component, m.marker): m.score for m in application.marks.all() if not m.replaced}
+            who = application.number or application.full_name
+            for component in components:
+                for marker in self.MARKERS:
+                    name = self.cell_name(application.pk, component, marker)
+                    self.fields[name] = ScoreField(
+                        required=False, max_digits=5, decimal_places=2, initial=current.get((component, marker)),
+                        label=f"{who} · {labels[component]} ({MARKER_LABELS[marker]})")
+                    self.cells[name] = (application, component, marker)
+
+    @staticmethod
+    def cell_name(application_pk: int, component: str, marker: int) -> str:
+        return f"m-{application_pk}-{component}-{marker}"
+
+    def clean(self):
+        from recruitment.services import MarkEntry
+
+        data = super().clean()
+        data["entries"] = [MarkEntry(application, component, marker, data[name])
+                           for name, (application, component, marker) in self.cells.items()
+                           if data.get(name) is not None and data[name] != self.fields[name].initial]
+        return data
+
+
+class Round1Form(forms.Form):
+    """One page of the round-1 sheet: correct answers per candidate and part (a part that does
+    not apply to the candidate has no cell). ``clean`` builds the entries of
+    ``services.round1_scores_enter`` from the cells that changed."""
+
+    def __init__(self, *args, applications, parts, labels, skip, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cells = {}
+        for application in applications:
+            current = {s.part: s.correct for s in application.round1_scores.all()}
+            who = application.number or application.full_name
+            for part in parts:
+                if skip(application, part):
+                    continue
+                name = self.cell_name(application.pk, part.code)
+                self.fields[name] = forms.IntegerField(required=False, initial=current.get(part.code),
+                                                       label=f"{who} · {labels.get(part.code, part.code)}")
+                self.cells[name] = (application, part)
+
+    @staticmethod
+    def cell_name(application_pk: int, part: str) -> str:
+        return f"r1-{application_pk}-{part}"
+
+    def clean(self):
+        from recruitment.services import Round1Entry
+
+        data = super().clean()
+        data["entries"] = [Round1Entry(application, part.code, data[name], part.questions)
+                           for name, (application, part) in self.cells.items()
+                           if data.get(name) is not None and data[name] != self.fields[name].initial]
+        return data
 
 
 class ResendConfirmationForm(forms.Form):

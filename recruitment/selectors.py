@@ -98,7 +98,7 @@ def round1_passed(application: Application, scores: dict[str, tuple[int, int]], 
     if rules.staff_level_skips_round1 and rank is not None and rank.level == "staff":
         return True
     for part in rules.round1_parts:
-        if part.code == LANGUAGE and (not application.vacancy.foreign_language or application.language_exempt):
+        if round1_part_skipped(application, part):
             continue
         if part.code not in (GENERAL, LANGUAGE):
             continue
@@ -106,6 +106,12 @@ def round1_passed(application: Application, scores: dict[str, tuple[int, int]], 
         if correct is None or not round1_part_passed(correct[0], part, rules):
             return False
     return True
+
+
+def round1_part_skipped(application: Application, part) -> bool:
+    """A round-1 part the candidate does not sit: the foreign language of a position that needs
+    none, or of a candidate exempted from it."""
+    return part.code == LANGUAGE and (not application.vacancy.foreign_language or application.language_exempt)
 
 
 def round_results(round_: RecruitmentRound, on=None) -> RoundResults:

@@ -570,6 +570,8 @@ def appeal_submit(*, actor, application: Application, component: str, reason: st
 @transaction.atomic
 def appeal_resolve(*, actor, appeal: Appeal, answer: str, new_score: Decimal | None = None) -> Appeal:
     """Answer a re-marking request; a changed score becomes the reconciliation mark of the paper."""
+    if Appeal.objects.select_for_update().get(pk=appeal.pk).status != Appeal.Status.PENDING:
+        raise ValidationError(_("This request was answered already."))
     appeal.status = Appeal.Status.DONE if new_score is not None else Appeal.Status.REJECTED
     appeal.answer, appeal.new_score = clean(answer), new_score
     appeal.save(update_fields=["status", "answer", "new_score"])

@@ -5,11 +5,11 @@ Who sees a round is ``selectors.visible_rounds``: provincial HR, managers of the
 and the exam-board members granted the round. A round outside that is 404; reshaping a round
 (settings, vacancies, board) needs ``may_administer_round`` (403 otherwise).
 """
-from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
+from django import forms as django_forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, HttpResponse
@@ -19,14 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from core import audit
 from core.access import MANAGE, unit_scope
 from core.exporting import xlsx_bytes
 from core.text import unaccent
+from core.views.edit import ObjectEditView, OutOfScope, unit_of
 from core.views.generic import StaffRequiredMixin
-from core.views.units import form_errors_from
 from recruitment import forms, selectors, services
 from recruitment.models import Appeal, Application, ApplicationDocument, RecruitmentRound
 from recruitment.rules import GENERAL, LANGUAGE, PRIORITY_CATEGORIES, ROUND2_FORMS, rules_for_round
@@ -90,6 +90,67 @@ class ApplicationMixin(RecruitmentStaffMixin):
         return self.application.round
 
 
+class RecruitmentEditView(RecruitmentStaffMixin, ObjectEditView):
+    """The write path of ``core.views.edit`` for recruitment. A round is scoped by
+    ``selectors.visible_rounds`` (provincial HR, managers of its agency, its exam board, who may
+    have no unit grant) rather than by a unit field, so the object comes from the round mixins and
+    the re-check before commit asks the same question again."""
+
+    require_scope = False  # exam-board members hold no unit grant: visible_rounds decides
+    administer = False
+
+    def in_scope(self, target) -> bool:
+        """Whether ``target``, re-read, still belongs to a round this user may run (administer,
+        when the view reshapes the round); anything else, such as the personnel record of a
+        winner, to a unit the user manages."""
+        fresh = type(target)._default_manager.get(pk=target.pk)
+        round_ = fresh if isinstance(fresh, RecruitmentRound) else \
+            fresh.application.round if isinstance(fresh, Appeal) else getattr(fresh, "round", None)
+        if round_ is None:
+            return self.manage_scope.contains(unit_of(fresh, self.unit_field))
+        user = self.request.user
+        return selectors.visible_rounds(user).filter(pk=round_.pk).exists() and (
+            not self.administer or selectors.may_administer_round(user, round_))
+
+    def check_scope(self, result) -> None:
+        if not all(self.in_scope(target) for target in self.scope_targets(result)):
+            raise OutOfScope
+
+
+class InlineFormMixin:
+    """A form shown on another page (the round's, the application's): the view answers POST only,
+    and a refused form goes back to that page with its errors as messages."""
+
+    http_method_names = ["post"]
+
+    def form_invalid(self, form):
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(self.request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        return redirect(self.get_return_url())
+
+    def get_return_url(self) -> str:
+        return self.object.get_absolute_url()
+
+
+class RoundEditView(RoundMixin, RecruitmentEditView):
+    """A write on the round of the URL (404 outside ``visible_rounds``)."""
+
+    object_kwarg = "round_"
+
+    @cached_property
+    def object(self) -> RecruitmentRound:
+        return self.round
+
+
+class ApplicationEditView(ApplicationMixin, RecruitmentEditView):
+    """A write on the application of the URL (404 outside the user's rounds)."""
+
+    @cached_property
+    def object(self) -> Application:
+        return self.application
+
+
 # --- rounds -------------------------------------------------------------------------------------------------
 
 class RoundListView(RecruitmentStaffMixin, TemplateView):
@@ -108,13 +169,12 @@ class RoundListView(RecruitmentStaffMixin, TemplateView):
                                         can_create=can_create, **kwargs)
 
 
-class RoundCreateView(RecruitmentStaffMixin, FormView):
+class RoundCreateView(RecruitmentEditView):
     template_name = "recruitment/round_form.html"
     form_class = forms.RoundForm
-
-    @cached_property
-    def manage_scope(self):
-        return unit_scope(self.request.user, MANAGE)
+    service = services.round_create
+    form_scope = True
+    administer = True  # the round written must be one the user may administer
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
@@ -123,51 +183,25 @@ class RoundCreateView(RecruitmentStaffMixin, FormView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "scope": self.manage_scope}
-
     def get_initial(self):
         return {"announced_on": timezone.localdate(), "written_weight": 100, "interview_weight": 0}
 
-    def form_valid(self, form):
-        data = dict(form.cleaned_data)
-        agency = data.pop("agency")
-        if agency is not None and not self.manage_scope.contains(agency):
-            raise PermissionDenied
-        try:
-            round_ = services.round_create(actor=self.request.user, agency=agency, **data)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Round %(code)s created under %(rules)s.")
-                         % {"code": round_.code, "rules": round_.rule_set})
-        return redirect(round_)
+    def get_success_message(self, result):
+        return _("Round %(code)s created under %(rules)s.") % {"code": result.code, "rules": result.rule_set}
 
 
-class RoundUpdateView(RoundMixin, FormView):
+class RoundUpdateView(RoundEditView):
     template_name = "recruitment/round_form.html"
     form_class = forms.RoundForm
+    service = services.round_update
+    form_scope = True
     administer = True
+    success_message = gettext_lazy("Round saved.")
 
-    def get_form_kwargs(self):
-        kwargs = {**super().get_form_kwargs(), "scope": unit_scope(self.request.user, MANAGE)}
-        kwargs["instance"] = self.round
-        return kwargs
-
-    def form_valid(self, form):
-        data = dict(form.cleaned_data)
-        agency = data.pop("agency")
-        if agency != self.round.agency and agency is not None and \
-                not unit_scope(self.request.user, MANAGE).contains(agency):
-            raise PermissionDenied
-        round_ = RecruitmentRound.objects.get(pk=self.round.pk)
-        try:
-            services.round_update(actor=self.request.user, round_=round_, agency=agency, **data)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Round saved."))
-        return redirect(round_)
+    def service_kwargs(self, form):
+        # The form has already set its values on the round it edits; the service compares the
+        # stored round with them for the audit entry.
+        return {**form.cleaned_data, "round_": RecruitmentRound.objects.get(pk=self.round.pk)}
 
 
 NEXT_STATUS = {"draft": "open", "open": "review", "review": "exams", "results": "closed"}
@@ -227,84 +261,93 @@ class RoundDetailView(RoundMixin, TemplateView):
         return visible_banks(self.request.user).order_by("code")
 
 
-class RoundStatusView(RoundMixin, View):
+class RoundStatusView(InlineFormMixin, RoundEditView):
     """Move the round to its next stage (publishing results has its own page)."""
 
+    form_class = forms.RoundAdvanceForm
+    service = services.round_advance
     administer = True
 
-    def post(self, request, pk):
-        target = request.POST.get("status", "")
-        if target not in NEXT_STATUS.values() or NEXT_STATUS.get(self.round.status) != target:
-            messages.error(request, _("The round cannot move to that stage from here."))
-            return redirect(self.round)
-        round_ = RecruitmentRound.objects.get(pk=self.round.pk)
-        try:
-            services.round_advance(actor=request.user, round_=round_, target=target,
-                                   reason=request.POST.get("reason", ""))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect(round_)
-        messages.success(request, _("The round is now at: %(status)s.") % {"status": round_.get_status_display()})
-        return redirect(round_)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "round_": self.round,
+                "next_status": NEXT_STATUS.get(self.round.status)}
+
+    def service_kwargs(self, form):
+        return {"round_": self.round, "target": form.cleaned_data["status"],
+                "reason": form.cleaned_data["reason"]}
+
+    def get_success_message(self, result):
+        return _("The round is now at: %(status)s.") % {"status": self.round.get_status_display()}
 
 
-class VacancyCreateView(RoundMixin, View):
+class VacancyCreateView(InlineFormMixin, RoundEditView):
+    form_class = forms.VacancyForm
+    service = services.vacancy_save
     administer = True
 
-    def post(self, request, pk):
-        form = forms.VacancyForm(request.POST)
-        if not form.is_valid():
-            for field, errors in form.errors.items():
-                label = form.fields[field].label if field in form.fields else ""
-                messages.error(request, f"{label}: {' '.join(errors)}")
-            return redirect(self.round)
-        services.vacancy_save(actor=request.user, round_=self.round, unit=self.round.agency, **form.cleaned_data)
-        messages.success(request, _("Position %(code)s saved.") % {"code": form.cleaned_data["code"]})
-        return redirect(self.round)
+    def service_kwargs(self, form):
+        return {**form.cleaned_data, "round_": self.round, "unit": self.round.agency}
+
+    def get_success_message(self, result):
+        return _("Position %(code)s saved.") % {"code": result.code}
+
+    def get_success_url(self):
+        return self.round.get_absolute_url()
 
 
-class BoardGrantView(RoundMixin, View):
+class BoardGrantView(InlineFormMixin, RoundEditView):
+    form_class = forms.GrantBoardForm
+    service = services.board_grant
     administer = True
 
-    def post(self, request, pk):
-        form = forms.GrantBoardForm(request.POST)
-        if form.is_valid():
-            services.board_grant(actor=request.user, round_=self.round, user=form.cleaned_data["username"],
-                                 edit_questions=form.cleaned_data["edit_questions"])
-            messages.success(request, _("%(name)s may now run this round.")
-                             % {"name": form.cleaned_data["username"].get_full_name()})
-        else:
-            messages.error(request, _("Choose a staff account."))
-        return redirect(self.round)
+    def service_kwargs(self, form):
+        return {"round_": self.round, "user": form.cleaned_data["username"],
+                "edit_questions": form.cleaned_data["edit_questions"]}
+
+    def get_success_message(self, result):
+        return _("%(name)s may now run this round.") % {"name": self.form_user.get_full_name()}
+
+    def form_valid(self, form):
+        self.form_user = form.cleaned_data["username"]
+        return super().form_valid(form)
 
 
-class RoundBanksView(RoundMixin, View):
+class RoundBanksView(InlineFormMixin, RoundEditView):
     """Link the question banks the round draws on: its exam board reads them (and writes them
     with the edit grant). Only banks the administrator may read can be linked."""
 
+    form_class = forms.RoundBanksForm
+    service = services.round_banks_set
     administer = True
 
-    def post(self, request, pk):
+    def get_form_kwargs(self):
         from recruitment.exam.access import visible_banks
-        from recruitment.services import round_banks_set
 
-        ids = [int(i) for i in request.POST.getlist("bank") if i.isdigit()]
-        banks = list(visible_banks(request.user).filter(pk__in=ids))
-        round_banks_set(actor=request.user, round_=self.round, banks=banks)
-        messages.success(request, _("%(n)s question banks linked to the round.") % {"n": len(banks)})
-        return redirect(self.round)
+        return {**super().get_form_kwargs(), "banks": visible_banks(self.request.user)}
+
+    def service_kwargs(self, form):
+        return {"round_": self.round, "banks": list(form.cleaned_data["bank"])}
+
+    def get_success_message(self, result):
+        return _("%(n)s question banks linked to the round.") % {"n": self.round.banks.count()}
 
 
-class BoardRevokeView(RoundMixin, View):
+class BoardRevokeView(InlineFormMixin, RoundEditView):
+    form_class = django_forms.Form  # nothing to fill in: the member is in the URL
+    service = services.board_grant
     administer = True
 
-    def post(self, request, pk, user_pk):
+    @cached_property
+    def member(self):
         from core.models import User
 
-        member = get_object_or_404(User, pk=user_pk)
-        services.board_grant(actor=request.user, round_=self.round, user=member, grant=False)
-        messages.success(request, _("%(name)s no longer runs this round.") % {"name": member.get_full_name()})
-        return redirect(self.round)
+        return get_object_or_404(User, pk=self.kwargs["user_pk"])
+
+    def service_kwargs(self, form):
+        return {"round_": self.round, "user": self.member, "grant": False}
+
+    def get_success_message(self, result):
+        return _("%(name)s no longer runs this round.") % {"name": self.member.get_full_name()}
 
 
 # --- applications ---------------------------------------------------------------------------------------
@@ -341,17 +384,15 @@ class ApplicationListView(RoundMixin, TemplateView):
         return context
 
 
-class NumbersAssignView(RoundMixin, View):
-    def post(self, request, pk):
-        try:
-            count = services.numbers_assign(actor=request.user, round_=self.round,
-                                            prefix=request.POST.get("prefix", ""),
-                                            reason=request.POST.get("reason", ""))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect(self.round)
-        messages.success(request, _("%(count)s candidates received an exam number.") % {"count": count})
-        return redirect(self.round)
+class NumbersAssignView(InlineFormMixin, RoundEditView):
+    form_class = forms.NumbersForm
+    service = services.numbers_assign
+
+    def get_success_message(self, result):
+        return _("%(count)s candidates received an exam number.") % {"count": result}
+
+    def get_success_url(self):
+        return self.round.get_absolute_url()
 
 
 class ApplicationDetailView(ApplicationMixin, TemplateView):
@@ -386,62 +427,49 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
         return context
 
 
-class ApplicationReviewView(ApplicationMixin, View):
-    def post(self, request, pk):
-        form = forms.ReviewForm(request.POST)
-        if form.is_valid():
-            try:
-                services.application_review(actor=request.user, application=self.application,
-                                            eligible=form.cleaned_data["decision"] == "eligible",
-                                            reason=form.cleaned_data["reason"])
-                messages.success(request, _("Review saved."))
-                next_pending = self.round.applications.filter(status=Application.Status.SUBMITTED) \
-                    .order_by("vacancy__code", "full_name").first()
-                if next_pending and request.POST.get("next"):
-                    return redirect(next_pending)
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-        else:
-            messages.error(request, _("Choose eligible or not eligible."))
-        return redirect(self.application)
+class ApplicationReviewView(InlineFormMixin, ApplicationEditView):
+    form_class = forms.ReviewForm
+    service = services.application_review
+    success_message = gettext_lazy("Review saved.")
+
+    def service_kwargs(self, form):
+        return {"application": self.application, "eligible": form.cleaned_data["decision"] == "eligible",
+                "reason": form.cleaned_data["reason"]}
+
+    def get_success_url(self):
+        next_pending = self.round.applications.filter(status=Application.Status.SUBMITTED) \
+            .order_by("vacancy__code", "full_name").first()
+        if next_pending and self.request.POST.get("next"):
+            return next_pending.get_absolute_url()
+        return self.application.get_absolute_url()
 
 
-class ApplicationFeeView(ApplicationMixin, View):
-    def post(self, request, pk):
-        form = forms.FeeForm(request.POST)
-        if form.is_valid():
-            services.fee_record(actor=request.user, application=self.application, receipt=form.cleaned_data["receipt"],
-                                waived=form.cleaned_data["waived"])
-            messages.success(request, _("Fee recorded."))
-        else:
-            messages.error(request, _("Enter the receipt number."))
-        return redirect(self.application)
+class ApplicationFeeView(InlineFormMixin, ApplicationEditView):
+    form_class = forms.FeeForm
+    service = services.fee_record
+    success_message = gettext_lazy("Fee recorded.")
 
 
-class ApplicationHireView(ApplicationMixin, View):
-    """Open the personnel record of a winner (recruitment event, probation by rank)."""
+class ApplicationHireView(InlineFormMixin, ApplicationEditView):
+    """Open the personnel record of a winner (recruitment event, probation by rank) in a unit the
+    user manages; the record written is re-checked against those units before commit."""
 
-    def post(self, request, pk):
-        scope = unit_scope(request.user, MANAGE)
-        form = forms.HireForm(request.POST, scope=scope)
-        if not form.is_valid():
-            messages.error(request, "; ".join(f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}"
-                                              for f, e in form.errors.items()))
-            return redirect(self.application)
-        data = form.cleaned_data
-        target = data["unit"] or self.application.vacancy.unit or self.round.agency
-        if target is None or not scope.contains(target):
+    form_class = forms.HireForm
+    service = services.winner_hire
+    form_scope = True
+
+    def service_kwargs(self, form):
+        data = dict(form.cleaned_data)
+        target = data.pop("unit") or self.application.vacancy.unit or self.round.agency
+        if target is None or not self.manage_scope.contains(target):
             raise PermissionDenied
-        try:
-            servant = services.winner_hire(actor=request.user, application=self.application, code=data["code"],
-                                           start_date=data["start_date"], unit=target,
-                                           decision_number=data["decision_number"],
-                                           decision_date=data["decision_date"], signer=data["signer"])
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect(self.application)
-        messages.success(request, _("Personnel record %(code)s opened.") % {"code": servant.code})
-        return redirect(servant)
+        return {**data, "application": self.application, "unit": target}
+
+    def scope_targets(self, result):
+        return [self.application, result]
+
+    def get_success_message(self, result):
+        return _("Personnel record %(code)s opened.") % {"code": result.code}
 
 
 class DocumentDownloadView(ApplicationMixin, View):
@@ -452,137 +480,142 @@ class DocumentDownloadView(ApplicationMixin, View):
 
 # --- scores ---------------------------------------------------------------------------------------------------
 
-def _decimal(value: str) -> Decimal | None:
-    value = (value or "").strip().replace(",", ".")
-    if not value:
-        return None
-    try:
-        return Decimal(value)
-    except InvalidOperation:
-        raise ValidationError(_("“%(value)s” is not a number.") % {"value": value}) from None
-
-
 class ScoreSheetMixin(RoundMixin):
-    """Rows of the round's numbered candidates, filtered by position, 50 per page."""
+    """Rows of the round's numbered candidates, filtered by position, 50 per page; the sheet's
+    form has a cell per row and column and goes to one batch service (all cells or none)."""
 
-    def rows(self):
+    @cached_property
+    def sheet(self):
         applications = self.round.applications.filter(status=Application.Status.ELIGIBLE).select_related(
             "vacancy").prefetch_related("marks", "round1_scores").order_by("vacancy__code", "number", "full_name")
         vacancy = self.request.GET.get("vacancy", "") or self.request.POST.get("vacancy", "")
         if vacancy.isdigit():
             applications = applications.filter(vacancy_id=int(vacancy))
-        return Paginator(applications, 50).get_page(self.request.GET.get("page") or self.request.POST.get("page")), \
-            vacancy
+        page = Paginator(applications, 50).get_page(self.request.GET.get("page") or self.request.POST.get("page"))
+        return page, vacancy
+
+    def get_success_url(self):
+        page, vacancy = self.sheet
+        query = "&".join(p for p in (f"vacancy={vacancy}" if vacancy else "",
+                                     f"page={page.number}" if page.number > 1 else "") if p)
+        url = self.request.path
+        return f"{url}?{query}" if query else url
+
+    def sheet_errors(self, form) -> list[str]:
+        """Every refused cell, said with its row and column, for the summary above the sheet."""
+        return [*form.non_field_errors(), *(f"{form.fields[name].label}: {' '.join(errors)}"
+                                            for name, errors in form.errors.items() if name in form.fields)]
+
+    def perform(self, form):
+        # The service names each bad cell by its row and column: put its message on that cell.
+        try:
+            return super().perform(form)
+        except ValidationError as exc:
+            cells = {}
+            for error in exc.error_list:
+                params = error.params or {}
+                name = self.cell_of(params)
+                cells.setdefault(name if name in form.fields else NON_FIELD_ERRORS, []).append(
+                    params.get("problem") if name in form.fields else error)
+            raise ValidationError(cells) from None
+
+    def service_kwargs(self, form):
+        return {"round_": self.round, "entries": form.cleaned_data["entries"]}
 
 
-class MarksView(ScoreSheetMixin, TemplateView):
+class MarksView(ScoreSheetMixin, RecruitmentEditView):
     """Round-2 marks: two markers per paper, a reconciliation mark where they differ too much."""
 
     template_name = "recruitment/marks.html"
+    form_class = forms.MarksForm
+    service = services.marks_enter
+
+    @cached_property
+    def object(self) -> RecruitmentRound:
+        return self.round
+
+    def get_form_kwargs(self):
+        components = ROUND2_FORMS[self.round.round2_form]
+        return {**super().get_form_kwargs(), "applications": self.sheet[0], "components": components,
+                "labels": COMPONENT_LABELS}
+
+    def cell_of(self, params) -> str:
+        return forms.MarksForm.cell_name(params.get("application"), params.get("component"),
+                                         params.get("marker"))
+
+    def get_success_message(self, result):
+        return _("%(count)s marks saved.") % {"count": len(result)}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page, vacancy = self.rows()
+        form, (page, vacancy) = context["form"], self.sheet
         components = ROUND2_FORMS[self.round.round2_form]
         rows = []
         for application in page:
             cells = []
             for component in components:
-                current = {m.marker: m.score for m in application.marks.all()
-                           if m.component == component and not m.replaced}
                 score = selectors.component_score([m for m in application.marks.all() if m.component == component])
-                cells.append({"component": component, "label": COMPONENT_LABELS[component], "m1": current.get(1),
-                              "m2": current.get(2), "m3": current.get(3), "m0": current.get(0), "score": score})
+                cells.append({"component": component, "label": COMPONENT_LABELS[component], "score": score,
+                              **{f"m{marker}": form[form.cell_name(application.pk, component, marker)]
+                                 for marker in form.MARKERS}})
             rows.append({"application": application, "cells": cells,
                          "conflict": any(c["score"].conflict for c in cells)})
         context.update(page_obj=page, rows=rows, components=[(c, COMPONENT_LABELS[c]) for c in components],
                        vacancies=self.round.vacancies.all(), vacancy=vacancy,
-                       tolerance=selectors.MARK_TOLERANCE,
+                       tolerance=selectors.MARK_TOLERANCE, sheet_errors=self.sheet_errors(form),
                        conflicts=sum(r["conflict"] for r in rows))
         return context
 
-    def post(self, request, pk):
-        page, vacancy = self.rows()
-        components = ROUND2_FORMS[self.round.round2_form]
-        saved, errors = 0, []
-        for application in page:
-            current = {(m.component, m.marker): m.score for m in application.marks.all() if not m.replaced}
-            for component in components:
-                for marker in (1, 2, 3):
-                    raw = request.POST.get(f"m-{application.pk}-{component}-{marker}")
-                    if raw is None:
-                        continue
-                    try:
-                        value = _decimal(raw)
-                        if value is None or value == current.get((component, marker)):
-                            continue
-                        services.mark_enter(actor=request.user, application=application, component=component,
-                                            marker=marker, score=value)
-                        saved += 1
-                    except ValidationError as exc:
-                        errors.append(f"{application.number or application.full_name} · "
-                                      f"{COMPONENT_LABELS[component]} ({marker}): {' '.join(exc.messages)}")
-        if errors:
-            messages.error(request, _("Not saved: %(errors)s") % {"errors": "; ".join(errors)})
-        messages.success(request, _("%(count)s marks saved.") % {"count": saved})
-        url = reverse("recruitment:marks", args=[self.round.pk])
-        query = "&".join(p for p in (f"vacancy={vacancy}" if vacancy else "",
-                                     f"page={page.number}" if page.number > 1 else "") if p)
-        return redirect(f"{url}?{query}" if query else url)
 
-
-class Round1View(ScoreSheetMixin, TemplateView):
+class Round1View(ScoreSheetMixin, RecruitmentEditView):
     """Round-1 results entered from paper or another system: correct answers per part."""
 
     template_name = "recruitment/round1.html"
+    form_class = forms.Round1Form
+    service = services.round1_scores_enter
 
+    @cached_property
+    def object(self) -> RecruitmentRound:
+        return self.round
+
+    @cached_property
+    def rules(self):
+        return rules_for_round(announced_on=self.round.announced_on).rule_set
+
+    @cached_property
     def parts(self):
-        rules = rules_for_round(announced_on=self.round.announced_on).rule_set
-        return [p for p in rules.round1_parts if p.code in (GENERAL, LANGUAGE)], rules
+        return [p for p in self.rules.round1_parts if p.code in (GENERAL, LANGUAGE)]
+
+    @cached_property
+    def part_labels(self) -> dict:
+        return {GENERAL: _("General knowledge"), LANGUAGE: _("Foreign language")}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "applications": self.sheet[0], "parts": self.parts,
+                "labels": self.part_labels, "skip": selectors.round1_part_skipped}
+
+    def cell_of(self, params) -> str:
+        return forms.Round1Form.cell_name(params.get("application"), params.get("part"))
+
+    def get_success_message(self, result):
+        return _("%(count)s results saved.") % {"count": result}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page, vacancy = self.rows()
-        parts, rules = self.parts()
+        form, (page, vacancy) = context["form"], self.sheet
         rows = []
-        part_labels = {GENERAL: _("General knowledge"), LANGUAGE: _("Foreign language")}
         for application in page:
             scores = {s.part: (s.correct, s.questions) for s in application.round1_scores.all()}
-            rows.append({"application": application,
-                         "cells": [{"part": p, "label": part_labels.get(p.code, p.code),
-                                    "correct": scores.get(p.code, (None,))[0],
-                                    "skip": p.code == LANGUAGE and (not application.vacancy.foreign_language
-                                                                    or application.language_exempt)}
-                                   for p in parts],
-                         "passed": selectors.round1_passed(application, scores, rules)})
-        context.update(page_obj=page, rows=rows, parts=parts, part_labels=part_labels,
-                       vacancies=self.round.vacancies.all(), vacancy=vacancy)
+            cells = []
+            for part in self.parts:
+                name = form.cell_name(application.pk, part.code)
+                cells.append({"part": part, "label": self.part_labels.get(part.code, part.code),
+                              "field": form[name] if name in form.fields else None})
+            rows.append({"application": application, "cells": cells,
+                         "passed": selectors.round1_passed(application, scores, self.rules)})
+        context.update(page_obj=page, rows=rows, parts=self.parts, part_labels=self.part_labels,
+                       vacancies=self.round.vacancies.all(), vacancy=vacancy, sheet_errors=self.sheet_errors(form))
         return context
-
-    def post(self, request, pk):
-        page, vacancy = self.rows()
-        parts, _rules = self.parts()
-        saved, errors = 0, []
-        for application in page:
-            current = {s.part: s.correct for s in application.round1_scores.all()}
-            for part in parts:
-                raw = (request.POST.get(f"r1-{application.pk}-{part.code}") or "").strip()
-                if not raw:
-                    continue
-                if not raw.isdigit() or int(raw) > part.questions:
-                    errors.append(_("%(who)s: %(value)s is not a count between 0 and %(max)s.")
-                                  % {"who": application.number or application.full_name, "value": raw,
-                                     "max": part.questions})
-                    continue
-                if current.get(part.code) != int(raw):
-                    services.round1_score_set(actor=request.user, application=application, part=part.code,
-                                              correct=int(raw), questions=part.questions, source="paper")
-                    saved += 1
-        if errors:
-            messages.error(request, _("Not saved: %(errors)s") % {"errors": "; ".join(errors)})
-        messages.success(request, _("%(count)s results saved.") % {"count": saved})
-        url = reverse("recruitment:round1", args=[self.round.pk])
-        return redirect(f"{url}?vacancy={vacancy}" if vacancy else url)
 
 
 # --- results -------------------------------------------------------------------------------------------------
@@ -611,19 +644,21 @@ class ResultsView(RoundMixin, TemplateView):
         return context
 
 
-class ResultsPublishView(RoundMixin, View):
+class ResultsPublishView(InlineFormMixin, RoundEditView):
+    form_class = django_forms.Form  # a confirmation: nothing to fill in
+    service = services.results_publish
     administer = True
 
-    def post(self, request, pk):
-        round_ = RecruitmentRound.objects.get(pk=self.round.pk)
-        try:
-            count = services.results_publish(actor=request.user, round_=round_)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("recruitment:results", pk=round_.pk)
-        messages.success(request, _("Results of %(count)s candidates published; candidates see their own.")
-                         % {"count": count})
-        return redirect("recruitment:results", pk=round_.pk)
+    def service_kwargs(self, form):
+        return {"round_": RecruitmentRound.objects.get(pk=self.round.pk)}
+
+    def get_success_message(self, result):
+        return _("Results of %(count)s candidates published; candidates see their own.") % {"count": result}
+
+    def get_return_url(self):
+        return reverse("recruitment:results", args=[self.round.pk])
+
+    get_success_url = get_return_url
 
 
 class ResultsExportView(RoundMixin, View):
@@ -671,17 +706,17 @@ class AppealListView(RoundMixin, TemplateView):
                                         component_labels=COMPONENT_LABELS, **kwargs)
 
 
-class AppealAnswerView(RecruitmentStaffMixin, View):
-    def post(self, request, pk):
-        appeal = get_object_or_404(Appeal.objects.select_related("application__round").filter(
-            application__round__in=selectors.visible_rounds(request.user)), pk=pk)
-        form = forms.AppealAnswerForm(request.POST)
-        if form.is_valid() and appeal.status == Appeal.Status.PENDING:
-            services.appeal_resolve(actor=request.user, appeal=appeal, answer=form.cleaned_data["answer"],
-                                    new_score=form.cleaned_data["new_score"])
-            messages.success(request, _("Answer saved. Publish the results again if a score changed."))
-        elif appeal.status != Appeal.Status.PENDING:
-            messages.error(request, _("This request was answered already."))
-        else:
-            messages.error(request, _("Write the answer to the candidate."))
-        return redirect("recruitment:appeal_list", pk=appeal.application.round_id)
+class AppealAnswerView(InlineFormMixin, RecruitmentEditView):
+    form_class = forms.AppealAnswerForm
+    service = services.appeal_resolve
+    success_message = gettext_lazy("Answer saved. Publish the results again if a score changed.")
+
+    @cached_property
+    def object(self) -> Appeal:
+        return get_object_or_404(Appeal.objects.select_related("application__round").filter(
+            application__round__in=selectors.visible_rounds(self.request.user)), pk=self.kwargs["pk"])
+
+    def get_return_url(self):
+        return reverse("recruitment:appeal_list", args=[self.object.application.round_id])
+
+    get_success_url = get_return_url
