@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.access import UnitScope
 from core.importing import ALLOWED_EXTENSIONS
-from core.models import AccessRecord, OrgUnit, UnitChange, User
+from core.models import AccessRecord, Notification, OrgUnit, UnitChange, User
 from core.roles import ROLES
 from core.text import clean, unaccent
 
@@ -179,6 +179,26 @@ class AccountForm(forms.Form):
 
     def group(self) -> Group:
         return Group.objects.get(name=self.cleaned_data["role"])
+
+
+class NotificationReadForm(forms.Form):
+    """Mark one of one's notifications read (``id``; none: all of them), ``open`` to go to it."""
+
+    id = forms.ModelChoiceField(queryset=Notification.objects.none(), required=False)
+    open = forms.BooleanField(required=False)
+
+    def __init__(self, *args, recipient: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["id"].queryset = Notification.objects.filter(recipient=recipient)
+
+
+class LockoutClearForm(forms.Form):
+    """The unlock button of the locked-logins page: the login name it clears."""
+
+    username = forms.CharField(max_length=150)
+
+    def clean_username(self):
+        return self.cleaned_data["username"].strip()
 
 
 class AccessRecordFilterForm(forms.Form):

@@ -1,15 +1,17 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.views import View
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
 from core.access import MANAGE, unit_scope
 from core.forms import ImportUploadForm
 from core.importing import error_sheet_bytes, importer_class, importer_kinds
 from core.models import ImportJob
 from core.services.imports import import_job_confirm, import_job_create
+from core.views.edit import OwnObjectActionView, OwnObjectEditView
 from core.views.generic import StaffRequiredMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,11 +38,12 @@ class ImportAccessMixin(StaffRequiredMixin):
         except LookupError:
             raise Http404 from None
 
+    def owned(self, queryset):
+        """A job is its uploader's; a superuser may look at any (only the uploader confirms)."""
+        return queryset if self.request.user.is_superuser else queryset.filter(created_by=self.request.user)
+
     def get_job(self) -> ImportJob:
-        job = get_object_or_404(ImportJob, pk=self.kwargs["pk"])
-        if job.created_by_id != self.request.user.pk and not self.request.user.is_superuser:
-            raise Http404
-        return job
+        return get_object_or_404(self.owned(ImportJob.objects.all()), pk=self.kwargs["pk"])
 
 
 class ImportListView(ImportAccessMixin, ListView):
@@ -55,18 +58,25 @@ class ImportListView(ImportAccessMixin, ListView):
         return super().get_context_data(importers=importer_kinds(), **kwargs)
 
 
-class ImportCreateView(ImportAccessMixin, FormView):
+class ImportCreateView(ImportAccessMixin, OwnObjectEditView):
+    """Upload a file: the job is stored and its validation queued when the upload commits."""
+
     template_name = "core/import_form.html"
     form_class = ImportUploadForm
+    model = ImportJob
+    owner_field = "created_by"
+    service = import_job_create
+    success_message = ""  # the job's page shows its progress
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(importer=self.get_importer(), **kwargs)
 
-    def form_valid(self, form):
-        importer = self.get_importer()
-        job = import_job_create(actor=self.request.user, kind=importer.kind, upload=form.cleaned_data["file"],
-                                skip_invalid=form.cleaned_data["skip_invalid"])
-        return redirect("core:import_detail", pk=job.pk)
+    def service_kwargs(self, form) -> dict:
+        return {"kind": self.get_importer().kind, "upload": form.cleaned_data["file"],
+                "skip_invalid": form.cleaned_data["skip_invalid"]}
+
+    def get_success_url(self) -> str:
+        return reverse("core:import_detail", args=[self.result.pk])
 
 
 class ImportDetailView(ImportAccessMixin, TemplateView):
@@ -84,16 +94,26 @@ class ImportDetailView(ImportAccessMixin, TemplateView):
         return super().get_context_data(job=job, importer=importer_class(job.kind), **kwargs)
 
 
-class ImportConfirmView(ImportAccessMixin, View):
-    http_method_names = ["post"]
+class ImportConfirmView(ImportAccessMixin, OwnObjectActionView):
+    """Import a validated job for real (in the background); only its uploader may."""
 
-    def post(self, request, pk):
-        job = self.get_job()
-        try:
-            import_job_confirm(actor=request.user, job=job)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("core:import_detail", pk=job.pk)
+    model = ImportJob
+    owner_field = "created_by"
+    object_kwarg = "job"
+    service = import_job_confirm
+    success_message = ""
+    http_method_names = ["post"]  # the job's page posts the button; no page of its own
+
+    def service_kwargs(self, form) -> dict:
+        return {"job": self.object}
+
+    def form_invalid(self, form):
+        # The refusal (not ready, already confirmed) is shown on the job's page, not on a form.
+        messages.error(self.request, " ".join(form.non_field_errors()))
+        return redirect(self.get_success_url())
+
+    def get_success_url(self) -> str:
+        return reverse("core:import_detail", args=[self.object.pk])
 
 
 class ImportErrorSheetView(ImportAccessMixin, View):

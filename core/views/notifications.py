@@ -1,14 +1,15 @@
 """A user's own notifications: the bell in the top bar (loaded by HTMX, so pages keep their query
 count), the list, and marking them read. Each user sees only their own."""
-from django.contrib import messages
-from django.shortcuts import redirect
+from django.http import Http404
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from core.forms import NotificationReadForm
 from core.models import Notification
 from core.services.notifications import notifications_mark_read
+from core.views.edit import OwnObjectEditView
 from core.views.generic import StaffRequiredMixin
 
 
@@ -40,21 +41,36 @@ class NotificationListView(StaffRequiredMixin, ListView):
         return super().get_context_data(unread=unread, only_unread=self.request.GET.get("unread") == "1", **kwargs)
 
 
-class NotificationReadView(StaffRequiredMixin, View):
+class NotificationReadView(OwnObjectEditView):
     """POST ``id`` to mark one read (and go to its page with ``open``), none to mark all read."""
 
-    http_method_names = ["post"]
+    model = Notification
+    owner_field = "recipient"
+    form_class = NotificationReadForm
+    service = notifications_mark_read
+    http_method_names = ["post"]  # the list and the bell post the buttons; no page of its own
 
-    def post(self, request):
-        raw = request.POST.get("id", "")
-        if raw.isdigit():
-            notifications_mark_read(actor=request.user, ids=[int(raw)])
-            target = Notification.objects.filter(recipient=request.user, pk=int(raw)).values_list("url", flat=True) \
-                .first()
-            if request.POST.get("open") and target and url_has_allowed_host_and_scheme(
-                    target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-                return redirect(target)
-        else:
-            count = notifications_mark_read(actor=request.user)
-            messages.success(request, _("%(n)s notifications marked read.") % {"n": count})
-        return redirect("core:notification_list")
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "recipient": self.request.user}
+
+    def form_invalid(self, form):
+        raise Http404  # the only field that can fail: an id that is not one of one's notifications
+
+    def perform(self, form):
+        notification = form.cleaned_data["id"]
+        count = self.get_service()(actor=self.request.user,
+                                      ids=[notification.pk] if notification else None)
+        self.opening = notification is not None and form.cleaned_data["open"]
+        return notification or count
+
+    def get_success_message(self, result) -> str:
+        if isinstance(result, Notification):
+            return ""
+        return _("%(n)s notifications marked read.") % {"n": result}
+
+    def get_success_url(self) -> str:
+        target = self.result.url if self.opening else ""
+        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()},
+                                                      require_https=self.request.is_secure()):
+            return target
+        return reverse("core:notification_list")

@@ -1,14 +1,14 @@
 """Security pages of provincial HR: locked logins (and unlocking them), access records."""
 from django.conf import settings
-from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from core.forms import AccessRecordFilterForm
+from core.forms import AccessRecordFilterForm, LockoutClearForm
 from core.selectors import access_records, locked_logins, with_subjects
 from core.services.lockouts import lockout_clear
+from core.views.edit import ObjectEditView
 from core.views.generic import StaffRequiredMixin
 
 
@@ -23,15 +23,24 @@ class LockoutListView(StaffRequiredMixin, TemplateView):
                                         **kwargs)
 
 
-class LockoutClearView(StaffRequiredMixin, View):
-    permission_required = "core.manage_grants"
-    http_method_names = ["post"]
+class LockoutClearView(ObjectEditView):
+    """Unlock a login name (the throttle's failures are forgotten); no unit is written."""
 
-    def post(self, request):
-        username = request.POST.get("username", "").strip()
-        if username and lockout_clear(actor=request.user, username=username):
-            messages.success(request, _("%(name)s may log in again.") % {"name": username})
-        return redirect("core:lockout_list")
+    permission_required = "core.manage_grants"
+    form_class = LockoutClearForm
+    service = lockout_clear
+    http_method_names = ["post"]  # the list posts the button; no page of its own
+
+    def form_invalid(self, form):
+        return redirect(self.get_success_url())  # no name posted: nothing to unlock
+
+    def get_success_message(self, result) -> str:
+        if not result:
+            return ""  # nothing was locked under that name
+        return _("%(name)s may log in again.") % {"name": self.request.POST["username"].strip()}
+
+    def get_success_url(self) -> str:
+        return reverse("core:lockout_list")
 
 
 class AccessRecordListView(StaffRequiredMixin, ListView):

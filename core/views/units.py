@@ -1,12 +1,11 @@
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from core import audit
 from core.dates import parse_date
@@ -122,39 +121,40 @@ class UnitUpdateView(ObjectEditView):
         return super().get_context_data(unit=self.object, **kwargs)
 
 
-class UnitReorganizeView(UnitScopedMixin, FormView):
+class UnitReorganizeView(ObjectEditView):
     """Merge, split or move units from a date, under a decision (provincial HR)."""
 
     template_name = "core/unit_reorganize.html"
     form_class = ReorganizeForm
+    form_scope = True
     permission_required = "core.reorganize_units"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "scope": self.manage_scope}
+    unit_field = None
+    service = units_reorganize
 
     def get_initial(self):
         selected = self.request.GET.getlist("unit")
         return {"predecessors": self.manage_scope.units().open().filter(pk__in=[s for s in selected if s.isdigit()])}
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        predecessors = list(data["predecessors"])
-        parent = data.get("parent") or predecessors[0].parent
+    def service_kwargs(self, form) -> dict:
+        data = dict(form.cleaned_data)
+        predecessors = self.predecessors = list(data["predecessors"])
+        parent = data.pop("parent") or predecessors[0].parent
         first = predecessors[0]
-        successors = [UnitSpec(code=code, name=name, kind=first.kind, sector=first.sector, parent=parent,
-                               province_class=first.province_class) for code, name in data["successors"]]
-        try:
-            result = units_reorganize(
-                actor=self.request.user, kind=data["kind"], predecessors=predecessors, successors=successors,
-                effective_date=data["effective_date"], decision_number=data["decision_number"],
-                decision_date=data.get("decision_date"), signer=data.get("signer", ""), note=data.get("note", ""),
-            )
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Reorganisation recorded: %(count)s sub-units carried over.")
-                         % {"count": len(result.moved) - len(predecessors)})
-        return redirect(result.successors[0])
+        # The new units take the kind, sector and class of the first unit before (the form names
+        # only codes and names); the sub-units are carried over by the service.
+        data["successors"] = [UnitSpec(code=code, name=name, kind=first.kind, sector=first.sector, parent=parent,
+                                       province_class=first.province_class) for code, name in data["successors"]]
+        return {**data, "predecessors": predecessors}
+
+    def scope_targets(self, result) -> list[OrgUnit]:
+        return list(result.successors)  # the new units must lie in the units the user manages
+
+    def get_success_message(self, result) -> str:
+        return _("Reorganisation recorded: %(count)s sub-units carried over.") \
+            % {"count": len(result.moved) - len(self.predecessors)}
+
+    def get_success_url(self) -> str:
+        return self.result.successors[0].get_absolute_url()
 
 
 class UnitDissolveView(ObjectEditView):
