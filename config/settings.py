@@ -90,6 +90,8 @@ THIRD_PARTY_APPS = [
     "guardian",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_htmx",
     "rest_framework",
     "drf_spectacular",
@@ -114,10 +116,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed the TOTP step (core/two_factor.py).
+    "django_otp.middleware.OTPMiddleware",
     # Deny by default: every view needs a login unless it is marked login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.IdleTimeoutMiddleware",
+    # Staff who hold personal data finish the TOTP step (or enrol) before any other page.
+    "core.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -217,6 +223,14 @@ AXES_VERBOSE = False
 # and is ignored (core/client_ip.py).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+# Two-factor sign-in (django-otp, TOTP) for HR officers, committee members and admins
+# (core/two_factor.py): an enrolled user always gives the code after the password; with
+# OTP_REQUIRED_FOR_HR (on in production) one who has not enrolled is sent to enrol before any other
+# page. Off in development so the demo logins of `make run` work with a password alone.
+OTP_REQUIRED_FOR_HR = env_bool("OTP_REQUIRED_FOR_HR", PRODUCTION)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Công vụ")
+# Seconds between the password and the code before the password must be given again.
+OTP_LOGIN_PENDING_SECONDS = env_int("OTP_LOGIN_PENDING_SECONDS", 300)
 # Reset links by e-mail are valid for an hour (Django's default is three days).
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3600)
 

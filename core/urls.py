@@ -34,6 +34,10 @@ urlpatterns = [
     path("security/lockouts/clear/", security.LockoutClearView.as_view(), name="lockout_clear"),
     path("security/access-records/", security.AccessRecordListView.as_view(),
          name="access_record_list"),
+    # Two-factor sign-in (core/two_factor.py): the code after the password, one's own device, the reset.
+    path("login/code/", auth.LoginCodeView.as_view(), name="login_code"),
+    path("security/two-factor/", auth.TwoFactorView.as_view(), name="two_factor"),
+    path("security/two-factor/reset/<int:pk>/", auth.TwoFactorResetView.as_view(), name="two_factor_reset"),
     # Password reset by e-mail (Django's views are login_not_required).
     path("password/reset/", auth.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/sent/", auth_views.PasswordResetDoneView.as_view(),

@@ -213,6 +213,11 @@ MATRIX: dict[str, Case] = {
     "core:lockout_list": Case(PROVINCIAL),
     "core:lockout_clear": Case(PROVINCIAL, default=302, method="post", data={"username": "nobody"}),
     "core:access_record_list": Case(PROVINCIAL),
+    # Two-factor sign-in (tests/core/test_two_factor.py): the code step needs a password given first
+    # (else back to the login page); one's own device for staff; the reset is provincial HR's.
+    "core:login_code": Case({}, default=302),
+    "core:two_factor": Case(STAFF_ONLY),
+    "core:two_factor_reset": Case(PROVINCIAL, default=302, method="post", kwargs=lambda o: {"pk": o["officer_b"].pk}),
     # The owner's way back in: open to anyone, signed in or not.
     "core:password_reset": Case({}, anonymous=OK),
     "core:password_reset_done": Case({}, anonymous=OK),

@@ -1,10 +1,25 @@
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
+from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.i18n import set_language as django_set_language
+from django_otp import login as otp_login
 
+from core import two_factor
+from core.models import User
 from core.services.lockouts import PASSWORD_RESET, lockout_clear
+from core.views.generic import StaffRequiredMixin
 
 # The language switch must work on the login page, before anyone is signed in.
 set_language = login_not_required(django_set_language)
@@ -18,6 +33,14 @@ class LoginView(auth_views.LoginView):
         if getattr(self.request.user, "is_candidate", False) and not url.startswith(reverse("recruitment:portal")):
             return reverse("recruitment:portal")
         return url
+
+    def form_valid(self, form):
+        # An account with a confirmed TOTP device is not signed in yet: the code comes next.
+        user = form.get_user()
+        if two_factor.confirmed_device(user) is not None:
+            two_factor.pending_start(self.request, user, self.get_redirect_url())
+            return redirect("core:login_code")
+        return super().form_valid(form)
 
     def form_invalid(self, form):
         # A candidate who gives the right password before confirming the address is told so, with
@@ -59,3 +82,110 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         # password, so the owner may log in at once instead of waiting out the cool-off.
         lockout_clear(actor=form.user, username=form.user.get_username(), action=PASSWORD_RESET)
         return response
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("Code from your authenticator app"), max_length=12,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                                         "autofocus": True}))
+
+
+@method_decorator(login_not_required, name="dispatch")
+class LoginCodeView(View):
+    """The second step of signing in: the six-digit code of the account's TOTP device.
+
+    The same django-axes throttle as the password: a locked (name, address) pair gets the lockout
+    page, and each wrong code is one more failure."""
+
+    template_name = "registration/login_code.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.user = two_factor.pending_user(request)
+        self.device = two_factor.confirmed_device(self.user) if self.user is not None else None
+        if self.device is None:
+            request.session.pop(two_factor.PENDING, None)
+            return redirect("login")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": CodeForm()})
+
+    def post(self, request):
+        credentials = {"username": self.user.get_username()}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            return get_lockout_response(request, credentials=credentials)
+        form = CodeForm(request.POST)
+        if form.is_valid() and two_factor.verify(self.device, form.cleaned_data["code"]):
+            next_url = request.session.pop(two_factor.PENDING).get("next", "")
+            login(request, self.user, backend=self.user.backend)
+            otp_login(request, self.device)
+            return redirect(_safe_next(request, next_url) or _home(self.user))
+        two_factor.count_failure(request, self.user.get_username())
+        form.add_error("code", _("Wrong code. Enter the six digits your app shows now."))
+        return render(request, self.template_name, {"form": form})
+
+
+def _safe_next(request, url: str) -> str:
+    ok = url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure())
+    return url if ok else ""
+
+
+def _home(user) -> str:
+    return reverse("recruitment:portal") if user.is_candidate else reverse(settings.LOGIN_REDIRECT_URL)
+
+
+class TwoFactorView(StaffRequiredMixin, View):
+    """One's own two-factor sign-in: enrol an authenticator app (the secret as a QR code and as
+    text, confirmed by a code), or give the code to verify this session, or see that it is on."""
+
+    template_name = "core/two_factor.html"
+
+    def get(self, request, form=None):
+        user, device = request.user, two_factor.confirmed_device(request.user)
+        context = {"form": form or CodeForm(), "device": device, "verified": user.is_verified(),
+                   "required": two_factor.two_factor_required(user), "next": _safe_next(
+                       request, request.GET.get("next", "") or request.POST.get("next", ""))}
+        if device is None:
+            enrolling = two_factor.enrolment_device(user)
+            context.update(uri=enrolling.config_url, qr=two_factor.qr_svg(enrolling.config_url),
+                           secret=two_factor.secret_base32(enrolling))
+        return render(request, self.template_name, context)
+
+    def post(self, request):
+        user, form = request.user, CodeForm(request.POST)
+        device = two_factor.confirmed_device(user)
+        enrolling = device is None
+        if enrolling:
+            device = two_factor.enrolment_device(user)
+            ok = form.is_valid() and two_factor.two_factor_enrol(actor=user, device=device,
+                                                                 token=form.cleaned_data["code"])
+        else:
+            credentials = {"username": user.get_username()}
+            if not AxesProxyHandler.is_allowed(request, credentials):
+                return get_lockout_response(request, credentials=credentials)
+            ok = form.is_valid() and two_factor.verify(device, form.cleaned_data["code"])
+            if not ok:
+                two_factor.count_failure(request, user.get_username())
+        if not ok:
+            form.add_error("code", _("Wrong code. Enter the six digits your app shows now."))
+            return self.get(request, form)
+        otp_login(request, device)
+        if enrolling:
+            messages.success(request, _("Two-factor sign-in is on for your account."))
+        return redirect(_safe_next(request, request.POST.get("next", "")) or "core:two_factor")
+
+
+class TwoFactorResetView(StaffRequiredMixin, View):
+    """Provincial HR removes an account's TOTP device (a lost phone); the owner enrols again."""
+
+    permission_required = "core.manage_grants"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        account = get_object_or_404(User, pk=pk, account_type=User.AccountType.STAFF)
+        two_factor.two_factor_reset(actor=request.user, user=account,
+                                    reason=request.POST.get("reason", "").strip()[:500])
+        messages.success(request, _("Two-factor sign-in of %(name)s was reset: they enrol again at the "
+                                    "next sign-in.") % {"name": account.get_username()})
+        return redirect("core:access_user", pk=account.pk)
