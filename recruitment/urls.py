@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from recruitment.views import exams, papers, portal, rounds
+from recruitment.views import exam_marking, exams, papers, portal, rounds
 
 app_name = "recruitment"
 
@@ -52,6 +52,8 @@ urlpatterns = [
     path("sessions/<int:pk>/incident/", exams.SessionIncidentView.as_view(), name="session_incident"),
     path("sessions/<int:pk>/unlock/", exams.SessionUnlockView.as_view(), name="session_unlock"),
     path("sessions/<int:pk>/analysis/", exams.AnalysisView.as_view(), name="analysis"),
+    path("sessions/<int:pk>/marking/", exam_marking.SessionNegativeMarkingView.as_view(), name="session_marking"),
+    path("sessions/<int:pk>/essays/", exam_marking.SessionEssaysView.as_view(), name="session_essays"),
     path("attempts/<int:pk>/<str:action>/", exams.AttemptActionView.as_view(), name="attempt_action"),
     # Candidates
     path("register/", login_not_required(portal.RegisterView.as_view()), name="register"),

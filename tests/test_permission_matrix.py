@@ -293,6 +293,10 @@ MATRIX: dict[str, Case] = {
     "recruitment:session_unlock": Case(ROUND_OF_A, default=302, method="post", kwargs=SESSION,
                                        data={"number": "TD0001"}),
     "recruitment:analysis": Case(ROUND_OF_A, kwargs=SESSION),
+    # Marking (negative marking, essays) is the board's and provincial HR's: the agency's HR sees the
+    # session but does not mark it.
+    "recruitment:session_marking": Case({**ROUND_OF_A, "officer_a": 403}, kwargs=SESSION),
+    "recruitment:session_essays": Case({**ROUND_OF_A, "officer_a": 403}, kwargs=SESSION),
     "recruitment:attempt_action": Case(ROUND_OF_A, default=302, method="post",
                                        kwargs=lambda o: {"pk": o["attempt"].pk, "action": "readmit"}),
     "recruitment:register": Case({}, default=302, anonymous=OK),

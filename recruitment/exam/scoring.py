@@ -10,11 +10,39 @@ otherwise). Numerical: the best weight of an answer within its tolerance ("2,34"
 Matching: the share of stems given their right counterpart. Essay: not scored here (None): the
 examiners mark it.
 """
+import dataclasses
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from core.rules import registry
+from recruitment.exam import rules  # noqa: F401 - the exam rule sets, registered before their variants
+
 CHOICE_KINDS = ("single", "truefalse")  # the fast path: Answer.choice, no response JSON
+
+# Negative marking is the exam board's choice per session (marking.session_negative_marking_set):
+# the session then records the "+NEG" variant of its exam rules, registered here beside each rule
+# set of the family so that services.score finds it in every process that scores (web, worker).
+NEGATIVE_SUFFIX = "+NEG"
+NEGATIVE_FAMILY = "exam-negative"  # its own family: registry.for_date("exam") never picks a variant
+
+
+def _register_negative_variants() -> None:
+    for rule_set in registry.family("exam"):
+        registry.register(dataclasses.replace(
+            rule_set, code=f"{rule_set.code}{NEGATIVE_SUFFIX}", family=NEGATIVE_FAMILY, negative_marking=True,
+            title=f"{rule_set.title} (có trừ điểm lựa chọn sai)"))
+
+
+def has_negative_variant(code: str) -> bool:
+    try:
+        registry.get(f"{code}{NEGATIVE_SUFFIX}")
+    except LookupError:
+        return False
+    return True
+
+
+_register_negative_variants()
 
 
 def normalise(text: str, *, case_sensitive: bool = False, diacritics: bool = False) -> str:

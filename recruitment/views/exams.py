@@ -11,10 +11,12 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,18 +24,21 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.text import unaccent
+from core.views.edit import ActionForm, ObjectActionView, ObjectEditView, OutOfScope
 from core.views.generic import HtmxPartialMixin, StaffRequiredMixin
 from recruitment import forms, selectors
 from recruitment.exam import analysis, services, throttle
+from recruitment.exam import forms as exam_forms
 from recruitment.exam.access import (
     editable_banks,
-    may_edit_bank,
     may_manage_questions,
     may_see_banks,
     visible_banks,
     visible_blueprints,
 )
+from recruitment.exam.editor import question_edit
 from recruitment.exam.importers import QuestionImporter
+from recruitment.exam.marking import uses_negative_marking
 from recruitment.exam.papers import essays
 from recruitment.models import Attempt, ExamEvent, ExamSession, ItemStatistic, Question, QuestionBank
 from recruitment.tasks import generate_papers
@@ -56,12 +61,75 @@ class QuestionManagerMixin(StaffRequiredMixin):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def require_edit(self, bank: QuestionBank) -> None:
-        if not may_edit_bank(self.request.user, bank):
-            raise PermissionDenied
 
 
 # --- question banks ---------------------------------------------------------------------------------------------
+
+class ExamWriteView(ObjectEditView):
+    """A write on an exam object (bank, question, blueprint, session, attempt) through the one write
+    path of core/views/edit.py.
+
+    Exam objects have no unit: a session is scoped by its round (``visible_sessions``), a bank by
+    the exam board's grants (``recruitment.exam.access``). ``visible()`` gives what the user may
+    see (404 outside), ``writable()`` what they may write (403 when only seen); the base's re-check
+    inside the write transaction reads ``writable()`` instead of the unit scope. A page that shows
+    the object to its readers and takes the writes of its writers sets ``read_on_get``."""
+
+    require_scope = False
+    unit_field = None
+    read_on_get = False
+
+    def visible(self) -> QuerySet:
+        raise ImproperlyConfigured(f"{type(self).__name__} needs visible()")
+
+    def writable(self) -> QuerySet:
+        return self.visible()
+
+    @cached_property
+    def object(self):
+        if self.pk_url_kwarg not in self.kwargs:
+            return None
+        obj = get_object_or_404(self.visible(), pk=self.kwargs[self.pk_url_kwarg])
+        reading = self.read_on_get and self.request.method in ("GET", "HEAD")
+        if not reading and not self.writable().filter(pk=obj.pk).exists():
+            raise PermissionDenied
+        self.check_object(obj)
+        return obj
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not getattr(user, "is_candidate", False) and self.pk_url_kwarg in kwargs:
+            self.object  # noqa: B018 - 404/403 before the form is even built
+        # ObjectEditView.dispatch checks the unit scope, which exam objects do not have: skip it.
+        return super(ObjectEditView, self).dispatch(request, *args, **kwargs)
+
+    def check_scope(self, result) -> None:
+        allowed = self.writable()
+        for target in self.scope_targets(result):
+            if isinstance(target, allowed.model) and not allowed.filter(pk=target.pk).exists():
+                raise OutOfScope
+
+
+class ExamActionView(ExamWriteView, ObjectActionView):
+    """A one-click action (seat, make papers, approve …) on an exam object."""
+
+
+class ConsoleAnswerMixin:
+    """The console's buttons post from the session's pages: a refusal goes back there as a message
+    (the page the proctor was watching), not to a form page of its own."""
+
+    invalid_message = ""  # said instead of the fields' own errors (a service's refusal is said as is)
+
+    def form_invalid(self, form):
+        fields_wrong = any(name != NON_FIELD_ERRORS for name in form.errors)
+        errors = [str(self.invalid_message)] if self.invalid_message and fields_wrong \
+            else [e for field in form.errors.values() for e in field]
+        messages.error(self.request, " ".join(errors))
+        return redirect(self.get_success_url())
+
+    def get_success_url(self) -> str:
+        return self.object.get_absolute_url()
+
 
 class BankListView(QuestionManagerMixin, TemplateView):
     template_name = "recruitment/exam/bank_list.html"
@@ -76,6 +144,9 @@ class BankListView(QuestionManagerMixin, TemplateView):
         return super().get_context_data(banks=banks, **kwargs)
 
     def post(self, request):
+        # Not on ObjectEditView: an upload is no "form → service → redirect" write. The importer
+        # writes in its own transaction (all rows or the valid ones), and the answer is its summary
+        # on this page, or the preview of a dry run whose checked file is kept for this user.
         if request.POST.get("preview"):
             return self.import_previewed(request)
         form = forms.QuestionImportForm(request.POST, request.FILES)
@@ -152,12 +223,27 @@ class BankListView(QuestionManagerMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form, summary=summary))
 
 
-class BankDetailView(QuestionManagerMixin, TemplateView):
-    template_name = "recruitment/exam/bank_detail.html"
+class BankDetailView(QuestionManagerMixin, ExamWriteView):
+    """A bank's questions for its readers; its writers approve the ticked drafts here (each by
+    someone other than its author)."""
 
-    @cached_property
+    template_name = "recruitment/exam/bank_detail.html"
+    form_class = exam_forms.ApproveForm
+    read_on_get = True
+
+    def visible(self) -> QuerySet:
+        return visible_banks(self.request.user)
+
+    def writable(self) -> QuerySet:
+        return editable_banks(self.request.user)
+
+    @property
     def bank(self) -> QuestionBank:
-        return get_object_or_404(visible_banks(self.request.user), pk=self.kwargs["pk"])
+        return self.object
+
+    def get_form_kwargs(self):
+        drafts = self.bank.questions.filter(status=Question.Status.DRAFT).values_list("pk", flat=True)
+        return {**super().get_form_kwargs(), "drafts": list(drafts)}
 
     def get_context_data(self, **kwargs):
         get = self.request.GET
@@ -184,75 +270,73 @@ class BankDetailView(QuestionManagerMixin, TemplateView):
                                         difficulty=difficulty, query=query, statuses=Question.Status.choices,
                                         difficulties=Question.Difficulty.choices, **kwargs)
 
-    def post(self, request, pk):
-        """Approve the ticked drafts (each by someone other than its author)."""
-        self.require_edit(self.bank)
-        ids = [int(i) for i in request.POST.getlist("question") if i.isdigit()]
-        approved, refused = 0, []
-        for question in self.bank.questions.filter(pk__in=ids, status=Question.Status.DRAFT):
+    def perform(self, form):
+        # One approval per ticked draft, each in its own savepoint: a refused one (its author is
+        # the reviewer) is reported and the others stay approved, as a reviewer expects.
+        self.approved, self.refused = 0, []
+        for question in self.bank.questions.filter(pk__in=form.cleaned_data["question"],
+                                                   status=Question.Status.DRAFT):
             try:
-                services.question_approve(actor=request.user, question=question)
-                approved += 1
+                services.question_approve(actor=self.request.user, question=question)
+                self.approved += 1
             except ValidationError as exc:
-                refused.append(f"{question.family}: {' '.join(exc.messages)}")
-        if approved:
-            messages.success(request, _("%(n)s questions approved.") % {"n": approved})
-        if refused:
-            messages.error(request, "; ".join(refused))
-        return redirect("recruitment:bank_detail", pk=pk)
+                self.refused.append(f"{question.family}: {' '.join(exc.messages)}")
+        return self.bank
+
+    def get_success_message(self, result) -> str:
+        if self.refused:
+            messages.error(self.request, "; ".join(self.refused))
+        return _("%(n)s questions approved.") % {"n": self.approved} if self.approved else ""
 
 
-class QuestionDetailView(QuestionManagerMixin, TemplateView):
+class QuestionDetailView(QuestionManagerMixin, ExamWriteView):
+    """A question with its versions and statistics, and the editor: any type, 2–8 options with the
+    key chosen among them, feedback and a picture per option; saved as a new draft version when
+    the question is approved (papers keep the version they were made with)."""
+
     template_name = "recruitment/exam/question_detail.html"
+    form_class = exam_forms.QuestionEditForm
+    read_on_get = True
 
-    @cached_property
+    def visible(self) -> QuerySet:
+        return Question.objects.select_related("bank", "created_by", "approved_by").filter(
+            bank__in=visible_banks(self.request.user))
+
+    def writable(self) -> QuerySet:
+        return Question.objects.filter(bank__in=editable_banks(self.request.user))
+
+    @property
     def question(self) -> Question:
-        return get_object_or_404(Question.objects.select_related("bank", "created_by", "approved_by").filter(
-            bank__in=visible_banks(self.request.user)), pk=self.kwargs["pk"])
+        return self.object
+
+    def get_initial(self):
+        return exam_forms.QuestionEditForm.initial_for(self.question)
 
     def get_context_data(self, **kwargs):
         question = self.question
-        kwargs.setdefault("form", forms.QuestionForm(initial=forms.QuestionForm.initial_for(question)))
         versions = question.bank.questions.filter(family=question.family).order_by("-version")
         statistics = ItemStatistic.objects.filter(question__in=versions).select_related("session").order_by(
             "-session__starts_at")
-        form = kwargs["form"]
+        form = kwargs.setdefault("form", self.get_form())
         rows = [{"letter": letter, "option": form[f"option_{letter.lower()}"],
-                 "weight": form[f"weight_{letter.lower()}"], "index": i}
-                for i, letter in enumerate(forms.QuestionForm.LETTERS)]
+                 "weight": form[f"weight_{letter.lower()}"], "feedback": form[f"feedback_{letter.lower()}"],
+                 "picture": form[f"picture_{letter.lower()}"], "index": i}
+                for i, letter in enumerate(exam_forms.QuestionEditForm.LETTERS)]
         return super().get_context_data(question=question, versions=versions, statistics=statistics,
                                         used=question.paper_items.count(), rows=rows, preview=_preview(question),
                                         letters="ABCDEFGH", **kwargs)
 
-    def post(self, request, pk):
-        self.require_edit(self.question.bank)
-        form = forms.QuestionForm(request.POST)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form))
-        data = form.cleaned_data
-        if self.question.text_format == Question.Format.HTML:  # stored sanitised, as an import stores it
-            from recruitment.exam.gift import sanitise
+    def perform(self, form):
+        self.outcome, latest = question_edit(actor=self.request.user, question=self.question,
+                                             data=form.cleaned_data)
+        return latest
 
-            data["text"], data["options"] = sanitise(data["text"]), [sanitise(o) for o in data["options"]]
-        try:
-            outcome = services.question_save(
-                actor=request.user, bank=self.question.bank, family=self.question.family, text=data["text"],
-                options=data["options"], correct=int(data["correct"]), topic=data["topic"],
-                difficulty=data["difficulty"], competency=self.question.competency, kind=data["kind"],
-                key=data["key"], feedback={**(self.question.feedback or {}), **data["feedback"]},
-                text_format=self.question.text_format)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.render_to_response(self.get_context_data(form=form))
-        if outcome == "unchanged":
-            messages.info(request, _("Nothing changed."))
-        elif self.question.status == Question.Status.DRAFT:
-            messages.success(request, _("Draft saved."))
-        else:
-            messages.success(request, _("Saved as a new draft version; the approved version stays in use until the "
-                                        "new one is approved."))
-        latest = self.question.bank.questions.filter(family=self.question.family).order_by("-version").first()
-        return redirect(latest)
+    def get_success_message(self, result) -> str:
+        if self.outcome == "unchanged":
+            return _("Nothing changed.")
+        if self.question.status == Question.Status.DRAFT:
+            return _("Draft saved.")
+        return _("Saved as a new draft version; the approved version stays in use until the new one is approved.")
 
 
 class BankExportView(QuestionManagerMixin, View):
@@ -292,8 +376,6 @@ class QuestionImageView(QuestionManagerMixin, View):
 def _preview(question: Question) -> dict:
     """The question as the candidate's page shows it (templates/exam/_question.html), options in the
     author's order (each candidate gets them shuffled)."""
-    from django.urls import reverse
-
     from recruitment.exam.views import _prepare
 
     pictures = reverse("recruitment:question_image", args=[question.pk, "f"])[:-1]
@@ -306,77 +388,102 @@ def _preview(question: Question) -> dict:
     return preview
 
 
-class QuestionStatusView(QuestionManagerMixin, View):
-    def post(self, request, pk, action):
-        question = get_object_or_404(Question.objects.filter(bank__in=visible_banks(request.user)), pk=pk)
-        self.require_edit(question.bank)
-        try:
-            if action == "approve":
-                services.question_approve(actor=request.user, question=question)
-                messages.success(request, _("Question approved."))
-            elif action == "retire":
-                services.question_retire(actor=request.user, question=question, reason=request.POST.get("reason", ""))
-                messages.success(request, _("Question retired: no new paper will use it."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect(question)
+class QuestionStatusView(ConsoleAnswerMixin, QuestionManagerMixin, ExamActionView):
+    """Approve a draft, or retire a question (no new paper uses it; papers made keep it)."""
+
+    ACTIONS = {"approve": gettext_lazy("Approve"), "retire": gettext_lazy("Retire")}
+
+    def visible(self) -> QuerySet:
+        return Question.objects.filter(bank__in=visible_banks(self.request.user))
+
+    def writable(self) -> QuerySet:
+        return Question.objects.filter(bank__in=editable_banks(self.request.user))
+
+    def check_object(self, obj) -> None:
+        if self.kwargs["action"] not in self.ACTIONS:
+            raise Http404
+
+    @property
+    def action_label(self):
+        return self.ACTIONS[self.kwargs["action"]]
+
+    def perform(self, form):
+        if self.kwargs["action"] == "approve":
+            return services.question_approve(actor=self.request.user, question=self.object)
+        return services.question_retire(actor=self.request.user, question=self.object,
+                                        reason=form.cleaned_data["reason"])
+
+    def get_success_message(self, result) -> str:
+        if self.kwargs["action"] == "approve":
+            return _("Question approved.")
+        return _("Question retired: no new paper will use it.")
 
 
 # --- blueprints ---------------------------------------------------------------------------------------------------
 
-class BlueprintListView(QuestionManagerMixin, TemplateView):
+class BlueprintListView(QuestionManagerMixin, ExamWriteView):
+    """The blueprints whose banks the user reads, and the form of a new one."""
+
     template_name = "recruitment/exam/blueprint_list.html"
+    form_class = forms.BlueprintForm
+
+    def visible(self) -> QuerySet:
+        return visible_blueprints(self.request.user)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "banks": visible_banks(self.request.user)}
 
     def get_context_data(self, **kwargs):
-        blueprints = list(visible_blueprints(self.request.user).prefetch_related("parts__rules__bank")
-                          .order_by("-created_at")[:100])
+        blueprints = list(self.visible().prefetch_related("parts__rules__bank").order_by("-created_at")[:100])
         for blueprint in blueprints:
             blueprint.shortfalls = services.blueprint_shortfalls(blueprint)
-        kwargs.setdefault("form", forms.BlueprintForm(banks=visible_banks(self.request.user)))
         return super().get_context_data(blueprints=blueprints, **kwargs)
 
-    def post(self, request):
-        form = forms.BlueprintForm(request.POST, banks=visible_banks(request.user))
-        if form.is_valid():
-            try:
-                blueprint = services.blueprint_create(actor=request.user, name=form.cleaned_data["name"],
-                                                      parts=form.parts())
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Blueprint “%(name)s” saved.") % {"name": blueprint.name})
-                return redirect("recruitment:blueprint_list")
-        return self.render_to_response(self.get_context_data(form=form))
+    def perform(self, form):
+        return services.blueprint_create(actor=self.request.user, name=form.cleaned_data["name"],
+                                         parts=form.parts())
+
+    def get_success_message(self, result) -> str:
+        return _("Blueprint “%(name)s” saved.") % {"name": result.name}
+
+    def get_success_url(self) -> str:
+        return reverse("recruitment:blueprint_list")
 
 
 # --- sessions -------------------------------------------------------------------------------------------------------
 
-class SessionListView(RecruitmentStaffMixin, TemplateView):
+class SessionListView(RecruitmentStaffMixin, ExamWriteView):
+    """The sessions of the rounds the user runs (and practice sessions for HR), and a new one."""
+
     template_name = "recruitment/exam/session_list.html"
+    form_class = forms.SessionForm
+
+    def visible(self) -> QuerySet:
+        return visible_sessions(self.request.user)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "rounds": selectors.visible_rounds(self.request.user)}
+
+    def get_initial(self):
+        return {"starts_at": timezone.localtime().replace(second=0, microsecond=0)}
 
     def get_context_data(self, **kwargs):
-        sessions = visible_sessions(self.request.user).select_related("round", "blueprint").annotate(
+        sessions = self.visible().select_related("round", "blueprint").annotate(
             candidates=Count("attempts")).order_by("-starts_at")
         page = Paginator(sessions, 30).get_page(self.request.GET.get("page"))
-        kwargs.setdefault("form", forms.SessionForm(rounds=selectors.visible_rounds(self.request.user),
-                                                    initial={"starts_at": timezone.localtime().replace(
-                                                        second=0, microsecond=0)}))
         return super().get_context_data(page_obj=page, **kwargs)
 
-    def post(self, request):
-        form = forms.SessionForm(request.POST, rounds=selectors.visible_rounds(request.user))
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form))
-        data = form.cleaned_data
-        if data["round"] is None and not (request.user.is_superuser or request.user.has_perm("recruitment.run_round")
-                                          or may_manage_questions(request.user)):
-            raise PermissionDenied
-        session = services.session_create(actor=request.user, name=data["name"], blueprint=data["blueprint"],
-                                          starts_at=data["starts_at"], round_=data["round"], room=data["room"],
-                                          individual_start=data["individual_start"],
-                                          practice=data["round"] is None)
-        messages.success(request, _("Session created: seat the candidates, then make the papers."))
-        return redirect(session)
+    def perform(self, form):
+        data, user = form.cleaned_data, self.request.user
+        if data["round"] is None and not (user.is_superuser or user.has_perm("recruitment.run_round")
+                                          or may_manage_questions(user)):
+            raise PermissionDenied  # a practice session is HR's or the question managers'
+        return services.session_create(actor=user, name=data["name"], blueprint=data["blueprint"],
+                                       starts_at=data["starts_at"], round_=data["round"], room=data["room"],
+                                       individual_start=data["individual_start"], practice=data["round"] is None)
+
+    def get_success_message(self, result) -> str:
+        return _("Session created: seat the candidates, then make the papers.")
 
 
 class SessionMixin(RecruitmentStaffMixin):
@@ -384,6 +491,18 @@ class SessionMixin(RecruitmentStaffMixin):
     def session(self) -> ExamSession:
         return get_object_or_404(visible_sessions(self.request.user).select_related("round", "blueprint"),
                                  pk=self.kwargs["pk"])
+
+
+class SessionActionView(ConsoleAnswerMixin, RecruitmentStaffMixin, ExamActionView):
+    """A button of a session's page or console: the session is the object (seen → written, as the
+    proctor's console is for who sees the session)."""
+
+    def visible(self) -> QuerySet:
+        return visible_sessions(self.request.user).select_related("round", "blueprint")
+
+    @property
+    def session(self) -> ExamSession:
+        return self.object
 
 
 class SessionDetailView(HtmxPartialMixin, SessionMixin, TemplateView):
@@ -398,37 +517,53 @@ class SessionDetailView(HtmxPartialMixin, SessionMixin, TemplateView):
             submitted=Count("pk", filter=Q(status=Attempt.Status.SUBMITTED)))
         return super().get_context_data(session=session, counts=counts, parts=session.blueprint.parts.all(),
                                         shortfalls=services.blueprint_shortfalls(session.blueprint),
-                                        minutes=services.test_minutes(session), essays=essays(session), **kwargs)
+                                        minutes=services.test_minutes(session), essays=essays(session),
+                                        negative=uses_negative_marking(session), **kwargs)
 
 
-class SessionSeatView(SessionMixin, View):
-    def post(self, request, pk):
+class SessionSeatView(SessionActionView):
+    action_label = gettext_lazy("Seat the admitted candidates")
+
+    def perform(self, form):
         if self.session.round is None:
-            messages.error(request, _("A practice session gets its candidates from make_exam_session."))
-        else:
-            seated = services.attempts_from_round(actor=request.user, session=self.session)
-            messages.success(request, _("%(n)s admitted candidates seated.") % {"n": len(seated)})
-        return redirect(self.session)
+            raise ValidationError(_("A practice session gets its candidates from make_exam_session."))
+        self.seated = services.attempts_from_round(actor=self.request.user, session=self.session)
+        return self.session
+
+    def get_success_message(self, result) -> str:
+        return _("%(n)s admitted candidates seated.") % {"n": len(self.seated)}
 
 
-class SessionPapersView(SessionMixin, View):
-    def post(self, request, pk):
+class SessionPapersView(SessionActionView):
+    action_label = gettext_lazy("Make the papers")
+    success_message = gettext_lazy("The papers are being made; this page shows the progress.")
+
+    def perform(self, form):
         problems = services.blueprint_shortfalls(self.session.blueprint)
         if problems:
-            messages.error(request, "; ".join(problems))
-            return redirect(self.session)
-        ExamSession.objects.filter(pk=pk).update(status=ExamSession.Status.GENERATING, progress=0)
+            raise ValidationError("; ".join(problems))
+        ExamSession.objects.filter(pk=self.session.pk).update(status=ExamSession.Status.GENERATING, progress=0)
+        return self.session
+
+    def success_response(self, result):
+        # Queued after the base's transaction has committed: the worker must read GENERATING.
         generate_papers.delay(self.session.pk)
-        messages.info(request, _("The papers are being made; this page shows the progress."))
-        return redirect(self.session)
+        return super().success_response(result)
 
 
-class SessionPasswordsView(SessionMixin, View):
+class SessionPasswordsView(SessionActionView):
     """New one-time passwords for the candidates who have not started, printed once (never stored)."""
 
-    def post(self, request, pk):
-        issued = services.passwords_reissue(actor=request.user, session=self.session)
-        return render(request, "recruitment/exam/passwords.html", {"session": self.session, "issued": issued})
+    action_label = gettext_lazy("New passwords")
+    success_message = ""
+
+    def perform(self, form):
+        self.issued = services.passwords_reissue(actor=self.request.user, session=self.session)
+        return self.session
+
+    def success_response(self, result):
+        return render(self.request, "recruitment/exam/passwords.html", {"session": self.session,
+                                                                        "issued": self.issued})
 
 
 PRESENCE_TIMEOUT = 45  # seconds without a request before a candidate shows as disconnected
@@ -480,70 +615,112 @@ class ProctorView(HtmxPartialMixin, SessionMixin, TemplateView):
                                         **kwargs)
 
 
-class AttemptActionView(RecruitmentStaffMixin, View):
+class AttemptActionView(ConsoleAnswerMixin, RecruitmentStaffMixin, ExamActionView):
     """The proctor's actions on one candidate: re-admit, extra time, hand in, mark absent."""
 
-    def post(self, request, pk, action):
-        attempt = get_object_or_404(Attempt.objects.select_related("session__round").filter(
-            session__in=visible_sessions(request.user)), pk=pk)
-        try:
-            if action == "readmit":
-                services.readmit(actor=request.user, attempt=attempt, reason=request.POST.get("reason", ""))
-                messages.success(request, _("%(number)s may log in again.") % {"number": attempt.number})
-            elif action == "extra_time":
-                form = forms.ExtraTimeForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError(_("Give the minutes and the reason."))
-                services.extra_time(actor=request.user, attempt=attempt, **form.cleaned_data)
-                messages.success(request, _("%(number)s: %(minutes)s more minutes.")
-                                 % {"number": attempt.number, "minutes": form.cleaned_data["minutes"]})
-            elif action == "submit":
-                if services.attempt_submit(attempt=attempt, reason="proctor", actor=request.user):
-                    messages.success(request, _("%(number)s handed in by the proctor.") % {"number": attempt.number})
-            elif action == "absent":
-                services.mark_absent(actor=request.user, attempt=attempt)
-                messages.success(request, _("%(number)s marked absent.") % {"number": attempt.number})
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("recruitment:proctor", pk=attempt.session_id)
+    ACTIONS = {"readmit": gettext_lazy("Re-admit"), "extra_time": gettext_lazy("Extra time"),
+               "submit": gettext_lazy("Hand in"), "absent": gettext_lazy("Absent")}
+
+    def visible(self) -> QuerySet:
+        return Attempt.objects.select_related("session__round").filter(
+            session__in=visible_sessions(self.request.user))
+
+    def check_object(self, obj) -> None:
+        if self.kwargs["action"] not in self.ACTIONS:
+            raise Http404
+        # Handed in first, outside the write's transaction, when its deadline has passed (no beat
+        # needed): a refused re-admission or extra time must not undo the hand-in.
+        services.submit_if_due(obj)
+
+    @property
+    def action_label(self):
+        return self.ACTIONS[self.kwargs["action"]]
+
+    @property
+    def invalid_message(self):
+        return _("Give the minutes and the reason.") if self.kwargs["action"] == "extra_time" else ""
+
+    def get_form_class(self):
+        return forms.ExtraTimeForm if self.kwargs["action"] == "extra_time" else ActionForm
+
+    def perform(self, form):
+        attempt, user, action = self.object, self.request.user, self.kwargs["action"]
+        self.done = True
+        if action == "readmit":
+            services.readmit(actor=user, attempt=attempt, reason=form.cleaned_data["reason"])
+        elif action == "extra_time":
+            self.minutes = form.cleaned_data["minutes"]
+            services.extra_time(actor=user, attempt=attempt, **form.cleaned_data)
+        elif action == "submit":
+            self.done = services.attempt_submit(attempt=attempt, reason="proctor", actor=user)
+        else:
+            services.mark_absent(actor=user, attempt=attempt)
+        return attempt
+
+    def get_success_message(self, result) -> str:
+        number = self.object.number
+        messages_by_action = {
+            "readmit": _("%(number)s may log in again.") % {"number": number},
+            "extra_time": _("%(number)s: %(minutes)s more minutes.")
+            % {"number": number, "minutes": getattr(self, "minutes", "")},
+            "submit": _("%(number)s handed in by the proctor.") % {"number": number} if self.done else "",
+            "absent": _("%(number)s marked absent.") % {"number": number}}
+        return messages_by_action[self.kwargs["action"]]
+
+    def get_success_url(self) -> str:
+        return reverse("recruitment:proctor", args=[self.object.session_id])
 
 
-class SessionIncidentView(SessionMixin, View):
-    def post(self, request, pk):
-        form = forms.IncidentForm(request.POST)
-        number = request.POST.get("number", "").strip()
+class SessionIncidentView(SessionActionView):
+    """An incident in the room log, of a seated candidate or of the room."""
+
+    form_class = exam_forms.IncidentNumberForm
+    action_label = gettext_lazy("Record an incident")
+    invalid_message = gettext_lazy("Describe the incident.")
+    success_message = gettext_lazy("Incident recorded.")
+
+    def perform(self, form):
+        number = form.cleaned_data["number"].strip()
         attempt = self.session.attempts.filter(number=number).first() if number else None
         if number and attempt is None:
             # A number not seated here would be dropped silently: the log would blame no one.
-            messages.error(request, _("No candidate with number %(number)s is seated in this session.")
-                           % {"number": number})
-        elif form.is_valid():
-            services.incident(actor=request.user, session=self.session, note=form.cleaned_data["note"],
-                              attempt=attempt)
-            messages.success(request, _("Incident recorded."))
-        else:
-            messages.error(request, _("Describe the incident."))
-        return redirect("recruitment:proctor", pk=pk)
+            raise ValidationError(_("No candidate with number %(number)s is seated in this session.")
+                                  % {"number": number})
+        services.incident(actor=self.request.user, session=self.session, note=form.cleaned_data["note"],
+                          attempt=attempt)
+        return self.session
+
+    def get_success_url(self) -> str:
+        return reverse("recruitment:proctor", args=[self.session.pk])
 
 
-class SessionUnlockView(SessionMixin, View):
+class SessionUnlockView(SessionActionView):
     """The proctor unlocks the login of a number of this session (throttle.attempt_unlock)."""
 
-    def post(self, request, pk):
-        attempt = self.session.attempts.filter(number=request.POST.get("number", "")).first()
-        if attempt is None:
-            messages.error(request, _("There is no such candidate number in this session."))
-            return redirect("recruitment:proctor", pk=pk)
-        try:
-            throttle.attempt_unlock(actor=request.user, attempt=attempt)
-            messages.success(request, _("%(number)s may log in now.") % {"number": attempt.number})
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("recruitment:proctor", pk=pk)
+    form_class = exam_forms.NumberForm
+    action_label = gettext_lazy("Unlock")
+
+    def perform(self, form):
+        self.attempt = self.session.attempts.filter(number=form.cleaned_data["number"]).first()
+        if self.attempt is None:
+            raise ValidationError(_("There is no such candidate number in this session."))
+        throttle.attempt_unlock(actor=self.request.user, attempt=self.attempt)
+        return self.session
+
+    def get_success_message(self, result) -> str:
+        return _("%(number)s may log in now.") % {"number": self.attempt.number}
+
+    def get_success_url(self) -> str:
+        return reverse("recruitment:proctor", args=[self.session.pk])
 
 
-class AnalysisView(SessionMixin, TemplateView):
+class AnalysisView(SessionActionView):
+    """The item analysis of a session (read by who sees the session); the button runs it again."""
+
     template_name = "recruitment/exam/analysis.html"
+    read_on_get = True
+    action_label = gettext_lazy("Analyse")
+    success_message = gettext_lazy("Item analysis done; questions that behave badly are flagged in the bank.")
 
     def get_context_data(self, **kwargs):
         session = self.session
@@ -560,10 +737,11 @@ class AnalysisView(SessionMixin, TemplateView):
                                         flagged=sum(1 for s in statistics if s.flag),
                                         events=ExamEvent.objects.filter(session=session).count(), **kwargs)
 
-    def post(self, request, pk):
+    def perform(self, form):
         if not self.session.attempts.filter(status=Attempt.Status.SUBMITTED).exists():
-            messages.error(request, _("No test has been handed in yet."))
-        else:
-            analysis.analyse(self.session)
-            messages.success(request, _("Item analysis done; questions that behave badly are flagged in the bank."))
-        return redirect("recruitment:analysis", pk=pk)
+            raise ValidationError(_("No test has been handed in yet."))
+        analysis.analyse(self.session)
+        return self.session
+
+    def get_success_url(self) -> str:
+        return reverse("recruitment:analysis", args=[self.session.pk])

@@ -25,7 +25,11 @@
   function showRows() {
     var last = MIN - 1;
     for (var i = 0; i < rows.length; i++) { if (filled(rows[i]) || rows[i].getAttribute("data-open")) { last = i; } }
-    for (var j = 0; j < rows.length; j++) { rows[j].hidden = j > last; }
+    for (var j = 0; j < rows.length; j++) {
+      rows[j].hidden = j > last;
+      var extra = form.querySelector("[data-option-extra='" + j + "']");  // the row's picture
+      if (extra && j > last) { extra.hidden = true; }
+    }
     var add = form.querySelector("[data-add-option]");
     if (add) { add.disabled = last >= rows.length - 1 || kind.value === "truefalse"; }
   }
@@ -50,6 +54,10 @@
           if (here[f].type === "radio") { here[f].checked = next[f].checked; } else { here[f].value = next[f].value; }
         }
       }
+      // A picture chosen cannot move to another row (a file input is not set by script): the
+      // rows from the removed one on start without theirs.
+      var files = form.querySelectorAll("[data-option-extra] input[type=file]");
+      for (var p = index; p < files.length; p++) { files[p].value = ""; }
       var lastInputs = rows[rows.length - 1].querySelectorAll("input");
       for (var q = 0; q < lastInputs.length; q++) {
         if (lastInputs[q].type === "radio") { lastInputs[q].checked = false; } else { lastInputs[q].value = ""; }
