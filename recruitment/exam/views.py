@@ -38,6 +38,9 @@ class ExamLoginView(View):
         return render(request, self.template_name, {})
 
     def post(self, request):
+        # Not on ObjectEditView: the candidate is no user of the site and has no unit or object to
+        # scope; the login is the exam service's (throttled per number and address) and answers
+        # with this page again, a 429 or a 403.
         number, password = request.POST.get("number", ""), request.POST.get("password", "")
         ip = client_ip(request)
         if throttle.is_locked(number, ip):
@@ -80,6 +83,9 @@ class PaperView(View):
 
     def post(self, request):
         """Without JavaScript the form posts every choice at once; each is saved like a click."""
+        # Not on ObjectEditView: the attempt comes from the exam session's token, not from a user's
+        # scope, and each answer is its own autocommitted upsert (services.answer_save): one
+        # transaction around them all would hold the acknowledgement of every click.
         attempt = current_attempt(request)
         if attempt is None:
             return redirect("exam:login")
@@ -118,6 +124,8 @@ class PaperView(View):
 @method_decorator(login_not_required, name="dispatch")
 class SubmitView(View):
     def post(self, request):
+        # Not on ObjectEditView: no form and no user scope (the exam session's token); the hand-in
+        # is one conditional update in services.attempt_submit, exactly once whoever asks.
         attempt = current_attempt(request)
         if attempt is not None and attempt.status == Attempt.Status.ANSWERING:
             # The page hands in by itself when its countdown ends: that is the deadline, not the candidate.
@@ -129,6 +137,7 @@ class SubmitView(View):
 @method_decorator(login_not_required, name="dispatch")
 class LogoutView(View):
     def post(self, request):
+        # Not on ObjectEditView: it writes no record, it only ends the candidate's exam session.
         request.session.flush()
         return redirect("exam:login")
 
