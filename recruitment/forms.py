@@ -200,7 +200,13 @@ class RoundBanksForm(forms.Form):
 
 
 class ScoreField(forms.DecimalField):
-    """A mark as typed on a Vietnamese keyboard: a decimal comma is read as a point."""
+    """A mark as typed on a Vietnamese keyboard (a decimal comma is read as a point), between 0
+    and 100: the sheet reports a cell that is no number and a cell out of range together."""
+
+    def __init__(self, **kwargs):
+        out_of_range = _("A mark is between 0 and 100.")
+        super().__init__(min_value=0, max_value=100, max_digits=5, decimal_places=2,
+                         error_messages={"min_value": out_of_range, "max_value": out_of_range}, **kwargs)
 
     def to_python(self, value):
         return super().to_python(value.strip().replace(",", ".") if isinstance(value, str) else value)
@@ -223,7 +229,7 @@ class MarksForm(forms.Form):
                 for marker in self.MARKERS:
                     name = self.cell_name(application.pk, component, marker)
                     self.fields[name] = ScoreField(
-                        required=False, max_digits=5, decimal_places=2, initial=current.get((component, marker)),
+                        required=False, initial=current.get((component, marker)),
                         label=f"{who} · {labels[component]} ({MARKER_LABELS[marker]})")
                     self.cells[name] = (application, component, marker)
 
@@ -256,8 +262,11 @@ class Round1Form(forms.Form):
                 if skip(application, part):
                     continue
                 name = self.cell_name(application.pk, part.code)
-                self.fields[name] = forms.IntegerField(required=False, initial=current.get(part.code),
-                                                       label=f"{who} · {labels.get(part.code, part.code)}")
+                self.fields[name] = forms.IntegerField(
+                    required=False, initial=current.get(part.code), min_value=0, max_value=part.questions,
+                    label=f"{who} · {labels.get(part.code, part.code)}",
+                    error_messages={"min_value": _("A count cannot be negative."),
+                                    "max_value": _("More correct answers than questions.")})
                 self.cells[name] = (application, part)
 
     @staticmethod

@@ -301,15 +301,11 @@ class BoardGrantView(InlineFormMixin, RoundEditView):
     administer = True
 
     def service_kwargs(self, form):
-        return {"round_": self.round, "user": form.cleaned_data["username"],
-                "edit_questions": form.cleaned_data["edit_questions"]}
+        self.member = form.cleaned_data["username"]
+        return {"round_": self.round, "user": self.member, "edit_questions": form.cleaned_data["edit_questions"]}
 
     def get_success_message(self, result):
-        return _("%(name)s may now run this round.") % {"name": self.form_user.get_full_name()}
-
-    def form_valid(self, form):
-        self.form_user = form.cleaned_data["username"]
-        return super().form_valid(form)
+        return _("%(name)s may now run this round.") % {"name": self.member.get_full_name()}
 
 
 class RoundBanksView(InlineFormMixin, RoundEditView):
