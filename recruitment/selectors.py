@@ -108,6 +108,31 @@ def round1_passed(application: Application, scores: dict[str, tuple[int, int]], 
     return True
 
 
+# --- eligibility: who is summoned, what may be appealed ------------------------------------------------
+
+def awaiting_number(round_: RecruitmentRound) -> QuerySet[Application]:
+    """Admitted candidates without an exam number yet (numbering gives them one and the summons)."""
+    return round_.applications.filter(status=Application.Status.ELIGIBLE, number="")
+
+
+def summoned(round_: RecruitmentRound) -> QuerySet[Application]:
+    """Who gets a summons to the exams: admitted (eligible) and numbered."""
+    return round_.applications.filter(status=Application.Status.ELIGIBLE).exclude(number="")
+
+
+def summons_issued(application: Application) -> bool:
+    """Whether the candidate's summons can be printed: the same rule as ``summoned``, for one."""
+    return bool(application.number) and application.status == Application.Status.ELIGIBLE
+
+
+def appealable_components(application: Application) -> list[str]:
+    """The round-2 parts the candidate may still ask to re-mark: only parts the round has, that
+    have a mark, and no appeal yet (one per candidate and part, Appeal's constraint)."""
+    marked = {m.component for m in application.marks.all()}
+    appealed = set(application.appeals.values_list("component", flat=True))
+    return [c for c in ROUND2_FORMS[application.round.round2_form] if c in marked and c not in appealed]
+
+
 def round1_part_skipped(application: Application, part) -> bool:
     """A round-1 part the candidate does not sit: the foreign language of a position that needs
     none, or of a candidate exempted from it."""

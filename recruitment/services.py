@@ -14,7 +14,7 @@ from django.utils.translation import pgettext
 from core import audit
 from core.models import OrgUnit
 from core.text import clean, name_sort_key
-from recruitment import notices
+from recruitment import notices, selectors
 from recruitment.models import (
     Appeal,
     Application,
@@ -302,7 +302,7 @@ def numbers_assign(*, actor, round_: RecruitmentRound, prefix: str = "", reason:
     _require_decided(round_, reason, today or timezone.localdate())
     existing = round_.applications.exclude(number="").values_list("number", flat=True)
     next_number = max([int(n[len(prefix):]) for n in existing if n[len(prefix):].isdigit()] or [0]) + 1
-    waiting = sorted(round_.applications.filter(status=Application.Status.ELIGIBLE, number=""),
+    waiting = sorted(selectors.awaiting_number(round_),
                      key=lambda a: (a.vacancy.code, name_sort_key(a.full_name)))
     for application in waiting:
         application.number = f"{prefix}{next_number:04d}"
@@ -537,11 +537,8 @@ def appeal_deadline(round_: RecruitmentRound) -> date | None:
 
 
 def appealable_components(application: Application) -> list[str]:
-    """The round-2 parts the candidate may still ask to re-mark: the round's parts that have a mark
-    and no appeal yet (one appeal per candidate and part)."""
-    marked = {m.component for m in application.marks.all()}
-    appealed = set(application.appeals.values_list("component", flat=True))
-    return [c for c in ROUND2_FORMS[application.round.round2_form] if c in marked and c not in appealed]
+    """Kept for the portal's page; the rule lives in ``selectors.appealable_components``."""
+    return selectors.appealable_components(application)
 
 
 @transaction.atomic

@@ -234,8 +234,7 @@ class RoundDetailView(RoundMixin, TemplateView):
                        vacancy_form=forms.VacancyForm() if self.can_administer else None,
                        next_status=next_status,
                        next_status_label=RecruitmentRound.Status(next_status).label if next_status else "",
-                       unnumbered=self.round.applications.filter(status=Application.Status.ELIGIBLE,
-                                                                 number="").count(),
+                       unnumbered=selectors.awaiting_number(self.round).count(),
                        deadline=services.appeal_deadline(self.round),
                        pending_appeals=Appeal.objects.filter(application__round=self.round,
                                                              status=Appeal.Status.PENDING).count())
