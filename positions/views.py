@@ -3,26 +3,29 @@ catalogues. Positions are scoped by their unit like everything else."""
 from functools import cached_property
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from core.forms import unit_choices
 from core.text import unaccent
-from core.views.generic import ManagedUnitFormMixin, StaffRequiredMixin, UnitScopedMixin
-from core.views.units import form_errors_from
-from positions import forms, services
+from core.views.edit import ObjectActionView, ObjectEditView
+from core.views.generic import StaffRequiredMixin, UnitScopedMixin
+from positions import forms, selectors, services
 from positions.models import (
     Competency,
     JobDescription,
     JobPosition,
     PositionDossier,
     Rank,
+    RankRatioCap,
     SalaryCoefficient,
     StaffingQuota,
 )
@@ -68,49 +71,41 @@ class PositionListView(UnitScopedMixin, TemplateView):
         return context
 
 
-class PositionCreateView(ManagedUnitFormMixin, FormView):
+class PositionCreateView(ObjectEditView):
+    model = JobPosition
     template_name = "positions/position_form.html"
     form_class = forms.PositionForm
+    form_scope = True  # the unit is chosen among the units the user manages
+    service = services.position_create
 
     def get_initial(self):
         unit = self.manage_scope.units().filter(pk=self.request.GET.get("unit") or 0).first()
         return {"unit": unit} if unit else {}
 
-    def form_valid(self, form):
-        data = dict(form.cleaned_data)
-        if not self.manage_scope.contains(data["unit"]):
-            raise PermissionDenied
-        try:
-            position = services.position_create(actor=self.request.user, **data)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Position %(code)s created.") % {"code": position.code})
-        return redirect(position)
+    def get_success_message(self, result) -> str:
+        return _("Position %(code)s created.") % {"code": result.code}
 
 
-class PositionUpdateView(PositionScopedMixin, FormView):
+class PositionUpdateView(ObjectEditView):
+    model = JobPosition
     template_name = "positions/position_form.html"
     form_class = forms.PositionForm
-    manage = True
+    form_scope = True
+    service = services.position_update
+    object_kwarg = "position"
+    success_message = gettext_lazy("Changes saved.")
+
+    def get_queryset(self):
+        return JobPosition.objects.select_related("unit", "rank", "leadership_title")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "scope": self.manage_scope, "editing": True}
+        return {**super().get_form_kwargs(), "editing": True}
 
     def get_initial(self):
-        return {f: getattr(self.position, f) for f in services.POSITION_FIELDS}
+        return {f: getattr(self.object, f) for f in services.POSITION_FIELDS}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(position=self.position, **kwargs)
-
-    def form_valid(self, form):
-        try:
-            services.position_update(actor=self.request.user, position=self.position, **form.cleaned_data)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Changes saved."))
-        return redirect(self.position)
+        return super().get_context_data(position=self.object, **kwargs)
 
 
 class PositionDetailView(PositionScopedMixin, TemplateView):
@@ -138,57 +133,73 @@ class PositionPrintView(PositionDetailView):
     template_name = "positions/position_print.html"
 
 
-class DescriptionMixin(PositionScopedMixin):
-    manage = True
+class DescriptionMixin:
+    """The draft description of the position of the URL (403 once the latest version is frozen)."""
+
+    model = JobPosition
+
+    def get_queryset(self):
+        return JobPosition.objects.select_related("unit", "rank", "leadership_title")
 
     @cached_property
     def draft(self) -> JobDescription:
-        latest = services.latest_description(self.position)
+        latest = services.latest_description(self.object)
         if latest is None or latest.is_frozen:
             raise PermissionDenied(_("The current version is frozen; start a new version first."))
         return latest
 
+    def get_success_url(self) -> str:
+        return self.object.get_absolute_url()
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(position=self.position, description=self.draft, **kwargs)
+        return super().get_context_data(position=self.object, description=self.draft, **kwargs)
 
 
-class DescriptionUpdateView(DescriptionMixin, FormView):
+class DescriptionUpdateView(DescriptionMixin, ObjectEditView):
     template_name = "positions/description_form.html"
     form_class = forms.DescriptionForm
+    service = services.description_update
+    success_message = gettext_lazy("Job description saved.")
 
     def get_form_kwargs(self):
+        # A copy of the draft: the form writes its values onto its instance, and the service
+        # audits the change against the draft as it is stored.
         return {**super().get_form_kwargs(), "instance": JobDescription.objects.get(pk=self.draft.pk)}
 
-    def form_valid(self, form):
-        services.description_update(actor=self.request.user, description=self.draft,
-                                    **{f: form.cleaned_data[f] for f in JobDescription.TEXT_FIELDS})
-        messages.success(self.request, _("Job description saved."))
-        return redirect(self.position)
+    def service_kwargs(self, form) -> dict:
+        return {"description": self.draft, **{f: form.cleaned_data[f] for f in JobDescription.TEXT_FIELDS}}
 
 
-class FrameworkUpdateView(DescriptionMixin, FormView):
+class FrameworkUpdateView(DescriptionMixin, ObjectEditView):
     template_name = "positions/framework_form.html"
     form_class = forms.FrameworkForm
+    service = services.framework_set
+    success_message = gettext_lazy("Competency framework saved.")
 
     def get_form_kwargs(self):
         current = {r.competency_id: r.level for r in self.draft.requirements.all()}
         return {**super().get_form_kwargs(), "competencies": Competency.objects.filter(active=True),
                 "current": current}
 
-    def form_valid(self, form):
-        services.framework_set(actor=self.request.user, description=self.draft, levels=form.levels())
-        messages.success(self.request, _("Competency framework saved."))
-        return redirect(self.position)
+    def service_kwargs(self, form) -> dict:
+        return {"description": self.draft, "levels": form.levels()}
 
 
-class DescriptionNewVersionView(PositionScopedMixin, View):
+class DescriptionNewVersionView(ObjectActionView):
+    """A button on the position's page (POST only): the approved version is copied into a draft."""
+
+    model = JobPosition
     http_method_names = ["post"]
-    manage = True
+    service = services.description_new_version
 
-    def post(self, request, pk):
-        draft = services.description_new_version(actor=request.user, position=self.position)
-        messages.success(request, _("Version %(v)s started as a draft.") % {"v": draft.version})
-        return redirect(self.position)
+    def service_kwargs(self, form) -> dict:
+        return {"position": self.object}
+
+    def get_success_message(self, result) -> str:
+        return _("Version %(v)s started as a draft.") % {"v": result.version}
+
+    def get_success_url(self) -> str:
+        return self.object.get_absolute_url()
 
 
 class DossierListView(UnitScopedMixin, TemplateView):
@@ -203,40 +214,43 @@ class DossierListView(UnitScopedMixin, TemplateView):
         return context
 
 
-class DossierCreateView(ManagedUnitFormMixin, FormView):
-    form_class = forms.DossierForm
-    template_name = "positions/dossier_list.html"
+class DossierCreateView(ObjectEditView):
+    """The form sits on the dossier list: its errors go back there as a message."""
 
-    def form_valid(self, form):
-        try:
-            dossier = services.dossier_create(actor=self.request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(self.request, " ".join(exc.messages))
-            return redirect("positions:dossier_list")
-        return redirect(dossier)
+    model = PositionDossier
+    form_class = forms.DossierForm
+    form_scope = True
+    template_name = "positions/dossier_list.html"
+    service = services.dossier_create
+    success_message = ""
 
     def form_invalid(self, form):
-        messages.error(self.request, _("Choose a unit and a title."))
+        refused = form.non_field_errors()  # the service's refusal, e.g. no draft to submit
+        messages.error(self.request, " ".join(refused) if refused else _("Choose a unit and a title."))
         return redirect("positions:dossier_list")
 
 
-class DossierDetailView(UnitScopedMixin, FormView):
+class DossierDetailView(ObjectEditView):
     """A dossier, its positions, the ND 361 deadlines, and the next step (unit HR submits; provincial
     HR appraises, approves or returns it)."""
 
+    model = PositionDossier
     template_name = "positions/dossier_detail.html"
     form_class = forms.TransitionForm
+    service = services.dossier_transition
+    success_message = gettext_lazy("Dossier updated.")
+    # Everyone who sees the dossier sees this page; each step is allowed by allowed_actions().
+    manage = False
 
-    @cached_property
-    def dossier(self) -> PositionDossier:
-        return self.get_scoped_object(PositionDossier.objects.select_related("unit"), pk=self.kwargs["pk"])
+    def get_queryset(self):
+        return PositionDossier.objects.select_related("unit")
 
     def get_initial(self):
         return {"on": timezone.localdate()}
 
     def allowed_actions(self) -> list[str]:
-        user, status = self.request.user, self.dossier.status
-        unit_manager = self.manage_scope.contains(self.dossier.unit)
+        user, status = self.request.user, self.object.status
+        unit_manager = self.manage_scope.contains(self.object.unit)
         reviewer = user.has_perm("positions.change_positiondossier")
         actions = []
         if status == PositionDossier.Status.DRAFT and unit_manager:
@@ -248,34 +262,32 @@ class DossierDetailView(UnitScopedMixin, FormView):
         return actions
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(dossier=self.dossier, actions=self.allowed_actions(),
-                       deadlines=services.dossier_deadlines(self.dossier), today=timezone.localdate(),
-                       descriptions=list(self.dossier.descriptions.select_related("position__rank").annotate(
-                           lines=Count("requirements"))))
-        return context
+        today = timezone.localdate()
+        schedule = selectors.dossier_schedule(self.object, today=today)
+        descriptions = self.object.descriptions.select_related("position__rank").annotate(
+            lines=Count("requirements"))
+        return super().get_context_data(
+            dossier=self.object, actions=self.allowed_actions(), deadlines=schedule.deadlines,
+            overdue=schedule.overdue, today=today, descriptions=list(descriptions), **kwargs)
 
-    def form_valid(self, form):
+    def service_kwargs(self, form) -> dict:
         action = self.request.POST.get("action", "")
         if action not in self.allowed_actions():
             raise PermissionDenied
-        data = form.cleaned_data
-        try:
-            services.dossier_transition(actor=self.request.user, dossier=self.dossier, action=action, on=data["on"],
-                                        note=data.get("note", ""), decision_number=data.get("decision_number", ""),
-                                        decision_date=data.get("decision_date"), signer=data.get("signer", ""))
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Dossier updated."))
-        return redirect(self.dossier)
+        return {**form.cleaned_data, "dossier": self.object, "action": action}
 
 
-class QuotaListView(UnitScopedMixin, FormView):
+class QuotaListView(ObjectEditView):
     """Staffing quotas per unit, year and category; provincial HR sets them."""
 
+    model = StaffingQuota
     template_name = "positions/quota_list.html"
     form_class = forms.QuotaForm
+    service = services.quota_set
+    success_message = gettext_lazy("Quota saved.")
+    # A list every reader of the units sees; the form is for who holds add_staffingquota, on the
+    # units they see (provincial HR sets the quotas of the units below it).
+    manage = False
 
     def year(self) -> int:
         raw = self.request.GET.get("year", "")
@@ -288,19 +300,18 @@ class QuotaListView(UnitScopedMixin, FormView):
         return {"year": self.year()}
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
         quotas = self.scope.filter(StaffingQuota.objects.filter(year=self.year()), "unit").select_related("unit")
-        context.update(quotas=quotas.order_by("unit__path", "category"), year=self.year(),
-                       can_set=self.request.user.has_perm("positions.add_staffingquota"))
-        return context
+        return super().get_context_data(
+            quotas=quotas.order_by("unit__path", "category"), year=self.year(),
+            can_set=self.request.user.has_perm("positions.add_staffingquota"), **kwargs)
 
-    def form_valid(self, form):
+    def perform(self, form):
         if not self.request.user.has_perm("positions.add_staffingquota"):
             raise PermissionDenied
-        data = form.cleaned_data
-        services.quota_set(actor=self.request.user, **data)
-        messages.success(self.request, _("Quota saved."))
-        return redirect(f"{self.request.path}?year={data['year']}")
+        return super().perform(form)
+
+    def get_success_url(self) -> str:
+        return f"{self.request.path}?year={self.result.year}"
 
 
 class CatalogueView(StaffRequiredMixin, TemplateView):
@@ -319,24 +330,36 @@ class CatalogueView(StaffRequiredMixin, TemplateView):
         return context
 
 
-class CompetencyEditView(StaffRequiredMixin, FormView):
+class CatalogueEditMixin:
+    """Catalogue rows (competencies, rank ratio caps) belong to no unit: the model permission is
+    the guard, any staff member may read them, and there is no unit to re-check after the write."""
+
+    unit_field = None
+    manage = False
+    require_scope = False
+
+    def check_scope(self, result) -> None:
+        """Nothing to re-check: the row has no unit."""
+
+
+class CompetencyEditView(CatalogueEditMixin, ObjectEditView):
+    model = Competency
     template_name = "positions/competency_form.html"
     form_class = forms.CompetencyForm
     permission_required = "positions.change_competency"
+    service = services.competency_save
+    success_message = gettext_lazy("Competency saved.")
 
-    def get_object(self) -> Competency:
-        return get_object_or_404(Competency, pk=self.kwargs["pk"]) if "pk" in self.kwargs else Competency()
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.get_object()}
-
-    def form_valid(self, form):
+    def service_kwargs(self, form) -> dict:
         fields = {f: form.cleaned_data[f] for f in form.Meta.fields}
-        competency = self.get_object()  # fresh from the database: the audit compares against it
-        services.competency_save(actor=self.request.user, competency=competency, descriptors=form.descriptors(),
-                                 confirmed_levels=form.confirmed_levels(), **fields)
-        messages.success(self.request, _("Competency saved."))
-        return redirect("positions:catalogue")
+        # Fresh from the database (the form wrote its values onto its instance): the audit
+        # compares against the stored row.
+        competency = Competency.objects.get(pk=self.object.pk) if self.object else Competency()
+        return {"competency": competency, "descriptors": form.descriptors(),
+                "confirmed_levels": form.confirmed_levels(), **fields}
+
+    def get_success_url(self) -> str:
+        return reverse("positions:catalogue")
 
 
 class PositionExportView(UnitScopedMixin, View):
@@ -359,21 +382,23 @@ class PositionExportView(UnitScopedMixin, View):
         return response
 
 
-class RatioCapView(StaffRequiredMixin, FormView):
+class RatioCapView(CatalogueEditMixin, ObjectEditView):
     """Caps on the share of a rank level per kind of unit; provincial HR sets them."""
 
+    model = RankRatioCap
     template_name = "positions/ratio_caps.html"
     form_class = forms.RatioCapForm
+    service = services.ratio_cap_set
+    success_message = gettext_lazy("Cap saved.")
 
     def get_context_data(self, **kwargs):
-        from positions.models import RankRatioCap
-
         return super().get_context_data(caps=RankRatioCap.objects.all(),
                                         can_set=self.request.user.has_perm("positions.add_rankratiocap"), **kwargs)
 
-    def form_valid(self, form):
+    def perform(self, form):
         if not self.request.user.has_perm("positions.add_rankratiocap"):
             raise PermissionDenied
-        services.ratio_cap_set(actor=self.request.user, **form.cleaned_data)
-        messages.success(self.request, _("Cap saved."))
-        return redirect("positions:ratio_caps")
+        return super().perform(form)
+
+    def get_success_url(self) -> str:
+        return reverse("positions:ratio_caps")
