@@ -2,25 +2,28 @@
 with its evidence, the receipt, the summons, one's own results and re-marking requests.
 
 A candidate sees only their own applications: every lookup goes through ``candidate=request.user``
-(another candidate's application is 404, staff pages are 403).
+(another candidate's application is 404, staff pages are 403). Their writes go through core's edit
+view for owned records (OwnObjectEditView): the application is found through its candidate and
+must still be theirs when the write commits.
 """
 from functools import cached_property
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core.models import User
-from core.views.units import form_errors_from
+from core.views.edit import OwnObjectEditView
 from recruitment import forms, notices, papers, services
 from recruitment.models import Application, ApplicationDocument, QuestionBank, RecruitmentRound
 from recruitment.rules import PRIORITY_CATEGORIES, ROUND2_FORMS
@@ -50,7 +53,29 @@ def open_rounds():
         Q(applications_close_on__isnull=True) | Q(applications_close_on__gte=today)).select_related("agency")
 
 
+class CandidateWriteView(OwnObjectEditView):
+    """A candidate's write on their own application, posted from the application's page: the
+    page holds the forms, so errors go back to it as messages, like the success."""
+
+    model = Application
+    owner_field = "candidate"
+    for_candidates = True
+    object_kwarg = "application"
+    http_method_names = ["post"]
+
+    def form_invalid(self, form):
+        for errors in form.errors.values():
+            messages.error(self.request, " ".join(errors))
+        return redirect(self.get_success_url())
+
+    def get_success_url(self) -> str:
+        return reverse("recruitment:my_application", args=[self.object.pk])
+
+
 class RegisterView(FormView):
+    # Not on the edit view: an anonymous visitor, no object, and the answer must be the same page
+    # whether or not the address is registered (no enumeration), so it renders, never redirects.
+
     template_name = "recruitment/register.html"
     form_class = forms.RegisterForm
 
@@ -82,6 +107,8 @@ class ResendConfirmationView(FormView):
 
     template_name = "recruitment/resend_confirmation.html"
     form_class = forms.ResendConfirmationForm
+    # Not on the edit view: nothing is written (a mail is sent or not), and the answer is the same
+    # page either way, for anonymous visitors.
 
     def get_initial(self):
         return {"email": self.request.GET.get("email", "")}
@@ -126,9 +153,17 @@ class PortalView(CandidateMixin, TemplateView):
         return super().get_context_data(applications=applications, rounds=rounds, **kwargs)
 
 
-class ApplyView(CandidateMixin, FormView):
+class ApplyView(OwnObjectEditView):
+    """Apply to an open round (the pk of the address is the round's: this view creates)."""
+
     template_name = "recruitment/apply.html"
     form_class = forms.ApplicationForm
+    model = Application
+    owner_field = "candidate"
+    for_candidates = True
+    pk_url_kwarg = None
+    service = services.application_submit
+    success_message = gettext_lazy("Application submitted. Attach your documents below.")
 
     @cached_property
     def round(self) -> RecruitmentRound:
@@ -144,19 +179,13 @@ class ApplyView(CandidateMixin, FormView):
         return super().get_context_data(round=self.round, vacancies=self.round.vacancies.select_related("rank"),
                                         **kwargs)
 
-    def form_valid(self, form):
+    def service_kwargs(self, form) -> dict:
         data = dict(form.cleaned_data)
-        data.pop("commitment")
-        vacancy = data.pop("vacancy")
-        try:
-            application = services.application_submit(actor=self.request.user, vacancy=vacancy,
-                                                      candidate=self.request.user, email=self.request.user.email,
-                                                      **data)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Application submitted. Attach your documents below."))
-        return redirect("recruitment:my_application", pk=application.pk)
+        data.pop("commitment")  # a declaration on the form, not a field of the application
+        return {**data, "candidate": self.request.user, "email": self.request.user.email}
+
+    def get_success_url(self) -> str:
+        return reverse("recruitment:my_application", args=[self.result.pk])
 
 
 class MyApplicationView(OwnApplicationMixin, TemplateView):
@@ -193,20 +222,13 @@ class MyApplicationView(OwnApplicationMixin, TemplateView):
             **kwargs)
 
 
-class DocumentUploadView(OwnApplicationMixin, View):
-    def post(self, request, pk):
-        form = forms.DocumentForm(request.POST, request.FILES)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                messages.error(request, " ".join(errors))
-            return redirect("recruitment:my_application", pk=pk)
-        try:
-            services.document_attach(actor=request.user, application=self.application,
-                                     kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"])
-            messages.success(request, _("Document attached."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("recruitment:my_application", pk=pk)
+class DocumentUploadView(CandidateWriteView):
+    form_class = forms.DocumentForm
+    service = services.document_attach
+    success_message = gettext_lazy("Document attached.")
+
+    def service_kwargs(self, form) -> dict:
+        return {"application": self.object, "kind": form.cleaned_data["kind"], "upload": form.cleaned_data["file"]}
 
 
 class MyDocumentView(OwnApplicationMixin, View):
@@ -215,20 +237,16 @@ class MyDocumentView(OwnApplicationMixin, View):
         return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
 
 
-class AppealCreateView(OwnApplicationMixin, View):
-    def post(self, request, pk):
-        # Every part is accepted here so that a refusal says why (services.appeal_submit).
-        form = forms.AppealForm(request.POST)
-        if form.is_valid():
-            try:
-                services.appeal_submit(actor=request.user, application=self.application,
-                                       component=form.cleaned_data["component"], reason=form.cleaned_data["reason"])
-                messages.success(request, _("Your request for re-marking was sent."))
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-        else:
-            messages.error(request, _("Give the reason for your request."))
-        return redirect("recruitment:my_application", pk=pk)
+class AppealCreateView(CandidateWriteView):
+    # Every part is accepted by the form so that a refusal says why (services.appeal_submit).
+    form_class = forms.AppealForm
+    service = services.appeal_submit
+    success_message = gettext_lazy("Your request for re-marking was sent.")
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["reason"].error_messages["required"] = _("Give the reason for your request.")
+        return form
 
 
 class ReceiptView(OwnApplicationMixin, PaperMixin, TemplateView):
