@@ -11,7 +11,7 @@ NAV: dict[str, list[tuple]] = {
              (20, _("Units"), "core:unit_list", "diagram-3", "view")],
     "reports": [],
     "tools": [(10, _("Imports"), "core:import_list", "upload", "manage"),
-              (20, _("Change log"), "core:audit_list", "clock-history", "view"),
+              (20, _("Audit log"), "core:audit_list", "clock-history", "view"),
               (30, _("Access"), "core:access_list", "shield-lock", "core.manage_grants"),
               (35, _("Locked logins"), "core:lockout_list", "unlock", "core.manage_grants"),
               (40, _("Access records"), "core:access_record_list", "eye", "core.view_accessrecord")],

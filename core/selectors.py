@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Max, Q, QuerySet, TextField
+from django.db.models import Count, F, Max, Q, QuerySet, TextField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -229,3 +229,112 @@ def _subject_label(pk: int, obj) -> tuple[str, str]:
     code = getattr(obj, _SUBJECTS["code_field"], "")
     url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
     return (f"{obj} ({code})" if code else str(obj)), url
+
+
+# --- the audit log: who saw, who exported, who changed whose data ---------------------------------------
+
+VIEWED, EXPORTED, CHANGED = "viewed", "exported", "changed"
+AUDIT_LOG_PAGE = 50
+AUDIT_LOG_MAX_PAGE = 200  # deeper than 10,000 rows back, the filters should narrow the search
+AUDIT_LOG_MAX_PEOPLE = 100  # a name matching more people than this is too vague to search by
+
+
+@dataclass
+class AuditLogPage:
+    rows: list  # AuditEntry (``kind`` CHANGED) and AccessRecord (VIEWED / EXPORTED), newest first
+    number: int
+    has_next: bool
+    too_many_people: bool = False
+
+
+def audit_log(*, viewer, scope: UnitScope, reads_all: bool, person: str = "", user: str = "", kind: str = "",
+              date_from: date | None = None, date_to: date | None = None, page: int = 1) -> AuditLogPage:
+    """One page of the audit log: changes to records of ``scope``'s units (AuditEntry) and reads
+    and exports of personal data (AccessRecord: every account's when ``reads_all``, else the
+    viewer's own), merged newest first in one query. ``person``: the person concerned, by employee
+    code or by name without diacritics, among the people of ``scope``; ``user``: the acting account
+    (login name or part of the full name). A constant number of queries whatever the log's size."""
+    page = max(1, min(page, AUDIT_LOG_MAX_PAGE))
+    ids: list[int] | None = None
+    if person:
+        ids = _people_in_scope(person, scope)
+        if len(ids) > AUDIT_LOG_MAX_PEOPLE:
+            return AuditLogPage([], page, False, too_many_people=True)
+    keys = []
+    if kind in ("", CHANGED):
+        keys.append(_changes(scope, ids, user, date_from, date_to).annotate(
+            kind=Value(CHANGED), when=F("timestamp")).values_list("kind", "pk", "when"))
+    if kind in ("", VIEWED, EXPORTED):
+        keys.append(_reads(viewer, reads_all, ids, user, kind, date_from, date_to).annotate(
+            kind=Value(EXPORTED), when=F("at")).values_list("kind", "pk", "when"))
+    merged = keys[0].union(*keys[1:], all=True) if len(keys) > 1 else keys[0]
+    start = (page - 1) * AUDIT_LOG_PAGE
+    window = list(merged.order_by("-when", "-pk")[start:start + AUDIT_LOG_PAGE + 1])
+    return AuditLogPage(_audit_rows(window[:AUDIT_LOG_PAGE]), page, len(window) > AUDIT_LOG_PAGE)
+
+
+def _people_in_scope(text: str, scope: UnitScope) -> list[int]:
+    """Primary keys of the people of ``scope`` named by ``text``: an employee code (or the number in
+    the address of their page), else every word of a name without diacritics. A word with a digit
+    matches the employee code only, never the ID number (it would be read back digit by digit)."""
+    model, code_field = _SUBJECTS["model"], _SUBJECTS["code_field"]
+    if model is None:
+        return []
+    people = scope.filter(model._default_manager.all(), "unit")
+    exact = Q(**{f"{code_field}__iexact": text.strip()}) | (Q(pk=int(text)) if text.strip().isdigit() else Q())
+    found = list(people.filter(exact).values_list("pk", flat=True)[:AUDIT_LOG_MAX_PEOPLE + 1])
+    if found or not hasattr(people, "search"):
+        return found
+    return list(people.search(text, id_visible=Q(pk__in=[])).values_list("pk", flat=True)
+                [:AUDIT_LOG_MAX_PEOPLE + 1])
+
+
+def _changes(scope: UnitScope, ids, user: str, date_from, date_to) -> QuerySet:
+    from core.models import AuditEntry
+
+    entries = AuditEntry.objects.order_by()
+    if not scope.everything:
+        entries = scope.filter(entries.filter(unit__isnull=False), "unit")
+    if user:
+        entries = entries.filter(Q(actor__username__iexact=user) | Q(actor_name__icontains=user))
+    if date_from:
+        entries = entries.filter(timestamp__gte=_start_of(date_from))
+    if date_to:
+        entries = entries.filter(timestamp__lt=_start_of(date_to + timedelta(days=1)))
+    if ids is not None:
+        from django.contrib.contenttypes.models import ContentType
+
+        entries = entries.filter(content_type=ContentType.objects.get_for_model(_SUBJECTS["model"]),
+                                 object_id__in=[str(pk) for pk in ids])
+    return entries
+
+
+def _reads(viewer, reads_all: bool, ids, user: str, kind: str, date_from, date_to) -> QuerySet:
+    records = access_records(user=user, date_from=date_from, date_to=date_to).order_by()
+    if not reads_all:
+        records = records.filter(user=viewer)
+    if kind == EXPORTED:
+        records = records.filter(action=AccessRecord.Action.EXPORT)
+    elif kind == VIEWED:
+        records = records.exclude(action=AccessRecord.Action.EXPORT)
+    if ids is not None:
+        records = _mentioning(records, set(ids))
+    return records
+
+
+def _audit_rows(window: list[tuple]) -> list:
+    """The records of the page's keys, in the keys' order: two queries and the display helpers'."""
+    from core.models import AuditEntry
+
+    change_ids = [pk for kind, pk, _when in window if kind == CHANGED]
+    read_ids = [pk for kind, pk, _when in window if kind != CHANGED]
+    changes = AuditEntry.objects.select_related("content_type", "unit", "actor").in_bulk(change_ids)
+    reads = AccessRecord.objects.select_related("user").in_bulk(read_ids)
+    with_subjects(reads.values())
+    rows = []
+    for kind, pk, _when in window:
+        row = changes[pk] if kind == CHANGED else reads[pk]
+        row.kind = CHANGED if kind == CHANGED else (EXPORTED if row.action == AccessRecord.Action.EXPORT
+                                                    else VIEWED)
+        rows.append(row)
+    return rows
