@@ -1,20 +1,20 @@
-"""Question types in Chromium: a staff member imports a GIFT bank of mixed types through the upload
-page (the valid questions only; the refused one named by its text and type), a session is made
-from it, and a candidate answers a matching and a multiple-response question and sees the partial
-credit in the score; the offline queue holds their answers as it holds a click."""
-from datetime import timedelta
-
+"""Question types in Chromium, run by the exam board: a board member granted the round imports a
+GIFT bank of mixed types through the upload page (the valid questions only; the refused one named
+by its text and type), makes the blueprint, then creates and starts the session from the console
+(seat the admitted candidates, make the papers, print the passwords); a candidate answers a
+matching and a multiple-response question and sees the partial credit in the score; the offline
+queue holds their answers as it holds a click."""
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
+from recruitment import services as recruitment_services
 from recruitment.exam import services
-from recruitment.models import Answer, PaperItem, QuestionBank
+from recruitment.models import Answer, Attempt, ExamSession, PaperItem, QuestionBank
 from tests.e2e.conftest import login
 from tests.e2e.test_exam_day import candidate_page
+from tests.factories import UserFactory, make_application, make_round
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
 GIFT = """$CATEGORY: $course$/E2E/Bộ máy
 
 ::GHEP:: Ghép cơ quan với người đứng đầu. {
@@ -34,12 +34,28 @@ GIFT = """$CATEGORY: $course$/E2E/Bộ máy
 """
 
 
-def test_a_gift_bank_of_mixed_types_is_imported_and_answered_with_partial_credit(browser, live_server, world,
-                                                                                 provincial_hr, tmp_path):
+@pytest.fixture
+def board_member(world):
+    """A round in its exam stage with one admitted candidate, an empty bank linked to it, and an
+    exam-board member with the edit grant on it (no unit, no provincial role)."""
+    round_ = make_round(world.unit_a1, code="TD-E2E", status="exams")
+    vacancy = recruitment_services.vacancy_save(actor=None, round_=round_, code="V", title="Chuyên viên", quota=1)
+    make_application(vacancy, full_name="Nguyễn Văn A", eligible=True)
+    recruitment_services.numbers_assign(actor=None, round_=round_, prefix="TS")
+    bank = services.bank_create(actor=None, code="E2E", name="Bộ máy nhà nước", part="general")
+    recruitment_services.round_banks_set(actor=None, round_=round_, banks=[bank])
+    member = UserFactory(username="hoidongthi", role="exam_board")
+    recruitment_services.board_grant(actor=None, round_=round_, user=member, edit_questions=True)
+    return member
+
+
+def test_the_exam_board_imports_a_gift_bank_runs_the_session_and_a_candidate_gets_partial_credit(
+        browser, live_server, board_member, tmp_path):
     staff_context = browser.new_context(base_url=live_server.url, locale="vi-VN")
     staff_context.set_default_timeout(20000)
     staff = staff_context.new_page()
-    login(staff, "sonoivu")
+    staff.on("dialog", lambda dialog: dialog.accept())  # the console's "are you sure?" prompts
+    login(staff, "hoidongthi")
     staff.goto("/recruitment/banks/")
     path = tmp_path / "bo-may.gift"
     path.write_text(GIFT, encoding="utf-8")
@@ -51,17 +67,36 @@ def test_a_gift_bank_of_mixed_types_is_imported_and_answered_with_partial_credit
     expect(summary).to_contain_text("(description) “Phần này chỉ là đoạn mô tả.”")
     bank = QuestionBank.objects.get(code="E2E")
     assert sorted(bank.questions.values_list("kind", flat=True)) == ["matching", "multiple"]
-    staff_context.close()
-
-    for question in bank.questions.all():
+    for question in bank.questions.all():  # a reviewer other than their author approves them
         services.question_approve(actor=None, question=question)
-    blueprint = services.blueprint_create(actor=None, name="Đề E2E", parts=[
-        services.PartSpec("general", 30, (services.RuleSpec(bank, 2),))])
-    session = services.session_create(actor=None, name="Ca E2E", blueprint=blueprint,
-                                      starts_at=timezone.now() - timedelta(minutes=1))
-    [(attempt, password)] = services.attempts_add(actor=None, session=session, candidates=[
-        {"number": "TS001", "full_name": "Nguyễn Văn A"}])
-    services.papers_generate(session)
+
+    # The blueprint and the session, from the board's own pages.
+    staff.goto("/recruitment/blueprints/")
+    staff.locator("input[name=name]").fill("Đề E2E")
+    staff.locator("select[name=part_0]").select_option("general")
+    staff.locator("input[name=minutes_0]").fill("30")
+    staff.locator("select[name=bank_0]").select_option(str(bank.pk))
+    staff.locator("input[name=count_0]").fill("2")
+    staff.get_by_role("button", name="Lưu ma trận đề").click()
+    expect(staff.locator(".alert-success")).to_contain_text("Đề E2E")
+    staff.goto("/recruitment/sessions/")
+    staff.locator("input[name=name]").fill("Ca E2E")
+    staff.locator("select[name=blueprint]").select_option(label="Đề E2E")
+    staff.locator("select[name=round]").select_option(index=1)
+    staff.locator("input[name=room]").fill("Phòng 1")
+    # starts_at stays as the form gives it: now, so the session starts as soon as it is ready.
+    staff.get_by_role("button", name="Tạo ca thi").click()
+    expect(staff.get_by_role("heading", name="Ca E2E")).to_be_visible()
+    staff.locator("form[action$='/seat/'] button").click()
+    expect(staff.locator(".alert-success")).to_contain_text("Đã xếp 1 thí sinh")
+    staff.locator("form[action$='/papers/'] button").click()
+    expect(staff.locator(".alert-info, .alert-success").first).to_contain_text("Đang tạo đề thi")
+    session = ExamSession.objects.get(name="Ca E2E")
+    staff.locator("form[action$='/passwords/'] button").click()
+    password = staff.locator("td.font-monospace").first.inner_text().strip()
+    attempt = Attempt.objects.get(session=session)
+    assert len(attempt.option_counts) == 2  # the papers were made by the console's button
+    staff_context.close()
 
     context, page = candidate_page(browser, live_server, attempt, password)
     matching = PaperItem.objects.get(attempt=attempt, question__kind="matching")
