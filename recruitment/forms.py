@@ -206,13 +206,23 @@ class ScoreField(forms.DecimalField):
     def __init__(self, **kwargs):
         out_of_range = _("A mark is between 0 and 100.")
         super().__init__(min_value=0, max_value=100, max_digits=5, decimal_places=2,
-                         error_messages={"min_value": out_of_range, "max_value": out_of_range}, **kwargs)
+                         error_messages={"min_value": out_of_range, "max_value": out_of_range},
+                         **kwargs)
 
     def to_python(self, value):
-        return super().to_python(value.strip().replace(",", ".") if isinstance(value, str) else value)
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
 
 
-class MarksForm(forms.Form):
+class ScoreSheetForm(forms.Form):
+    """A sheet of cells, one field each; a cell left empty or as it was is no entry."""
+
+    def changed_cell(self, data: dict, name: str) -> bool:
+        return data.get(name) is not None and data[name] != self.fields[name].initial
+
+
+class MarksForm(ScoreSheetForm):
     """One page of the round-2 marks sheet: a field per candidate, component and marker (1, 2 and
     the reconciliation mark 3). ``clean`` turns the cells that changed into the entries of
     ``services.marks_enter``; an empty cell leaves the mark as it is."""
@@ -223,7 +233,8 @@ class MarksForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.cells = {}
         for application in applications:
-            current = {(m.component, m.marker): m.score for m in application.marks.all() if not m.replaced}
+            current = {(m.component, m.marker): m.score
+                       for m in application.marks.all() if not m.replaced}
             who = application.number or application.full_name
             for component in components:
                 for marker in self.MARKERS:
@@ -243,11 +254,11 @@ class MarksForm(forms.Form):
         data = super().clean()
         data["entries"] = [MarkEntry(application, component, marker, data[name])
                            for name, (application, component, marker) in self.cells.items()
-                           if data.get(name) is not None and data[name] != self.fields[name].initial]
+                           if self.changed_cell(data, name)]
         return data
 
 
-class Round1Form(forms.Form):
+class Round1Form(ScoreSheetForm):
     """One page of the round-1 sheet: correct answers per candidate and part (a part that does
     not apply to the candidate has no cell). ``clean`` builds the entries of
     ``services.round1_scores_enter`` from the cells that changed."""
@@ -263,7 +274,8 @@ class Round1Form(forms.Form):
                     continue
                 name = self.cell_name(application.pk, part.code)
                 self.fields[name] = forms.IntegerField(
-                    required=False, initial=current.get(part.code), min_value=0, max_value=part.questions,
+                    required=False, initial=current.get(part.code), min_value=0,
+                    max_value=part.questions,
                     label=f"{who} · {labels.get(part.code, part.code)}",
                     error_messages={"min_value": _("A count cannot be negative."),
                                     "max_value": _("More correct answers than questions.")})
@@ -279,7 +291,7 @@ class Round1Form(forms.Form):
         data = super().clean()
         data["entries"] = [Round1Entry(application, part.code, data[name], part.questions)
                            for name, (application, part) in self.cells.items()
-                           if data.get(name) is not None and data[name] != self.fields[name].initial]
+                           if self.changed_cell(data, name)]
         return data
 
 

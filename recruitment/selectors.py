@@ -108,7 +108,7 @@ def round1_passed(application: Application, scores: dict[str, tuple[int, int]], 
     return True
 
 
-# --- eligibility: who is summoned, what may be appealed ------------------------------------------------
+# --- eligibility: who is summoned, what may be appealed ---------------------------------------
 
 def awaiting_number(round_: RecruitmentRound) -> QuerySet[Application]:
     """Admitted candidates without an exam number yet (numbering gives them one and the summons)."""
@@ -130,13 +130,15 @@ def appealable_components(application: Application) -> list[str]:
     have a mark, and no appeal yet (one per candidate and part, Appeal's constraint)."""
     marked = {m.component for m in application.marks.all()}
     appealed = set(application.appeals.values_list("component", flat=True))
-    return [c for c in ROUND2_FORMS[application.round.round2_form] if c in marked and c not in appealed]
+    return [c for c in ROUND2_FORMS[application.round.round2_form]
+            if c in marked and c not in appealed]
 
 
 def round1_part_skipped(application: Application, part) -> bool:
     """A round-1 part the candidate does not sit: the foreign language of a position that needs
     none, or of a candidate exempted from it."""
-    return part.code == LANGUAGE and (not application.vacancy.foreign_language or application.language_exempt)
+    return part.code == LANGUAGE and (not application.vacancy.foreign_language
+                                      or application.language_exempt)
 
 
 def round_results(round_: RecruitmentRound, on=None) -> RoundResults:

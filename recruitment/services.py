@@ -319,7 +319,8 @@ def numbers_assign(*, actor, round_: RecruitmentRound, prefix: str = "", reason:
 # A sheet of scores is written whole or not at all: every cell is checked first and every bad cell
 # is reported (row = candidate, column = part or component and marker), then all are written.
 
-MARKERS = (0, 1, 2, 3)  # 0 = a final mark entered directly, 1 and 2 = the two markers, 3 = reconciliation
+# 0 = a final mark entered directly, 1 and 2 = the two markers, 3 = the reconciliation mark
+MARKERS = (0, 1, 2, 3)
 COMPONENTS = frozenset(c for forms in ROUND2_FORMS.values() for c in forms)
 
 
@@ -418,7 +419,8 @@ def mark_enter(*, actor, application: Application, component: str, marker: int, 
     try:
         written = marks_enter(actor=actor, round_=application.round, entries=[entry])
     except ValidationError as exc:  # one cell: its message without the row and column
-        raise ValidationError([e.params["problem"] if e.params else e for e in exc.error_list]) from None
+        raise ValidationError([e.params["problem"] if e.params else e
+                               for e in exc.error_list]) from None
     return written[0] if written else application.marks.get(component=component, marker=marker,
                                                             replaced=False)
 
@@ -449,9 +451,11 @@ def round1_scores_enter(*, actor, round_: RecruitmentRound, entries: list[Round1
     errors, seen = [], set()
     for entry in entries:
         part = rules.part(entry.part)
-        questions = entry.questions if entry.questions is not None else (part.questions if part else None)
+        questions = entry.questions if entry.questions is not None else \
+            (part.questions if part else None)
         key = (entry.application.pk, entry.part)
-        problem = _round1_problem(entry, round_, questions) or (_("Entered twice.") if key in seen else "")
+        problem = _round1_problem(entry, round_, questions) or \
+            (_("Entered twice.") if key in seen else "")
         seen.add(key)
         if problem:
             errors.append(_cell_error(entry.application, round1_part_label(entry.part), problem,
@@ -460,7 +464,8 @@ def round1_scores_enter(*, actor, round_: RecruitmentRound, entries: list[Round1
         raise ValidationError(errors)
     ids = {entry.application.pk for entry in entries}
     list(Application.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
-    current = {(s.application_id, s.part): s for s in Round1Score.objects.filter(application_id__in=ids)}
+    current = {(s.application_id, s.part): s
+               for s in Round1Score.objects.filter(application_id__in=ids)}
     changed = 0
     for entry in entries:
         part = rules.part(entry.part)
@@ -468,8 +473,9 @@ def round1_scores_enter(*, actor, round_: RecruitmentRound, entries: list[Round1
         old = current.get((entry.application.pk, entry.part))
         if old is not None and (old.correct, old.questions) == (entry.correct, questions):
             continue
-        Round1Score.objects.update_or_create(application=entry.application, part=entry.part, defaults={
-            "correct": entry.correct, "questions": questions, "source": entry.source})
+        Round1Score.objects.update_or_create(
+            application=entry.application, part=entry.part,
+            defaults={"correct": entry.correct, "questions": questions, "source": entry.source})
         audit.record(actor=actor, obj=entry.application, action="round1", unit=round_.agency,
                      changes={entry.part: [old.correct if old else None, entry.correct]})
         changed += 1
@@ -483,7 +489,8 @@ def round1_score_set(*, actor, application: Application, part: str, correct: int
     try:
         round1_scores_enter(actor=actor, round_=application.round, entries=[entry])
     except ValidationError as exc:
-        raise ValidationError([e.params["problem"] if e.params else e for e in exc.error_list]) from None
+        raise ValidationError([e.params["problem"] if e.params else e
+                               for e in exc.error_list]) from None
     return Round1Score.objects.get(application=application, part=part)
 
 

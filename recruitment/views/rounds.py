@@ -126,7 +126,8 @@ class InlineFormMixin:
     def form_invalid(self, form):
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(self.request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+            text = " ".join(errors)
+            messages.error(self.request, f"{label}: {text}" if label else text)
         return redirect(self.get_return_url())
 
     def get_return_url(self) -> str:
@@ -187,7 +188,8 @@ class RoundCreateView(RecruitmentEditView):
         return {"announced_on": timezone.localdate(), "written_weight": 100, "interview_weight": 0}
 
     def get_success_message(self, result):
-        return _("Round %(code)s created under %(rules)s.") % {"code": result.code, "rules": result.rule_set}
+        return _("Round %(code)s created under %(rules)s.") % {"code": result.code,
+                                                               "rules": result.rule_set}
 
 
 class RoundUpdateView(RoundEditView):
@@ -301,7 +303,8 @@ class BoardGrantView(InlineFormMixin, RoundEditView):
 
     def service_kwargs(self, form):
         self.member = form.cleaned_data["username"]
-        return {"round_": self.round, "user": self.member, "edit_questions": form.cleaned_data["edit_questions"]}
+        return {"round_": self.round, "user": self.member,
+                "edit_questions": form.cleaned_data["edit_questions"]}
 
     def get_success_message(self, result):
         return _("%(name)s may now run this round.") % {"name": self.member.get_full_name()}
@@ -428,8 +431,8 @@ class ApplicationReviewView(InlineFormMixin, ApplicationEditView):
     success_message = gettext_lazy("Review saved.")
 
     def service_kwargs(self, form):
-        return {"application": self.application, "eligible": form.cleaned_data["decision"] == "eligible",
-                "reason": form.cleaned_data["reason"]}
+        return {"application": self.application, "reason": form.cleaned_data["reason"],
+                "eligible": form.cleaned_data["decision"] == "eligible"}
 
     def get_success_url(self):
         next_pending = self.round.applications.filter(status=Application.Status.SUBMITTED) \
@@ -486,7 +489,8 @@ class ScoreSheetMixin(RoundMixin):
         vacancy = self.request.GET.get("vacancy", "") or self.request.POST.get("vacancy", "")
         if vacancy.isdigit():
             applications = applications.filter(vacancy_id=int(vacancy))
-        page = Paginator(applications, 50).get_page(self.request.GET.get("page") or self.request.POST.get("page"))
+        number = self.request.GET.get("page") or self.request.POST.get("page")
+        page = Paginator(applications, 50).get_page(number)
         return page, vacancy
 
     def get_success_url(self):
@@ -498,8 +502,9 @@ class ScoreSheetMixin(RoundMixin):
 
     def sheet_errors(self, form) -> list[str]:
         """Every refused cell, said with its row and column, for the summary above the sheet."""
-        return [*form.non_field_errors(), *(f"{form.fields[name].label}: {' '.join(errors)}"
-                                            for name, errors in form.errors.items() if name in form.fields)]
+        return [*form.non_field_errors(),
+                *(f"{form.fields[name].label}: {' '.join(errors)}"
+                  for name, errors in form.errors.items() if name in form.fields)]
 
     def perform(self, form):
         # The service names each bad cell by its row and column: put its message on that cell.
@@ -531,8 +536,8 @@ class MarksView(ScoreSheetMixin, RecruitmentEditView):
 
     def get_form_kwargs(self):
         components = ROUND2_FORMS[self.round.round2_form]
-        return {**super().get_form_kwargs(), "applications": self.sheet[0], "components": components,
-                "labels": COMPONENT_LABELS}
+        return {**super().get_form_kwargs(), "applications": self.sheet[0],
+                "components": components, "labels": COMPONENT_LABELS}
 
     def cell_of(self, params) -> str:
         return forms.MarksForm.cell_name(params.get("application"), params.get("component"),
@@ -549,13 +554,16 @@ class MarksView(ScoreSheetMixin, RecruitmentEditView):
         for application in page:
             cells = []
             for component in components:
-                score = selectors.component_score([m for m in application.marks.all() if m.component == component])
-                cells.append({"component": component, "label": COMPONENT_LABELS[component], "score": score,
-                              **{f"m{marker}": form[form.cell_name(application.pk, component, marker)]
-                                 for marker in form.MARKERS}})
+                score = selectors.component_score(
+                    [m for m in application.marks.all() if m.component == component])
+                fields = {f"m{marker}": form[form.cell_name(application.pk, component, marker)]
+                          for marker in form.MARKERS}
+                cells.append({"component": component, "label": COMPONENT_LABELS[component],
+                              "score": score, **fields})
             rows.append({"application": application, "cells": cells,
                          "conflict": any(c["score"].conflict for c in cells)})
-        context.update(page_obj=page, rows=rows, components=[(c, COMPONENT_LABELS[c]) for c in components],
+        context.update(page_obj=page, rows=rows,
+                       components=[(c, COMPONENT_LABELS[c]) for c in components],
                        vacancies=self.round.vacancies.all(), vacancy=vacancy,
                        tolerance=selectors.MARK_TOLERANCE, sheet_errors=self.sheet_errors(form),
                        conflicts=sum(r["conflict"] for r in rows))
@@ -609,7 +617,8 @@ class Round1View(ScoreSheetMixin, RecruitmentEditView):
             rows.append({"application": application, "cells": cells,
                          "passed": selectors.round1_passed(application, scores, self.rules)})
         context.update(page_obj=page, rows=rows, parts=self.parts, part_labels=self.part_labels,
-                       vacancies=self.round.vacancies.all(), vacancy=vacancy, sheet_errors=self.sheet_errors(form))
+                       vacancies=self.round.vacancies.all(), vacancy=vacancy,
+                       sheet_errors=self.sheet_errors(form))
         return context
 
 
@@ -648,7 +657,8 @@ class ResultsPublishView(InlineFormMixin, RoundEditView):
         return {"round_": RecruitmentRound.objects.get(pk=self.round.pk)}
 
     def get_success_message(self, result):
-        return _("Results of %(count)s candidates published; candidates see their own.") % {"count": result}
+        return _("Results of %(count)s candidates published; candidates see their own.") \
+            % {"count": result}
 
     def get_return_url(self):
         return reverse("recruitment:results", args=[self.round.pk])
@@ -708,8 +718,9 @@ class AppealAnswerView(InlineFormMixin, RecruitmentEditView):
 
     @cached_property
     def object(self) -> Appeal:
-        return get_object_or_404(Appeal.objects.select_related("application__round").filter(
-            application__round__in=selectors.visible_rounds(self.request.user)), pk=self.kwargs["pk"])
+        appeals = Appeal.objects.select_related("application__round").filter(
+            application__round__in=selectors.visible_rounds(self.request.user))
+        return get_object_or_404(appeals, pk=self.kwargs["pk"])
 
     def get_return_url(self):
         return reverse("recruitment:appeal_list", args=[self.object.application.round_id])
