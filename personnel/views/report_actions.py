@@ -2,7 +2,9 @@
 screen (same filters, same rows), a print view, the retirement notices and decisions of one or
 several people as printable documents, and step raises decided for several people at once."""
 from datetime import date
+from functools import cached_property
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -10,16 +12,18 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from core.dates import parse_date
+from core.views.edit import ObjectEditView, OutOfScope
 from core.views.generic import UnitScopedMixin
 from personnel.documents import DOCUMENTS, DocumentHeader, retirement_documents
 from personnel.models import CareerEvent, CivilServant
 from personnel.report_exports import raises_sheets, retirement_sheets, workbook_bytes
 from personnel.services.raises import RaiseChoice, RaisesRefused, raises_record
-from personnel.services.retirement import NoticesRefused, retirement_notices_record
+from personnel.services.retirement import retirement_notices_record
 from personnel.services.servants import Decision
 from personnel.views.reports import RaisesFilterMixin, RetirementFilterMixin
 
@@ -107,30 +111,70 @@ class RetirementDocumentsView(RetirementDocumentsMixin, TemplateView):
         return self.render_documents(request.GET.get("doc", ""), _ids(request.GET.getlist("ids")))
 
 
-class RetirementNoticesRecordView(UnitScopedMixin, View):
+class ServantsDecisionView(ObjectEditView):
+    """One decision for the people ticked on a report page (``ids``): recorded for all of them or
+    for none. Every id must name a person of the units the user manages (404 otherwise, 403 when
+    they manage none); a refusal of the service lists every person refused, as a message on the
+    page the form came from."""
+
+    model = CivilServant
+    form_class = django_forms.Form  # the fields are the page's own (ids, per-person values)
+    http_method_names = ["post"]
+    refused_message = ""
+
+    @cached_property
+    def ids(self) -> list[int]:
+        return _ids(self.request.POST.getlist("ids"))
+
+    def all_managed(self) -> bool:
+        return self.manage_scope.filter(CivilServant.objects.filter(pk__in=self.ids), "unit").count() \
+            == len(self.ids)
+
+    def perform(self, form):
+        if not self.all_managed():
+            raise Http404
+        try:
+            return self.get_service()(actor=self.request.user, **self.service_kwargs(form))
+        except RaisesRefused as refused:
+            self.refused = refused
+            raise  # a ValidationError: the base rolls back and answers with form_invalid
+
+    def check_scope(self, result) -> None:
+        # The people, re-read in one query (not one per person), still in the managed units.
+        if not self.all_managed():
+            raise OutOfScope
+
+    def form_invalid(self, form):
+        refused = getattr(self, "refused", None)
+        reasons = [f"{name}: {reason}" if name else reason for name, reason in refused.errors] if refused \
+            else form.non_field_errors()
+        messages.error(self.request, str(self.refused_message) + " " + "; ".join(reasons))
+        return redirect(self.back_url())
+
+    def back_url(self) -> str:
+        raise NotImplementedError
+
+
+class RetirementNoticesRecordView(ServantsDecisionView):
     """POST the people of printed notices (``ids``) with the notice's number, date and signer:
     every notice recorded in the people's history, or none."""
 
-    http_method_names = ["post"]
+    service = retirement_notices_record
+    refused_message = gettext_lazy("No notice was recorded:")
 
-    def post(self, request):
-        if not self.manage_scope:
-            raise PermissionDenied
-        ids = _ids(request.POST.getlist("ids"))
-        if self.manage_scope.filter(CivilServant.objects.filter(pk__in=ids), "unit").count() != len(ids):
-            raise Http404
-        decision = Decision(number=request.POST.get("number", "").strip()[:100],
-                            decided_on=_day(request.POST.get("date", "")),
-                            signer=request.POST.get("signer", "").strip()[:150])
-        try:
-            events = retirement_notices_record(actor=request.user, scope=self.manage_scope, servant_ids=ids,
-                                               decision=decision)
-        except NoticesRefused as refused:
-            messages.error(request, _("No notice was recorded:") + " " + "; ".join(
-                f"{name}: {reason}" if name else reason for name, reason in refused.errors))
-        else:
-            messages.success(request, _("%(n)s retirement notices recorded.") % {"n": len(events)})
-        return redirect("personnel:retirement")
+    def service_kwargs(self, form) -> dict:
+        post = self.request.POST
+        decision = Decision(number=post.get("number", "").strip()[:100], decided_on=_day(post.get("date", "")),
+                            signer=post.get("signer", "").strip()[:150])
+        return {"scope": self.manage_scope, "servant_ids": self.ids, "decision": decision}
+
+    def get_success_message(self, result) -> str:
+        return _("%(n)s retirement notices recorded.") % {"n": len(result)}
+
+    def back_url(self) -> str:
+        return reverse("personnel:retirement")
+
+    get_success_url = back_url
 
 
 # --- step raises ----------------------------------------------------------------------------------------
@@ -152,33 +196,35 @@ class RaisesPrintView(RaisesFilterMixin, TemplateView):
         return super().get_context_data(**self.raises_data(), **kwargs)
 
 
-class RaisesDecideView(UnitScopedMixin, View):
+class RaisesDecideView(ServantsDecisionView):
     """POST the ticked people (``ids``, each with ``due_<id>`` = "step:YYYY-MM-DD" as the page showed
     it) and one decision (number, date, signer): every raise recorded, or none."""
 
-    http_method_names = ["post"]
+    service = raises_record
+    refused_message = gettext_lazy("Nobody was raised:")
 
-    def post(self, request):
-        if not self.manage_scope:
-            raise PermissionDenied
-        post = request.POST
-        ids = _ids(post.getlist("ids"))
-        if self.manage_scope.filter(CivilServant.objects.filter(pk__in=ids), "unit").count() != len(ids):
-            raise Http404
-        decision = Decision(number=post.get("decision_number", "").strip()[:100], decided_on=_day(
+    @cached_property
+    def decision(self) -> Decision:
+        post = self.request.POST
+        return Decision(number=post.get("decision_number", "").strip()[:100], decided_on=_day(
             post.get("decision_date", "")), signer=post.get("signer", "").strip()[:150])
-        back = post.get("next", "")
-        back = back if back.startswith(reverse("personnel:raises")) else reverse("personnel:raises")
-        try:
-            records = raises_record(actor=request.user, scope=self.manage_scope, decision=decision,
-                                    choices=[_choice(pk, post.get(f"due_{pk}", "")) for pk in ids])
-        except RaisesRefused as refused:
-            messages.error(request, _("Nobody was raised:") + " " + "; ".join(
-                f"{name}: {reason}" if name else reason for name, reason in refused.errors))
-            return redirect(back)
-        messages.success(request, _("%(n)s step raises recorded under decision %(number)s.") % {
-            "n": len(records), "number": decision.number})
-        return redirect(f"{reverse('personnel:raises_decision')}?number={decision.number}")
+
+    def service_kwargs(self, form) -> dict:
+        post = self.request.POST
+        return {"scope": self.manage_scope, "decision": self.decision,
+                "choices": [_choice(pk, post.get(f"due_{pk}", "")) for pk in self.ids]}
+
+    def get_success_message(self, result) -> str:
+        return _("%(n)s step raises recorded under decision %(number)s.") % {
+            "n": len(result), "number": self.decision.number}
+
+    def back_url(self) -> str:
+        back = self.request.POST.get("next", "")
+        # Back to the raises page the form came from, never elsewhere (an open redirect).
+        return back if back.startswith(reverse("personnel:raises")) else reverse("personnel:raises")
+
+    def get_success_url(self) -> str:
+        return f"{reverse('personnel:raises_decision')}?number={self.decision.number}"
 
 
 def _choice(pk: int, raw: str) -> RaiseChoice:

@@ -4,15 +4,15 @@ from collections import defaultdict
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, TemplateView
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
 
 from core.dates import add_months, last_day_of_month
 from core.forms import unit_choices
+from core.views.edit import ObjectEditView, OutOfScope
 from core.views.generic import UnitScopedMixin
 from personnel.forms import TrainingPlanForm
 from personnel.models import Category, TrainingPlan, TrainingRecord
@@ -104,14 +104,18 @@ class RaisesDueView(RaisesFilterMixin, TemplateView):
         return context
 
 
-class TrainingPlanView(UnitFilterMixin, FormView):
+class TrainingPlanView(UnitFilterMixin, ObjectEditView):
     """Trained people against the yearly plan per unit and kind (seed 004: training below plan)."""
 
+    model = TrainingPlan
     template_name = "personnel/training_plan.html"
     form_class = TrainingPlanForm
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "scope": self.manage_scope}
+    form_scope = True  # plans are set for the units the user manages
+    service = training_plan_set
+    success_message = gettext_lazy("Plan saved.")
+    # The page is a report every reader of the units sees; what is written must still lie in the
+    # units the user manages (check_scope below).
+    manage = False
 
     def get_initial(self):
         return {"year": self.year()}
@@ -135,14 +139,13 @@ class TrainingPlanView(UnitFilterMixin, FormView):
         context.update(year=year, rows=sorted(rows, key=lambda r: r["percent"]), can_manage=bool(self.manage_scope))
         return context
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        if not self.manage_scope.contains(data["unit"]):
-            raise PermissionDenied
-        training_plan_set(actor=self.request.user, unit=data["unit"], year=data["year"], kind=data["kind"],
-                          planned=data["planned"])
-        messages.success(self.request, _("Plan saved."))
-        return redirect(f"{self.request.path}?year={data['year']}")
+    def check_scope(self, result) -> None:
+        plan = TrainingPlan.objects.select_related("unit").get(pk=result.pk)
+        if not self.manage_scope.contains(plan.unit):
+            raise OutOfScope
+
+    def get_success_url(self) -> str:
+        return f"{self.request.path}?year={self.result.year}"
 
 
 class StatsView(UnitFilterMixin, TemplateView):

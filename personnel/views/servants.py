@@ -4,19 +4,19 @@ from functools import cached_property
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from core import audit
 from core.access import NOTHING, through_predecessors
 from core.models import AccessRecord
 from core.services.access_log import access_record
-from core.views.generic import ManagedUnitFormMixin, UnitScopedMixin
-from core.views.units import form_errors_from
+from core.views.edit import ObjectEditView
+from core.views.generic import UnitScopedMixin
 from personnel import forms
 from personnel.models import Assignment, CareerEvent, CivilServant, SalaryRecord
 from personnel.privacy import FieldPolicy, redacted
@@ -82,59 +82,70 @@ class ServantDetailView(ServantMixin, TemplateView):
         return context
 
 
-class ServantCreateView(ManagedUnitFormMixin, FormView):
+class ServantObjectMixin:
+    """A write on the person of the URL through core.views.edit (404 outside the user's units,
+    403 when only viewable); ``servant`` names the object for the templates and the code below."""
+
+    model = CivilServant
+    object_kwarg = "servant"
+
+    def get_queryset(self):
+        return CivilServant.objects.select_related("unit__parent", "rank__salary_group", "job_position")
+
+    @property
+    def servant(self) -> CivilServant:
+        return self.object
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(servant=self.object, **kwargs)
+
+
+class ServantCreateView(ObjectEditView):
+    model = CivilServant
     template_name = "personnel/servant_form.html"
     form_class = forms.ServantCreateForm
+    form_scope = True
+    service = servants.servant_create
 
-    def form_valid(self, form):
+    def service_kwargs(self, form) -> dict:
         data = dict(form.cleaned_data)
-        decision = form.decision()
         for key in ("decision_number", "decision_date", "signer"):
             data.pop(key)
         unit = data.pop("unit")
-        if not self.manage_scope.contains(unit):
-            raise PermissionDenied
         profile = {k: v for k, v in data.items() if v not in (None, "")}
-        try:
-            servant = servants.servant_create(actor=self.request.user, unit=unit, decision=decision, **profile)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Record of %(name)s created.") % {"name": servant.full_name})
-        return redirect(servant)
+        return {"unit": unit, "decision": form.decision(), **profile}
+
+    def get_success_message(self, result) -> str:
+        return _("Record of %(name)s created.") % {"name": result.full_name}
 
 
-class ServantUpdateView(ServantMixin, FormView):
+class ServantUpdateView(ServantObjectMixin, ObjectEditView):
     template_name = "personnel/servant_profile_form.html"
     form_class = forms.ServantProfileForm
-    manage = True
+    service = servants.servant_update
 
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = CivilServant.objects.get(pk=self.servant.pk)
-        return kwargs
+        # A copy of the person: the form writes its values onto its instance, and the service
+        # compares the new values against the record as it is stored.
+        return {**super().get_form_kwargs(), "instance": CivilServant.objects.get(pk=self.object.pk)}
 
-    def form_valid(self, form):
+    def service_kwargs(self, form) -> dict:
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            changes = servants.servant_update(actor=self.request.user, servant=self.servant,
-                                              reason=form.cleaned_data["reason"], **data)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-            return self.form_invalid(form)
-        if changes:
-            messages.success(self.request, _("%(n)s fields changed.") % {"n": len(changes)})
-        else:
+        return {"servant": self.object, "reason": form.cleaned_data["reason"], **data}
+
+    def get_success_message(self, result) -> str:
+        if not result:  # the service returns the changed fields
             messages.info(self.request, _("Nothing changed."))
-        return redirect(self.servant)
+            return ""
+        return _("%(n)s fields changed.") % {"n": len(result)}
 
 
-class ActionView(ServantMixin, FormView):
+class ActionView(ServantObjectMixin, ObjectEditView):
     """A form that records one career event for the person (manage scope required)."""
 
     template_name = "personnel/servant_action.html"
-    manage = True
     title = ""
+    success_message = gettext_lazy("Recorded.")
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -145,16 +156,11 @@ class ActionView(ServantMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=self.title, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            self.perform(form.cleaned_data, form.decision())
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Recorded."))
-        return redirect(self.servant)
+    def perform(self, form):
+        self.record(form.cleaned_data, form.decision())
+        return None  # the person is what is re-checked (and where the answer goes)
 
-    def perform(self, data: dict, decision) -> None:
+    def record(self, data: dict, decision) -> None:
         raise NotImplementedError
 
 
@@ -182,7 +188,7 @@ class ServantAssignView(ActionView):
         initial.update({name: self.request.GET[name] for name in self.CARRIED if self.request.GET.get(name)})
         return initial
 
-    def perform(self, data, decision):
+    def record(self, data, decision):
         if data.get("end_date"):  # a past period: the units the officer's own were on that day
             if not through_predecessors(self.manage_scope).contains(data["unit"]):
                 raise PermissionDenied
@@ -218,7 +224,7 @@ class ServantSalaryView(ActionView):
         return {"rank": latest.rank, "step": latest.step, "kind": "excess", "start_date": due.due_date,
                 "excess_percent": excess + 1 if excess else 5}
 
-    def perform(self, data, decision):
+    def record(self, data, decision):
         servants.servant_set_salary(actor=self.request.user, servant=self.servant, rank=data["rank"],
                                     step=data["step"], start_date=data["start_date"], kind=data["kind"],
                                     excess_percent=data.get("excess_percent") or 0, decision=decision,
@@ -233,7 +239,7 @@ class ServantLeaveView(ActionView):
         return {"kind": CareerEvent.Kind.RETIRED,
                 "last_day": retirement_of(self.servant.date_of_birth, self.servant.sex).retirement_date}
 
-    def perform(self, data, decision):
+    def record(self, data, decision):
         rule_set = ""
         if data["kind"] == CareerEvent.Kind.RETIRED:
             rule_set = retirement_of(self.servant.date_of_birth, self.servant.sex).rule_set
@@ -246,7 +252,7 @@ class ServantEventView(ActionView):
     form_class = forms.EventForm
     title = gettext_lazy("Other career event")
 
-    def perform(self, data, decision):
+    def record(self, data, decision):
         servants.event_record(actor=self.request.user, servant=self.servant, kind=data["kind"],
                               effective_date=data["effective_date"], summary=data["summary"], decision=decision)
 
@@ -255,7 +261,7 @@ class DisciplineCreateView(ActionView):
     form_class = forms.DisciplineForm
     title = gettext_lazy("Discipline")
 
-    def perform(self, data, decision):
+    def record(self, data, decision):
         records.discipline_record(actor=self.request.user, servant=self.servant, form=data["form"],
                                   violation=data["violation"], effective_from=data["effective_from"],
                                   detected_on=data.get("detected_on"), is_party=data.get("is_party", False),
@@ -269,7 +275,7 @@ class RewardCreateView(ActionView):
     def get_initial(self):
         return {"year": timezone.localdate().year}
 
-    def perform(self, data, decision):
+    def record(self, data, decision):
         records.reward_record(actor=self.request.user, servant=self.servant, year=data["year"], title=data["title"],
                               level=data.get("level", ""), decision=decision)
 
@@ -278,7 +284,7 @@ class TrainingCreateView(ActionView):
     form_class = forms.TrainingForm
     title = gettext_lazy("Training")
 
-    def perform(self, data, decision):
+    def record(self, data, decision):
         records.training_record(actor=self.request.user, servant=self.servant, kind=data["kind"],
                                 institution=data["institution"], major=data["major"], start_date=data["start_date"],
                                 end_date=data.get("end_date"), mode=data.get("mode", ""),
@@ -323,7 +329,7 @@ class EventCorrectView(ActionView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(event=self.event, **kwargs)
 
-    def perform(self, data, decision):
+    def record(self, data, decision):
         salary, assignment = self.rows
         values = {}
         if salary is not None:
@@ -370,25 +376,28 @@ class ServantResumeXlsxView(ResumeMixin, View):
         return response
 
 
-class AssessmentCreateView(ServantMixin, FormView):
+class AssessmentCreateView(ServantObjectMixin, ObjectEditView):
     """Record the person's assessed competency levels against their position's framework."""
 
     template_name = "personnel/assessment_form.html"
     form_class = forms.AssessmentForm
-    manage = True
+    success_message = gettext_lazy("Competency levels recorded.")
 
     def get_form_kwargs(self):
-        description, rows = competency_gap(self.servant)
+        description, rows = competency_gap(self.object)
         return {**super().get_form_kwargs(), "rows": rows}
 
     def get_context_data(self, **kwargs):
-        description, rows = competency_gap(self.servant)
+        description, rows = competency_gap(self.object)
         return super().get_context_data(description=description, gap_rows=rows, **kwargs)
 
-    def form_valid(self, form):
+    def perform(self, form):
         levels = form.levels()
-        if levels:
-            assess_competencies(actor=self.request.user, servant=self.servant, levels=levels,
-                                assessed_on=form.cleaned_data["assessed_on"], note=form.cleaned_data.get("note", ""))
-            messages.success(self.request, _("Competency levels recorded."))
-        return redirect(self.servant)
+        if levels:  # a form left blank records nothing and says nothing
+            assess_competencies(actor=self.request.user, servant=self.object, levels=levels,
+                                assessed_on=form.cleaned_data["assessed_on"],
+                                note=form.cleaned_data.get("note", ""))
+        self.recorded = bool(levels)
+
+    def get_success_message(self, result) -> str:
+        return super().get_success_message(result) if self.recorded else ""

@@ -1,10 +1,9 @@
 """Verification of records by the HR level above, and the readiness of a unit's records for the
 national CBCCVC database (ND 27/2026): counts, the people to fix with what is missing, a download."""
-from django.contrib import messages
+from django import forms as django_forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -16,7 +15,7 @@ from django.views.generic import TemplateView
 from core.exporting import xlsx_bytes
 from core.models import AccessRecord
 from core.services.access_log import access_record
-from core.views.edit import ObjectActionView
+from core.views.edit import ObjectActionView, ObjectEditView
 from core.views.generic import UnitScopedMixin
 from personnel.forms import ReadinessFilterForm
 from personnel.models import CivilServant, Verification
@@ -108,16 +107,31 @@ class ReadinessExportView(ReadinessMixin, View):
         return response
 
 
-class ReadinessVerifyView(UnitScopedMixin, View):
-    """Verify the selected people at once (only those the user may verify are)."""
+class ReadinessVerifyView(ObjectEditView):
+    """Verify the selected people at once (only those the user may verify are; the others are
+    skipped, as the page offers the box only beside people the user may verify)."""
 
+    model = CivilServant
+    form_class = django_forms.Form  # the page's own fields: ``servant`` ticked per row
     http_method_names = ["post"]
+    service = servants_verify
+    manage = False  # the HR level above verifies the records of units it sees
 
-    def post(self, request):
-        ids = [int(v) for v in request.POST.getlist("servant") if v.isdigit()]
-        people = list(self.scope.filter(CivilServant.objects.filter(pk__in=ids)).select_related("unit"))
-        done = servants_verify(actor=request.user, servants=people) if people else 0
-        messages.success(request, _("%(n)s records verified.") % {"n": done})
-        back = request.POST.get("next", "")
+    def people(self) -> list[CivilServant]:
+        ids = [int(v) for v in self.request.POST.getlist("servant") if v.isdigit()]
+        return list(self.scope.filter(CivilServant.objects.filter(pk__in=ids)).select_related("unit"))
+
+    def perform(self, form):
+        people = self.people()
+        return servants_verify(actor=self.request.user, servants=people) if people else 0
+
+    def check_scope(self, result) -> None:
+        """Verifying changes no unit: the people were taken from the user's scope above."""
+
+    def get_success_message(self, result) -> str:
+        return _("%(n)s records verified.") % {"n": result}
+
+    def get_success_url(self) -> str:
+        back = self.request.POST.get("next", "")
         # Back to the page the form came from, never elsewhere (an open redirect).
-        return redirect(back if back.startswith(reverse("personnel:readiness")) else "personnel:readiness")
+        return back if back.startswith(reverse("personnel:readiness")) else reverse("personnel:readiness")
