@@ -45,7 +45,8 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 def bench_environment(redis_db: int) -> None:
     """The environment every process of the run shares: one random SECRET_KEY (the passwords'
     and tokens' digests are keyed with it), the Redis database of the run (cache and broker)."""
-    os.environ.setdefault("SECRET_KEY", f"bench-{random.SystemRandom().getrandbits(128):032x}")
+    # at least 50 random characters: the production settings refuse a weaker key
+    os.environ.setdefault("SECRET_KEY", f"bench-{random.SystemRandom().getrandbits(256):064x}")
     os.environ["REDIS_URL"] = f"redis://127.0.0.1:6379/{redis_db}"
     os.environ["DEBUG"] = "0"
 

@@ -489,10 +489,11 @@ def _begin_values(attempt: Attempt, now: datetime) -> dict:
     return {"status": Attempt.Status.ANSWERING, "started_at": now, "deadline": deadline}
 
 
-def touch(attempt: Attempt) -> None:
-    """Presence for the proctor console: when the candidate was last seen, in the shared cache
-    (no database write per request; every process of every host sees it)."""
-    cache.set(PRESENCE_KEY.format(attempt.pk), timezone.now().timestamp(), PRESENCE_TTL)
+def touch(attempt: Attempt | int) -> None:
+    """Presence for the proctor console: when the candidate (an attempt or its id) was last seen,
+    in the shared cache (no database write per request; every process of every host sees it)."""
+    pk = attempt if isinstance(attempt, int) else attempt.pk
+    cache.set(PRESENCE_KEY.format(pk), timezone.now().timestamp(), PRESENCE_TTL)
 
 
 UPSERT = ("INSERT INTO recruitment_answer (attempt_id, n, choice, seq, saved_at) VALUES (%s, %s, %s, %s, %s) "
@@ -543,6 +544,43 @@ def checked_response(shape, response) -> str | None:
             raise invalid
         value = {"text": text}
     return json.dumps(value, ensure_ascii=False)
+
+
+# The hot path of exam day, a single-choice or true/false click, in one statement: the token, the
+# attempt's state and deadline and the option's range are checked by the statement that writes the
+# answer (no read of the attempt first, one round trip). The digest comparison is not timing-safe
+# and needs not be: it compares HMACs under the server's key, which a caller cannot steer.
+_CHECKED_FROM = (
+    "INSERT INTO recruitment_answer (attempt_id, n, choice, seq, saved_at) "
+    "SELECT a.id, %s, %s, %s, %s FROM recruitment_attempt a "
+    "WHERE a.id = %s AND a.token_digest = %s AND a.status = %s "
+    "AND (a.deadline IS NULL OR a.deadline >= %s) AND {shape} ")
+_CHECKED_SHAPE = {
+    # option_counts[n - 1] is the number of options of a choice question (a dict for other types)
+    "postgresql": "jsonb_typeof(a.option_counts -> %s) = 'number' "
+                  "AND (CAST(%s AS integer) IS NULL OR %s < CAST(a.option_counts ->> %s AS integer)) ",
+    "sqlite": "json_type(a.option_counts, '$[' || %s || ']') = 'integer' "
+              "AND (%s IS NULL OR %s < json_extract(a.option_counts, '$[' || %s || ']')) ",
+}
+
+
+def answer_save_checked(*, attempt_id: int, token: str, n: int, choice: int | None, seq: int,
+                        now: datetime) -> Saved | None:
+    """Store a choice with the checks of :func:`answer_save` done by the database, in one
+    statement; committed (autocommit) when it returns. None when it stored nothing: another
+    token, an attempt not running or past its deadline, no such option, or a stale ``seq``;
+    :func:`answer_save` on the attempt then says which (a query more, off the hot path)."""
+    if connection.vendor not in _CHECKED_SHAPE or not 1 <= seq <= SEQ_MAX or not token \
+            or (choice is not None and choice < 0):
+        return None
+    statement = _CHECKED_FROM.format(shape=_CHECKED_SHAPE[connection.vendor]) \
+        + UPSERT[UPSERT.index(" ON CONFLICT"):]
+    latest = connection.ops.adapt_datetimefield_value(now - SAVE_GRACE)  # as the ORM stores it
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [n, choice, seq, now, attempt_id, digest(token), Attempt.Status.ANSWERING,
+                                   latest, n - 1, choice, choice, n - 1])
+        row = cursor.fetchone()
+    return Saved(row[0], False) if row is not None else None
 
 
 def answer_save(*, attempt: Attempt, n: int, choice: int | None, seq: int, now: datetime | None = None,

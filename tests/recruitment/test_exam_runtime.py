@@ -312,3 +312,32 @@ def test_extra_time_is_seen_by_the_next_save(client, exam, provincial_hr):
         refused = api(client, "put", url, token, {"choice": 2, "seq": 2})
     assert refused.status_code == 409 and refused.json()["code"] == "deadline"
     assert Answer.objects.get(attempt=attempt, n=1).choice == 1
+
+
+def test_a_click_is_saved_by_one_statement_that_checks_the_token(client, exam, django_assert_num_queries):
+    """Exam day's hot path: the upsert checks the token, the state, the deadline and the option."""
+    _session, [(attempt, password), (other, _p)] = exam
+    token = login(client, attempt, password)
+    url = reverse("exam:api_answer", args=[attempt.pk, 2])
+    with django_assert_num_queries(1):
+        assert api(client, "put", url, token, {"choice": 1, "seq": 1}).json() == {"saved": 1}
+    with django_assert_num_queries(1):
+        assert api(client, "put", url, token, {"choice": None, "seq": 2}).json() == {"saved": 2}
+    assert api(client, "put", reverse("exam:api_answer", args=[other.pk, 2]), token,
+               {"choice": 1, "seq": 3}).status_code == 404
+    assert api(client, "put", url, token + "x", {"choice": 1, "seq": 3}).status_code == 404
+    Attempt.objects.filter(pk=attempt.pk).update(status=Attempt.Status.SUBMITTED)
+    refused = api(client, "put", url, token, {"choice": 0, "seq": 4})
+    assert refused.status_code == 409 and refused.json()["code"] == "not_running"
+    assert Answer.objects.get(attempt=attempt, n=2).choice is None
+    assert not Answer.objects.filter(attempt=other).exists()
+
+
+def test_a_saved_click_shows_the_candidate_as_present_to_the_proctor(client, exam):
+    from django.core.cache import cache
+
+    _session, [(attempt, password), _] = exam
+    token = login(client, attempt, password)
+    cache.delete(services.PRESENCE_KEY.format(attempt.pk))
+    api(client, "put", reverse("exam:api_answer", args=[attempt.pk, 1]), token, {"choice": 0, "seq": 1})
+    assert cache.get(services.PRESENCE_KEY.format(attempt.pk)) is not None
