@@ -394,7 +394,7 @@ def marks_enter(*, actor, round_: RecruitmentRound, entries: list[MarkEntry]) ->
     ids = {entry.application.pk for entry in entries}
     list(Application.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
     current = {(m.application_id, m.component, m.marker): m
-               for m in Mark.objects.filter(application_id__in=ids, replaced=False)}
+               for m in Mark.objects.select_for_update().filter(application_id__in=ids, replaced=False)}
     written = []
     for entry in entries:
         old = current.get((entry.application.pk, entry.component, entry.marker))

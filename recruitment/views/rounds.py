@@ -591,7 +591,7 @@ class Round1View(ScoreSheetMixin, RecruitmentEditView):
 
     @cached_property
     def part_labels(self) -> dict:
-        return {GENERAL: _("General knowledge"), LANGUAGE: _("Foreign language")}
+        return {part.code: services.round1_part_label(part.code) for part in self.parts}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "applications": self.sheet[0], "parts": self.parts,
