@@ -24,12 +24,12 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import islice
 from pathlib import Path
 
-from django.db.models import BigIntegerField, QuerySet
+from django.db.models import BigIntegerField, DateField, DecimalField, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -42,6 +42,7 @@ from personnel.readiness import NATIONAL_CATEGORIES
 FORMAT_NAME = "cong-vu/csdl-quoc-gia-cbccvc"
 FORMAT_VERSION = 1
 CHUNK = 2000
+NEXT_SINCE_OVERLAP = timedelta(minutes=15)  # longer than any transaction that writes history
 SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv"}
 
 # The data groups of ND 27/2026 Art. 5 that the servant record carries.
@@ -117,10 +118,6 @@ FIELDS: tuple[NationalField, ...] = (
                   "excess_seniority_percent"),
     NationalField("he_so_phu_cap_chuc_vu", "Hệ số phụ cấp chức vụ", WORK, "position_allowance", DECIMAL),
     NationalField("danh_hieu_cao_nhat", "Danh hiệu được phong tặng cao nhất", WORK, "honorary_title"),
-    NationalField("ky_luat_hinh_thuc", "Hình thức kỷ luật gần nhất", WORK, "latest_discipline.form",
-                  f"reprimand/warning/…: {OWN_CODE}"),
-    NationalField("ky_luat_tu_ngay", "Kỷ luật có hiệu lực từ", WORK, "latest_discipline.effective_from", DATE),
-    NationalField("ky_luat_den_ngay", "Thời hạn kỷ luật đến", WORK, "latest_discipline.effective_to", DATE),
     NationalField("xac_minh", "Tình trạng xác minh", WORK, "verification",
                   "entered/verified: whether the national database wants unverified records is unconfirmed"),
     NationalField("trinh_do_pho_thong", "Trình độ giáo dục phổ thông", EDUCATION, "general_education", CODE_LIST),
@@ -142,6 +139,11 @@ FIELDS: tuple[NationalField, ...] = (
     NationalField("hang_thuong_binh", "Thương binh hạng", HEALTH, "war_invalid_grade", CODE_LIST),
     NationalField("gia_dinh_chinh_sach", "Gia đình chính sách", HEALTH, "policy_family", CODE_LIST),
     NationalField("so_so_bhxh", "Số sổ BHXH", HEALTH, "social_insurance_number"),
+    # The latest discipline decision (its own query; last, so a record's values keep this order).
+    NationalField("ky_luat_hinh_thuc", "Hình thức kỷ luật gần nhất", WORK, "latest_discipline.form",
+                  f"reprimand/warning/…: {OWN_CODE}"),
+    NationalField("ky_luat_tu_ngay", "Kỷ luật có hiệu lực từ", WORK, "latest_discipline.effective_from", DATE),
+    NationalField("ky_luat_den_ngay", "Thời hạn kỷ luật đến", WORK, "latest_discipline.effective_to", DATE),
 )
 FIELD_CODES = tuple(f.code for f in FIELDS)
 # Record fields → the codes they feed; a discipline is a career event (action "discipline").
@@ -219,9 +221,11 @@ class Summary:
 
     @property
     def next_since(self) -> datetime:
-        """Where the next feed should start: the export's moment, so nothing is missed (a line may come
-        twice; the national key makes applying it again harmless)."""
-        return self.as_of
+        """Where the next feed should start: a little before this export's moment, because a history
+        entry carries the time it was made, not the time its transaction committed (an import's
+        entries carry the import's start), so a change still uncommitted at ``as_of`` may be older than
+        it. A line may come twice; the national key makes applying it again harmless."""
+        return self.as_of - NEXT_SINCE_OVERLAP
 
     def as_dict(self) -> dict:
         return {"file": self.file, "format": self.format, "mode": self.mode, "since": self.since,
@@ -229,22 +233,47 @@ class Summary:
                 "created": self.created, "updated": self.updated, "ended": self.ended}
 
 
-def value_of(servant: CivilServant, attr: str):
-    """The exchanged form of one attribute: ISO dates, decimals as text, None for nothing."""
-    value = servant
-    for part in attr.split("."):
-        value = getattr(value, part, None)
-        if value is None:
-            return None
-    if isinstance(value, datetime | date):
+def _plain(value):
+    """The exchanged form of a value: ISO dates, decimals as text (exact), the rest as it is."""
+    if isinstance(value, date):  # datetime too
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
     return value
 
 
-def record_values(servant: CivilServant) -> dict:
-    return {f.code: value_of(servant, f.attr) for f in FIELDS}
+DISCIPLINE = "latest_discipline."
+# The record's values are read as tuples through the ORM lookups of the fields (model instances would
+# cost three times as much over a province); the latest discipline comes from its own query.
+_READ = [f for f in FIELDS if not f.attr.startswith(DISCIPLINE)]
+_DISCIPLINE_FIELDS = FIELDS[len(_READ):]
+assert all(f.attr.startswith(DISCIPLINE) for f in _DISCIPLINE_FIELDS), "discipline fields come last"
+_LOOKUPS = ["pk", "status", *(f.attr.replace(".", "__") for f in _READ)]
+_DISCIPLINE_ATTRS = [f.attr.removeprefix(DISCIPLINE) for f in _DISCIPLINE_FIELDS]
+_NO_DISCIPLINE = (None,) * len(_DISCIPLINE_ATTRS)
+
+
+def _model_field(attr: str):
+    model = CivilServant
+    *relations, name = attr.split(".")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model._meta.get_field(name)
+
+
+# Positions (in a record's values) of the dates and decimals, the only values that need converting.
+_CONVERTED = [i for i, f in enumerate(_READ) if isinstance(_model_field(f.attr), DateField | DecimalField)]
+
+
+def record_values(row: tuple, discipline: tuple | None) -> dict:
+    """``{code: value}`` of one person from their tuple (``_LOOKUPS``) and latest discipline."""
+    values = [*row[2:], *(discipline or _NO_DISCIPLINE)]
+    for index in _CONVERTED:
+        if values[index] is not None:
+            values[index] = _plain(values[index])
+    for index in range(len(_READ), len(values)):
+        values[index] = None if values[index] is None else _plain(values[index])
+    return dict(zip(FIELD_CODES, values, strict=True))
 
 
 def people(*, unit_ids: list[int] | None, since: datetime | None, as_of: datetime) -> QuerySet[CivilServant]:
@@ -260,7 +289,7 @@ def people(*, unit_ids: list[int] | None, since: datetime | None, as_of: datetim
         # a province reads the few people who changed.
         changed = _history(since, as_of).values_list(Cast("object_id", BigIntegerField()), flat=True)
         queryset = queryset.filter(pk__in=changed)
-    return queryset.select_related("unit", "job_position", "rank").order_by("pk")
+    return queryset.order_by("pk")
 
 
 def _history(since: datetime, as_of: datetime) -> QuerySet[AuditEntry]:
@@ -278,19 +307,22 @@ def changes_of(ids: list[int], since: datetime, as_of: datetime) -> dict[int, Ch
     return found
 
 
-def _attach_disciplines(chunk: list[CivilServant]) -> None:
-    """The latest discipline decision of each person of the chunk (one query)."""
-    latest: dict[int, DisciplineRecord] = {}
-    rows = DisciplineRecord.objects.filter(servant_id__in=[s.pk for s in chunk]) \
-        .order_by("servant_id", "effective_from", "id")
-    for row in rows:
-        latest[row.servant_id] = row  # ascending: the last one wins
-    for servant in chunk:
-        servant.latest_discipline = latest.get(servant.pk)
+def disciplines_of(ids: list[int]) -> dict[int, tuple]:
+    """The latest discipline decision of each person of a chunk (ids ascending; one query), as
+    ``_DISCIPLINE_ATTRS``. Read by the chunk's id range, not a list of 2,000 ids, which costs more to
+    build and plan than the few decisions it finds; people of the range outside the chunk are dropped."""
+    latest: dict[int, tuple] = {}
+    wanted = set(ids)
+    rows = DisciplineRecord.objects.filter(servant_id__gte=ids[0], servant_id__lte=ids[-1]) \
+        .order_by("servant_id", "effective_from", "id").values_list("servant_id", *_DISCIPLINE_ATTRS)
+    for servant_id, *values in rows:
+        if servant_id in wanted:
+            latest[servant_id] = tuple(values)  # ascending: the last one wins
+    return latest
 
 
 def _chunks(queryset: QuerySet, size: int) -> Iterator[list]:
-    rows = queryset.iterator(chunk_size=size)
+    rows = queryset.values_list(*_LOOKUPS).iterator(chunk_size=size)
     while chunk := list(islice(rows, size)):
         yield chunk
 
@@ -303,19 +335,22 @@ def lines(*, unit_ids: list[int] | None, since: datetime | None, as_of: datetime
     "active" since ``since``: retirement, resignation, streamlining, death, transfer out). A feed
     leaves out people whose changes touch no exchanged field (a photo, an own account)."""
     for chunk in _chunks(people(unit_ids=unit_ids, since=since, as_of=as_of), chunk_size):
-        _attach_disciplines(chunk)
-        changes = changes_of([s.pk for s in chunk], since, as_of) if since is not None else {}
-        for servant in chunk:
+        ids = [row[0] for row in chunk]
+        disciplines = disciplines_of(ids)
+        changes = changes_of(ids, since, as_of) if since is not None else {}
+        for row in chunk:
             if since is None:
-                yield {"op": OP_FULL, "changed_at": None, "changed_fields": None, "data": record_values(servant)}
+                yield {"op": OP_FULL, "changed_at": None, "changed_fields": None,
+                       "data": record_values(row, disciplines.get(row[0]))}
                 continue
-            change = changes.get(servant.pk)
+            change = changes.get(row[0])
             if change is None or not change.codes:
                 continue
-            ended = change.status_changed and servant.status in ENDED
+            ended = change.status_changed and row[1] in ENDED
             op = OP_END if ended else OP_CREATE if change.created else OP_UPDATE
             yield {"op": op, "changed_at": change.at.isoformat(),
-                   "changed_fields": [c for c in FIELD_CODES if c in change.codes], "data": record_values(servant)}
+                   "changed_fields": [c for c in FIELD_CODES if c in change.codes],
+                   "data": record_values(row, disciplines.get(row[0]))}
 
 
 def header(summary: Summary, unit_code: str | None) -> dict:

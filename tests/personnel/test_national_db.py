@@ -204,7 +204,7 @@ def test_the_json_summary_names_the_file_and_where_the_next_feed_starts(staff, t
     assert code == 0
     assert summary == {"file": str(tmp_path / "f.jsonl"), "format": "jsonl", "mode": "changes",
                        "since": "2026-07-01T00:00:00+07:00", "as_of": "2026-07-02T02:00:00+00:00",
-                       "next_since": "2026-07-02T02:00:00+00:00", "records": 3, "created": 3, "updated": 0,
+                       "next_since": "2026-07-02T01:45:00+00:00", "records": 3, "created": 3, "updated": 0,
                        "ended": 0}
 
 
