@@ -31,11 +31,12 @@ class World:
     unit_b: OrgUnit
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(autouse=True, scope="session")
 def _test_today():
     """``TEST_TODAY=2025-11-15 pytest …`` runs every test as if on that day (the clock ticking from
     9:00), to find a test that depends on the real date: such a test should travel to a fixed day
-    itself (time_machine) and assert on every day of the year."""
+    itself (time_machine) and assert on every day of the year. Session-wide, so that objects built
+    once per module (the permission matrix's) are built on that day too."""
     day = os.environ.get("TEST_TODAY")
     if not day:
         yield
