@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from recruitment.views import exam_marking, exams, papers, portal, rounds
+from recruitment.views import exam_marking, exam_sessions, exams, papers, portal, rounds
 
 app_name = "recruitment"
 
@@ -43,18 +43,18 @@ urlpatterns = [
     path("questions/<int:pk>/", exams.QuestionDetailView.as_view(), name="question_detail"),
     path("questions/<int:pk>/<str:action>/", exams.QuestionStatusView.as_view(), name="question_status"),
     path("blueprints/", exams.BlueprintListView.as_view(), name="blueprint_list"),
-    path("sessions/", exams.SessionListView.as_view(), name="session_list"),
-    path("sessions/<int:pk>/", exams.SessionDetailView.as_view(), name="session_detail"),
-    path("sessions/<int:pk>/seat/", exams.SessionSeatView.as_view(), name="session_seat"),
-    path("sessions/<int:pk>/papers/", exams.SessionPapersView.as_view(), name="session_papers"),
-    path("sessions/<int:pk>/passwords/", exams.SessionPasswordsView.as_view(), name="session_passwords"),
-    path("sessions/<int:pk>/proctor/", exams.ProctorView.as_view(), name="proctor"),
-    path("sessions/<int:pk>/incident/", exams.SessionIncidentView.as_view(), name="session_incident"),
-    path("sessions/<int:pk>/unlock/", exams.SessionUnlockView.as_view(), name="session_unlock"),
-    path("sessions/<int:pk>/analysis/", exams.AnalysisView.as_view(), name="analysis"),
+    path("sessions/", exam_sessions.SessionListView.as_view(), name="session_list"),
+    path("sessions/<int:pk>/", exam_sessions.SessionDetailView.as_view(), name="session_detail"),
+    path("sessions/<int:pk>/seat/", exam_sessions.SessionSeatView.as_view(), name="session_seat"),
+    path("sessions/<int:pk>/papers/", exam_sessions.SessionPapersView.as_view(), name="session_papers"),
+    path("sessions/<int:pk>/passwords/", exam_sessions.SessionPasswordsView.as_view(), name="session_passwords"),
+    path("sessions/<int:pk>/proctor/", exam_sessions.ProctorView.as_view(), name="proctor"),
+    path("sessions/<int:pk>/incident/", exam_sessions.SessionIncidentView.as_view(), name="session_incident"),
+    path("sessions/<int:pk>/unlock/", exam_sessions.SessionUnlockView.as_view(), name="session_unlock"),
+    path("sessions/<int:pk>/analysis/", exam_sessions.AnalysisView.as_view(), name="analysis"),
     path("sessions/<int:pk>/marking/", exam_marking.SessionNegativeMarkingView.as_view(), name="session_marking"),
     path("sessions/<int:pk>/essays/", exam_marking.SessionEssaysView.as_view(), name="session_essays"),
-    path("attempts/<int:pk>/<str:action>/", exams.AttemptActionView.as_view(), name="attempt_action"),
+    path("attempts/<int:pk>/<str:action>/", exam_sessions.AttemptActionView.as_view(), name="attempt_action"),
     # Candidates
     path("register/", login_not_required(portal.RegisterView.as_view()), name="register"),
     path("verify/<str:token>/", login_not_required(portal.VerifyView.as_view()), name="verify"),
