@@ -338,6 +338,9 @@ class AnswerView(ExamAPIView):
         return answer
 
 
+QUICK_BODY_MAX = 256  # bytes; a click is {"choice": 3, "seq": 1234}
+
+
 def _whole(value, low: int, high: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
@@ -348,9 +351,11 @@ def quick_save(request, attempt: int, n: int) -> HttpResponse | None:
     (services.answer_save_checked) without DRF's request, negotiation and serializer, which cost
     more CPU than the save itself. None sends the request on to :class:`AnswerView`: any other body,
     a refusal, a stale ``seq``, another token; they all get their answer (and its checks) there."""
+    length = request.META.get("CONTENT_LENGTH", "")
     if request.method != "PUT" or request.content_type != "application/json" \
-            or not (1 <= attempt <= ID_MAX and 1 <= n <= SMALL_MAX):
-        return None
+            or not (1 <= attempt <= ID_MAX and 1 <= n <= SMALL_MAX) \
+            or not (length.isascii() and length.isdigit() and int(length) <= QUICK_BODY_MAX):
+        return None  # a larger body is no click: the view answers it
     token = _quick_token(request, attempt)
     if not token:
         return None

@@ -154,3 +154,13 @@ def test_the_page_ignores_a_choice_that_is_not_a_plain_number(client, exam):
     response = client.post(reverse("exam:paper"), {"q1": "²", "q2": "1", "q3": str(HUGE)})
     assert response.status_code == 302
     assert list(Answer.objects.filter(attempt=attempt).values_list("n", "choice")) == [(2, 1)]
+
+
+def test_a_click_with_more_in_its_body_than_a_click_is_still_checked_and_saved(client, signed_in):
+    """A body longer than a click, or with other keys, is read by the view's own check."""
+    attempt, token = signed_in
+    body = json.dumps({"choice": 1, "seq": 3, "note": "x" * 500})
+    response = client.put(reverse("exam:api_answer", args=[attempt.pk, 2]), body,
+                          content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200 and response.json() == {"saved": 3}
+    assert Answer.objects.get(attempt=attempt, n=2).choice == 1
