@@ -146,6 +146,7 @@ FIELDS: tuple[NationalField, ...] = (
     NationalField("ky_luat_den_ngay", "Thời hạn kỷ luật đến", WORK, "latest_discipline.effective_to", DATE),
 )
 FIELD_CODES = tuple(f.code for f in FIELDS)
+ALL_CODES = frozenset(FIELD_CODES)
 # Record fields → the codes they feed; a discipline is a career event (action "discipline").
 _CODES_OF: dict[str, list[str]] = {}
 for _field in FIELDS:
@@ -195,16 +196,21 @@ class Change:
     at: datetime
     created: bool = False
     status_changed: bool = False
-    codes: set[str] = field(default_factory=set)
+    codes: set[str] | frozenset[str] = field(default_factory=set)
 
     def add(self, action: str, changes: dict, at: datetime) -> None:
         self.at = max(self.at, at)
+        self.status_changed |= "status" in changes
         if action == "create":
             self.created = True
-            self.codes.update(FIELD_CODES)
-        self.status_changed |= "status" in changes
-        for name in [*changes, action]:
-            self.codes.update(_CODES_OF.get(name, ()))
+            self.codes = ALL_CODES
+            return
+        if self.codes is not ALL_CODES:
+            for name in [*changes, action]:
+                self.codes.update(_CODES_OF.get(name, ()))
+
+    def changed_fields(self) -> list[str]:
+        return list(FIELD_CODES) if self.codes is ALL_CODES else [c for c in FIELD_CODES if c in self.codes]
 
 
 @dataclass
@@ -349,7 +355,7 @@ def lines(*, unit_ids: list[int] | None, since: datetime | None, as_of: datetime
             ended = change.status_changed and row[1] in ENDED
             op = OP_END if ended else OP_CREATE if change.created else OP_UPDATE
             yield {"op": op, "changed_at": change.at.isoformat(),
-                   "changed_fields": [c for c in FIELD_CODES if c in change.codes],
+                   "changed_fields": change.changed_fields(),
                    "data": record_values(row, disciplines.get(row[0]))}
 
 
