@@ -5,6 +5,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,9 +22,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def board(world):
-    """A round of A1 with a session of every question type, two seated candidates, and its board."""
-    round_ = make_round(world.unit_a1, code="TD-M", status="exams")
-    bank = services.bank_create(actor=None, code="MIX", name="Hỗn hợp", part="general")
+    return _board(world, 2)
+
+
+def _board(world, candidates: int, code: str = "M") -> dict:
+    """A round of A1 with a session of every question type, seated candidates, and its board."""
+    round_ = make_round(world.unit_a1, code=f"TD-{code}", status="exams")
+    bank = services.bank_create(actor=None, code=f"MIX-{code}", name="Hỗn hợp", part="general")
     for family, values in QUESTIONS.items():
         services.question_save(actor=None, bank=bank, family=family, **values)
     for question in bank.questions.all():
@@ -32,9 +38,9 @@ def board(world):
     session = services.session_create(actor=None, name="Ca M", blueprint=blueprint, round_=round_,
                                       starts_at=timezone.now() - timedelta(minutes=1))
     seated = services.attempts_add(actor=None, session=session, candidates=[
-        {"number": f"M00{i}", "full_name": f"Nguyễn Thí Sinh {i}"} for i in range(2)])
+        {"number": f"{code}00{i}", "full_name": f"Nguyễn Thí Sinh {i}"} for i in range(candidates)])
     services.papers_generate(session)
-    member = UserFactory(username="hd_cham", role="exam_board")
+    member = UserFactory(username=f"hd_cham_{code.lower()}", role="exam_board")
     recruitment_services.board_grant(actor=None, round_=round_, user=member)
     return {"session": session, "attempts": [a for a, _p in seated], "member": member}
 
@@ -138,3 +144,20 @@ def test_the_agencys_hr_sees_the_session_but_does_not_mark_it(client, board, off
                        {"negative_marking": "on"}).status_code == 403
     assert Attempt.objects.get(pk=attempt.pk).scores == scores
     assert not ExamSession.objects.get(pk=session.pk).rule_set.endswith("+NEG")
+
+
+def _essays_page_queries(client, world, candidates: int, code: str) -> int:
+    board = _board(world, candidates, code)
+    for attempt in board["attempts"]:
+        _answer(attempt, "ES", text="Bài luận.")
+        services.attempt_submit(attempt=Attempt.objects.get(pk=attempt.pk), reason="candidate")
+    client.force_login(board["member"])
+    url = reverse("recruitment:session_essays", args=[board["session"].pk])
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    assert page.count('name="mark"') == candidates
+    return len(queries)
+
+
+def test_the_essays_page_queries_do_not_grow_with_the_room(client, world):
+    assert _essays_page_queries(client, world, 6, "B2") <= _essays_page_queries(client, world, 1, "B1")
