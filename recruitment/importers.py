@@ -27,6 +27,8 @@ from core.importing import (
     summary_document,
 )
 from core.models import AuditEntry, OrgUnit
+from core.rules import registry
+from core.rules.registry import RuleSetNotFound
 from core.text import unaccent
 from positions.models import Rank
 from recruitment import services
@@ -210,10 +212,26 @@ class RecruitmentImporter(Importer):
         for row in rounds[1:]:
             row.error("Mã đợt", _("A workbook holds one round; this is a second one."))
         self._check_round(rounds[0])
-        self.rules = rules_for_round(announced_on=rounds[0].values["announced_on"]).rule_set \
-            if rounds[0].values.get("announced_on") else None
+        self.rules = self._rules(rounds[0])
         self._check_quotas(quotas)
         self._check_candidates(candidates)
+
+    @staticmethod
+    def _rules(row: Row):
+        """The rule set of the round's announcement date, or None (no date, or one before every
+        rule set: the row's error says so)."""
+        day = row.values.get("announced_on")
+        if day is None:
+            return None
+        try:
+            return rules_for_round(announced_on=day).rule_set
+        except RuleSetNotFound:
+            first = min(registry.family("recruitment"), key=lambda r: r.valid_from)
+            row.error("Ngày thông báo", _("No recruitment rule set is in force on %(day)s: the earliest, %(code)s, "
+                                          "applies from %(start)s.")
+                      % {"day": day.strftime("%d/%m/%Y"), "code": first.code,
+                         "start": first.valid_from.strftime("%d/%m/%Y")})
+            return None
 
     def _check_round(self, row: Row) -> None:
         values = row.values
@@ -257,7 +275,7 @@ class RecruitmentImporter(Importer):
             if general and values.get("general") is not None and values["general"] > general.questions:
                 row.error("Vòng 1 - kiến thức chung (số câu đúng)", _("The part has %(n)s questions.")
                           % {"n": general.questions})
-            if values.get("language") is not None:
+            if values.get("language") is not None and self.rules is not None:
                 if language is None:
                     self.warnings.append(_("Row %(row)s: %(code)s has no foreign-language part in round 1; the "
                                            "value is ignored.") % {"row": row.number, "code": self.rules.code})
