@@ -399,12 +399,14 @@ def export(*, out: Path, since: datetime | None = None, unit_ids: list[int] | No
     kind = output_format(out)
     as_of = as_of or timezone.now()
     if since is not None and since >= as_of:
-        raise ExchangeError(f"Thời điểm bắt đầu {since:%d/%m/%Y %H:%M} không trước thời điểm xuất "
+        raise ExchangeError(f"Thời điểm bắt đầu {timezone.localtime(since):%d/%m/%Y %H:%M} không trước thời điểm xuất "
                             f"{timezone.localtime(as_of):%d/%m/%Y %H:%M}.")
     summary = Summary(file=str(out), format=kind, mode=FULL if since is None else CHANGES, since=since, as_of=as_of)
     temporary = out.with_name(f".{out.name}.part")
     try:
-        with temporary.open("w", encoding="utf-8-sig" if kind == "csv" else "utf-8", newline="") as stream:
+        # Readable by its owner only: the file holds ID numbers and health data (DESIGN §5, security).
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(descriptor, "w", encoding="utf-8-sig" if kind == "csv" else "utf-8", newline="") as stream:
             writer = (_Csv if kind == "csv" else _JsonLines)(stream, header(summary, unit_code))
             _write_lines(writer, lines(unit_ids=unit_ids, since=since, as_of=as_of, chunk_size=chunk_size),
                          summary, progress)

@@ -71,6 +71,7 @@ def test_the_full_file_holds_every_working_servant_of_the_unit_with_their_values
         servant_leave(actor=None, servant=staff["binh"], kind=CareerEvent.Kind.RETIRED, last_day=date(2026, 7, 1))
         code, summary = sync("--out", str(tmp_path / "a.jsonl"), "--unit", "A")
     assert code == 0 and (summary["mode"], summary["records"], summary["since"]) == ("full", 1, None)
+    assert (tmp_path / "a.jsonl").stat().st_mode & 0o077 == 0  # ID numbers and health: the owner's only
     head, people = read_jsonl(tmp_path / "a.jsonl")
     assert (head["mode"], head["unit"], head["key"], head["fields"]) == (
         "full", "A", "so_dinh_danh_ca_nhan", list(national_db.FIELD_CODES))
