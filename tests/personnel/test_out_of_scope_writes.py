@@ -1,7 +1,8 @@
 """Crafted POSTs to the personnel screens (issue 14): an HR officer of department A cannot write
 to a person of department B, nor name a unit, a job position or a person of B in a form about
 their own people; nothing changes."""
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -23,7 +24,7 @@ PERSON_SCREENS = {
                                  "category": "civil_servant", "reason": "Sửa trái phép"},
     "personnel:servant_assign": {"kind": "transferred", "title": "Chuyên viên", "start_date": "01/02/2026",
                                  **DECISION},
-    "personnel:servant_salary": {"step": "5", "kind": "regular", "start_date": "01/02/2026", **DECISION},
+    "personnel:servant_salary": {"step": "4", "kind": "early", "start_date": "01/02/2026", **DECISION},
     "personnel:servant_leave": {"kind": "resigned", "last_day": "31/03/2026", **DECISION},
     "personnel:servant_event": {"kind": "probation_completed", "effective_date": "01/02/2026",
                                 "summary": "Hết tập sự", **DECISION},
@@ -57,6 +58,18 @@ def test_a_person_of_another_department_is_not_found_and_unchanged(client, world
     assert client.post(reverse(name, args=[person_b.pk]), data).status_code == 404
     assert _state(person_b) == before
     assert AuditEntry.objects.count() == audit_before
+
+
+@pytest.mark.parametrize("name", [n for n in PERSON_SCREENS if n not in (
+    "personnel:servant_update", "personnel:servant_verify")])  # a full résumé; the level above verifies
+def test_the_same_posts_about_a_person_of_their_own_are_recorded(client, world, officer_a, name, time_machine):
+    # The control of the test above: the same form, about a person of A, goes through.
+    time_machine.move_to(datetime(2026, 6, 15, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False)
+    person = make_servant(world.unit_a1, date_of_birth=date(1990, 5, 20))
+    data = {**PERSON_SCREENS[name], "unit": world.unit_a1.pk, "rank": Rank.objects.get(code="01.003").pk}
+    client.force_login(officer_a)
+    response = client.post(reverse(name, args=[person.pk]), data)
+    assert response.status_code == 302 and response["Location"] == person.get_absolute_url()
 
 
 def test_a_career_event_of_another_department_cannot_be_corrected(client, world, officer_a, person_b):
