@@ -161,3 +161,32 @@ def _essays_page_queries(client, world, candidates: int, code: str) -> int:
 
 def test_the_essays_page_queries_do_not_grow_with_the_room(client, world):
     assert _essays_page_queries(client, world, 6, "B2") <= _essays_page_queries(client, world, 1, "B1")
+
+
+def test_an_essay_mark_reaches_the_candidates_round_1_sheet(world):
+    from recruitment.models import Round1Score
+    from tests.factories import make_application
+
+    round_ = make_round(world.unit_a1, code="TD-R1", status="exams")
+    vacancy = recruitment_services.vacancy_save(actor=None, round_=round_, code="V", title="Chuyên viên", quota=1)
+    application = make_application(vacancy, full_name="Lê Văn Luận", eligible=True)
+    recruitment_services.numbers_assign(actor=None, round_=round_, prefix="TS")
+    bank = services.bank_create(actor=None, code="R1", name="Vòng 1", part="general")
+    for family in ("MR", "ES"):
+        services.question_save(actor=None, bank=bank, family=family, **QUESTIONS[family])
+    for question in bank.questions.all():
+        services.question_approve(actor=None, question=question)
+    blueprint = services.blueprint_create(actor=None, name="Đề", parts=[
+        services.PartSpec("general", 30, (services.RuleSpec(bank, 2),))])
+    session = services.session_create(actor=None, name="Ca R1", blueprint=blueprint, round_=round_,
+                                      starts_at=timezone.now() - timedelta(minutes=1))
+    [(attempt, _password)] = services.attempts_from_round(actor=None, session=session)
+    services.papers_generate(session)
+    _answer(attempt, "MR", choices=[0, 1])
+    _answer(attempt, "ES", text="Bài luận.")
+    services.attempt_submit(attempt=Attempt.objects.get(pk=attempt.pk), reason="candidate")
+    sheet = Round1Score.objects.get(application=application, part="general")
+    assert (sheet.correct, sheet.questions) == (1, 1)  # the essay waits for its examiner
+    marking.essay_mark(actor=None, attempt=attempt, n=_item(attempt, "ES").n, mark=Decimal("1"))
+    sheet.refresh_from_db()
+    assert (sheet.correct, sheet.questions) == (2, 2)
