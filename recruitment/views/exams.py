@@ -56,8 +56,7 @@ class QuestionManagerMixin(StaffRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-
-# --- question banks ---------------------------------------------------------------------------------------------
+# --- the write path of the exam pages -----------------------------------------------------------------------------
 
 class ExamWriteView(ObjectEditView):
     """A write on an exam object (bank, question, blueprint, session, attempt) through the one write
@@ -124,6 +123,8 @@ class ConsoleAnswerMixin:
     def get_success_url(self) -> str:
         return self.object.get_absolute_url()
 
+
+# --- question banks ---------------------------------------------------------------------------------------------
 
 class BankListView(QuestionManagerMixin, TemplateView):
     template_name = "recruitment/exam/bank_list.html"
@@ -278,7 +279,7 @@ class BankDetailView(QuestionManagerMixin, ExamWriteView):
         return self.bank
 
     def get_success_message(self, result) -> str:
-        if self.refused:
+        if self.refused:  # said beside the approvals that went through
             messages.error(self.request, "; ".join(self.refused))
         return _("%(n)s questions approved.") % {"n": self.approved} if self.approved else ""
 
