@@ -21,7 +21,7 @@ from personnel.management.commands.sync_national_db import Command
 from personnel.models import CareerEvent
 from personnel.rules.discipline import REPRIMAND
 from personnel.services.records import discipline_record
-from personnel.services.servants import servant_leave, servant_update
+from personnel.services.servants import servant_assign, servant_leave, servant_update
 from tests.factories import make_servant
 
 pytestmark = pytest.mark.django_db
@@ -144,6 +144,20 @@ def test_an_ended_servant_appears_as_ended_and_leaves_the_full_file(staff, tmp_p
         == ("end", staff["cuong"].national_id, "retired", "2026-08-01")
     assert "trang_thai" in rows[0]["truong_thay_doi"].split()
     assert read_jsonl(tmp_path / "full.jsonl")[1] == []  # no one works in B any more
+
+
+def test_a_transfer_is_sent_with_the_receiving_units_people(staff, world, tmp_path):
+    with at(3, 9):
+        servant_assign(actor=None, servant=staff["an"], unit=world.unit_b, title="Phó Giám đốc",
+                       start_date=date(2026, 7, 3))
+    with at(4, 9):
+        sync("--since", "02/07/2026", "--out", str(tmp_path / "b.jsonl"), "--unit", "B")
+        sync("--since", "02/07/2026", "--out", str(tmp_path / "a.jsonl"), "--unit", "A")
+    line = read_jsonl(tmp_path / "b.jsonl")[1][0]
+    assert (line["op"], line["changed_fields"]) == ("update", ["ma_don_vi", "ten_don_vi", "chuc_vu", "cap_lanh_dao"])
+    assert (line["data"]["ma_don_vi"], line["data"]["chuc_vu"], line["data"]["cap_lanh_dao"]) == (
+        "B", "Phó Giám đốc", "deputy")
+    assert read_jsonl(tmp_path / "a.jsonl")[1] == []  # a unit's file holds the people it has now
 
 
 def test_the_csv_file_has_the_field_codes_as_headers_and_no_formula(staff, tmp_path):
