@@ -200,3 +200,37 @@ def test_a_winner_of_a_cannot_be_hired_into_unit_b(client, officer_a, world):
     assert response.status_code == 302 and not CivilServant.objects.exists()
     application.refresh_from_db()
     assert application.hired_id is None
+
+
+def test_a_write_that_would_leave_the_officers_rounds_is_rolled_back(
+    client, officer_a, world, monkeypatch
+):
+    """The re-check inside the transaction: were a service to move the round to unit B, the
+    officer of A gets 403 and the round, with its audit entry, stays as it was."""
+    from recruitment.views import rounds
+
+    def moving_update(*, actor, round_, **fields):
+        services.round_update(actor=actor, round_=round_, **fields)
+        RecruitmentRound.objects.filter(pk=round_.pk).update(agency=world.unit_b)
+
+    monkeypatch.setattr(rounds.RoundUpdateView, "service", staticmethod(moving_update))
+    round_ = make_round(world.unit_a, code="TD-A")
+    before = state(round_)
+    client.force_login(officer_a)
+    response = client.post(
+        reverse("recruitment:round_update", args=[round_.pk]),
+        {
+            "code": "TD-A",
+            "name": "Đổi tên",
+            "kind": "recruitment",
+            "method": "exam",
+            "agency": world.unit_a.pk,
+            "announced_on": "01/09/2026",
+            "round2_form": "written",
+            "written_weight": "100",
+            "interview_weight": "0",
+            "fee": "0",
+        },
+    )
+    assert response.status_code == 403
+    assert state(round_) == before
