@@ -17,6 +17,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.dates import parse_date
+from core.models import AccessRecord
+from core.services.access_log import access_record
 from core.views.edit import ObjectEditView, OutOfScope
 from core.views.generic import UnitScopedMixin
 from personnel.documents import DOCUMENTS, DocumentHeader, retirement_documents
@@ -34,6 +36,12 @@ def _xlsx(content: bytes, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _record_export(request, count: int) -> None:
+    # A list of named people leaves the system: recorded like the people list's export (audit log).
+    access_record(actor=request.user, action=AccessRecord.Action.EXPORT, count=count,
+                  filters=dict(request.GET.items()), request=request)
 
 
 def _day(raw: str) -> date | None:
@@ -54,6 +62,7 @@ class RetirementExportView(RetirementFilterMixin, View):
 
     def get(self, request):
         data = self.retirement_data()
+        _record_export(request, len(data["forecast"]["rows"]))
         title = _("Retirement forecast %(first)s–%(last)s, as of %(today)s") % {
             "first": data["first_year"], "last": data["first_year"] + data["years"] - 1,
             "today": f"{data['today']:%d/%m/%Y}"}
@@ -184,6 +193,7 @@ class RaisesExportView(RaisesFilterMixin, View):
 
     def get(self, request):
         data = self.raises_data()
+        _record_export(request, len(data["rows"]))
         title = _("Step raises due from %(a)s to %(b)s") % {"a": f"{data['first']:%d/%m/%Y}",
                                                             "b": f"{data['last']:%d/%m/%Y}"}
         return _xlsx(workbook_bytes(title, raises_sheets(data)), f"nang-bac-luong-{data['first']:%Y%m}.xlsx")

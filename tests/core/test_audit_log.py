@@ -99,6 +99,15 @@ def test_an_export_of_the_people_list_is_in_the_log_with_its_address(client, off
     assert rows(page) == 1 and reverse("personnel:servant_export") in page
 
 
+
+@pytest.mark.parametrize("name", ["personnel:retirement_export", "personnel:raises_export"])
+def test_the_retirement_and_raises_lists_exported_are_in_the_log(client, officer_a, mai, name):
+    client.force_login(officer_a)
+    assert client.get(reverse(name), {"years": "3"} if "retirement" in name else {}).status_code == 200
+    record = AccessRecord.objects.get(user=officer_a, action=AccessRecord.Action.EXPORT)
+    assert record.path.startswith(reverse(name)) and record.count is not None
+    assert reverse(name) in log(client, user="officer_a", kind="exported")
+
 def _fill(officer, servant, n: int) -> None:
     for i in range(n):
         access_record(actor=officer, action=AccessRecord.Action.VIEW, subjects=[servant])
