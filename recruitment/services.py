@@ -543,11 +543,6 @@ def appeal_deadline(round_: RecruitmentRound) -> date | None:
     return round_.results_published_on + timedelta(days=rules.appeal_days)
 
 
-def appealable_components(application: Application) -> list[str]:
-    """Kept for the portal's page; the rule lives in ``selectors.appealable_components``."""
-    return selectors.appealable_components(application)
-
-
 @transaction.atomic
 def appeal_submit(*, actor, application: Application, component: str, reason: str) -> Appeal:
     if actor != application.candidate:

@@ -24,7 +24,7 @@ from django.views.generic import FormView, TemplateView
 
 from core.models import User
 from core.views.edit import OwnObjectEditView
-from recruitment import forms, notices, papers, services
+from recruitment import forms, notices, papers, selectors, services
 from recruitment.models import Application, ApplicationDocument, QuestionBank, RecruitmentRound
 from recruitment.rules import PRIORITY_CATEGORIES, ROUND2_FORMS
 from recruitment.views.papers import PaperMixin
@@ -205,7 +205,7 @@ class MyApplicationView(OwnApplicationMixin, TemplateView):
             all_marks = list(application.marks.all())
             marks = {COMPONENT_LABELS[c]: component_score([m for m in all_marks if m.component == c]).score
                      for c in components}
-        appealable = services.appealable_components(application)
+        appealable = selectors.appealable_components(application)
         can_appeal = result is not None and deadline is not None and timezone.localdate() <= deadline and \
             bool(appealable)
         return super().get_context_data(
@@ -218,8 +218,7 @@ class MyApplicationView(OwnApplicationMixin, TemplateView):
             appeals=application.appeals.all(), component_labels=COMPONENT_LABELS,
             attempts=application.attempts.filter(status="submitted").select_related("session"),
             part_labels=dict(QuestionBank.Part.choices),
-            summons=bool(application.number) and application.status == Application.Status.ELIGIBLE,
-            **kwargs)
+            summons=selectors.summons_issued(application), **kwargs)
 
 
 class DocumentUploadView(CandidateWriteView):
@@ -263,7 +262,7 @@ class SummonsView(OwnApplicationMixin, PaperMixin, TemplateView):
     """Thông báo triệu tập: printable once the candidate is admitted and numbered (time, room, seat)."""
 
     def get(self, request, *args, **kwargs):
-        if not (self.application.number and self.application.status == Application.Status.ELIGIBLE):
+        if not selectors.summons_issued(self.application):
             messages.info(request, _("The summons is issued once you are admitted and given an exam number."))
             return redirect("recruitment:my_application", pk=self.application.pk)
         return super().get(request, *args, **kwargs)
