@@ -1,4 +1,5 @@
 """Read paths of the positions screens."""
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -8,15 +9,15 @@ from positions.services import dossier_deadlines
 
 @dataclass(frozen=True)
 class DossierSchedule:
-    """The ND 361/2025 deadlines of a dossier and which of them have passed with their step not done."""
+    """The ND 361/2025 deadlines of a dossier, and which have passed with their step not done."""
 
     deadlines: dict[str, date | None]
     overdue: dict[str, bool]
 
 
 def dossier_schedule(dossier: PositionDossier, *, today: date) -> DossierSchedule:
-    """Deadlines of ``dossier`` as of ``today``: a deadline is overdue once it is past and the step it
-    sets a time for has not happened (ND 361/2025 Art. 5; the legal approval deadline of 1/7/2026
+    """Deadlines of ``dossier`` as of ``today``: a deadline is overdue once it is past and the step
+    it sets a time for has not happened (ND 361/2025 Art. 5; the legal approval deadline of 1/7/2026
     stays overdue until the dossier is approved)."""
     deadlines = dossier_deadlines(dossier)
     status = PositionDossier.Status

@@ -167,7 +167,8 @@ class DescriptionUpdateView(DescriptionMixin, ObjectEditView):
         return {**super().get_form_kwargs(), "instance": JobDescription.objects.get(pk=self.draft.pk)}
 
     def service_kwargs(self, form) -> dict:
-        return {"description": self.draft, **{f: form.cleaned_data[f] for f in JobDescription.TEXT_FIELDS}}
+        texts = {f: form.cleaned_data[f] for f in JobDescription.TEXT_FIELDS}
+        return {"description": self.draft, **texts}
 
 
 class FrameworkUpdateView(DescriptionMixin, ObjectEditView):
@@ -226,7 +227,8 @@ class DossierCreateView(ObjectEditView):
 
     def form_invalid(self, form):
         refused = form.non_field_errors()  # the service's refusal, e.g. no draft to submit
-        messages.error(self.request, " ".join(refused) if refused else _("Choose a unit and a title."))
+        messages.error(self.request,
+                       " ".join(refused) if refused else _("Choose a unit and a title."))
         return redirect("positions:dossier_list")
 
 
@@ -300,7 +302,8 @@ class QuotaListView(ObjectEditView):
         return {"year": self.year()}
 
     def get_context_data(self, **kwargs):
-        quotas = self.scope.filter(StaffingQuota.objects.filter(year=self.year()), "unit").select_related("unit")
+        quotas = self.scope.filter(StaffingQuota.objects.filter(year=self.year()), "unit") \
+            .select_related("unit")
         return super().get_context_data(
             quotas=quotas.order_by("unit__path", "category"), year=self.year(),
             can_set=self.request.user.has_perm("positions.add_staffingquota"), **kwargs)
@@ -392,8 +395,8 @@ class RatioCapView(CatalogueEditMixin, ObjectEditView):
     success_message = gettext_lazy("Cap saved.")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(caps=RankRatioCap.objects.all(),
-                                        can_set=self.request.user.has_perm("positions.add_rankratiocap"), **kwargs)
+        can_set = self.request.user.has_perm("positions.add_rankratiocap")
+        return super().get_context_data(caps=RankRatioCap.objects.all(), can_set=can_set, **kwargs)
 
     def perform(self, form):
         if not self.request.user.has_perm("positions.add_rankratiocap"):

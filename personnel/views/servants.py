@@ -90,7 +90,8 @@ class ServantObjectMixin:
     object_kwarg = "servant"
 
     def get_queryset(self):
-        return CivilServant.objects.select_related("unit__parent", "rank__salary_group", "job_position")
+        return CivilServant.objects.select_related("unit__parent", "rank__salary_group",
+                                                   "job_position")
 
     @property
     def servant(self) -> CivilServant:
@@ -127,7 +128,8 @@ class ServantUpdateView(ServantObjectMixin, ObjectEditView):
     def get_form_kwargs(self):
         # A copy of the person: the form writes its values onto its instance, and the service
         # compares the new values against the record as it is stored.
-        return {**super().get_form_kwargs(), "instance": CivilServant.objects.get(pk=self.object.pk)}
+        stored = CivilServant.objects.get(pk=self.object.pk)
+        return {**super().get_form_kwargs(), "instance": stored}
 
     def service_kwargs(self, form) -> dict:
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}

@@ -119,7 +119,8 @@ class ReadinessVerifyView(ObjectEditView):
 
     def people(self) -> list[CivilServant]:
         ids = [int(v) for v in self.request.POST.getlist("servant") if v.isdigit()]
-        return list(self.scope.filter(CivilServant.objects.filter(pk__in=ids)).select_related("unit"))
+        people = self.scope.filter(CivilServant.objects.filter(pk__in=ids))
+        return list(people.select_related("unit"))
 
     def perform(self, form):
         people = self.people()
@@ -134,4 +135,5 @@ class ReadinessVerifyView(ObjectEditView):
     def get_success_url(self) -> str:
         back = self.request.POST.get("next", "")
         # Back to the page the form came from, never elsewhere (an open redirect).
-        return back if back.startswith(reverse("personnel:readiness")) else reverse("personnel:readiness")
+        page = reverse("personnel:readiness")
+        return back if back.startswith(page) else page

@@ -1,5 +1,6 @@
 """Overdue steps of an approval dossier (ND 361/2025 Art. 5), decided by positions.selectors on a
 frozen clock, and shown on the dossier's page."""
+
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -12,8 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _on(time_machine, day: date) -> date:
-    time_machine.move_to(datetime(day.year, day.month, day.day, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
-                         tick=False)
+    time_machine.move_to(
+        datetime(day.year, day.month, day.day, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False
+    )
     return timezone.localdate()
 
 
@@ -26,7 +28,11 @@ def dossier(world):
 def _overdue(dossier, time_machine, day: date) -> set[str]:
     dossier.refresh_from_db()
     today = _on(time_machine, day)
-    return {key for key, late in selectors.dossier_schedule(dossier, today=today).overdue.items() if late}
+    return {
+        key
+        for key, late in selectors.dossier_schedule(dossier, today=today).overdue.items()
+        if late
+    }
 
 
 def test_a_draft_is_late_only_against_the_legal_approval_date(dossier, time_machine):
@@ -35,7 +41,9 @@ def test_a_draft_is_late_only_against_the_legal_approval_date(dossier, time_mach
 
 
 def test_a_submitted_dossier_waits_three_days_for_a_completion_request(dossier, time_machine):
-    services.dossier_transition(actor=None, dossier=dossier, action="submit", on=date(2026, 3, 6))  # a Friday
+    services.dossier_transition(
+        actor=None, dossier=dossier, action="submit", on=date(2026, 3, 6)
+    )  # a Friday
     # Due on Wednesday 11/3 (three working days): late from the day after, not on the day itself.
     assert _overdue(dossier, time_machine, date(2026, 3, 11)) == set()
     assert _overdue(dossier, time_machine, date(2026, 3, 12)) == {"completion_request"}
@@ -45,7 +53,9 @@ def test_a_submitted_dossier_waits_three_days_for_a_completion_request(dossier, 
 
 def test_an_appraised_dossier_is_late_only_for_its_decision(dossier, time_machine):
     services.dossier_transition(actor=None, dossier=dossier, action="submit", on=date(2026, 3, 6))
-    services.dossier_transition(actor=None, dossier=dossier, action="appraise", on=date(2026, 4, 10))
+    services.dossier_transition(
+        actor=None, dossier=dossier, action="appraise", on=date(2026, 4, 10)
+    )
     # The decision is due ten working days after the appraisal report: 24/4.
     assert _overdue(dossier, time_machine, date(2026, 4, 24)) == set()
     assert _overdue(dossier, time_machine, date(2026, 4, 27)) == {"decision"}
@@ -53,9 +63,16 @@ def test_an_appraised_dossier_is_late_only_for_its_decision(dossier, time_machin
 
 def test_an_approved_dossier_is_never_late(dossier, time_machine):
     services.dossier_transition(actor=None, dossier=dossier, action="submit", on=date(2026, 3, 6))
-    services.dossier_transition(actor=None, dossier=dossier, action="appraise", on=date(2026, 4, 10))
-    services.dossier_transition(actor=None, dossier=dossier, action="approve", on=date(2026, 5, 20),
-                                decision_number="45/QĐ-UBND")
+    services.dossier_transition(
+        actor=None, dossier=dossier, action="appraise", on=date(2026, 4, 10)
+    )
+    services.dossier_transition(
+        actor=None,
+        dossier=dossier,
+        action="approve",
+        on=date(2026, 5, 20),
+        decision_number="45/QĐ-UBND",
+    )
     assert _overdue(dossier, time_machine, date(2027, 1, 4)) == set()
 
 
