@@ -3,6 +3,7 @@ place, an approved version as a new draft: papers keep the version they were mad
 pictures. A picture is stored as the importers store one (``QuestionImage`` of the version, named
 in the text as ``@@PLUGINFILE@@/name``), so the candidate's page gets it through the exam API
 during the attempt only, and the bank's readers through ``recruitment:question_image``."""
+
 import html
 import secrets
 
@@ -32,8 +33,14 @@ def question_edit(*, actor, question: Question, data: dict) -> tuple[str, Questi
     text, options = data["text"], list(data["options"])
     pictures: dict = data.get("pictures") or {}
     text_format = question.text_format
-    if pictures and text_format != Question.Format.HTML:  # a picture lives in HTML: the text becomes it
-        text, options, text_format = _as_html(text), [_as_html(o) for o in options], Question.Format.HTML
+    if (
+        pictures and text_format != Question.Format.HTML
+    ):  # a picture lives in HTML: the text becomes it
+        text, options, text_format = (
+            _as_html(text),
+            [_as_html(o) for o in options],
+            Question.Format.HTML,
+        )
     if text_format == Question.Format.HTML:  # stored sanitised, as an import stores it
         text, options = sanitise(text), [sanitise(o) for o in options]
     names = {}
@@ -51,15 +58,26 @@ def question_edit(*, actor, question: Question, data: dict) -> tuple[str, Questi
     if "general" not in data["feedback"]:
         feedback.pop("general", None)
     outcome = services.question_save(
-        actor=actor, bank=question.bank, family=question.family, text=text, options=options,
-        correct=int(data["correct"]), topic=data["topic"], difficulty=data["difficulty"],
-        competency=question.competency, kind=data["kind"], key=data["key"], feedback=feedback,
-        text_format=text_format)
+        actor=actor,
+        bank=question.bank,
+        family=question.family,
+        text=text,
+        options=options,
+        correct=int(data["correct"]),
+        topic=data["topic"],
+        difficulty=data["difficulty"],
+        competency=question.competency,
+        kind=data["kind"],
+        key=data["key"],
+        feedback=feedback,
+        text_format=text_format,
+    )
     latest = question.bank.questions.filter(family=question.family).order_by("-version").first()
     _carry_pictures(question, latest)
     for field, upload in pictures.items():
-        QuestionImage.objects.create(question=latest, name=names[field], data=upload.read(),
-                                     content_type=upload.content_type)
+        QuestionImage.objects.create(
+            question=latest, name=names[field], data=upload.read(), content_type=upload.content_type
+        )
     return outcome, latest
 
 
@@ -72,5 +90,6 @@ def _carry_pictures(question: Question, latest: Question) -> None:
     have = set(latest.images.values_list("name", flat=True))
     for image in question.images.exclude(name__in=have):
         if f"@@PLUGINFILE@@/{image.name}" in content or f'src="{image.name}"' in content:
-            QuestionImage.objects.create(question=latest, name=image.name, data=image.data,
-                                         content_type=image.content_type)
+            QuestionImage.objects.create(
+                question=latest, name=image.name, data=image.data, content_type=image.content_type
+            )

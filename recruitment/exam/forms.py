@@ -1,17 +1,26 @@
 """Forms of the exam pages that the shared recruitment forms do not have: the question editor's
 per-option feedback and pictures, the console's small writes, and the examiners' essay marks."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from recruitment.forms import IncidentForm, QuestionForm
 
-PICTURE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp"}
+PICTURE_TYPES = {
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/gif": ".gif",
+    "image/webp": ".webp",
+}
 MAX_PICTURE = 2 * 1024 * 1024  # 2 MB: a picture is served to every candidate of the room at once
 
 
 def _picture_field(label) -> forms.FileField:
-    return forms.FileField(label=label, required=False,
-                           widget=forms.ClearableFileInput(attrs={"accept": ",".join(PICTURE_TYPES)}))
+    return forms.FileField(
+        label=label,
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(PICTURE_TYPES)}),
+    )
 
 
 class QuestionEditForm(QuestionForm):
@@ -25,14 +34,18 @@ class QuestionEditForm(QuestionForm):
         super().__init__(*args, **kwargs)
         for letter in self.LETTERS:
             self.fields[f"feedback_{letter.lower()}"] = forms.CharField(
-                label=_("Feedback on %(letter)s") % {"letter": letter}, max_length=1000, required=False)
+                label=_("Feedback on %(letter)s") % {"letter": letter},
+                max_length=1000,
+                required=False,
+            )
             self.fields[f"picture_{letter.lower()}"] = _picture_field(
-                _("Picture of option %(letter)s") % {"letter": letter})
+                _("Picture of option %(letter)s") % {"letter": letter}
+            )
 
     @classmethod
     def initial_for(cls, question) -> dict:
         initial = super().initial_for(question)
-        for i, note in enumerate((question.feedback or {}).get("options", [])[:len(cls.LETTERS)]):
+        for i, note in enumerate((question.feedback or {}).get("options", [])[: len(cls.LETTERS)]):
             initial[f"feedback_{cls.LETTERS[i].lower()}"] = note
         return initial
 
@@ -59,9 +72,15 @@ class QuestionEditForm(QuestionForm):
         options = data.get("options") or []
         for name in pictures:
             index = self.LETTERS.lower().find(name[-1]) if name != "picture" else -1
-            if index >= len(options) or (index >= 0 and data.get("kind") not in ("single", "multiple")):
-                self.add_error(name, _("Only a filled option of a choice question takes a picture."))
-        notes = [(data.get(f"feedback_{k.lower()}") or "").strip() for k in self.LETTERS][:len(options)]
+            if index >= len(options) or (
+                index >= 0 and data.get("kind") not in ("single", "multiple")
+            ):
+                self.add_error(
+                    name, _("Only a filled option of a choice question takes a picture.")
+                )
+        notes = [(data.get(f"feedback_{k.lower()}") or "").strip() for k in self.LETTERS][
+            : len(options)
+        ]
         if any(notes) and data.get("kind") in ("single", "multiple", "truefalse"):
             data.setdefault("feedback", {})["options"] = notes
         data["pictures"] = pictures
@@ -88,12 +107,16 @@ class IncidentNumberForm(IncidentForm):
 
 class NegativeMarkingForm(forms.Form):
     negative_marking = forms.BooleanField(
-        label=_("Negative marking: a wrong option of a multiple-response question costs its weight"),
-        required=False)
+        label=_(
+            "Negative marking: a wrong option of a multiple-response question costs its weight"
+        ),
+        required=False,
+    )
 
 
 class EssayMarkForm(forms.Form):
     number = forms.CharField(max_length=20, widget=forms.HiddenInput)
     n = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
-    mark = forms.DecimalField(label=_("Mark (0–1 point)"), min_value=0, max_value=1, decimal_places=2,
-                              localize=True)
+    mark = forms.DecimalField(
+        label=_("Mark (0–1 point)"), min_value=0, max_value=1, decimal_places=2, localize=True
+    )

@@ -5,6 +5,7 @@ Who: provincial HR (``recruitment.run_round``) and the exam-board members grante
 round (the django-guardian grant on the round, as ``selectors.visible_rounds`` reads it). A unit's
 HR sees its agency's sessions but does not mark them: marking is the board's (TT 06/2020, Art. 8).
 """
+
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -30,14 +31,17 @@ def markable_sessions(user) -> QuerySet[ExamSession]:
     return ExamSession.objects.filter(granted).distinct()
 
 
-# --- negative marking -----------------------------------------------------------------------------------------
+# --- negative marking -----------------------------------------------------------------------------
+
 
 def uses_negative_marking(session: ExamSession) -> bool:
     return session.rule_set.endswith(NEGATIVE)
 
 
 @transaction.atomic
-def session_negative_marking_set(*, actor, session: ExamSession, negative_marking: bool) -> ExamSession:
+def session_negative_marking_set(
+    *, actor, session: ExamSession, negative_marking: bool
+) -> ExamSession:
     """Turn negative marking on or off for a session: its rule set becomes the ``+NEG`` variant of
     the same exam rules (scoring.py registers one per rule set), which ``services.score`` reads.
     Only before the first test is handed in: every candidate of a session is scored alike."""
@@ -47,17 +51,24 @@ def session_negative_marking_set(*, actor, session: ExamSession, negative_markin
     if wanted == session.rule_set:
         return session
     if session.attempts.filter(status=Attempt.Status.SUBMITTED).exists():
-        raise ValidationError(_("Tests of this session have been handed in: the marking can no longer change."))
+        raise ValidationError(
+            _("Tests of this session have been handed in: the marking can no longer change.")
+        )
     if negative_marking and not scoring.has_negative_variant(base):
         raise ValidationError(_("The exam rules of this session do not allow negative marking."))
-    audit.record(actor=actor, obj=session, action="update", unit=session.round.agency if session.round else None,
-                 changes={"rule_set": [session.rule_set, wanted]})
+    audit.record(
+        actor=actor,
+        obj=session,
+        action="update",
+        unit=session.round.agency if session.round else None,
+        changes={"rule_set": [session.rule_set, wanted]},
+    )
     ExamSession.objects.filter(pk=session.pk).update(rule_set=wanted)
     session.rule_set = wanted
     return session
 
 
-# --- essays ----------------------------------------------------------------------------------------------------
+# --- essays ---------------------------------------------------------------------------------------
 
 MARK_STEP = Decimal("0.01")
 
@@ -65,24 +76,42 @@ MARK_STEP = Decimal("0.01")
 def essays_to_mark(session: ExamSession) -> list[dict]:
     """The essay answers of a handed-in test, by candidate number only (the examiners mark them
     anonymously), with the mark given so far."""
-    items = (PaperItem.objects.filter(attempt__session=session, question__kind="essay",
-                                      attempt__status=Attempt.Status.SUBMITTED)
-             .select_related("attempt", "question").order_by("attempt__number", "n"))
+    items = (
+        PaperItem.objects.filter(
+            attempt__session=session,
+            question__kind="essay",
+            attempt__status=Attempt.Status.SUBMITTED,
+        )
+        .select_related("attempt", "question")
+        .order_by("attempt__number", "n")
+    )
     items = list(items)
-    texts = {(a, n): (r or {}).get("text", "") for a, n, r in
-             session.attempts.filter(pk__in={i.attempt_id for i in items})
-             .values_list("pk", "answers__n", "answers__response")}
+    texts = {
+        (a, n): (r or {}).get("text", "")
+        for a, n, r in session.attempts.filter(pk__in={i.attempt_id for i in items}).values_list(
+            "pk", "answers__n", "answers__response"
+        )
+    }
     rows = []
     for item in items:
         marks = _marks(item.attempt).get(item.part, {})
-        rows.append({"attempt": item.attempt, "number": item.attempt.number, "n": item.n,
-                     "question": item.question, "text": texts.get((item.attempt_id, item.n), ""),
-                     "mark": marks.get(str(item.n))})
+        rows.append(
+            {
+                "attempt": item.attempt,
+                "number": item.attempt.number,
+                "n": item.n,
+                "question": item.question,
+                "text": texts.get((item.attempt_id, item.n), ""),
+                "mark": marks.get(str(item.n)),
+            }
+        )
     return rows
 
 
 def _marks(attempt: Attempt) -> dict[str, dict[str, float]]:
-    return {part: dict(entry.get("essay_marks") or {}) for part, entry in (attempt.scores or {}).items()}
+    return {
+        part: dict(entry.get("essay_marks") or {}) for part, entry in (attempt.scores or {}).items()
+    }
 
 
 def _pass_ratio(attempt: Attempt) -> Decimal:
@@ -91,7 +120,9 @@ def _pass_ratio(attempt: Attempt) -> Decimal:
         return Decimal("0.5")
     from recruitment.rules import rules_for_round
 
-    return rules_for_round(announced_on=attempt.session.round.announced_on).rule_set.round1_pass_ratio
+    return rules_for_round(
+        announced_on=attempt.session.round.announced_on
+    ).rule_set.round1_pass_ratio
 
 
 @transaction.atomic
@@ -101,7 +132,9 @@ def essay_mark(*, actor, attempt: Attempt, n: int, mark: Decimal) -> Attempt:
     the essays marked so far; the round-1 sheet follows, whole answers only, as on submission."""
     from recruitment.exam import services
 
-    attempt = Attempt.objects.select_for_update().select_related("session__round").get(pk=attempt.pk)
+    attempt = (
+        Attempt.objects.select_for_update().select_related("session__round").get(pk=attempt.pk)
+    )
     if attempt.status != Attempt.Status.SUBMITTED:
         raise ValidationError(_("The test has not been handed in yet."))
     item = attempt.items.filter(n=n, question__kind="essay").first()
@@ -124,12 +157,23 @@ def essay_mark(*, actor, attempt: Attempt, n: int, mark: Decimal) -> Attempt:
     Attempt.objects.filter(pk=attempt.pk).update(scores=parts)
     attempt.scores = parts
     session = attempt.session
-    audit.record(actor=actor, obj=attempt, action="essay_mark", unit=session.round.agency if session.round else None,
-                 changes={f"{item.part}#{n}": [before, marks[item.part][str(n)]]})
+    audit.record(
+        actor=actor,
+        obj=attempt,
+        action="essay_mark",
+        unit=session.round.agency if session.round else None,
+        changes={f"{item.part}#{n}": [before, marks[item.part][str(n)]]},
+    )
     if attempt.application_id:
         from recruitment.services import round1_score_set
 
         entry = parts[item.part]
-        round1_score_set(actor=actor, application=attempt.application, part=item.part,
-                         correct=max(0, int(entry["correct"])), questions=entry["questions"], source="cbt")
+        round1_score_set(
+            actor=actor,
+            application=attempt.application,
+            part=item.part,
+            correct=max(0, int(entry["correct"])),
+            questions=entry["questions"],
+            source="cbt",
+        )
     return attempt

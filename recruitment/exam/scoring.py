@@ -16,7 +16,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from core.rules import registry
-from recruitment.exam import rules  # noqa: F401 - the exam rule sets, registered before their variants
+from recruitment.exam import rules  # noqa: F401 - the exam rule sets, registered first
 
 CHOICE_KINDS = ("single", "truefalse")  # the fast path: Answer.choice, no response JSON
 
@@ -30,8 +30,8 @@ NEGATIVE_FAMILY = "exam-negative"  # its own family: registry.for_date("exam") n
 def _register_negative_variants() -> None:
     for rule_set in registry.family("exam"):
         registry.register(dataclasses.replace(
-            rule_set, code=f"{rule_set.code}{NEGATIVE_SUFFIX}", family=NEGATIVE_FAMILY, negative_marking=True,
-            title=f"{rule_set.title} (có trừ điểm lựa chọn sai)"))
+            rule_set, code=f"{rule_set.code}{NEGATIVE_SUFFIX}", family=NEGATIVE_FAMILY,
+            negative_marking=True, title=f"{rule_set.title} (có trừ điểm lựa chọn sai)"))
 
 
 def has_negative_variant(code: str) -> bool:

@@ -2,6 +2,7 @@
 marked by the examiners (by candidate number only). For provincial HR and the exam-board members
 granted the session's round (``recruitment.exam.marking.markable_sessions``); the others who see
 the session (its agency's HR) get 403."""
+
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -39,13 +40,21 @@ class SessionNegativeMarkingView(_MarkingView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             title=_("Marking of %(session)s") % {"session": self.session.name},
-            intro=_("With negative marking a wrong option of a multiple-response question subtracts its weight and "
-                    "a question may count below zero. It can change until the first test is handed in."),
-            cancel_url=self.session.get_absolute_url(), **kwargs)
+            intro=_(
+                "With negative marking a wrong option of a multiple-response question "
+                "subtracts its weight and a question may count below zero. It can change "
+                "until the first test is handed in."
+            ),
+            cancel_url=self.session.get_absolute_url(),
+            **kwargs,
+        )
 
     def perform(self, form):
-        return marking.session_negative_marking_set(actor=self.request.user, session=self.session,
-                                                    negative_marking=form.cleaned_data["negative_marking"])
+        return marking.session_negative_marking_set(
+            actor=self.request.user,
+            session=self.session,
+            negative_marking=form.cleaned_data["negative_marking"],
+        )
 
 
 class SessionEssaysView(_MarkingView):
@@ -56,18 +65,24 @@ class SessionEssaysView(_MarkingView):
     form_class = EssayMarkForm
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(session=self.session, essays=marking.essays_to_mark(self.session),
-                                        **kwargs)
+        return super().get_context_data(
+            session=self.session, essays=marking.essays_to_mark(self.session), **kwargs
+        )
 
     def perform(self, form):
         data = self.marked = form.cleaned_data
         attempt = self.session.attempts.filter(number=data["number"]).first()
         if attempt is None:
             raise ValidationError(_("There is no such candidate number in this session."))
-        return marking.essay_mark(actor=self.request.user, attempt=attempt, n=data["n"], mark=data["mark"])
+        return marking.essay_mark(
+            actor=self.request.user, attempt=attempt, n=data["n"], mark=data["mark"]
+        )
 
     def get_success_message(self, result) -> str:
-        return _("Mark saved: %(number)s, question %(n)s.") % {"number": result.number, "n": self.marked["n"]}
+        return _("Mark saved: %(number)s, question %(n)s.") % {
+            "number": result.number,
+            "n": self.marked["n"],
+        }
 
     def get_success_url(self) -> str:
         return reverse("recruitment:session_essays", args=[self.session.pk])

@@ -4,6 +4,7 @@ passwords printed; the proctor's console and its actions on each candidate; the 
 
 Every write is an ``ExamActionView`` (recruitment/views/exams.py): the session or the attempt is
 fetched among those the user sees (404 otherwise) and re-checked inside the write's transaction."""
+
 from functools import cached_property
 
 from django.core.cache import cache
@@ -30,10 +31,16 @@ from recruitment.exam.marking import uses_negative_marking
 from recruitment.exam.papers import essays
 from recruitment.models import Attempt, ExamEvent, ExamSession, ItemStatistic, QuestionBank
 from recruitment.tasks import generate_papers
-from recruitment.views.exams import ConsoleAnswerMixin, ExamActionView, ExamWriteView, visible_sessions
+from recruitment.views.exams import (
+    ConsoleAnswerMixin,
+    ExamActionView,
+    ExamWriteView,
+    visible_sessions,
+)
 from recruitment.views.rounds import RecruitmentStaffMixin
 
-# --- sessions -------------------------------------------------------------------------------------------------------
+# --- sessions -------------------------------------------------------------------------------------
+
 
 class SessionListView(RecruitmentStaffMixin, ExamWriteView):
     """The sessions of the rounds the user runs (and practice sessions for HR), and a new one."""
@@ -51,19 +58,33 @@ class SessionListView(RecruitmentStaffMixin, ExamWriteView):
         return {"starts_at": timezone.localtime().replace(second=0, microsecond=0)}
 
     def get_context_data(self, **kwargs):
-        sessions = self.visible().select_related("round", "blueprint").annotate(
-            candidates=Count("attempts")).order_by("-starts_at")
+        sessions = (
+            self.visible()
+            .select_related("round", "blueprint")
+            .annotate(candidates=Count("attempts"))
+            .order_by("-starts_at")
+        )
         page = Paginator(sessions, 30).get_page(self.request.GET.get("page"))
         return super().get_context_data(page_obj=page, **kwargs)
 
     def perform(self, form):
         data, user = form.cleaned_data, self.request.user
-        if data["round"] is None and not (user.is_superuser or user.has_perm("recruitment.run_round")
-                                          or may_manage_questions(user)):
+        if data["round"] is None and not (
+            user.is_superuser
+            or user.has_perm("recruitment.run_round")
+            or may_manage_questions(user)
+        ):
             raise PermissionDenied  # a practice session is HR's or the question managers'
-        return services.session_create(actor=user, name=data["name"], blueprint=data["blueprint"],
-                                       starts_at=data["starts_at"], round_=data["round"], room=data["room"],
-                                       individual_start=data["individual_start"], practice=data["round"] is None)
+        return services.session_create(
+            actor=user,
+            name=data["name"],
+            blueprint=data["blueprint"],
+            starts_at=data["starts_at"],
+            round_=data["round"],
+            room=data["room"],
+            individual_start=data["individual_start"],
+            practice=data["round"] is None,
+        )
 
     def get_success_message(self, result) -> str:
         return _("Session created: seat the candidates, then make the papers.")
@@ -72,8 +93,10 @@ class SessionListView(RecruitmentStaffMixin, ExamWriteView):
 class SessionMixin(RecruitmentStaffMixin):
     @cached_property
     def session(self) -> ExamSession:
-        return get_object_or_404(visible_sessions(self.request.user).select_related("round", "blueprint"),
-                                 pk=self.kwargs["pk"])
+        return get_object_or_404(
+            visible_sessions(self.request.user).select_related("round", "blueprint"),
+            pk=self.kwargs["pk"],
+        )
 
 
 class SessionActionView(ConsoleAnswerMixin, RecruitmentStaffMixin, ExamActionView):
@@ -96,12 +119,20 @@ class SessionDetailView(HtmxPartialMixin, SessionMixin, TemplateView):
         session = self.session
         services.submit_due(session=session)
         counts = session.attempts.aggregate(
-            total=Count("pk"), with_paper=Count("pk", filter=~Q(option_counts=[])),
-            submitted=Count("pk", filter=Q(status=Attempt.Status.SUBMITTED)))
-        return super().get_context_data(session=session, counts=counts, parts=session.blueprint.parts.all(),
-                                        shortfalls=services.blueprint_shortfalls(session.blueprint),
-                                        minutes=services.test_minutes(session), essays=essays(session),
-                                        negative=uses_negative_marking(session), **kwargs)
+            total=Count("pk"),
+            with_paper=Count("pk", filter=~Q(option_counts=[])),
+            submitted=Count("pk", filter=Q(status=Attempt.Status.SUBMITTED)),
+        )
+        return super().get_context_data(
+            session=session,
+            counts=counts,
+            parts=session.blueprint.parts.all(),
+            shortfalls=services.blueprint_shortfalls(session.blueprint),
+            minutes=services.test_minutes(session),
+            essays=essays(session),
+            negative=uses_negative_marking(session),
+            **kwargs,
+        )
 
 
 class SessionSeatView(SessionActionView):
@@ -109,7 +140,9 @@ class SessionSeatView(SessionActionView):
 
     def perform(self, form):
         if self.session.round is None:
-            raise ValidationError(_("A practice session gets its candidates from make_exam_session."))
+            raise ValidationError(
+                _("A practice session gets its candidates from make_exam_session.")
+            )
         self.seated = services.attempts_from_round(actor=self.request.user, session=self.session)
         return self.session
 
@@ -125,7 +158,9 @@ class SessionPapersView(SessionActionView):
         problems = services.blueprint_shortfalls(self.session.blueprint)
         if problems:
             raise ValidationError("; ".join(problems))
-        ExamSession.objects.filter(pk=self.session.pk).update(status=ExamSession.Status.GENERATING, progress=0)
+        ExamSession.objects.filter(pk=self.session.pk).update(
+            status=ExamSession.Status.GENERATING, progress=0
+        )
         return self.session
 
     def success_response(self, result):
@@ -135,7 +170,8 @@ class SessionPapersView(SessionActionView):
 
 
 class SessionPasswordsView(SessionActionView):
-    """New one-time passwords for the candidates who have not started, printed once (never stored)."""
+    """New one-time passwords for the candidates who have not started, printed once (never
+    stored)."""
 
     action_label = gettext_lazy("New passwords")
     success_message = ""
@@ -145,8 +181,11 @@ class SessionPasswordsView(SessionActionView):
         return self.session
 
     def success_response(self, result):
-        return render(self.request, "recruitment/exam/passwords.html", {"session": self.session,
-                                                                        "issued": self.issued})
+        return render(
+            self.request,
+            "recruitment/exam/passwords.html",
+            {"session": self.session, "issued": self.issued},
+        )
 
 
 PRESENCE_TIMEOUT = 45  # seconds without a request before a candidate shows as disconnected
@@ -160,9 +199,14 @@ def live_state(attempt: Attempt, seen: float | None, now: float, timeout: int) -
     return "answering" if seen is not None and now - seen <= timeout else "disconnected"
 
 
-STATE_LABELS = {"not_started": gettext_lazy("Not started"), "waiting": gettext_lazy("Waiting for the start"),
-                "answering": gettext_lazy("Answering"), "disconnected": gettext_lazy("Disconnected"),
-                "submitted": gettext_lazy("Handed in"), "absent": gettext_lazy("Absent")}
+STATE_LABELS = {
+    "not_started": gettext_lazy("Not started"),
+    "waiting": gettext_lazy("Waiting for the start"),
+    "answering": gettext_lazy("Answering"),
+    "disconnected": gettext_lazy("Disconnected"),
+    "submitted": gettext_lazy("Handed in"),
+    "absent": gettext_lazy("Absent"),
+}
 
 
 class ProctorView(HtmxPartialMixin, SessionMixin, TemplateView):
@@ -177,8 +221,11 @@ class ProctorView(HtmxPartialMixin, SessionMixin, TemplateView):
 
         session = self.session
         services.submit_due(session=session)  # hand in what is past its deadline, beat or no beat
-        attempts = list(session.attempts.annotate(answered=Count("answers", filter=Q(answers__choice__isnull=False)))
-                        .order_by("number"))
+        attempts = list(
+            session.attempts.annotate(
+                answered=Count("answers", filter=Q(answers__choice__isnull=False))
+            ).order_by("number")
+        )
         seen = cache.get_many([services.PRESENCE_KEY.format(a.pk) for a in attempts])
         now = timezone.now().timestamp()
         timeout = getattr(settings, "EXAM_PRESENCE_TIMEOUT", PRESENCE_TIMEOUT)
@@ -186,27 +233,39 @@ class ProctorView(HtmxPartialMixin, SessionMixin, TemplateView):
         locked = throttle.locked_numbers(attempts)
         for attempt in attempts:
             attempt.login_locked = attempt.number in locked
-            attempt.live = live_state(attempt, seen.get(services.PRESENCE_KEY.format(attempt.pk)), now, timeout)
+            attempt.live = live_state(
+                attempt, seen.get(services.PRESENCE_KEY.format(attempt.pk)), now, timeout
+            )
             attempt.live_label = STATE_LABELS[attempt.live]
             attempt.questions = len(attempt.option_counts)
             totals[attempt.live] += 1
         events = session.events.select_related("attempt", "by")[:50]
-        return super().get_context_data(session=session, attempts=attempts, events=events,
-                                        locked=sorted(locked),
-                                        totals=[(STATE_LABELS[k], v, k) for k, v in totals.items()],
-                                        extra_form=forms.ExtraTimeForm(), incident_form=forms.IncidentForm(),
-                                        **kwargs)
+        return super().get_context_data(
+            session=session,
+            attempts=attempts,
+            events=events,
+            locked=sorted(locked),
+            totals=[(STATE_LABELS[k], v, k) for k, v in totals.items()],
+            extra_form=forms.ExtraTimeForm(),
+            incident_form=forms.IncidentForm(),
+            **kwargs,
+        )
 
 
 class AttemptActionView(ConsoleAnswerMixin, RecruitmentStaffMixin, ExamActionView):
     """The proctor's actions on one candidate: re-admit, extra time, hand in, mark absent."""
 
-    ACTIONS = {"readmit": gettext_lazy("Re-admit"), "extra_time": gettext_lazy("Extra time"),
-               "submit": gettext_lazy("Hand in"), "absent": gettext_lazy("Absent")}
+    ACTIONS = {
+        "readmit": gettext_lazy("Re-admit"),
+        "extra_time": gettext_lazy("Extra time"),
+        "submit": gettext_lazy("Hand in"),
+        "absent": gettext_lazy("Absent"),
+    }
 
     def visible(self) -> QuerySet:
         return Attempt.objects.select_related("session__round").filter(
-            session__in=visible_sessions(self.request.user))
+            session__in=visible_sessions(self.request.user)
+        )
 
     def check_object(self, obj) -> None:
         if self.kwargs["action"] not in self.ACTIONS:
@@ -221,7 +280,9 @@ class AttemptActionView(ConsoleAnswerMixin, RecruitmentStaffMixin, ExamActionVie
 
     @property
     def invalid_message(self):
-        return _("Give the minutes and the reason.") if self.kwargs["action"] == "extra_time" else ""
+        return (
+            _("Give the minutes and the reason.") if self.kwargs["action"] == "extra_time" else ""
+        )
 
     def get_form_class(self):
         return forms.ExtraTimeForm if self.kwargs["action"] == "extra_time" else ActionForm
@@ -246,8 +307,11 @@ class AttemptActionView(ConsoleAnswerMixin, RecruitmentStaffMixin, ExamActionVie
             "readmit": _("%(number)s may log in again.") % {"number": number},
             "extra_time": _("%(number)s: %(minutes)s more minutes.")
             % {"number": number, "minutes": getattr(self, "minutes", "")},
-            "submit": _("%(number)s handed in by the proctor.") % {"number": number} if self.done else "",
-            "absent": _("%(number)s marked absent.") % {"number": number}}
+            "submit": _("%(number)s handed in by the proctor.") % {"number": number}
+            if self.done
+            else "",
+            "absent": _("%(number)s marked absent.") % {"number": number},
+        }
         return messages_by_action[self.kwargs["action"]]
 
     def get_success_url(self) -> str:
@@ -267,10 +331,16 @@ class SessionIncidentView(SessionActionView):
         attempt = self.session.attempts.filter(number=number).first() if number else None
         if number and attempt is None:
             # A number not seated here would be dropped silently: the log would blame no one.
-            raise ValidationError(_("No candidate with number %(number)s is seated in this session.")
-                                  % {"number": number})
-        services.incident(actor=self.request.user, session=self.session, note=form.cleaned_data["note"],
-                          attempt=attempt)
+            raise ValidationError(
+                _("No candidate with number %(number)s is seated in this session.")
+                % {"number": number}
+            )
+        services.incident(
+            actor=self.request.user,
+            session=self.session,
+            note=form.cleaned_data["note"],
+            attempt=attempt,
+        )
         return self.session
 
     def get_success_url(self) -> str:
@@ -303,22 +373,38 @@ class AnalysisView(SessionActionView):
     template_name = "recruitment/exam/analysis.html"
     read_on_get = True
     action_label = gettext_lazy("Analyse")
-    success_message = gettext_lazy("Item analysis done; questions that behave badly are flagged in the bank.")
+    success_message = gettext_lazy(
+        "Item analysis done; questions that behave badly are flagged in the bank."
+    )
 
     def get_context_data(self, **kwargs):
         session = self.session
-        statistics = ItemStatistic.objects.filter(session=session).select_related("question").order_by(
-            "facility")
+        statistics = (
+            ItemStatistic.objects.filter(session=session)
+            .select_related("question")
+            .order_by("facility")
+        )
         summaries = analysis.summary_for(session) if statistics else {}
         for summary in summaries.values():
             summary.label = str(dict(QuestionBank.Part.choices).get(summary.part, summary.part))
         labels = [f"{i * 10}–{i * 10 + 10} %" for i in range(10)]
-        chart = {"labels": labels, "datasets": [{"label": str(dict(QuestionBank.Part.choices).get(p, p)),
-                                                 "data": s.histogram} for p, s in summaries.items()]}
-        return super().get_context_data(session=session, statistics=statistics, summaries=summaries.values(),
-                                        chart=chart, letters="ABCDEF",
-                                        flagged=sum(1 for s in statistics if s.flag),
-                                        events=ExamEvent.objects.filter(session=session).count(), **kwargs)
+        chart = {
+            "labels": labels,
+            "datasets": [
+                {"label": str(dict(QuestionBank.Part.choices).get(p, p)), "data": s.histogram}
+                for p, s in summaries.items()
+            ],
+        }
+        return super().get_context_data(
+            session=session,
+            statistics=statistics,
+            summaries=summaries.values(),
+            chart=chart,
+            letters="ABCDEF",
+            flagged=sum(1 for s in statistics if s.flag),
+            events=ExamEvent.objects.filter(session=session).count(),
+            **kwargs,
+        )
 
     def perform(self, form):
         if not self.session.attempts.filter(status=Attempt.Status.SUBMITTED).exists():

@@ -1,16 +1,22 @@
 """Pages of the exam engine for staff: question banks and their review, and blueprints; the write
-views of every exam page stand on ``ExamWriteView`` here (sessions: recruitment/views/exam_sessions.py).
+views of every exam page stand on ``ExamWriteView`` here (sessions: views/exam_sessions.py).
 
 Question banks are secret: question managers (``recruitment.manage_questions``) see them all, an
 exam-board member the banks of the rounds granted to them (``recruitment.exam.access``): read
 with the round, written with its ``edit_questions`` grant. A session belongs to a round (its exam
 board and HR see it) or is a practice session (provincial HR and question managers)."""
+
 import tempfile
 from functools import cached_property
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    ImproperlyConfigured,
+    PermissionDenied,
+    ValidationError,
+)
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -50,13 +56,17 @@ class QuestionManagerMixin(StaffRequiredMixin):
     """Pages of the banks: for question managers and the exam boards of rounds with banks."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not getattr(request.user, "is_candidate", False) \
-                and not may_see_banks(request.user):
+        if (
+            request.user.is_authenticated
+            and not getattr(request.user, "is_candidate", False)
+            and not may_see_banks(request.user)
+        ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
 
-# --- the write path of the exam pages -----------------------------------------------------------------------------
+# --- the write path of the exam pages -------------------------------------------------------------
+
 
 class ExamWriteView(ObjectEditView):
     """A write on an exam object (bank, question, blueprint, session, attempt) through the one write
@@ -91,7 +101,11 @@ class ExamWriteView(ObjectEditView):
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
-        if user.is_authenticated and not getattr(user, "is_candidate", False) and self.pk_url_kwarg in kwargs:
+        if (
+            user.is_authenticated
+            and not getattr(user, "is_candidate", False)
+            and self.pk_url_kwarg in kwargs
+        ):
             self.object  # noqa: B018 - 404/403 before the form is even built
         # ObjectEditView.dispatch checks the unit scope, which exam objects do not have: skip it.
         return super(ObjectEditView, self).dispatch(request, *args, **kwargs)
@@ -111,12 +125,17 @@ class ConsoleAnswerMixin:
     """The console's buttons post from the session's pages: a refusal goes back there as a message
     (the page the proctor was watching), not to a form page of its own."""
 
-    invalid_message = ""  # said instead of the fields' own errors (a service's refusal is said as is)
+    invalid_message = (
+        ""  # said instead of the fields' own errors (a service's refusal is said as is)
+    )
 
     def form_invalid(self, form):
         fields_wrong = any(name != NON_FIELD_ERRORS for name in form.errors)
-        errors = [str(self.invalid_message)] if self.invalid_message and fields_wrong \
+        errors = (
+            [str(self.invalid_message)]
+            if self.invalid_message and fields_wrong
             else [e for field in form.errors.values() for e in field]
+        )
         messages.error(self.request, " ".join(errors))
         return redirect(self.get_success_url())
 
@@ -124,7 +143,8 @@ class ConsoleAnswerMixin:
         return self.object.get_absolute_url()
 
 
-# --- question banks ---------------------------------------------------------------------------------------------
+# --- question banks -------------------------------------------------------------------------------
+
 
 class BankListView(QuestionManagerMixin, TemplateView):
     template_name = "recruitment/exam/bank_list.html"
@@ -134,7 +154,8 @@ class BankListView(QuestionManagerMixin, TemplateView):
         banks = visible_banks(self.request.user).annotate(
             approved=Count("questions", filter=approved),
             drafts=Count("questions", filter=Q(questions__status=Question.Status.DRAFT)),
-            flagged=Count("questions", filter=approved & ~Q(questions__flagged="")))
+            flagged=Count("questions", filter=approved & ~Q(questions__flagged="")),
+        )
         kwargs.setdefault("form", forms.QuestionImportForm())
         return super().get_context_data(banks=banks, **kwargs)
 
@@ -154,8 +175,13 @@ class BankListView(QuestionManagerMixin, TemplateView):
             with open(path, "wb") as target:
                 for chunk in upload.chunks():
                     target.write(chunk)
-            importer = self.importer(request, data["bank"], data["part"], dry_run=data["dry_run"],
-                                     skip_invalid=data["skip_invalid"])
+            importer = self.importer(
+                request,
+                data["bank"],
+                data["part"],
+                dry_run=data["dry_run"],
+                skip_invalid=data["skip_invalid"],
+            )
             summary = importer.run(path)
             preview = ""
             if data["dry_run"] and summary["rows"] > summary["rejected"] and summary["errors"]:
@@ -164,8 +190,14 @@ class BankListView(QuestionManagerMixin, TemplateView):
 
     def importer(self, request, bank, part, *, dry_run, skip_invalid):
         writable = None if may_manage_questions(request.user) else editable_banks(request.user)
-        return QuestionImporter(actor=request.user, bank=bank, part=part, dry_run=dry_run, writable=writable,
-                                skip_invalid=skip_invalid)
+        return QuestionImporter(
+            actor=request.user,
+            bank=bank,
+            part=part,
+            dry_run=dry_run,
+            writable=writable,
+            skip_invalid=skip_invalid,
+        )
 
     @staticmethod
     def keep_for_preview(request, path: Path, data: dict) -> str:
@@ -180,22 +212,33 @@ class BankListView(QuestionManagerMixin, TemplateView):
         folder = Path(settings.VAR_DIR) / "question-previews"
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, folder / f"{token}{path.suffix.lower()}")
-        request.session["question_preview"] = {"token": token, "suffix": path.suffix.lower(), "name": path.stem,
-                                               "bank": data["bank"], "part": data["part"]}
+        request.session["question_preview"] = {
+            "token": token,
+            "suffix": path.suffix.lower(),
+            "name": path.stem,
+            "bank": data["bank"],
+            "part": data["part"],
+        }
         return token
 
     def import_previewed(self, request):
         kept = request.session.get("question_preview") or {}
         if not kept or kept.get("token") != request.POST.get("preview"):
-            messages.error(request, _("The previewed file is no longer available: upload it again."))
+            messages.error(
+                request, _("The previewed file is no longer available: upload it again.")
+            )
             return redirect("recruitment:bank_list")
         from django.conf import settings
 
         stored = Path(settings.VAR_DIR) / "question-previews" / f"{kept['token']}{kept['suffix']}"
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"{kept['name']}{kept['suffix']}"  # the bank of a text file is its name
+            path = (
+                Path(folder) / f"{kept['name']}{kept['suffix']}"
+            )  # the bank of a text file is its name
             path.write_bytes(stored.read_bytes())
-            importer = self.importer(request, kept["bank"], kept["part"], dry_run=False, skip_invalid=True)
+            importer = self.importer(
+                request, kept["bank"], kept["part"], dry_run=False, skip_invalid=True
+            )
             summary = importer.run(path)
         stored.unlink(missing_ok=True)
         del request.session["question_preview"]
@@ -204,15 +247,23 @@ class BankListView(QuestionManagerMixin, TemplateView):
     def answer(self, request, form, importer, summary, *, preview="", skipped=None):
         for warning in importer.warnings:
             messages.warning(request, warning)
-        dry_run = not skipped and form.cleaned_data.get("dry_run", False) if form.is_bound else False
+        dry_run = (
+            not skipped and form.cleaned_data.get("dry_run", False) if form.is_bound else False
+        )
         summary["skipped"] = skipped if skipped is not None else form.cleaned_data["skip_invalid"]
         summary["dry_run"] = dry_run
         summary["valid"] = summary["rows"] - summary["rejected"]
         summary["preview"] = preview
         written = not dry_run and (not summary["errors"] or summary["skipped"])
         if written:
-            messages.success(request, _("%(created)s questions added, %(updated)s changed, %(unchanged)s unchanged. "
-                                        "They wait for a reviewer's approval.") % summary)
+            messages.success(
+                request,
+                _(
+                    "%(created)s questions added, %(updated)s changed, %(unchanged)s unchanged. "
+                    "They wait for a reviewer's approval."
+                )
+                % summary,
+            )
         if written and not summary["errors"]:
             return redirect("recruitment:bank_list")
         return self.render_to_response(self.get_context_data(form=form, summary=summary))
@@ -237,15 +288,24 @@ class BankDetailView(QuestionManagerMixin, ExamWriteView):
         return self.object
 
     def get_form_kwargs(self):
-        drafts = self.bank.questions.filter(status=Question.Status.DRAFT).values_list("pk", flat=True)
+        drafts = self.bank.questions.filter(status=Question.Status.DRAFT).values_list(
+            "pk", flat=True
+        )
         return {**super().get_form_kwargs(), "drafts": list(drafts)}
 
     def get_context_data(self, **kwargs):
         get = self.request.GET
-        questions = self.bank.questions.exclude(status=Question.Status.RETIRED).annotate(
-            used=Count("paper_items")).order_by("family", "-version")
-        status, topic, difficulty, query = get.get("status", ""), get.get("topic", ""), get.get("difficulty", ""), \
-            get.get("q", "").strip()
+        questions = (
+            self.bank.questions.exclude(status=Question.Status.RETIRED)
+            .annotate(used=Count("paper_items"))
+            .order_by("family", "-version")
+        )
+        status, topic, difficulty, query = (
+            get.get("status", ""),
+            get.get("topic", ""),
+            get.get("difficulty", ""),
+            get.get("q", "").strip(),
+        )
         if status in Question.Status.values:
             questions = questions.filter(status=status)
         if get.get("flagged"):
@@ -256,21 +316,39 @@ class BankDetailView(QuestionManagerMixin, ExamWriteView):
             questions = questions.filter(difficulty=difficulty)
         if query:
             words = unaccent(query).split()
-            ids = [pk for pk, family, text in questions.values_list("pk", "family", "text")
-                   if all(w in unaccent(f"{family} {text}") for w in words)]
+            ids = [
+                pk
+                for pk, family, text in questions.values_list("pk", "family", "text")
+                if all(w in unaccent(f"{family} {text}") for w in words)
+            ]
             questions = questions.filter(pk__in=ids)
         page = Paginator(questions, 50).get_page(get.get("page"))
-        topics = self.bank.questions.exclude(topic="").values_list("topic", flat=True).distinct().order_by("topic")
-        return super().get_context_data(bank=self.bank, page_obj=page, topics=topics, status=status, topic=topic,
-                                        difficulty=difficulty, query=query, statuses=Question.Status.choices,
-                                        difficulties=Question.Difficulty.choices, **kwargs)
+        topics = (
+            self.bank.questions.exclude(topic="")
+            .values_list("topic", flat=True)
+            .distinct()
+            .order_by("topic")
+        )
+        return super().get_context_data(
+            bank=self.bank,
+            page_obj=page,
+            topics=topics,
+            status=status,
+            topic=topic,
+            difficulty=difficulty,
+            query=query,
+            statuses=Question.Status.choices,
+            difficulties=Question.Difficulty.choices,
+            **kwargs,
+        )
 
     def perform(self, form):
         # One approval per ticked draft, each in its own savepoint: a refused one (its author is
         # the reviewer) is reported and the others stay approved, as a reviewer expects.
         self.approved, self.refused = 0, []
-        for question in self.bank.questions.filter(pk__in=form.cleaned_data["question"],
-                                                   status=Question.Status.DRAFT):
+        for question in self.bank.questions.filter(
+            pk__in=form.cleaned_data["question"], status=Question.Status.DRAFT
+        ):
             try:
                 services.question_approve(actor=self.request.user, question=question)
                 self.approved += 1
@@ -295,7 +373,8 @@ class QuestionDetailView(QuestionManagerMixin, ExamWriteView):
 
     def visible(self) -> QuerySet:
         return Question.objects.select_related("bank", "created_by", "approved_by").filter(
-            bank__in=visible_banks(self.request.user))
+            bank__in=visible_banks(self.request.user)
+        )
 
     def writable(self) -> QuerySet:
         return Question.objects.filter(bank__in=editable_banks(self.request.user))
@@ -310,20 +389,38 @@ class QuestionDetailView(QuestionManagerMixin, ExamWriteView):
     def get_context_data(self, **kwargs):
         question = self.question
         versions = question.bank.questions.filter(family=question.family).order_by("-version")
-        statistics = ItemStatistic.objects.filter(question__in=versions).select_related("session").order_by(
-            "-session__starts_at")
+        statistics = (
+            ItemStatistic.objects.filter(question__in=versions)
+            .select_related("session")
+            .order_by("-session__starts_at")
+        )
         form = kwargs.setdefault("form", self.get_form())
-        rows = [{"letter": letter, "option": form[f"option_{letter.lower()}"],
-                 "weight": form[f"weight_{letter.lower()}"], "feedback": form[f"feedback_{letter.lower()}"],
-                 "picture": form[f"picture_{letter.lower()}"], "index": i}
-                for i, letter in enumerate(exam_forms.QuestionEditForm.LETTERS)]
-        return super().get_context_data(question=question, versions=versions, statistics=statistics,
-                                        used=question.paper_items.count(), rows=rows, preview=_preview(question),
-                                        letters="ABCDEFGH", **kwargs)
+        rows = [
+            {
+                "letter": letter,
+                "option": form[f"option_{letter.lower()}"],
+                "weight": form[f"weight_{letter.lower()}"],
+                "feedback": form[f"feedback_{letter.lower()}"],
+                "picture": form[f"picture_{letter.lower()}"],
+                "index": i,
+            }
+            for i, letter in enumerate(exam_forms.QuestionEditForm.LETTERS)
+        ]
+        return super().get_context_data(
+            question=question,
+            versions=versions,
+            statistics=statistics,
+            used=question.paper_items.count(),
+            rows=rows,
+            preview=_preview(question),
+            letters="ABCDEFGH",
+            **kwargs,
+        )
 
     def perform(self, form):
-        self.outcome, latest = question_edit(actor=self.request.user, question=self.question,
-                                             data=form.cleaned_data)
+        self.outcome, latest = question_edit(
+            actor=self.request.user, question=self.question, data=form.cleaned_data
+        )
         return latest
 
     def get_success_message(self, result) -> str:
@@ -331,7 +428,10 @@ class QuestionDetailView(QuestionManagerMixin, ExamWriteView):
             return _("Nothing changed.")
         if self.question.status == Question.Status.DRAFT:
             return _("Draft saved.")
-        return _("Saved as a new draft version; the approved version stays in use until the new one is approved.")
+        return _(
+            "Saved as a new draft version; the approved version stays in use until the new one "
+            "is approved."
+        )
 
 
 class BankExportView(QuestionManagerMixin, View):
@@ -344,24 +444,34 @@ class BankExportView(QuestionManagerMixin, View):
 
         bank = get_object_or_404(visible_banks(request.user), pk=pk)
         newest: dict[str, Question] = {}
-        for question in bank.questions.exclude(status=Question.Status.RETIRED).select_related("bank") \
-                .prefetch_related("images").order_by("family", "-version"):
+        for question in (
+            bank.questions.exclude(status=Question.Status.RETIRED)
+            .select_related("bank")
+            .prefetch_related("images")
+            .order_by("family", "-version")
+        ):
             newest.setdefault(question.family, question)
-        response = HttpResponse(moodle_xml.export(newest.values()), content_type="application/xml; charset=utf-8")
+        response = HttpResponse(
+            moodle_xml.export(newest.values()), content_type="application/xml; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="{bank.code}.xml"'
         return response
 
 
 class QuestionImageView(QuestionManagerMixin, View):
-    """A picture of a question, for who reads its bank (candidates get theirs through the exam API)."""
+    """A picture of a question, for who reads its bank (candidates get theirs through the exam
+    API)."""
 
     def get(self, request, pk, name):
         from django.http import HttpResponse
 
         from recruitment.models import QuestionImage
 
-        image = get_object_or_404(QuestionImage.objects.filter(question__bank__in=visible_banks(request.user)),
-                                  question_id=pk, name=name)
+        image = get_object_or_404(
+            QuestionImage.objects.filter(question__bank__in=visible_banks(request.user)),
+            question_id=pk,
+            name=name,
+        )
         response = HttpResponse(bytes(image.data), content_type=image.content_type)
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, max-age=600"
@@ -374,9 +484,14 @@ def _preview(question: Question) -> dict:
     from recruitment.exam.views import _prepare
 
     pictures = reverse("recruitment:question_image", args=[question.pk, "f"])[:-1]
-    preview = {"n": 1, "part": question.bank.part, "kind": question.kind, "html": question.text_format == "html",
-               "text": question.text.replace("@@PLUGINFILE@@/", pictures),
-               "options": [o.replace("@@PLUGINFILE@@/", pictures) for o in question.options]}
+    preview = {
+        "n": 1,
+        "part": question.bank.part,
+        "kind": question.kind,
+        "html": question.text_format == "html",
+        "text": question.text.replace("@@PLUGINFILE@@/", pictures),
+        "options": [o.replace("@@PLUGINFILE@@/", pictures) for o in question.options],
+    }
     if question.kind == "matching":
         preview["stems"] = question.stems
     _prepare(preview, None)
@@ -405,8 +520,9 @@ class QuestionStatusView(ConsoleAnswerMixin, QuestionManagerMixin, ExamActionVie
     def perform(self, form):
         if self.kwargs["action"] == "approve":
             return services.question_approve(actor=self.request.user, question=self.object)
-        return services.question_retire(actor=self.request.user, question=self.object,
-                                        reason=form.cleaned_data["reason"])
+        return services.question_retire(
+            actor=self.request.user, question=self.object, reason=form.cleaned_data["reason"]
+        )
 
     def get_success_message(self, result) -> str:
         if self.kwargs["action"] == "approve":
@@ -414,7 +530,8 @@ class QuestionStatusView(ConsoleAnswerMixin, QuestionManagerMixin, ExamActionVie
         return _("Question retired: no new paper will use it.")
 
 
-# --- blueprints ---------------------------------------------------------------------------------------------------
+# --- blueprints -----------------------------------------------------------------------------------
+
 
 class BlueprintListView(QuestionManagerMixin, ExamWriteView):
     """The blueprints whose banks the user reads, and the form of a new one."""
@@ -429,14 +546,17 @@ class BlueprintListView(QuestionManagerMixin, ExamWriteView):
         return {**super().get_form_kwargs(), "banks": visible_banks(self.request.user)}
 
     def get_context_data(self, **kwargs):
-        blueprints = list(self.visible().prefetch_related("parts__rules__bank").order_by("-created_at")[:100])
+        blueprints = list(
+            self.visible().prefetch_related("parts__rules__bank").order_by("-created_at")[:100]
+        )
         for blueprint in blueprints:
             blueprint.shortfalls = services.blueprint_shortfalls(blueprint)
         return super().get_context_data(blueprints=blueprints, **kwargs)
 
     def perform(self, form):
-        return services.blueprint_create(actor=self.request.user, name=form.cleaned_data["name"],
-                                         parts=form.parts())
+        return services.blueprint_create(
+            actor=self.request.user, name=form.cleaned_data["name"], parts=form.parts()
+        )
 
     def get_success_message(self, result) -> str:
         return _("Blueprint “%(name)s” saved.") % {"name": result.name}

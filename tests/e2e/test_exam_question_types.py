@@ -4,6 +4,7 @@ by its text and type), makes the blueprint, then creates and starts the session 
 (seat the admitted candidates, make the papers, print the passwords); a candidate answers a
 matching and a multiple-response question and sees the partial credit in the score; the offline
 queue holds their answers as it holds a click."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -39,7 +40,9 @@ def board_member(world):
     """A round in its exam stage with one admitted candidate, an empty bank linked to it, and an
     exam-board member with the edit grant on it (no unit, no provincial role)."""
     round_ = make_round(world.unit_a1, code="TD-E2E", status="exams")
-    vacancy = recruitment_services.vacancy_save(actor=None, round_=round_, code="V", title="Chuyên viên", quota=1)
+    vacancy = recruitment_services.vacancy_save(
+        actor=None, round_=round_, code="V", title="Chuyên viên", quota=1
+    )
     make_application(vacancy, full_name="Nguyễn Văn A", eligible=True)
     recruitment_services.numbers_assign(actor=None, round_=round_, prefix="TS")
     bank = services.bank_create(actor=None, code="E2E", name="Bộ máy nhà nước", part="general")
@@ -50,7 +53,8 @@ def board_member(world):
 
 
 def test_the_exam_board_imports_a_gift_bank_runs_the_session_and_a_candidate_gets_partial_credit(
-        browser, live_server, board_member, tmp_path):
+    browser, live_server, board_member, tmp_path
+):
     staff_context = browser.new_context(base_url=live_server.url, locale="vi-VN")
     staff_context.set_default_timeout(20000)
     staff = staff_context.new_page()
@@ -106,7 +110,9 @@ def test_the_exam_board_imports_a_gift_bank_runs_the_session_and_a_candidate_get
     # Two pairs right, the third wrong: 2/3 of the question.
     box.locator("select").nth(0).select_option(label="Bộ trưởng")
     expect(page.locator(f"[data-state='{matching.n}']")).to_have_text("Đã lưu")
-    context.set_offline(True)  # the rest while the connection is lost: queued, then sent when it returns
+    context.set_offline(
+        True
+    )  # the rest while the connection is lost: queued, then sent when it returns
     box.locator("select").nth(1).select_option(label="Chủ tịch")
     box.locator("select").nth(2).select_option(label="Bộ trưởng")
     expect(page.locator(f"[data-state='{matching.n}']")).to_have_text("Chưa lưu: sẽ tự gửi lại")

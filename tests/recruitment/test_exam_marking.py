@@ -1,6 +1,7 @@
 """The exam board's marking: negative marking turned on for a session from its page (a wrong option
 of a multiple-response question then subtracts), and the examiners' marks of essays, entered per
 candidate number, that update the candidate's score at once."""
+
 from datetime import timedelta
 from decimal import Decimal
 
@@ -33,12 +34,26 @@ def _board(world, candidates: int, code: str = "M") -> dict:
         services.question_save(actor=None, bank=bank, family=family, **values)
     for question in bank.questions.all():
         services.question_approve(actor=None, question=question)
-    blueprint = services.blueprint_create(actor=None, name="Đề", parts=[
-        services.PartSpec("general", 30, (services.RuleSpec(bank, len(QUESTIONS)),))])
-    session = services.session_create(actor=None, name="Ca M", blueprint=blueprint, round_=round_,
-                                      starts_at=timezone.now() - timedelta(minutes=1))
-    seated = services.attempts_add(actor=None, session=session, candidates=[
-        {"number": f"{code}00{i}", "full_name": f"Nguyễn Thí Sinh {i}"} for i in range(candidates)])
+    blueprint = services.blueprint_create(
+        actor=None,
+        name="Đề",
+        parts=[services.PartSpec("general", 30, (services.RuleSpec(bank, len(QUESTIONS)),))],
+    )
+    session = services.session_create(
+        actor=None,
+        name="Ca M",
+        blueprint=blueprint,
+        round_=round_,
+        starts_at=timezone.now() - timedelta(minutes=1),
+    )
+    seated = services.attempts_add(
+        actor=None,
+        session=session,
+        candidates=[
+            {"number": f"{code}00{i}", "full_name": f"Nguyễn Thí Sinh {i}"}
+            for i in range(candidates)
+        ],
+    )
     services.papers_generate(session)
     member = UserFactory(username=f"hd_cham_{code.lower()}", role="exam_board")
     recruitment_services.board_grant(actor=None, round_=round_, user=member)
@@ -60,11 +75,15 @@ def test_negative_marking_turned_on_by_the_board_makes_a_wrong_choice_subtract(c
     client.force_login(board["member"])
     page = client.get(reverse("recruitment:session_detail", args=[session.pk])).content.decode()
     assert "Không trừ điểm" in page
-    response = client.post(reverse("recruitment:session_marking", args=[session.pk]), {"negative_marking": "on"})
+    response = client.post(
+        reverse("recruitment:session_marking", args=[session.pk]), {"negative_marking": "on"}
+    )
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.rule_set.endswith("+NEG") and marking.uses_negative_marking(session)
-    assert AuditEntry.objects.filter(action="update", changes__rule_set__1=session.rule_set).exists()
+    assert AuditEntry.objects.filter(
+        action="update", changes__rule_set__1=session.rule_set
+    ).exists()
 
     _answer(wrong, "MR", choices=[2])  # "Quốc hội" alone: -100 %
     _answer(right, "MR", choices=[0, 3])  # 50 % right, -50 % wrong
@@ -98,8 +117,10 @@ def test_an_examiner_marks_an_essay_by_candidate_number_and_the_score_follows(cl
     assert "M000" in page and "công bộc" in page
     assert "Nguyễn Thí Sinh" not in page  # marked anonymously
     essay = _item(attempt, "ES")
-    response = client.post(reverse("recruitment:session_essays", args=[session.pk]),
-                           {"number": "M000", "n": essay.n, "mark": "0,75"})
+    response = client.post(
+        reverse("recruitment:session_essays", args=[session.pk]),
+        {"number": "M000", "n": essay.n, "mark": "0,75"},
+    )
     assert response.status_code == 302
     after = Attempt.objects.get(pk=attempt.pk).scores["general"]
     assert (after["correct"], after["questions"], after["essays"]) == (1.75, 6, 0)
@@ -109,8 +130,10 @@ def test_an_examiner_marks_an_essay_by_candidate_number_and_the_score_follows(cl
     assert 'value="0,75"' in page and f"Đã lưu điểm: M000, câu {essay.n}." in page
 
     # A second mark replaces the first (the score is not counted twice).
-    client.post(reverse("recruitment:session_essays", args=[session.pk]), {"number": "M000", "n": essay.n,
-                                                                          "mark": "0,5"})
+    client.post(
+        reverse("recruitment:session_essays", args=[session.pk]),
+        {"number": "M000", "n": essay.n, "mark": "0,5"},
+    )
     assert Attempt.objects.get(pk=attempt.pk).scores["general"]["correct"] == 1.5
 
 
@@ -124,7 +147,10 @@ def test_a_mark_outside_zero_to_one_or_on_a_choice_question_changes_nothing(clie
     page = client.post(url, {"number": "M000", "n": _item(attempt, "ES").n, "mark": "2"})
     assert page.status_code == 200 and "alert-danger" in page.content.decode()
     page = client.post(url, {"number": "M000", "n": _item(attempt, "MR").n, "mark": "1"})
-    assert f"Câu {_item(attempt, 'MR').n} của bài thi này không phải câu tự luận." in page.content.decode()
+    assert (
+        f"Câu {_item(attempt, 'MR').n} của bài thi này không phải câu tự luận."
+        in page.content.decode()
+    )
     assert Attempt.objects.get(pk=attempt.pk).scores == scores
     with pytest.raises(marking.ValidationError):
         marking.essay_mark(actor=None, attempt=attempt, n=_item(attempt, "MR").n, mark=Decimal("1"))
@@ -137,11 +163,17 @@ def test_the_agencys_hr_sees_the_session_but_does_not_mark_it(client, board, off
     scores = Attempt.objects.get(pk=attempt.pk).scores
     client.force_login(officer_a)
     assert client.get(reverse("recruitment:session_detail", args=[session.pk])).status_code == 200
-    response = client.post(reverse("recruitment:session_essays", args=[session.pk]),
-                           {"number": "M000", "n": _item(attempt, "ES").n, "mark": "1"})
+    response = client.post(
+        reverse("recruitment:session_essays", args=[session.pk]),
+        {"number": "M000", "n": _item(attempt, "ES").n, "mark": "1"},
+    )
     assert response.status_code == 403
-    assert client.post(reverse("recruitment:session_marking", args=[session.pk]),
-                       {"negative_marking": "on"}).status_code == 403
+    assert (
+        client.post(
+            reverse("recruitment:session_marking", args=[session.pk]), {"negative_marking": "on"}
+        ).status_code
+        == 403
+    )
     assert Attempt.objects.get(pk=attempt.pk).scores == scores
     assert not ExamSession.objects.get(pk=session.pk).rule_set.endswith("+NEG")
 
@@ -160,7 +192,9 @@ def _essays_page_queries(client, world, candidates: int, code: str) -> int:
 
 
 def test_the_essays_page_queries_do_not_grow_with_the_room(client, world):
-    assert _essays_page_queries(client, world, 6, "B2") <= _essays_page_queries(client, world, 1, "B1")
+    assert _essays_page_queries(client, world, 6, "B2") <= _essays_page_queries(
+        client, world, 1, "B1"
+    )
 
 
 def test_an_essay_mark_reaches_the_candidates_round_1_sheet(world):
@@ -168,7 +202,9 @@ def test_an_essay_mark_reaches_the_candidates_round_1_sheet(world):
     from tests.factories import make_application
 
     round_ = make_round(world.unit_a1, code="TD-R1", status="exams")
-    vacancy = recruitment_services.vacancy_save(actor=None, round_=round_, code="V", title="Chuyên viên", quota=1)
+    vacancy = recruitment_services.vacancy_save(
+        actor=None, round_=round_, code="V", title="Chuyên viên", quota=1
+    )
     application = make_application(vacancy, full_name="Lê Văn Luận", eligible=True)
     recruitment_services.numbers_assign(actor=None, round_=round_, prefix="TS")
     bank = services.bank_create(actor=None, code="R1", name="Vòng 1", part="general")
@@ -176,10 +212,18 @@ def test_an_essay_mark_reaches_the_candidates_round_1_sheet(world):
         services.question_save(actor=None, bank=bank, family=family, **QUESTIONS[family])
     for question in bank.questions.all():
         services.question_approve(actor=None, question=question)
-    blueprint = services.blueprint_create(actor=None, name="Đề", parts=[
-        services.PartSpec("general", 30, (services.RuleSpec(bank, 2),))])
-    session = services.session_create(actor=None, name="Ca R1", blueprint=blueprint, round_=round_,
-                                      starts_at=timezone.now() - timedelta(minutes=1))
+    blueprint = services.blueprint_create(
+        actor=None,
+        name="Đề",
+        parts=[services.PartSpec("general", 30, (services.RuleSpec(bank, 2),))],
+    )
+    session = services.session_create(
+        actor=None,
+        name="Ca R1",
+        blueprint=blueprint,
+        round_=round_,
+        starts_at=timezone.now() - timedelta(minutes=1),
+    )
     [(attempt, _password)] = services.attempts_from_round(actor=None, session=session)
     services.papers_generate(session)
     _answer(attempt, "MR", choices=[0, 1])
