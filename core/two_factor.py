@@ -133,13 +133,17 @@ EXEMPT_PREFIXES = ("/static/", "/media/", "/login/", "/logout/", "/i18n/", "/hea
 
 
 class TwoFactorMiddleware:
-    """With ``OTP_REQUIRED_FOR_HR``, a signed-in account that needs a code and has not given one in
+    """The admin site signs in through the site's login (so the code is asked). With
+    ``OTP_REQUIRED_FOR_HR``, a signed-in account that needs a code and has not given one in
     this session reaches nothing but the two-factor page (enrol, or enter the code) and logout."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        # The admin site's own login form would sign an enrolled account in with its password alone.
+        if request.path == reverse("admin:login"):
+            return redirect(f"{reverse('login')}?{urlencode({'next': request.GET.get('next', '/admin/')})}")
         if settings.OTP_REQUIRED_FOR_HR and not request.path.startswith(EXEMPT_PREFIXES):
             page = reverse("core:two_factor")
             user = request.user

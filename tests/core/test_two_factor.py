@@ -163,3 +163,10 @@ def test_only_provincial_hr_resets_a_device(client, officer_a, officer_b):
     response = client.post(reverse("core:two_factor_reset", kwargs={"pk": officer_a.pk}))
     assert response.status_code == 403
     assert TOTPDevice.objects.filter(user=officer_a).exists()
+
+
+def test_the_admin_login_page_leads_to_the_login_with_the_code(client, superuser):
+    enrolled(superuser)
+    response = client.post(reverse("admin:login"), {"username": "root", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login") + "?next=")
+    assert signed_in_as(client) is None
