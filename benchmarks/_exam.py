@@ -13,11 +13,12 @@ not a benchmark itself.
   Redis run on it too), so every phase reports the CPU seconds each of them used.
 
 Gunicorn: ``gthread``, 3 workers × 8 threads by default (``--worker-class``, ``--workers``,
-``--threads``). A save is ~1 ms of Python plus three round trips to PostgreSQL (health check,
-token, upsert with its WAL flush) and one to Redis: threads let a process run Python while
-another of its requests waits on the commit, and processes beyond the two CPUs only add context
-switches. gthread also keeps HTTP connections alive (sync workers close each one) and needs one
-database connection per thread rather than a process per concurrent request.
+``--threads``). A save is ~1 ms of Python plus two round trips to PostgreSQL (the connection's
+health check, then the upsert that checks the token, with its WAL flush) and one to Redis:
+threads let a process run Python while another of its requests waits on the commit, and
+processes beyond the two CPUs only add context switches. gthread also keeps HTTP connections
+alive (sync workers close each one) and needs one database connection per thread rather than a
+process per concurrent request.
 """
 import asyncio
 import contextlib

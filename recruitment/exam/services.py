@@ -562,6 +562,8 @@ _CHECKED_SHAPE = {
     "sqlite": "json_type(a.option_counts, '$[' || %s || ']') = 'integer' "
               "AND (%s IS NULL OR %s < json_extract(a.option_counts, '$[' || %s || ']')) ",
 }
+_CHECKED_UPSERT = {vendor: _CHECKED_FROM.format(shape=shape) + UPSERT[UPSERT.index(" ON CONFLICT"):]
+                   for vendor, shape in _CHECKED_SHAPE.items()}
 
 
 def answer_save_checked(*, attempt_id: int, token: str, n: int, choice: int | None, seq: int,
@@ -570,11 +572,9 @@ def answer_save_checked(*, attempt_id: int, token: str, n: int, choice: int | No
     statement; committed (autocommit) when it returns. None when it stored nothing: another
     token, an attempt not running or past its deadline, no such option, or a stale ``seq``;
     :func:`answer_save` on the attempt then says which (a query more, off the hot path)."""
-    if connection.vendor not in _CHECKED_SHAPE or not 1 <= seq <= SEQ_MAX or not token \
-            or (choice is not None and choice < 0):
+    statement = _CHECKED_UPSERT.get(connection.vendor)
+    if statement is None or not 1 <= seq <= SEQ_MAX or not token or (choice is not None and choice < 0):
         return None
-    statement = _CHECKED_FROM.format(shape=_CHECKED_SHAPE[connection.vendor]) \
-        + UPSERT[UPSERT.index(" ON CONFLICT"):]
     latest = connection.ops.adapt_datetimefield_value(now - SAVE_GRACE)  # as the ORM stores it
     with connection.cursor() as cursor:
         cursor.execute(statement, [n, choice, seq, now, attempt_id, digest(token), Attempt.Status.ANSWERING,
