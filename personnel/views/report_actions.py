@@ -136,8 +136,8 @@ class ServantsDecisionView(ObjectEditView):
         return _ids(self.request.POST.getlist("ids"))
 
     def all_managed(self) -> bool:
-        return self.manage_scope.filter(CivilServant.objects.filter(pk__in=self.ids), "unit").count() \
-            == len(self.ids)
+        people = CivilServant.objects.filter(pk__in=self.ids)
+        return self.manage_scope.filter(people, "unit").count() == len(self.ids)
 
     def perform(self, form):
         if not self.all_managed():
@@ -155,8 +155,10 @@ class ServantsDecisionView(ObjectEditView):
 
     def form_invalid(self, form):
         refused = getattr(self, "refused", None)
-        reasons = [f"{name}: {reason}" if name else reason for name, reason in refused.errors] if refused \
-            else form.non_field_errors()
+        if refused is not None:
+            reasons = [f"{name}: {reason}" if name else reason for name, reason in refused.errors]
+        else:
+            reasons = form.non_field_errors()
         messages.error(self.request, str(self.refused_message) + " " + "; ".join(reasons))
         return redirect(self.back_url())
 
@@ -173,7 +175,8 @@ class RetirementNoticesRecordView(ServantsDecisionView):
 
     def service_kwargs(self, form) -> dict:
         post = self.request.POST
-        decision = Decision(number=post.get("number", "").strip()[:100], decided_on=_day(post.get("date", "")),
+        decision = Decision(number=post.get("number", "").strip()[:100],
+                            decided_on=_day(post.get("date", "")),
                             signer=post.get("signer", "").strip()[:150])
         return {"scope": self.manage_scope, "servant_ids": self.ids, "decision": decision}
 
