@@ -17,8 +17,10 @@ from personnel.models import Allowance, CivilServant
 from positions.models import Category
 from streamlining import rules
 
-SI_ESTIMATED = _("Social-insurance years are estimated from the recruitment date (the record holds no SI book).")
-# Phụ cấp công vụ (ND 34/2012 Art 1): cadres and civil servants, not public employees or contract staff.
+SI_ESTIMATED = _(
+    "Social-insurance years are estimated from the recruitment date (the record holds no SI book).")
+# Phụ cấp công vụ (ND 34/2012 Art 1): cadres and civil
+# servants, not public employees or contract staff.
 PUBLIC_SERVICE_CATEGORIES = {Category.CADRE, Category.CIVIL_SERVANT}
 _ALLOWANCE_KINDS = {  # personnel Allowance kind → (calculator kind, uses percent)
     Allowance.Kind.PROFESSIONAL_SENIORITY: rules.PROFESSIONAL_SENIORITY,
@@ -31,7 +33,8 @@ _ALLOWANCE_KINDS = {  # personnel Allowance kind → (calculator kind, uses perc
 def months_between(start: date | None, end: date) -> int:
     if start is None or start >= end:
         return 0
-    return (end.year - start.year) * 12 + end.month - start.month - (1 if end.day < start.day else 0)
+    return ((end.year - start.year) * 12 + end.month - start.month
+            - (1 if end.day < start.day else 0))
 
 
 def allowances_in_force(servant_ids: list[int], day: date) -> dict[int, list[Allowance]]:
@@ -39,7 +42,8 @@ def allowances_in_force(servant_ids: list[int], day: date) -> dict[int, list[All
     at most 32,766 parameters in a query)."""
     found: dict[int, list[Allowance]] = defaultdict(list)
     for first in range(0, len(servant_ids), 10_000):
-        rows = Allowance.objects.filter(servant_id__in=servant_ids[first:first + 10_000], start_date__lte=day) \
+        rows = Allowance.objects.filter(servant_id__in=servant_ids[first:first + 10_000],
+                                        start_date__lte=day) \
             .exclude(end_date__lt=day)
         for row in rows.order_by("start_date", "id"):
             found[row.servant_id].append(row)
@@ -67,7 +71,8 @@ def case_input(servant: CivilServant, *, leaving_date: date, option: str = "", g
             kinds[kind] = Decimal(value)
     return rules.CaseInput(
         code=code or servant.code, category=servant.category, sex=servant.sex,
-        date_of_birth=servant.date_of_birth, leaving_date=leaving_date, option=option, ground=ground,
+        date_of_birth=servant.date_of_birth, leaving_date=leaving_date, option=option,
+        ground=ground,
         coefficient=Decimal(servant.salary_coefficient or 0), allowances=kinds,
         si_months=months_between(servant.recruitment_date, leaving_date),
         reorganisation_date=reorganisation_date)

@@ -2,7 +2,7 @@
 dozen cases from the screening (people rated KHT in 2025, people left without a position by the
 reorganisation of 1/7/2025) at every step of the chain — decided and paid, decided, reviewed,
 proposed — priced by the calculator. Runs after the appraisal demo, whose 2025 levels it reads."""
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,14 +26,15 @@ def load_streamlining(stdout=None) -> bool:
         return False
     today = timezone.localdate()
     with transaction.atomic():
-        plan = services.plan_save(actor=None, unit=province, year=today.year, title=f"Kế hoạch tinh giản biên chế "
-                                  f"năm {today.year}", targets=[
+        plan = services.plan_save(actor=None, unit=province, year=today.year,
+                                  title=f"Kế hoạch tinh giản biên chế năm {today.year}",
+                                  targets=[
             (Ground.ND154, Category.CIVIL_SERVANT, OrgUnit.Sector.GOVERNMENT, 12),
             (Ground.ND154, Category.PUBLIC_EMPLOYEE, OrgUnit.Sector.PUBLIC_SERVICE, 10),
             (Ground.ND154, Category.CIVIL_SERVANT, OrgUnit.Sector.COMMUNE, 8),
             (Ground.ND178, Category.CIVIL_SERVANT, OrgUnit.Sector.GOVERNMENT, 6)])
-        services.plan_approve(actor=None, plan=plan, decision_number="125/QĐ-UBND", signer="Chủ tịch UBND tỉnh",
-                              decision_date=date(today.year, 1, 15))
+        services.plan_approve(actor=None, plan=plan, decision_number="125/QĐ-UBND",
+                              signer="Chủ tịch UBND tỉnh", decision_date=date(today.year, 1, 15))
         candidates = selectors.screen(scope=UnitScope(everything=True), unit=province, day=today)
         opened = 0
         for number, candidate in enumerate(candidates):
@@ -49,13 +50,16 @@ def load_streamlining(stdout=None) -> bool:
             except ValidationError:
                 pass  # a record the chain refuses stays at the step it reached
     if stdout:
-        stdout.write(f"Streamlining: plan {plan.decision_number}, {opened} cases from {len(candidates)} screened.\n")
+        stdout.write(
+            f"Streamlining: plan {plan.decision_number}, {opened} cases from {len(candidates)} "
+            "screened.\n")
     return True
 
 
 def _open(plan: Plan, candidate, today: date, number: int) -> Case | None:
     reason = candidate.reasons[0]
-    leaving = date(today.year, max(1, today.month - 4 + number % 4), 1) if number % 3 else selectors.leaving_day(today)
+    leaving = (date(today.year, max(1, today.month - 4 + number % 4), 1) if number % 3
+               else selectors.leaving_day(today))
     latest = services.latest_record_start(candidate.servant)
     if latest is not None and latest >= leaving:  # after the last raise or move on record
         leaving = selectors.leaving_day(latest)
@@ -69,14 +73,16 @@ def _open(plan: Plan, candidate, today: date, number: int) -> Case | None:
     try:
         with transaction.atomic():
             return services.case_open(actor=None, servant=candidate.servant, ground=reason.ground,
-                                      case_number=reason.case_number, option=option, leaving_date=leaving,
-                                      plan=plan, reorganisation=reorganisation, voluntary=number % 5 == 0)
+                                      case_number=reason.case_number, option=option,
+                                      leaving_date=leaving, plan=plan,
+                                      reorganisation=reorganisation, voluntary=number % 5 == 0)
     except Exception:  # noqa: BLE001 - a demo person the rules refuse is simply left out
         return None
 
 
 def _advance(case: Case, opened: int, today: date) -> None:
-    """Two in three cases reach the decision (those leaving by now), some are paid; the rest wait."""
+    """Two in three cases reach the decision (those
+    leaving by now), some are paid; the rest wait."""
     stage = opened % 6
     if stage == 0:
         return  # a draft the unit is still preparing
@@ -86,9 +92,10 @@ def _advance(case: Case, opened: int, today: date) -> None:
     services.case_review(actor=None, case=case)
     if stage == 2 or case.total is None:
         return
-    # Decided before the leaving date, as decisions are; those who left by now are paid (most of them).
+    # Decided before the leaving date, as decisions are;
+    # those who left by now are paid (most of them).
     case = services.case_decide(actor=None, case=case, decision_number=f"{200 + opened}/QĐ-UBND",
-                                decision_date=min(today, date.fromordinal(case.leaving_date.toordinal() - 20)),
+                                decision_date=min(today, case.leaving_date - timedelta(days=20)),
                                 signer="Chủ tịch UBND tỉnh")
     if stage in (3, 4) and case.leaving_date <= today:
         services.case_pay(actor=None, case=case, paid_on=case.leaving_date, paid_amount=case.total,

@@ -20,8 +20,8 @@ def retirement_facts(servant: CivilServant, day: date) -> dict:
         return {}
     left = months_between(day, retirement.pension_start)
     return {"retirement_date": f"{retirement.retirement_date:%d/%m/%Y}",
-            "pension_start": f"{retirement.pension_start:%d/%m/%Y}", "rule_set": retirement.rule_set,
-            "months_left": left, "band": band(left)}
+            "pension_start": f"{retirement.pension_start:%d/%m/%Y}",
+            "rule_set": retirement.rule_set, "months_left": left, "band": band(left)}
 
 
 def band(months_left: int) -> str:
@@ -36,7 +36,8 @@ def evidence_for(servant: CivilServant, *, reorganisation: UnitChange | None, da
         servant=servant, status__in=DECIDED).exclude(level="").order_by("cycle__year")
         .values_list("cycle__year", "level")]
     sick = {}
-    for leave in LeaveRecord.objects.filter(servant=servant, kind=LeaveRecord.Kind.SICK, cancelled=False,
+    for leave in LeaveRecord.objects.filter(servant=servant, kind=LeaveRecord.Kind.SICK,
+                                            cancelled=False,
                                             end_date__gte=date(day.year - 1, 1, 1)):
         entry = sick.setdefault(str(leave.start_date.year), {"days": 0, "confirmed": True})
         entry["days"] += (leave.end_date - leave.start_date).days + 1
@@ -48,10 +49,13 @@ def evidence_for(servant: CivilServant, *, reorganisation: UnitChange | None, da
     facts = {"appraisals": appraisals, "sick_leave": sick, "training_gap": gap,
              "retirement": retirement_facts(servant, day),
              "si_months_estimated": months_between(servant.recruitment_date, day),
-             "recruitment_date": f"{servant.recruitment_date:%d/%m/%Y}" if servant.recruitment_date else ""}
+             "recruitment_date": f"{servant.recruitment_date:%d/%m/%Y}" if servant.recruitment_date
+             else ""}
     if reorganisation is not None:
         facts["reorganisation"] = {
-            "kind": reorganisation.get_kind_display(), "effective_date": f"{reorganisation.effective_date:%d/%m/%Y}",
+            "kind": reorganisation.get_kind_display(),
+            "effective_date": f"{reorganisation.effective_date:%d/%m/%Y}",
             "decision_number": reorganisation.decision_number, "signer": reorganisation.signer,
-            "decision_date": f"{reorganisation.decision_date:%d/%m/%Y}" if reorganisation.decision_date else ""}
+            "decision_date": f"{reorganisation.decision_date:%d/%m/%Y}"
+            if reorganisation.decision_date else ""}
     return facts

@@ -13,7 +13,8 @@ TARGET_ROWS = 8
 
 
 def _case_number_choices():
-    return [(str(ground), [(f"{ground}:{n}", f"{ground} – {n}. {label}") for n, label in numbers.items()])
+    return [(str(ground),
+             [(f"{ground}:{n}", f"{ground} – {n}. {label}") for n, label in numbers.items()])
             for ground, numbers in CASE_NUMBERS.items()]
 
 
@@ -32,13 +33,13 @@ class PlanForm(forms.Form):
             for name, label, choices in (("ground", _("Ground"), Ground.choices),
                                          ("category", _("Category"), Category.choices),
                                          ("sector", _("Sector"), OrgUnit.Sector.choices)):
-                self.fields[f"{name}_{i}"] = forms.ChoiceField(label=label, choices=choices, required=False,
-                                                               widget=forms.Select(attrs={
-                                                                   "class": "form-select form-select-sm",
-                                                                   "aria-label": f"{label} {i + 1}"}))
-            self.fields[f"target_{i}"] = forms.IntegerField(label=_("People"), min_value=0, required=False,
-                                                            widget=forms.NumberInput(attrs={
-                                                                "class": "form-control form-control-sm"}))
+                select = forms.Select(attrs={"class": "form-select form-select-sm",
+                                             "aria-label": f"{label} {i + 1}"})
+                self.fields[f"{name}_{i}"] = forms.ChoiceField(label=label, choices=choices,
+                                                               required=False, widget=select)
+            number = forms.NumberInput(attrs={"class": "form-control form-control-sm"})
+            self.fields[f"target_{i}"] = forms.IntegerField(label=_("People"), min_value=0,
+                                                            required=False, widget=number)
 
     def target_rows(self):
         return [[self[f"{name}_{i}"] for name in ("ground", "category", "sector", "target")]
@@ -49,8 +50,9 @@ class PlanForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        data["targets"] = [(data[f"ground_{i}"], data[f"category_{i}"], data[f"sector_{i}"], data[f"target_{i}"])
-                           for i in range(TARGET_ROWS) if data.get(f"target_{i}")]
+        data["targets"] = [(data[f"ground_{i}"], data[f"category_{i}"], data[f"sector_{i}"],
+                            data[f"target_{i}"]) for i in range(TARGET_ROWS)
+                           if data.get(f"target_{i}")]
         for i in range(TARGET_ROWS):
             for name in ("ground", "category", "sector", "target"):
                 data.pop(f"{name}_{i}", None)
@@ -70,25 +72,30 @@ class CaseForm(forms.Form):
     ground_case = forms.ChoiceField(label=_("Legal ground and case"), choices=())
     option = forms.ChoiceField(label=_("Option"), choices=Option.choices)
     leaving_date = DateField(label=_("Leaving date"),
-                             help_text=_("The first day the person no longer works, as in the decision."))
+                             help_text=_(
+                                 "The first day the person no longer works, as in the decision."))
     plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.none(), required=False)
     reorganisation = forms.ModelChoiceField(label=_("Reorganisation decision"), required=False,
                                             queryset=UnitChange.objects.none(),
-                                            help_text=_("ND 178: its date opens the 12-month window."))
+                                            help_text=_(
+                                                "ND 178: its date opens the 12-month window."))
     voluntary = forms.BooleanField(label=_("Leaves voluntarily"), required=False)
     pregnant = forms.BooleanField(label=_("Pregnant"), required=False)
     maternity = forms.BooleanField(label=_("On maternity leave"), required=False)
-    child_under_36_months = forms.BooleanField(label=_("Raising a child under 36 months"), required=False)
+    child_under_36_months = forms.BooleanField(label=_("Raising a child under 36 months"),
+                                               required=False)
     prosecuted = forms.BooleanField(label=_("Under investigation or prosecution"), required=False)
     inspected = forms.BooleanField(label=_("Under inspection or audit"), required=False)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Note"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, scope: UnitScope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ground_case"].choices = _case_number_choices()
         self.fields["servant"].queryset = scope.filter(CivilServant.objects.active(), "unit")
         self.fields["plan"].queryset = scope.filter(Plan.objects.all(), "unit").order_by("-year")
-        self.fields["reorganisation"].queryset = UnitChange.objects.exclude(kind=UnitChange.Kind.RENAME) \
+        self.fields["reorganisation"].queryset = UnitChange.objects.exclude(
+            kind=UnitChange.Kind.RENAME) \
             .order_by("-effective_date")
 
     def clean(self):
@@ -101,8 +108,10 @@ class CaseForm(forms.Form):
 class PaymentForm(forms.Form):
     paid_on = DateField(label=_("Paid on"))
     paid_amount = forms.IntegerField(label=_("Amount paid (VND)"), min_value=1)
-    payment_reference = forms.CharField(label=_("Payment reference"), max_length=100, required=False)
+    payment_reference = forms.CharField(label=_("Payment reference"), max_length=100,
+                                        required=False)
 
 
 class RefuseForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reason"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}))

@@ -33,7 +33,8 @@ COEFFICIENT, SI_MONTHS, REORGANISATION, BASE_SALARY = (
 
 OPTION_WORDS = {
     "nghi huu truoc tuoi": rules.EARLY_RETIREMENT, "huu truoc tuoi": rules.EARLY_RETIREMENT,
-    "early retirement": rules.EARLY_RETIREMENT, "nghi thoi viec": rules.RESIGNATION, "thoi viec": rules.RESIGNATION,
+    "early retirement": rules.EARLY_RETIREMENT, "nghi thoi viec": rules.RESIGNATION,
+    "thoi viec": rules.RESIGNATION,
     "thoi viec ngay": rules.RESIGNATION, "resignation": rules.RESIGNATION,
 }
 GROUND_NUMBERS = {"178": rules.ND178, "154": rules.ND154, "177": rules.ND177}
@@ -46,8 +47,9 @@ def _words(value) -> str:
 def parse_option(raw) -> str:
     option = OPTION_WORDS.get(_words(raw))
     if option is None:
-        raise CellError(_("“%(value)s” is not an option; use Nghỉ hưu trước tuổi or Nghỉ thôi việc.")
-                        % {"value": cell_text(raw)})
+        raise CellError(
+            _("“%(value)s” is not an option; use Nghỉ hưu trước tuổi or Nghỉ thôi việc.")
+            % {"value": cell_text(raw)})
     return option
 
 
@@ -82,7 +84,8 @@ def parse_percent(raw) -> Decimal:
     if value is not None and Decimal(0) < value < Decimal(1):
         value *= 100
     if value is None or not Decimal(0) <= value <= Decimal(100):
-        raise CellError(_("“%(value)s” is not a percentage (a number from 0 to 100).") % {"value": cell_text(raw)})
+        raise CellError(_("“%(value)s” is not a percentage (a number from 0 to 100).")
+                        % {"value": cell_text(raw)})
     return value.normalize()
 
 
@@ -92,8 +95,9 @@ def _birth(raw):
 
 def _allowance(header: str, kind: str, aliases: tuple[str, ...] = ()) -> Column:
     percent = kind in rules.PERCENT_KINDS
-    return Column(header, f"allowance:{kind}", parse_percent if percent else parse_allowance_coefficient,
-                  aliases=aliases, example="25" if kind == rules.PUBLIC_SERVICE else "")
+    return Column(header, f"allowance:{kind}",
+                  parse_percent if percent else parse_allowance_coefficient, aliases=aliases,
+                  example="25" if kind == rules.PUBLIC_SERVICE else "")
 
 
 COLUMNS = [
@@ -106,36 +110,45 @@ COLUMNS = [
            example="Công chức"),
     Column(LEAVING, "leaving_date", parse_day, required=True, blank=False,
            aliases=("Ngày nghỉ việc", "Thời điểm nghỉ", "Nghỉ từ ngày"),
-           help=gettext_lazy("The first day not at work, as in the decision (dd/mm/yyyy)."), example="01/05/2025"),
+           help=gettext_lazy("The first day not at work, as in the decision (dd/mm/yyyy)."),
+           example="01/05/2025"),
     Column(OPTION, "option", parse_option, required=True, blank=False, aliases=("Chính sách",),
            example="Nghỉ hưu trước tuổi"),
     Column(GROUND, "ground", parse_ground, aliases=("Căn cứ pháp lý", "Nghị định"),
-           help=gettext_lazy("ND 178, ND 154 or ND 177; empty: ND 178 when a reorganisation decision date is "
-                             "given, otherwise ND 154."), example="ND 178"),
-    Column(COEFFICIENT, "coefficient", parse_coefficient, required=True, blank=False, aliases=("Hệ số",),
-           example="4,65"),
-    _allowance("Phụ cấp chức vụ", rules.LEADERSHIP, ("Phụ cấp chức vụ lãnh đạo", "Hệ số phụ cấp chức vụ")),
+           help=gettext_lazy(
+               "ND 178, ND 154 or ND 177; empty: ND 178 when a reorganisation decision date is "
+               "given, otherwise ND 154."), example="ND 178"),
+    Column(COEFFICIENT, "coefficient", parse_coefficient, required=True, blank=False,
+           aliases=("Hệ số",), example="4,65"),
+    _allowance("Phụ cấp chức vụ", rules.LEADERSHIP,
+               ("Phụ cấp chức vụ lãnh đạo", "Hệ số phụ cấp chức vụ")),
     _allowance("Phụ cấp chức vụ bảo lưu", rules.LEADERSHIP_RESERVED),
-    _allowance("Hệ số chênh lệch bảo lưu", rules.RESERVED_DIFFERENCE, ("Hệ số chênh lệch bảo lưu lương",)),
-    _allowance("Phụ cấp thâm niên vượt khung (%)", rules.EXCESS_SENIORITY, ("Thâm niên vượt khung (%)",)),
+    _allowance("Hệ số chênh lệch bảo lưu", rules.RESERVED_DIFFERENCE,
+               ("Hệ số chênh lệch bảo lưu lương",)),
+    _allowance("Phụ cấp thâm niên vượt khung (%)", rules.EXCESS_SENIORITY,
+               ("Thâm niên vượt khung (%)",)),
     _allowance("Phụ cấp thâm niên nghề (%)", rules.PROFESSIONAL_SENIORITY),
     _allowance("Phụ cấp ưu đãi nghề (%)", rules.PREFERENTIAL, ("Phụ cấp ưu đãi theo nghề (%)",)),
     _allowance("Phụ cấp trách nhiệm theo nghề (%)", rules.PROFESSIONAL_RESPONSIBILITY),
     _allowance("Phụ cấp công vụ (%)", rules.PUBLIC_SERVICE),
-    _allowance("Phụ cấp công tác đảng, đoàn thể (%)", rules.PARTY_MASS, ("Phụ cấp công tác đảng (%)",)),
+    _allowance("Phụ cấp công tác đảng, đoàn thể (%)", rules.PARTY_MASS,
+               ("Phụ cấp công tác đảng (%)",)),
     _allowance("Phụ cấp khu vực", rules.REGIONAL),
     _allowance("Phụ cấp trách nhiệm công việc", rules.JOB_RESPONSIBILITY),
     _allowance("Phụ cấp độc hại, nguy hiểm", rules.HAZARD),
     _allowance("Phụ cấp thu hút (%)", rules.ATTRACTION),
     _allowance("Phụ cấp trách nhiệm cấp ủy", rules.PARTY_COMMITTEE),
-    _allowance("Phụ cấp kế toán trưởng", rules.CHIEF_ACCOUNTANT, ("Phụ cấp trách nhiệm kế toán trưởng",)),
+    _allowance("Phụ cấp kế toán trưởng", rules.CHIEF_ACCOUNTANT,
+               ("Phụ cấp trách nhiệm kế toán trưởng",)),
     Column(SI_MONTHS, "si_months", parse_whole, required=True, blank=False,
            aliases=("Thời gian đóng BHXH (tháng)", "Số tháng đóng bảo hiểm xã hội"),
-           help=gettext_lazy("Months of compulsory social insurance in Party, State and socio-political bodies "
-                             "and the armed forces not yet paid out."), example="264"),
+           help=gettext_lazy(
+               "Months of compulsory social insurance in Party, State and socio-political bodies "
+               "and the armed forces not yet paid out."), example="264"),
     Column(REORGANISATION, "reorganisation_date", parse_day,
            aliases=("Ngày quyết định sắp xếp tổ chức bộ máy", "Ngày sắp xếp"),
-           help=gettext_lazy("The date the reorganisation decision took effect (ND 178: the first 12 months)."),
+           help=gettext_lazy(
+               "The date the reorganisation decision took effect (ND 178: the first 12 months)."),
            example="01/03/2025"),
     Column(BASE_SALARY, "base_salary", parse_whole, aliases=("Lương cơ sở",),
            help=gettext_lazy("Empty: the base salary in force in the month before leaving.")),
@@ -174,8 +187,10 @@ class StreamliningCaseImporter(Importer):
                       if field.startswith("allowance:") and value}
         return rules.CaseInput(
             code=values["code"], category=values["category"], sex=values["sex"],
-            date_of_birth=values["date_of_birth"], leaving_date=values["leaving_date"], option=values["option"],
-            ground=values.get("ground") or "", coefficient=values["coefficient"], allowances=allowances,
+            date_of_birth=values["date_of_birth"], leaving_date=values["leaving_date"],
+            option=values["option"],
+            ground=values.get("ground") or "", coefficient=values["coefficient"],
+            allowances=allowances,
             si_months=values["si_months"], reorganisation_date=values.get("reorganisation_date"),
             base_salary=values.get("base_salary"),
         )

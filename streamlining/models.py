@@ -28,7 +28,8 @@ class Ground(models.TextChoices):
     ND177 = "ND177", _("ND 177/2024 (cadres not re-elected)")
 
 
-# The case numbers each decree lists (ND 154 Art 2 cl. 1; ND 178 Art 2; ND 177 Art 2), as short labels.
+# The case numbers each decree lists (ND 154 Art 2
+# cl. 1; ND 178 Art 2; ND 177 Art 2), as short labels.
 CASE_NUMBERS = {
     Ground.ND154: {
         1: _("Redundant after a reorganisation"),
@@ -54,7 +55,8 @@ CASE_NUMBERS = {
 
 
 class Option(models.TextChoices):
-    """What the person takes; early retirement ends the career as retired, the others as streamlined."""
+    """What the person takes; early retirement ends the
+    career as retired, the others as streamlined."""
 
     EARLY_RETIREMENT = "early_retirement", _("Early retirement")
     RESIGNATION = "resignation", _("Resignation")
@@ -67,15 +69,17 @@ class Plan(UndeletableModel):
         DRAFT = "draft", _("Draft")
         APPROVED = "approved", _("Approved")
 
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT,
+                             related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("title"), max_length=255)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.DRAFT)
     decision_number = models.CharField(_("decision number"), max_length=100, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     signer = models.CharField(_("signed by"), max_length=150, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -83,7 +87,8 @@ class Plan(UndeletableModel):
         verbose_name = _("streamlining plan")
         verbose_name_plural = _("streamlining plans")
         ordering = ["-year", "unit__path"]
-        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="streamlining_plan_unit_year")]
+        constraints = [models.UniqueConstraint(fields=["unit", "year"],
+                                               name="streamlining_plan_unit_year")]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.year})"
@@ -126,17 +131,19 @@ class Case(UndeletableModel):
     servant = models.ForeignKey(CivilServant, verbose_name=_("person"), on_delete=models.PROTECT,
                                 related_name="streamlining_cases")
     # The person's unit when the case was opened: the case stays with it after the person leaves.
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
-    plan = models.ForeignKey(Plan, verbose_name=_("plan"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="cases")
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT,
+                             related_name="+")
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="cases")
     ground = models.CharField(_("legal ground"), max_length=8, choices=Ground.choices)
     case_number = models.PositiveSmallIntegerField(_("case number"))
     option = models.CharField(_("option"), max_length=20, choices=Option.choices)
     leaving_date = models.DateField(_("leaving date"))
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     sector = models.CharField(_("sector"), max_length=32, choices=OrgUnit.Sector.choices)
-    reorganisation = models.ForeignKey(UnitChange, verbose_name=_("reorganisation decision"), null=True,
-                                       blank=True, on_delete=models.PROTECT, related_name="+")
+    reorganisation = models.ForeignKey(UnitChange, verbose_name=_("reorganisation decision"),
+                                       null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="+")
     # Exclusions the record cannot know (ND 154 Art 3; CV 2529/SNV): declared on the case.
     pregnant = models.BooleanField(_("pregnant"), default=False)
     maternity = models.BooleanField(_("on maternity leave"), default=False)
@@ -146,21 +153,23 @@ class Case(UndeletableModel):
     inspected = models.BooleanField(_("under inspection or audit"), default=False)
     evidence = models.JSONField(_("evidence from the record"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.DRAFT)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
     proposed_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     refusal_reason = models.CharField(_("reason refused"), max_length=500, blank=True)
     decision_number = models.CharField(_("decision number"), max_length=100, blank=True)
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     signer = models.CharField(_("signed by"), max_length=150, blank=True)
-    # The calculation (streamlining.rules): recomputed while the case is open, frozen at the decision.
+    # The calculation (streamlining.rules): recomputed
+    # while the case is open, frozen at the decision.
     rule_set = models.CharField(_("rule set"), max_length=32, blank=True)
     formula_version = models.CharField(_("formula version"), max_length=64, blank=True)
     inputs = models.JSONField(_("inputs of the calculation"), default=dict, blank=True)
@@ -169,9 +178,10 @@ class Case(UndeletableModel):
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     paid_amount = models.BigIntegerField(_("amount paid (VND)"), null=True, blank=True)
     payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
-    event = models.ForeignKey(CareerEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    event = models.ForeignKey(CareerEvent, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

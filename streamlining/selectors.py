@@ -1,5 +1,6 @@
-"""The read paths of streamlining: screening a unit, a plan's progress, the periodic report, the
-60-month refund watch. Each runs a constant number of queries whatever the number of units or people.
+"""The read paths of streamlining: screening a unit, a plan's
+progress, the periodic report, the 60-month refund watch. Each runs
+a constant number of queries whatever the number of units or people.
 """
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -60,15 +61,19 @@ def leaving_day(day: date) -> date:
 def _people(unit_ids: list[int]):
     people = CivilServant.objects.active().filter(unit_id__in=unit_ids)
     return people.select_related("unit").only(
-        "code", "full_name", "date_of_birth", "sex", "category", "recruitment_date", "unit", "job_position",
-        "salary_coefficient", "position_allowance", "excess_seniority_percent", "title", "unit__name",
+        "code", "full_name", "date_of_birth", "sex", "category", "recruitment_date", "unit",
+        "job_position",
+        "salary_coefficient", "position_allowance", "excess_seniority_percent", "title",
+        "unit__name",
         "unit__code", "unit__path", "unit__sector", "unit__valid_to")
 
 
 def _reorganised_units() -> dict[int, UnitChange]:
-    """Each unit merged, split or dissolved (before) or formed by it (after), with its latest change."""
+    """Each unit merged, split or dissolved (before) or
+    formed by it (after), with its latest change."""
     changes: dict[int, UnitChange] = {}
-    rows = UnitChange.objects.filter(kind__in=REORGANISING).prefetch_related("predecessors", "successors") \
+    rows = UnitChange.objects.filter(kind__in=REORGANISING).prefetch_related("predecessors",
+                                                                             "successors") \
         .order_by("effective_date", "id")
     for change in rows:
         for unit in [*change.predecessors.all(), *change.successors.all()]:
@@ -77,10 +82,12 @@ def _reorganised_units() -> dict[int, UnitChange]:
 
 
 def _training_gaps(people: list[CivilServant], unit_ids: list[int]) -> set[int]:
-    """The people whose latest assessed level is below what their position requires, in 4 queries."""
+    """The people whose latest assessed level is below
+    what their position requires, in 4 queries."""
     frameworks = _frameworks({p.job_position_id for p in people if p.job_position_id})
     latest = {}
-    for row in CompetencyAssessment.objects.filter(servant__unit_id__in=unit_ids, servant__job_position__isnull=False) \
+    for row in CompetencyAssessment.objects.filter(servant__unit_id__in=unit_ids,
+                                                   servant__job_position__isnull=False) \
             .order_by("assessed_on", "id").values_list("servant_id", "competency_id", "level"):
         latest[(row[0], row[1])] = row[2]
     gaps = set()
@@ -113,20 +120,26 @@ def screen(*, scope: UnitScope, unit: OrgUnit, day: date, ground: str = "", band
         failed[servant_id].append(year)
     reorganised = _reorganised_units()
     gaps = _training_gaps(people, unit_ids)
-    disciplined = set(DisciplineRecord.objects.filter(servant__unit_id__in=unit_ids, effective_from__lte=day)
-                      .exclude(effective_to__lt=day).values_list("servant_id", flat=True))
-    maternity = set(LeaveRecord.objects.filter(servant__unit_id__in=unit_ids, kind=LeaveRecord.Kind.MATERNITY,
-                                               cancelled=False, start_date__lte=day, end_date__gte=day)
-                    .values_list("servant_id", flat=True))
+    disciplined = set(DisciplineRecord.objects.filter(servant__unit_id__in=unit_ids,
+                                                      effective_from__lte=day) .exclude(
+                                                          effective_to__lt=day).values_list(
+                                                              "servant_id", flat=True))
+    maternity = set(LeaveRecord.objects.filter(servant__unit_id__in=unit_ids,
+                                               kind=LeaveRecord.Kind.MATERNITY, cancelled=False,
+                                               start_date__lte=day,
+                                               end_date__gte=day) .values_list("servant_id",
+                                                                               flat=True))
     leaving = leaving_day(day)
-    allowances = amounts_of.allowances_in_force([p.pk for p in people if p.pk in failed or p.pk in gaps
-                                                 or p.unit_id in reorganised], leaving) if with_options else {}
+    allowances = amounts_of.allowances_in_force([p.pk for p in people if p.pk in failed
+                                                 or p.pk in gaps or p.unit_id in reorganised],
+                                                leaving) if with_options else {}
     candidates = []
     for person in people:
         reasons = _reasons(person, failed, reorganised, gaps)
         if not reasons or (ground and all(r.ground != ground for r in reasons)):
             continue
-        candidate = _candidate(person, reasons, day, reorganised.get(person.unit_id), disciplined, maternity)
+        candidate = _candidate(person, reasons, day, reorganised.get(person.unit_id), disciplined,
+                               maternity)
         if band_code and candidate.band != band_code:
             continue
         if with_options:
@@ -139,17 +152,20 @@ def _reasons(person, failed, reorganised, gaps) -> list[Reason]:
     reasons = []
     if person.pk in failed:
         years = ", ".join(str(y) for y in sorted(failed[person.pk]))
-        reasons.append(Reason(Ground.ND154, 6, _("Rated 'did not complete tasks' (KHT) in %(years)s.")
+        reasons.append(Reason(Ground.ND154, 6,
+                              _("Rated 'did not complete tasks' (KHT) in %(years)s.")
                               % {"years": years}))
     change = reorganised.get(person.unit_id)
     if change is not None and person.job_position_id is None:
-        text = _("%(unit)s: %(change)s (decision %(number)s); no job position in the new structure.") % {
+        text = _(
+            "%(unit)s: %(change)s (decision %(number)s); no job position in the new structure.") % {
             "unit": person.unit.name, "change": change, "number": change.decision_number or "—"}
         if change.effective_date >= date(2025, 1, 1):
             reasons.append(Reason(Ground.ND178, 1, text))
         reasons.append(Reason(Ground.ND154, 1, text))
     if person.pk in gaps:
-        reasons.append(Reason(Ground.ND154, 5, _("Assessed below the competency levels of the job position.")))
+        reasons.append(Reason(Ground.ND154, 5,
+                              _("Assessed below the competency levels of the job position.")))
     return reasons
 
 
@@ -157,7 +173,9 @@ def _candidate(person, reasons, day, change, disciplined, maternity) -> Candidat
     from personnel.rules.retirement import NoRetirementRule, retirement_of
 
     try:
-        left = amounts_of.months_between(day, retirement_of(person.date_of_birth, person.sex).pension_start)
+        left = amounts_of.months_between(day,
+                                         retirement_of(person.date_of_birth,
+                                                       person.sex).pension_start)
     except NoRetirementRule:
         left = None
     excluded = []
@@ -165,22 +183,23 @@ def _candidate(person, reasons, day, change, disciplined, maternity) -> Candidat
         excluded.append(_("Under discipline in effect."))
     if person.pk in maternity:
         excluded.append(_("On maternity leave (unless voluntary)."))
-    return Candidate(servant=person, reasons=reasons, months_left=left, band=band(left) if left is not None else "",
-                     si_months=amounts_of.months_between(person.recruitment_date, day), excluded=excluded,
-                     reorganisation=change)
+    return Candidate(servant=person, reasons=reasons, months_left=left,
+                     band=band(left) if left is not None else "",
+                     si_months=amounts_of.months_between(person.recruitment_date, day),
+                     excluded=excluded, reorganisation=change)
 
 
 def _options(candidate: Candidate, leaving: date, allowances) -> list:
     reasons = candidate.reasons
     ground = next((r.ground for r in reasons if r.ground == Ground.ND178), reasons[0].ground)
-    reorganised = candidate.reorganisation.effective_date if candidate.reorganisation and ground == Ground.ND178 \
-        else None
+    reorganised = (candidate.reorganisation.effective_date
+                   if candidate.reorganisation and ground == Ground.ND178 else None)
     return amounts_of.side_by_side(amounts_of.case_input(
         candidate.servant, leaving_date=leaving, ground=ground, reorganisation_date=reorganised,
         allowances=allowances))
 
 
-# --- plans and reports ---------------------------------------------------------------------------------
+# --- plans and reports ----------------------------------------------------------------------------
 def cases_in(scope: UnitScope, unit: OrgUnit | None = None):
     cases = scope.filter(Case.objects.all(), "unit")
     if unit is not None:
@@ -191,7 +210,8 @@ def cases_in(scope: UnitScope, unit: OrgUnit | None = None):
 def plan_progress(plan: Plan) -> dict:
     """Targets against the decided cases of the plan's unit subtree leaving in the plan's year, per
     (ground, category, sector) and per sub-unit (two queries)."""
-    done = Case.objects.filter(unit__path__startswith=plan.unit.path, leaving_date__year=plan.year, status__in=DONE)
+    done = Case.objects.filter(unit__path__startswith=plan.unit.path, leaving_date__year=plan.year,
+                               status__in=DONE)
     counts = Counter({(r["ground"], r["category"], r["sector"]): r["n"] for r in
                       done.values("ground", "category", "sector").annotate(n=Count("pk"))})
     rows = [{"target": t, "done": counts.get((t.ground, t.category, t.sector), 0)}
@@ -214,7 +234,8 @@ def report(*, scope: UnitScope, unit: OrgUnit, year: int) -> dict:
               .annotate(n=Count("pk"), decided=Sum("total"), paid=Sum("paid_amount")).order_by())
     removed = OrgUnit.objects.filter(
         path__startswith=unit.path, kind=OrgUnit.Kind.DIVISION,
-        changes_out__kind__in=REORGANISING, changes_out__effective_date__year=year).distinct().count()
+        changes_out__kind__in=REORGANISING,
+        changes_out__effective_date__year=year).distinct().count()
     totals = {"n": sum(r["n"] for r in by), "decided": sum(r["decided"] or 0 for r in by),
               "paid": sum(r["paid"] or 0 for r in by)}
 
@@ -227,8 +248,9 @@ def report(*, scope: UnitScope, unit: OrgUnit, year: int) -> dict:
             row["paid"] += r["paid"] or 0
         return dict(sorted(out.items()))
 
-    return {"rows": by, "totals": totals, "divisions_removed": removed, "by_ground": group("ground"),
-            "by_category": group("category"), "by_option": group("option"), "by_sector": group("sector"),
+    return {"rows": by, "totals": totals, "divisions_removed": removed,
+            "by_ground": group("ground"), "by_category": group("category"),
+            "by_option": group("option"), "by_sector": group("sector"),
             "by_case": group(lambda r: (r["ground"], r["case_number"]))}
 
 
@@ -240,5 +262,6 @@ def refund_watch(*, scope: UnitScope, day: date):
     since = add_months(day, -60)
     back = Q(servant__status=CivilServant.Status.ACTIVE) | Exists(Assignment.objects.filter(
         servant_id=OuterRef("servant_id"), start_date__gte=OuterRef("leaving_date")))
-    return scope.filter(Case.objects.filter(status__in=DONE, leaving_date__gt=since), "unit").filter(back) \
+    return scope.filter(Case.objects.filter(status__in=DONE, leaving_date__gt=since),
+                        "unit").filter(back) \
         .select_related("servant", "unit").order_by("leaving_date")

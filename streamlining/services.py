@@ -24,15 +24,18 @@ from streamlining import amounts as amounts_of
 from streamlining import evidence as evidence_of
 from streamlining.models import CASE_NUMBERS, Case, Ground, Option, Plan, PlanTarget
 
-# Early retirement ends the career as retired, the other options as streamlined (personnel statuses).
-EXIT_KIND = {Option.EARLY_RETIREMENT: CareerEvent.Kind.RETIRED, Option.RESIGNATION: CareerEvent.Kind.STREAMLINED}
+# Early retirement ends the career as retired, the
+# other options as streamlined (personnel statuses).
+EXIT_KIND = {Option.EARLY_RETIREMENT: CareerEvent.Kind.RETIRED,
+             Option.RESIGNATION: CareerEvent.Kind.STREAMLINED}
 
 
-# --- plans --------------------------------------------------------------------------------------------
+# --- plans ----------------------------------------------------------------------------------------
 @transaction.atomic
-def plan_save(*, actor, unit: OrgUnit, year: int, title: str, targets: list[tuple[str, str, str, int]],
-              plan: Plan | None = None) -> Plan:
-    """Create a plan, or replace the targets of a draft; ``targets`` are (ground, category, sector, n)."""
+def plan_save(*, actor, unit: OrgUnit, year: int, title: str,
+              targets: list[tuple[str, str, str, int]], plan: Plan | None = None) -> Plan:
+    """Create a plan, or replace the targets of a draft;
+    ``targets`` are (ground, category, sector, n)."""
     if plan is None:
         if Plan.objects.filter(unit=unit, year=year).exists():
             raise ValidationError({"year": _("%(unit)s already has a plan for %(year)s.")
@@ -41,7 +44,8 @@ def plan_save(*, actor, unit: OrgUnit, year: int, title: str, targets: list[tupl
         action = "create"
     else:
         if plan.status != Plan.Status.DRAFT:
-            raise ValidationError(_("An approved plan is not changed; make a new decision instead."))
+            raise ValidationError(
+                _("An approved plan is not changed; make a new decision instead."))
         plan.title = title.strip()
         plan.save(update_fields=["title"])
         action = "update"
@@ -56,7 +60,8 @@ def plan_save(*, actor, unit: OrgUnit, year: int, title: str, targets: list[tupl
     PlanTarget.objects.bulk_create(PlanTarget(plan=plan, ground=g, category=c, sector=s, target=n)
                                    for (g, c, s), n in wanted.items())
     audit.record(actor=actor, obj=plan, action=action, unit=unit,
-                 changes={"targets": [None, {"|".join(k): n for k, n in sorted(_targets(plan).items())}]})
+                 changes={"targets": [None,
+                                      {"|".join(k): n for k, n in sorted(_targets(plan).items())}]})
     return plan
 
 
@@ -65,7 +70,8 @@ def _targets(plan: Plan) -> dict[tuple[str, str, str], int]:
 
 
 @transaction.atomic
-def plan_approve(*, actor, plan: Plan, decision_number: str, decision_date: date, signer: str) -> Plan:
+def plan_approve(*, actor, plan: Plan, decision_number: str, decision_date: date,
+                 signer: str) -> Plan:
     """Approve a plan by its decision (number, date, signer)."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != Plan.Status.DRAFT:
@@ -80,7 +86,8 @@ def plan_approve(*, actor, plan: Plan, decision_number: str, decision_date: date
     if errors:
         raise ValidationError(errors)
     plan.status = Plan.Status.APPROVED
-    plan.decision_number, plan.decision_date, plan.signer = decision_number.strip(), decision_date, signer.strip()
+    plan.decision_number, plan.decision_date = decision_number.strip(), decision_date
+    plan.signer = signer.strip()
     plan.approved_by, plan.approved_at = actor, timezone.now()
     plan.save()
     audit.record(actor=actor, obj=plan, action="plan_approve", unit=plan.unit,
@@ -88,7 +95,7 @@ def plan_approve(*, actor, plan: Plan, decision_number: str, decision_date: date
     return plan
 
 
-# --- cases --------------------------------------------------------------------------------------------
+# --- cases ----------------------------------------------------------------------------------------
 def exclusions(case: Case, day: date | None = None) -> list[str]:
     """Why the person may not be streamlined now (ND 154/2025 Art 3; CV 2529/SNV for ND 178)."""
     day = day or timezone.localdate()
@@ -103,7 +110,8 @@ def exclusions(case: Case, day: date | None = None) -> list[str]:
             reasons.append(_("She is on maternity leave and does not leave voluntarily."))
         if case.child_under_36_months:
             reasons.append(_("Raising a child under 36 months and not leaving voluntarily."))
-    discipline = DisciplineRecord.objects.filter(servant_id=case.servant_id, effective_from__lte=day) \
+    discipline = DisciplineRecord.objects.filter(servant_id=case.servant_id,
+                                                 effective_from__lte=day) \
         .exclude(effective_to__lt=day).first()
     if discipline is not None:
         reasons.append(_("Under discipline in effect (%(form)s from %(date)s).")
@@ -129,8 +137,8 @@ def _check_case(servant: CivilServant, ground: str, case_number: int, option: st
     if ground not in Ground.values:
         errors["ground"] = _("Unknown legal ground.")
     elif case_number not in CASE_NUMBERS[Ground(ground)]:
-        errors["case_number"] = _("%(ground)s has no case %(number)s.") % {"ground": Ground(ground).label,
-                                                                           "number": case_number}
+        errors["case_number"] = _("%(ground)s has no case %(number)s.") % {
+            "ground": Ground(ground).label, "number": case_number}
     if option not in Option.values:
         errors["option"] = _("Unknown option.")
     if servant.status != CivilServant.Status.ACTIVE:
@@ -154,33 +162,39 @@ def _calculate(case: Case) -> None:
     case.rule_set, case.formula_version = calculation.rule_set, calculation.formula_version
     case.amounts, case.total = dict(calculation.amounts), calculation.total
     case.inputs = {**{k: v if isinstance(v, (int, str, list, type(None))) else str(v)
-                      for k, v in calculation.inputs.items()},
-                   "lines": list(calculation.lines), "notes": list(calculation.notes),
-                   "months_early": calculation.months_early, "years_early": str(calculation.years_early),
+                      for k, v in calculation.inputs.items()}, "lines": list(calculation.lines),
+                   "notes": list(calculation.notes), "months_early": calculation.months_early,
+                   "years_early": str(calculation.years_early),
                    "si_years": str(calculation.si_years), "si_months": amounts_of.months_between(
                        case.servant.recruitment_date, case.leaving_date)}
 
 
 @transaction.atomic
-def case_open(*, actor, servant: CivilServant, ground: str, case_number: int, option: str, leaving_date: date,
-              plan: Plan | None = None, reorganisation: UnitChange | None = None, pregnant: bool = False,
+def case_open(*, actor, servant: CivilServant, ground: str, case_number: int, option: str,
+              leaving_date: date, plan: Plan | None = None,
+              reorganisation: UnitChange | None = None, pregnant: bool = False,
               maternity: bool = False, child_under_36_months: bool = False, voluntary: bool = False,
               prosecuted: bool = False, inspected: bool = False, note: str = "") -> Case:
-    """Open a case for a working person: the evidence is read from the record, the amounts priced."""
+    """Open a case for a working person: the evidence
+    is read from the record, the amounts priced."""
     servant = CivilServant.objects.select_related("unit").get(pk=servant.pk)
     errors = _check_case(servant, ground, case_number, option)
     if errors:
         raise ValidationError(errors)
-    case = Case(code=_next_code(leaving_date.year), servant=servant, unit=servant.unit, plan=plan, ground=ground,
-                case_number=case_number, option=option, leaving_date=leaving_date, category=servant.category,
-                sector=servant.unit.sector, reorganisation=reorganisation, pregnant=pregnant, maternity=maternity,
-                child_under_36_months=child_under_36_months, voluntary=voluntary, prosecuted=prosecuted,
-                inspected=inspected, note=note.strip(), created_by=actor if actor and actor.pk else None)
-    case.evidence = evidence_of.evidence_for(servant, reorganisation=reorganisation, day=leaving_date)
+    case = Case(code=_next_code(leaving_date.year), servant=servant, unit=servant.unit, plan=plan,
+                ground=ground, case_number=case_number, option=option, leaving_date=leaving_date,
+                category=servant.category, sector=servant.unit.sector,
+                reorganisation=reorganisation, pregnant=pregnant, maternity=maternity,
+                child_under_36_months=child_under_36_months, voluntary=voluntary,
+                prosecuted=prosecuted, inspected=inspected, note=note.strip(),
+                created_by=actor if actor and actor.pk else None)
+    case.evidence = evidence_of.evidence_for(servant, reorganisation=reorganisation,
+                                             day=leaving_date)
     _calculate(case)
     case.save()
     audit.record(actor=actor, obj=case, action="create", unit=case.unit,
-                 changes={"ground": [None, ground], "case_number": [None, case_number], "option": [None, option]})
+                 changes={"ground": [None, ground], "case_number": [None, case_number],
+                          "option": [None, option]})
     return case
 
 
@@ -196,8 +210,8 @@ def _lock(case: Case, *statuses: str) -> Case:
 def _refuse_excluded(case: Case, day: date) -> None:
     reasons = exclusions(case, day)
     if reasons:
-        raise ValidationError([_("%(name)s may not be streamlined now:") % {"name": case.servant.full_name},
-                               *reasons])
+        raise ValidationError([_("%(name)s may not be streamlined now:")
+                               % {"name": case.servant.full_name}, *reasons])
 
 
 @transaction.atomic
@@ -219,7 +233,8 @@ def case_review(*, actor, case: Case) -> Case:
     if actor is not None and actor.pk and case.proposed_by_id == actor.pk:
         raise ValidationError(_("The review is made by someone other than who proposed the case."))
     _refuse_excluded(case, timezone.localdate())
-    case.evidence = evidence_of.evidence_for(case.servant, reorganisation=case.reorganisation, day=case.leaving_date)
+    case.evidence = evidence_of.evidence_for(case.servant, reorganisation=case.reorganisation,
+                                             day=case.leaving_date)
     _calculate(case)
     case.status, case.reviewed_by, case.reviewed_at = Case.Status.REVIEWED, actor, timezone.now()
     case.save()
@@ -236,8 +251,10 @@ def latest_record_start(servant: CivilServant) -> date | None:
 
 
 @transaction.atomic
-def case_decide(*, actor, case: Case, decision_number: str, decision_date: date, signer: str) -> Case:
-    """The authority's decision (step 3): amounts frozen, the exit written into the career record."""
+def case_decide(*, actor, case: Case, decision_number: str, decision_date: date,
+                signer: str) -> Case:
+    """The authority's decision (step 3): amounts
+    frozen, the exit written into the career record."""
     case = _lock(case, Case.Status.REVIEWED)
     errors = {}
     if not decision_number.strip():
@@ -249,21 +266,26 @@ def case_decide(*, actor, case: Case, decision_number: str, decision_date: date,
     _refuse_excluded(case, decision_date)
     _calculate(case)
     if case.total is None:
-        raise ValidationError(_("The amounts cannot be computed: %(reason)s") % {"reason": case.inputs.get("refused")})
-    decision = Decision(number=decision_number.strip(), decided_on=decision_date, signer=signer.strip())
+        raise ValidationError(_("The amounts cannot be computed: %(reason)s")
+                              % {"reason": case.inputs.get("refused")})
+    decision = Decision(number=decision_number.strip(), decided_on=decision_date,
+                        signer=signer.strip())
     summary = _("%(option)s under %(ground)s, case %(number)s") % {
-        "option": case.get_option_display(), "ground": case.get_ground_display(), "number": case.case_number}
+        "option": case.get_option_display(), "ground": case.get_ground_display(),
+        "number": case.case_number}
     # The last working day is the day before the leaving date (servant_leave takes the last day).
     last_day = date.fromordinal(case.leaving_date.toordinal() - 1)
     later = latest_record_start(case.servant)
     if later is not None and later > last_day:
         raise ValidationError({"decision_date": _(
-            "The record has a salary step or an assignment from %(date)s, after the leaving date; correct the "
-            "record or the leaving date first.") % {"date": f"{later:%d/%m/%Y}"}})
-    case.event = servant_leave(actor=actor, servant=case.servant, kind=EXIT_KIND[Option(case.option)],
-                               last_day=last_day, decision=decision, summary=summary, rule_set=case.rule_set)
+            "The record has a salary step or an assignment from %(date)s, after the leaving date; "
+            "correct the record or the leaving date first.") % {"date": f"{later:%d/%m/%Y}"}})
+    case.event = servant_leave(actor=actor, servant=case.servant,
+                               kind=EXIT_KIND[Option(case.option)], last_day=last_day,
+                               decision=decision, summary=summary, rule_set=case.rule_set)
     case.status, case.decided_by, case.decided_at = Case.Status.DECIDED, actor, timezone.now()
-    case.decision_number, case.decision_date, case.signer = decision.number, decision_date, decision.signer
+    case.decision_number, case.decision_date = decision.number, decision_date
+    case.signer = decision.signer
     case.save()
     audit.record(actor=actor, obj=case, action="case_decide", unit=case.unit,
                  changes={"status": ["reviewed", "decided"], "total": [None, case.total]})
@@ -279,13 +301,14 @@ def case_refuse(*, actor, case: Case, reason: str) -> Case:
     before = case.status
     case.status, case.refusal_reason = Case.Status.REFUSED, reason.strip()
     case.save(update_fields=["status", "refusal_reason"])
-    audit.record(actor=actor, obj=case, action="case_refuse", unit=case.unit, reason=case.refusal_reason,
-                 changes={"status": [before, "refused"]})
+    audit.record(actor=actor, obj=case, action="case_refuse", unit=case.unit,
+                 reason=case.refusal_reason, changes={"status": [before, "refused"]})
     return case
 
 
 @transaction.atomic
-def case_pay(*, actor, case: Case, paid_on: date, paid_amount: int, payment_reference: str = "") -> Case:
+def case_pay(*, actor, case: Case, paid_on: date, paid_amount: int,
+             payment_reference: str = "") -> Case:
     """Record the payment of a decided case."""
     case = _lock(case, Case.Status.DECIDED)
     if paid_amount is None or paid_amount <= 0:
@@ -295,5 +318,6 @@ def case_pay(*, actor, case: Case, paid_on: date, paid_amount: int, payment_refe
     case.status, case.paid_on, case.paid_amount = Case.Status.PAID, paid_on, paid_amount
     case.payment_reference = payment_reference.strip()
     case.save(update_fields=["status", "paid_on", "paid_amount", "payment_reference"])
-    audit.record(actor=actor, obj=case, action="case_pay", unit=case.unit, changes={"paid_amount": [None, paid_amount]})
+    audit.record(actor=actor, obj=case, action="case_pay", unit=case.unit,
+                 changes={"paid_amount": [None, paid_amount]})
     return case

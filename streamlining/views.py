@@ -23,7 +23,8 @@ from streamlining.models import CASE_NUMBERS, Case, Ground, Plan
 
 def _year(request) -> int:
     value = request.GET.get("year", "")
-    return int(value) if value.isdigit() and 2020 <= int(value) <= 2100 else timezone.localdate().year
+    return int(value) if value.isdigit() and 2020 <= int(
+        value) <= 2100 else timezone.localdate().year
 
 
 class UnitPickMixin(UnitScopedMixin):
@@ -53,8 +54,8 @@ class DashboardView(UnitPickMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         year = _year(self.request)
-        plans = list(self.scope.filter(Plan.objects.filter(year=year), "unit").select_related("unit")
-                     .order_by("unit__path"))
+        plans = list(self.scope.filter(Plan.objects.filter(year=year),
+                                       "unit").select_related("unit") .order_by("unit__path"))
         progress = [(plan, selectors.plan_progress(plan)) for plan in plans[:20]]
         cases = selectors.cases_in(self.scope, self.unit).filter(leaving_date__year=year)
         statuses = dict(cases.order_by().values_list("status").annotate(n=Count("pk")))
@@ -75,18 +76,21 @@ class PlanCreateView(ObjectEditView):
     success_message = gettext_lazy("Plan saved: %(object)s.")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=_("New streamlining plan"), cancel_url=reverse("streamlining:dashboard"),
-                                        **kwargs)
+        return super().get_context_data(title=_("New streamlining plan"),
+                                        cancel_url=reverse("streamlining:dashboard"), **kwargs)
 
 
 class PlanDetailView(UnitScopedMixin, TemplateView):
     template_name = "streamlining/plan_detail.html"
 
     def get_context_data(self, **kwargs):
-        plan = self.get_scoped_object(Plan.objects.select_related("unit", "approved_by"), pk=self.kwargs["pk"])
+        plan = self.get_scoped_object(Plan.objects.select_related("unit", "approved_by"),
+                                      pk=self.kwargs["pk"])
         progress = selectors.plan_progress(plan)
-        chart = {"labels": [f"{r['target'].get_ground_display()} · {r['target'].get_category_display()} · "
-                            f"{r['target'].get_sector_display()}" for r in progress["rows"]], "datasets": [
+        chart = {
+            "labels": [
+                f"{r['target'].get_ground_display()} · {r['target'].get_category_display()} · "
+                f"{r['target'].get_sector_display()}" for r in progress["rows"]], "datasets": [
             {"label": str(_("Target")), "data": [r["target"].target for r in progress["rows"]]},
             {"label": str(_("Decided")), "data": [r["done"] for r in progress["rows"]]}]}
         return super().get_context_data(plan=plan, progress=progress, chart=chart,
@@ -101,7 +105,8 @@ class PlanApproveView(ObjectEditView):
     success_message = gettext_lazy("Plan approved.")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=_("Approve the plan %(plan)s") % {"plan": self.object},
+        return super().get_context_data(title=_("Approve the plan %(plan)s")
+                                        % {"plan": self.object},
                                         cancel_url=self.object.get_absolute_url(), **kwargs)
 
 
@@ -114,12 +119,14 @@ class ScreenView(UnitPickMixin, TemplateView):
         day = timezone.localdate()
         ground = self.request.GET.get("ground", "")
         band = self.request.GET.get("band", "")
-        candidates = selectors.screen(scope=self.scope, unit=self.unit, day=day, ground=ground, band_code=band) \
+        candidates = selectors.screen(scope=self.scope, unit=self.unit, day=day, ground=ground,
+                                      band_code=band) \
             if self.unit else []
         for candidate in candidates:
             candidate.can_open = self.manage_scope.contains(candidate.servant.unit)
-        return super().get_context_data(candidates=candidates, ground=ground, band=band, grounds=Ground.choices,
-                                        bands=selectors.BANDS.items(), si_note=SI_ESTIMATED, day=day, **kwargs)
+        return super().get_context_data(candidates=candidates, ground=ground, band=band,
+                                        grounds=Ground.choices, bands=selectors.BANDS.items(),
+                                        si_note=SI_ESTIMATED, day=day, **kwargs)
 
 
 class ReorganisationView(UnitPickMixin, TemplateView):
@@ -130,8 +137,10 @@ class ReorganisationView(UnitPickMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         day = timezone.localdate()
-        candidates = [c for c in selectors.screen(scope=self.scope, unit=self.unit, day=day, with_options=True)
-                      if c.reorganisation is not None and c.servant.job_position_id is None] if self.unit else []
+        candidates = [c
+                      for c in selectors.screen(scope=self.scope, unit=self.unit, day=day,
+                                                with_options=True) if c.reorganisation is not None
+                      and c.servant.job_position_id is None] if self.unit else []
         for candidate in candidates:
             candidate.show_amounts = self.manage_scope.contains(candidate.servant.unit)
         return super().get_context_data(candidates=candidates, leaving=selectors.leaving_day(day),
@@ -146,7 +155,8 @@ class CaseListView(UnitPickMixin, TemplateView):
         cases = selectors.cases_in(self.scope, self.unit).select_related("servant", "unit")
         if status in Case.Status.values:
             cases = cases.filter(status=status)
-        return super().get_context_data(cases=cases[:500], status=status, statuses=Case.Status.choices, **kwargs)
+        return super().get_context_data(cases=cases[:500], status=status,
+                                        statuses=Case.Status.choices, **kwargs)
 
 
 class CaseCreateView(ObjectEditView):
@@ -172,7 +182,8 @@ class CaseCreateView(ObjectEditView):
         servant = None
         value = form["servant"].value()
         if value and str(value).isdigit():
-            servant = form.fields["servant"].queryset.select_related("unit").filter(pk=int(value)).first()
+            servant = form.fields["servant"].queryset.select_related("unit").filter(
+                pk=int(value)).first()
         if servant is None and self.request.method == "GET":
             raise PermissionDenied(_("Choose the person on the screening page."))
         return super().get_context_data(servant=servant, title=_("Open a streamlining case"),
@@ -189,8 +200,8 @@ class CaseDetailView(UnitScopedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         case = self.get_scoped_object(Case.objects.select_related(
-            "servant", "unit", "plan", "reorganisation", "proposed_by", "reviewed_by", "decided_by", "event"),
-            pk=self.kwargs["pk"])
+            "servant", "unit", "plan", "reorganisation", "proposed_by", "reviewed_by", "decided_by",
+            "event"), pk=self.kwargs["pk"])
         can_manage = self.manage_scope.contains(case.unit)
         amounts = [(key, value) for key, value in case.amounts.items()] if can_manage else []
         return super().get_context_data(
@@ -215,7 +226,8 @@ class CaseStepView(ObjectActionView):
         return super().get_context_data(cancel_url=self.object.get_absolute_url(), **kwargs)
 
     def get_success_message(self, result) -> str:
-        return _("Case %(code)s: %(status)s.") % {"code": result.code, "status": result.get_status_display()}
+        return _("Case %(code)s: %(status)s.") % {"code": result.code,
+                                                  "status": result.get_status_display()}
 
 
 class CaseProposeView(CaseStepView):
@@ -273,10 +285,13 @@ class ReportView(UnitPickMixin, TemplateView):
         if request.GET.get("format") == "xlsx" and self.unit is not None:
             year = _year(request)
             data = selectors.report(scope=self.scope, unit=self.unit, year=year)
-            body = report_xlsx(data, unit=self.unit, year=year, money=self.manage_scope.contains(self.unit))
-            response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument."
-                                                        "spreadsheetml.sheet")
-            response["Content-Disposition"] = f'attachment; filename="tinh-gian-bien-che-{year}.xlsx"'
+            body = report_xlsx(data, unit=self.unit, year=year,
+                               money=self.manage_scope.contains(self.unit))
+            response = HttpResponse(body,
+                                    content_type="application/vnd.openxmlformats-officedocument."
+                                    "spreadsheetml.sheet")
+            response[
+                "Content-Disposition"] = f'attachment; filename="tinh-gian-bien-che-{year}.xlsx"'
             return response
         return super().get(request, *args, **kwargs)
 
@@ -286,12 +301,14 @@ class ReportView(UnitPickMixin, TemplateView):
         by_case = [(Ground(g).label, n, CASE_NUMBERS[Ground(g)].get(n, ""), v)
                    for (g, n), v in data["by_case"].items()] if data else []
         return super().get_context_data(year=year, report=data, by_case=by_case,
-                                        money=bool(self.unit) and self.manage_scope.contains(self.unit), **kwargs)
+                                        money=bool(self.unit)
+                                        and self.manage_scope.contains(self.unit), **kwargs)
 
 
 class RefundWatchView(UnitScopedMixin, TemplateView):
     template_name = "streamlining/refund_watch.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(cases=selectors.refund_watch(scope=self.scope, day=timezone.localdate()),
+        return super().get_context_data(cases=selectors.refund_watch(scope=self.scope,
+                                                                     day=timezone.localdate()),
                                         **kwargs)

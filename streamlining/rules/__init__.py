@@ -24,7 +24,8 @@ from decimal import Decimal
 ND178, ND154, ND177 = "ND178", "ND154", "ND177"
 GROUNDS = (ND178, ND154, ND177)
 
-# Options (the policy the person leaves under). Each rule set lists the ones it knows in ``options``.
+# Options (the policy the person leaves under). Each
+# rule set lists the ones it knows in ``options``.
 EARLY_RETIREMENT = "early_retirement"  # nghỉ hưu trước tuổi
 RESIGNATION = "resignation"  # nghỉ thôi việc (ND 154: thôi việc ngay)
 OPTION_LABELS = {EARLY_RETIREMENT: "Nghỉ hưu trước tuổi", RESIGNATION: "Nghỉ thôi việc"}
@@ -32,12 +33,15 @@ OPTION_LABELS = {EARLY_RETIREMENT: "Nghỉ hưu trước tuổi", RESIGNATION: "
 # Allowance kinds of CaseInput.allowances. Coefficient kinds are multiples of the base salary,
 # percent kinds are percentages (25 means 25 %) of the base the salary law gives each of them.
 LEADERSHIP = "leadership"  # coefficient: phụ cấp chức vụ lãnh đạo
-LEADERSHIP_RESERVED = "leadership_reserved"  # coefficient: phụ cấp chức vụ bảo lưu (counted, CV 1814)
-RESERVED_DIFFERENCE = "reserved_difference"  # coefficient: hệ số chênh lệch bảo lưu lương (ND 67 on)
+# coefficient: phụ cấp chức vụ bảo lưu (counted, CV 1814)
+LEADERSHIP_RESERVED = "leadership_reserved"
+# coefficient: hệ số chênh lệch bảo lưu lương (ND 67 on)
+RESERVED_DIFFERENCE = "reserved_difference"
 EXCESS_SENIORITY = "excess_seniority"  # percent of (coefficient + leadership): thâm niên vượt khung
 PROFESSIONAL_SENIORITY = "professional_seniority"  # percent: phụ cấp thâm niên nghề
 PREFERENTIAL = "professional_preferential"  # percent: phụ cấp ưu đãi theo nghề
-PROFESSIONAL_RESPONSIBILITY = "professional_responsibility"  # percent: phụ cấp trách nhiệm theo nghề
+# percent: phụ cấp trách nhiệm theo nghề
+PROFESSIONAL_RESPONSIBILITY = "professional_responsibility"
 PUBLIC_SERVICE = "public_service"  # percent (usually 25): phụ cấp công vụ
 PARTY_MASS = "party_mass"  # percent: phụ cấp công tác đảng, đoàn thể chính trị - xã hội
 # Never counted in the current salary (CV 1814/BNV-TCBC); accepted so a full payslip can be given.
@@ -50,11 +54,12 @@ CHIEF_ACCOUNTANT = "chief_accountant"  # coefficient: phụ cấp trách nhiệm
 
 COEFFICIENT_KINDS = frozenset({LEADERSHIP, LEADERSHIP_RESERVED, RESERVED_DIFFERENCE, REGIONAL,
                                JOB_RESPONSIBILITY, HAZARD, PARTY_COMMITTEE, CHIEF_ACCOUNTANT})
-PERCENT_KINDS = frozenset({EXCESS_SENIORITY, PROFESSIONAL_SENIORITY, PREFERENTIAL, PROFESSIONAL_RESPONSIBILITY,
-                           PUBLIC_SERVICE, PARTY_MASS, ATTRACTION})
+PERCENT_KINDS = frozenset({EXCESS_SENIORITY, PROFESSIONAL_SENIORITY, PREFERENTIAL,
+                           PROFESSIONAL_RESPONSIBILITY, PUBLIC_SERVICE, PARTY_MASS, ATTRACTION})
 ALLOWANCE_LABELS = {
     LEADERSHIP: "Phụ cấp chức vụ lãnh đạo", LEADERSHIP_RESERVED: "Phụ cấp chức vụ bảo lưu",
-    RESERVED_DIFFERENCE: "Hệ số chênh lệch bảo lưu lương", EXCESS_SENIORITY: "Phụ cấp thâm niên vượt khung",
+    RESERVED_DIFFERENCE: "Hệ số chênh lệch bảo lưu lương",
+    EXCESS_SENIORITY: "Phụ cấp thâm niên vượt khung",
     PROFESSIONAL_SENIORITY: "Phụ cấp thâm niên nghề", PREFERENTIAL: "Phụ cấp ưu đãi theo nghề",
     PROFESSIONAL_RESPONSIBILITY: "Phụ cấp trách nhiệm theo nghề", PUBLIC_SERVICE: "Phụ cấp công vụ",
     PARTY_MASS: "Phụ cấp công tác đảng, đoàn thể", REGIONAL: "Phụ cấp khu vực",
@@ -105,16 +110,20 @@ class CaseInput:
     """
 
     code: str
-    category: str  # positions.models.Category value: cadre, civil_servant, public_employee, contract, …
+    # positions.models.Category value: cadre, civil_servant, public_employee, contract, …
+    category: str
     sex: str  # "male" / "female"
     date_of_birth: date
     leaving_date: date
     option: str = ""  # EARLY_RETIREMENT / RESIGNATION; empty only for options_for
-    ground: str = ""  # ND178 / ND154 / ND177; empty: options_for tries ND 178 (with a decision date) and ND 154
-    coefficient: Decimal = Decimal(0)  # salary coefficient of the rank/title and step (hệ số lương ngạch, bậc)
+    # ND178 / ND154 / ND177; empty: options_for tries ND 178 (with a decision date) and ND 154
+    ground: str = ""
+    # salary coefficient of the rank/title and step (hệ số lương ngạch, bậc)
+    coefficient: Decimal = Decimal(0)
     allowances: dict[str, Decimal] = field(default_factory=dict)
     si_months: int = 0
-    reorganisation_date: date | None = None  # the date the reorganisation decision took effect (ND 178)
+    # the date the reorganisation decision took effect (ND 178)
+    reorganisation_date: date | None = None
     base_salary: int | None = None
 
 
@@ -161,10 +170,10 @@ def _number(value: Decimal) -> int | float:
 
 
 def calculate(case: CaseInput) -> Calculation:
-    """Price ``case.option`` under ``case.ground`` (empty ground: ND 178 when a reorganisation date is
-    given and ND 178 is in force on the leaving date, else ND 154). Raises ValueError with a
-    Vietnamese message (a CaseError naming the field) when the person does not qualify or the
-    input is incomplete."""
+    """Price ``case.option`` under ``case.ground`` (empty ground: ND 178 when a
+    reorganisation date is given and ND 178 is in force on the leaving date, else
+    ND 154). Raises ValueError with a Vietnamese message (a CaseError naming the
+    field) when the person does not qualify or the input is incomplete."""
     from streamlining.rules.engine import calculate as _calculate
 
     return _calculate(case)

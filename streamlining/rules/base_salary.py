@@ -38,7 +38,8 @@ def base_salary_on(day: date) -> BaseSalaryRuleSet:
     try:
         return registry.for_date("base_salary", day)
     except registry.RuleSetNotFound:
-        raise CaseError("leaving_date", f"Không có mức lương cơ sở áp dụng ngày {day:%d/%m/%Y}") from None
+        raise CaseError("leaving_date",
+                        f"Không có mức lương cơ sở áp dụng ngày {day:%d/%m/%Y}") from None
 
 
 def base_salary_before_month_of(day: date) -> BaseSalaryRuleSet:

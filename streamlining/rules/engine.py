@@ -50,8 +50,9 @@ from streamlining.rules import (
 from streamlining.rules.base_salary import base_salary_before_month_of
 
 F = Fraction
-# The 2024 Law on Social Insurance (in force 1/7/2025) lowered the SI years that give a pension from
-# 20 (2014 Law Art 54) to 15 (2024 Law Art 64): early retirement needs "enough SI years for a pension".
+# The 2024 Law on Social Insurance (in force 1/7/2025) lowered the SI
+# years that give a pension from 20 (2014 Law Art 54) to 15 (2024
+# Law Art 64): early retirement needs "enough SI years for a pension".
 SI_LAW_2024 = date(2025, 7, 1)
 CADRE_CATEGORIES = frozenset({"cadre", "civil_servant"})
 STAFF_CATEGORIES = frozenset({"cadre", "civil_servant", "public_employee", "contract"})
@@ -65,15 +66,18 @@ class AllowanceRuleSet(RuleSet):
     version: str = ""  # the texts this version follows, shown as the formula version
     options: tuple[str, ...] = ()
     salary_kinds: frozenset[str] = frozenset()  # allowance kinds counted in the current salary S
-    window_months: int | None = None  # the reorganisation window (ND 178: 12 months), None: no window
+    # the reorganisation window (ND 178: 12 months), None: no window
+    window_months: int | None = None
     # early retirement: band → (factor in the window, factor after it) of the one-time allowance
     one_time_factors: dict[str, tuple[str, str]] = field(default_factory=dict)
     band_b_fixed_months: int = 60  # ND 178 Art 7 cl. 1 b: 0.9 × S × 60 whatever the months
-    per_year_months: dict[str, str] = field(default_factory=dict)  # band → months of S per year early
+    # band → months of S per year early
+    per_year_months: dict[str, str] = field(default_factory=dict)
     max_months_early: int = 60  # the last month of the highest band with a per-year allowance
     min_months_early: int = 24  # below: band C (ND 178) or groups 3–4 (ND 154)
-    # SI allowance: (months for the first N years, N, months per year after N), before and from
-    # si_switch_date (ND 67 / CV 1814 II.6: the SI Law 2024 date), and a flat amount below N (ND 154)
+    # SI allowance: (months for the first N years, N, months per year
+    # after N), before and from si_switch_date (ND 67 / CV 1814 II.6:
+    # the SI Law 2024 date), and a flat amount below N (ND 154)
     si_before: tuple[str, int, str] = ("5", 20, "0.5")
     si_after: tuple[str, int, str] | None = None
     si_switch_date: date | None = None
@@ -94,69 +98,83 @@ class AllowanceRuleSet(RuleSet):
         """0 within the first window_months after the reorganisation decision took effect, 1 from
         the 13th month (TT 01/2025 Art 3 cl. 1; SM §1.6)."""
         if case.reorganisation_date is None:
-            raise CaseError("reorganisation_date", "Thiếu ngày quyết định sắp xếp tổ chức bộ máy có hiệu lực "
+            raise CaseError("reorganisation_date",
+                            "Thiếu ngày quyết định sắp xếp tổ chức bộ máy có hiệu lực "
                             "(căn cứ tính 12 tháng đầu, Nghị định 178/2024)")
         end = add_months(case.reorganisation_date, self.window_months)
         if case.leaving_date < case.reorganisation_date:
-            notes.append("Nghỉ trước ngày quyết định sắp xếp có hiệu lực: tính như trong 12 tháng đầu (chưa xác nhận).")
+            notes.append(
+                "Nghỉ trước ngày quyết định sắp xếp có hiệu lực: tính như trong 12 tháng đầu "
+                "(chưa xác nhận).")
         if case.leaving_date in (end, case.reorganisation_date):
-            notes.append("Ngày nghỉ trùng mốc 12 tháng hoặc ngày quyết định có hiệu lực: cách tính ở mốc này chưa "
-                         "được văn bản xác nhận.")
+            notes.append(
+                "Ngày nghỉ trùng mốc 12 tháng hoặc ngày quyết định có hiệu lực: cách tính ở mốc "
+                "này chưa được văn bản xác nhận.")
         return 0 if case.leaving_date < end else 1
 
 
-ND178_SALARY = frozenset({LEADERSHIP, LEADERSHIP_RESERVED, EXCESS_SENIORITY, PROFESSIONAL_SENIORITY, PREFERENTIAL,
-                          PROFESSIONAL_RESPONSIBILITY, PUBLIC_SERVICE, PARTY_MASS})
+ND178_SALARY = frozenset({LEADERSHIP, LEADERSHIP_RESERVED, EXCESS_SENIORITY, PROFESSIONAL_SENIORITY,
+                          PREFERENTIAL, PROFESSIONAL_RESPONSIBILITY, PUBLIC_SERVICE, PARTY_MASS})
 _ND178_COMMON = dict(
-    family="streamlining_nd178", ground=ND178, options=(EARLY_RETIREMENT, RESIGNATION), window_months=12,
+    family="streamlining_nd178", ground=ND178, options=(EARLY_RETIREMENT, RESIGNATION),
+    window_months=12,
     one_time_factors={"A": ("1", "0.5"), "B": ("0.9", "0.45"), "C": ("1", "0.5")},
     per_year_months={"A": "5", "B": "4"}, max_months_early=120,
     severance_factors=("0.8", "0.4"),
 )
 STREAM_ND178 = registry.register(AllowanceRuleSet(
-    code="STREAM-ND178", title="Chính sách khi sắp xếp tổ chức bộ máy (Nghị định 178/2024, bản gốc)",
+    code="STREAM-ND178",
+    title="Chính sách khi sắp xếp tổ chức bộ máy (Nghị định 178/2024, bản gốc)",
     legal_basis="Nghị định 178/2024/NĐ-CP Điều 5, 7, 9, 10; Thông tư 01/2025/TT-BNV",
     valid_from=date(2025, 1, 1), valid_to=date(2025, 3, 14), version="ND178/2024 (TT01/2025)",
     salary_kinds=ND178_SALARY, **_ND178_COMMON,
-    unconfirmed=("Trường hợp còn dưới 2 năm đến tuổi nghỉ hưu theo văn bản gốc Nghị định 178: áp dụng như bản sửa "
-                 "đổi (chỉ trợ cấp số tháng nghỉ sớm), chưa đối chiếu văn bản gốc.",),
+    unconfirmed=(
+        "Trường hợp còn dưới 2 năm đến tuổi nghỉ hưu theo văn bản gốc Nghị định 178: áp dụng như "
+        "bản sửa đổi (chỉ trợ cấp số tháng nghỉ sớm), chưa đối chiếu văn bản gốc.",),
 ))
 STREAM_ND178_ND67 = registry.register(AllowanceRuleSet(
     code="STREAM-ND178-ND67",
-    title="Chính sách khi sắp xếp tổ chức bộ máy (Nghị định 178/2024, sửa đổi bởi Nghị định 67/2025)",
-    legal_basis="Nghị định 178/2024/NĐ-CP sửa đổi bởi Nghị định 67/2025/NĐ-CP; Thông tư 01/2025/TT-BNV sửa đổi bởi "
-                "Thông tư 002/2025/TT-BNV; Công văn 1814/BNV-TCBC",
+    title="Chính sách khi sắp xếp tổ chức bộ máy (Nghị định 178/2024, sửa đổi bởi Nghị định "
+          "67/2025)",
+    legal_basis="Nghị định 178/2024/NĐ-CP sửa đổi bởi Nghị định 67/2025/NĐ-CP; Thông tư "
+                "01/2025/TT-BNV sửa đổi bởi Thông tư 002/2025/TT-BNV; Công văn 1814/BNV-TCBC",
     valid_from=date(2025, 3, 15), version="ND178/2024+ND67/2025 (TT01/2025, TT002/2025, CV1814)",
     # ND 67 Art 1 cl. 3 adds the reserved salary difference to the current salary.
     salary_kinds=ND178_SALARY | {RESERVED_DIFFERENCE}, **_ND178_COMMON,
-    # CV 1814 II.6: from 1/7/2025 (SI Law 2024) 4 months for the first 15 SI years + 0.5 from the 16th.
+    # CV 1814 II.6: from 1/7/2025 (SI Law 2024) 4 months
+    # for the first 15 SI years + 0.5 from the 16th.
     si_after=("4", 15, "0.5"), si_switch_date=SI_LAW_2024,
 ))
 STREAM_ND154 = registry.register(AllowanceRuleSet(
     code="STREAM-ND154", family="streamlining_nd154", ground=ND154,
-    title="Tinh giản biên chế (Nghị định 154/2025)", legal_basis="Nghị định 154/2025/NĐ-CP Điều 5, 7, 8",
+    title="Tinh giản biên chế (Nghị định 154/2025)",
+    legal_basis="Nghị định 154/2025/NĐ-CP Điều 5, 7, 8",
     valid_from=date(2025, 6, 16), valid_to=date(2030, 12, 31), version="ND154/2025",
     options=(EARLY_RETIREMENT, RESIGNATION),
-    # SM §4.1: leadership, excess seniority, professional seniority and the reserved difference only.
-    salary_kinds=frozenset({LEADERSHIP, LEADERSHIP_RESERVED, EXCESS_SENIORITY, PROFESSIONAL_SENIORITY,
-                            RESERVED_DIFFERENCE}),
+    # SM §4.1: leadership, excess seniority, professional
+    # seniority and the reserved difference only.
+    salary_kinds=frozenset({LEADERSHIP, LEADERSHIP_RESERVED, EXCESS_SENIORITY,
+                            PROFESSIONAL_SENIORITY, RESERVED_DIFFERENCE}),
     per_year_months={"A": "5"}, si_before=("5", 20, "0.5"), si_flat_from_years=15,
     min_months_to_retire_for_resignation=1, rounding_unconfirmed=True,
-    unconfirmed=("Nghị định 154: chỉ tính nhóm 2 (Phụ lục I Nghị định 135); nhóm 1 (Phụ lục II, 15 năm làm nghề nặng "
-                 "nhọc, độc hại hoặc ở vùng đặc biệt khó khăn) cần nhập tay.",),
+    unconfirmed=(
+        "Nghị định 154: chỉ tính nhóm 2 (Phụ lục I Nghị định 135); nhóm 1 (Phụ lục II, 15 năm làm "
+        "nghề nặng nhọc, độc hại hoặc ở vùng đặc biệt khó khăn) cần nhập tay.",),
 ))
 STREAM_ND177 = registry.register(AllowanceRuleSet(
     code="STREAM-ND177", family="streamlining_nd177", ground=ND177,
-    title="Cán bộ không tái cử, tái bổ nhiệm (Nghị định 177/2024)", legal_basis="Nghị định 177/2024/NĐ-CP",
+    title="Cán bộ không tái cử, tái bổ nhiệm (Nghị định 177/2024)",
+    legal_basis="Nghị định 177/2024/NĐ-CP",
     valid_from=date(2024, 12, 31), version="ND177/2024 (chưa xác nhận)",
     options=(EARLY_RETIREMENT,), salary_kinds=ND178_SALARY | {RESERVED_DIFFERENCE},
     per_year_months={"A": "5"}, min_months_early=1, si_before=("5", 20, "0.5"),
     si_after=("5", 15, "0.5"), si_switch_date=SI_LAW_2024, early_categories=CADRE_CATEGORIES,
     rounding_unconfirmed=True,
     unconfirmed=(
-        "Nghị định 177/2024: chưa đối chiếu văn bản gốc; các điểm sau là giả định cần cán bộ pháp chế xác nhận: "
-        "ngày hiệu lực 31/12/2024; tiền lương tháng hiện hưởng tính như Nghị định 178 (sửa đổi); không có trợ cấp "
-        "một lần theo số tháng nghỉ sớm; trợ cấp BHXH 5 tháng cho 15 năm đầu từ 01/7/2025 (tin báo chí).",
+        "Nghị định 177/2024: chưa đối chiếu văn bản gốc; các điểm sau là giả định cần cán bộ pháp "
+        "chế xác nhận: ngày hiệu lực 31/12/2024; tiền lương tháng hiện hưởng tính như Nghị định "
+        "178 (sửa đổi); không có trợ cấp một lần theo số tháng nghỉ sớm; trợ cấp BHXH 5 tháng cho "
+        "15 năm đầu từ 01/7/2025 (tin báo chí).",
     ),
 ))
 FAMILIES = {ND178: "streamlining_nd178", ND154: "streamlining_nd154", ND177: "streamlining_nd177"}
@@ -166,9 +184,11 @@ FAMILIES = {ND178: "streamlining_nd178", ND154: "streamlining_nd154", ND177: "st
 
 
 def years_rounded(months: int) -> Decimal:
-    """Whole years, and odd months 1–6 → 0.5, 7–11 → 1 (ND 178 Art 5 cl. 3; MOHA: 30 → 2.5; SM §1.3)."""
+    """Whole years, and odd months 1–6 → 0.5, 7–11 → 1
+    (ND 178 Art 5 cl. 3; MOHA: 30 → 2.5; SM §1.3)."""
     whole, rest = divmod(max(0, months), 12)
-    return Decimal(whole) + (Decimal(0) if rest == 0 else Decimal("0.5") if rest <= 6 else Decimal(1))
+    return Decimal(whole) + (Decimal(0) if rest == 0 else Decimal("0.5") if rest <= 6
+                             else Decimal(1))
 
 
 def month_index(day: date) -> int:
@@ -192,7 +212,8 @@ def vnd(amount: int | Fraction) -> str:
     """15.356.250 (a fraction of a đồng, if any, after a decimal comma)."""
     if isinstance(amount, int) or amount.denominator == 1:
         return f"{int(amount):,}".replace(",", ".")
-    whole, cents = divmod(round_vnd(amount * 100), 100)  # to the hundredth of a đồng: shown, never paid
+    # to the hundredth of a đồng: shown, never paid
+    whole, cents = divmod(round_vnd(amount * 100), 100)
     return f"{whole:,}".replace(",", ".") + f",{cents:02d}"
 
 
@@ -215,10 +236,10 @@ def round_vnd(value: Fraction) -> int:
 def monthly_salary(rules: AllowanceRuleSet, case: CaseInput) -> tuple[Fraction, dict, list[str]]:
     """S as the decree of ``rules`` defines it (SM §1.1 for ND 178, §4.1 for ND 154).
 
-    Excess seniority is a percent of (coefficient + leadership) (TT 04/2005/TT-BNV); the other percent
-    allowances (public service 25 % by ND 34/2012, Party and mass organisations, professional
-    seniority and preferential allowances) are a percent of (coefficient + leadership + excess
-    seniority), which gives MOHA's 15,356,250 for Mr C.
+    Excess seniority is a percent of (coefficient + leadership) (TT 04/2005/TT-BNV); the
+    other percent allowances (public service 25 % by ND 34/2012, Party and mass
+    organisations, professional seniority and preferential allowances) are a percent of
+    (coefficient + leadership + excess seniority), which gives MOHA's 15,356,250 for Mr C.
     """
     unknown = sorted(set(case.allowances) - COEFFICIENT_KINDS - PERCENT_KINDS)
     if unknown:
@@ -235,14 +256,16 @@ def monthly_salary(rules: AllowanceRuleSet, case: CaseInput) -> tuple[Fraction, 
 
     salary, inputs, lines = _salary(rules.salary_kinds, Decimal(case.coefficient),
                                     tuple(sorted(case.allowances.items())), base, base_basis)
-    return salary, dict(inputs, allowances_left_out=list(inputs["allowances_left_out"])), list(lines)
+    return salary, dict(inputs,
+                        allowances_left_out=list(inputs["allowances_left_out"])), list(lines)
 
 
 @lru_cache(maxsize=65536)
-def _salary(salary_kinds: frozenset[str], raw_coefficient: Decimal, allowances: tuple[tuple[str, Decimal], ...],
-            base: int, base_basis: str) -> tuple[Fraction, dict, tuple[str, ...]]:
-    """The arithmetic of monthly_salary, cached: a province has a few thousand distinct payslips, and
-    every option of every person needs the salary again."""
+def _salary(salary_kinds: frozenset[str], raw_coefficient: Decimal,
+            allowances: tuple[tuple[str, Decimal], ...], base: int,
+            base_basis: str) -> tuple[Fraction, dict, tuple[str, ...]]:
+    """The arithmetic of monthly_salary, cached: a province has a few thousand
+    distinct payslips, and every option of every person needs the salary again."""
     given = dict(allowances)
 
     def value(kind: str) -> Fraction:
@@ -260,23 +283,30 @@ def _salary(salary_kinds: frozenset[str], raw_coefficient: Decimal, allowances: 
         if value(kind):
             parts.append(f"{ALLOWANCE_LABELS[kind].lower()} {num(value(kind))}")
     if excess:
-        parts.append(f"{ALLOWANCE_LABELS[EXCESS_SENIORITY].lower()} {num(value(EXCESS_SENIORITY))}% × "
-                     f"{num(coefficient + leadership)}")
+        parts.append(
+            f"{ALLOWANCE_LABELS[EXCESS_SENIORITY].lower()} {num(value(EXCESS_SENIORITY))}% × "
+            f"{num(coefficient + leadership)}")
     total = coefficient + leadership + value(RESERVED_DIFFERENCE) + excess
-    for kind in (PROFESSIONAL_SENIORITY, PREFERENTIAL, PROFESSIONAL_RESPONSIBILITY, PUBLIC_SERVICE, PARTY_MASS):
+    for kind in (PROFESSIONAL_SENIORITY, PREFERENTIAL, PROFESSIONAL_RESPONSIBILITY, PUBLIC_SERVICE,
+                 PARTY_MASS):
         if value(kind):
             total += value(kind) / 100 * percent_base
-            parts.append(f"{ALLOWANCE_LABELS[kind].lower()} {num(value(kind))}% × {num(percent_base)}")
+            parts.append(
+                f"{ALLOWANCE_LABELS[kind].lower()} {num(value(kind))}% × {num(percent_base)}")
     salary = total * base
-    left_out = [f"{ALLOWANCE_LABELS[kind].lower()} {num(Decimal(raw))}{'%' if kind in PERCENT_KINDS else ''}"
+    left_out = [f"{ALLOWANCE_LABELS[kind].lower()} "
+                f"{num(Decimal(raw))}{'%' if kind in PERCENT_KINDS else ''}"
                 for kind, raw in sorted(given.items()) if raw and kind not in salary_kinds]
-    lines = [f"Tiền lương tháng hiện hưởng (S) = ({' + '.join(parts)}) = {num(total)} × {vnd(base)} = {vnd(salary)} đ"]
+    lines = [
+        f"Tiền lương tháng hiện hưởng (S) = ({' + '.join(parts)}) = {num(total)} × {vnd(base)} = "
+        f"{vnd(salary)} đ"]
     if left_out:
         lines.append(f"Không tính vào tiền lương tháng hiện hưởng: {'; '.join(left_out)}")
-    inputs = {"monthly_salary": str(salary) if salary.denominator != 1 else int(salary), "base_salary": base,
-              "base_salary_basis": base_basis, "salary_coefficient_total": num(total).replace(",", "."),
-              "allowances_left_out": [kind for kind, raw in sorted(given.items())
-                                      if raw and kind not in salary_kinds]}
+    inputs = {"monthly_salary": str(salary) if salary.denominator != 1 else int(salary),
+              "base_salary": base, "base_salary_basis": base_basis,
+              "salary_coefficient_total": num(total).replace(",", "."),
+              "allowances_left_out": [kind for kind, raw in sorted(given.items()) if raw
+                                      and kind not in salary_kinds]}
     return salary, inputs, tuple(lines)
 
 
@@ -299,15 +329,17 @@ class _Work:
     def pay(self, key: str, months: Fraction, formula: str) -> None:
         amount = round_vnd(self.salary * months)
         self.amounts[key] = amount
-        self.lines.append(f"{AMOUNT_LABELS[key]} = {vnd(self.salary)} × {formula} = {vnd(amount)} đ")
+        self.lines.append(
+            f"{AMOUNT_LABELS[key]} = {vnd(self.salary)} × {formula} = {vnd(amount)} đ")
 
 
 def _si_years(rules: AllowanceRuleSet, case: CaseInput, notes: list[str]) -> Decimal:
     if case.si_months < 0:
         raise CaseError("si_months", "Số tháng đóng BHXH không được âm")
     if rules.rounding_unconfirmed and case.si_months % 12:
-        notes.append("Cách làm tròn tháng lẻ thời gian đóng BHXH theo văn bản này chưa được xác nhận: đã tính "
-                     "1–6 tháng là 0,5 năm, trên 6 tháng là 1 năm như Nghị định 178.")
+        notes.append(
+            "Cách làm tròn tháng lẻ thời gian đóng BHXH theo văn bản này chưa được xác nhận: đã "
+            "tính 1–6 tháng là 0,5 năm, trên 6 tháng là 1 năm như Nghị định 178.")
     return years_rounded(case.si_months)
 
 
@@ -316,15 +348,18 @@ def _pension_si_ok(case: CaseInput) -> tuple[bool, int]:
     return case.si_months >= needed * 12, needed
 
 
-def _si_allowance_months(rules: AllowanceRuleSet, case: CaseInput, years: Decimal, work: _Work) -> Fraction:
+def _si_allowance_months(rules: AllowanceRuleSet, case: CaseInput, years: Decimal,
+                         work: _Work) -> Fraction:
     y = F(years)
     if rules.si_after and rules.si_switch_date and case.leaving_date >= rules.si_switch_date:
         first, first_years, per_year = rules.si_after
-        work.variant.append(f"BHXH từ {rules.si_switch_date:%d/%m/%Y}: {first} tháng cho {first_years} năm đầu")
+        work.variant.append(
+            f"BHXH từ {rules.si_switch_date:%d/%m/%Y}: {first} tháng cho {first_years} năm đầu")
     else:
         first, first_years, per_year = rules.si_before
     if rules.si_flat_from_years is not None and rules.si_flat_from_years <= y < first_years:
-        work.variant.append(f"BHXH từ {rules.si_flat_from_years} đến dưới {first_years} năm: {first} tháng")
+        work.variant.append(
+            f"BHXH từ {rules.si_flat_from_years} đến dưới {first_years} năm: {first} tháng")
         return F(first)
     return F(first) + F(per_year) * max(F(0), y - first_years)
 
@@ -343,9 +378,11 @@ def _si_formula(rules: AllowanceRuleSet, case: CaseInput, years: Decimal) -> str
 
 def _category_refusal(rules: AllowanceRuleSet, case: CaseInput, what: str) -> CaseError:
     if case.category == "commune_part_time":
-        # The decrees give part-time commune workers their own allowances (not researched, SM has none).
-        return CaseError("category", "Chính sách cho người hoạt động không chuyên trách cấp xã chưa có trong phần "
-                                     "mềm: cần tính theo văn bản riêng")
+        # The decrees give part-time commune workers their
+        # own allowances (not researched, SM has none).
+        return CaseError("category",
+                         "Chính sách cho người hoạt động không chuyên trách cấp xã chưa có trong "
+                         "phần mềm: cần tính theo văn bản riêng")
     return CaseError("category", f"{rules.title}: đối tượng này không thuộc diện {what}")
 
 
@@ -354,15 +391,18 @@ def _check_early_retirement(rules: AllowanceRuleSet, case: CaseInput, months: in
     if case.category not in rules.early_categories:
         raise _category_refusal(rules, case, "nghỉ hưu trước tuổi")
     if months <= 0:
-        raise CaseError("leaving_date", "Đã đến tuổi nghỉ hưu theo Nghị định 135/2020: không thuộc diện nghỉ hưu "
-                                        "trước tuổi")
+        raise CaseError("leaving_date",
+                        "Đã đến tuổi nghỉ hưu theo Nghị định 135/2020: không thuộc diện nghỉ hưu "
+                        "trước tuổi")
     if months > rules.max_months_early:
-        raise CaseError("leaving_date", f"Còn {months} tháng đến tuổi nghỉ hưu, quá {rules.max_months_early // 12} "
-                                        f"năm: không thuộc diện nghỉ hưu trước tuổi theo {rules.title}")
+        raise CaseError("leaving_date",
+                        f"Còn {months} tháng đến tuổi nghỉ hưu, quá {rules.max_months_early // 12} "
+                        f"năm: không thuộc diện nghỉ hưu trước tuổi theo {rules.title}")
     ok, needed = _pension_si_ok(case)
     if not ok:
-        raise CaseError("si_months", f"Chưa đủ {needed} năm đóng BHXH bắt buộc để hưởng lương hưu: không thuộc "
-                                     "diện nghỉ hưu trước tuổi")
+        raise CaseError("si_months",
+                        f"Chưa đủ {needed} năm đóng BHXH bắt buộc để hưởng lương hưu: không thuộc "
+                        "diện nghỉ hưu trước tuổi")
 
 
 def _early_retirement(work: _Work, months: int) -> tuple[int, Decimal]:
@@ -371,8 +411,9 @@ def _early_retirement(work: _Work, months: int) -> tuple[int, Decimal]:
     band = "C" if months < rules.min_months_early else "A" if months <= 60 else "B"
     years = years_rounded(months)
     if rules.rounding_unconfirmed and months % 12:
-        work.notes.append("Cách làm tròn tháng lẻ của số năm nghỉ sớm theo văn bản này chưa được xác nhận: đã tính "
-                          "1–6 tháng là 0,5 năm, trên 6 tháng là 1 năm như Nghị định 178.")
+        work.notes.append(
+            "Cách làm tròn tháng lẻ của số năm nghỉ sớm theo văn bản này chưa được xác nhận: đã "
+            "tính 1–6 tháng là 0,5 năm, trên 6 tháng là 1 năm như Nghị định 178.")
     work.inputs["band"] = band
     if rules.window_months:
         index = rules.window_factor_index(case, work.notes)
@@ -382,15 +423,18 @@ def _early_retirement(work: _Work, months: int) -> tuple[int, Decimal]:
         work.inputs["months_paid"] = paid_months
         work.pay(ONE_TIME_MONTHS, factor * paid_months, f"{num(factor)} × {paid_months} tháng")
     if band == "C" and not rules.window_months:
-        # ND 154 groups 3–4: a pension without reduction; no allowance is confirmed (ND 29/2023 had none).
-        work.notes.append("Còn dưới 2 năm đến tuổi nghỉ hưu: được nghỉ hưu không bị trừ tỷ lệ lương hưu; "
-                          "văn bản chưa xác nhận khoản trợ cấp nào nên không tính tiền.")
+        # ND 154 groups 3–4: a pension without reduction;
+        # no allowance is confirmed (ND 29/2023 had none).
+        work.notes.append(
+            "Còn dưới 2 năm đến tuổi nghỉ hưu: được nghỉ hưu không bị trừ tỷ lệ lương hưu; "
+            "văn bản chưa xác nhận khoản trợ cấp nào nên không tính tiền.")
         return months, years
     if band in rules.per_year_months:
         per_year = F(rules.per_year_months[band])
         work.pay(PER_YEAR_EARLY, per_year * F(years), f"{num(per_year)} tháng × {num(years)} năm")
         si_years = _si_years(rules, case, work.notes)
-        work.pay(SI_YEARS, _si_allowance_months(rules, case, si_years, work), _si_formula(rules, case, si_years))
+        work.pay(SI_YEARS, _si_allowance_months(rules, case, si_years, work),
+                 _si_formula(rules, case, si_years))
     return months, years
 
 
@@ -401,16 +445,18 @@ def _check_resignation(rules: AllowanceRuleSet, case: CaseInput, months: int) ->
         raise _category_refusal(rules, case, "nghỉ thôi việc")
     if months < rules.min_months_to_retire_for_resignation:
         if rules.min_months_to_retire_for_resignation > 1:
-            raise CaseError("leaving_date", f"Còn {max(months, 0)} tháng đến tuổi nghỉ hưu: nghỉ thôi việc cần còn "
-                                            f"từ đủ {rules.min_months_to_retire_for_resignation // 12} năm trở lên")
+            raise CaseError("leaving_date",
+                            f"Còn {max(months, 0)} tháng đến tuổi nghỉ hưu: nghỉ thôi việc cần còn "
+                            f"từ đủ {rules.min_months_to_retire_for_resignation // 12} năm trở lên")
         raise CaseError("leaving_date", "Đã đến tuổi nghỉ hưu: không thuộc diện nghỉ thôi việc")
     try:
         _check_early_retirement(rules, case, months)
     except ValueError:
         pass
     else:
-        raise CaseError("option", "Đủ điều kiện nghỉ hưu trước tuổi: không thuộc diện nghỉ thôi việc (chỉ dành cho "
-                                  "người không đủ điều kiện nghỉ hưu trước tuổi)")
+        raise CaseError("option",
+                        "Đủ điều kiện nghỉ hưu trước tuổi: không thuộc diện nghỉ thôi việc (chỉ "
+                        "dành cho người không đủ điều kiện nghỉ hưu trước tuổi)")
 
 
 def _resignation(work: _Work, months: int) -> None:
@@ -424,22 +470,25 @@ def _resignation(work: _Work, months: int) -> None:
         severance_months = min(case.si_months, rules.severance_max_months)
         work.pay(SEVERANCE, factor * severance_months, f"{num(factor)} × {severance_months} tháng")
     per_year = F(rules.per_si_year_months)
-    work.pay(PER_SI_YEAR, per_year * F(si_years), f"{num(per_year)} tháng × {num(si_years)} năm đóng BHXH")
+    work.pay(PER_SI_YEAR, per_year * F(si_years),
+             f"{num(per_year)} tháng × {num(si_years)} năm đóng BHXH")
     if case.category in rules.job_search_categories or not rules.severance_factors:
         months_job = F(rules.job_search_months)
         work.pay(JOB_SEARCH, months_job, f"{num(months_job)} tháng")
     else:
-        work.notes.append("Viên chức, người lao động không có trợ cấp tìm việc làm; được hưởng bảo hiểm thất nghiệp "
-                          "(Thông tư 01/2025/TT-BNV Điều 6).")
+        work.notes.append(
+            "Viên chức, người lao động không có trợ cấp tìm việc làm; được hưởng bảo hiểm thất "
+            "nghiệp (Thông tư 01/2025/TT-BNV Điều 6).")
 
 
 # --- selection ------------------------------------------------------------------------------------
 
 
 def nd178_last_leaving_date() -> date | None:
-    """The last leaving date ND 178 still covers, from settings.STREAMLINING_ND178_LAST_LEAVING_DATE
-    (None: no cut-off). Reported: Politburo Conclusion 183 moved leavers from 1/9/2025 to ND 154, but
-    the instrument and the exact rule are unconfirmed (SM §1.7), so it is configuration, not code."""
+    """The last leaving date ND 178 still covers, from
+    settings.STREAMLINING_ND178_LAST_LEAVING_DATE (None: no cut-off). Reported:
+    Politburo Conclusion 183 moved leavers from 1/9/2025 to ND 154, but the instrument
+    and the exact rule are unconfirmed (SM §1.7), so it is configuration, not code."""
     from django.conf import settings
 
     return getattr(settings, "STREAMLINING_ND178_LAST_LEAVING_DATE", None)
@@ -450,8 +499,9 @@ def rule_set_for(ground: str, leaving_date: date) -> AllowanceRuleSet:
         raise CaseError("ground", f"Căn cứ không hợp lệ: {ground!r} (ND178, ND154 hoặc ND177)")
     cut_off = nd178_last_leaving_date() if ground == ND178 else None
     if cut_off is not None and leaving_date > cut_off:
-        raise CaseError("leaving_date", f"Nghị định 178 chỉ áp dụng cho người nghỉ đến ngày {cut_off:%d/%m/%Y} "
-                                        "(cấu hình STREAMLINING_ND178_LAST_LEAVING_DATE)")
+        raise CaseError("leaving_date",
+                        f"Nghị định 178 chỉ áp dụng cho người nghỉ đến ngày {cut_off:%d/%m/%Y} "
+                        "(cấu hình STREAMLINING_ND178_LAST_LEAVING_DATE)")
     try:
         return registry.for_date(FAMILIES[ground], leaving_date)
     except registry.RuleSetNotFound:
@@ -474,16 +524,20 @@ def calculate(case: CaseInput) -> Calculation:
     rules = rule_set_for(ground, case.leaving_date)
     if case.option not in rules.options:
         allowed = ", ".join(OPTION_LABELS[o].lower() for o in rules.options)
-        raise CaseError("option", f"Phương án không hợp lệ: {case.option!r}; {rules.title} có: {allowed}")
+        raise CaseError("option",
+                        f"Phương án không hợp lệ: {case.option!r}; {rules.title} có: {allowed}")
     months, pension_start = months_to_pension(case)
     # Who qualifies first: a screening prices every option of every person, most of them refused.
-    (_check_early_retirement if case.option == EARLY_RETIREMENT else _check_resignation)(rules, case, months)
+    (_check_early_retirement if case.option == EARLY_RETIREMENT else _check_resignation)(rules,
+                                                                                         case,
+                                                                                         months)
     salary, inputs, lines = monthly_salary(rules, case)
-    inputs.update(pension_start=pension_start.isoformat(), months_to_pension=months, si_months=case.si_months,
-                  leaving_date=case.leaving_date.isoformat(),
-                  reorganisation_date=case.reorganisation_date.isoformat() if case.reorganisation_date else None)
-    lines.insert(0, f"Ngày nghỉ {case.leaving_date:%d/%m/%Y}; hưởng lương hưu đúng tuổi từ {pension_start:%d/%m/%Y} "
-                    f"(Nghị định 135/2020): còn {months} tháng")
+    inputs.update(pension_start=pension_start.isoformat(), months_to_pension=months,
+                  si_months=case.si_months, leaving_date=case.leaving_date.isoformat(),
+                  reorganisation_date=case.reorganisation_date.isoformat()
+                  if case.reorganisation_date else None)
+    lines.insert(0, f"Ngày nghỉ {case.leaving_date:%d/%m/%Y}; hưởng lương hưu đúng tuổi từ "
+                    f"{pension_start:%d/%m/%Y} (Nghị định 135/2020): còn {months} tháng")
     work = _Work(rules, case, salary, inputs, lines, list(rules.unconfirmed))
     months_early, years_early = 0, Decimal(0)
     if case.option == EARLY_RETIREMENT:
@@ -494,14 +548,17 @@ def calculate(case: CaseInput) -> Calculation:
     work.lines.append(f"Tổng cộng = {vnd(total)} đ")
     version = rules.version + ("; " + "; ".join(work.variant) if work.variant else "")
     return Calculation(
-        code=case.code, ground=ground, rule_set=rules.code, option=case.option, months_early=months_early,
-        years_early=years_early, si_years=years_rounded(case.si_months), amounts=work.amounts, total=total,
+        code=case.code, ground=ground, rule_set=rules.code, option=case.option,
+        months_early=months_early,
+        years_early=years_early, si_years=years_rounded(case.si_months), amounts=work.amounts,
+        total=total,
         formula_version=version, inputs=work.inputs, lines=work.lines, notes=work.notes,
     )
 
 
 def _tries(case: CaseInput) -> list[tuple[str, str]]:
-    grounds = [case.ground] if case.ground else [ND178, ND154] if case.reorganisation_date else [ND154]
+    grounds = [case.ground] if case.ground else [ND178,
+                                                 ND154] if case.reorganisation_date else [ND154]
     tries = []
     for ground in grounds:
         try:

@@ -18,9 +18,10 @@ from streamlining.rules import OPTION_LABELS
 
 
 class Command(JsonCommand):
-    help = ("Price the exit allowances of a batch of streamlining cases from an .xlsx file (Mã cán bộ, Giới tính, "
-            "Ngày sinh, Loại cán bộ, Ngày nghỉ, Phương án, Căn cứ, Hệ số lương, the allowances, Số tháng đóng BHXH, "
-            "Ngày quyết định sắp xếp). Nothing is priced if any row is refused; nothing is written.")
+    help = ("Price the exit allowances of a batch of streamlining cases from an .xlsx file (Mã cán "
+            "bộ, Giới tính, Ngày sinh, Loại cán bộ, Ngày nghỉ, Phương án, Căn cứ, Hệ số lương, "
+            "the allowances, Số tháng đóng BHXH, Ngày quyết định sắp xếp). Nothing is priced if "
+            "any row is refused; nothing is written.")
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -35,7 +36,8 @@ class Command(JsonCommand):
             table, good, errors = importer.validate(path)
         except ImportFileError as exc:
             return summary_document(rows=0, errors=exc.errors), False
-        except Exception as exc:  # noqa: BLE001 - the promise is one JSON document, whatever happens
+        # The promise is one JSON document, whatever happens.
+        except Exception as exc:  # noqa: BLE001
             traceback.print_exc(file=sys.stderr)
             return summary_document(rows=0, errors=[{"row": 0, "column": "", "message": (
                 f"Lỗi không lường trước ({type(exc).__name__}); không tính được.")}]), False
@@ -45,7 +47,8 @@ class Command(JsonCommand):
         if errors or not table.rows:
             if not table.rows:
                 errors = [{"row": 0, "column": "", "message": "Tệp không có dòng nào để tính."}]
-            return summary_document(rows=len(table.rows), rejected=len(table.rows) - len(good), errors=errors), False
+            return summary_document(rows=len(table.rows), rejected=len(table.rows) - len(good),
+                                    errors=errors), False
         self._calculations = [row.values["calculation"] for row in good]
         return {"cases": [c.as_json() for c in self._calculations]}, True
 
@@ -54,8 +57,9 @@ class Command(JsonCommand):
             return render_import_summary(document)
         blocks = []
         for calculation in self._calculations:
-            head = (f"{calculation.code} · {calculation.rule_set} · {OPTION_LABELS[calculation.option]} · "
-                    f"tổng {calculation.total:,} đ".replace(",", "."))
+            head = (f"{calculation.code} · {calculation.rule_set} · "
+                    f"{OPTION_LABELS[calculation.option]} · "
+                    f"tổng {calculation.total:,} đ").replace(",", ".")
             blocks.append("\n".join([head, *(f"  {line}" for line in calculation.lines),
                                      *(f"  Lưu ý: {note}" for note in calculation.notes)]))
         return "\n\n".join(blocks)
