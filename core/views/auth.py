@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,8 +17,9 @@ from django.views.i18n import set_language as django_set_language
 from django_otp import login as otp_login
 
 from core import two_factor
-from core.models import User
 from core.services.lockouts import PASSWORD_RESET, lockout_clear
+from core.views.access import AccountWriteMixin
+from core.views.edit import ObjectActionView
 from core.views.generic import StaffRequiredMixin
 
 # The language switch must work on the login page, before anyone is signed in.
@@ -35,6 +36,7 @@ class LoginView(auth_views.LoginView):
         return url
 
     def form_valid(self, form):
+        # Not on ObjectEditView: Django's sign-in, before there is a user or a unit to scope by.
         # An account with a confirmed TOTP device is not signed in yet: the code comes next.
         user = form.get_user()
         if two_factor.confirmed_device(user) is not None:
@@ -61,6 +63,8 @@ class PasswordResetView(auth_views.PasswordResetView):
         return {"valid_minutes": settings.PASSWORD_RESET_TIMEOUT // 60}
 
     def form_valid(self, form):
+        # Not on ObjectEditView: Django's anonymous reset form, which must answer the same page
+        # whether the address exists or not (no enumeration).
         # A candidate who never confirmed the address has no password to reset yet (the account is
         # inactive): the confirmation link is what they need. The page shown stays the same.
         from core.models import User
@@ -77,6 +81,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("core:password_reset_complete")
 
     def form_valid(self, form):
+        # Not on ObjectEditView: Django's token-checked reset; the link, not a unit, is the scope.
         response = super().form_valid(form)
         # Whoever opened the link reads the account's mailbox: the lockout goes with the old
         # password, so the owner may log in at once instead of waiting out the cool-off.
@@ -111,6 +116,8 @@ class LoginCodeView(View):
         return render(request, self.template_name, {"form": CodeForm()})
 
     def post(self, request):
+        # Not on ObjectEditView: no one is signed in yet (the pending account is in the session)
+        # and the throttle, not a unit scope, guards it.
         credentials = {"username": self.user.get_username()}
         if not AxesProxyHandler.is_allowed(request, credentials):
             return get_lockout_response(request, credentials=credentials)
@@ -153,6 +160,8 @@ class TwoFactorView(StaffRequiredMixin, View):
         return render(request, self.template_name, context)
 
     def post(self, request):
+        # Not on ObjectEditView: one's own device, no unit to scope by; a wrong code is a throttled
+        # login failure and the session's verification changes, which no service call expresses.
         user, form = request.user, CodeForm(request.POST)
         device = two_factor.confirmed_device(user)
         enrolling = device is None
@@ -176,16 +185,15 @@ class TwoFactorView(StaffRequiredMixin, View):
         return redirect(_safe_next(request, request.POST.get("next", "")) or "core:two_factor")
 
 
-class TwoFactorResetView(StaffRequiredMixin, View):
+class TwoFactorResetView(AccountWriteMixin, ObjectActionView):
     """Provincial HR removes an account's TOTP device (a lost phone); the owner enrols again."""
 
-    permission_required = "core.manage_grants"
-    http_method_names = ["post"]
+    service = two_factor.two_factor_reset
+    http_method_names = ["post"]  # the access page posts the button; no page of its own
 
-    def post(self, request, pk):
-        account = get_object_or_404(User, pk=pk, account_type=User.AccountType.STAFF)
-        two_factor.two_factor_reset(actor=request.user, user=account,
-                                    reason=request.POST.get("reason", "").strip()[:500])
-        messages.success(request, _("Two-factor sign-in of %(name)s was reset: they enrol again at the "
-                                    "next sign-in.") % {"name": account.get_username()})
-        return redirect("core:access_user", pk=account.pk)
+    def service_kwargs(self, form) -> dict:
+        return {"user": self.object, "reason": form.cleaned_data["reason"].strip()}
+
+    def get_success_message(self, result) -> str:
+        return _("Two-factor sign-in of %(name)s was reset: they enrol again at the "
+                 "next sign-in.") % {"name": self.object.get_username()}
