@@ -270,7 +270,7 @@ def spoiled_sheet(draw, sheet: Sheet) -> Grid:
         elif op == "rename":
             k = draw(st.integers(0, width - 1))
             headers[k] = draw(st.one_of(st.text(letters, max_size=15), st.sampled_from(
-                ["Ngạch", "Bậc", "Mã", "Hệ số lương hiện hưởng", headers[k] + " (bắt buộc)", "STT", "", None])))
+                ["Ngạch", "Bậc", "Mã", "Hệ số lương hiện hưởng", f"{headers[k] or ''} (bắt buộc)", "STT", "", None])))
         elif op == "extra":
             headers.append(draw(st.one_of(st.text(letters, max_size=15), st.just("Ghi chú"))))
             for row in rows:
