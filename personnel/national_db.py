@@ -1,4 +1,5 @@
-"""Exchange with the national CBCCVC database (ND 27/2026/NĐ-CP, in force 1/7/2026; DOMAIN-RULES §5.2).
+"""Exchange with the national CBCCVC database (ND 27/2026/NĐ-CP, in force 1/7/2026;
+DOMAIN-RULES §5.2).
 
 The national database holds one electronic dossier per person, keyed by the 12-digit personal
 identification number, and must receive management data within 3 working days of their change
@@ -74,20 +75,23 @@ class NationalField:
 
 
 FIELDS: tuple[NationalField, ...] = (
-    NationalField("so_dinh_danh_ca_nhan", "Số định danh cá nhân", IDENTITY, "national_id", unconfirmed=""),
+    NationalField("so_dinh_danh_ca_nhan", "Số định danh cá nhân", IDENTITY, "national_id",
+                  unconfirmed=""),
     NationalField("ma_can_bo", "Mã cán bộ (mã nội bộ)", IDENTITY, "code",
                   "the agency's own code; whether the national database keeps it is unconfirmed"),
     NationalField("ho_va_ten", "Họ và tên", IDENTITY, "full_name"),
     NationalField("ten_goi_khac", "Tên gọi khác", IDENTITY, "other_names"),
     NationalField("ngay_sinh", "Ngày sinh", IDENTITY, "date_of_birth", DATE),
     NationalField("do_chinh_xac_ngay_sinh", "Độ chính xác ngày sinh", IDENTITY, "birth_precision",
-                  "day/month/year; how the national database takes a partial birth date is unconfirmed"),
+                  "day/month/year; how the national database takes a partial birth date is "
+                  "unconfirmed"),
     NationalField("gioi_tinh", "Giới tính", IDENTITY, "sex", f"male/female: {OWN_CODE}"),
     NationalField("ngay_cap_dinh_danh", "Ngày cấp CCCD", IDENTITY, "id_issue_date", DATE),
     NationalField("noi_cap_dinh_danh", "Nơi cấp CCCD", IDENTITY, "id_issue_place", CODE_LIST),
-    NationalField("noi_sinh", "Nơi sinh", IDENTITY, "place_of_birth", "free text; administrative-unit codes "
-                  "after the 2025 reorganisation unconfirmed"),
-    NationalField("que_quan", "Quê quán", IDENTITY, "home_town", "free text; administrative-unit codes unconfirmed"),
+    NationalField("noi_sinh", "Nơi sinh", IDENTITY, "place_of_birth",
+                  "free text; administrative-unit codes after the 2025 reorganisation unconfirmed"),
+    NationalField("que_quan", "Quê quán", IDENTITY, "home_town",
+                  "free text; administrative-unit codes unconfirmed"),
     NationalField("dan_toc", "Dân tộc", IDENTITY, "ethnicity", CODE_LIST),
     NationalField("ton_giao", "Tôn giáo", IDENTITY, "religion", CODE_LIST),
     NationalField("noi_thuong_tru", "Nơi thường trú", IDENTITY, "permanent_address"),
@@ -99,39 +103,52 @@ FIELDS: tuple[NationalField, ...] = (
                   f"cadre/civil_servant/public_employee: {OWN_CODE}"),
     NationalField("ngay_tuyen_dung", "Ngày tuyển dụng", RECRUITMENT, "recruitment_date", DATE),
     NationalField("co_quan_tuyen_dung", "Cơ quan tuyển dụng", RECRUITMENT, "recruiting_agency"),
-    NationalField("nghe_nghiep_khi_tuyen_dung", "Nghề nghiệp khi được tuyển dụng", RECRUITMENT, "occupation_before"),
-    NationalField("trang_thai", "Trạng thái", RECRUITMENT, "status", f"active/retired/resigned/…: {OWN_CODE}"),
+    NationalField("nghe_nghiep_khi_tuyen_dung", "Nghề nghiệp khi được tuyển dụng", RECRUITMENT,
+                  "occupation_before"),
+    NationalField("trang_thai", "Trạng thái", RECRUITMENT, "status",
+                  f"active/retired/resigned/…: {OWN_CODE}"),
     NationalField("ngay_trang_thai", "Trạng thái từ ngày", RECRUITMENT, "status_date", DATE),
     NationalField("ma_don_vi", "Mã đơn vị", WORK, "unit.code",
-                  "this province's unit code; the national unit-tree codes (synchronised by API) are unconfirmed"),
+                  "this province's unit code; the national unit-tree codes (synchronised by API) "
+                  "are unconfirmed"),
     NationalField("ten_don_vi", "Tên đơn vị", WORK, "unit.name"),
     NationalField("ma_vi_tri_viec_lam", "Mã vị trí việc làm", WORK, "job_position.code",
                   "the unit's own code; the ND 361/2025 national list of positions is unconfirmed"),
     NationalField("chuc_vu", "Chức vụ, chức danh", WORK, "title"),
-    NationalField("cap_lanh_dao", "Cấp lãnh đạo", WORK, "leadership", f"head/deputy/empty: {OWN_CODE}"),
+    NationalField("cap_lanh_dao", "Cấp lãnh đạo", WORK, "leadership",
+                  f"head/deputy/empty: {OWN_CODE}"),
     NationalField("ma_ngach", "Mã ngạch, hạng", WORK, "rank.code",
-                  "codes 01.001, 01.004, 01.005 and the public-employee grade codes unconfirmed (DOMAIN-RULES §8.8)"),
+                  "codes 01.001, 01.004, 01.005 and the public-employee grade codes unconfirmed "
+                  "(DOMAIN-RULES §8.8)"),
     NationalField("bac_luong", "Bậc lương", WORK, "salary_step"),
     NationalField("he_so_luong", "Hệ số lương", WORK, "salary_coefficient", DECIMAL),
     NationalField("ngay_huong_bac", "Ngày hưởng bậc lương", WORK, "salary_step_date", DATE),
     NationalField("phu_cap_tham_nien_vuot_khung", "Phụ cấp thâm niên vượt khung (%)", WORK,
                   "excess_seniority_percent"),
-    NationalField("he_so_phu_cap_chuc_vu", "Hệ số phụ cấp chức vụ", WORK, "position_allowance", DECIMAL),
-    NationalField("danh_hieu_cao_nhat", "Danh hiệu được phong tặng cao nhất", WORK, "honorary_title"),
+    NationalField("he_so_phu_cap_chuc_vu", "Hệ số phụ cấp chức vụ", WORK, "position_allowance",
+                  DECIMAL),
+    NationalField("danh_hieu_cao_nhat", "Danh hiệu được phong tặng cao nhất", WORK,
+                  "honorary_title"),
     NationalField("xac_minh", "Tình trạng xác minh", WORK, "verification",
-                  "entered/verified: whether the national database wants unverified records is unconfirmed"),
-    NationalField("trinh_do_pho_thong", "Trình độ giáo dục phổ thông", EDUCATION, "general_education", CODE_LIST),
-    NationalField("trinh_do_chuyen_mon", "Trình độ chuyên môn cao nhất", EDUCATION, "qualification", CODE_LIST),
-    NationalField("ly_luan_chinh_tri", "Lý luận chính trị", EDUCATION, "political_theory", CODE_LIST),
+                  "entered/verified: whether the national database wants unverified records is "
+                  "unconfirmed"),
+    NationalField("trinh_do_pho_thong", "Trình độ giáo dục phổ thông", EDUCATION,
+                  "general_education", CODE_LIST),
+    NationalField("trinh_do_chuyen_mon", "Trình độ chuyên môn cao nhất", EDUCATION, "qualification",
+                  CODE_LIST),
+    NationalField("ly_luan_chinh_tri", "Lý luận chính trị", EDUCATION, "political_theory",
+                  CODE_LIST),
     NationalField("quan_ly_nha_nuoc", "Quản lý nhà nước", EDUCATION, "state_management", CODE_LIST),
     NationalField("ngoai_ngu", "Ngoại ngữ", EDUCATION, "foreign_language", CODE_LIST),
     NationalField("tin_hoc", "Tin học", EDUCATION, "it_skill", CODE_LIST),
     NationalField("ngay_vao_dang", "Ngày vào Đảng", MEMBERSHIP, "party_admission_date", DATE),
     NationalField("ngay_chinh_thuc", "Ngày chính thức", MEMBERSHIP, "party_official_date", DATE),
-    NationalField("to_chuc_chinh_tri_xa_hoi", "Tổ chức chính trị - xã hội", MEMBERSHIP, "mass_organisations"),
+    NationalField("to_chuc_chinh_tri_xa_hoi", "Tổ chức chính trị - xã hội", MEMBERSHIP,
+                  "mass_organisations"),
     NationalField("ngay_nhap_ngu", "Ngày nhập ngũ", ARMED_FORCES, "enlistment_date", DATE),
     NationalField("ngay_xuat_ngu", "Ngày xuất ngũ", ARMED_FORCES, "discharge_date", DATE),
-    NationalField("quan_ham_cao_nhat", "Quân hàm cao nhất", ARMED_FORCES, "military_rank", CODE_LIST),
+    NationalField("quan_ham_cao_nhat", "Quân hàm cao nhất", ARMED_FORCES, "military_rank",
+                  CODE_LIST),
     NationalField("tinh_trang_suc_khoe", "Tình trạng sức khỏe", HEALTH, "health_status", CODE_LIST),
     NationalField("chieu_cao_cm", "Chiều cao (cm)", HEALTH, "height_cm"),
     NationalField("can_nang_kg", "Cân nặng (kg)", HEALTH, "weight_kg"),
@@ -142,8 +159,10 @@ FIELDS: tuple[NationalField, ...] = (
     # The latest discipline decision (its own query; last, so a record's values keep this order).
     NationalField("ky_luat_hinh_thuc", "Hình thức kỷ luật gần nhất", WORK, "latest_discipline.form",
                   f"reprimand/warning/…: {OWN_CODE}"),
-    NationalField("ky_luat_tu_ngay", "Kỷ luật có hiệu lực từ", WORK, "latest_discipline.effective_from", DATE),
-    NationalField("ky_luat_den_ngay", "Thời hạn kỷ luật đến", WORK, "latest_discipline.effective_to", DATE),
+    NationalField("ky_luat_tu_ngay", "Kỷ luật có hiệu lực từ", WORK,
+                  "latest_discipline.effective_from", DATE),
+    NationalField("ky_luat_den_ngay", "Thời hạn kỷ luật đến", WORK,
+                  "latest_discipline.effective_to", DATE),
 )
 FIELD_CODES = tuple(f.code for f in FIELDS)
 ALL_CODES = frozenset(FIELD_CODES)
@@ -167,25 +186,28 @@ _DMY_TIME = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?
 
 def parse_moment(raw: str) -> datetime:
     """A moment given on the command line: ISO (``2026-07-01``, ``2026-07-01T08:30``, with or
-    without an offset) or ``dd/mm/yyyy [HH:MM[:SS]]``; without an offset, in the site's time zone."""
+    without an offset) or ``dd/mm/yyyy [HH:MM[:SS]]``; without an offset, in the site's time
+    zone."""
     text = (raw or "").strip()
     match = _DMY_TIME.match(text)
     try:
         if match:
             day, month, year, hour, minute, second = (int(g or 0) for g in match.groups())
-            moment = datetime(year, month, day, hour, minute, second)  # noqa: DTZ001 - made aware below
+            # Naive on purpose: made aware in the site's time zone below.
+            moment = datetime(year, month, day, hour, minute, second)  # noqa: DTZ001
         else:
             moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ExchangeError(f"Thời điểm không hợp lệ: “{raw}” (dùng YYYY-MM-DD[THH:MM] hoặc dd/mm/yyyy [HH:MM])") \
-            from None
+        raise ExchangeError(f"Thời điểm không hợp lệ: “{raw}” "
+                            "(dùng YYYY-MM-DD[THH:MM] hoặc dd/mm/yyyy [HH:MM])") from None
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 def output_format(path: Path) -> str:
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
-        raise ExchangeError(f"Không hỗ trợ định dạng tệp “{path.suffix or path.name}”: dùng .jsonl hoặc .csv")
+        raise ExchangeError(f"Không hỗ trợ định dạng tệp “{path.suffix or path.name}”: "
+                            "dùng .jsonl hoặc .csv")
     return kind
 
 
@@ -210,7 +232,9 @@ class Change:
                 self.codes.update(_CODES_OF.get(name, ()))
 
     def changed_fields(self) -> list[str]:
-        return list(FIELD_CODES) if self.codes is ALL_CODES else [c for c in FIELD_CODES if c in self.codes]
+        if self.codes is ALL_CODES:
+            return list(FIELD_CODES)
+        return [code for code in FIELD_CODES if code in self.codes]
 
 
 @dataclass
@@ -227,10 +251,11 @@ class Summary:
 
     @property
     def next_since(self) -> datetime:
-        """Where the next feed should start: a little before this export's moment, because a history
-        entry carries the time it was made, not the time its transaction committed (an import's
-        entries carry the import's start), so a change still uncommitted at ``as_of`` may be older than
-        it. A line may come twice; the national key makes applying it again harmless."""
+        """Where the next feed should start: a little before this export's moment, because a
+        history entry carries the time it was made, not the time its transaction committed (an
+        import's entries carry the import's start), so a change still uncommitted at ``as_of`` may
+        be older than it. A line may come twice; the national key makes applying it again
+        harmless."""
         return self.as_of - NEXT_SINCE_OVERLAP
 
     def as_dict(self) -> dict:
@@ -249,8 +274,8 @@ def _plain(value):
 
 
 DISCIPLINE = "latest_discipline."
-# The record's values are read as tuples through the ORM lookups of the fields (model instances would
-# cost three times as much over a province); the latest discipline comes from its own query.
+# The record's values are read as tuples through the ORM lookups of the fields (model instances
+# would cost three times as much over a province); the latest discipline comes from its own query.
 _READ = [f for f in FIELDS if not f.attr.startswith(DISCIPLINE)]
 _DISCIPLINE_FIELDS = FIELDS[len(_READ):]
 assert all(f.attr.startswith(DISCIPLINE) for f in _DISCIPLINE_FIELDS), "discipline fields come last"
@@ -268,7 +293,8 @@ def _model_field(attr: str):
 
 
 # Positions (in a record's values) of the dates and decimals, the only values that need converting.
-_CONVERTED = [i for i, f in enumerate(_READ) if isinstance(_model_field(f.attr), DateField | DecimalField)]
+_CONVERTED = [i for i, f in enumerate(_READ)
+              if isinstance(_model_field(f.attr), DateField | DecimalField)]
 
 
 def record_values(row: tuple, discipline: tuple | None) -> dict:
@@ -282,7 +308,8 @@ def record_values(row: tuple, discipline: tuple | None) -> dict:
     return dict(zip(FIELD_CODES, values, strict=True))
 
 
-def people(*, unit_ids: list[int] | None, since: datetime | None, as_of: datetime) -> QuerySet[CivilServant]:
+def people(*, unit_ids: list[int] | None, since: datetime | None,
+           as_of: datetime) -> QuerySet[CivilServant]:
     """The people of the exchange in primary-key order: the working cán bộ, công chức, viên chức of
     the units (None: every unit), or, for a feed, those with a history entry after ``since``."""
     queryset = CivilServant.objects.filter(category__in=NATIONAL_CATEGORIES)
@@ -291,23 +318,24 @@ def people(*, unit_ids: list[int] | None, since: datetime | None, as_of: datetim
     if since is None:
         queryset = queryset.filter(status=CivilServant.Status.ACTIVE)
     else:
-        # Driven by the history (indexed by time), not by a probe per person: a feed of a quiet day over
-        # a province reads the few people who changed.
-        changed = _history(since, as_of).values_list(Cast("object_id", BigIntegerField()), flat=True)
+        # Driven by the history (indexed by time), not by a probe per person: a feed of a quiet
+        # day over a province reads the few people who changed.
+        changed = _history(since, as_of).values_list(Cast("object_id", BigIntegerField()),
+                                                     flat=True)
         queryset = queryset.filter(pk__in=changed)
     return queryset.order_by("pk")
 
 
 def _history(since: datetime, as_of: datetime) -> QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(content_type_id=audit.content_type_id(CivilServant), timestamp__gt=since,
-                                     timestamp__lte=as_of)
+    return AuditEntry.objects.filter(content_type_id=audit.content_type_id(CivilServant),
+                                     timestamp__gt=since, timestamp__lte=as_of)
 
 
 def changes_of(ids: list[int], since: datetime, as_of: datetime) -> dict[int, Change]:
     """Each person's changes since ``since`` (one query for a chunk of people)."""
     found: dict[int, Change] = {}
-    rows = _history(since, as_of).filter(object_id__in=[str(pk) for pk in ids]).order_by("timestamp", "id") \
-        .values_list("object_id", "action", "changes", "timestamp")
+    rows = _history(since, as_of).filter(object_id__in=[str(pk) for pk in ids]) \
+        .order_by("timestamp", "id").values_list("object_id", "action", "changes", "timestamp")
     for object_id, action, changes, at in rows:
         found.setdefault(int(object_id), Change(at=at)).add(action, changes or {}, at)
     return found
@@ -315,12 +343,14 @@ def changes_of(ids: list[int], since: datetime, as_of: datetime) -> dict[int, Ch
 
 def disciplines_of(ids: list[int]) -> dict[int, tuple]:
     """The latest discipline decision of each person of a chunk (ids ascending; one query), as
-    ``_DISCIPLINE_ATTRS``. Read by the chunk's id range, not a list of 2,000 ids, which costs more to
-    build and plan than the few decisions it finds; people of the range outside the chunk are dropped."""
+    ``_DISCIPLINE_ATTRS``. Read by the chunk's id range, not a list of 2,000 ids, which costs more
+    to build and plan than the few decisions it finds; people of the range outside the chunk are
+    dropped."""
     latest: dict[int, tuple] = {}
     wanted = set(ids)
     rows = DisciplineRecord.objects.filter(servant_id__gte=ids[0], servant_id__lte=ids[-1]) \
-        .order_by("servant_id", "effective_from", "id").values_list("servant_id", *_DISCIPLINE_ATTRS)
+        .order_by("servant_id", "effective_from", "id") \
+        .values_list("servant_id", *_DISCIPLINE_ATTRS)
     for servant_id, *values in rows:
         if servant_id in wanted:
             latest[servant_id] = tuple(values)  # ascending: the last one wins
@@ -337,9 +367,9 @@ def lines(*, unit_ids: list[int] | None, since: datetime | None, as_of: datetime
           chunk_size: int = CHUNK) -> Iterator[dict]:
     """The lines of the file after its header: ``{"op", "changed_at", "changed_fields", "data"}``.
 
-    ``op`` is ``full`` in the full file; in a feed ``create``, ``update`` or ``end`` (the status left
-    "active" since ``since``: retirement, resignation, streamlining, death, transfer out). A feed
-    leaves out people whose changes touch no exchanged field (a photo, an own account)."""
+    ``op`` is ``full`` in the full file; in a feed ``create``, ``update`` or ``end`` (the status
+    left "active" since ``since``: retirement, resignation, streamlining, death, transfer out). A
+    feed leaves out people whose changes touch no exchanged field (a photo, an own account)."""
     for chunk in _chunks(people(unit_ids=unit_ids, since=since, as_of=as_of), chunk_size):
         ids = [row[0] for row in chunk]
         disciplines = disciplines_of(ids)
@@ -361,7 +391,8 @@ def lines(*, unit_ids: list[int] | None, since: datetime | None, as_of: datetime
 
 def header(summary: Summary, unit_code: str | None) -> dict:
     return {"format": FORMAT_NAME, "version": FORMAT_VERSION, "mode": summary.mode,
-            "since": summary.since.isoformat() if summary.since else None, "as_of": summary.as_of.isoformat(),
+            "since": summary.since.isoformat() if summary.since else None,
+            "as_of": summary.as_of.isoformat(),
             "unit": unit_code, "key": "so_dinh_danh_ca_nhan", "fields": list(FIELD_CODES)}
 
 
@@ -378,8 +409,8 @@ class _JsonLines:
 
 
 class _Csv:
-    """One row per person: the operation, when and what changed, then the fields by code; text that a
-    spreadsheet would run as a formula is neutralised (DESIGN §5)."""
+    """One row per person: the operation, when and what changed, then the fields by code; text
+    that a spreadsheet would run as a formula is neutralised (DESIGN §5)."""
 
     def __init__(self, stream, head: dict):
         self.writer = csv.writer(stream)
@@ -387,29 +418,34 @@ class _Csv:
 
     def line(self, line: dict) -> None:
         data = line["data"]
-        self.writer.writerow([line["op"], line["changed_at"] or "", " ".join(line["changed_fields"] or ()),
-                              *("" if data[c] is None else safe_cell(data[c]) for c in FIELD_CODES)])
+        changed = " ".join(line["changed_fields"] or ())
+        values = ("" if data[code] is None else safe_cell(data[code]) for code in FIELD_CODES)
+        self.writer.writerow([line["op"], line["changed_at"] or "", changed, *values])
 
 
 def export(*, out: Path, since: datetime | None = None, unit_ids: list[int] | None = None,
            unit_code: str | None = None, as_of: datetime | None = None, chunk_size: int = CHUNK,
            progress: Callable[[int], None] | None = None) -> Summary:
-    """Write the full file (``since`` None) or the change feed since ``since`` to ``out``, atomically
-    (a temporary file renamed at the end, so a reader never takes a half-written file)."""
+    """Write the full file (``since`` None) or the change feed since ``since`` to ``out``,
+    atomically (a temporary file renamed at the end, so a reader never takes a half-written
+    file)."""
     kind = output_format(out)
     as_of = as_of or timezone.now()
     if since is not None and since >= as_of:
-        raise ExchangeError(f"Thời điểm bắt đầu {timezone.localtime(since):%d/%m/%Y %H:%M} không trước thời điểm xuất "
+        raise ExchangeError(f"Thời điểm bắt đầu {timezone.localtime(since):%d/%m/%Y %H:%M} "
+                            "không trước thời điểm xuất "
                             f"{timezone.localtime(as_of):%d/%m/%Y %H:%M}.")
-    summary = Summary(file=str(out), format=kind, mode=FULL if since is None else CHANGES, since=since, as_of=as_of)
+    summary = Summary(file=str(out), format=kind, mode=FULL if since is None else CHANGES,
+                      since=since, as_of=as_of)
     temporary = out.with_name(f".{out.name}.part")
     try:
-        # Readable by its owner only: the file holds ID numbers and health data (DESIGN §5, security).
+        # Readable by its owner only: the file holds ID numbers and health data (DESIGN §5).
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(descriptor, "w", encoding="utf-8-sig" if kind == "csv" else "utf-8", newline="") as stream:
+        encoding = "utf-8-sig" if kind == "csv" else "utf-8"
+        with open(descriptor, "w", encoding=encoding, newline="") as stream:
             writer = (_Csv if kind == "csv" else _JsonLines)(stream, header(summary, unit_code))
-            _write_lines(writer, lines(unit_ids=unit_ids, since=since, as_of=as_of, chunk_size=chunk_size),
-                         summary, progress)
+            rows = lines(unit_ids=unit_ids, since=since, as_of=as_of, chunk_size=chunk_size)
+            _write_lines(writer, rows, summary, progress)
         os.replace(temporary, out)
     except OSError as exc:
         temporary.unlink(missing_ok=True)

@@ -59,19 +59,23 @@ def by_id(people: list[dict]) -> dict[str, dict]:
 def staff(world):
     with at(1, 8):
         return {
-            "an": make_servant(world.unit_a1, code="A-01", full_name="Nguyễn Văn An", date_of_birth=date(1980, 7, 5),
-                               ethnicity="Kinh"),
-            "binh": make_servant(world.unit_a, code="A-02", full_name="Trần Thị Bình", sex="female"),
+            "an": make_servant(world.unit_a1, code="A-01", full_name="Nguyễn Văn An",
+                               date_of_birth=date(1980, 7, 5), ethnicity="Kinh"),
+            "binh": make_servant(world.unit_a, code="A-02", full_name="Trần Thị Bình",
+                                 sex="female"),
             "cuong": make_servant(world.unit_b, code="B-01", full_name="Lê Văn Cường"),
         }
 
 
 def test_the_full_file_holds_every_working_servant_of_the_unit_with_their_values(staff, tmp_path):
     with at(2, 9):
-        servant_leave(actor=None, servant=staff["binh"], kind=CareerEvent.Kind.RETIRED, last_day=date(2026, 7, 1))
+        servant_leave(actor=None, servant=staff["binh"], kind=CareerEvent.Kind.RETIRED,
+                      last_day=date(2026, 7, 1))
         code, summary = sync("--out", str(tmp_path / "a.jsonl"), "--unit", "A")
-    assert code == 0 and (summary["mode"], summary["records"], summary["since"]) == ("full", 1, None)
-    assert (tmp_path / "a.jsonl").stat().st_mode & 0o077 == 0  # ID numbers and health: the owner's only
+    assert code == 0
+    assert (summary["mode"], summary["records"], summary["since"]) == ("full", 1, None)
+    # ID numbers and health data: readable by the file's owner only
+    assert (tmp_path / "a.jsonl").stat().st_mode & 0o077 == 0
     head, people = read_jsonl(tmp_path / "a.jsonl")
     assert (head["mode"], head["unit"], head["key"], head["fields"]) == (
         "full", "A", "so_dinh_danh_ca_nhan", list(national_db.FIELD_CODES))
@@ -79,15 +83,18 @@ def test_the_full_file_holds_every_working_servant_of_the_unit_with_their_values
     assert list(by_id(people)) == [an.national_id]  # Bình retired; Cường works in B
     line = people[0]
     assert (line["op"], line["changed_at"], line["changed_fields"]) == ("full", None, None)
-    assert {k: line["data"][k] for k in ("ma_can_bo", "ho_va_ten", "ngay_sinh", "gioi_tinh", "dan_toc", "ma_don_vi",
-                                          "ma_ngach", "bac_luong", "he_so_luong", "trang_thai")} == {
-        "ma_can_bo": "A-01", "ho_va_ten": "Nguyễn Văn An", "ngay_sinh": "1980-07-05", "gioi_tinh": "male",
+    shown = ("ma_can_bo", "ho_va_ten", "ngay_sinh", "gioi_tinh", "dan_toc", "ma_don_vi", "ma_ngach",
+             "bac_luong", "he_so_luong", "trang_thai")
+    assert {k: line["data"][k] for k in shown} == {
+        "ma_can_bo": "A-01", "ho_va_ten": "Nguyễn Văn An", "ngay_sinh": "1980-07-05",
+        "gioi_tinh": "male",
         "dan_toc": "Kinh", "ma_don_vi": "A1", "ma_ngach": "01.003", "bac_luong": 3,
         "he_so_luong": str(an.salary_coefficient), "trang_thai": "active"}
     assert set(line["data"]) == set(national_db.FIELD_CODES)
 
     with at(2, 10):
-        assert sync("--out", str(tmp_path / "all.jsonl"))[1]["records"] == 2  # the province: An and Cường
+        # The province: An and Cường
+        assert sync("--out", str(tmp_path / "all.jsonl"))[1]["records"] == 2
 
 
 def test_a_change_after_since_is_in_the_feed_and_one_before_is_not(staff, tmp_path):
@@ -96,22 +103,26 @@ def test_a_change_after_since_is_in_the_feed_and_one_before_is_not(staff, tmp_pa
     with at(1, 14):
         servant_update(actor=None, servant=staff["cuong"], religion="Phật giáo")
     with at(1, 15):
-        discipline_record(actor=None, servant=staff["binh"], form=REPRIMAND, violation="Đi muộn nhiều lần",
-                          effective_from=date(2026, 7, 1))
+        discipline_record(actor=None, servant=staff["binh"], form=REPRIMAND,
+                          violation="Đi muộn nhiều lần", effective_from=date(2026, 7, 1))
     with at(2, 9):
         code, summary = sync("--since", "01/07/2026 12:00", "--out", str(tmp_path / "feed.jsonl"))
     assert code == 0
-    assert (summary["mode"], summary["records"], summary["updated"], summary["created"]) == ("changes", 2, 2, 0)
+    assert (summary["mode"], summary["records"], summary["updated"], summary["created"]) == (
+        "changes", 2, 2, 0)
     assert summary["since"] == "2026-07-01T12:00:00+07:00"
     head, people = read_jsonl(tmp_path / "feed.jsonl")
     assert head["since"] == summary["since"]
     lines = by_id(people)
-    assert set(lines) == {staff["cuong"].national_id, staff["binh"].national_id}  # An changed at 10:00
+    # An changed at 10:00, before the feed's start
+    assert set(lines) == {staff["cuong"].national_id, staff["binh"].national_id}
     cuong, binh = lines[staff["cuong"].national_id], lines[staff["binh"].national_id]
-    assert (cuong["op"], cuong["changed_fields"], cuong["data"]["ton_giao"]) == ("update", ["ton_giao"], "Phật giáo")
+    assert (cuong["op"], cuong["changed_fields"], cuong["data"]["ton_giao"]) == (
+        "update", ["ton_giao"], "Phật giáo")
     assert cuong["changed_at"] == "2026-07-01T07:00:00+00:00"
     assert binh["changed_fields"] == ["ky_luat_hinh_thuc", "ky_luat_tu_ngay", "ky_luat_den_ngay"]
-    assert (binh["data"]["ky_luat_hinh_thuc"], binh["data"]["ky_luat_tu_ngay"]) == ("reprimand", "2026-07-01")
+    assert (binh["data"]["ky_luat_hinh_thuc"], binh["data"]["ky_luat_tu_ngay"]) == (
+        "reprimand", "2026-07-01")
 
     with at(2, 9):  # the same day by ISO: An's change is in it, the creation at 8:00 is not
         sync("--since", "2026-07-01T09:00", "--out", str(tmp_path / "feed2.jsonl"))
@@ -132,16 +143,19 @@ def test_people_recorded_after_since_are_created_in_the_feed(staff, world, tmp_p
 
 def test_an_ended_servant_appears_as_ended_and_leaves_the_full_file(staff, tmp_path):
     with at(5, 9):
-        servant_leave(actor=None, servant=staff["cuong"], kind=CareerEvent.Kind.RETIRED, last_day=date(2026, 7, 31))
+        servant_leave(actor=None, servant=staff["cuong"], kind=CareerEvent.Kind.RETIRED,
+                      last_day=date(2026, 7, 31))
     with at(6, 9):
-        code, summary = sync("--since", "04/07/2026", "--out", str(tmp_path / "feed.csv"), "--unit", "B")
+        code, summary = sync("--since", "04/07/2026", "--out", str(tmp_path / "feed.csv"),
+                             "--unit", "B")
         sync("--out", str(tmp_path / "full.jsonl"), "--unit", "B")
     assert (code, summary["records"], summary["ended"], summary["format"]) == (0, 1, 1, "csv")
     with open(tmp_path / "feed.csv", encoding="utf-8-sig", newline="") as stream:
         rows = list(csv.DictReader(stream))
     assert len(rows) == 1
-    assert (rows[0]["thao_tac"], rows[0]["so_dinh_danh_ca_nhan"], rows[0]["trang_thai"], rows[0]["ngay_trang_thai"]) \
-        == ("end", staff["cuong"].national_id, "retired", "2026-08-01")
+    row = rows[0]
+    assert (row["thao_tac"], row["so_dinh_danh_ca_nhan"]) == ("end", staff["cuong"].national_id)
+    assert (row["trang_thai"], row["ngay_trang_thai"]) == ("retired", "2026-08-01")
     assert "trang_thai" in rows[0]["truong_thay_doi"].split()
     assert read_jsonl(tmp_path / "full.jsonl")[1] == []  # no one works in B any more
 
@@ -154,7 +168,8 @@ def test_a_transfer_is_sent_with_the_receiving_units_people(staff, world, tmp_pa
         sync("--since", "02/07/2026", "--out", str(tmp_path / "b.jsonl"), "--unit", "B")
         sync("--since", "02/07/2026", "--out", str(tmp_path / "a.jsonl"), "--unit", "A")
     line = read_jsonl(tmp_path / "b.jsonl")[1][0]
-    assert (line["op"], line["changed_fields"]) == ("update", ["ma_don_vi", "ten_don_vi", "chuc_vu", "cap_lanh_dao"])
+    assert (line["op"], line["changed_fields"]) == (
+        "update", ["ma_don_vi", "ten_don_vi", "chuc_vu", "cap_lanh_dao"])
     assert (line["data"]["ma_don_vi"], line["data"]["chuc_vu"], line["data"]["cap_lanh_dao"]) == (
         "B", "Phó Giám đốc", "deputy")
     assert read_jsonl(tmp_path / "a.jsonl")[1] == []  # a unit's file holds the people it has now
@@ -162,12 +177,14 @@ def test_a_transfer_is_sent_with_the_receiving_units_people(staff, world, tmp_pa
 
 def test_the_csv_file_has_the_field_codes_as_headers_and_no_formula(staff, tmp_path):
     with at(2, 9):
-        servant_update(actor=None, servant=staff["an"], strengths="x", home_town="=HYPERLINK(\"x\")")
+        servant_update(actor=None, servant=staff["an"], strengths="x",
+                       home_town="=HYPERLINK(\"x\")")
         sync("--out", str(tmp_path / "full.csv"))
     raw = (tmp_path / "full.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, as Excel opens Vietnamese text
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0] == ["thao_tac", "thoi_diem_thay_doi", "truong_thay_doi", *national_db.FIELD_CODES]
+    assert rows[0] == ["thao_tac", "thoi_diem_thay_doi", "truong_thay_doi",
+                       *national_db.FIELD_CODES]
     an = next(row for row in rows[1:] if row[3] == staff["an"].national_id)
     assert an[3 + national_db.FIELD_CODES.index("que_quan")] == "'=HYPERLINK(\"x\")"
 
@@ -183,18 +200,22 @@ def test_a_bad_since_is_refused_in_vietnamese_with_a_nonzero_exit(staff, tmp_pat
     assert not (tmp_path / "f.jsonl").exists()
 
 
-def test_a_since_after_now_a_bad_file_type_and_a_foreign_unit_are_refused(staff, officer_b, tmp_path):
+def test_a_since_after_now_a_bad_file_type_and_a_foreign_unit_are_refused(staff, officer_b,
+                                                                           tmp_path):
     with at(2, 9):
         with pytest.raises(CommandError, match="không trước thời điểm xuất"):
-            call_command("sync_national_db", "--since", "03/07/2026", "--out", str(tmp_path / "f.jsonl"))
+            call_command("sync_national_db", "--since", "03/07/2026",
+                         "--out", str(tmp_path / "f.jsonl"))
         with pytest.raises(CommandError, match="dùng .jsonl hoặc .csv"):
             call_command("sync_national_db", "--out", str(tmp_path / "f.xlsx"))
         with pytest.raises(CommandError, match="không quản lý đơn vị A"):
-            call_command("sync_national_db", "--out", str(tmp_path / "f.jsonl"), "--unit", "A", "--user", "officer_b")
+            call_command("sync_national_db", "--out", str(tmp_path / "f.jsonl"), "--unit", "A",
+                         "--user", "officer_b")
     assert not list(tmp_path.iterdir())
 
 
-def test_a_user_exports_the_units_they_manage_and_the_export_is_recorded(staff, officer_b, tmp_path):
+def test_a_user_exports_the_units_they_manage_and_the_export_is_recorded(staff, officer_b,
+                                                                          tmp_path):
     with at(2, 9):
         code, summary = sync("--out", str(tmp_path / "b.jsonl"), "--user", "officer_b")
     assert [line["data"]["ma_can_bo"] for line in read_jsonl(tmp_path / "b.jsonl")[1]] == ["B-01"]
@@ -219,12 +240,13 @@ def test_the_json_summary_names_the_file_and_where_the_next_feed_starts(staff, t
     assert code == 0
     assert summary == {"file": str(tmp_path / "f.jsonl"), "format": "jsonl", "mode": "changes",
                        "since": "2026-07-01T00:00:00+07:00", "as_of": "2026-07-02T02:00:00+00:00",
-                       "next_since": "2026-07-02T01:45:00+00:00", "records": 3, "created": 3, "updated": 0,
-                       "ended": 0}
+                       "next_since": "2026-07-02T01:45:00+00:00", "records": 3, "created": 3,
+                       "updated": 0, "ended": 0}
 
 
 def _add_people(world, count: int) -> None:
-    """``count`` more people of A1, each recorded at 8:00 and changed at 9:00; every other one disciplined."""
+    """``count`` more people of A1, each recorded at 8:00 and changed at 9:00; every other one
+    disciplined."""
     for number in range(count):
         with at(1, 8):
             person = make_servant(world.unit_a1, full_name=f"Người Thứ {number}")
@@ -238,7 +260,8 @@ def _add_people(world, count: int) -> None:
 def _queries(tmp_path, mode: str, people: int) -> int:
     args = ["--since", "2026-07-01T08:30"] if mode == "changes" else []
     with at(2, 9), CaptureQueriesContext(connection) as queries:
-        code, summary = sync(*args, "--out", str(tmp_path / f"{mode}-{people}.jsonl"), "--unit", "A")
+        code, summary = sync(*args, "--out", str(tmp_path / f"{mode}-{people}.jsonl"),
+                             "--unit", "A")
     assert code == 0 and summary["records"] == people
     return len(queries)
 
@@ -259,8 +282,8 @@ def test_the_queries_grow_by_chunk_not_by_person(world, tmp_path):
     counts = []
     for chunk_size in (100, 3):  # 1 chunk, then 3 chunks
         with at(2, 9), CaptureQueriesContext(connection) as queries:
-            national_db.export(out=tmp_path / f"{chunk_size}.jsonl", since=national_db.parse_moment("2026-07-01"),
-                               chunk_size=chunk_size)
+            national_db.export(out=tmp_path / f"{chunk_size}.jsonl",
+                               since=national_db.parse_moment("2026-07-01"), chunk_size=chunk_size)
         counts.append(len(queries))
     assert counts[1] - counts[0] <= 2 * 2  # two queries per further chunk: disciplines and history
 
