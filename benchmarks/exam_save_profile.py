@@ -6,7 +6,8 @@ CPU microseconds per save, and with ``--profile`` the exam save's top functions 
 
 It tells where the CPU of a save goes; throughput and latency under load are ``exam_saves.py``'s.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/exam_save_profile.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+        .venv/bin/python benchmarks/exam_save_profile.py
     ... benchmarks/exam_save_profile.py --saves 5000 --profile
 """
 import argparse
@@ -24,9 +25,11 @@ from _support import emit_json, log, start
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--saves", type=int, default=3000, help="saves timed per target (default 3,000)")
+    parser.add_argument("--saves", type=int, default=3000,
+                        help="saves timed per target (default 3,000)")
     parser.add_argument("--candidates", type=int, default=50)
-    parser.add_argument("--profile", action="store_true", help="print the exam save's cProfile (CPU time)")
+    parser.add_argument("--profile", action="store_true",
+                        help="print the exam save's cProfile (CPU time)")
     parser.add_argument("--db-name", default="cong_vu_bench_exam_profile")
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--redis-db", type=int, default=12)
@@ -42,10 +45,11 @@ def production_environment() -> None:
 
 
 def environ(method: str, path: str, body: bytes, headers: dict) -> dict:
-    values = {"REQUEST_METHOD": method, "PATH_INFO": path, "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000",
-              "HTTP_HOST": "127.0.0.1", "wsgi.url_scheme": "http", "CONTENT_TYPE": "application/json",
-              "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body), "REMOTE_ADDR": "127.0.0.1",
-              "wsgi.errors": sys.stderr, "wsgi.multithread": True, "wsgi.multiprocess": True}
+    values = {"REQUEST_METHOD": method, "PATH_INFO": path, "SERVER_NAME": "127.0.0.1",
+              "SERVER_PORT": "8000", "HTTP_HOST": "127.0.0.1", "wsgi.url_scheme": "http",
+              "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(body)),
+              "wsgi.input": io.BytesIO(body), "REMOTE_ADDR": "127.0.0.1", "wsgi.errors": sys.stderr,
+              "wsgi.multithread": True, "wsgi.multiprocess": True}
     values.update({f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()})
     return values
 
@@ -64,7 +68,8 @@ def call(application, method: str, path: str, payload: dict, headers: dict) -> t
     return state["status"], content
 
 
-def saves(application, target: _exam.Target, candidates: list, count: int, rng) -> list[tuple[str, dict, dict]]:
+def saves(application, target: _exam.Target, candidates: list, count: int,
+          rng) -> list[tuple[str, dict, dict]]:
     """``count`` requests as the load client sends them (each candidate's clicks in order)."""
     requests = []
     for i in range(count):
@@ -99,7 +104,8 @@ def measure(application, label: str, requests: list, profile: bool) -> dict:
     if profiler:
         profiler.disable()
     cpu_us = (time.process_time() - cpu) / (len(requests) - 1) * 1e6
-    log(f"{label}: {len(statements)} queries per save, {cpu_us:.0f} µs CPU per save in this process")
+    log(f"{label}: {len(statements)} queries per save, {cpu_us:.0f} µs CPU per save "
+        "in this process")
     for sql in statements:
         log(f"    {sql}")
     if profiler:
@@ -108,7 +114,8 @@ def measure(application, label: str, requests: list, profile: bool) -> dict:
         stats.sort_stats("cumulative").print_stats(40)
         stats.sort_stats("tottime").print_stats(25)
         log(out.getvalue())
-    return {"queries_per_save": len(statements), "statements": statements, "cpu_us_per_save": round(cpu_us)}
+    return {"queries_per_save": len(statements), "statements": statements,
+            "cpu_us_per_save": round(cpu_us)}
 
 
 def main() -> None:
@@ -125,7 +132,8 @@ def main() -> None:
         from django.conf import settings
         from django.core.wsgi import get_wsgi_application
 
-        settings.ROOT_URLCONF = "bench_urls"  # bench_settings (start() set Django up on config.settings)
+        # bench_settings: start() set Django up on config.settings
+        settings.ROOT_URLCONF = "bench_urls"
 
         application = get_wsgi_application()
         candidates = _exam.candidates_of(document)
@@ -141,8 +149,8 @@ def main() -> None:
         figures = {}
         for target in (baseline, exam, baseline, exam):  # warm, then measured
             requests = saves(application, target, candidates, args.saves, rng)
-            figures[target.label] = measure(application, target.label, requests,
-                                            args.profile and target is exam and target.label in figures)
+            profile = args.profile and target is exam and target.label in figures
+            figures[target.label] = measure(application, target.label, requests, profile)
         figures["cpu_ratio_baseline_over_exam"] = round(
             figures["baseline"]["cpu_us_per_save"] / figures["exam"]["cpu_us_per_save"], 2)
         log(f"CPU per save, baseline / exam: {figures['cpu_ratio_baseline_over_exam']}")

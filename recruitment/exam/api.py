@@ -53,8 +53,8 @@ class ExamCandidate:
     is_superuser = False
     pk = None
 
-    def __init__(self, attempt: Attempt | None = None, *, attempt_id: int | None = None, token: str = "",
-                 refusal: APIException | None = None):
+    def __init__(self, attempt: Attempt | None = None, *, attempt_id: int | None = None,
+                 token: str = "", refusal: APIException | None = None):
         self._attempt, self.token, self.refusal = attempt, token, refusal
         self.attempt_id = attempt.pk if attempt is not None else attempt_id
 
@@ -304,12 +304,12 @@ class AnswerView(ExamAPIView):
         now = timezone.now()
         if response is None and not getattr(request._request, "exam_save_tried", False):
             candidate = request.user
-            saved = services.answer_save_checked(attempt_id=candidate.attempt_id, token=candidate.token, n=n,
-                                                 choice=choice, seq=seq, now=now)
+            saved = services.answer_save_checked(attempt_id=candidate.attempt_id, token=candidate.token,
+                                                 n=n, choice=choice, seq=seq, now=now)
             if saved is not None:
                 services.touch(candidate.attempt_id)
                 return Response({"saved": saved.seq})
-        # Refused, stale, another type of question, or not this token: read the attempt to say which.
+        # Refused, stale, another type of question, or not this token: the attempt says which.
         current = self.attempt
         try:
             saved = services.answer_save(attempt=current, n=n, choice=choice, seq=seq, now=now, response=response)
@@ -369,8 +369,8 @@ def quick_save(request, attempt: int, n: int) -> HttpResponse | None:
     if not _whole(seq, 1, services.SEQ_MAX) or not (choice is None or _whole(choice, 0, SMALL_MAX)):
         return None
     request.exam_save_tried = True  # the view need not run the same statement again
-    saved = services.answer_save_checked(attempt_id=attempt, token=token, n=n, choice=choice, seq=seq,
-                                         now=timezone.now())
+    saved = services.answer_save_checked(attempt_id=attempt, token=token, n=n, choice=choice,
+                                         seq=seq, now=timezone.now())
     if saved is None:
         return None
     services.touch(attempt)  # the console's "answering" (one write to the shared cache)

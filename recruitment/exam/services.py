@@ -393,8 +393,9 @@ _LOGIN_SQL = (
     f"WHERE UPPER(a.number) = %s AND a.password_digest = %s AND s.status IN ('{ExamSession.Status.READY}', "
     f"'{ExamSession.Status.FINISHED}') ORDER BY s.starts_at DESC LIMIT 1")
 # The session with its test length in the same round trip (test_minutes).
-_SESSION_BY_ID = ("SELECT s.*, (SELECT COALESCE(SUM(p.minutes), 0) FROM recruitment_blueprintpart p "
-                  "WHERE p.blueprint_id = s.blueprint_id) AS blueprint_minutes "
+_SESSION_BY_ID = ("SELECT s.*, (SELECT COALESCE(SUM(p.minutes), 0) "
+                  "FROM recruitment_blueprintpart p WHERE p.blueprint_id = s.blueprint_id) "
+                  "AS blueprint_minutes "
                   "FROM recruitment_examsession s WHERE s.id = %s")
 
 
@@ -479,7 +480,8 @@ def attempt_begin(attempt: Attempt, now: datetime | None = None) -> Attempt:
 def _begin_values(attempt: Attempt, now: datetime) -> dict:
     """The fields that start ``attempt`` at ``now``, or {} when it is not to start (already
     started, or the session has not begun)."""
-    if attempt.status != Attempt.Status.NOT_STARTED:  # before reading the session: most calls stop here
+    # Before the session is read: most calls stop here.
+    if attempt.status != Attempt.Status.NOT_STARTED:
         return {}
     session = attempt.session
     if now < session.starts_at:
@@ -558,7 +560,8 @@ _CHECKED_FROM = (
 _CHECKED_SHAPE = {
     # option_counts[n - 1] is the number of options of a choice question (a dict for other types)
     "postgresql": "jsonb_typeof(a.option_counts -> %s) = 'number' "
-                  "AND (CAST(%s AS integer) IS NULL OR %s < CAST(a.option_counts ->> %s AS integer)) ",
+                  "AND (CAST(%s AS integer) IS NULL "
+                  "OR %s < CAST(a.option_counts ->> %s AS integer)) ",
     "sqlite": "json_type(a.option_counts, '$[' || %s || ']') = 'integer' "
               "AND (%s IS NULL OR %s < json_extract(a.option_counts, '$[' || %s || ']')) ",
 }
@@ -573,12 +576,13 @@ def answer_save_checked(*, attempt_id: int, token: str, n: int, choice: int | No
     token, an attempt not running or past its deadline, no such option, or a stale ``seq``;
     :func:`answer_save` on the attempt then says which (a query more, off the hot path)."""
     statement = _CHECKED_UPSERT.get(connection.vendor)
-    if statement is None or not 1 <= seq <= SEQ_MAX or not token or (choice is not None and choice < 0):
+    if statement is None or not 1 <= seq <= SEQ_MAX or not token \
+            or (choice is not None and choice < 0):
         return None
     latest = connection.ops.adapt_datetimefield_value(now - SAVE_GRACE)  # as the ORM stores it
     with connection.cursor() as cursor:
-        cursor.execute(statement, [n, choice, seq, now, attempt_id, digest(token), Attempt.Status.ANSWERING,
-                                   latest, n - 1, choice, choice, n - 1])
+        cursor.execute(statement, [n, choice, seq, now, attempt_id, digest(token),
+                                   Attempt.Status.ANSWERING, latest, n - 1, choice, choice, n - 1])
         row = cursor.fetchone()
     return Saved(row[0], False) if row is not None else None
 

@@ -287,7 +287,8 @@ def test_a_number_in_two_open_sessions_logs_in_to_the_newest_and_a_wrong_passwor
 def test_a_changed_test_length_is_seen_by_the_next_login(client, db):
     """Nothing about the session is kept in a process between requests (DESIGN.md §5): the board
     lengthens the test after the first candidate logged in, the next one gets the new length."""
-    session, [(first, first_password), (second, second_password)] = make_session(make_bank(), minutes=60)
+    session, seated = make_session(make_bank(), minutes=60)
+    (first, first_password), (second, second_password) = seated
     login(client, first, first_password)
     session.blueprint.parts.update(minutes=90)
     login(client, second, second_password)
@@ -298,7 +299,7 @@ def test_a_changed_test_length_is_seen_by_the_next_login(client, db):
 
 
 def test_extra_time_is_seen_by_the_next_save(client, exam, provincial_hr):
-    """The proctor's extra time reaches the candidate's very next save, whichever process answers."""
+    """The proctor's extra time reaches the candidate's next save, whichever process answers."""
     _session, [(attempt, password), _] = exam
     token = login(client, attempt, password)
     attempt.refresh_from_db()
@@ -314,7 +315,8 @@ def test_extra_time_is_seen_by_the_next_save(client, exam, provincial_hr):
     assert Answer.objects.get(attempt=attempt, n=1).choice == 1
 
 
-def test_a_click_is_saved_by_one_statement_that_checks_the_token(client, exam, django_assert_num_queries):
+def test_a_click_is_saved_by_one_statement_that_checks_the_token(client, exam,
+                                                                 django_assert_num_queries):
     """Exam day's hot path: the upsert checks the token, the state, the deadline and the option."""
     _session, [(attempt, password), (other, _p)] = exam
     token = login(client, attempt, password)
@@ -339,5 +341,6 @@ def test_a_saved_click_shows_the_candidate_as_present_to_the_proctor(client, exa
     _session, [(attempt, password), _] = exam
     token = login(client, attempt, password)
     cache.delete(services.PRESENCE_KEY.format(attempt.pk))
-    api(client, "put", reverse("exam:api_answer", args=[attempt.pk, 1]), token, {"choice": 0, "seq": 1})
+    url = reverse("exam:api_answer", args=[attempt.pk, 1])
+    api(client, "put", url, token, {"choice": 0, "seq": 1})
     assert cache.get(services.PRESENCE_KEY.format(attempt.pk)) is not None
