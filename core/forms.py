@@ -21,10 +21,38 @@ class DateField(forms.DateField):
         super().__init__(**kwargs)
 
 
+class ListedChoiceIterator(forms.models.ModelChoiceIterator):
+    """The choices read once per form: Django's iterator runs the query again for each use
+    (rendering, the ``required`` check) and, on PostgreSQL, through a server-side cursor (three
+    round trips), which cost a page of the people list more than its own rows (issue 17)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.listed():
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.listed()) + (self.field.empty_label is not None)
+
+
 class UnitChoiceField(forms.ModelChoiceField):
+    iterator = ListedChoiceIterator
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("empty_label", _("— choose a unit —"))
         super().__init__(*args, **kwargs)
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset)
+        self._listed = None  # a new queryset (each form sets the user's units) is read afresh
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def listed(self) -> list[OrgUnit]:
+        if getattr(self, "_listed", None) is None:
+            self._listed = list(self.queryset)
+        return self._listed
 
     def label_from_instance(self, unit: OrgUnit) -> str:
         return f"{'— ' * unit.depth}{unit.name} ({unit.code})"

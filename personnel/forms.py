@@ -57,16 +57,18 @@ class ServantFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False)
     unit = UnitChoiceField(label=_("Unit (with sub-units)"), queryset=None, required=False, widget=QuickSelect)
-    category = forms.ChoiceField(label=_("Category"), required=False, choices=[("", _("All")), *Category.choices])
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=QuickSelect,
+                                 choices=[("", _("All")), *Category.choices])
     rank = forms.ChoiceField(label=_("Rank"), required=False, widget=QuickSelect)
-    age_band = forms.ChoiceField(label=_("Age"), required=False, choices=[
+    age_band = forms.ChoiceField(label=_("Age"), required=False, widget=QuickSelect, choices=[
         ("", _("All")), ("u30", _("Under 30")), ("30", "30–39"), ("40", "40–49"), ("50", "50–59"),
         ("60", _("60 and over"))])
-    leadership = forms.ChoiceField(label=_("Leadership"), required=False, choices=[
+    leadership = forms.ChoiceField(label=_("Leadership"), required=False, widget=QuickSelect, choices=[
         ("", _("All")), ("leader", _("Leaders")), (Leadership.HEAD, _("Heads")), (Leadership.DEPUTY, _("Deputies")),
         ("staff", _("Non-leaders"))])
-    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", _("All")), *Sex.choices])
-    status = forms.ChoiceField(label=_("Status"), required=False,
+    sex = forms.ChoiceField(label=_("Sex"), required=False, widget=QuickSelect,
+                            choices=[("", _("All")), *Sex.choices])
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect,
                                choices=[(CivilServant.Status.ACTIVE, _("Working")), ("all", _("All")),
                                         *[c for c in CivilServant.Status.choices if c[0] != "active"]])
     on = DateField(label=_("As of"), required=False)
