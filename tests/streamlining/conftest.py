@@ -1,12 +1,27 @@
-"""Shared helpers of the streamlining tests: a person near retirement rated KHT, a merged unit."""
-from datetime import date
+"""Shared helpers of the streamlining tests: a person near retirement rated KHT, a merged unit.
+
+Each test travels to 7/12/2026, 9:00: the plans, ratings (2024-2026) and the demo province they
+build are seen from the end of 2026 (the demo's appraisal year 2025 is decided on 12/12/2025, which
+must be past), the same way whatever day the suite runs; a test of another day travels on from
+here with the ``time_machine`` fixture."""
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from appraisal import services as appraisal_services
 from appraisal.models import Appraisal, Level
 from core.models import UnitChange
 from tests.factories import UserFactory, grant, make_servant
+
+LATE_2026 = datetime(2026, 12, 7, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+@pytest.fixture(autouse=True)
+def _late_in_2026():
+    with time_machine.travel(LATE_2026, tick=True):
+        yield
 
 
 def rate(servant, year: int, level: str = Level.FAILED) -> None:
