@@ -5,9 +5,9 @@ site: SQLite under ``var/``, Celery tasks run eagerly, DEBUG on. ``DJANGO_ENV=pr
 every hardening that ``manage.py check --deploy`` asks for.
 
 Environment variables: DJANGO_ENV, SECRET_KEY, DEBUG, ALLOWED_HOSTS, DATABASE_URL, CONN_MAX_AGE,
-CELERY_BROKER_URL, CELERY_RESULT_BACKEND, REDIS_URL (cache), CSRF_TRUSTED_ORIGINS, SECURE_SSL_REDIRECT,
-MEDIA_ROOT, STATIC_ROOT, EMAIL_URL-style settings (EMAIL_HOST, EMAIL_PORT …), TRUSTED_PROXY_COUNT,
-SESSION_COOKIE_AGE, SESSION_IDLE_TIMEOUT, PASSWORD_RESET_TIMEOUT.
+CELERY_BROKER_URL, CELERY_RESULT_BACKEND, REDIS_URL (cache), CSRF_TRUSTED_ORIGINS,
+SECURE_SSL_REDIRECT, MEDIA_ROOT, STATIC_ROOT, EMAIL_URL-style settings (EMAIL_HOST, EMAIL_PORT
+…), TRUSTED_PROXY_COUNT, SESSION_COOKIE_AGE, SESSION_IDLE_TIMEOUT, PASSWORD_RESET_TIMEOUT.
 """
 import os
 import secrets
@@ -108,7 +108,8 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
-    # First: the request id is in every log line and audit entry of the request (core/request_id.py).
+    # First: the request id is in every log line and
+    # audit entry of the request (core/request_id.py).
     "core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -169,7 +170,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers work while an import writes; IMMEDIATE avoids upgrade deadlocks.
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                        "PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
@@ -182,7 +184,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # CACHE
 # ------------------------------------------------------------------------------
 if env("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": env("REDIS_URL")}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Login throttles must be shared by every process (a per-process counter multiplies the limit by the
@@ -191,7 +194,8 @@ CACHES["throttle"] = (
     {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL"),
      "KEY_PREFIX": "throttle"}
     if env("REDIS_URL")
-    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "core_throttle_cache"}
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+          "LOCATION": "core_throttle_cache"}
 )
 
 # AUTHENTICATION
@@ -203,7 +207,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -284,8 +289,10 @@ IMPORT_MAX_ATTEMPTS = env_int("IMPORT_MAX_ATTEMPTS", 3)
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "")
-CELERY_TASK_ACKS_LATE = True  # a task a worker died on is redelivered; tasks are written to be idempotent
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND",
+                            CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "")
+# a task a worker died on is redelivered; tasks are written to be idempotent
+CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
@@ -297,12 +304,15 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Exam day: attempts past their deadline are submitted even if the candidate never comes back.
     "exam-submit-due": {"task": "recruitment.tasks.submit_due_attempts", "schedule": 20.0},
     # Appraisal: e-mail reminders in the last days of each month or quarter (appraisal_reminders).
-    "appraisal-reminders": {"task": "appraisal.tasks.send_reminders", "schedule": crontab(hour=7, minute=0)},
+    "appraisal-reminders": {"task": "appraisal.tasks.send_reminders",
+                            "schedule": crontab(hour=7, minute=0)},
     # Personnel: retirement notices (6 months) and decisions (3), raises and contract ends due
     # (personnel_notices), to the unit's HR officers in Công vụ and by e-mail.
-    "personnel-notices": {"task": "personnel.tasks.send_notices", "schedule": crontab(hour=6, minute=30)},
+    "personnel-notices": {"task": "personnel.tasks.send_notices",
+                          "schedule": crontab(hour=6, minute=30)},
     # Personnel: a salary step decided ahead of its date becomes the current one on that date.
-    "salary-roll-forward": {"task": "personnel.tasks.salary_roll_forward", "schedule": crontab(hour=0, minute=5)},
+    "salary-roll-forward": {"task": "personnel.tasks.salary_roll_forward",
+                            "schedule": crontab(hour=0, minute=5)},
 }
 # Imports with more rows than this run as a background task with a progress bar.
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2000)
@@ -310,17 +320,21 @@ IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 2000)
 # API
 # ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    # Tokens first: a caller without credentials then gets 401 with WWW-Authenticate (core.api_tokens).
+    # Tokens first: a caller without credentials then
+    # gets 401 with WWW-Authenticate (core.api_tokens).
     "DEFAULT_AUTHENTICATION_CLASSES": ["core.api_tokens.ApiTokenAuthentication",
                                        "rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "core.api_tokens.HasTokenScope"],
-    "DEFAULT_THROTTLE_CLASSES": ["core.api_tokens.UserApiThrottle", "core.api_tokens.TokenApiThrottle"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated",
+                                   "core.api_tokens.HasTokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.api_tokens.UserApiThrottle",
+                                 "core.api_tokens.TokenApiThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "core.api_tokens.CappedLimitOffsetPagination",
     "PAGE_SIZE": 50,
 }
 # Per user (session or any of their tokens) and per token, counted in CACHES["throttle"].
-API_THROTTLE_RATES = {"user": env("API_USER_RATE", "1200/min"), "token": env("API_TOKEN_RATE", "600/min")}
+API_THROTTLE_RATES = {"user": env("API_USER_RATE", "1200/min"),
+                      "token": env("API_TOKEN_RATE", "600/min")}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Công vụ API",
     "DESCRIPTION": "HR and competency management for Vietnamese civil servants",
@@ -370,12 +384,14 @@ if PRODUCTION:
 # ------------------------------------------------------------------------------
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Công vụ <no-reply@localhost>")
-# The site's address for links in e-mails sent without a request (reminders); none if unset in production.
+# The site's address for links in e-mails sent without
+# a request (reminders); none if unset in production.
 SITE_URL = env("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
 
 # LOGGING

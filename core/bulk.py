@@ -41,10 +41,12 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                           [table, count])
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, count])
             return [row[0] for row in cursor.fetchall()]
-        cursor.execute(f'SELECT COALESCE(MAX("id"), 0) FROM "{table}"')  # noqa: S608 - table name from the model
+        # S608: the table name comes from the model, never from input.
+        cursor.execute(f'SELECT COALESCE(MAX("id"), 0) FROM "{table}"')  # noqa: S608
         start = cursor.fetchone()[0]
         cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
         row = cursor.fetchone()
@@ -56,7 +58,8 @@ def _pg_escape(text: str) -> str:
     """COPY text format escaping. Looking for the four characters first and replacing only when
     one is there is many times faster than ``str.translate``, which is slow on non-ASCII text."""
     if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        return (text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+                .replace("\r", "\\r"))
     return text
 
 
@@ -113,7 +116,8 @@ def bulk_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable
                 cursor.copy_expert(sql, io.StringIO(text))
                 count += len(chunk)
         else:
-            sql = f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join(["?"] * len(columns))})'  # noqa: S608
+            marks = ", ".join(["?"] * len(columns))
+            sql = f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})'  # noqa: S608
             for chunk in _chunks(rows, CHUNK_ROWS):
                 cursor.cursor.executemany(sql, [[_sqlite_value(v) for v in row] for row in chunk])
                 count += len(chunk)
@@ -125,8 +129,10 @@ def model_defaults(model: type[models.Model], fields: Sequence[str]) -> dict[str
     defaults = {}
     for name in fields:
         field = model._meta.get_field(name)
-        defaults[name] = field.get_default() if field.has_default() else ("" if field.empty_strings_allowed
-                                                                           and not field.null else None)
+        if field.has_default():
+            defaults[name] = field.get_default()
+        else:
+            defaults[name] = "" if field.empty_strings_allowed and not field.null else None
     return defaults
 
 
@@ -134,11 +140,14 @@ def _column_types(model: type[models.Model], fields: Sequence[str]) -> list[str]
     return [model._meta.get_field(name).db_type(connection) for name in fields]
 
 
-def _pg_stage(cursor, model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence]) -> tuple[str, int]:
-    """COPY ``rows`` into a temporary table shaped like ``fields`` of ``model`` (dropped at commit)."""
+def _pg_stage(cursor, model: type[models.Model], fields: Sequence[str],
+              rows: Iterable[Sequence]) -> tuple[str, int]:
+    """COPY ``rows`` into a temporary table shaped like
+    ``fields`` of ``model`` (dropped at commit)."""
     stage = f"stage_{uuid.uuid4().hex[:12]}"
     columns = column_names(model, fields)
-    spec = ", ".join(f'"{c}" {t}' for c, t in zip(columns, _column_types(model, fields), strict=True))
+    spec = ", ".join(f'"{c}" {t}'
+                     for c, t in zip(columns, _column_types(model, fields), strict=True))
     cursor.execute(f'CREATE TEMPORARY TABLE "{stage}" ({spec}) ON COMMIT DROP')
     quoted = ", ".join(f'"{c}"' for c in columns)
     count = 0
@@ -160,15 +169,19 @@ def bulk_update(model: type[models.Model], fields: Sequence[str], rows: Iterable
         if connection.vendor == "postgresql":
             stage, count = _pg_stage(cursor, model, fields, rows)
             assignments = ", ".join(f'"{c}" = s."{c}"' for c in columns)
-            cursor.execute(f'UPDATE "{table}" AS t SET {assignments} FROM "{stage}" AS s '  # noqa: S608
-                           f'WHERE t."{key}" = s."{key}"')
+            sql = (f'UPDATE "{table}" AS t SET {assignments} FROM "{stage}" AS s '  # noqa: S608
+                   f'WHERE t."{key}" = s."{key}"')
+            cursor.execute(sql)
             cursor.execute(f'DROP TABLE "{stage}"')
             return count
         setters = ", ".join(f'"{c}" = ?' for c in columns)
-        sql = f'UPDATE "{table}" SET {setters} WHERE "{key}" = ?'  # noqa: S608 - names from the model
+        # S608: table and column names come from the model; the values are parameters.
+        sql = f'UPDATE "{table}" SET {setters} WHERE "{key}" = ?'  # noqa: S608
         count = 0
         for chunk in _chunks(rows, CHUNK_ROWS):
-            cursor.cursor.executemany(sql, [[*(_sqlite_value(v) for v in row[1:]), row[0]] for row in chunk])
+            cursor.cursor.executemany(sql,
+                                      [[*(_sqlite_value(v) for v in row[1:]), row[0]]
+                                       for row in chunk])
             count += len(chunk)
         return count
 
@@ -186,11 +199,13 @@ def bulk_upsert(model: type[models.Model], fields: Sequence[str], rows: Iterable
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             stage, count = _pg_stage(cursor, model, fields, rows)
-            cursor.execute(f'INSERT INTO "{table}" ({quoted}) SELECT {quoted} FROM "{stage}" '  # noqa: S608
-                           f'ON CONFLICT ({target}) DO UPDATE SET {assignments}')
+            sql = (f'INSERT INTO "{table}" ({quoted}) SELECT {quoted} FROM "{stage}" '  # noqa: S608
+                   f'ON CONFLICT ({target}) DO UPDATE SET {assignments}')
+            cursor.execute(sql)
             cursor.execute(f'DROP TABLE "{stage}"')
             return count
-        sql = (f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join(["?"] * len(columns))}) '  # noqa: S608
+        marks = ", ".join(["?"] * len(columns))
+        sql = (f'INSERT INTO "{table}" ({quoted}) VALUES ({marks}) '  # noqa: S608
                f'ON CONFLICT ({target}) DO UPDATE SET {assignments}')
         count = 0
         for chunk in _chunks(rows, CHUNK_ROWS):
@@ -199,7 +214,7 @@ def bulk_upsert(model: type[models.Model], fields: Sequence[str], rows: Iterable
         return count
 
 
-# --- rows declared once, rendered straight to COPY text -----------------------------------------------
+# --- rows declared once, rendered straight to COPY text -------------------------------------------
 
 class Fixed:
     """A value every row of a :class:`TableRows` shares (rendered once, not once per row)."""
@@ -248,8 +263,8 @@ class TableRows:
             if isinstance(getter, Fixed):
                 self._fixed[index] = getter.value
                 fixed = getter.value
-                self._template.append(("\0" if fixed is None else _pg_text(fixed)) if self.postgresql
-                                      else _sqlite_value(fixed))
+                self._template.append(("\0" if fixed is None else _pg_text(fixed))
+                                      if self.postgresql else _sqlite_value(fixed))
             else:
                 self._template.append(None)
                 self._getters.append((index, getter))
@@ -263,8 +278,8 @@ class TableRows:
             for index, getter in self._getters:
                 value = getter(item)
                 kind = value.__class__
-                row[index] = value if kind is str else "\0" if value is None else str(value) if kind in _PLAIN \
-                    else _pg_value(value)
+                row[index] = (value if kind is str else "\0" if value is None
+                              else str(value) if kind in _PLAIN else _pg_value(value))
             line = "\t".join(row)
             if _NEEDS_ESCAPE.search(line) or line.count("\t") != len(row) - 1:
                 line = "\t".join(_pg_text(value) for value in self.values(item))
@@ -279,7 +294,8 @@ class TableRows:
             self.flush()
 
     def values(self, item) -> tuple:
-        """One row as Python values in ``fields`` order (for a caller that writes it its own way)."""
+        """One row as Python values in ``fields`` order
+        (for a caller that writes it its own way)."""
         row = [self._fixed.get(index) for index in range(len(self.fields))]
         for index, getter in self._getters:
             row[index] = getter(item)
@@ -299,10 +315,12 @@ def copy_rows(table: TableRows, pending: list) -> None:
     with connection.cursor() as cursor:
         if table.postgresql:
             pending.append("")  # the last line's newline
-            cursor.copy_expert(f'COPY "{name}" ({columns}) FROM STDIN', io.StringIO("\n".join(pending)))
+            cursor.copy_expert(f'COPY "{name}" ({columns}) FROM STDIN',
+                               io.StringIO("\n".join(pending)))
         else:
             marks = ", ".join(["?"] * len(table.fields))
-            cursor.cursor.executemany(f'INSERT INTO "{name}" ({columns}) VALUES ({marks})', pending)  # noqa: S608
+            sql = f'INSERT INTO "{name}" ({columns}) VALUES ({marks})'  # noqa: S608
+            cursor.cursor.executemany(sql, pending)
 
 
 def lock_references(model: type[models.Model], ids: Iterable[int]) -> set[int]:
@@ -319,7 +337,8 @@ def lock_references(model: type[models.Model], ids: Iterable[int]) -> set[int]:
         for start in range(0, len(wanted), CHUNK_ROWS):
             chunk = wanted[start:start + CHUNK_ROWS]
             marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f'SELECT "id" FROM "{table}" WHERE "id" IN ({marks}){lock}', chunk)  # noqa: S608
+            sql = f'SELECT "id" FROM "{table}" WHERE "id" IN ({marks}){lock}'  # noqa: S608
+            cursor.execute(sql, chunk)
             found.update(row[0] for row in cursor.fetchall())
     return found
 
@@ -342,8 +361,9 @@ def references_checked(models_written: Sequence[type[models.Model]]) -> Iterator
         return
     tables = [m._meta.db_table for m in models_written]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgrelid = ANY(%s::regclass[]) AND NOT tgisinternal",
-                       [tables])
+        cursor.execute(
+            "SELECT count(*) FROM pg_trigger WHERE tgrelid = ANY(%s::regclass[]) AND NOT "
+            "tgisinternal", [tables])
         if cursor.fetchone()[0]:
             yield False
             return

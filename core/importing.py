@@ -83,7 +83,8 @@ class Table:
     unknown_headers: list[str]
     formula_cells: list[str] = field(default_factory=list)  # the first few, for the warning
     formula_count: int = 0
-    footer_rows: list[int] = field(default_factory=list)  # Excel rows of the signature footer skipped
+    # Excel rows of the signature footer skipped
+    footer_rows: list[int] = field(default_factory=list)
 
 
 def cell_text(value: Any) -> str:
@@ -110,12 +111,14 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _read_rows(path: Path, sheet: str | None = None) -> tuple[dict[str, list[list[Any]]], Inspection]:
+def _read_rows(path: Path,
+               sheet: str | None = None) -> tuple[dict[str, list[list[Any]]], Inspection]:
     """Every sheet (or the one named) as rows of cells, once the file's cost is known to be within
     the limits (core.sheet_bounds): nothing is read before that."""
     suffix = path.suffix.lower()
     if suffix not in ALLOWED_EXTENSIONS:
-        raise ImportFileError(_("Unsupported file type %(ext)s: upload an Excel (.xlsx) file.") % {"ext": suffix})
+        raise ImportFileError(_("Unsupported file type %(ext)s: upload an Excel (.xlsx) file.")
+                              % {"ext": suffix})
     try:
         inspection = inspect_file(path)
         if suffix == ".csv":
@@ -134,14 +137,16 @@ def _read_workbook(path: Path, sheet: str | None) -> dict[str, list[list[Any]]]:
             if sheet is not None and header_key(name) != header_key(sheet):
                 continue
             loaded = workbook.get_sheet_by_name(name)
-            if loaded.end is not None:  # .xls and .ods are only bounded by their format: check again
+            # .xls and .ods are only bounded by their format: check again
+            if loaded.end is not None:
                 check_extent(loaded.end[0] + 1, loaded.end[1] + 1, sheet=name)
             sheets[name] = loaded.to_python(skip_empty_area=False)
         return sheets
     except FileTooCostly:
         raise
     except Exception as exc:  # calamine raises its own error types for broken files
-        raise ImportFileError(_("The file cannot be read as a spreadsheet (%(error)s).") % {"error": exc}) from exc
+        raise ImportFileError(_("The file cannot be read as a spreadsheet (%(error)s).")
+                              % {"error": exc}) from exc
 
 
 def _match_header(cells: list[Any], columns: Iterable[Column]) -> dict[int, Column]:
@@ -233,10 +238,12 @@ def _read_header(rows: list[list[Any]], index: int, found: dict[int, Column], co
             continue  # the row under the header holds data
         cells = _two_level(upper, lower)
         placed = _place(cells, columns)
-        # Labels under a group cell, and nothing under the columns already found: the second level
-        # of a header even when none of its labels is known (so they are reported, not read as data).
+        # Labels under a group cell, and nothing under the columns
+        # already found: the second level of a header even when none of
+        # its labels is known (so they are reported, not read as data).
         grouped = first == index and all(
-            i >= len(lower) or is_blank(lower[i]) or header_key(cell_text(lower[i])) in col.header_keys()
+            i >= len(lower) or is_blank(lower[i])
+            or header_key(cell_text(lower[i])) in col.header_keys()
             for i, col in found.items()) and any(
             i not in found and cell.label and cell.group for i, cell in enumerate(cells))
         if set(found.values()) <= set(placed.values()) and (
@@ -288,7 +295,8 @@ def _has_figures(value: Any) -> bool:
     return not isinstance(value, str) or any(ch.isdigit() for ch in value)
 
 
-def _footer_start(cells_of: Callable[[int], list[Any]], rows: list[Row], key: int | None) -> int | None:
+def _footer_start(cells_of: Callable[[int], list[Any]], rows: list[Row],
+                  key: int | None) -> int | None:
     """Where the signature footer under the table begins in ``rows``, or None.
 
     Only the last rows can be a footer: from the first row with footer words ("Người lập biểu",
@@ -311,7 +319,8 @@ def _footer_start(cells_of: Callable[[int], list[Any]], rows: list[Row], key: in
         elif texts and isinstance(texts[0], str) and _TOTAL.match(unaccent(texts[0])) and (
                 key_free or texts[0] is key_cell):
             start = position  # the totals line may carry sums: its first cell says what it is
-        elif not (len(texts) <= 1 or (is_blank(key_cell) and not any(_has_figures(c) for c in texts))):
+        elif not (len(texts) <= 1
+                  or (is_blank(key_cell) and not any(_has_figures(c) for c in texts))):
             break
     return start
 
@@ -320,7 +329,8 @@ _COLUMN_NUMBER = re.compile(r"^\(?(\d{1,3})\)?$")
 
 
 def _is_column_numbers(cells: list[Any]) -> bool:
-    """A row numbering the columns (1, 2, 3 … or (1), (2) …), as official forms put under the header."""
+    """A row numbering the columns (1, 2, 3 … or (1),
+    (2) …), as official forms put under the header."""
     numbers = []
     for cell in cells:
         if is_blank(cell):
@@ -348,17 +358,20 @@ def read_table(path: Path, columns: list[Column], sheet: str | None = None) -> T
     if best is None:
         where = _("sheet %(sheet)s") % {"sheet": sheet} if sheet else _("the file")
         raise ImportFileError(
-            _("No header row found in %(where)s: the first row must hold the column names (%(names)s).")
+            _("No header row found in %(where)s: the first row must hold the column names "
+              "(%(names)s).")
             % {"where": where, "names": ", ".join(c.header for c in required)})
     _score, name, header_index, found = best
     sheet_rows = sheets[name]
-    first_header, last_header, found, header_cells = _read_header(sheet_rows, header_index, found, columns)
+    first_header, last_header, found, header_cells = _read_header(sheet_rows, header_index, found,
+                                                                  columns)
     missing = [c for c in required if c not in found.values()]
     if missing:
         raise ImportFileError(
-            _("Missing required columns: %(names)s.") % {"names": ", ".join(c.header for c in missing)},
-            [{"row": first_header + 1, "column": c.header, "message": _("Required column is missing.")}
-             for c in missing],
+            _("Missing required columns: %(names)s.")
+            % {"names": ", ".join(c.header for c in missing)},
+            [{"row": first_header + 1, "column": c.header,
+              "message": _("Required column is missing.")} for c in missing],
         )
     unplaced = [cell for i, cell in enumerate(header_cells) if i not in found and cell.name]
     optional = [c for c in columns if not c.required and c not in found.values()]
@@ -367,13 +380,15 @@ def read_table(path: Path, columns: list[Column], sheet: str | None = None) -> T
         # Silently dropping a column the importer reads (salary step, coefficient …) would import
         # people without it: refuse, naming the columns, rather than guess.
         raise ImportFileError(
-            _("These columns would not be imported: %(names)s. Rename their headers as in the template "
-              "(%(expected)s) or delete the columns.")
+            _("These columns would not be imported: %(names)s. Rename their headers as in the "
+              "template (%(expected)s) or delete the columns.")
             % {"names": ", ".join(f"“{cell.name}”" for cell, _c in dropped),
-               "expected": ", ".join(dict.fromkeys(f"“{column.header}”" for _c, column in dropped))},
+               "expected": ", ".join(dict.fromkeys(f"“{column.header}”"
+                                                   for _c, column in dropped))},
             [{"row": last_header + 1, "column": cell.name,
-              "message": _("The column looks like “%(header)s” but its header is not one the import "
-                           "reads: rename it “%(header)s”.") % {"header": column.header}}
+              "message": _(
+                  "The column looks like “%(header)s” but its header is not one the import "
+                  "reads: rename it “%(header)s”.") % {"header": column.header}}
              for cell, column in dropped],
         )
     unknown = [cell.name for cell in unplaced]
@@ -436,51 +451,58 @@ def cell_problem(raw: str, column: Column) -> str | None:
     return text_problem(raw, max_length=column.max_length, refuse_formula=column.refuse_formula)
 
 
-def text_problem(raw: str, *, max_length: int | None = None, refuse_formula: bool = False) -> str | None:
+def text_problem(raw: str, *, max_length: int | None = None,
+                 refuse_formula: bool = False) -> str | None:
     """Why a text value of a file cannot be accepted, in Vietnamese, or None: a control character,
     more than ``max_length`` characters (default IMPORT_MAX_CELL_CHARS), a formula-like start."""
     bad = _CONTROL.search(raw)
     if bad:
         code = ord(bad.group()) if bad.group() != "\ufffe" else 0
-        return (_("Contains an invisible control character (U+%(code)04X) at position %(pos)s: delete "
-                  "it and type the value again.") % {"code": code, "pos": bad.start() + 1})
+        return (
+            _("Contains an invisible control character (U+%(code)04X) at position %(pos)s: delete "
+              "it and type the value again.") % {"code": code, "pos": bad.start() + 1})
     limit = max_length or settings.IMPORT_MAX_CELL_CHARS
     if len(raw) > limit and len(clean(raw)) > limit:
-        return _("Too long: %(n)s characters, at most %(limit)s.") % {"n": len(clean(raw)), "limit": limit}
+        return _("Too long: %(n)s characters, at most %(limit)s.") % {"n": len(clean(raw)),
+                                                                      "limit": limit}
     if refuse_formula and clean(raw).startswith(FORMULA_START):
-        return _("Starts with “%(char)s” like a spreadsheet formula; a name or code cannot start with "
-                 "= + - @.") % {"char": clean(raw)[0]}
+        return _(
+            "Starts with “%(char)s” like a spreadsheet formula; a name or code cannot start with "
+            "= + - @.") % {"char": clean(raw)[0]}
     return None
 
 
-def summary_document(*, rows: int, created: int = 0, updated: int = 0, unchanged: int = 0, rejected: int = 0,
-                     errors: list[dict] | None = None) -> dict:
+def summary_document(*, rows: int, created: int = 0, updated: int = 0, unchanged: int = 0,
+                     rejected: int = 0, errors: list[dict] | None = None) -> dict:
     """The result of an import exactly as DESIGN.md §4 names it."""
     return {"rows": rows, "created": created, "updated": updated, "unchanged": unchanged,
             "rejected": rejected, "errors": sorted(errors or [], key=lambda e: e["row"])}
 
 
 class Importer:
-    """Base class: subclasses declare ``columns`` and implement ``prepare``, ``check`` and ``write``."""
+    """Base class: subclasses declare ``columns`` and
+    implement ``prepare``, ``check`` and ``write``."""
 
     kind: str = ""
     title: str = ""
     columns: list[Column] = []
     sheet: str | None = None
-    # validate() keeps each row's cells as read for the upload preview; run() drops them once parsed.
+    # validate() keeps each row's cells as read for the
+    # upload preview; run() drops them once parsed.
     keep_raw: bool = True
 
     def __init__(self, *, actor=None, scope=None, skip_invalid: bool = False, dry_run: bool = False,
                  progress: Callable[[int], None] | None = None):
         self.actor = actor
-        self.scope = scope  # a core.access.UnitScope limiting what may be written, or None for everything
+        # a core.access.UnitScope limiting what may be written, or None for everything
+        self.scope = scope
         self.skip_invalid = skip_invalid
         self.dry_run = dry_run
         self.progress = progress or (lambda percent: None)
         self.warnings: list[str] = []
         self.batch = uuid.uuid4()
 
-    # --- hooks -------------------------------------------------------------------------------------
+    # --- hooks ------------------------------------------------------------------------------------
     def prepare(self, rows: list[Row]) -> None:
         """Prefetch the reference data every row needs, in bulk."""
 
@@ -494,7 +516,7 @@ class Importer:
     def write(self, rows: list[Row]) -> dict[str, int]:
         raise NotImplementedError
 
-    # --- the run -----------------------------------------------------------------------------------
+    # --- the run ----------------------------------------------------------------------------------
     def note_table(self, table: Table, *, sheet: bool = False) -> None:
         """Warn of what reading ``table`` left out: columns no one declared, the signature footer
         (prefixed with the sheet's name when the import reads several sheets)."""
@@ -503,17 +525,18 @@ class Importer:
             self.warnings.append(where + _("Column “%(name)s” is not imported.") % {"name": header})
         if table.footer_rows:
             self.warnings.append(where + (
-                _("%(n)s rows under the table (rows %(first)s–%(last)s) were read as its signature footer "
-                  "and skipped.") % {"n": len(table.footer_rows), "first": table.footer_rows[0],
-                                      "last": table.footer_rows[-1]}))
+                _("%(n)s rows under the table (rows %(first)s–%(last)s) were read as its "
+                  "signature footer and skipped.")
+                % {"n": len(table.footer_rows), "first": table.footer_rows[0],
+                   "last": table.footer_rows[-1]}))
 
     def validate(self, path: Path) -> tuple[Table, list[Row], list[dict]]:
         table = read_table(Path(path), self.columns, self.sheet)
         self.note_table(table)
         if table.formula_count:
             self.warnings.append(
-                _("%(n)s cells hold formulas (for example %(cells)s): their values as Excel last computed "
-                  "them were imported; check them.")
+                _("%(n)s cells hold formulas (for example %(cells)s): their values as Excel "
+                  "last computed them were imported; check them.")
                 % {"n": table.formula_count, "cells": ", ".join(table.formula_cells[:5])})
         for index, row in enumerate(table.rows):
             parse_row(row, table.columns)
@@ -544,17 +567,21 @@ class Importer:
                 counts = self.classify(good)
             else:
                 try:
-                    with audit_context(source=AuditEntry.Source.IMPORT, batch=self.batch), transaction.atomic():
+                    with audit_context(source=AuditEntry.Source.IMPORT,
+                                       batch=self.batch), transaction.atomic():
                         counts = self.write(good)
                 except ValidationError as exc:
-                    # A rule a service enforces that the checks did not foresee: nothing was written.
+                    # A rule a service enforces that the checks
+                    # did not foresee: nothing was written.
                     return summary_document(rows=len(table.rows), rejected=len(table.rows), errors=[
-                        *errors, *({"row": 0, "column": "", "message": _("Nothing was written: %(reason)s")
-                                    % {"reason": message}} for message in exc.messages)])
+                        *errors,
+                        *({"row": 0, "column": "",
+                           "message": _("Nothing was written: %(reason)s") % {"reason": message}}
+                          for message in exc.messages)])
         self.progress(100)
         return summary_document(rows=len(table.rows), rejected=rejected, errors=errors, **counts)
 
-    # --- files for the user --------------------------------------------------------------------------
+    # --- files for the user -----------------------------------------------------------------------
     @classmethod
     def template_bytes(cls) -> bytes:
         """A blank workbook with the headers and a sheet explaining each column."""
@@ -571,14 +598,17 @@ class Importer:
         guide = workbook.add_worksheet(_("Guide")[:31])
         guide.write_row(0, 0, [_("Column"), _("Required"), _("Description")], bold)
         for index, column in enumerate(cls.columns, start=1):
-            guide.write_row(index, 0, [column.header, _("yes") if not column.blank else _("no"), str(column.help)])
+            guide.write_row(index, 0,
+                            [column.header, _("yes") if not column.blank else _("no"),
+                             str(column.help)])
         guide.set_column(0, 0, 30)
         guide.set_column(2, 2, 80)
         workbook.close()
         return buffer.getvalue()
 
 
-def error_sheet_bytes(path: Path, columns: list[Column], errors: list[dict], sheet: str | None = None) -> bytes:
+def error_sheet_bytes(path: Path, columns: list[Column], errors: list[dict],
+                      sheet: str | None = None) -> bytes:
     """The rejected rows with their original values and one column of reasons, as .xlsx."""
     import xlsxwriter
 
@@ -620,7 +650,8 @@ _IMPORTERS: dict[str, type[Importer]] = {}
 
 
 def register_importer(cls: type[Importer]) -> type[Importer]:
-    """Make an importer available to the upload pages and background jobs (called from AppConfig.ready)."""
+    """Make an importer available to the upload pages and
+    background jobs (called from AppConfig.ready)."""
     _IMPORTERS[cls.kind] = cls
     return cls
 

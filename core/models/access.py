@@ -18,8 +18,8 @@ class AccessRecord(models.Model):
         EXPORT = "export", _("Exported people")
         API = "api", _("Read through the API")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT,
-                             related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"),
+                             on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     path = models.CharField(_("address"), max_length=500, blank=True)

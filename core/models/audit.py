@@ -24,17 +24,20 @@ class AuditEntry(UndeletableModel):
 
     timestamp = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     actor_name = models.CharField(_("by (name)"), max_length=150, blank=True)
-    source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.SYSTEM)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices,
+                              default=Source.SYSTEM)
     action = models.CharField(_("action"), max_length=32)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(_("record"), max_length=255)
     unit = models.ForeignKey(
-        "core.OrgUnit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "core.OrgUnit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+"
     )
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     reason = models.TextField(_("reason"), blank=True)
@@ -46,7 +49,8 @@ class AuditEntry(UndeletableModel):
         verbose_name_plural = _("audit entries")
         ordering = ["-timestamp", "-id"]
         indexes = [
-            models.Index(fields=["content_type", "object_id", "timestamp"], name="audit_object_idx"),
+            models.Index(fields=["content_type", "object_id", "timestamp"],
+                         name="audit_object_idx"),
             models.Index(fields=["unit", "timestamp"], name="audit_unit_idx"),
         ]
 

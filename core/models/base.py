@@ -9,7 +9,8 @@ class ProtectedDeleteError(Exception):
 
 class UndeletableQuerySet(models.QuerySet):
     def delete(self):
-        raise ProtectedDeleteError(_("Records of this kind are never deleted; close or correct them instead."))
+        raise ProtectedDeleteError(
+            _("Records of this kind are never deleted; close or correct them instead."))
 
 
 class UndeletableModel(models.Model):
@@ -21,4 +22,5 @@ class UndeletableModel(models.Model):
         abstract = True
 
     def delete(self, *args, **kwargs):
-        raise ProtectedDeleteError(_("Records of this kind are never deleted; close or correct them instead."))
+        raise ProtectedDeleteError(
+            _("Records of this kind are never deleted; close or correct them instead."))

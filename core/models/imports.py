@@ -27,11 +27,13 @@ class ImportJob(models.Model):
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT,
+        related_name="+"
     )
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.UPLOADED)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
+                              default=Status.UPLOADED)
     options = models.JSONField(default=dict, blank=True)
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     summary = models.JSONField(default=dict, blank=True)

@@ -10,7 +10,8 @@ class Notification(models.Model):
     """One message to one user. ``key`` makes a nightly job idempotent: the same fact (kind,
     person, due date) is told to the same user once, however often the job runs."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                  related_name="notifications")
     kind = models.CharField(_("kind"), max_length=32)
     key = models.CharField(max_length=200)
     title = models.CharField(_("title"), max_length=255)
@@ -26,7 +27,8 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         # The bell counts a user's unread notifications on every page.
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
-        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notification_once")]
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"],
+                                               name="notification_once")]
 
     def __str__(self) -> str:
         return self.title

@@ -38,8 +38,8 @@ class ApiToken(UndeletableModel):
         APPRAISAL_WRITE = "appraisal:write", _("Send appraisal period scores")
         RECRUITMENT_READ = "recruitment:read", _("Read recruitment rounds and results")
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT,
-                              related_name="api_tokens")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"),
+                              on_delete=models.PROTECT, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("key begins with"), max_length=12, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)

@@ -79,7 +79,8 @@ class OrgUnit(UndeletableModel):
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.OTHER)
-    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices, default=Sector.GOVERNMENT)
+    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices,
+                              default=Sector.GOVERNMENT)
     province_class = models.CharField(
         _("province class"), max_length=16, choices=ProvinceClass.choices, blank=True,
         help_text=_("Only for a province; decides the deputy norms of ND 370/2025."),
@@ -105,7 +106,8 @@ class OrgUnit(UndeletableModel):
         ordering = ["path"]
         constraints = [
             # A code names one unit at a time; a closed unit's code may be reused by its successor.
-            models.UniqueConstraint(fields=["code"], condition=Q(valid_to__isnull=True), name="unit_code_open_unique"),
+            models.UniqueConstraint(fields=["code"], condition=Q(valid_to__isnull=True),
+                                    name="unit_code_open_unique"),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True)
                 | Q(valid_to__gte=models.F("valid_from")),
@@ -129,15 +131,17 @@ class OrgUnit(UndeletableModel):
 
     @property
     def label(self) -> str:
-        """The name, with the parent's when the name alone is ambiguous ("Phòng Kinh tế – Xã Mèo Vạc").
-        Uses the parent only when it was fetched with the unit (select_related), never a query."""
+        """The name, with the parent's when the name alone is ambiguous
+        ("Phòng Kinh tế – Xã Mèo Vạc"). Uses the parent only when it
+        was fetched with the unit (select_related), never a query."""
         parent = self._state.fields_cache.get("parent")
         if parent is None or parent.kind == self.Kind.PROVINCE or self.depth < 2:
             return self.name
         return f"{self.name} – {parent.short_name or parent.name}"
 
     def is_active_on(self, day: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or self.valid_to >= day)
+        return ((self.valid_from is None or self.valid_from <= day)
+                and (self.valid_to is None or self.valid_to >= day))
 
     @property
     def is_open(self) -> bool:
@@ -174,8 +178,10 @@ class UnitChange(UndeletableModel):
     decision_date = models.DateField(_("decision date"), null=True, blank=True)
     signer = models.CharField(_("signed by"), max_length=150, blank=True)
     note = models.TextField(_("note"), blank=True)
-    predecessors = models.ManyToManyField(OrgUnit, verbose_name=_("before"), related_name="changes_out", blank=True)
-    successors = models.ManyToManyField(OrgUnit, verbose_name=_("after"), related_name="changes_in", blank=True)
+    predecessors = models.ManyToManyField(OrgUnit, verbose_name=_("before"),
+                                          related_name="changes_out", blank=True)
+    successors = models.ManyToManyField(OrgUnit, verbose_name=_("after"), related_name="changes_in",
+                                        blank=True)
     parent_change = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="carried",
         help_text="The reorganisation that carried this sub-unit along.",
@@ -193,10 +199,12 @@ class UnitChange(UndeletableModel):
 class OrgUnitUserObjectPermission(UserObjectPermissionBase):
     """Direct-FK guardian table: a unit granted to one user (inherited by every sub-unit)."""
 
-    content_object = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="user_grants")
+    content_object = models.ForeignKey(OrgUnit, on_delete=models.CASCADE,
+                                       related_name="user_grants")
 
 
 class OrgUnitGroupObjectPermission(GroupObjectPermissionBase):
     """Direct-FK guardian table: a unit granted to a group."""
 
-    content_object = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="group_grants")
+    content_object = models.ForeignKey(OrgUnit, on_delete=models.CASCADE,
+                                       related_name="group_grants")

@@ -27,6 +27,7 @@ def import_job_create(*, actor, kind: str, upload, skip_invalid: bool = False) -
     job.file.save(f"{job.pk}{_suffix(upload.name)}", upload, save=True)
     from core.tasks import validate_import
 
+    # Queued on commit: a worker started before it would not find the job or its file.
     transaction.on_commit(lambda: validate_import.delay(str(job.pk)))
     return job
 
@@ -39,6 +40,7 @@ def _importer(job: ImportJob, *, dry_run: bool) -> Importer:
     last = {"percent": -1}
 
     def progress(percent: int) -> None:
+        # One write per 5 %: a row-by-row update would cost a query per row on a 100,000-row file.
         if percent - last["percent"] >= 5 or percent == 100:
             last["percent"] = percent
             ImportJob.objects.filter(pk=job.pk).update(progress=percent)
@@ -55,8 +57,8 @@ def _preview(table, errors: list[dict]) -> list[dict]:
         by_row.setdefault(error["row"], {})[error["column"]] = error["message"]
     rows = sorted(table.rows, key=lambda r: (r.number not in by_row, r.number))[:PREVIEW_ROWS]
     return [{"row": r.number,
-             "cells": [{"v": display_text(r.raw.get(c.field)), "e": by_row.get(r.number, {}).get(c.header, "")}
-                       for c in table.columns],
+             "cells": [{"v": display_text(r.raw.get(c.field)),
+                        "e": by_row.get(r.number, {}).get(c.header, "")} for c in table.columns],
              "bad": r.number in by_row} for r in sorted(rows, key=lambda r: r.number)]
 
 
@@ -65,12 +67,16 @@ def _attempt(job: ImportJob) -> bool:
 
     A task whose worker died (out of memory, killed) is redelivered (acks-late): without this
     count a file that kills every worker would be retried for ever."""
+    # Counted in the database (F()), not in memory: two redeliveries must not both read the same
+    # count.
     ImportJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1)
     job.refresh_from_db(fields=["attempts"])
     if job.attempts <= settings.IMPORT_MAX_ATTEMPTS:
         return True
-    _fail(job, _("Processing this file stopped %(n)s times without finishing, so it was abandoned. "
-                 "Check the file (very large, or damaged) and upload it again.") % {"n": job.attempts - 1})
+    _fail(job,
+          _("Processing this file stopped %(n)s times without finishing, so it was abandoned. "
+            "Check the file (very large, or damaged) and upload it again.")
+          % {"n": job.attempts - 1})
     return False
 
 
@@ -104,10 +110,12 @@ def import_job_validate(job_id) -> ImportJob:
         counts = importer.classify(good)
         job.summary = summary_document(rows=len(table.rows), rejected=len(table.rows) - len(good),
                                        errors=errors, **counts)
-        job.preview = {"headers": [c.header for c in table.columns], "rows": _preview(table, errors),
-                       "warnings": importer.warnings}
+        job.preview = {"headers": [c.header for c in table.columns],
+                       "rows": _preview(table, errors), "warnings": importer.warnings}
         blocked = errors and not job.options.get("skip_invalid")
-        job.status = ImportJob.Status.INVALID if blocked or not table.rows else ImportJob.Status.VALIDATED
+        # An empty file is invalid too: confirming it would report a success that imported nothing.
+        job.status = (ImportJob.Status.INVALID if blocked or not table.rows
+                      else ImportJob.Status.VALIDATED)
     except ImportFileError as exc:
         job.summary = summary_document(rows=0, errors=exc.errors)
         job.preview = {"headers": [], "rows": [], "warnings": []}
@@ -125,6 +133,8 @@ def import_job_confirm(*, actor, job: ImportJob) -> ImportJob:
     if job.created_by_id != actor.pk:
         raise PermissionDenied
     with transaction.atomic():
+        # A conditional update, not a read then a write: two clicks on "confirm" queue the import
+        # once.
         updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALIDATED).update(
             status=ImportJob.Status.IMPORTING, progress=0, attempts=0)
         if not updated:
@@ -137,7 +147,8 @@ def import_job_confirm(*, actor, job: ImportJob) -> ImportJob:
 
 
 def import_job_run(job_id) -> ImportJob:
-    """Import for real. Safe to run twice: a finished job is left alone and rows are matched by key."""
+    """Import for real. Safe to run twice: a finished
+    job is left alone and rows are matched by key."""
     job = ImportJob.objects.get(pk=job_id)
     if job.status != ImportJob.Status.IMPORTING or not _attempt(job):
         return job

@@ -10,7 +10,8 @@ UNLOCK = "unlock"
 PASSWORD_RESET = "password_reset"
 # Registered here rather than in core.audit: these actions exist only with this module, which the
 # URLconf imports (through the views) before any page shows an audit entry.
-audit.register_action_labels({UNLOCK: _("login unlocked"), PASSWORD_RESET: _("password reset by e-mail")})
+audit.register_action_labels({UNLOCK: _("login unlocked"),
+                              PASSWORD_RESET: _("password reset by e-mail")})
 
 
 def lockout_clear(*, actor, username: str, action: str = UNLOCK) -> int:

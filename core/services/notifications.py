@@ -29,7 +29,8 @@ logger = logging.getLogger(__name__)
 MANAGE_GRANT = "manage_unit_data"
 
 
-def notify(*, recipients: Iterable[User], kind: str, key: str, title: str, body: str = "", url: str = "") -> int:
+def notify(*, recipients: Iterable[User], kind: str, key: str, title: str, body: str = "",
+           url: str = "") -> int:
     """Tell each of ``recipients`` about one fact, once: returns how many notifications are new.
 
     Those who already hold a notification with ``key`` are skipped (one query to find them, one
@@ -37,9 +38,10 @@ def notify(*, recipients: Iterable[User], kind: str, key: str, title: str, body:
     users = {user.pk: user for user in recipients}
     if not users:
         return 0
-    told = set(Notification.objects.filter(key=key, recipient__in=list(users)).values_list("recipient_id", flat=True))
-    new = [Notification(recipient_id=pk, kind=kind, key=key[:200], title=title[:255], body=body, url=url[:500])
-           for pk in sorted(users) if pk not in told]
+    told = set(Notification.objects.filter(key=key, recipient__in=list(users))
+               .values_list("recipient_id", flat=True))
+    new = [Notification(recipient_id=pk, kind=kind, key=key[:200], title=title[:255], body=body,
+                        url=url[:500]) for pk in sorted(users) if pk not in told]
     Notification.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
 
@@ -63,9 +65,10 @@ def notify_many(notices: Iterable[Notice], *, chunk: int = 500) -> int:
     created = 0
     for start in range(0, len(notices), chunk):
         part = notices[start:start + chunk]
-        told = set(Notification.objects.filter(key__in=[n.key for n in part]).values_list("recipient_id", "key"))
-        new = {(user.pk, n.key): Notification(recipient_id=user.pk, kind=n.kind, key=n.key[:200], title=n.title[:255],
-                                             body=n.body, url=n.url[:500])
+        told = set(Notification.objects.filter(key__in=[n.key for n in part])
+                   .values_list("recipient_id", "key"))
+        new = {(user.pk, n.key): Notification(recipient_id=user.pk, kind=n.kind, key=n.key[:200],
+                                              title=n.title[:255], body=n.body, url=n.url[:500])
                for n in part for user in n.recipients if (user.pk, n.key) not in told}
         Notification.objects.bulk_create(list(new.values()), ignore_conflicts=True)
         created += len(new)
@@ -80,18 +83,21 @@ def officers_by_unit(units: Iterable[OrgUnit]) -> dict[int, list[User]]:
     if not units:
         return {}
     grants: dict[int, set[str]] = defaultdict(set)  # user id → granted unit paths
-    for user_id, path in OrgUnitUserObjectPermission.objects.filter(
-            permission__codename=MANAGE_GRANT, user__is_active=True).values_list("user_id", "content_object__path"):
+    granted = OrgUnitUserObjectPermission.objects.filter(
+        permission__codename=MANAGE_GRANT, user__is_active=True)
+    for user_id, path in granted.values_list("user_id", "content_object__path"):
         grants[user_id].add(path)
     for user_id, path in OrgUnitGroupObjectPermission.objects.filter(
-            permission__codename=MANAGE_GRANT, group__user__is_active=True).values_list("group__user",
-                                                                                        "content_object__path"):
+            permission__codename=MANAGE_GRANT,
+            group__user__is_active=True).values_list("group__user", "content_object__path"):
         grants[user_id].add(path)
-    provincial = set(User.objects.filter(groups__name=PROVINCIAL_HR.code, is_active=True).values_list("pk", flat=True))
+    provincial = set(User.objects.filter(groups__name=PROVINCIAL_HR.code, is_active=True)
+                     .values_list("pk", flat=True))
     people = User.objects.in_bulk(set(grants) | provincial)
     found: dict[int, list[User]] = {}
     for unit in units:
-        ids = {pk for pk, paths in grants.items() if any(unit.path.startswith(p) for p in paths)} | provincial
+        ids = {pk for pk, paths in grants.items()
+               if any(unit.path.startswith(p) for p in paths)} | provincial
         found[unit.pk] = [people[pk] for pk in sorted(ids) if pk in people]
     return found
 
@@ -105,7 +111,8 @@ def notifications_email(*, limit: int = 50) -> int:
     """E-mail every notification not yet e-mailed to a recipient with an address, one message per
     recipient; returns the number of messages sent. A refused message is tried again next run."""
     pending = (Notification.objects.filter(emailed_at__isnull=True, recipient__is_active=True)
-               .exclude(recipient__email="").select_related("recipient").order_by("recipient_id", "created_at", "pk"))
+               .exclude(recipient__email="").select_related("recipient")
+               .order_by("recipient_id", "created_at", "pk"))
     by_user: dict[int, list[Notification]] = defaultdict(list)
     for notification in pending:
         by_user[notification.recipient_id].append(notification)
@@ -119,7 +126,8 @@ def notifications_email(*, limit: int = 50) -> int:
 
 def _email_one(items: list[Notification], connection, limit: int) -> int:
     user = items[0].recipient
-    subject = ngettext("Công vụ: %(n)s new notice", "Công vụ: %(n)s new notices", len(items)) % {"n": len(items)}
+    subject = ngettext("Công vụ: %(n)s new notice", "Công vụ: %(n)s new notices",
+                       len(items)) % {"n": len(items)}
     lines = [_("Dear %(name)s,") % {"name": user.get_full_name() or user.username}, ""]
     for item in items[:limit]:
         lines += [f"- {item.title}", *([f"  {item.body}"] if item.body else []), *_link(item.url)]
@@ -128,7 +136,8 @@ def _email_one(items: list[Notification], connection, limit: int) -> int:
     lines += ["", _("This message was sent automatically by Công vụ.")]
     try:
         with transaction.atomic():
-            # Marked first, in the same transaction: a message the server refuses leaves them unmarked.
+            # Marked first, in the same transaction: a message
+            # the server refuses leaves them unmarked.
             Notification.objects.filter(pk__in=[i.pk for i in items], emailed_at__isnull=True) \
                 .update(emailed_at=timezone.now())
             EmailMessage(subject, "\n".join(lines), to=[user.email], connection=connection).send()

@@ -57,12 +57,14 @@ def _check_parent(parent: OrgUnit | None, valid_from: date | None) -> None:
         return
     if parent.valid_to is not None and (valid_from is None or valid_from > parent.valid_to):
         raise ValidationError({"parent": _("The parent unit %(name)s was closed on %(day)s.")
-                               % {"name": parent.name, "day": parent.valid_to.strftime("%d/%m/%Y")}})
+                               % {"name": parent.name,
+                                  "day": parent.valid_to.strftime("%d/%m/%Y")}})
 
 
 def _build(spec: UnitSpec, valid_from: date | None, decision: str = "") -> OrgUnit:
     unit = OrgUnit(
-        code=clean(spec.code), name=clean(spec.name), short_name=clean(spec.short_name), kind=spec.kind,
+        code=clean(spec.code), name=clean(spec.name), short_name=clean(spec.short_name),
+        kind=spec.kind,
         sector=spec.sector, parent=spec.parent, province_class=spec.province_class or "",
         sort_order=spec.sort_order, valid_from=valid_from, decision=clean(decision),
     )
@@ -76,7 +78,8 @@ def _insert(actor, unit: OrgUnit, reason: str = "") -> OrgUnit:
     unit.save(force_insert=True)
     _set_path(unit)
     audit.record(actor=actor, obj=unit, action="create", unit=unit, reason=reason,
-                 changes={k: [None, v] for k, v in audit.snapshot(unit, EDITABLE_FIELDS + ("parent",)).items()
+                 changes={k: [None, v]
+                          for k, v in audit.snapshot(unit, EDITABLE_FIELDS + ("parent",)).items()
                           if v not in ("", None)})
     return unit
 
@@ -87,8 +90,8 @@ def unit_create(*, actor, code: str, name: str, kind: str = OrgUnit.Kind.OTHER,
                 valid_from: date | None = None, decision: str = "", short_name: str = "",
                 province_class: str = "", sort_order: int = 0) -> OrgUnit:
     """Open a new unit under ``parent`` (or a new root)."""
-    spec = UnitSpec(code=code, name=name, kind=kind, sector=sector, parent=parent, short_name=short_name,
-                    province_class=province_class, sort_order=sort_order)
+    spec = UnitSpec(code=code, name=name, kind=kind, sector=sector, parent=parent,
+                    short_name=short_name, province_class=province_class, sort_order=sort_order)
     if not clean(code) or not clean(name):
         raise ValidationError(_("A unit needs a code and a name."))
     _check_code_free(clean(code))
@@ -101,7 +104,8 @@ def unit_update(*, actor, unit: OrgUnit, reason: str = "", **changes) -> OrgUnit
     """Change descriptive fields of a unit. Its place in the tree changes only by reorganisation."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError(_("These fields cannot be edited: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+        raise ValidationError(_("These fields cannot be edited: %(fields)s")
+                              % {"fields": ", ".join(sorted(unknown))})
     before = audit.snapshot(unit, EDITABLE_FIELDS)
     for name, value in changes.items():
         setattr(unit, name, clean(value) if isinstance(value, str) else value)
@@ -112,7 +116,8 @@ def unit_update(*, actor, unit: OrgUnit, reason: str = "", **changes) -> OrgUnit
     delta = audit.diff(before, audit.snapshot(unit, EDITABLE_FIELDS))
     if delta:
         unit.save()
-        audit.record(actor=actor, obj=unit, action="update", unit=unit, changes=delta, reason=reason)
+        audit.record(actor=actor, obj=unit, action="update", unit=unit, changes=delta,
+                     reason=reason)
     return unit
 
 
@@ -145,13 +150,15 @@ def _carry(actor, child: OrgUnit, new_parent: OrgUnit, day: date, parent_change:
            moved: dict[int, OrgUnit]) -> None:
     """Re-create ``child`` (and its own children) under ``new_parent`` from ``day``."""
     _close(actor, child, day - timedelta(days=1), parent_change.note)
-    spec = UnitSpec(code=child.code, name=child.name, kind=child.kind, sector=child.sector, parent=new_parent,
-                    short_name=child.short_name, province_class=child.province_class, sort_order=child.sort_order)
+    spec = UnitSpec(code=child.code, name=child.name, kind=child.kind, sector=child.sector,
+                    parent=new_parent, short_name=child.short_name,
+                    province_class=child.province_class, sort_order=child.sort_order)
     copy = _insert(actor, _build(spec, day, child.decision), reason=parent_change.note)
     change = UnitChange.objects.create(kind=UnitChange.Kind.TRANSFER, effective_date=day,
                                        decision_number=parent_change.decision_number,
-                                       decision_date=parent_change.decision_date, signer=parent_change.signer,
-                                       note=parent_change.note, parent_change=parent_change)
+                                       decision_date=parent_change.decision_date,
+                                       signer=parent_change.signer, note=parent_change.note,
+                                       parent_change=parent_change)
     change.predecessors.add(child)
     change.successors.add(copy)
     _copy_grants(child, copy)
@@ -164,14 +171,16 @@ def _carry(actor, child: OrgUnit, new_parent: OrgUnit, day: date, parent_change:
 class ReorganizationResult:
     change: UnitChange
     successors: list[OrgUnit]
-    moved: dict[int, OrgUnit]  # id of every closed predecessor or carried sub-unit → the unit that replaces it
+    # id of every closed predecessor or carried sub-unit → the unit that replaces it
+    moved: dict[int, OrgUnit]
 
 
 @transaction.atomic
 def unit_reorganize(*, actor, kind: str, predecessors: list[OrgUnit], successors: list[UnitSpec],
-                    effective_date: date, decision_number: str = "", decision_date: date | None = None,
-                    signer: str = "", note: str = "", children_map: dict[int, int] | None = None,
-                    carry_grants: bool = False, carry_children: bool = True) -> ReorganizationResult:
+                    effective_date: date, decision_number: str = "",
+                    decision_date: date | None = None, signer: str = "", note: str = "",
+                    children_map: dict[int, int] | None = None, carry_grants: bool = False,
+                    carry_children: bool = True) -> ReorganizationResult:
     """Merge units into one, split one into several, or move units to a new parent.
 
     Predecessors close the day before ``effective_date``; successors open on it. Every sub-unit
@@ -181,24 +190,31 @@ def unit_reorganize(*, actor, kind: str, predecessors: list[OrgUnit], successors
     ``carry_children=False`` the caller reorganises the sub-units itself in the same transaction
     (the 2025 mergers restructured departments and communes at the same time as provinces).
     """
+    # Locked: a second reorganisation of the same units waits, then finds them closed.
     predecessors = [OrgUnit.objects.select_for_update().get(pk=u.pk) for u in predecessors]
     _validate_reorganization(kind, predecessors, successors, effective_date)
-    change = UnitChange.objects.create(kind=kind, effective_date=effective_date, decision_number=clean(decision_number),
-                                       decision_date=decision_date, signer=clean(signer), note=clean(note))
+    change = UnitChange.objects.create(kind=kind, effective_date=effective_date,
+                                       decision_number=clean(decision_number),
+                                       decision_date=decision_date, signer=clean(signer),
+                                       note=clean(note))
     last_day = effective_date - timedelta(days=1)
-    reason = _("%(kind)s under decision %(number)s") % {"kind": change.get_kind_display(), "number": decision_number}
+    reason = _("%(kind)s under decision %(number)s") % {"kind": change.get_kind_display(),
+                                                        "number": decision_number}
     for unit in predecessors:
         _close(actor, unit, last_day, reason)
     new_units = []
     for spec in successors:
         _check_code_free(clean(spec.code))
         _check_parent(spec.parent, effective_date)
-        new_units.append(_insert(actor, _build(spec, effective_date, decision_number), reason=reason))
+        new_units.append(_insert(actor, _build(spec, effective_date, decision_number),
+                                 reason=reason))
     change.predecessors.add(*predecessors)
     change.successors.add(*new_units)
     moved: dict[int, OrgUnit] = {}
     for unit in predecessors:
         moved[unit.pk] = new_units[0]
+        # A transfer only moves the unit, so its grants follow it; after a merge or a split, copying
+        # them is the caller's choice.
         if carry_grants or kind == UnitChange.Kind.TRANSFER:
             for successor in new_units:
                 _copy_grants(unit, successor)
@@ -211,6 +227,7 @@ def unit_reorganize(*, actor, kind: str, predecessors: list[OrgUnit], successors
 def _validate_reorganization(kind, predecessors, successors, effective_date) -> None:
     if not predecessors:
         raise ValidationError(_("Choose the units being reorganised."))
+    # (min, max units before, min, max units after); None: no upper bound.
     expected = {UnitChange.Kind.MERGE: (2, None, 1, 1), UnitChange.Kind.SPLIT: (1, 1, 2, None),
                 UnitChange.Kind.TRANSFER: (1, None, 1, None)}
     if kind not in expected:
@@ -221,7 +238,8 @@ def _validate_reorganization(kind, predecessors, successors, effective_date) -> 
     if len(successors) < min_succ or (max_succ and len(successors) > max_succ):
         raise ValidationError(_("Wrong number of units after the reorganisation."))
     codes = [clean(s.code) for s in successors]
-    if len(set(codes)) != len(codes) or not all(codes) or not all(clean(s.name) for s in successors):
+    if (len(set(codes)) != len(codes) or not all(codes)
+            or not all(clean(s.name) for s in successors)):
         raise ValidationError(_("Every new unit needs its own code and a name."))
     for unit in predecessors:
         if not unit.is_active_on(effective_date):
@@ -256,15 +274,17 @@ def units_reorganize(*, actor, **arguments) -> ReorganizationResult:
 
 @transaction.atomic
 def unit_dissolve(*, actor, unit: OrgUnit, effective_date: date, decision_number: str = "",
-                  decision_date: date | None = None, signer: str = "", note: str = "") -> UnitChange:
+                  decision_date: date | None = None, signer: str = "",
+                  note: str = "") -> UnitChange:
     """Close a unit and every sub-unit still existing on ``effective_date``."""
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     if not unit.is_active_on(effective_date):
         raise ValidationError(_("%(name)s does not exist on %(day)s.")
                               % {"name": unit.name, "day": effective_date.strftime("%d/%m/%Y")})
     change = UnitChange.objects.create(kind=UnitChange.Kind.DISSOLVE, effective_date=effective_date,
-                                       decision_number=clean(decision_number), decision_date=decision_date,
-                                       signer=clean(signer), note=clean(note))
+                                       decision_number=clean(decision_number),
+                                       decision_date=decision_date, signer=clean(signer),
+                                       note=clean(note))
     change.predecessors.add(unit)
     last_day = effective_date - timedelta(days=1)
     stack = [unit]
@@ -282,8 +302,10 @@ def _grant_target(user=None, group: Group | None = None):
 
 
 @transaction.atomic
-def unit_grant(*, actor, unit: OrgUnit, level: str, user=None, group: Group | None = None, reason: str = "") -> None:
-    """Let a user (or a group) see or manage ``unit`` and all its sub-units. Manage replaces view."""
+def unit_grant(*, actor, unit: OrgUnit, level: str, user=None, group: Group | None = None,
+               reason: str = "") -> None:
+    """Let a user (or a group) see or manage ``unit``
+    and all its sub-units. Manage replaces view."""
     target = _grant_target(user, group)
     if level not in GRANT_PERMS:
         raise ValidationError(_("Unknown access level."))
@@ -298,7 +320,8 @@ def unit_grant(*, actor, unit: OrgUnit, level: str, user=None, group: Group | No
 
 
 @transaction.atomic
-def unit_revoke(*, actor, unit: OrgUnit, user=None, group: Group | None = None, reason: str = "") -> None:
+def unit_revoke(*, actor, unit: OrgUnit, user=None, group: Group | None = None,
+                reason: str = "") -> None:
     target = _grant_target(user, group)
     for perm in GRANT_PERMS.values():
         remove_perm(perm, target, unit)
