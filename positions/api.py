@@ -11,15 +11,16 @@ from positions import services
 from positions.models import JobDescription, JobPosition, RequiredCompetency
 
 INT_MAX = 2**31 - 1
-ORDERINGS = {"code": ("unit__path", "code", "id"), "-code": ("-code", "-id"), "title": ("title", "id"),
-             "-title": ("-title", "-id")}
+ORDERINGS = {"code": ("unit__path", "code", "id"), "-code": ("-code", "-id"),
+             "title": ("title", "id"), "-title": ("-title", "-id")}
 
 
 class PositionQuery(serializers.Serializer):
     unit = serializers.IntegerField(required=False, min_value=1, max_value=INT_MAX,
                                     help_text="A unit id: positions of its subtree")
     group = serializers.ChoiceField(required=False, choices=JobPosition.Group.values)
-    closed = serializers.BooleanField(required=False, default=False, help_text="Include closed positions")
+    closed = serializers.BooleanField(required=False, default=False,
+                                      help_text="Include closed positions")
     ordering = serializers.ChoiceField(required=False, choices=list(ORDERINGS), default="code")
 
 
@@ -38,8 +39,8 @@ class FrameworkSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = JobDescription
-        fields = ["version", "status", "approved_on", "objectives", "tasks", "outputs", "qualifications",
-                  "requirements"]
+        fields = ["version", "status", "approved_on", "objectives", "tasks", "outputs",
+                  "qualifications", "requirements"]
 
 
 class PositionSerializer(serializers.ModelSerializer):
@@ -49,7 +50,8 @@ class PositionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = JobPosition
-        fields = ["id", "unit", "unit_name", "code", "title", "group", "rank", "posts", "valid_from", "valid_to"]
+        fields = ["id", "unit", "unit_name", "code", "title", "group", "rank", "posts",
+                  "valid_from", "valid_to"]
 
 
 class PositionDetailSerializer(PositionSerializer):
@@ -60,11 +62,13 @@ class PositionDetailSerializer(PositionSerializer):
 
     @extend_schema_field(FrameworkSerializer(allow_null=True))
     def get_framework(self, position):
-        description = services.approved_description(position) or services.latest_description(position)
+        description = (services.approved_description(position)
+                       or services.latest_description(position))
         if description is None:
             return None
         description = JobDescription.objects.prefetch_related(Prefetch(
-            "requirements", RequiredCompetency.objects.select_related("competency"))).get(pk=description.pk)
+            "requirements",
+            RequiredCompetency.objects.select_related("competency"))).get(pk=description.pk)
         return FrameworkSerializer(description).data
 
 
@@ -97,7 +101,8 @@ class PositionViewSet(viewsets.ReadOnlyModelViewSet):
         if "unit" in data:
             # A unit outside the caller's units lists nothing, like an unknown one.
             unit = scope.units().filter(pk=data["unit"]).first()
-            positions = positions.filter(unit_id__in=scope.unit_ids(unit)) if unit else positions.none()
+            positions = positions.filter(
+                unit_id__in=scope.unit_ids(unit)) if unit else positions.none()
         if data.get("group"):
             positions = positions.filter(group=data["group"])
         return positions.order_by(*ORDERINGS[data["ordering"]])

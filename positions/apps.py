@@ -20,9 +20,12 @@ class PositionsConfig(AppConfig):
         register_importer(PositionImporter)
 
         register_nav("main", 40, _("Job positions"), "positions:position_list", "briefcase", "view")
-        register_nav("tools", 15, _("Approval dossiers"), "positions:dossier_list", "folder-check", "view")
-        register_nav("tools", 16, _("Staffing quotas"), "positions:quota_list", "people-fill", "view")
-        register_nav("tools", 17, _("Ranks and competencies"), "positions:catalogue", "book", "staff")
+        register_nav("tools", 15, _("Approval dossiers"), "positions:dossier_list", "folder-check",
+                     "view")
+        register_nav("tools", 16, _("Staffing quotas"), "positions:quota_list", "people-fill",
+                     "view")
+        register_nav("tools", 17, _("Ranks and competencies"), "positions:catalogue", "book",
+                     "staff")
 
 
 def ensure_catalogues(**kwargs) -> None:

@@ -8,26 +8,38 @@ provincial HR replaces it with the official wording.
 """
 
 GENERAL = [
-    ("NLC01", "Đạo đức công vụ và liêm chính", "Tuân thủ pháp luật, quy tắc ứng xử; trung thực, khách quan, "
+    ("NLC01", "Đạo đức công vụ và liêm chính",
+     "Tuân thủ pháp luật, quy tắc ứng xử; trung thực, khách quan, "
      "không vụ lợi; chịu trách nhiệm về kết quả công việc."),
-    ("NLC02", "Tổ chức thực hiện công việc", "Lập kế hoạch, sắp xếp thứ tự ưu tiên, theo dõi tiến độ và "
+    ("NLC02", "Tổ chức thực hiện công việc",
+     "Lập kế hoạch, sắp xếp thứ tự ưu tiên, theo dõi tiến độ và "
      "hoàn thành nhiệm vụ đúng thời hạn, bảo đảm chất lượng."),
-    ("NLC03", "Soạn thảo và ban hành văn bản", "Soạn thảo văn bản hành chính, văn bản chuyên môn đúng thể thức, "
+    ("NLC03", "Soạn thảo và ban hành văn bản",
+     "Soạn thảo văn bản hành chính, văn bản chuyên môn đúng thể thức, "
      "kỹ thuật trình bày và thẩm quyền."),
-    ("NLC04", "Giao tiếp, ứng xử", "Giao tiếp với người dân, doanh nghiệp và đồng nghiệp tôn trọng, rõ ràng, "
+    ("NLC04", "Giao tiếp, ứng xử",
+     "Giao tiếp với người dân, doanh nghiệp và đồng nghiệp tôn trọng, rõ ràng, "
      "lắng nghe và phản hồi kịp thời."),
-    ("NLC05", "Quan hệ phối hợp", "Phối hợp với cá nhân, đơn vị trong và ngoài cơ quan để giải quyết công việc."),
-    ("NLC06", "Sử dụng công nghệ thông tin", "Sử dụng phần mềm, cơ sở dữ liệu, dịch vụ công trực tuyến và "
+    ("NLC05", "Quan hệ phối hợp",
+     "Phối hợp với cá nhân, đơn vị trong và ngoài cơ quan để giải quyết công việc."),
+    ("NLC06", "Sử dụng công nghệ thông tin",
+     "Sử dụng phần mềm, cơ sở dữ liệu, dịch vụ công trực tuyến và "
      "bảo đảm an toàn thông tin trong công việc."),
-    ("NLC07", "Sử dụng ngoại ngữ", "Đọc, hiểu, trao đổi bằng ngoại ngữ ở mức yêu cầu của vị trí việc làm."),
+    ("NLC07", "Sử dụng ngoại ngữ",
+     "Đọc, hiểu, trao đổi bằng ngoại ngữ ở mức yêu cầu của vị trí việc làm."),
 ]
 MANAGERIAL = [
-    ("NLQL01", "Tầm nhìn chiến lược", "Xác định mục tiêu, định hướng phát triển của cơ quan, lĩnh vực phụ trách."),
-    ("NLQL02", "Lãnh đạo, điều hành", "Chỉ đạo, điều hành, kiểm tra, đôn đốc việc thực hiện nhiệm vụ của đơn vị."),
-    ("NLQL03", "Ra quyết định", "Phân tích thông tin, đánh giá rủi ro và quyết định kịp thời trong thẩm quyền."),
+    ("NLQL01", "Tầm nhìn chiến lược",
+     "Xác định mục tiêu, định hướng phát triển của cơ quan, lĩnh vực phụ trách."),
+    ("NLQL02", "Lãnh đạo, điều hành",
+     "Chỉ đạo, điều hành, kiểm tra, đôn đốc việc thực hiện nhiệm vụ của đơn vị."),
+    ("NLQL03", "Ra quyết định",
+     "Phân tích thông tin, đánh giá rủi ro và quyết định kịp thời trong thẩm quyền."),
     ("NLQL04", "Quản lý nguồn lực", "Bố trí nhân lực, tài chính, tài sản hợp lý, hiệu quả."),
-    ("NLQL05", "Phát triển đội ngũ", "Đánh giá, hướng dẫn, bồi dưỡng và tạo động lực cho công chức thuộc quyền."),
-    ("NLQL06", "Quản lý sự thay đổi", "Dẫn dắt cải cách, chuyển đổi số và sắp xếp tổ chức trong đơn vị."),
+    ("NLQL05", "Phát triển đội ngũ",
+     "Đánh giá, hướng dẫn, bồi dưỡng và tạo động lực cho công chức thuộc quyền."),
+    ("NLQL06", "Quản lý sự thay đổi",
+     "Dẫn dắt cải cách, chuyển đổi số và sắp xếp tổ chức trong đơn vị."),
 ]
 PROFESSIONAL = [
     ("CM-NV01", "Quản lý tổ chức bộ máy và biên chế", "Nội vụ"),
@@ -56,8 +68,10 @@ LEADERSHIP_TITLES = [
     ("Chánh Văn phòng", "head", "office"), ("Phó Chánh Văn phòng", "deputy", "office"),
     ("Chánh Thanh tra", "head", "inspectorate"), ("Phó Chánh Thanh tra", "deputy", "inspectorate"),
     ("Trưởng phòng", "head", "division"), ("Phó Trưởng phòng", "deputy", "division"),
-    ("Chi cục trưởng", "head", "sub_department"), ("Phó Chi cục trưởng", "deputy", "sub_department"),
-    ("Chủ tịch Ủy ban nhân dân", "head", "commune"), ("Phó Chủ tịch Ủy ban nhân dân", "deputy", "commune"),
+    ("Chi cục trưởng", "head", "sub_department"),
+    ("Phó Chi cục trưởng", "deputy", "sub_department"),
+    ("Chủ tịch Ủy ban nhân dân", "head", "commune"),
+    ("Phó Chủ tịch Ủy ban nhân dân", "deputy", "commune"),
     ("Giám đốc", "head", "public_service_unit"), ("Phó Giám đốc", "deputy", "public_service_unit"),
 ]
 
@@ -76,6 +90,9 @@ def load(apps) -> None:
                                  "sort_order": order, "confirmed": False})
         if created:
             for level, descriptor in enumerate(LEVELS, start=1):
-                level_model.objects.create(competency=competency, level=level, descriptor=descriptor, confirmed=False)
+                level_model.objects.create(competency=competency, level=level,
+                                           descriptor=descriptor, confirmed=False)
     for order, (name, level, kind) in enumerate(LEADERSHIP_TITLES, start=1):
-        title_model.objects.get_or_create(name=name, defaults={"level": level, "unit_kind": kind, "sort_order": order})
+        title_model.objects.get_or_create(name=name,
+                                          defaults={"level": level, "unit_kind": kind,
+                                                    "sort_order": order})

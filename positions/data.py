@@ -17,10 +17,12 @@ def _steps(first: str, increment: str, count: int) -> list[Decimal]:
     return [start + step * i for i in range(count)]
 
 
-# code, name, table, months between regular raises (TT 08/2013 Art 2.1), months at last step before
-# excess-seniority allowance (ND 204/2004 + TT 04/2005: 36 for groups from A0, 24 for B and C), coefficients
+# code, name, table, months between regular raises (TT 08/2013 Art 2.1),
+# months at last step before excess-seniority allowance (ND 204/2004 +
+# TT 04/2005: 36 for groups from A0, 24 for B and C), coefficients
 SALARY_GROUPS = [
-    ("CGCC", "Chuyên gia cao cấp", "Bảng 1 ND 204/2004", 60, 60, [Decimal("8.80"), Decimal("9.40"), Decimal("10.00")]),
+    ("CGCC", "Chuyên gia cao cấp", "Bảng 1 ND 204/2004", 60, 60,
+     [Decimal("8.80"), Decimal("9.40"), Decimal("10.00")]),
     ("A3.1", "Loại A3, nhóm 1", "Bảng 2, 3 ND 204/2004", 36, 36, _steps("6.20", "0.36", 6)),
     ("A3.2", "Loại A3, nhóm 2", "Bảng 2, 3 ND 204/2004", 36, 36, _steps("5.75", "0.36", 6)),
     ("A2.1", "Loại A2, nhóm 1", "Bảng 2, 3 ND 204/2004", 36, 36, _steps("4.40", "0.34", 8)),
@@ -59,9 +61,12 @@ RANKS = [
     ("02.007", "Văn thư viên", "civil_servant", "specialist", "A1", False),
     ("02.008", "Văn thư viên trung cấp", "civil_servant", "officer", "A0", False),
     ("01.011", "Nhân viên phục vụ (lái xe, bảo vệ …)", "civil_servant", "staff", "C1", False),
-    ("V.07.05.13", "Giáo viên trung học phổ thông hạng I", "public_employee", "principal", "A2.1", False),
-    ("V.07.05.14", "Giáo viên trung học phổ thông hạng II", "public_employee", "principal", "A2.2", False),
-    ("V.07.05.15", "Giáo viên trung học phổ thông hạng III", "public_employee", "specialist", "A1", False),
+    ("V.07.05.13", "Giáo viên trung học phổ thông hạng I", "public_employee", "principal", "A2.1",
+     False),
+    ("V.07.05.14", "Giáo viên trung học phổ thông hạng II", "public_employee", "principal", "A2.2",
+     False),
+    ("V.07.05.15", "Giáo viên trung học phổ thông hạng III", "public_employee", "specialist", "A1",
+     False),
     ("V.08.01.01", "Bác sĩ cao cấp (hạng I)", "public_employee", "senior", "A3.1", False),
     ("V.08.01.02", "Bác sĩ chính (hạng II)", "public_employee", "principal", "A2.1", False),
     ("V.08.01.03", "Bác sĩ (hạng III)", "public_employee", "specialist", "A1", False),
@@ -88,10 +93,13 @@ def load(apps) -> None:
         groups[code] = group
         for step, value in enumerate(coefficients, start=1):
             coefficient_model.objects.get_or_create(group=group, step=step, valid_from=ND204,
-                                                    defaults={"coefficient": value, "legal_basis": "ND 204/2004/NĐ-CP"})
+                                                    defaults={"coefficient": value,
+                                                              "legal_basis": "ND 204/2004/NĐ-CP"})
     for amount, valid_from, basis in BASE_SALARIES:
-        base_model.objects.get_or_create(valid_from=valid_from, defaults={"amount": amount, "legal_basis": basis})
+        base_model.objects.get_or_create(valid_from=valid_from,
+                                         defaults={"amount": amount, "legal_basis": basis})
     for code, name, kind, level, group, confirmed in RANKS:
         rank_model.objects.get_or_create(code=code, defaults={
-            "name": name, "kind": kind, "level": level, "salary_group": groups[group], "confirmed": confirmed,
+            "name": name, "kind": kind, "level": level, "salary_group": groups[group],
+            "confirmed": confirmed,
             "note": "" if confirmed else UNCONFIRMED_NOTE})

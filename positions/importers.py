@@ -1,4 +1,5 @@
-"""Import of job positions with their job descriptions and competency frameworks (``import_positions``).
+"""Import of job positions with their job descriptions
+and competency frameworks (``import_positions``).
 
 Two sheets: ``Vị trí việc làm`` (one row per position with its description) and, optionally,
 ``Khung năng lực`` (one row per position and competency with the required level). Positions are
@@ -18,11 +19,13 @@ from positions import services
 from positions.models import Competency, JobPosition, Rank
 
 MAIN_SHEET, FRAMEWORK_SHEET = "Vị trí việc làm", "Khung năng lực"
-GROUP_WORDS = {"lanh dao": JobPosition.Group.LEADERSHIP, "lanh dao, quan ly": JobPosition.Group.LEADERSHIP,
-               "quan ly": JobPosition.Group.LEADERSHIP, "chuyen mon": JobPosition.Group.PROFESSIONAL,
-               "chuyen mon, nghiep vu": JobPosition.Group.PROFESSIONAL, "nghiep vu": JobPosition.Group.PROFESSIONAL,
-               "ho tro": JobPosition.Group.SUPPORT, "ho tro, phuc vu": JobPosition.Group.SUPPORT,
-               "phuc vu": JobPosition.Group.SUPPORT}
+GROUP_WORDS = {"lanh dao": JobPosition.Group.LEADERSHIP,
+               "lanh dao, quan ly": JobPosition.Group.LEADERSHIP,
+               "quan ly": JobPosition.Group.LEADERSHIP,
+               "chuyen mon": JobPosition.Group.PROFESSIONAL,
+               "chuyen mon, nghiep vu": JobPosition.Group.PROFESSIONAL,
+               "nghiep vu": JobPosition.Group.PROFESSIONAL, "ho tro": JobPosition.Group.SUPPORT,
+               "ho tro, phuc vu": JobPosition.Group.SUPPORT, "phuc vu": JobPosition.Group.SUPPORT}
 TEXT_HEADERS = [("Mục tiêu", "objectives"), ("Nhiệm vụ", "tasks"), ("Sản phẩm đầu ra", "outputs"),
                 ("Tiêu chí đánh giá", "evaluation_criteria"), ("Quan hệ công tác", "relationships"),
                 ("Phạm vi quyền hạn", "authority"), ("Điều kiện làm việc", "conditions"),
@@ -34,7 +37,8 @@ def parse_group(raw) -> str:
     if value is None and cell_text(raw) in JobPosition.Group.values:
         value = cell_text(raw)
     if value is None:
-        raise CellError(_("Unknown group “%(value)s”; use Lãnh đạo, Chuyên môn or Hỗ trợ.") % {"value": cell_text(raw)})
+        raise CellError(_("Unknown group “%(value)s”; use Lãnh đạo, Chuyên môn or Hỗ trợ.")
+                        % {"value": cell_text(raw)})
     return value
 
 
@@ -61,20 +65,22 @@ def parse_level(raw) -> int:
 MAIN_COLUMNS = [
     Column("Mã đơn vị", "unit_code", required=True, blank=False, example="TQ.SNV.03", max_length=32,
            refuse_formula=True),
-    Column("Mã vị trí", "code", required=True, blank=False, aliases=("Mã vị trí việc làm", "Mã VTVL"),
-           example="CV-QLCC", max_length=40, refuse_formula=True),
+    Column("Mã vị trí", "code", required=True, blank=False,
+           aliases=("Mã vị trí việc làm", "Mã VTVL"), example="CV-QLCC", max_length=40,
+           refuse_formula=True),
     Column("Tên vị trí", "title", required=True, blank=False, aliases=("Tên vị trí việc làm",),
            example="Chuyên viên quản lý công chức", max_length=255, refuse_formula=True),
-    Column("Nhóm", "group", parse_group, aliases=("Nhóm vị trí",), help=gettext_lazy("Lãnh đạo, Chuyên môn or Hỗ trợ."),
-           example="Chuyên môn"),
+    Column("Nhóm", "group", parse_group, aliases=("Nhóm vị trí",),
+           help=gettext_lazy("Lãnh đạo, Chuyên môn or Hỗ trợ."), example="Chuyên môn"),
     Column("Mã ngạch", "rank_code", aliases=("Ngạch tương ứng",), example="01.003", max_length=20),
-    Column("Số lượng người làm việc", "posts", parse_posts, aliases=("Số lượng", "Số người"), example="3"),
+    Column("Số lượng người làm việc", "posts", parse_posts, aliases=("Số lượng", "Số người"),
+           example="3"),
     *[Column(header, field) for header, field in TEXT_HEADERS],
 ]
 FRAMEWORK_COLUMNS = [
     Column("Mã đơn vị", "unit_code", required=True, blank=False, max_length=32),
-    Column("Mã vị trí", "code", required=True, blank=False, aliases=("Mã vị trí việc làm", "Mã VTVL"),
-           max_length=40),
+    Column("Mã vị trí", "code", required=True, blank=False,
+           aliases=("Mã vị trí việc làm", "Mã VTVL"), max_length=40),
     Column("Mã năng lực", "competency_code", required=True, blank=False, max_length=20),
     Column("Cấp độ", "level", parse_level, required=True, blank=False, aliases=("Cấp độ yêu cầu",)),
 ]
@@ -87,9 +93,11 @@ class PositionImporter(Importer):
 
     def validate(self, path: Path):
         try:
-            table = read_table(Path(path), MAIN_COLUMNS, MAIN_SHEET if self._has_sheet(path, MAIN_SHEET) else None)
+            table = read_table(Path(path), MAIN_COLUMNS,
+                               MAIN_SHEET if self._has_sheet(path, MAIN_SHEET) else None)
         except ImportFileError as exc:
-            # Every error of this two-sheet import names its sheet, those of the file as a whole too.
+            # Every error of this two-sheet import names
+            # its sheet, those of the file as a whole too.
             exc.errors = [{"sheet": MAIN_SHEET, **e} for e in exc.errors]
             raise
         self.note_table(table, sheet=True)
@@ -104,8 +112,10 @@ class PositionImporter(Importer):
         rows = table.rows + framework
         errors = [{**e, "sheet": getattr(r, "sheet", "")} for r in rows for e in r.errors]
         self.framework = framework
-        good = [r for r in table.rows if not r.errors and not self.framework_errors.get(self._key(r.values))]
-        return table, good, errors  # rows counted are positions; framework errors reject their position
+        good = [r for r in table.rows if not r.errors
+                and not self.framework_errors.get(self._key(r.values))]
+        # rows counted are positions; framework errors reject their position
+        return table, good, errors
 
     @staticmethod
     def _has_sheet(path, name: str) -> bool:
@@ -132,7 +142,8 @@ class PositionImporter(Importer):
 
     def _reference(self, rows: list[Row], framework: list[Row]) -> None:
         codes = {r.values.get("unit_code") for r in rows + framework}
-        self.units = {u.code: u for u in OrgUnit.objects.open().filter(code__in=[c for c in codes if c])}
+        self.units = {u.code: u for u in OrgUnit.objects.open()
+                      .filter(code__in=[c for c in codes if c])}
         self.ranks = {r.code: r for r in Rank.objects.all()}
         self.competencies = {c.code: c for c in Competency.objects.filter(active=True)}
         self.existing = {(p.unit.code, p.code): p for p in JobPosition.objects.filter(
@@ -147,9 +158,12 @@ class PositionImporter(Importer):
         values = row.values
         unit = self.units.get(values.get("unit_code") or "")
         if values.get("unit_code") and unit is None:
-            row.error("Mã đơn vị", _("Unknown unit %(code)s (or it no longer exists).") % {"code": values["unit_code"]})
+            row.error("Mã đơn vị",
+                      _("Unknown unit %(code)s (or it no longer exists).")
+                      % {"code": values["unit_code"]})
         elif unit is not None and self.scope is not None and not self.scope.contains(unit):
-            row.error("Mã đơn vị", _("You do not manage unit %(code)s.") % {"code": values["unit_code"]})
+            row.error("Mã đơn vị",
+                      _("You do not manage unit %(code)s.") % {"code": values["unit_code"]})
         if values.get("rank_code") and values["rank_code"] not in self.ranks:
             row.error("Mã ngạch", _("Unknown rank code %(code)s.") % {"code": values["rank_code"]})
         values["unit"], values["rank"] = unit, self.ranks.get(values.get("rank_code") or "")
@@ -161,20 +175,23 @@ class PositionImporter(Importer):
         for row in rows:
             key = self._key(row.values)
             if key in first:
-                row.error("Mã vị trí", _("Position %(code)s of unit %(unit)s is repeated: already on row %(row)s.")
-                          % {"code": key[1], "unit": key[0], "row": first[key]})
+                row.error("Mã vị trí",
+                          _("Position %(code)s of unit %(unit)s is repeated: already on row "
+                            "%(row)s.") % {"code": key[1], "unit": key[0], "row": first[key]})
             first.setdefault(key, row.number)
         for row in framework:
             key = self._key(row.values)
             if key not in in_file and key not in self.existing:
-                row.error("Mã vị trí", _("No position %(code)s of unit %(unit)s in the file or the system.")
+                row.error("Mã vị trí",
+                          _("No position %(code)s of unit %(unit)s in the file or the system.")
                           % {"code": key[1], "unit": key[0]})
             code = row.values.get("competency_code")
             if code and code not in self.competencies:
                 row.error("Mã năng lực", _("Unknown competency code %(code)s.") % {"code": code})
             pair = (*key, code)
             if pair in seen:
-                row.error("Mã năng lực", _("This competency is already on row %(row)s for this position.")
+                row.error("Mã năng lực",
+                          _("This competency is already on row %(row)s for this position.")
                           % {"row": seen[pair]})
             seen.setdefault(pair, row.number)
             if row.errors:
@@ -185,8 +202,10 @@ class PositionImporter(Importer):
                 for r in self.framework if self._key(r.values) == key and not r.errors}
 
     def _fields(self, values: dict) -> dict:
-        return {"title": values["title"], "group": values.get("group") or JobPosition.Group.PROFESSIONAL,
-                "rank": values.get("rank"), "posts": values.get("posts") if values.get("posts") is not None else 1}
+        return {"title": values["title"],
+                "group": values.get("group") or JobPosition.Group.PROFESSIONAL,
+                "rank": values.get("rank"),
+                "posts": values.get("posts") if values.get("posts") is not None else 1}
 
     def _texts(self, values: dict) -> dict:
         return {field: values.get(field) or "" for _header, field in TEXT_HEADERS}
@@ -211,7 +230,8 @@ class PositionImporter(Importer):
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         for row in rows:
             position, fields, texts, levels = self._plan(row)
-            key = "created" if position is None else ("updated" if fields or texts or levels else "unchanged")
+            changed = "updated" if fields or texts or levels else "unchanged"
+            key = "created" if position is None else changed
             counts[key] += 1
         return counts
 
@@ -229,7 +249,8 @@ class PositionImporter(Importer):
             else:
                 counts["updated"] += 1
                 if fields:
-                    services.position_update(actor=self.actor, position=position, reason=_("Import"), **fields)
+                    services.position_update(actor=self.actor, position=position,
+                                             reason=_("Import"), **fields)
             if texts or levels:
                 draft = services.description_new_version(actor=self.actor, position=position)
                 if texts:

@@ -33,8 +33,10 @@ class SalaryGroup(UndeletableModel):
     name = models.CharField(_("name"), max_length=150)
     table = models.CharField(_("salary table"), max_length=100, blank=True)
     step_interval_months = models.PositiveSmallIntegerField(_("months between regular raises"))
-    # Excess-seniority allowance (phụ cấp thâm niên vượt khung) starts after this many months at the last step.
-    excess_after_months = models.PositiveSmallIntegerField(_("months at the last step before excess seniority"))
+    # Excess-seniority allowance (phụ cấp thâm niên vượt
+    # khung) starts after this many months at the last step.
+    excess_after_months = models.PositiveSmallIntegerField(
+        _("months at the last step before excess seniority"))
 
     class Meta:
         verbose_name = _("salary group")
@@ -58,7 +60,9 @@ class SalaryCoefficient(UndeletableModel):
         verbose_name = _("salary coefficient")
         verbose_name_plural = _("salary coefficients")
         ordering = ["group", "step", "valid_from"]
-        constraints = [models.UniqueConstraint(fields=["group", "step", "valid_from"], name="coefficient_unique")]
+        # A new table is new rows from its date; the old rows stay, for salaries paid before it.
+        constraints = [models.UniqueConstraint(fields=["group", "step", "valid_from"],
+                                               name="coefficient_unique")]
 
     def __str__(self) -> str:
         return f"{self.group.code} bậc {self.step}: {self.coefficient}"
@@ -103,10 +107,11 @@ class Rank(UndeletableModel):
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=150)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CIVIL_SERVANT)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices,
+                            default=Kind.CIVIL_SERVANT)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
-    salary_group = models.ForeignKey(SalaryGroup, verbose_name=_("salary group"), on_delete=models.PROTECT,
-                                     related_name="ranks")
+    salary_group = models.ForeignKey(SalaryGroup, verbose_name=_("salary group"),
+                                     on_delete=models.PROTECT, related_name="ranks")
     confirmed = models.BooleanField(_("confirmed against the legal text"), default=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
 
@@ -128,15 +133,18 @@ class JobPosition(UndeletableModel):
         PROFESSIONAL = "professional", _("Professional and technical")
         SUPPORT = "support", _("Support and service")
 
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="positions")
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT,
+                             related_name="positions")
     code = models.CharField(_("code"), max_length=40)
     title = models.CharField(_("title"), max_length=255)
-    group = models.CharField(_("group"), max_length=20, choices=Group.choices, default=Group.PROFESSIONAL)
+    group = models.CharField(_("group"), max_length=20, choices=Group.choices,
+                             default=Group.PROFESSIONAL)
     rank = models.ForeignKey(Rank, verbose_name=_("corresponding rank"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="positions")
     posts = models.PositiveSmallIntegerField(_("number of posts"), default=1)
-    leadership_title = models.ForeignKey("LeadershipTitle", verbose_name=_("leadership title"), null=True,
-                                         blank=True, on_delete=models.PROTECT, related_name="positions")
+    leadership_title = models.ForeignKey("LeadershipTitle", verbose_name=_("leadership title"),
+                                         null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="positions")
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     search_text = models.CharField(max_length=400, editable=False, blank=True)
@@ -196,7 +204,8 @@ class Competency(UndeletableModel):
     name = models.CharField(_("name"), max_length=255)
     group = models.CharField(_("group"), max_length=16, choices=Group.choices)
     description = models.TextField(_("description"), blank=True)
-    field = models.CharField(_("field"), max_length=150, blank=True, help_text=_("For professional competencies."))
+    field = models.CharField(_("field"), max_length=150, blank=True,
+                             help_text=_("For professional competencies."))
     confirmed = models.BooleanField(_("confirmed against an official text"), default=False)
     active = models.BooleanField(_("in use"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -227,7 +236,8 @@ class CompetencyLevel(UndeletableModel):
         ordering = ["competency", "level"]
         constraints = [
             models.UniqueConstraint(fields=["competency", "level"], name="competency_level_unique"),
-            models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="competency_level_1_5"),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=5),
+                                   name="competency_level_1_5"),
         ]
 
     def __str__(self) -> str:
@@ -245,9 +255,11 @@ class PositionDossier(UndeletableModel):
         APPRAISED = "appraised", _("Appraised")
         APPROVED = "approved", _("Approved")
 
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="dossiers")
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT,
+                             related_name="dossiers")
     title = models.CharField(_("title"), max_length=255)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.DRAFT)
     submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
     appraised_on = models.DateField(_("appraised on"), null=True, blank=True)
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
@@ -283,7 +295,8 @@ class JobDescription(UndeletableModel):
 
     position = models.ForeignKey(JobPosition, on_delete=models.PROTECT, related_name="descriptions")
     version = models.PositiveSmallIntegerField(_("version"))
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.DRAFT)
     dossier = models.ForeignKey(PositionDossier, verbose_name=_("dossier"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="descriptions")
     objectives = models.TextField(_("objectives"), blank=True)
@@ -298,14 +311,15 @@ class JobDescription(UndeletableModel):
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    TEXT_FIELDS = ("objectives", "tasks", "outputs", "evaluation_criteria", "relationships", "authority",
-                   "conditions", "qualifications", "experience")
+    TEXT_FIELDS = ("objectives", "tasks", "outputs", "evaluation_criteria", "relationships",
+                   "authority", "conditions", "qualifications", "experience")
 
     class Meta:
         verbose_name = _("job description")
         verbose_name_plural = _("job descriptions")
         ordering = ["position", "-version"]
-        constraints = [models.UniqueConstraint(fields=["position", "version"], name="description_version_unique")]
+        constraints = [models.UniqueConstraint(fields=["position", "version"],
+                                               name="description_version_unique")]
 
     def __str__(self) -> str:
         return f"{self.position} v{self.version}"
@@ -320,9 +334,10 @@ class RequiredCompetency(models.Model):
     Lines of a draft may be removed (services allow it only while the description is a draft);
     an approved framework is frozen with its description."""
 
-    description = models.ForeignKey(JobDescription, on_delete=models.PROTECT, related_name="requirements")
-    competency = models.ForeignKey(Competency, verbose_name=_("competency"), on_delete=models.PROTECT,
-                                   related_name="requirements")
+    description = models.ForeignKey(JobDescription, on_delete=models.PROTECT,
+                                    related_name="requirements")
+    competency = models.ForeignKey(Competency, verbose_name=_("competency"),
+                                   on_delete=models.PROTECT, related_name="requirements")
     level = models.PositiveSmallIntegerField(_("required level"))
 
     class Meta:
@@ -330,8 +345,10 @@ class RequiredCompetency(models.Model):
         verbose_name_plural = _("required competencies")
         ordering = ["competency__group", "competency__sort_order", "competency__code"]
         constraints = [
-            models.UniqueConstraint(fields=["description", "competency"], name="requirement_unique"),
-            models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="requirement_level_1_5"),
+            models.UniqueConstraint(fields=["description", "competency"],
+                                    name="requirement_unique"),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=5),
+                                   name="requirement_level_1_5"),
         ]
 
     def __str__(self) -> str:
@@ -341,7 +358,8 @@ class RequiredCompetency(models.Model):
 class StaffingQuota(UndeletableModel):
     """The staffing quota (biên chế) of a unit for a year and a category of staff."""
 
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="quotas")
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT,
+                             related_name="quotas")
     year = models.PositiveSmallIntegerField(_("year"))
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     number = models.PositiveIntegerField(_("number"))
@@ -351,7 +369,8 @@ class StaffingQuota(UndeletableModel):
         verbose_name = _("staffing quota")
         verbose_name_plural = _("staffing quotas")
         ordering = ["-year", "unit", "category"]
-        constraints = [models.UniqueConstraint(fields=["unit", "year", "category"], name="quota_unique")]
+        constraints = [models.UniqueConstraint(fields=["unit", "year", "category"],
+                                               name="quota_unique")]
 
     def __str__(self) -> str:
         return f"{self.unit} {self.year} {self.get_category_display()}: {self.number}"
@@ -366,17 +385,22 @@ class RankRatioCap(UndeletableModel):
     rank_level = models.CharField(_("rank level"), max_length=20, choices=Rank.Level.choices)
     max_percent = models.PositiveSmallIntegerField(_("maximum share (%)"))
     legal_basis = models.CharField(_("legal basis"), max_length=150, blank=True)
+    # Provincial and commune caps are not published yet (DOMAIN-RULES §4.1): entered caps stay
+    # unconfirmed until checked.
     confirmed = models.BooleanField(_("confirmed against the legal text"), default=False)
 
     class Meta:
         verbose_name = _("rank ratio cap")
         verbose_name_plural = _("rank ratio caps")
-        constraints = [models.UniqueConstraint(fields=["unit_kind", "rank_level"], name="ratio_cap_unique")]
+        constraints = [models.UniqueConstraint(fields=["unit_kind", "rank_level"],
+                                               name="ratio_cap_unique")]
 
     def __str__(self) -> str:
-        return f"{self.get_unit_kind_display()}: {self.get_rank_level_display()} ≤ {self.max_percent}%"
+        return (f"{self.get_unit_kind_display()}: {self.get_rank_level_display()} "
+                f"≤ {self.max_percent}%")
 
 
 def coefficient_of(group: SalaryGroup, step: int, day: date) -> Decimal | None:
+    # The row in force on ``day``: the latest one dated on or before it.
     row = group.coefficients.filter(step=step, valid_from__lte=day).order_by("-valid_from").first()
     return row.coefficient if row else None

@@ -45,6 +45,8 @@ class OrganisationNorms(RuleSet):
         return self.division_minimum_posts[province_class or TYPE_2_3]
 
     def department_deputies(self, merged_provinces: int) -> int:
+        # +1 deputy for a department formed from 2 provinces, +2 from 3 or more (ND 150/2025 as
+        # amended by ND 370/2025).
         return self.department_average_deputies + self.merger_bonus.get(min(merged_provinces, 3), 0)
 
     def inspectorate_deputies(self, staff: int) -> int:
@@ -56,17 +58,22 @@ class OrganisationNorms(RuleSet):
 
 _COMMON = {
     "division_bands": {SPECIAL: (10, 15), TYPE_1: (9, 15), TYPE_2_3: (8, 15)},
+    # Minimum civil-servant posts of a division: 7 in Hà Nội and Hồ Chí Minh City, 6 in type-I, 5 in
+    # type-II/III provinces.
     "division_minimum_posts": {SPECIAL: 7, TYPE_1: 6, TYPE_2_3: 5},
     "merger_bonus": {2: 1, 3: 2},
 }
 ORG_ND150 = registry.register(OrganisationNorms(
-    code="ORG-ND150", family="organisation", title="Cơ cấu tổ chức, số lượng cấp phó theo Nghị định 150/2025",
+    code="ORG-ND150", family="organisation",
+    title="Cơ cấu tổ chức, số lượng cấp phó theo Nghị định 150/2025",
     legal_basis="Nghị định 150/2025/NĐ-CP (ngưỡng giả định như Nghị định 370/2025 — chưa xác nhận)",
     valid_from=date(2025, 6, 12), valid_to=date(2025, 12, 31), confirmed=False, **_COMMON,
 ))
 ORG_ND370 = registry.register(OrganisationNorms(
-    code="ORG-ND370", family="organisation", title="Cơ cấu tổ chức, số lượng cấp phó theo Nghị định 370/2025",
-    legal_basis="Nghị định 150/2025/NĐ-CP sửa đổi bởi Nghị định 370/2025/NĐ-CP; Nghị quyết 332/NQ-CP",
+    code="ORG-ND370", family="organisation",
+    title="Cơ cấu tổ chức, số lượng cấp phó theo Nghị định 370/2025",
+    legal_basis="Nghị định 150/2025/NĐ-CP sửa đổi bởi Nghị định 370/2025/NĐ-CP; "
+                "Nghị quyết 332/NQ-CP",
     valid_from=date(2026, 1, 1), **_COMMON,
 ))
 
