@@ -41,8 +41,9 @@ class SafeJSONParser(JSONParser):
         request = (parser_context or {}).get("request")
         length = int(request.META.get("CONTENT_LENGTH") or 0) if request is not None else 0
         if settings.DATA_UPLOAD_MAX_MEMORY_SIZE and length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-            raise ParseError(_("The request body is larger than %(limit)s bytes: send fewer rows per request.")
-                             % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
+            raise ParseError(
+                _("The request body is larger than %(limit)s bytes: send fewer rows per request.")
+                % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError:
@@ -61,7 +62,8 @@ class ApiScoreImporter(AppraisalScoreImporter):
 
     def prepare(self, rows: list[Row]) -> None:
         super().prepare(rows)
-        self.appraisals = {code: a for code, a in self.appraisals.items() if self.scope.contains(a.work_unit)}
+        self.appraisals = {code: a for code, a in self.appraisals.items()
+                           if self.scope.contains(a.work_unit)}
 
     def check(self, rows: list[Row]) -> None:
         known = []
@@ -85,10 +87,12 @@ def _body_errors(data) -> tuple[int | None, list, list[dict]]:
         return None, [], [_error(0, "", _("The request body must be a JSON object."))]
     year, rows, errors = data.get("year"), data.get("rows"), []
     if not isinstance(year, int) or isinstance(year, bool) or not YEAR_MIN <= year <= YEAR_MAX:
-        errors.append(_error(0, "year", _("The appraisal year: a whole number from %(min)s to %(max)s.")
+        errors.append(_error(0, "year",
+                             _("The appraisal year: a whole number from %(min)s to %(max)s.")
                              % {"min": YEAR_MIN, "max": YEAR_MAX}))
     if not isinstance(rows, list) or not 1 <= len(rows) <= ROWS_MAX:
-        errors.append(_error(0, "rows", _("The rows: a list of 1 to %(max)s objects.") % {"max": ROWS_MAX}))
+        errors.append(_error(0, "rows",
+                             _("The rows: a list of 1 to %(max)s objects.") % {"max": ROWS_MAX}))
     return year, rows, errors
 
 
@@ -100,12 +104,14 @@ def _read_row(number: int, record) -> Row:
         row.error("", _("Each row must be a JSON object."))
         return row
     for key in sorted(set(record) - set(FIELDS), key=str):
-        row.error(str(key)[:50], _("Unknown field; the fields are: %(fields)s.") % {"fields": ", ".join(FIELDS)})
+        row.error(str(key)[:50],
+                  _("Unknown field; the fields are: %(fields)s.") % {"fields": ", ".join(FIELDS)})
     wrong = set()
     for field in FIELDS:
         value = record.get(field)
         if isinstance(value, bool) or not isinstance(value, str | int | float | None):
-            row.error(field, _("A number or a text, not %(value)s.") % {"value": type(value).__name__})
+            row.error(field,
+                      _("A number or a text, not %(value)s.") % {"value": type(value).__name__})
             wrong.add(field)
         elif isinstance(value, float) and field in PERCENT_FIELDS:
             value = repr(value)
@@ -137,14 +143,16 @@ def scores_save(*, actor, scope, year: int, records: list) -> tuple[int, list[di
 
 
 ScoreRow = inline_serializer("AppraisalScoreRow", {
-    "code": serializers.CharField(), "period": serializers.CharField(help_text="T3, 3, Tháng 3, Quý II, Q2"),
+    "code": serializers.CharField(),
+    "period": serializers.CharField(help_text="T3, 3, Tháng 3, Quý II, Q2"),
     "task_group": serializers.CharField(required=False),
     "general": serializers.DecimalField(max_digits=5, decimal_places=2),
-    **{name: serializers.DecimalField(max_digits=5, decimal_places=2, required=name not in ("organisation",
-                                                                                              "solidarity"))
+    **{name: serializers.DecimalField(max_digits=5, decimal_places=2,
+                                      required=name not in ("organisation", "solidarity"))
        for name in PERCENT_FIELDS}})
 ScoreError = inline_serializer("AppraisalScoreError", {
-    "row": serializers.IntegerField(), "field": serializers.CharField(), "message": serializers.CharField()})
+    "row": serializers.IntegerField(), "field": serializers.CharField(),
+    "message": serializers.CharField()})
 
 
 class PeriodScoreViewSet(viewsets.ViewSet):
@@ -156,15 +164,19 @@ class PeriodScoreViewSet(viewsets.ViewSet):
     def handle_exception(self, exc):
         # A body that is not JSON is refused in the shape of every other refusal (its schema's 400).
         if isinstance(exc, ParseError):
-            return Response({"errors": [_error(0, "", str(exc.detail))]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"errors": [_error(0, "", str(exc.detail))]},
+                            status=status.HTTP_400_BAD_REQUEST)
         return super().handle_exception(exc)
 
     @extend_schema(
-        request=inline_serializer("AppraisalScores", {"year": serializers.IntegerField(),
-                                                      "rows": serializers.ListField(child=ScoreRow)}),
-        responses={200: inline_serializer("AppraisalScoresWritten", {"written": serializers.IntegerField()}),
-                   400: inline_serializer("AppraisalScoresRefused", {"errors": serializers.ListField(
-                       child=ScoreError)})})
+        request=inline_serializer("AppraisalScores",
+                                  {"year": serializers.IntegerField(),
+                                   "rows": serializers.ListField(child=ScoreRow)}),
+        responses={200: inline_serializer("AppraisalScoresWritten",
+                                          {"written": serializers.IntegerField()}),
+                   400: inline_serializer(
+                       "AppraisalScoresRefused",
+                       {"errors": serializers.ListField(child=ScoreError)})})
     def create(self, request):
         _refuse_candidates(request.user)
         scope = unit_scope(request.user, MANAGE)
@@ -173,9 +185,11 @@ class PeriodScoreViewSet(viewsets.ViewSet):
         year, records, errors = _body_errors(request.data)
         written = 0
         if not errors:
-            written, errors = scores_save(actor=request.user, scope=scope, year=year, records=records)
+            written, errors = scores_save(actor=request.user, scope=scope, year=year,
+                                          records=records)
         if errors:
-            return Response({"errors": sorted(errors, key=lambda e: e["row"])}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"errors": sorted(errors, key=lambda e: e["row"])},
+                            status=status.HTTP_400_BAD_REQUEST)
         return Response({"written": written})
 
 
@@ -198,7 +212,8 @@ class AppraisalResultViewSet(viewsets.ViewSet):
     token_scope = "appraisal:read"
     schema = DocumentSchema()
 
-    @extend_schema(parameters=[OpenApiParameter("year", int, required=True), OpenApiParameter("unit", str)],
+    @extend_schema(parameters=[OpenApiParameter("year", int, required=True),
+                               OpenApiParameter("unit", str)],
                    responses={200: inline_serializer("AppraisalResults", {
                        "year": serializers.IntegerField(), "rule_set": serializers.CharField(),
                        "people": serializers.ListField(child=serializers.DictField())})})
@@ -217,7 +232,8 @@ class AppraisalResultViewSet(viewsets.ViewSet):
         computed = results_for(year, unit=unit, scope=scope)
         document = as_document(year, rule_set_for(year, "civil_servant").code, computed.results)
         if document["people"]:
-            access_record(actor=request.user, action=AccessRecord.Action.API, count=len(document["people"]),
-                          filters={"year": year, "unit": code}, request=request)
+            access_record(actor=request.user, action=AccessRecord.Action.API,
+                          count=len(document["people"]), filters={"year": year, "unit": code},
+                          request=request)
         return Response(document)
 

@@ -56,5 +56,6 @@ def _record_section(request, servant) -> dict:
                       .prefetch_related("petitions").order_by("-cycle__year"))
     for a in appraisals:
         a.shown_score = rounded(a.score, a.rule_set)
-    return {"key": "appraisal", "label": _("Appraisal"), "template": "appraisal/record_section.html",
+    return {"key": "appraisal", "label": _("Appraisal"),
+            "template": "appraisal/record_section.html",
             "context": {"appraisals": appraisals, "servant": servant}}

@@ -36,9 +36,11 @@ def load_appraisal(stdout=None) -> bool:
             for unit in departments:
                 planned = rng.randint(8, 20)
                 on_time = planned - rng.randint(0, 2)
-                UnitResult.objects.create(unit=unit, year=year, targets_planned=planned, targets_on_time=on_time,
+                UnitResult.objects.create(unit=unit, year=year, targets_planned=planned,
+                                          targets_on_time=on_time,
                                           targets_exceeded=rng.randint(0, on_time // 2),
-                                          level=Level.GOOD if on_time == planned else Level.COMPLETED)
+                                          level=Level.GOOD if on_time == planned
+                                          else Level.COMPLETED)
         services.cycle_close(actor=None, cycle=past)
         _decide_and_publish(past)
         current = services.cycle_open(actor=None, unit=province, year=2026)
@@ -48,9 +50,13 @@ def load_appraisal(stdout=None) -> bool:
             base = rng.uniform(0.62, 1.0)
             for month in months:
                 def pct(spread=0.08, base=base):
-                    return Decimal(min(100, max(30, round(100 * rng.gauss(base, spread))))).quantize(Decimal("1"))
-                row = {"appraisal_id": a.pk, "period": month, "general": Decimal(rng.randint(21, 30)),
-                       "quantity": pct(), "quality": pct(), "progress": pct()}
+                    return Decimal(min(100,
+                                       max(30,
+                                           round(100 * rng.gauss(base,
+                                                                 spread))))).quantize(Decimal("1"))
+                row = {"appraisal_id": a.pk, "period": month,
+                       "general": Decimal(rng.randint(21, 30)), "quantity": pct(), "quality": pct(),
+                       "progress": pct()}
                 if a.leader:
                     row.update(organisation=pct(0.05), solidarity=pct(0.05))
                 rows.append(row)
@@ -87,12 +93,15 @@ def _work_ledger(rng: random.Random, cycle: AppraisalCycle, today) -> int:
         return 0
     department = division.parent
     position = (JobPosition.objects.filter(unit__in=[division, department], valid_to__isnull=True)
-                .exclude(group=JobPosition.Group.LEADERSHIP).order_by("unit__depth", "code").first())
+                .exclude(group=JobPosition.Group.LEADERSHIP).order_by("unit__depth", "code")
+                .first())
     if position is None:
         return 0
-    items = [ledger.work_item_save(actor=None, position=position, code=code, name=name, output_unit=unit,
-                                   coefficient=k) for code, name, unit, k in CATALOGUE]
-    staff = list(Appraisal.objects.filter(cycle=cycle, work_unit=division, leader="", rule_set="APPR-ND335")
+    items = [ledger.work_item_save(actor=None, position=position, code=code, name=name,
+                                   output_unit=unit, coefficient=k)
+             for code, name, unit, k in CATALOGUE]
+    staff = list(Appraisal.objects.filter(cycle=cycle, work_unit=division, leader="",
+                                          rule_set="APPR-ND335")
                  .select_related("cycle", "servant", "work_unit").order_by("servant__sort_key"))
     head = get_user_model().objects.filter(username="truongphong.ccvc").first()
     first_day = date(today.year, today.month, 1)
@@ -101,7 +110,8 @@ def _work_ledger(rng: random.Random, cycle: AppraisalCycle, today) -> int:
         for n, item in enumerate(rng.sample(items, 3)):
             due = min(first_day + timedelta(days=7 * (n + 1)), date(today.year, 12, 31))
             a = ledger.work_assign(actor=head, appraisal=appraisal, item=item, due_date=due,
-                                   quantity=Decimal(rng.randint(1, 3)), title=f"{item.name} tháng {today.month}")
+                                   quantity=Decimal(rng.randint(1, 3)),
+                                   title=f"{item.name} tháng {today.month}")
             count += 1
             if due > today or n == 2:
                 continue  # still under way
@@ -112,7 +122,8 @@ def _work_ledger(rng: random.Random, cycle: AppraisalCycle, today) -> int:
                 continue  # waits for the head's review
             if index == 1 and n == 0:
                 ledger.work_review(actor=head, assignment=a, outcome="return",
-                                   review_note="Số liệu mục II chưa khớp báo cáo quý; sửa và gửi lại.")
+                                   review_note="Số liệu mục II chưa khớp báo cáo quý; sửa và gửi "
+                                               "lại.")
                 continue
             ledger.work_review(actor=head, assignment=a, outcome="accept")
     account = get_user_model().objects.filter(username="congchuc").first()
@@ -130,8 +141,11 @@ def _decide_and_publish(cycle: AppraisalCycle) -> None:
 
     from appraisal import workflow
 
-    for unit in OrgUnit.objects.filter(pk__in=Appraisal.objects.filter(cycle=cycle).values("unit_id")):
+    for unit in OrgUnit.objects.filter(pk__in=Appraisal.objects.filter(cycle=cycle)
+                                       .values("unit_id")):
         head = "Giám đốc" if unit.kind == OrgUnit.Kind.DEPARTMENT else "Thủ trưởng"
-        workflow.decision_record(actor=None, cycle=cycle, unit=unit, decision_number=f"{unit.pk}/QĐ-XLCL",
-                                 decision_date=date(2025, 12, 12), decision_authority=f"{head} {unit.name}")
+        workflow.decision_record(actor=None, cycle=cycle, unit=unit,
+                                 decision_number=f"{unit.pk}/QĐ-XLCL",
+                                 decision_date=date(2025, 12, 12),
+                                 decision_authority=f"{head} {unit.name}")
         workflow.publish(actor=None, cycle=cycle, unit=unit, published_on=date(2025, 12, 15))

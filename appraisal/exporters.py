@@ -22,8 +22,10 @@ from core.exporting import safe_cell
 LEVELS = [Level.EXCELLENT, Level.GOOD, Level.COMPLETED, Level.FAILED]
 LEADER = {Appraisal.Leader.HEAD: "Cấp trưởng", Appraisal.Leader.DEPUTY: "Cấp phó"}
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-STATUS = {AppraisalCycle.Status.OPEN: "Đang đánh giá: kết quả tính từ điểm đã ghi nhận, chưa phải kết quả cuối cùng",
-          AppraisalCycle.Status.CLOSED: "Đã khóa sổ: điểm, mức xếp loại và lý do như khi khóa sổ"}
+STATUS = {
+    AppraisalCycle.Status.OPEN: "Đang đánh giá: kết quả tính từ điểm đã ghi nhận, chưa phải kết "
+                                "quả cuối cùng",
+    AppraisalCycle.Status.CLOSED: "Đã khóa sổ: điểm, mức xếp loại và lý do như khi khóa sổ"}
 PEOPLE_SHEET = "Kết quả đánh giá"
 UNITS_SHEET = "Theo đơn vị đánh giá"
 HEADER_ROWS = 6  # title, year, unit, date, status, blank line
@@ -34,12 +36,13 @@ def period_label(kind: str, period: int) -> str:
 
 
 def people_headers(cycle: AppraisalCycle) -> list[str]:
-    return ["Mã cán bộ", "Họ và tên", "Đơn vị công tác", "Đơn vị đánh giá", "Nhóm nhiệm vụ", "Lãnh đạo",
-            "Bộ quy tắc", *(period_label(cycle.period_kind, p) for p in cycle.periods), "Điểm cả năm",
-            "Mức xếp loại", "Bị hạ do tỷ lệ", "Lý do"]
+    return ["Mã cán bộ", "Họ và tên", "Đơn vị công tác", "Đơn vị đánh giá", "Nhóm nhiệm vụ",
+            "Lãnh đạo", "Bộ quy tắc", *(period_label(cycle.period_kind, p) for p in cycle.periods),
+            "Điểm cả năm", "Mức xếp loại", "Bị hạ do tỷ lệ", "Lý do"]
 
 
-UNIT_HEADERS = ["Mã đơn vị", "Đơn vị đánh giá", "Số người", *LEVELS, "Chưa xếp loại", "Bị hạ do tỷ lệ"]
+UNIT_HEADERS = ["Mã đơn vị", "Đơn vị đánh giá", "Số người", *LEVELS, "Chưa xếp loại",
+                "Bị hạ do tỷ lệ"]
 
 
 def _score(value, rule_set_code: str = "") -> float | None:
@@ -49,9 +52,10 @@ def _score(value, rule_set_code: str = "") -> float | None:
 def person_row(cycle: AppraisalCycle, result: Result) -> list:
     a = result.appraisal
     return [a.servant.code, a.servant.full_name, a.work_unit.name, a.unit.name, a.task_group,
-            LEADER.get(a.leader, ""), a.rule_set, *(_score(result.periods.get(p)) for p in cycle.periods),
-            _score(result.score, a.rule_set), result.level or "", "Có" if result.moved_down else "Không",
-            "\n".join(result.reasons)]
+            LEADER.get(a.leader, ""), a.rule_set,
+            *(_score(result.periods.get(p)) for p in cycle.periods),
+            _score(result.score, a.rule_set), result.level or "",
+            "Có" if result.moved_down else "Không", "\n".join(result.reasons)]
 
 
 def unit_rows(results: list[Result]) -> Iterator[list]:
@@ -62,7 +66,9 @@ def unit_rows(results: list[Result]) -> Iterator[list]:
     for r in results:
         a = r.appraisal
         units.setdefault(a.unit_id, (a.unit.code, a.unit.name))
-        counts.setdefault(a.unit_id, Counter()).update({r.level or "": 1, "people": 1, "down": int(r.moved_down)})
+        counts.setdefault(a.unit_id,
+                          Counter()).update({r.level or "": 1, "people": 1,
+                                             "down": int(r.moved_down)})
     total: Counter = Counter()
     for unit_id, (code, name) in units.items():
         total.update(counts[unit_id])
@@ -74,7 +80,8 @@ def _counts(counter: Counter) -> list[int]:
     return [counter["people"], *(counter[level] for level in LEVELS), counter[""], counter["down"]]
 
 
-def write_summary_xlsx(target, cycle: AppraisalCycle, computed: YearResults, on: date | None = None) -> None:
+def write_summary_xlsx(target, cycle: AppraisalCycle, computed: YearResults,
+                       on: date | None = None) -> None:
     """Write the summary of ``cycle`` (the results of the people the reader sees) to ``target``,
     a path or a binary file object."""
     import xlsxwriter
@@ -85,7 +92,8 @@ def write_summary_xlsx(target, cycle: AppraisalCycle, computed: YearResults, on:
         "title": workbook.add_format({"bold": True, "font_size": 13}),
         "label": workbook.add_format({"bold": True}),
         "date": workbook.add_format({"num_format": "dd/mm/yyyy", "align": "left"}),
-        "header": workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}),
+        "header": workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1,
+                                       "text_wrap": True}),
         "score": workbook.add_format({"num_format": "0.00"}),
         "wrap": workbook.add_format({"text_wrap": True, "valign": "top"}),
     }
@@ -118,7 +126,8 @@ def write_summary_xlsx(target, cycle: AppraisalCycle, computed: YearResults, on:
 
 
 def _header_block(sheet, cycle: AppraisalCycle, on: date, formats: dict) -> None:
-    sheet.write_string(0, 0, f"KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {cycle.year}", formats["title"])
+    sheet.write_string(0, 0, f"KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {cycle.year}",
+                       formats["title"])
     sheet.write_string(1, 0, "Năm", formats["label"])
     sheet.write_number(1, 1, cycle.year)
     sheet.write_string(2, 0, "Đơn vị", formats["label"])
@@ -139,11 +148,13 @@ def _write_row(sheet, line: int, row: list) -> None:
 
 
 def export_filename(cycle: AppraisalCycle, on: date | None = None) -> str:
-    code = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in cycle.unit.code).strip("-") or "don-vi"
+    code = "".join(ch if ch.isascii() and ch.isalnum() else "-"
+                   for ch in cycle.unit.code).strip("-") or "don-vi"
     return f"ket-qua-danh-gia-{cycle.year}-{code}-{on or timezone.localdate():%Y%m%d}.xlsx"
 
 
-def stream_summary_xlsx(cycle: AppraisalCycle, computed: YearResults, chunk: int = 256 * 1024) -> Iterator[bytes]:
+def stream_summary_xlsx(cycle: AppraisalCycle, computed: YearResults,
+                        chunk: int = 256 * 1024) -> Iterator[bytes]:
     """Write to a temporary file (a zip needs seeking), then stream it and delete it."""
     handle, name = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)

@@ -28,15 +28,18 @@ class CatalogueView(UnitScopedMixin, TemplateView):
     template_name = "appraisal/catalogue.html"
 
     def get_context_data(self, **kwargs):
-        positions = self.scope.filter(JobPosition.objects.filter(valid_to__isnull=True), "unit").select_related(
-            "unit").order_by("unit__path", "title")
+        positions = self.scope.filter(JobPosition.objects.filter(valid_to__isnull=True), "unit")
+        positions = positions.select_related("unit").order_by("unit__path", "title")
         position = self.request.GET.get("position", "")
-        items = self.scope.filter(WorkItem.objects.all(), "position__unit").select_related("position__unit")
+        items = self.scope.filter(WorkItem.objects.all(),
+                                  "position__unit").select_related("position__unit")
         if position.isdigit():
             items = items.filter(position_id=int(position))
-        items = list(items.order_by("position__unit__path", "position__title", "code", "-version")[:500])
+        items = list(items.order_by("position__unit__path", "position__title", "code",
+                                    "-version")[:500])
         return super().get_context_data(
-            positions=list(positions), position=position, items=items, can_edit=bool(self.manage_scope),
+            positions=list(positions), position=position, items=items,
+            can_edit=bool(self.manage_scope),
             **kwargs)
 
 
@@ -71,10 +74,13 @@ class WorkItemEditView(ObjectEditView):
         return data
 
     def get_context_data(self, **kwargs):
-        title = _("Change a catalogue item (new version)") if self.object else _("Add a catalogue item")
-        return super().get_context_data(title=title, cancel_url=reverse("appraisal:catalogue"), intro=_(
-            "The catalogue of products and work items of a job position (ND 335/2025 Art 13). A change takes "
-            "effect as a new version from today; what was assigned before keeps its coefficient."), **kwargs)
+        title = _("Change a catalogue item (new version)") if self.object else _(
+            "Add a catalogue item")
+        return super().get_context_data(title=title, cancel_url=reverse("appraisal:catalogue"),
+                                        intro=_(
+            "The catalogue of products and work items of a job position (ND 335/2025 Art 13). A "
+            "change takes effect as a new version from today; what was assigned before keeps its "
+            "coefficient."), **kwargs)
 
 
 class WorkItemWithdrawView(ObjectActionView):
@@ -96,9 +102,11 @@ class LedgerView(UnitScopedMixin, TemplateView):
     template_name = "appraisal/ledger.html"
 
     def get_context_data(self, **kwargs):
-        rows = self.scope.filter(WorkAssignment.objects.filter(appraisal__cycle__status=AppraisalCycle.Status.OPEN),
-                                 "work_unit").select_related("appraisal__servant", "work_unit", "item")
-        unit_id, status, period = (self.request.GET.get(k, "") for k in ("unit", "status", "period"))
+        rows = self.scope.filter(
+            WorkAssignment.objects.filter(appraisal__cycle__status=AppraisalCycle.Status.OPEN),
+            "work_unit").select_related("appraisal__servant", "work_unit", "item")
+        unit_id, status, period = (self.request.GET.get(k, "")
+                                   for k in ("unit", "status", "period"))
         if unit_id.isdigit():
             rows = rows.filter(work_unit_id=int(unit_id))
         if status in WorkAssignment.Status.values:
@@ -106,7 +114,8 @@ class LedgerView(UnitScopedMixin, TemplateView):
         if period.isdigit():
             rows = rows.filter(period=int(period))
         urgent = Case(When(status=WorkAssignment.Status.REPORTED, then=Value(0)),
-                      When(status__in=[WorkAssignment.Status.ASSIGNED, WorkAssignment.Status.RETURNED], then=Value(1)),
+                      When(status__in=[WorkAssignment.Status.ASSIGNED,
+                                       WorkAssignment.Status.RETURNED], then=Value(1)),
                       default=Value(2), output_field=IntegerField())
         page = list(rows.annotate(urgent=urgent).order_by("urgent", "due_date", "pk")[:300])
         can_assign = self.request.user.has_perm(ASSIGN)
@@ -127,8 +136,8 @@ class _LeaderEditView(ObjectEditView):
     object_kwarg = "assignment"
 
     def get_queryset(self):
-        return WorkAssignment.objects.select_related("appraisal__servant", "appraisal__cycle__unit", "item",
-                                                     "work_unit")
+        return WorkAssignment.objects.select_related("appraisal__servant", "appraisal__cycle__unit",
+                                                     "item", "work_unit")
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -152,9 +161,11 @@ class WorkAssignView(_LeaderEditView):
         return kwargs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=_("Assign a product"), cancel_url=reverse("appraisal:ledger"), intro=_(
-            "The product counts in the period of its due date. Quantity × the item's coefficient is what the "
-            "quantity, quality and progress of that period are measured against."), **kwargs)
+        return super().get_context_data(title=_("Assign a product"),
+                                        cancel_url=reverse("appraisal:ledger"), intro=_(
+            "The product counts in the period of its due date. Quantity × the item's coefficient "
+            "is what the quantity, quality and progress of that period are measured against."),
+                                        **kwargs)
 
 
 class WorkReviewView(_LeaderEditView):
@@ -165,7 +176,8 @@ class WorkReviewView(_LeaderEditView):
     def get_context_data(self, **kwargs):
         a = self.object
         return super().get_context_data(
-            title=_("Review: %(item)s — %(name)s") % {"item": a, "name": a.appraisal.servant.full_name},
+            title=_("Review: %(item)s — %(name)s")
+            % {"item": a, "name": a.appraisal.servant.full_name},
             cancel_url=reverse("appraisal:ledger"), assignment=a, intro=_(
                 "Completed %(done)s of %(quantity)s on %(day)s (due %(due)s).") % {
                 "done": a.completed, "quantity": a.quantity, "due": a.due_date.strftime("%d/%m/%Y"),
@@ -178,10 +190,11 @@ class WorkExemptView(_LeaderEditView):
     success_message = gettext_lazy("Objective cause recorded: %(object)s.")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=_("Objective cause: %(item)s") % {"item": self.object},
+        return super().get_context_data(title=_("Objective cause: %(item)s")
+                                        % {"item": self.object},
                                         cancel_url=reverse("appraisal:ledger"), intro=_(
-            "An objective cause confirmed by the competent person waives the 25 % deductions of this product "
-            "(ND 335/2025 Art 14)."), **kwargs)
+            "An objective cause confirmed by the competent person waives the 25 % deductions of "
+            "this product (ND 335/2025 Art 14)."), **kwargs)
 
 
 class WorkCancelView(ObjectActionView):
@@ -228,7 +241,8 @@ class PeriodScoreView(ObjectEditView):
         row = PeriodScore.objects.filter(appraisal=self.object, period=int(period)).first()
         initial = {"period": int(period)}
         if row is not None:
-            initial.update(general=row.general, organisation=row.organisation, solidarity=row.solidarity)
+            initial.update(general=row.general, organisation=row.organisation,
+                           solidarity=row.solidarity)
         return initial
 
     def get_success_url(self) -> str:
@@ -238,12 +252,14 @@ class PeriodScoreView(ObjectEditView):
         rows = {r.period: r for r in PeriodScore.objects.filter(appraisal=self.object)}
         labels = dict(period_choices(self.object.cycle))
         summary = ", ".join(
-            f"{labels[p]}: {_('self')} {rows[p].general_self if rows[p].general_self is not None else '—'}"
+            f"{labels[p]}: {_('self')} "
+            f"{rows[p].general_self if rows[p].general_self is not None else '—'}"
             for p in sorted(rows) if rows[p].general_self is not None)
         return super().get_context_data(
             title=_("Score a period: %(name)s") % {"name": self.object.servant.full_name},
             cancel_url=self.get_success_url(),
-            intro=_("The leader's score of the general criteria counts; the person's own score is kept beside it.")
+            intro=_("The leader's score of the general criteria counts; the person's own score is "
+                    "kept beside it.")
             + (f" {summary}." if summary else ""), **kwargs)
 
 
@@ -253,11 +269,15 @@ class AttachmentView(UnitScopedMixin, View):
     require_scope = False
 
     def get(self, request, pk):
-        assignment = get_object_or_404(WorkAssignment.objects.select_related("appraisal", "work_unit"), pk=pk)
-        mine = (servant := own_servant(request.user)) is not None and assignment.appraisal.servant_id == servant.pk
+        assignment = get_object_or_404(
+            WorkAssignment.objects.select_related("appraisal", "work_unit"), pk=pk)
+        servant = own_servant(request.user)
+        mine = servant is not None and assignment.appraisal.servant_id == servant.pk
+        # The person's own product, or one in the units the user may see; 404 rather than 403, so
+        # a guessed id does not tell that the product exists.
         if not mine and not self.scope.contains(assignment.work_unit):
             raise Http404
         if not assignment.attachment:
             raise Http404
-        return FileResponse(assignment.attachment.open("rb"), as_attachment=True,
-                            filename=assignment.attachment_name or assignment.attachment.name.rsplit("/", 1)[-1])
+        name = assignment.attachment_name or assignment.attachment.name.rsplit("/", 1)[-1]
+        return FileResponse(assignment.attachment.open("rb"), as_attachment=True, filename=name)

@@ -19,14 +19,17 @@ from core.models import OrgUnit
 logger = logging.getLogger(__name__)
 
 
-def cycle_row(*, actor, unit: OrgUnit, year: int, period_kind: str = PeriodKind.MONTH) -> AppraisalCycle:
+def cycle_row(*, actor, unit: OrgUnit, year: int,
+              period_kind: str = PeriodKind.MONTH) -> AppraisalCycle:
     """The cycle of ``year`` for ``unit``, created if need be, at 0 % until its people are enrolled.
     Refused for a closed year, with the messages of :func:`appraisal.services.cycle_open`."""
     if not 2020 <= year <= 2100:
         raise ValidationError({"year": _("The appraisal year must be 2020 or later.")})
     with transaction.atomic():
+        # Locked: two clicks on "open" make one row, the second waiting for the first to commit.
         cycle, created = AppraisalCycle.objects.select_for_update().get_or_create(
-            year=year, unit=unit, defaults={"period_kind": period_kind, "opened_by": actor, "progress": 0})
+            year=year, unit=unit,
+            defaults={"period_kind": period_kind, "opened_by": actor, "progress": 0})
         require_open(cycle)
         if created:
             # cycle_open records the creation only of a row it makes itself; this one is made here.
@@ -38,13 +41,15 @@ def cycle_row(*, actor, unit: OrgUnit, year: int, period_kind: str = PeriodKind.
     return cycle
 
 
-def cycle_open_queue(*, actor, unit: OrgUnit, year: int, period_kind: str = PeriodKind.MONTH) -> AppraisalCycle:
+def cycle_open_queue(*, actor, unit: OrgUnit, year: int,
+                     period_kind: str = PeriodKind.MONTH) -> AppraisalCycle:
     """Open ``year`` for ``unit`` and every unit under it: the cycle now, its people in a background
     task queued when the caller's transaction commits (eager in development and tests: at once)."""
     from appraisal.tasks import open_cycle
 
     cycle = cycle_row(actor=actor, unit=unit, year=year, period_kind=period_kind)
     actor_id = getattr(actor, "pk", None)
+    # Queued on commit: a worker started before it would not find the cycle's row.
     transaction.on_commit(lambda: open_cycle.delay(cycle.pk, actor_id))
     return cycle
 
@@ -69,7 +74,8 @@ class ProgressWriter:
         if percent == self.last:
             return
         self.last = percent
-        if connection.vendor == "postgresql" and connection.in_atomic_block and self._write_aside(percent):
+        if (connection.vendor == "postgresql" and connection.in_atomic_block
+                and self._write_aside(percent)):
             return
         AppraisalCycle.objects.filter(pk=self.cycle_id).update(progress=percent)
 
@@ -78,7 +84,8 @@ class ProgressWriter:
             self._aside = connections.create_connection(DEFAULT_DB_ALIAS)
         table = self._aside.ops.quote_name(AppraisalCycle._meta.db_table)
         # SKIP LOCKED: never wait; a row this connection cannot take is written in the transaction.
-        sql = (f"UPDATE {table} SET progress = %s WHERE id = "  # noqa: S608 - the model's own table name
+        # S608: the table name is the model's own, quoted; the values are parameters.
+        sql = (f"UPDATE {table} SET progress = %s WHERE id = "  # noqa: S608
                f"(SELECT id FROM {table} WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED)")
         try:
             with self._aside.cursor() as cursor:
@@ -94,8 +101,9 @@ class ProgressWriter:
             self._aside = None
 
 
-def cycle_open_run(*, cycle_id: int | None = None, actor_id: int | None = None, unit_id: int | None = None,
-                   year: int | None = None, period_kind: str | None = None) -> int:
+def cycle_open_run(*, cycle_id: int | None = None, actor_id: int | None = None,
+                   unit_id: int | None = None, year: int | None = None,
+                   period_kind: str | None = None) -> int:
     """What the task does: enrol the people of a cycle (named by id, or by unit, year and kind of
     periods) with the progress written on the row. Returns the number of appraisals of the cycle.
     A closed year is left alone (its bar set to 100 % so that no page polls it for ever)."""
@@ -111,8 +119,8 @@ def cycle_open_run(*, cycle_id: int | None = None, actor_id: int | None = None, 
         cycle = AppraisalCycle.objects.select_related("unit").get(pk=cycle_id)
     writer = ProgressWriter(cycle.pk)
     try:
-        services.cycle_open(actor=actor, unit=cycle.unit, year=cycle.year, period_kind=cycle.period_kind,
-                            progress=writer)
+        services.cycle_open(actor=actor, unit=cycle.unit, year=cycle.year,
+                            period_kind=cycle.period_kind, progress=writer)
     except ValidationError:
         logger.warning("cycle %s not opened: the year is closed", cycle.pk)
         progress_done(cycle.pk)

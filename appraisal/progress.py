@@ -16,7 +16,7 @@ from core.access import UnitScope
 from core.models import OrgUnit
 from core.rules.registry import family
 
-# --- the periods of a year ----------------------------------------------------------------------------
+# --- the periods of a year ------------------------------------------------------------------------
 
 def period_end(cycle: AppraisalCycle, period: int) -> date:
     """The last day of a month or quarter of ``cycle``'s year."""
@@ -60,7 +60,7 @@ def scored_in(period: int) -> Exists:
 SELF_ASSESSED = ~Q(status=Appraisal.Status.OPEN) | ~Q(self_assessment="")
 
 
-# --- the progress page ----------------------------------------------------------------------------------
+# --- the progress page ----------------------------------------------------------------------------
 
 @dataclass
 class UnitProgress:
@@ -102,7 +102,8 @@ def cycle_appraisals(cycle: AppraisalCycle, scope: UnitScope) -> QuerySet[Apprai
     return scope.filter(Appraisal.objects.filter(cycle=cycle), "work_unit")
 
 
-def unit_progress(cycle: AppraisalCycle, scope: UnitScope, period: int | None) -> list[UnitProgress]:
+def unit_progress(cycle: AppraisalCycle, scope: UnitScope,
+                  period: int | None) -> list[UnitProgress]:
     """Per work unit in ``scope``, in tree order; three queries."""
     periodic = Q(rule_set__in=periodic_rule_sets())
     counts = {"people": Count("pk"), "self_assessed": Count("pk", filter=SELF_ASSESSED),
@@ -112,23 +113,29 @@ def unit_progress(cycle: AppraisalCycle, scope: UnitScope, period: int | None) -
     rows = cycle_appraisals(cycle, scope).order_by().values("work_unit").annotate(**counts)
     by_unit = {row["work_unit"]: row for row in rows}
     reported = scope.filter(WorkAssignment.objects.filter(appraisal__cycle=cycle,
-                                                          status=WorkAssignment.Status.REPORTED), "work_unit")
-    awaiting = dict(reported.order_by().values("work_unit").annotate(n=Count("pk")).values_list("work_unit", "n"))
-    units = OrgUnit.objects.filter(pk__in=set(by_unit) | set(awaiting)).only("pk", "code", "name", "path", "depth")
+                                                          status=WorkAssignment.Status.REPORTED),
+                            "work_unit")
+    awaiting = dict(reported.order_by().values("work_unit").annotate(n=Count("pk"))
+                    .values_list("work_unit", "n"))
+    units = (OrgUnit.objects.filter(pk__in=set(by_unit) | set(awaiting))
+             .only("pk", "code", "name", "path", "depth"))
     result = []
     for unit in units.order_by("path"):
         row = by_unit.get(unit.pk, {})
-        result.append(UnitProgress(unit=unit, people=row.get("people", 0), self_assessed=row.get("self_assessed", 0),
+        result.append(UnitProgress(unit=unit, people=row.get("people", 0),
+                                   self_assessed=row.get("self_assessed", 0),
                                    periodic=row.get("periodic", 0), scored=row.get("scored", 0),
                                    awaiting_review=awaiting.get(unit.pk, 0)))
     return result
 
 
-def missing_in(cycle: AppraisalCycle, scope: UnitScope, unit_id: int, period: int | None) -> Missing:
+def missing_in(cycle: AppraisalCycle, scope: UnitScope, unit_id: int,
+               period: int | None) -> Missing:
     """Who is missing in one work unit: not self-assessed, not scored for ``period``, and whose
     products wait for review; two queries."""
     periodic = set(periodic_rule_sets())
-    appraisals = (cycle_appraisals(cycle, scope).filter(work_unit_id=unit_id).select_related("servant")
+    appraisals = (cycle_appraisals(cycle, scope).filter(work_unit_id=unit_id)
+                  .select_related("servant")
                   .only("pk", "rule_set", "servant__code", "servant__full_name")
                   .annotate(done=ExpressionWrapper(SELF_ASSESSED, output_field=BooleanField()))
                   .order_by("servant__sort_key", "pk"))
@@ -141,8 +148,12 @@ def missing_in(cycle: AppraisalCycle, scope: UnitScope, unit_id: int, period: in
         if period is not None and appraisal.rule_set in periodic and not appraisal.scored:
             missing.not_scored.append(appraisal)
     reported = scope.filter(WorkAssignment.objects.filter(
-        appraisal__cycle=cycle, work_unit_id=unit_id, status=WorkAssignment.Status.REPORTED), "work_unit")
-    products = (reported.order_by().values_list("appraisal_id", "appraisal__servant__sort_key",
-                                                "appraisal__servant__full_name").annotate(n=Count("pk")))
-    missing.awaiting_review = [(name, n) for _pk, _key, name, n in sorted(products, key=lambda r: (r[1], r[0]))]
+        appraisal__cycle=cycle, work_unit_id=unit_id, status=WorkAssignment.Status.REPORTED),
+                            "work_unit")
+    products = (reported.order_by()
+                .values_list("appraisal_id", "appraisal__servant__sort_key",
+                             "appraisal__servant__full_name").annotate(n=Count("pk")))
+    missing.awaiting_review = [(name, n)
+                               for _pk, _key, name, n in sorted(products,
+                                                                key=lambda r: (r[1], r[0]))]
     return missing

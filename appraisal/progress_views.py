@@ -14,7 +14,8 @@ from core.views.generic import UnitScopedMixin
 
 class _CycleMixin(UnitScopedMixin):
     def get_cycle(self) -> AppraisalCycle:
-        return get_object_or_404(visible_cycles(self.scope).select_related("unit"), pk=self.kwargs["pk"])
+        return get_object_or_404(visible_cycles(self.scope).select_related("unit"),
+                                 pk=self.kwargs["pk"])
 
 
 class OpenProgressView(_CycleMixin, TemplateView):

@@ -26,7 +26,8 @@ from personnel.models import DisciplineRecord
 TWO_PLACES = Decimal("0.01")
 MOVED_DOWN = "Hạ xuống Hoàn thành tốt nhiệm vụ do vượt tỷ lệ HTXS."
 TIED = "Đồng điểm tại ngưỡng tỷ lệ HTXS: chờ Hội đồng quyết định."
-TIED_KEPT = "Đồng điểm tại ngưỡng tỷ lệ HTXS: Hội đồng quyết định giữ mức Hoàn thành xuất sắc nhiệm vụ."
+TIED_KEPT = ("Đồng điểm tại ngưỡng tỷ lệ HTXS: Hội đồng quyết định giữ mức Hoàn thành xuất sắc "
+             "nhiệm vụ.")
 
 
 def rounded(value: Decimal | None, rule_set_code: str = "") -> Decimal | None:
@@ -111,8 +112,10 @@ def compute(appraisals: QuerySet[Appraisal]) -> YearResults:
         facts = Facts(
             score=result.score, is_leader=a.is_leader, year=a.cycle.year,
             disciplines=tuple(disciplines.get(a.servant_id, ())), degradation=a.degradation,
-            corruption_case=a.corruption_case or (unit_result.corruption_case if unit_result and a.is_leader else ""),
-            months_worked=a.months_worked, leave_months=a.leave_months, maternity_leave=a.maternity_leave,
+            corruption_case=a.corruption_case
+            or (unit_result.corruption_case if unit_result and a.is_leader else ""),
+            months_worked=a.months_worked, leave_months=a.leave_months,
+            maternity_leave=a.maternity_leave,
             criteria=a.criteria or {}, proposed_level=a.proposed_level or a.self_level,
             unit_targets_planned=unit_result.targets_planned if unit_result else 0,
             unit_targets_on_time=unit_result.targets_on_time if unit_result else 0,
@@ -130,16 +133,16 @@ def compute(appraisals: QuerySet[Appraisal]) -> YearResults:
 
 # What the scoring reads of a period, in this order after the appraisal's id: plain tuples, not
 # model instances (a province has 600,000 of them).
-_PERIOD_FIELDS = ("appraisal_id", "period", "general", "quantity", "quality", "progress", "organisation",
-                  "solidarity")
+_PERIOD_FIELDS = ("appraisal_id", "period", "general", "quantity", "quality", "progress",
+                  "organisation", "solidarity")
 
 
 def _period_rows(appraisals: QuerySet) -> dict[int, list[tuple]]:
     """Each appraisal's periods as (period, general, quantity, quality, progress, organisation,
     solidarity), in period order."""
     by_appraisal: dict[int, list[tuple]] = defaultdict(list)
-    rows = (PeriodScore.objects.filter(appraisal__in=appraisals.values("pk")).order_by("appraisal_id", "period")
-            .values_list(*_PERIOD_FIELDS))
+    rows = (PeriodScore.objects.filter(appraisal__in=appraisals.values("pk"))
+            .order_by("appraisal_id", "period").values_list(*_PERIOD_FIELDS))
     for row in rows:
         by_appraisal[row[0]].append(row[1:])
     return by_appraisal
@@ -154,11 +157,13 @@ class _Memo:
         self.ratios: dict[tuple, Decimal] = {}
         self.scores: dict[tuple, Decimal] = {}
 
-    def task_ratio(self, rules, a, b, c, *, leader: bool, d=None, organisation=None, solidarity=None) -> Decimal:
+    def task_ratio(self, rules, a, b, c, *, leader: bool, d=None, organisation=None,
+                   solidarity=None) -> Decimal:
         key = (rules.code, a, b, c, leader, d, organisation, solidarity)
         ratio = self.ratios.get(key)
         if ratio is None:
-            ratio = self.ratios[key] = rules.task_ratio(a, b, c, leader=leader, d=d, organisation=organisation,
+            ratio = self.ratios[key] = rules.task_ratio(a, b, c, leader=leader, d=d,
+                                                        organisation=organisation,
                                                         solidarity=solidarity)
         return ratio
 
@@ -170,7 +175,8 @@ class _Memo:
         return score
 
 
-def _score_periods(rows: list[Appraisal], results: dict[int, Result], periods: dict[int, list[tuple]]) -> None:
+def _score_periods(rows: list[Appraisal], results: dict[int, Result],
+                   periods: dict[int, list[tuple]]) -> None:
     """Period scores of everyone, deepest units first, and within a unit the staff, then the
     deputies, then the heads: component d of a leader needs the scores of the people under them
     (ND 335/2025 Art 15: 100 % when all of them reach HT in the period, else 50 %). A head answers
@@ -194,7 +200,8 @@ def _score_periods(rows: list[Appraisal], results: dict[int, Result], periods: d
             rules = rule_set(a.rule_set)
             result = results[a.pk]
             is_leader, is_head = a.is_leader, a.leader == Appraisal.Leader.HEAD
-            for period, general, quantity, quality, progress, organisation, solidarity in periods.get(a.pk, ()):
+            for (period, general, quantity, quality, progress, organisation,
+                 solidarity) in periods.get(a.pk, ()):
                 if general is None or quantity is None or quality is None or progress is None:
                     continue  # a period not (fully) scored yet
                 if is_leader:
@@ -205,8 +212,9 @@ def _score_periods(rows: list[Appraisal], results: dict[int, Result], periods: d
                     d = rules.direction((Decimal(0),) if failed > 0 else ())
                     result.directions[period] = d
                     try:
-                        ratio = memo.task_ratio(rules, quantity, quality, progress, leader=True, d=d,
-                                                organisation=organisation, solidarity=solidarity)
+                        ratio = memo.task_ratio(rules, quantity, quality, progress, leader=True,
+                                                d=d, organisation=organisation,
+                                                solidarity=solidarity)
                     except ValueError:
                         continue  # đ or e missing and no default: the period waits for them
                 else:
@@ -223,10 +231,11 @@ def _score_periods(rows: list[Appraisal], results: dict[int, Result], periods: d
 
 
 def _disciplines(appraisals: QuerySet) -> dict[int, list[tuple[str, date]]]:
-    """Each person's discipline decisions (form, decision date); the rule set keeps those of the year."""
+    """Each person's discipline decisions (form, decision
+    date); the rule set keeps those of the year."""
     found: dict[int, list[tuple[str, date]]] = defaultdict(list)
-    rows = DisciplineRecord.objects.filter(servant_id__in=appraisals.values("servant_id")).values_list(
-        "servant_id", "form", "event__decision_date", "effective_from")
+    rows = (DisciplineRecord.objects.filter(servant_id__in=appraisals.values("servant_id"))
+            .values_list("servant_id", "form", "event__decision_date", "effective_from"))
     for servant_id, form, decided, effective in rows:
         found[servant_id].append((form, decided or effective))
     return found
@@ -237,11 +246,14 @@ def _unit_results(rows: list[Appraisal]) -> dict[tuple[int, int], UnitResult]:
     of its direct sub-units (the leader criteria of ND 90 read them)."""
     years = {a.cycle.year for a in rows}
     units = {a.work_unit_id for a in rows}
-    found = {(r.unit_id, r.year): r for r in UnitResult.objects.filter(year__in=years, unit_id__in=units)}
+    found = {(r.unit_id, r.year): r
+             for r in UnitResult.objects.filter(year__in=years, unit_id__in=units)}
     for r in found.values():
         r.subunit_levels = []
-    children = UnitResult.objects.filter(year__in=years, unit__parent_id__in=units).exclude(level="")
-    for unit_id, parent_id, year, level in children.values_list("unit_id", "unit__parent_id", "year", "level"):
+    children = UnitResult.objects.filter(year__in=years,
+                                         unit__parent_id__in=units).exclude(level="")
+    rows = children.values_list("unit_id", "unit__parent_id", "year", "level")
+    for unit_id, parent_id, year, level in rows:
         if (parent_id, year) in found and unit_id != parent_id:
             found[(parent_id, year)].subunit_levels.append(level)
     return found
@@ -286,9 +298,11 @@ def as_document(year: int, rule_set_code: str, results: Iterable[Result]) -> dic
     for r in results:
         a = r.appraisal
         people.append({
-            "code": a.servant.code, "name": a.servant.full_name, "unit": a.unit.code, "task_group": a.task_group,
+            "code": a.servant.code, "name": a.servant.full_name, "unit": a.unit.code,
+            "task_group": a.task_group,
             "score": float(r.shown_score) if r.score is not None else None, "level": r.level,
-            "reasons": r.reasons, "rule_set": a.rule_set, "moved_down": r.moved_down, "tied": r.tied,
+            "reasons": r.reasons, "rule_set": a.rule_set, "moved_down": r.moved_down,
+            "tied": r.tied,
         })
     return {"year": year, "rule_set": rule_set_code, "people": people}
 

@@ -48,7 +48,8 @@ def results_for(year: int, *, cycle: AppraisalCycle | None = None, unit=None, sc
         visible = visible.filter(work_unit__path__startswith=unit.path)
     if appraising_unit_id is not None:  # a whole quota group: exact without the rest of the cycle
         visible = visible.filter(unit_id=appraising_unit_id)
-    narrowed = unit is not None or appraising_unit_id is not None or (scope is not None and not scope.everything)
+    narrowed = (unit is not None or appraising_unit_id is not None
+                or (scope is not None and not scope.everything))
     if scope is not None:
         visible = scope.filter(visible, "work_unit")
     whole = appraisals_of(year)
@@ -62,7 +63,8 @@ def results_for(year: int, *, cycle: AppraisalCycle | None = None, unit=None, sc
 
     def shown(appraisal) -> bool:
         work_unit = appraisal.work_unit
-        return (unit is None or work_unit.path.startswith(unit.path)) and (scope is None or scope.contains(work_unit))
+        return ((unit is None or work_unit.path.startswith(unit.path))
+                and (scope is None or scope.contains(work_unit)))
 
     results = [r for r in computed.results if shown(r.appraisal)]
     groups = {(r.appraisal.unit_id, r.appraisal.task_group) for r in results}

@@ -44,25 +44,31 @@ class MyAppraisalView(OwnRecordMixin, TemplateView):
     def get_context_data(self, **kwargs):
         servant = self.servant
         years = []
-        appraisals = Appraisal.objects.filter(servant=servant).select_related("cycle__unit").order_by("-cycle__year")
+        appraisals = (Appraisal.objects.filter(servant=servant).select_related("cycle__unit")
+                      .order_by("-cycle__year"))
         for appraisal in appraisals:
-            computed = compute(appraisals_of(appraisal.cycle.year).filter(pk=appraisal.pk)).results[0]
+            computed = compute(appraisals_of(appraisal.cycle.year)
+                               .filter(pk=appraisal.pk)).results[0]
             rows = {r.period: r for r in PeriodScore.objects.filter(appraisal=appraisal)}
             labels = dict(period_choices(appraisal.cycle))
-            periods = [{"period": p, "label": labels[p], "row": rows.get(p) or PeriodScore(source=""),
+            periods = [{"period": p, "label": labels[p],
+                        "row": rows.get(p) or PeriodScore(source=""),
                         "score": rounded(computed.periods.get(p)), "d": computed.directions.get(p)}
                        for p in appraisal.cycle.periods]
             assignments = list(WorkAssignment.objects.filter(appraisal=appraisal).exclude(
-                status=WorkAssignment.Status.CANCELLED).select_related("item").order_by("due_date", "pk"))
+                status=WorkAssignment.Status.CANCELLED).select_related("item")
+                               .order_by("due_date", "pk"))
             closed = appraisal.cycle.status == AppraisalCycle.Status.CLOSED
             years.append({
-                "appraisal": appraisal, "open": not closed, "rows": periods, "assignments": assignments,
+                "appraisal": appraisal, "open": not closed, "rows": periods,
+                "assignments": assignments,
                 "score": rounded(appraisal.score if closed else computed.score, appraisal.rule_set),
                 "level": appraisal.level if closed else computed.level,
                 "reasons": appraisal.reasons if closed else computed.reasons,
                 "chart_id": f"chart-{appraisal.cycle.year}",
                 "chart": {"labels": [p["label"] for p in periods], "label": _("Period score"),
-                          "values": [float(p["score"]) if p["score"] is not None else None for p in periods]},
+                          "values": [float(p["score"]) if p["score"] is not None else None
+                                     for p in periods]},
             })
         return super().get_context_data(servant=servant, years=years, **kwargs)
 
@@ -89,7 +95,8 @@ class _OwnEditView(OwnRecordMixin, ObjectEditView):
         return super().dispatch(request, *args, **kwargs)
 
     def check_scope(self, result) -> None:
-        target = type(self.object)._default_manager.filter(pk=self.object.pk, **{self.owner_field: self.servant})
+        target = type(self.object)._default_manager.filter(pk=self.object.pk,
+                                                           **{self.owner_field: self.servant})
         if not target.exists():
             raise OutOfScope
 
@@ -109,14 +116,16 @@ class MyReportView(_OwnEditView):
     success_message = gettext_lazy("Reported done: %(object)s. Your leader will review it.")
 
     def get_queryset(self):
-        return super().get_queryset().select_related("appraisal__cycle__unit", "appraisal__servant", "item",
-                                                     "work_unit")
+        return super().get_queryset().select_related("appraisal__cycle__unit", "appraisal__servant",
+                                                     "item", "work_unit")
 
     def get_context_data(self, **kwargs):
         a = self.object
-        return super().get_context_data(title=_("Report done: %(item)s") % {"item": a}, cancel_url=reverse(
-            "appraisal:me"), intro=_("Assigned %(quantity)s %(unit)s, due %(due)s.") % {
-            "quantity": a.quantity, "unit": a.item.output_unit, "due": a.due_date.strftime("%d/%m/%Y")}, **kwargs)
+        intro = _("Assigned %(quantity)s %(unit)s, due %(due)s.") % {
+            "quantity": a.quantity, "unit": a.item.output_unit,
+            "due": a.due_date.strftime("%d/%m/%Y")}
+        return super().get_context_data(title=_("Report done: %(item)s") % {"item": a},
+                                        cancel_url=reverse("appraisal:me"), intro=intro, **kwargs)
 
 
 class MySelfScoreView(_OwnEditView):
@@ -133,11 +142,12 @@ class MySelfScoreView(_OwnEditView):
         return {"period": int(period)} if period.isdigit() else {}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=_("My score of the general criteria"), cancel_url=reverse(
-            "appraisal:me"), intro=_("Political and moral qualities, public-service culture and discipline; "
-                                     "professional competence, responsibility and attitude of service; innovation "
-                                     "and creativity (ND 335/2025 Art 12). Your leader's score counts; yours is kept "
-                                     "beside it."), **kwargs)
+        intro = _("Political and moral qualities, public-service culture and discipline; "
+                  "professional competence, responsibility and attitude of service; innovation "
+                  "and creativity (ND 335/2025 Art 12). Your leader's score counts; yours is kept "
+                  "beside it.")
+        return super().get_context_data(title=_("My score of the general criteria"),
+                                        cancel_url=reverse("appraisal:me"), intro=intro, **kwargs)
 
 
 class MySelfAssessView(_OwnEditView):
@@ -152,11 +162,11 @@ class MySelfAssessView(_OwnEditView):
     def get_context_data(self, **kwargs):
         a = self.object
         return super().get_context_data(
-            title=_("Self-assessment %(year)s (Form %(form)s)") % {"year": a.cycle.year,
-                                                                   "form": FORM_BY_CATEGORY.get(a.category, "02")},
+            title=_("Self-assessment %(year)s (Form %(form)s)")
+            % {"year": a.cycle.year, "form": FORM_BY_CATEGORY.get(a.category, "02")},
             cancel_url=reverse("appraisal:me"), intro=_(
-                "It is read at the collective review meeting of your unit, then by the appraisal committee. You "
-                "may correct it until the meeting has reviewed it."), **kwargs)
+                "It is read at the collective review meeting of your unit, then by the appraisal "
+                "committee. You may correct it until the meeting has reviewed it."), **kwargs)
 
 
 class AppraisalFormView(UnitScopedMixin, TemplateView):
@@ -167,12 +177,13 @@ class AppraisalFormView(UnitScopedMixin, TemplateView):
     require_scope = False
 
     def get_context_data(self, **kwargs):
-        appraisal = get_object_or_404(Appraisal.objects.select_related("servant__rank", "servant__job_position",
-                                                                       "unit", "work_unit", "cycle"),
+        related = ("servant__rank", "servant__job_position", "unit", "work_unit", "cycle")
+        appraisal = get_object_or_404(Appraisal.objects.select_related(*related),
                                       pk=self.kwargs["pk"])
         servant = own_servant(self.request.user)
-        if not (servant is not None and servant.pk == appraisal.servant_id) and not self.scope.contains(
-                appraisal.unit):
+        own = servant is not None and servant.pk == appraisal.servant_id
+        # 404, not 403: a guessed id must not tell that the appraisal exists.
+        if not own and not self.scope.contains(appraisal.unit):
             raise Http404
         computed = compute(appraisals_of(appraisal.cycle.year).filter(pk=appraisal.pk)).results[0]
         closed = appraisal.cycle.status == AppraisalCycle.Status.CLOSED

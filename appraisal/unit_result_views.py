@@ -16,7 +16,8 @@ from core.views.generic import UnitScopedMixin
 
 def _year(request) -> int:
     value = request.GET.get("year", "")
-    return int(value) if value.isdigit() and 2020 <= int(value) <= 2100 else timezone.localdate().year
+    return (int(value) if value.isdigit() and 2020 <= int(value) <= 2100
+            else timezone.localdate().year)
 
 
 class UnitResultListView(UnitScopedMixin, TemplateView):
@@ -31,8 +32,8 @@ class UnitResultListView(UnitScopedMixin, TemplateView):
             result.editable = self.manage_scope.contains(result.unit)
         years = sorted(set(self.scope.filter(UnitResult.objects.all(), "unit").order_by()
                            .values_list("year", flat=True).distinct()) | {year}, reverse=True)
-        levels = {row["level"]: row["n"] for row in
-                  unit_results.unit_results_of(year, self.scope).order_by().values("level").annotate(n=Count("pk"))}
+        levels = {row["level"]: row["n"] for row in unit_results.unit_results_of(year, self.scope)
+                  .order_by().values("level").annotate(n=Count("pk"))}
         return super().get_context_data(
             year=year, years=years, results=results, can_edit=bool(self.manage_scope),
             levels=[(level, levels.get(level.value, 0)) for level in Level], **kwargs)
@@ -75,10 +76,12 @@ class UnitResultEditView(ObjectEditView):
 
     def get_context_data(self, **kwargs):
         year = self.object.year if self.object else _year(self.request)
-        title = _("Correct the result of %(unit)s, %(year)s") % {"unit": self.object.unit.name, "year": year} \
-            if self.object else _("Record a unit's result of the year")
-        return super().get_context_data(title=title, cancel_url=reverse("appraisal:unit_results") + f"?year={year}",
-                                        intro=_(
-            "The unit's own appraisal of the year: planned targets, those completed on time and with quality, those "
-            "exceeded, and its level. Its leaders' results are tied to it (ND 335/2025 Art 15; ND 90/2020)."),
-                                        **kwargs)
+        title = (_("Correct the result of %(unit)s, %(year)s")
+                 % {"unit": self.object.unit.name, "year": year}
+                 if self.object else _("Record a unit's result of the year"))
+        return super().get_context_data(title=title,
+                                        cancel_url=reverse("appraisal:unit_results")
+                                        + f"?year={year}", intro=_(
+            "The unit's own appraisal of the year: planned targets, those completed on time and "
+            "with quality, those exceeded, and its level. Its leaders' results are tied to it (ND "
+            "335/2025 Art 15; ND 90/2020)."), **kwargs)

@@ -21,9 +21,10 @@ class CycleExportView(UnitScopedMixin, View):
     def get(self, request, pk):
         cycle = get_object_or_404(visible_cycles(self.scope).select_related("unit"), pk=pk)
         computed = results_for(cycle.year, cycle=cycle, scope=self.scope)
-        access_record(actor=request.user, action=AccessRecord.Action.EXPORT, count=len(computed.results),
-                      filters={"appraisal_cycle": cycle.pk, "year": cycle.year, "unit": cycle.unit.code},
-                      request=request)
+        access_record(actor=request.user, action=AccessRecord.Action.EXPORT,
+                      count=len(computed.results),
+                      filters={"appraisal_cycle": cycle.pk, "year": cycle.year,
+                               "unit": cycle.unit.code}, request=request)
         response = StreamingHttpResponse(stream_summary_xlsx(cycle, computed), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="{export_filename(cycle)}"'
         return response

@@ -38,7 +38,8 @@ class WorkflowView(UnitScopedMixin, TemplateView):
     template_name = "appraisal/workflow.html"
 
     def get_context_data(self, **kwargs):
-        cycle = get_object_or_404(visible_cycles(self.scope).select_related("unit"), pk=self.kwargs["pk"])
+        cycle = get_object_or_404(visible_cycles(self.scope).select_related("unit"),
+                                  pk=self.kwargs["pk"])
         computed = results_for(cycle.year, cycle=cycle, scope=self.scope)
         units = {}
         for r in computed.results:
@@ -66,7 +67,8 @@ class WorkflowView(UnitScopedMixin, TemplateView):
 
 
 class _CycleStepView(ObjectEditView):
-    """A step on a whole unit of a cycle: the cycle is one the user sees, the unit one they manage."""
+    """A step on a whole unit of a cycle: the cycle is
+    one the user sees, the unit one they manage."""
 
     model = AppraisalCycle
     unit_field = None
@@ -76,7 +78,8 @@ class _CycleStepView(ObjectEditView):
 
     @cached_property
     def object(self):
-        return get_object_or_404(visible_cycles(self.scope).select_related("unit"), pk=self.kwargs["pk"])
+        return get_object_or_404(visible_cycles(self.scope).select_related("unit"),
+                                 pk=self.kwargs["pk"])
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not getattr(request.user, "is_candidate", False) \
@@ -86,7 +89,8 @@ class _CycleStepView(ObjectEditView):
         return super().dispatch(request, *args, **kwargs)
 
     def check_scope(self, result) -> None:
-        """The unit acted on was checked against the managed units by the form; the cycle is not edited."""
+        """The unit acted on was checked against the managed
+        units by the form; the cycle is not edited."""
 
     def appraising_units(self):
         ids = Appraisal.objects.filter(cycle=self.object).values("unit_id")
@@ -104,7 +108,8 @@ class _CycleStepView(ObjectEditView):
 
     def get_success_url(self) -> str:
         unit = getattr(self, "acted_unit", None)
-        return reverse("appraisal:workflow", args=[self.object.pk]) + (f"?unit={unit.pk}" if unit else "")
+        return reverse("appraisal:workflow",
+                       args=[self.object.pk]) + (f"?unit={unit.pk}" if unit else "")
 
     def service_kwargs(self, form):
         data = super().service_kwargs(form)
@@ -124,8 +129,9 @@ class ConsolidateView(_CycleStepView):
     service = workflow.consolidate
     success_message = gettext_lazy("%(count)s people consolidated and sent to the committee.")
     title = gettext_lazy("HR consolidation")
-    intro = gettext_lazy("Everyone reviewed by the collective goes to the appraisal committee; a leader needs the "
-                         "Party committee's opinion first (ND 90/2020 Art 17).")
+    intro = gettext_lazy(
+        "Everyone reviewed by the collective goes to the appraisal committee; a leader needs the "
+        "Party committee's opinion first (ND 90/2020 Art 17).")
 
 
 class DecisionView(_CycleStepView):
@@ -141,7 +147,8 @@ class PublishView(_CycleStepView):
     service = workflow.publish
     success_message = gettext_lazy("%(count)s levels published; petitions run from that day.")
     title = gettext_lazy("Publish the levels")
-    intro = gettext_lazy("The levels are made public in the agency and written in each person's record.")
+    intro = gettext_lazy(
+        "The levels are made public in the agency and written in each person's record.")
 
 
 class MeetingView(_CycleStepView):
@@ -151,8 +158,9 @@ class MeetingView(_CycleStepView):
     service = workflow.review_meeting_record
     success_message = gettext_lazy("The review meeting is recorded.")
     title = gettext_lazy("Collective review meeting")
-    intro = gettext_lazy("Each person presents their self-assessment; the opinions are minuted and adopted at the "
-                         "meeting (ND 90/2020 Art 17.2). Only those who have self-assessed can be reviewed.")
+    intro = gettext_lazy(
+        "Each person presents their self-assessment; the opinions are minuted and adopted at the "
+        "meeting (ND 90/2020 Art 17.2). Only those who have self-assessed can be reviewed.")
 
     @cached_property
     def unit(self) -> OrgUnit:
@@ -174,7 +182,8 @@ class MeetingView(_CycleStepView):
         return {}
 
     def service_kwargs(self, form):
-        data = {k: v for k, v in form.cleaned_data.items() if not k.startswith(("opinion_", "level_"))}
+        data = {k: v for k, v in form.cleaned_data.items()
+                if not k.startswith(("opinion_", "level_"))}
         return {**data, "cycle": self.object, "unit": self.unit, "opinions": form.opinions()}
 
     def get_success_url(self) -> str:
@@ -202,15 +211,18 @@ class PartyOpinionView(ObjectEditView):
         return Appraisal.objects.select_related("servant", "cycle__unit", "unit")
 
     def check_object(self, obj) -> None:
+        # The Party committee gives its opinion on leaders only (ND 90/2020 Art 17.3).
         if not obj.is_leader:
             raise Http404
 
     def get_success_url(self) -> str:
-        return reverse("appraisal:workflow", args=[self.object.cycle_id]) + f"?unit={self.object.unit_id}"
+        return reverse("appraisal:workflow",
+                       args=[self.object.cycle_id]) + f"?unit={self.object.unit_id}"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            title=_("Party committee's opinion: %(name)s") % {"name": self.object.servant.full_name},
+            title=_("Party committee's opinion: %(name)s")
+            % {"name": self.object.servant.full_name},
             cancel_url=self.get_success_url(), **kwargs)
 
 
@@ -218,11 +230,13 @@ def _petition_intro(appraisal: Appraisal) -> str:
     if appraisal.published_on is None:
         return _("The level has not been published yet.")
     rules = petition_rules(appraisal.published_on, appraisal.category)
-    return _("Level %(level)s published on %(day)s. A petition is filed by %(last)s and answered within %(days)s "
-             "%(kind)s (%(basis)s).") % {
+    return _("Level %(level)s published on %(day)s. A petition is filed by %(last)s and answered "
+             "within %(days)s %(kind)s (%(basis)s).") % {
         "level": appraisal.level, "day": appraisal.published_on.strftime("%d/%m/%Y"),
-        "last": rules.last_filing_day(appraisal.published_on).strftime("%d/%m/%Y"), "days": rules.answer_days,
-        "kind": _("working days") if rules.answer_in_working_days else _("days"), "basis": rules.legal_basis}
+        "last": rules.last_filing_day(appraisal.published_on).strftime("%d/%m/%Y"),
+        "days": rules.answer_days,
+        "kind": _("working days") if rules.answer_in_working_days else _("days"),
+        "basis": rules.legal_basis}
 
 
 class PetitionFileView(ObjectEditView):
@@ -238,12 +252,14 @@ class PetitionFileView(ObjectEditView):
         return Appraisal.objects.select_related("servant", "cycle__unit", "unit")
 
     def get_success_url(self) -> str:
-        return reverse("appraisal:workflow", args=[self.object.cycle_id]) + f"?unit={self.object.unit_id}"
+        return reverse("appraisal:workflow",
+                       args=[self.object.cycle_id]) + f"?unit={self.object.unit_id}"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=_("Petition of %(name)s") % {"name": self.object.servant.full_name},
-                                        intro=_petition_intro(self.object), cancel_url=self.get_success_url(),
-                                        **kwargs)
+        return super().get_context_data(title=_("Petition of %(name)s")
+                                        % {"name": self.object.servant.full_name},
+                                        intro=_petition_intro(self.object),
+                                        cancel_url=self.get_success_url(), **kwargs)
 
 
 class MyPetitionView(_OwnEditView):
@@ -258,9 +274,10 @@ class MyPetitionView(_OwnEditView):
         return super().get_queryset().select_related("cycle__unit", "unit", "servant")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=_("My petition on the %(year)s level") % {"year": self.object.cycle.year},
-                                        intro=_petition_intro(self.object), cancel_url=reverse("appraisal:me"),
-                                        **kwargs)
+        return super().get_context_data(title=_("My petition on the %(year)s level")
+                                        % {"year": self.object.cycle.year},
+                                        intro=_petition_intro(self.object),
+                                        cancel_url=reverse("appraisal:me"), **kwargs)
 
 
 class PetitionAnswerView(ObjectEditView):
@@ -272,7 +289,8 @@ class PetitionAnswerView(ObjectEditView):
     success_message = gettext_lazy("The answer is recorded: %(object)s.")
 
     def get_queryset(self):
-        return Petition.objects.select_related("appraisal__servant", "appraisal__unit", "appraisal__cycle")
+        return Petition.objects.select_related("appraisal__servant", "appraisal__unit",
+                                               "appraisal__cycle")
 
     def get_success_url(self) -> str:
         a = self.object.appraisal

@@ -29,8 +29,10 @@ from core.rules import registry
 
 __all__ = [
     "APPR_ND90", "APPR_ND335", "COMPLETED", "EXCELLENT", "FAILED", "GOOD", "LEVELS", "LEVEL_NAMES",
-    "AppraisalRuleSet", "ChecklistRuleSet", "Criterion", "Facts", "LedgerLine", "NoProductsAssigned", "Outcome",
-    "PetitionRuleSet", "QuotaMember", "QuotaResult", "ScoredRuleSet", "apply_quota", "petition_rules", "quota_limit",
+    "AppraisalRuleSet", "ChecklistRuleSet", "Criterion", "Facts", "LedgerLine",
+    "NoProductsAssigned", "Outcome",
+    "PetitionRuleSet", "QuotaMember", "QuotaResult", "ScoredRuleSet", "apply_quota",
+    "petition_rules", "quota_limit",
     "rule_set_for",
 ]
 

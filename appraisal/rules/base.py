@@ -39,7 +39,8 @@ _RANK = {FAILED: 0, COMPLETED: 1, GOOD: 2, EXCELLENT: 3}
 
 # Vietnamese names of the discipline forms of personnel.rules.discipline, for the reasons.
 DISCIPLINE_NAMES = {
-    REPRIMAND: "khiển trách", WARNING: "cảnh cáo", STEP_REDUCTION: "hạ bậc lương", DEMOTION: "giáng chức",
+    REPRIMAND: "khiển trách", WARNING: "cảnh cáo", STEP_REDUCTION: "hạ bậc lương",
+    DEMOTION: "giáng chức",
     DISMISSAL: "cách chức", FORCED_RESIGNATION: "buộc thôi việc", REMOVAL: "bãi nhiệm",
 }
 HUNDRED = Decimal(100)
@@ -71,13 +72,15 @@ def to_decimal(value: Fraction | Decimal | int | str) -> Decimal:
 
 
 def round_half_up(value: Fraction | Decimal, places: int) -> Decimal:
-    """Round the exact value once, half away from zero: no intermediate rounding of a repeating mean."""
+    """Round the exact value once, half away from zero:
+    no intermediate rounding of a repeating mean."""
     exact = Fraction(value)
     scaled = abs(exact) * 10**places
     whole = scaled.numerator // scaled.denominator
     if scaled - whole >= Fraction(1, 2):
         whole += 1
-    return (Decimal(-whole if exact < 0 else whole).scaleb(-places)).quantize(Decimal(1).scaleb(-places))
+    return (Decimal(-whole if exact < 0 else whole).scaleb(-places)).quantize(
+        Decimal(1).scaleb(-places))
 
 
 def vn_number(value: Decimal, *, min_places: int = 0) -> str:
@@ -126,6 +129,8 @@ class LedgerLine:
 
     @property
     def completed_points(self) -> Fraction:
+        # Work done beyond the assignment counts as "exceeded", not as more quantity: a stays at
+        # most 100 % (ND 335/2025 Art 14a).
         return Fraction(self.coefficient) * Fraction(min(self.completed, self.quantity))
 
 
@@ -133,13 +138,13 @@ class LedgerLine:
 class Facts:
     """What the classification of one person for one year needs; every field has a neutral default.
 
-    ``disciplines``: (form code of personnel.rules.discipline, decision date) pairs; only decisions
-    dated in ``year`` count (the caller leaves out a violation already used to rate KHT in an
-    earlier year, ND 48/2023). ``leave_months``: legal leave other than maternity. ``criteria`` (ND 90):
-    checklist key → bool, a missing key is "not assessed". Unit figures (leaders, ND 90): planned
-    targets, completed on time and with quality, exceeded, and ``unit_targets_completed`` (completed
-    at all, late ones included; None: unknown, the on-time figure is then only its lower bound, and
-    the reasons say so)."""
+    ``disciplines``: (form code of personnel.rules.discipline, decision date) pairs; only
+    decisions dated in ``year`` count (the caller leaves out a violation already used to
+    rate KHT in an earlier year, ND 48/2023). ``leave_months``: legal leave other than
+    maternity. ``criteria`` (ND 90): checklist key → bool, a missing key is "not assessed".
+    Unit figures (leaders, ND 90): planned targets, completed on time and with quality,
+    exceeded, and ``unit_targets_completed`` (completed at all, late ones included; None:
+    unknown, the on-time figure is then only its lower bound, and the reasons say so)."""
 
     score: Decimal | None = None
     is_leader: bool = False
@@ -161,20 +166,22 @@ class Facts:
 
 @dataclass(frozen=True)
 class Outcome:
-    """The level (None: not classified) and why, in Vietnamese, one full sentence per rule applied."""
+    """The level (None: not classified) and why, in
+    Vietnamese, one full sentence per rule applied."""
 
     level: str | None
     reasons: tuple[str, ...]
-    overridden: bool = False  # a rule (cap, discipline, degradation, corruption) moved the level down
+    # a rule (cap, discipline, degradation, corruption) moved the level down
+    overridden: bool = False
 
 
 @dataclass(frozen=True)
 class Criterion:
-    """One condition of an ND 90 level. ``source`` says where its truth comes from: ``fact`` reads
-    ``Facts.criteria[key]``; ``targets_completed`` / ``targets_on_time`` / ``targets_exceeded`` compare
-    that share of the unit's planned targets with ``share`` (``strict``: more than; ``below``: less
-    than); ``subunits_at_least_ht`` / ``subunits_good`` the share of directly managed units rated at
-    least HT / HTT or HTXS."""
+    """One condition of an ND 90 level. ``source`` says where its truth comes from: ``fact``
+    reads ``Facts.criteria[key]``; ``targets_completed`` / ``targets_on_time`` /
+    ``targets_exceeded`` compare that share of the unit's planned targets with ``share``
+    (``strict``: more than; ``below``: less than); ``subunits_at_least_ht`` /
+    ``subunits_good`` the share of directly managed units rated at least HT / HTT or HTXS."""
 
     key: str
     label: str
@@ -186,8 +193,9 @@ class Criterion:
 
 @dataclass(frozen=True, kw_only=True)
 class AppraisalRuleSet(RuleSet):
-    """An appraisal regime. The score fields are None for a regime without scores (ND 90), whose
-    score methods then refuse; ``unconfirmed`` says, per parameter, what the sources did not confirm."""
+    """An appraisal regime. The score fields are None for a regime without
+    scores (ND 90), whose score methods then refuse; ``unconfirmed`` says,
+    per parameter, what the sources did not confirm."""
 
     continuous: bool
     excellent_min: Decimal | None = None
@@ -210,8 +218,8 @@ class AppraisalRuleSet(RuleSet):
     period_places: int = 4  # the stored precision of a period score
     # Discipline forms that make the year KHT; empty: every form.
     discipline_forms: frozenset[str] = frozenset()
-    # Citations (Vietnamese) by rule: "levels", "kht_score", "degradation", "discipline", "corruption",
-    # "quota", and for ND 90 "months", "maternity", "leave", "checklist:<level>".
+    # Citations (Vietnamese) by rule: "levels", "kht_score", "degradation", "discipline",
+    # "corruption", "quota", and for ND 90 "months", "maternity", "leave", "checklist:<level>".
     articles: dict[str, str] = field(default_factory=dict)
     # ND 90 checklists: (role "staff"/"leader", level) → criteria; KHT triggers by role.
     checklists: dict[tuple[str, str], tuple[Criterion, ...]] = field(default_factory=dict)
@@ -238,24 +246,26 @@ class AppraisalRuleSet(RuleSet):
             return self.excellent_share
         requested = to_decimal(requested)
         if not 0 <= requested <= self.excellent_share_ceiling:
-            raise ValueError(f"HTXS share {requested} is outside 0..{self.excellent_share_ceiling} ({self.code})")
+            raise ValueError(f"HTXS share {requested} is outside "
+                             f"0..{self.excellent_share_ceiling} ({self.code})")
         return requested
 
     def kht_overrides(self, facts: Facts) -> tuple[list[str], list[str]]:
-        """The reasons that make the year KHT whatever the score or checklist (discipline decided in
-        the year, a conclusion of degradation, a leader whose unit is handled for corruption), and the
-        notes on facts that do not count (a decision of another year)."""
+        """The reasons that make the year KHT whatever the score or checklist (discipline
+        decided in the year, a conclusion of degradation, a leader whose unit is handled for
+        corruption), and the notes on facts that do not count (a decision of another year)."""
         kht, notes = self._discipline_reasons(facts)
         if facts.degradation.strip():
             kht.append(
-                f"Có kết luận của cấp có thẩm quyền về suy thoái tư tưởng chính trị, đạo đức, lối sống, "
-                f"“tự diễn biến”, “tự chuyển hóa” ({facts.degradation.strip()}): xếp loại "
+                "Có kết luận của cấp có thẩm quyền về suy thoái tư tưởng chính trị, đạo đức, lối "
+                f"sống, “tự diễn biến”, “tự chuyển hóa” ({facts.degradation.strip()}): xếp loại "
                 f"{LEVEL_NAMES[FAILED]} ({self.cite('degradation')}).")
         if facts.is_leader and facts.corruption_case.strip():
             kht.append(
-                f"Cơ quan, tổ chức, đơn vị thuộc phạm vi phụ trách trực tiếp xảy ra tham ô, tham nhũng, lãng phí "
-                f"và bị xử lý theo quy định ({facts.corruption_case.strip()}): người lãnh đạo, quản lý xếp loại "
-                f"{LEVEL_NAMES[FAILED]} ({self.cite('corruption')}).")
+                "Cơ quan, tổ chức, đơn vị thuộc phạm vi phụ trách trực tiếp xảy ra tham ô, tham "
+                f"nhũng, lãng phí và bị xử lý theo quy định ({facts.corruption_case.strip()}): "
+                f"người lãnh đạo, quản lý xếp loại {LEVEL_NAMES[FAILED]} "
+                f"({self.cite('corruption')}).")
         return kht, notes
 
     def _discipline_reasons(self, facts: Facts) -> tuple[list[str], list[str]]:
@@ -265,23 +275,33 @@ class AppraisalRuleSet(RuleSet):
                 raise ValueError("A discipline without a decision date cannot be placed in a year")
             if not facts.year:
                 raise ValueError("Facts.year is needed to judge disciplines")
+            # An unknown form is refused, not ignored: a form silently skipped would let a
+            # disciplined person keep a level.
             if self.discipline_forms and form not in self.discipline_forms:
                 raise ValueError(f"Unknown discipline form {form!r} for {self.code}")
             name = DISCIPLINE_NAMES.get(form, form)
+            # Only a decision dated in the appraised year makes it KHT (ND 90/2020 Art 2 as amended
+            # by ND 48/2023; ND 335/2025 Art 20.4c).
             if decided_on.year != facts.year:
-                notes.append(f"Quyết định kỷ luật {name} ngày {vn_date(decided_on)} không thuộc năm đánh giá "
-                             f"{facts.year}: không tính khi xếp loại năm {facts.year}.")
+                notes.append(
+                    f"Quyết định kỷ luật {name} ngày {vn_date(decided_on)} không thuộc năm đánh "
+                    f"giá {facts.year}: không tính khi xếp loại năm {facts.year}.")
             else:
-                kht.append(f"Bị xử lý kỷ luật {name} (quyết định ngày {vn_date(decided_on)}) trong năm đánh giá "
-                           f"{facts.year}: xếp loại {LEVEL_NAMES[FAILED]} ({self.cite('discipline')}).")
+                kht.append(
+                    f"Bị xử lý kỷ luật {name} (quyết định ngày {vn_date(decided_on)}) trong năm "
+                    f"đánh giá {facts.year}: xếp loại {LEVEL_NAMES[FAILED]} "
+                    f"({self.cite('discipline')}).")
         return kht, notes
 
     def with_overrides(self, level: str | None, reasons: list[str], facts: Facts, *,
                        overridden: bool = False) -> Outcome:
-        """Apply the KHT overrides on top of ``level``; ``overridden`` when a rule changed the level."""
+        """Apply the KHT overrides on top of ``level``;
+        ``overridden`` when a rule changed the level."""
         kht, notes = self.kht_overrides(facts)
         reasons = [*reasons, *notes, *kht]
         if kht:
+            # A KHT ground outranks the score or the checklist (ND 335/2025 Art 20.4; the KHT
+            # criteria of ND 90/2020).
             return Outcome(FAILED, tuple(reasons), overridden=overridden or level != FAILED)
         return Outcome(level, tuple(reasons), overridden=overridden)
 
@@ -301,11 +321,15 @@ class AppraisalRuleSet(RuleSet):
         if assigned == 0:
             raise NoProductsAssigned("No products assigned in the period")
         quantity = sum((line.completed_points for line in lines), Fraction(0))
-        quality = sum((line.completed_points * self._kept(line.quality_failures, line.quality_exempt,
-                                                           self.quality_deduction) for line in lines), Fraction(0))
-        progress = sum((line.completed_points * self._kept(line.delays, line.delay_exempt, self.delay_deduction)
-                        for line in lines), Fraction(0))
-        return tuple(to_decimal(min(100 * part / assigned, Fraction(100))) for part in (quantity, quality, progress))
+        quality = sum((line.completed_points * self._kept(line.quality_failures,
+                                                          line.quality_exempt,
+                                                          self.quality_deduction)
+                       for line in lines), Fraction(0))
+        progress = sum((line.completed_points * self._kept(line.delays, line.delay_exempt,
+                                                           self.delay_deduction) for line in lines),
+                       Fraction(0))
+        return tuple(to_decimal(min(100 * part / assigned, Fraction(100)))
+                     for part in (quantity, quality, progress))
 
     @staticmethod
     def _kept(count: int, exempt: bool, deduction: Decimal) -> Fraction:
@@ -318,9 +342,13 @@ class AppraisalRuleSet(RuleSet):
         """d (Art 15): full when every scored civil servant under the leader reaches HT."""
         self._require_scores()
         scores = [to_decimal(score) for score in subordinate_scores if score is not None]
-        return self.direction_full if all(score >= self.completed_min for score in scores) else self.direction_partial
+        # d is full when everyone under the leader scores HT or above, half when anyone is KHT
+        # (ND 335/2025 Art 15); the unscored are left out, not counted as KHT.
+        return self.direction_full if all(score >= self.completed_min
+                                          for score in scores) else self.direction_partial
 
-    def task_ratio(self, a, b, c, *, leader: bool, d=None, organisation=None, solidarity=None) -> Decimal:
+    def task_ratio(self, a, b, c, *, leader: bool, d=None, organisation=None,
+                   solidarity=None) -> Decimal:
         """The task ratio as a fraction 0..1 (Art 16): the mean of a, b, c, and for leaders and
         deputies also of d, đ (organisation) and e (solidarity); each component capped at 100."""
         self._require_scores()
@@ -328,9 +356,11 @@ class AppraisalRuleSet(RuleSet):
         if leader:
             organisation = self.organisation_default if organisation is None else organisation
             solidarity = self.solidarity_default if solidarity is None else solidarity
-            for name, value in (("d", d), ("organisation", organisation), ("solidarity", solidarity)):
+            for name, value in (("d", d), ("organisation", organisation),
+                                ("solidarity", solidarity)):
                 if value is None:
-                    raise ValueError(f"The leader component {name} is missing and {self.code} has no default")
+                    raise ValueError(
+                        f"The leader component {name} is missing and {self.code} has no default")
             parts += [d, organisation, solidarity]
         fractions = []
         for part in parts:
@@ -341,13 +371,15 @@ class AppraisalRuleSet(RuleSet):
         return to_decimal(sum(fractions) / (100 * len(fractions)))
 
     def period_score(self, general: Decimal, ratio: Decimal) -> Decimal:
-        """General criteria (clamped to 0..general_max) + task_max × ratio, rounded to period_places."""
+        """General criteria (clamped to 0..general_max)
+        + task_max × ratio, rounded to period_places."""
         self._require_scores()
         ratio = to_decimal(ratio)
         if not 0 <= ratio <= 1:
             raise ValueError("The task ratio is a fraction from 0 to 1, not a percent")
         general = min(max(to_decimal(general), Decimal(0)), self.general_max)
-        return round_half_up(Fraction(general) + Fraction(self.task_max) * Fraction(ratio), self.period_places)
+        return round_half_up(Fraction(general) + Fraction(self.task_max) * Fraction(ratio),
+                             self.period_places)
 
     def annual_score(self, period_scores: Iterable[Decimal]) -> Decimal | None:
         """The exact mean of the period scores (None if none): not rounded, so that the one rounding

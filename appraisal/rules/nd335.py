@@ -40,8 +40,9 @@ class ScoredRuleSet(AppraisalRuleSet):
 
     def classify(self, facts: Facts) -> Outcome:
         if facts.score is None:
-            return self.with_overrides(None, [f"Chưa có điểm đánh giá cả năm: chưa xếp loại theo điểm "
-                                              f"({self.cite('levels')})."], facts)
+            return self.with_overrides(None,
+                                       [f"Chưa có điểm đánh giá cả năm: chưa xếp loại theo điểm "
+                                        f"({self.cite('levels')})."], facts)
         level = self.level_for_score(facts.score)
         return self.with_overrides(level, [self._score_reason(facts.score, level)], facts)
 
@@ -72,11 +73,13 @@ class ScoredRuleSet(AppraisalRuleSet):
 _ND335 = "Nghị định 335/2025/NĐ-CP"
 
 APPR_ND335 = registry.register(ScoredRuleSet(
-    code="APPR-ND335", family="appraisal", title="Đánh giá, xếp loại chất lượng công chức theo Nghị định 335/2025",
+    code="APPR-ND335", family="appraisal",
+    title="Đánh giá, xếp loại chất lượng công chức theo Nghị định 335/2025",
     legal_basis=f"{_ND335}; Luật Cán bộ, công chức 80/2025 Điều 25–27",
     valid_from=date(2026, 1, 1), categories=frozenset({"civil_servant"}),
-    notes="Áp dụng cho công chức trong cơ quan hành chính nhà nước và công chức trong cơ quan của Đảng, Nhà nước, "
-          "Mặt trận Tổ quốc, tổ chức chính trị - xã hội từ trung ương đến cấp xã, từ ngày 01/01/2026.",
+    notes="Áp dụng cho công chức trong cơ quan hành chính nhà nước và công chức trong cơ quan của "
+          "Đảng, Nhà nước, Mặt trận Tổ quốc, tổ chức chính trị - xã hội từ trung ương đến cấp xã, "
+          "từ ngày 01/01/2026.",
     continuous=True,
     excellent_min=Decimal(90), good_min=Decimal(70), completed_min=Decimal(50),
     general_max=Decimal(30), task_max=Decimal(70),
@@ -86,9 +89,10 @@ APPR_ND335 = registry.register(ScoredRuleSet(
     quality_deduction=Decimal(25), delay_deduction=Decimal(25),
     direction_full=Decimal(100), direction_partial=Decimal(50),
     period_places=4,
-    # "Reprimand or above" (Art 20.4c): reprimand is the lightest form of every regime, so every form.
-    discipline_forms=frozenset({REPRIMAND, WARNING, STEP_REDUCTION, DEMOTION, DISMISSAL, FORCED_RESIGNATION,
-                                REMOVAL}),
+    # "Reprimand or above" (Art 20.4c): reprimand is
+    # the lightest form of every regime, so every form.
+    discipline_forms=frozenset({REPRIMAND, WARNING, STEP_REDUCTION, DEMOTION, DISMISSAL,
+                                FORCED_RESIGNATION, REMOVAL}),
     articles={
         "scale": f"Điều 12 {_ND335}",
         "tasks": f"Điều 14 {_ND335}",
@@ -103,23 +107,29 @@ APPR_ND335 = registry.register(ScoredRuleSet(
         "quota_higher": f"điểm b khoản 5 Điều 20 {_ND335}",
     },
     unconfirmed={
-        "excellent_share_ceiling": "Tỷ lệ Hoàn thành xuất sắc nhiệm vụ cao hơn cho cơ quan, tổ chức có thành tích "
-                                   "xuất sắc, nổi trội (điểm b khoản 5 Điều 20): mức trần “đến 25 %” và cấp có thẩm "
-                                   "quyền quyết định chưa xác nhận; 25 % chỉ thấy trong mã nguồn của phần mềm "
-                                   "khác (DOMAIN-RULES §2.3).",
-        "general_split": "Cách chia 30 điểm tiêu chí chung cho các điểm a, b, c khoản 1 Điều 12 chưa xác nhận; "
-                         "10/10/10 chỉ thấy trong mã nguồn của phần mềm khác (DOMAIN-RULES §2.3).",
-        "organisation_default": "Thành phần đ (năng lực tổ chức triển khai thực hiện nhiệm vụ, Điều 15): chỉ xác "
-                                "nhận được mức 100 % khi đơn vị hoàn thành toàn bộ nhiệm vụ đúng hạn, có chất lượng, "
-                                "có sáng kiến; các mức khác chưa xác nhận, nên không có giá trị mặc định (nhập tay).",
-        "solidarity_default": "Thành phần e (năng lực tập hợp, đoàn kết, Điều 15) chưa xác nhận trong văn bản "
-                              "(chỉ thấy trong mã nguồn); không có giá trị mặc định (nhập tay).",
-        "formula": "Công thức tỷ lệ kết quả nhiệm vụ (a+b+c)/3 và (a+b+c+d+đ+e)/6 (Điều 16) mới xác nhận một "
-                   "phần, phần còn lại chưa xác nhận (hai phần mềm độc lập cùng dùng; danh sách thành phần khớp "
-                   "Điều 14–15).",
-        "period_places": "Cách làm tròn điểm: văn bản không nêu (chưa xác nhận). Điểm kỳ làm tròn 4 chữ số thập phân "
-                         "(nửa lên); điểm bình quân năm tính chính xác, không làm tròn trước khi xếp loại.",
-        "categories": "Phạm vi: công chức từ năm đánh giá 2026. Cán bộ, viên chức, hợp đồng lao động tiếp tục theo "
-                      "Nghị định 90/2020/NĐ-CP cho đến khi có quy định riêng (chưa xác nhận).",
+        "excellent_share_ceiling": "Tỷ lệ Hoàn thành xuất sắc nhiệm vụ cao hơn cho cơ quan, tổ "
+                                   "chức có thành tích xuất sắc, nổi trội (điểm b khoản 5 Điều "
+                                   "20): mức trần “đến 25 %” và cấp có thẩm quyền quyết định chưa "
+                                   "xác nhận; 25 % chỉ thấy trong mã nguồn của phần mềm khác "
+                                   "(DOMAIN-RULES §2.3).",
+        "general_split": "Cách chia 30 điểm tiêu chí chung cho các điểm a, b, c khoản 1 Điều 12 "
+                         "chưa xác nhận; 10/10/10 chỉ thấy trong mã nguồn của phần mềm khác "
+                         "(DOMAIN-RULES §2.3).",
+        "organisation_default": "Thành phần đ (năng lực tổ chức triển khai thực hiện nhiệm vụ, "
+                                "Điều 15): chỉ xác nhận được mức 100 % khi đơn vị hoàn thành toàn "
+                                "bộ nhiệm vụ đúng hạn, có chất lượng, có sáng kiến; các mức khác "
+                                "chưa xác nhận, nên không có giá trị mặc định (nhập tay).",
+        "solidarity_default": "Thành phần e (năng lực tập hợp, đoàn kết, Điều 15) chưa xác nhận "
+                              "trong văn bản (chỉ thấy trong mã nguồn); không có giá trị mặc định "
+                              "(nhập tay).",
+        "formula": "Công thức tỷ lệ kết quả nhiệm vụ (a+b+c)/3 và (a+b+c+d+đ+e)/6 (Điều 16) mới "
+                   "xác nhận một phần, phần còn lại chưa xác nhận (hai phần mềm độc lập cùng "
+                   "dùng; danh sách thành phần khớp Điều 14–15).",
+        "period_places": "Cách làm tròn điểm: văn bản không nêu (chưa xác nhận). Điểm kỳ làm tròn "
+                         "4 chữ số thập phân (nửa lên); điểm bình quân năm tính chính xác, không "
+                         "làm tròn trước khi xếp loại.",
+        "categories": "Phạm vi: công chức từ năm đánh giá 2026. Cán bộ, viên chức, hợp đồng lao "
+                      "động tiếp tục theo Nghị định 90/2020/NĐ-CP cho đến khi có quy định riêng "
+                      "(chưa xác nhận).",
     },
 ))

@@ -42,10 +42,11 @@ APPR_PETITION_KN2011 = registry.register(PetitionRuleSet(
     title="Khiếu nại kết quả đánh giá, xếp loại theo pháp luật về khiếu nại",
     legal_basis="Nghị định 90/2020/NĐ-CP; Luật Khiếu nại 2011 Điều 9, Điều 28",
     valid_from=date(2020, 1, 1), file_days=90, answer_days=30, answer_in_working_days=False,
-    unconfirmed={"file_days": "Thời hạn riêng cho khiếu nại kết quả xếp loại chưa xác nhận (DOMAIN-RULES §2.2 "
-                              "bước 7); dùng thời hiệu 90 ngày của Luật Khiếu nại 2011 Điều 9.",
-                 "answer_days": "Dùng thời hạn giải quyết lần đầu 30 ngày của Luật Khiếu nại 2011 Điều 28 "
-                                "(chưa xác nhận cho kết quả xếp loại)."},
+    unconfirmed={
+        "file_days": "Thời hạn riêng cho khiếu nại kết quả xếp loại chưa xác nhận (DOMAIN-RULES "
+                     "§2.2 bước 7); dùng thời hiệu 90 ngày của Luật Khiếu nại 2011 Điều 9.",
+        "answer_days": "Dùng thời hạn giải quyết lần đầu 30 ngày của Luật Khiếu nại 2011 Điều 28 "
+        "(chưa xác nhận cho kết quả xếp loại)."},
 ))
 
 APPR_PETITION_LVC2025 = registry.register(PetitionRuleSet(
@@ -54,8 +55,9 @@ APPR_PETITION_LVC2025 = registry.register(PetitionRuleSet(
     legal_basis="Luật Viên chức 2025 (hiệu lực 01/07/2026)",
     valid_from=date(2026, 7, 1), categories=frozenset({"public_employee"}),
     file_days=5, answer_days=10, answer_in_working_days=True, final=True,
-    notes="Kiến nghị bằng văn bản trong 05 ngày kể từ ngày công khai kết quả, gửi cấp đánh giá hoặc cấp trên trực "
-          "tiếp; giải quyết bằng đối thoại hoặc văn bản trong 10 ngày làm việc; kết quả giải quyết không xem xét lại.",
+    notes="Kiến nghị bằng văn bản trong 05 ngày kể từ ngày công khai kết quả, gửi cấp đánh giá "
+          "hoặc cấp trên trực tiếp; giải quyết bằng đối thoại hoặc văn bản trong 10 ngày làm "
+          "việc; kết quả giải quyết không xem xét lại.",
 ))
 
 

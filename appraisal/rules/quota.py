@@ -29,7 +29,8 @@ class QuotaResult:
     limit: int  # k: how many may keep HTXS
     excellent: int  # n: HTXS candidates before the quota
     good: int  # h: HTT before the quota
-    reasons: dict = field(default_factory=dict)  # key → Vietnamese reason, for those moved down or tied
+    # key → Vietnamese reason, for those moved down or tied
+    reasons: dict = field(default_factory=dict)
 
 
 def quota_limit(excellent: int, good: int, share: Decimal) -> int:
@@ -56,11 +57,12 @@ def apply_quota(members: Iterable[QuotaMember], share: Decimal, *, basis: str = 
     good = sum(m.level == GOOD for m in members)
     limit = quota_limit(len(candidates), good, share)
     cite = f" ({basis})" if basis else ""
-    rule = (f"số {LEVEL_NAMES[EXCELLENT]} không quá {vn_number(to_decimal(share))}% số {LEVEL_NAMES[GOOD]}, "
-            f"tính cả người chuyển xuống: tối đa {limit}/{len(candidates)} người{cite}")
+    rule = (f"số {LEVEL_NAMES[EXCELLENT]} không quá {vn_number(to_decimal(share))}% số "
+            f"{LEVEL_NAMES[GOOD]}, tính cả người chuyển xuống: tối đa {limit}/{len(candidates)} "
+            f"người{cite}")
     if limit >= len(candidates):
-        return QuotaResult(frozenset(m.key for m in candidates), frozenset(), frozenset(), limit, len(candidates),
-                           good, {})
+        return QuotaResult(frozenset(m.key for m in candidates), frozenset(), frozenset(), limit,
+                           len(candidates), good, {})
     cut = _sort_key(candidates[limit - 1]) if limit else None
     first_out = _sort_key(candidates[limit])
     if cut == first_out:
@@ -69,14 +71,17 @@ def apply_quota(members: Iterable[QuotaMember], share: Decimal, *, basis: str = 
         moved = [m for m in candidates if _sort_key(m) < cut]
     else:
         kept, tied, moved = candidates[:limit], [], candidates[limit:]
-    reasons = {m.key: f"Vượt tỷ lệ: {rule}; {_shown(m)} không thuộc {limit} người điểm cao nhất: chuyển "
-                      f"xuống {LEVEL_NAMES[GOOD]}." for m in moved}
+    reasons = {
+        m.key: f"Vượt tỷ lệ: {rule}; {_shown(m)} không thuộc {limit} người điểm cao nhất: chuyển "
+        f"xuống {LEVEL_NAMES[GOOD]}." for m in moved}
     seats = limit - len(kept)
-    reasons.update({m.key: f"Đồng {_shown(m)} tại vị trí xét tỷ lệ ({rule}): còn {seats} suất cho {len(tied)} người "
-                           f"đồng điểm, hội đồng quyết định." for m in tied})
+    reasons.update({m.key: f"Đồng {_shown(m)} tại vị trí xét tỷ lệ ({rule}): còn {seats} suất cho "
+                           f"{len(tied)} người đồng điểm, hội đồng quyết định." for m in tied})
     return QuotaResult(frozenset(m.key for m in kept), frozenset(m.key for m in moved),
                        frozenset(m.key for m in tied), limit, len(candidates), good, reasons)
 
 
 def _shown(member: QuotaMember) -> str:
-    return "chưa có điểm" if member.score is None else f"điểm {vn_number(to_decimal(member.score), min_places=2)}"
+    if member.score is None:
+        return "chưa có điểm"
+    return f"điểm {vn_number(to_decimal(member.score), min_places=2)}"

@@ -6,13 +6,16 @@ from core.management.base import JsonCommand, cli_date
 
 
 class Command(JsonCommand):
-    help = ("E-mail the reminders of the periods closing within --days days (default 3): to each person with an "
-            "account whose self-score is missing or who has products due, to each unit head with products awaiting "
-            "review. A reminder already sent is not sent again. JSON: {\"date\", \"sent\", \"skipped\"}.")
+    help = ("E-mail the reminders of the periods closing within --days days (default 3): to each "
+            "person with an account whose self-score is missing or who has products due, to each "
+            "unit head with products awaiting review. A reminder already sent is not sent again. "
+            "JSON: {\"date\", \"sent\", \"skipped\"}.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--date", help="the day to run for, YYYY-MM-DD or dd/mm/yyyy (default: today)")
-        parser.add_argument("--days", type=int, default=3, help="days before the end of a period (default 3)")
+        parser.add_argument("--date",
+                            help="the day to run for, YYYY-MM-DD or dd/mm/yyyy (default: today)")
+        parser.add_argument("--days", type=int, default=3,
+                            help="days before the end of a period (default 3)")
         super().add_arguments(parser)
 
     def run(self, **options):
