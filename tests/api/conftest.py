@@ -1,8 +1,15 @@
 """A small province for the API tests: people, a position and a published recruitment round in
-A1 (under officer_a's A) and the same in B (officer_b's), and tokens made through the service."""
-from datetime import date, timedelta
+A1 (under officer_a's A) and the same in B (officer_b's), and tokens made through the service.
+
+Each test travels to 7/12/2026, 9:00: the rounds' results are published on 1/12/2026 and the tokens
+the tests ask for expire on 1/2/2027, within the longest lifetime a token may have only when seen
+from late 2026; the same way whatever day the suite runs (a test of another day travels on from
+here with the ``time_machine`` fixture)."""
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from core.api_tokens import allowed_scopes, token_create
@@ -10,6 +17,15 @@ from positions.services import position_create
 from recruitment import services as recruitment
 from recruitment.models import RecruitmentRound
 from tests.factories import make_application, make_round, make_servant
+
+LATE_2026 = datetime(2026, 12, 7, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+@pytest.fixture(autouse=True)
+def _late_in_2026():
+    with time_machine.travel(LATE_2026, tick=True):
+        yield
+
 
 ALL_SCOPES = ["units:read", "people:read", "positions:read", "appraisal:read", "appraisal:write",
               "recruitment:read"]

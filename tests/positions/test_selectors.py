@@ -77,8 +77,8 @@ def test_an_approved_dossier_is_never_late(dossier, time_machine):
 
 
 def test_the_page_marks_what_the_selector_finds_overdue(client, dossier, officer_a, time_machine):
-    client.force_login(officer_a)
     _on(time_machine, date(2026, 7, 2))
+    client.force_login(officer_a)  # after the move: a session opened months earlier has expired
     response = client.get(dossier.get_absolute_url())
     assert response.context["overdue"]["approval_by_law"]
     assert "badge text-bg-danger" in response.content.decode()
