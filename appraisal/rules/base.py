@@ -321,13 +321,12 @@ class AppraisalRuleSet(RuleSet):
         if assigned == 0:
             raise NoProductsAssigned("No products assigned in the period")
         quantity = sum((line.completed_points for line in lines), Fraction(0))
-        quality = sum((line.completed_points * self._kept(line.quality_failures,
-                                                          line.quality_exempt,
+        quality = sum((line.completed_points * self._kept(line.quality_failures, line.quality_exempt,
                                                           self.quality_deduction)
                        for line in lines), Fraction(0))
         progress = sum((line.completed_points * self._kept(line.delays, line.delay_exempt,
-                                                           self.delay_deduction) for line in lines),
-                       Fraction(0))
+                                                           self.delay_deduction)
+                        for line in lines), Fraction(0))
         return tuple(to_decimal(min(100 * part / assigned, Fraction(100)))
                      for part in (quantity, quality, progress))
 
