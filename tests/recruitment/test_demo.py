@@ -1,5 +1,9 @@
 """The demo recruitment: what a visitor of ``make run`` sees on the recruitment pages."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 
 from core.demo import load_accounts, load_units
 from core.models import User
@@ -8,6 +12,15 @@ from recruitment.models import Application, RecruitmentRound, RoundResult
 from recruitment.selectors import round_results, visible_rounds
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _late_in_2026():
+    """The demo's rounds are dated for a visitor of late 2026: the 2025 round has published results and
+    the 2026 promotion round, whose applications close on 10/10/2026, is at its exams. Each test
+    travels to 7/12/2026, 9:00, so the rounds reach those stages whatever day the suite runs."""
+    with time_machine.travel(datetime(2026, 12, 7, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=True):
+        yield
 
 
 def test_demo_rounds_show_every_stage_and_the_board_sees_only_its_rounds():
