@@ -67,6 +67,8 @@ def parse_decimal(low: int, high: int):
             value = Decimal(cell_text(raw).replace(",", ".")).quantize(Decimal("0.01"))
         except InvalidOperation:
             raise CellError(_("“%(value)s” is not a number.") % {"value": cell_text(raw)})
+        if not value.is_finite():  # "NaN" reads as a Decimal that cannot be compared
+            raise CellError(_("“%(value)s” is not a number.") % {"value": cell_text(raw)})
         if not low <= value <= high:
             raise CellError(_("A value from %(low)s to %(high)s is expected.") % {"low": low, "high": high})
         return value

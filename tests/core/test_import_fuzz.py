@@ -497,3 +497,18 @@ def test_a_round_announced_before_every_rule_set_is_a_row_error_not_a_crash(worl
         "message": "Không có quy định tuyển dụng nào có hiệu lực vào ngày 01/03/1900: quy định sớm nhất, "
                    "REC-ND138, áp dụng từ ngày 01/12/2020."}]
     assert not RecruitmentRound.objects.exists()
+
+
+def test_nan_typed_as_a_weight_is_a_row_error_not_a_crash(world, tmp_path):
+    """Found by the fuzz: "NaN" in a decimal column read as Decimal("NaN"), whose comparison raised."""
+    from recruitment.importers import RecruitmentImporter
+
+    rounds, quotas, candidates = SPECS["recruitment"].sheets
+    grids = [Grid(rounds.name, [rounds.headers, ["TD-FZ", "Đợt thử", date(2026, 3, 15), "Thi viết và phỏng vấn",
+                                                 "NaN", 30]]),
+             Grid(quotas.name, [quotas.headers, quotas.row(0)]),
+             Grid(candidates.name, [candidates.headers, candidates.row(0)])]
+    summary = RecruitmentImporter(agency=world.unit_a).run(write_file(tmp_path, 0, "xlsxwriter", grids))
+    assert [(e["row"], e["column"], e["message"]) for e in summary["errors"]] == [
+        (2, "Trọng số thi viết (%)", "“NaN” không phải là số."),
+        (2, "Trọng số thi viết (%)", "Thi viết và phỏng vấn phải có trọng số.")]
