@@ -127,7 +127,9 @@ def test_a_token_the_service_hands_to_someone_else_is_rolled_back(client, world,
 
     monkeypatch.setattr(ApiTokenListView, "service", staticmethod(for_someone_else))
     client.force_login(officer_a)
-    response = client.post("/api-tokens/", {"name": "X", "scopes": ["units:read"], "expires_on": "01/02/2027"})
+    # A month ahead of whatever day it is: a fixed date is refused once past or beyond a year away.
+    expires_on = f"{timezone.localdate() + timedelta(days=30):%d/%m/%Y}"
+    response = client.post("/api-tokens/", {"name": "X", "scopes": ["units:read"], "expires_on": expires_on})
     assert response.status_code == 403 and not ApiToken.objects.exists()
 
 
