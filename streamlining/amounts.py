@@ -33,6 +33,7 @@ _ALLOWANCE_KINDS = {  # personnel Allowance kind → (calculator kind, uses perc
 def months_between(start: date | None, end: date) -> int:
     if start is None or start >= end:
         return 0
+    # Whole months: a month not yet completed by its day of the month does not count.
     return ((end.year - start.year) * 12 + end.month - start.month
             - (1 if end.day < start.day else 0))
 
@@ -42,9 +43,9 @@ def allowances_in_force(servant_ids: list[int], day: date) -> dict[int, list[All
     at most 32,766 parameters in a query)."""
     found: dict[int, list[Allowance]] = defaultdict(list)
     for first in range(0, len(servant_ids), 10_000):
-        rows = Allowance.objects.filter(servant_id__in=servant_ids[first:first + 10_000],
-                                        start_date__lte=day) \
-            .exclude(end_date__lt=day)
+        rows = (Allowance.objects.filter(servant_id__in=servant_ids[first:first + 10_000],
+                                         start_date__lte=day)
+                .exclude(end_date__lt=day))
         for row in rows.order_by("start_date", "id"):
             found[row.servant_id].append(row)
     return found

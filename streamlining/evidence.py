@@ -32,13 +32,17 @@ def band(months_left: int) -> str:
 
 
 def evidence_for(servant: CivilServant, *, reorganisation: UnitChange | None, day: date) -> dict:
+    # Decided or published levels only: a level still under review is no evidence for the KHT case
+    # of ND 154 (DOMAIN-RULES §6.1, case 6).
     appraisals = [{"year": year, "level": level} for year, level in Appraisal.objects.filter(
         servant=servant, status__in=DECIDED).exclude(level="").order_by("cycle__year")
         .values_list("cycle__year", "level")]
     sick = {}
+    # The previous and the current year: the sick-leave case of ND 154 looks at those two
+    # (its threshold is UNCONFIRMED, DOMAIN-RULES §6.1).
+    since = date(day.year - 1, 1, 1)
     for leave in LeaveRecord.objects.filter(servant=servant, kind=LeaveRecord.Kind.SICK,
-                                            cancelled=False,
-                                            end_date__gte=date(day.year - 1, 1, 1)):
+                                            cancelled=False, end_date__gte=since):
         entry = sick.setdefault(str(leave.start_date.year), {"days": 0, "confirmed": True})
         entry["days"] += (leave.end_date - leave.start_date).days + 1
         # The SI confirmation is the leave's decision (number) on record.
@@ -46,16 +50,17 @@ def evidence_for(servant: CivilServant, *, reorganisation: UnitChange | None, da
     _description, rows = competency_gap(servant)
     gap = [{"competency": str(r.competency), "required": r.required, "assessed": r.assessed}
            for r in rows if r.gap > 0]
+    recruited = servant.recruitment_date
     facts = {"appraisals": appraisals, "sick_leave": sick, "training_gap": gap,
              "retirement": retirement_facts(servant, day),
-             "si_months_estimated": months_between(servant.recruitment_date, day),
-             "recruitment_date": f"{servant.recruitment_date:%d/%m/%Y}" if servant.recruitment_date
-             else ""}
+             # No SI book on record: the SI time is estimated from recruitment (SI_ESTIMATED).
+             "si_months_estimated": months_between(recruited, day),
+             "recruitment_date": f"{recruited:%d/%m/%Y}" if recruited else ""}
     if reorganisation is not None:
         facts["reorganisation"] = {
             "kind": reorganisation.get_kind_display(),
             "effective_date": f"{reorganisation.effective_date:%d/%m/%Y}",
             "decision_number": reorganisation.decision_number, "signer": reorganisation.signer,
-            "decision_date": f"{reorganisation.decision_date:%d/%m/%Y}"
-            if reorganisation.decision_date else ""}
+            "decision_date": (f"{reorganisation.decision_date:%d/%m/%Y}"
+                              if reorganisation.decision_date else "")}
     return facts

@@ -28,8 +28,8 @@ class Ground(models.TextChoices):
     ND177 = "ND177", _("ND 177/2024 (cadres not re-elected)")
 
 
-# The case numbers each decree lists (ND 154 Art 2
-# cl. 1; ND 178 Art 2; ND 177 Art 2), as short labels.
+# The case numbers each decree lists (ND 154 Art 2 cl. 1;
+# ND 178 Art 2; ND 177 Art 2), as short labels.
 CASE_NUMBERS = {
     Ground.ND154: {
         1: _("Redundant after a reorganisation"),

@@ -62,19 +62,16 @@ def _people(unit_ids: list[int]):
     people = CivilServant.objects.active().filter(unit_id__in=unit_ids)
     return people.select_related("unit").only(
         "code", "full_name", "date_of_birth", "sex", "category", "recruitment_date", "unit",
-        "job_position",
-        "salary_coefficient", "position_allowance", "excess_seniority_percent", "title",
-        "unit__name",
-        "unit__code", "unit__path", "unit__sector", "unit__valid_to")
+        "job_position", "salary_coefficient", "position_allowance", "excess_seniority_percent",
+        "title", "unit__name", "unit__code", "unit__path", "unit__sector", "unit__valid_to")
 
 
 def _reorganised_units() -> dict[int, UnitChange]:
     """Each unit merged, split or dissolved (before) or
     formed by it (after), with its latest change."""
     changes: dict[int, UnitChange] = {}
-    rows = UnitChange.objects.filter(kind__in=REORGANISING).prefetch_related("predecessors",
-                                                                             "successors") \
-        .order_by("effective_date", "id")
+    rows = (UnitChange.objects.filter(kind__in=REORGANISING)
+            .prefetch_related("predecessors", "successors").order_by("effective_date", "id"))
     for change in rows:
         for unit in [*change.predecessors.all(), *change.successors.all()]:
             changes[unit.pk] = change
@@ -86,9 +83,11 @@ def _training_gaps(people: list[CivilServant], unit_ids: list[int]) -> set[int]:
     what their position requires, in 4 queries."""
     frameworks = _frameworks({p.job_position_id for p in people if p.job_position_id})
     latest = {}
-    for row in CompetencyAssessment.objects.filter(servant__unit_id__in=unit_ids,
-                                                   servant__job_position__isnull=False) \
-            .order_by("assessed_on", "id").values_list("servant_id", "competency_id", "level"):
+    assessments = CompetencyAssessment.objects.filter(servant__unit_id__in=unit_ids,
+                                                      servant__job_position__isnull=False)
+    # In date order, so the latest assessment of each competency is the one left in the dict.
+    for row in assessments.order_by("assessed_on", "id").values_list("servant_id", "competency_id",
+                                                                     "level"):
         latest[(row[0], row[1])] = row[2]
     gaps = set()
     for person in people:
@@ -114,25 +113,27 @@ def screen(*, scope: UnitScope, unit: OrgUnit, day: date, ground: str = "", band
     unit_ids = scope.unit_ids(under=unit)
     people = list(_people(unit_ids).order_by("unit__path", "sort_key"))
     failed = defaultdict(list)
+    # KHT in the previous or the current year: one year suffices under ND 154
+    # (DOMAIN-RULES §6.1, case 6).
     for servant_id, year in Appraisal.objects.filter(
             servant__unit_id__in=unit_ids, level=Level.FAILED, status__in=DECIDED,
             cycle__year__in=(day.year - 1, day.year)).values_list("servant_id", "cycle__year"):
         failed[servant_id].append(year)
     reorganised = _reorganised_units()
     gaps = _training_gaps(people, unit_ids)
-    disciplined = set(DisciplineRecord.objects.filter(servant__unit_id__in=unit_ids,
-                                                      effective_from__lte=day) .exclude(
-                                                          effective_to__lt=day).values_list(
-                                                              "servant_id", flat=True))
-    maternity = set(LeaveRecord.objects.filter(servant__unit_id__in=unit_ids,
-                                               kind=LeaveRecord.Kind.MATERNITY, cancelled=False,
-                                               start_date__lte=day,
-                                               end_date__gte=day) .values_list("servant_id",
-                                                                               flat=True))
+    disciplined = set(DisciplineRecord.objects
+                      .filter(servant__unit_id__in=unit_ids, effective_from__lte=day)
+                      .exclude(effective_to__lt=day).values_list("servant_id", flat=True))
+    maternity = set(LeaveRecord.objects
+                    .filter(servant__unit_id__in=unit_ids, kind=LeaveRecord.Kind.MATERNITY,
+                            cancelled=False, start_date__lte=day, end_date__gte=day)
+                    .values_list("servant_id", flat=True))
     leaving = leaving_day(day)
-    allowances = amounts_of.allowances_in_force([p.pk for p in people if p.pk in failed
-                                                 or p.pk in gaps or p.unit_id in reorganised],
-                                                leaving) if with_options else {}
+    allowances = {}
+    if with_options:  # read only for those with a ground, and only when the options are priced
+        priced = [p.pk for p in people
+                  if p.pk in failed or p.pk in gaps or p.unit_id in reorganised]
+        allowances = amounts_of.allowances_in_force(priced, leaving)
     candidates = []
     for person in people:
         reasons = _reasons(person, failed, reorganised, gaps)
@@ -160,6 +161,7 @@ def _reasons(person, failed, reorganised, gaps) -> list[Reason]:
         text = _(
             "%(unit)s: %(change)s (decision %(number)s); no job position in the new structure.") % {
             "unit": person.unit.name, "change": change, "number": change.decision_number or "—"}
+        # ND 178 covers reorganisations from 2025 only; ND 154 case 1 covers every one.
         if change.effective_date >= date(2025, 1, 1):
             reasons.append(Reason(Ground.ND178, 1, text))
         reasons.append(Reason(Ground.ND154, 1, text))
@@ -173,9 +175,8 @@ def _candidate(person, reasons, day, change, disciplined, maternity) -> Candidat
     from personnel.rules.retirement import NoRetirementRule, retirement_of
 
     try:
-        left = amounts_of.months_between(day,
-                                         retirement_of(person.date_of_birth,
-                                                       person.sex).pension_start)
+        retirement = retirement_of(person.date_of_birth, person.sex)
+        left = amounts_of.months_between(day, retirement.pension_start)
     except NoRetirementRule:
         left = None
     excluded = []

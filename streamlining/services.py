@@ -100,9 +100,12 @@ def exclusions(case: Case, day: date | None = None) -> list[str]:
     """Why the person may not be streamlined now (ND 154/2025 Art 3; CV 2529/SNV for ND 178)."""
     day = day or timezone.localdate()
     reasons = []
+    # Maternity leave on record counts even when the form's box was left unticked.
     maternity_on_record = LeaveRecord.objects.filter(
         servant_id=case.servant_id, kind=LeaveRecord.Kind.MATERNITY, cancelled=False,
         start_date__lte=day, end_date__gte=day).exists()
+    # These protect the person only against a move they do not want: "unless voluntary"
+    # (ND 154/2025 Art 3).
     if not case.voluntary:
         if case.pregnant:
             reasons.append(_("She is pregnant and does not leave voluntarily."))
@@ -110,9 +113,9 @@ def exclusions(case: Case, day: date | None = None) -> list[str]:
             reasons.append(_("She is on maternity leave and does not leave voluntarily."))
         if case.child_under_36_months:
             reasons.append(_("Raising a child under 36 months and not leaving voluntarily."))
-    discipline = DisciplineRecord.objects.filter(servant_id=case.servant_id,
-                                                 effective_from__lte=day) \
-        .exclude(effective_to__lt=day).first()
+    discipline = (DisciplineRecord.objects
+                  .filter(servant_id=case.servant_id, effective_from__lte=day)
+                  .exclude(effective_to__lt=day).first())
     if discipline is not None:
         reasons.append(_("Under discipline in effect (%(form)s from %(date)s).")
                        % {"form": discipline.form, "date": f"{discipline.effective_from:%d/%m/%Y}"})
@@ -126,6 +129,8 @@ def exclusions(case: Case, day: date | None = None) -> list[str]:
 def _next_code(year: int) -> str:
     count = Case.objects.filter(code__startswith=f"TG-{year}-").count()
     code = f"TG-{year}-{count + 1:04d}"
+    # Codes of deleted drafts leave the count short of the last code: step past any code already
+    # taken.
     while Case.objects.filter(code=code).exists():
         count += 1
         code = f"TG-{year}-{count + 1:04d}"
@@ -143,6 +148,7 @@ def _check_case(servant: CivilServant, ground: str, case_number: int, option: st
         errors["option"] = _("Unknown option.")
     if servant.status != CivilServant.Status.ACTIVE:
         errors["servant"] = _("%(name)s is no longer working.") % {"name": servant.full_name}
+    # One open case per person: two would price and pay the same exit twice.
     elif Case.objects.filter(servant=servant, status__in=[Case.Status.DRAFT, Case.Status.PROPOSED,
                                                            Case.Status.REVIEWED]).exists():
         errors["servant"] = _("%(name)s already has an open case.") % {"name": servant.full_name}
@@ -161,12 +167,14 @@ def _calculate(case: Case) -> None:
         return
     case.rule_set, case.formula_version = calculation.rule_set, calculation.formula_version
     case.amounts, case.total = dict(calculation.amounts), calculation.total
-    case.inputs = {**{k: v if isinstance(v, (int, str, list, type(None))) else str(v)
-                      for k, v in calculation.inputs.items()}, "lines": list(calculation.lines),
-                   "notes": list(calculation.notes), "months_early": calculation.months_early,
+    # Stored as JSON: Decimals and dates are kept as text.
+    plain = {k: v if isinstance(v, (int, str, list, type(None))) else str(v)
+             for k, v in calculation.inputs.items()}
+    si_months = amounts_of.months_between(case.servant.recruitment_date, case.leaving_date)
+    case.inputs = {**plain, "lines": list(calculation.lines), "notes": list(calculation.notes),
+                   "months_early": calculation.months_early,
                    "years_early": str(calculation.years_early),
-                   "si_years": str(calculation.si_years), "si_months": amounts_of.months_between(
-                       case.servant.recruitment_date, case.leaving_date)}
+                   "si_years": str(calculation.si_years), "si_months": si_months}
 
 
 @transaction.atomic
@@ -199,6 +207,7 @@ def case_open(*, actor, servant: CivilServant, ground: str, case_number: int, op
 
 
 def _lock(case: Case, *statuses: str) -> Case:
+    # Locked, and only the case's row: two clicks on one step must not both pass the status check.
     case = Case.objects.select_for_update(of=("self",)).select_related(
         "servant", "unit", "reorganisation").get(pk=case.pk)
     if case.status not in statuses:
@@ -230,6 +239,7 @@ def case_propose(*, actor, case: Case) -> Case:
 def case_review(*, actor, case: Case) -> Case:
     """HR reviews the proposal (step 2): someone other than who proposed it."""
     case = _lock(case, Case.Status.PROPOSED)
+    # Four eyes: a proposer reviewing their own case would make the chain a formality.
     if actor is not None and actor.pk and case.proposed_by_id == actor.pk:
         raise ValidationError(_("The review is made by someone other than who proposed the case."))
     _refuse_excluded(case, timezone.localdate())
@@ -263,7 +273,10 @@ def case_decide(*, actor, case: Case, decision_number: str, decision_date: date,
         errors["signer"] = _("Give who signed the decision.")
     if errors:
         raise ValidationError(errors)
+    # The exclusions are judged on the decision date: a leave or a discipline may have begun since
+    # the review.
     _refuse_excluded(case, decision_date)
+    # Priced once more at the decision: the base salary or the rule set may have changed since.
     _calculate(case)
     if case.total is None:
         raise ValidationError(_("The amounts cannot be computed: %(reason)s")

@@ -55,7 +55,7 @@ class DashboardView(UnitPickMixin, TemplateView):
     def get_context_data(self, **kwargs):
         year = _year(self.request)
         plans = list(self.scope.filter(Plan.objects.filter(year=year),
-                                       "unit").select_related("unit") .order_by("unit__path"))
+                                       "unit").select_related("unit").order_by("unit__path"))
         progress = [(plan, selectors.plan_progress(plan)) for plan in plans[:20]]
         cases = selectors.cases_in(self.scope, self.unit).filter(leaving_date__year=year)
         statuses = dict(cases.order_by().values_list("status").annotate(n=Count("pk")))
@@ -142,6 +142,8 @@ class ReorganisationView(UnitPickMixin, TemplateView):
                                                 with_options=True) if c.reorganisation is not None
                       and c.servant.job_position_id is None] if self.unit else []
         for candidate in candidates:
+            # Amounts only for HR managing the person's unit; a viewer sees the grounds, not the
+            # money (DESIGN.md §2).
             candidate.show_amounts = self.manage_scope.contains(candidate.servant.unit)
         return super().get_context_data(candidates=candidates, leaving=selectors.leaving_day(day),
                                         si_note=SI_ESTIMATED, **kwargs)
@@ -202,6 +204,8 @@ class CaseDetailView(UnitScopedMixin, TemplateView):
         case = self.get_scoped_object(Case.objects.select_related(
             "servant", "unit", "plan", "reorganisation", "proposed_by", "reviewed_by", "decided_by",
             "event"), pk=self.kwargs["pk"])
+        # The same rule on the case: the amounts and the steps for those managing its unit
+        # (DESIGN.md §2).
         can_manage = self.manage_scope.contains(case.unit)
         amounts = [(key, value) for key, value in case.amounts.items()] if can_manage else []
         return super().get_context_data(

@@ -327,6 +327,8 @@ class _Work:
     variant: list[str] = field(default_factory=list)
 
     def pay(self, key: str, months: Fraction, formula: str) -> None:
+        # Each amount is rounded to the đồng once, from the exact salary × months: no rounding is
+        # carried into the next.
         amount = round_vnd(self.salary * months)
         self.amounts[key] = amount
         self.lines.append(
@@ -344,6 +346,8 @@ def _si_years(rules: AllowanceRuleSet, case: CaseInput, notes: list[str]) -> Dec
 
 
 def _pension_si_ok(case: CaseInput) -> tuple[bool, int]:
+    # A pension needs 20 SI years under the 2014 Law (Art 54), 15 under the 2024 Law (Art 64) from
+    # 1/7/2025.
     needed = 15 if case.leaving_date >= SI_LAW_2024 else 20
     return case.si_months >= needed * 12, needed
 
@@ -357,6 +361,8 @@ def _si_allowance_months(rules: AllowanceRuleSet, case: CaseInput, years: Decima
             f"BHXH từ {rules.si_switch_date:%d/%m/%Y}: {first} tháng cho {first_years} năm đầu")
     else:
         first, first_years, per_year = rules.si_before
+    # ND 154: 15 to under 20 SI years earn the flat first amount, not a prorated one (DOMAIN-RULES
+    # §6.1).
     if rules.si_flat_from_years is not None and rules.si_flat_from_years <= y < first_years:
         work.variant.append(
             f"BHXH từ {rules.si_flat_from_years} đến dưới {first_years} năm: {first} tháng")
@@ -408,6 +414,8 @@ def _check_early_retirement(rules: AllowanceRuleSet, case: CaseInput, months: in
 def _early_retirement(work: _Work, months: int) -> tuple[int, Decimal]:
     rules, case = work.rules, work.case
     _check_early_retirement(rules, case, months)
+    # A: 2 to 5 years early (≤ 60 months), B: over 5; C: under the rule set's minimum (DOMAIN-RULES
+    # §6.2).
     band = "C" if months < rules.min_months_early else "A" if months <= 60 else "B"
     years = years_rounded(months)
     if rules.rounding_unconfirmed and months % 12:
