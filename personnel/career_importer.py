@@ -33,18 +33,26 @@ COLUMNS = [
     Column(CODE, "code", parse_code, required=True, blank=False, refuse_formula=True,
            aliases=("Mã CB", "Mã nhân sự", "Mã CBCCVC"),
            help=gettext_lazy("Employee code of a person already on record."), example="SNV-0001"),
-    Column(START, "start_date", parse_day, required=True, blank=False, aliases=("Từ", "Từ tháng, năm"),
-           help=gettext_lazy("First day of the period: dd/mm/yyyy or an Excel date."), example="01/06/2015"),
-    Column(END, "end_date", parse_day, required=True, blank=False, aliases=("Đến", "Đến tháng, năm"),
-           help=gettext_lazy("Last day of the period, before today: the current assignment is not imported "
-                             "here."), example="30/06/2025"),
-    Column(UNIT, "unit_code", parse_code, required=True, blank=False, refuse_formula=True, aliases=("Mã ĐV",),
-           help=gettext_lazy("Code of the unit as it was on those dates (a unit closed by a reorganisation "
-                             "keeps its code)."), example="08.SNV"),
-    Column(TITLE, "title", required=True, max_length=150, aliases=("Chức danh", "Chức danh, chức vụ"),
+    Column(START, "start_date", parse_day, required=True, blank=False,
+           aliases=("Từ", "Từ tháng, năm"),
+           help=gettext_lazy("First day of the period: dd/mm/yyyy or an Excel date."),
+           example="01/06/2015"),
+    Column(END, "end_date", parse_day, required=True, blank=False,
+           aliases=("Đến", "Đến tháng, năm"),
+           help=gettext_lazy(
+               "Last day of the period, before today: the current assignment is not imported "
+               "here."), example="30/06/2025"),
+    Column(UNIT, "unit_code", parse_code, required=True, blank=False, refuse_formula=True,
+           aliases=("Mã ĐV",),
+           help=gettext_lazy(
+               "Code of the unit as it was on those dates (a unit closed by a reorganisation "
+               "keeps its code)."), example="08.SNV"),
+    Column(TITLE, "title", required=True, max_length=150,
+           aliases=("Chức danh", "Chức danh, chức vụ"),
            help=gettext_lazy("Empty for staff without a title."), example="Chuyên viên"),
     Column(POSITION, "position_code", max_length=40, aliases=("Mã VTVL",), example=""),
-    Column(NUMBER, "number", max_length=100, refuse_formula=True, aliases=("Số QĐ",), example="88/QĐ-SNV"),
+    Column(NUMBER, "number", max_length=100, refuse_formula=True, aliases=("Số QĐ",),
+           example="88/QĐ-SNV"),
     Column(DECIDED, "decided_on", parse_day, aliases=("Ngày QĐ",), example="25/05/2015"),
 ]
 
@@ -72,7 +80,7 @@ class CareerImporter(Importer):
         self.today = today or timezone.localdate()
         self.reach = through_predecessors(self.scope) if self.scope is not None else None
 
-    # --- reference data, fetched in bulk ------------------------------------------------------------
+    # --- reference data, fetched in bulk ----------------------------------------------------------
     def prepare(self, rows: list[Row]) -> None:
         codes = sorted({r.values["code"] for r in rows if r.values.get("code")})
         self.servants: dict[str, CivilServant] = {}
@@ -82,8 +90,10 @@ class CareerImporter(Importer):
         self.periods: dict[int, list[Assignment]] = {}
         ids = [s.pk for s in self.servants.values()]
         for chunk in _chunks(ids):
-            for period in Assignment.objects.filter(servant_id__in=chunk, kind=Assignment.Kind.PRIMARY) \
-                    .select_related("unit").only("servant_id", "unit__name", "unit_id", "start_date", "end_date"):
+            for period in Assignment.objects.filter(servant_id__in=chunk,
+                                                    kind=Assignment.Kind.PRIMARY) \
+                    .select_related("unit").only("servant_id", "unit__name", "unit_id",
+                                                 "start_date", "end_date"):
                 self.periods.setdefault(period.servant_id, []).append(period)
         # A code names one open unit, but closed units may share it with their successor: keep all.
         unit_codes = sorted({r.values["unit_code"] for r in rows if r.values.get("unit_code")})
@@ -95,7 +105,7 @@ class CareerImporter(Importer):
         self.positions = {(p.unit_id, p.code): p for chunk in _chunks(unit_ids)
                           for p in JobPosition.objects.filter(unit_id__in=chunk)}
 
-    # --- checks ----------------------------------------------------------------------------------------
+    # --- checks -----------------------------------------------------------------------------------
     def check(self, rows: list[Row]) -> None:
         in_file: dict[int, list[tuple[date, date, int]]] = {}
         for row in rows:
@@ -110,24 +120,29 @@ class CareerImporter(Importer):
             if servant is None or start is None or end is None or unit is None:
                 continue
             recorded = self.periods.get(servant.pk, [])
-            if any(p.unit_id == unit.pk and p.start_date == start and p.end_date == end for p in recorded):
+            if any(p.unit_id == unit.pk and p.start_date == start and p.end_date == end
+                   for p in recorded):
                 values["recorded"] = True
                 continue
-            clash = next((p for p in recorded if _overlaps(start, end, p.start_date, p.end_date)), None)
+            clash = next((p for p in recorded if _overlaps(start, end, p.start_date, p.end_date)),
+                         None)
             if clash is not None:
                 row.error(START, _("The period overlaps %(unit)s from %(start)s to %(end)s.")
                           % {"unit": clash.unit.name, "start": _day(clash.start_date),
                              "end": _day(clash.end_date) if clash.end_date else _("now")})
                 continue
-            other = next((r for r in in_file.get(servant.pk, []) if _overlaps(start, end, r[0], r[1])), None)
+            other = next((r for r in in_file.get(servant.pk, [])
+                          if _overlaps(start, end, r[0], r[1])), None)
             if other is not None:
-                row.error(START, _("The period overlaps the one on row %(row)s.") % {"row": other[2]})
+                row.error(START,
+                          _("The period overlaps the one on row %(row)s.") % {"row": other[2]})
                 continue
             in_file.setdefault(servant.pk, []).append((start, end, row.number))
         skipped = sum(1 for r in rows if r.values.get("recorded") and not r.errors)
         if skipped:
-            self.warnings.append(_("%(n)s periods are already on record (same person, unit and dates) and are "
-                                   "skipped.") % {"n": skipped})
+            self.warnings.append(
+                _("%(n)s periods are already on record (same person, unit and dates) and are "
+                  "skipped.") % {"n": skipped})
 
     def _servant(self, row: Row) -> CivilServant | None:
         return servant_of_row(row, servants=self.servants, scope=self.scope, column=CODE)
@@ -135,8 +150,8 @@ class CareerImporter(Importer):
     def _dates(self, row: Row) -> tuple[date | None, date | None]:
         start, end = row.values.get("start_date"), row.values.get("end_date")
         if end is not None and end >= self.today:
-            row.error(END, _("A past period ends before today; a move from now on is a transfer without an "
-                             "end date."))
+            row.error(END, _("A past period ends before today; a move from now on is a transfer "
+                             "without an end date."))
             end = None
         if start is not None and end is not None and end < start:
             row.error(END, _("The end date is before the start date."))
@@ -163,7 +178,9 @@ class CareerImporter(Importer):
             known = units[0] if unit is None else unit
             span = f"{_day(known.valid_from) if known.valid_from else '…'} – " \
                    f"{_day(known.valid_to) if known.valid_to else '…'}"
-            row.error(UNIT, _("Unit %(code)s did not exist throughout %(start)s – %(end)s (it existed %(span)s).")
+            row.error(UNIT,
+                      _("Unit %(code)s did not exist throughout %(start)s – %(end)s (it existed "
+                        "%(span)s).")
                       % {"code": code, "start": _day(start), "end": _day(end), "span": span})
             return None
         if self.reach is not None and not self.reach.contains(unit):
@@ -177,10 +194,12 @@ class CareerImporter(Importer):
             return None
         position = self.positions.get((unit.pk, code))
         if position is None:
-            row.error(POSITION, _("Unit %(unit)s has no job position %(code)s.") % {"unit": unit.code, "code": code})
+            row.error(POSITION,
+                      _("Unit %(unit)s has no job position %(code)s.")
+                      % {"unit": unit.code, "code": code})
         return position
 
-    # --- writing ------------------------------------------------------------------------------------------
+    # --- writing ----------------------------------------------------------------------------------
     def classify(self, rows: list[Row]) -> dict[str, int]:
         recorded = sum(1 for r in rows if r.values.get("recorded"))
         return {"created": len(rows) - recorded, "updated": 0, "unchanged": recorded}
@@ -190,11 +209,13 @@ class CareerImporter(Importer):
         for index, row in enumerate(new):
             values = row.values
             title = values.get("title") or ""
-            kind = CareerEvent.Kind.APPOINTED if leadership_of(title) else CareerEvent.Kind.TRANSFERRED
+            kind = (CareerEvent.Kind.APPOINTED if leadership_of(title)
+                    else CareerEvent.Kind.TRANSFERRED)
             assignment_record_past(actor=self.actor, servant=values["servant"], unit=values["unit"],
-                                   start_date=values["start_date"], end_date=values["end_date"], title=title,
-                                   job_position=values["job_position"], kind=kind,
-                                   decision=Decision(values.get("number") or "", values.get("decided_on")))
+                                   start_date=values["start_date"], end_date=values["end_date"],
+                                   title=title, job_position=values["job_position"], kind=kind,
+                                   decision=Decision(values.get("number") or "",
+                                                     values.get("decided_on")))
             if index % 200 == 0:
                 self.progress(50 + int(50 * index / len(new)))
         return {"created": len(new), "updated": 0, "unchanged": len(rows) - len(new)}

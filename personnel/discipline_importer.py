@@ -33,8 +33,10 @@ from personnel.services.records import discipline_record
 from personnel.services.servants import Decision
 
 CODE, FORM, DAY, NUMBER = "Mã cán bộ", "Hình thức kỷ luật", "Ngày quyết định", "Số quyết định"
-# The Vietnamese name of each form (as the decrees and Mẫu 2C write it), matched without case or diacritics.
-FORM_OF_WORDS = {" ".join(unaccent(label).split()): form for form, label in DISCIPLINE_FORMS.items()}
+# The Vietnamese name of each form (as the decrees and
+# Mẫu 2C write it), matched without case or diacritics.
+FORM_OF_WORDS = {" ".join(unaccent(label).split()): form
+                 for form, label in DISCIPLINE_FORMS.items()}
 
 
 def _words(value) -> str:
@@ -50,9 +52,9 @@ def parse_form(raw) -> str:
 
 
 def _form_help() -> str:
-    return (_("One of %(forms)s, as the rule set of the decision date allows for the person (ND 112/2020 until "
-              "30/06/2025; ND 172/2025 from 01/07/2025 has no Hạ bậc lương or Giáng chức).")
-            % {"forms": ", ".join(DISCIPLINE_FORMS.values())})
+    return (_("One of %(forms)s, as the rule set of the decision date allows for the person (ND "
+              "112/2020 until 30/06/2025; ND 172/2025 from 01/07/2025 has no Hạ bậc lương or "
+              "Giáng chức).") % {"forms": ", ".join(DISCIPLINE_FORMS.values())})
 
 
 def decision_key(number: str) -> str:
@@ -64,19 +66,24 @@ COLUMNS = [
     Column(CODE, "code", parse_code, required=True, blank=False, refuse_formula=True,
            aliases=("Mã CB", "Mã nhân sự", "Mã CBCCVC"),
            help=gettext_lazy("Employee code of a person already on record."), example="SNV-0001"),
-    Column(FORM, "form", parse_form, required=True, blank=False, aliases=("Hình thức", "Hình thức xử lý kỷ luật"),
-           help=lazy(_form_help, str)(),
+    Column(FORM, "form", parse_form, required=True, blank=False,
+           aliases=("Hình thức", "Hình thức xử lý kỷ luật"), help=lazy(_form_help, str)(),
            example="Khiển trách"),
-    Column(DAY, "decided_on", parse_day, required=True, blank=False, aliases=("Ngày QĐ", "Ngày ký quyết định"),
-           help=gettext_lazy("dd/mm/yyyy or an Excel date; the discipline takes effect on it."), example="15/03/2026"),
+    Column(DAY, "decided_on", parse_day, required=True, blank=False,
+           aliases=("Ngày QĐ", "Ngày ký quyết định"),
+           help=gettext_lazy("dd/mm/yyyy or an Excel date; the discipline takes effect on it."),
+           example="15/03/2026"),
     Column(NUMBER, "number", required=True, blank=False, refuse_formula=True, max_length=100,
            aliases=("Số QĐ", "Số quyết định kỷ luật"),
-           help=gettext_lazy("With the employee code, the key of the row: a decision already recorded is "
-                             "skipped."), example="12/QĐ-UBND"),
+           help=gettext_lazy(
+               "With the employee code, the key of the row: a decision already recorded is "
+               "skipped."), example="12/QĐ-UBND"),
     Column("Lý do", "violation", max_length=2000, aliases=("Hành vi vi phạm", "Nội dung vi phạm"),
            example="Vi phạm quy định về thời giờ làm việc"),
-    Column("Cơ quan quyết định", "authority", max_length=150, aliases=("Cơ quan ra quyết định", "Người ký"),
-           help=gettext_lazy("Recorded as the signer of the decision."), example="UBND tỉnh Tuyên Quang"),
+    Column("Cơ quan quyết định", "authority", max_length=150,
+           aliases=("Cơ quan ra quyết định", "Người ký"),
+           help=gettext_lazy("Recorded as the signer of the decision."),
+           example="UBND tỉnh Tuyên Quang"),
 ]
 
 
@@ -98,7 +105,7 @@ class DisciplineImporter(Importer):
         super().__init__(**kwargs)
         self.today = today or timezone.localdate()
 
-    # --- reference data, fetched in bulk ------------------------------------------------------------
+    # --- reference data, fetched in bulk ----------------------------------------------------------
     def prepare(self, rows: list[Row]) -> None:
         codes = sorted({r.values["code"] for r in rows if r.values.get("code")})
         self.servants: dict[str, CivilServant] = {}
@@ -109,13 +116,15 @@ class DisciplineImporter(Importer):
         self.recorded: dict[tuple[int, str], list[CareerEvent]] = {}
         ids = [s.pk for s in self.servants.values()]
         for chunk in _chunks(ids):
-            events = CareerEvent.objects.filter(kind=CareerEvent.Kind.DISCIPLINE, servant_id__in=chunk) \
+            events = CareerEvent.objects.filter(kind=CareerEvent.Kind.DISCIPLINE,
+                                                servant_id__in=chunk) \
                 .exclude(decision_number="").only("servant_id", "decision_number", "decision_date",
                                                   "effective_date", "data")
             for event in events:
-                self.recorded.setdefault((event.servant_id, decision_key(event.decision_number)), []).append(event)
+                self.recorded.setdefault((event.servant_id, decision_key(event.decision_number)),
+                                         []).append(event)
 
-    # --- checks ----------------------------------------------------------------------------------------
+    # --- checks -----------------------------------------------------------------------------------
     def check(self, rows: list[Row]) -> None:
         first: dict[tuple[str, str], int] = {}
         skipped = 0
@@ -128,15 +137,18 @@ class DisciplineImporter(Importer):
                 continue
             key = (values["code"], decision_key(values["number"]))
             if key in first:
-                row.error(NUMBER, _("Decision %(number)s for %(code)s is repeated: it is already on row %(row)s.")
+                row.error(NUMBER,
+                          _("Decision %(number)s for %(code)s is repeated: it is already on row "
+                            "%(row)s.")
                           % {"number": values["number"], "code": values["code"], "row": first[key]})
                 continue
             first[key] = row.number
             self._check_recorded(row)
             skipped += bool(values.get("recorded") and not row.errors)
         if skipped:
-            self.warnings.append(_("%(n)s decisions are already on record (same employee code and decision "
-                                   "number, same form and date) and are skipped.") % {"n": skipped})
+            self.warnings.append(
+                _("%(n)s decisions are already on record (same employee code and decision "
+                  "number, same form and date) and are skipped.") % {"n": skipped})
 
     def _servant(self, row: Row) -> CivilServant | None:
         return servant_of_row(row, servants=self.servants, scope=self.scope, column=CODE)
@@ -153,14 +165,17 @@ class DisciplineImporter(Importer):
             rules.rules_on(day)
         except RuleSetNotFound:
             first = registry.family("discipline")[0]
-            row.error(DAY, _("No discipline rule set is in force on %(day)s: the earliest, %(code)s, applies from "
-                             "%(start)s.") % {"day": _day(day), "code": first.code, "start": _day(first.valid_from)})
+            row.error(DAY,
+                      _("No discipline rule set is in force on %(day)s: the earliest, %(code)s, "
+                        "applies from %(start)s.")
+                      % {"day": _day(day), "code": first.code, "start": _day(first.valid_from)})
             row.values["decided_on"] = None
 
     def _check_form(self, row: Row) -> None:
         """The form must be one the rule set of the decision date allows for this person (the same
         test ``discipline_record`` makes, so the write cannot refuse a row the checks passed)."""
-        servant, form, day = row.values.get("servant"), row.values.get("form"), row.values.get("decided_on")
+        servant, form = row.values.get("servant"), row.values.get("form")
+        day = row.values.get("decided_on")
         if servant is None or form is None or day is None:
             return
         rule_set = rules.rules_on(day, servant.category)
@@ -173,29 +188,35 @@ class DisciplineImporter(Importer):
             who = _("a person holding a leading or managing position")
         else:
             who = _("a person not holding a leading or managing position")
-        row.error(FORM, _("“%(form)s” is not a form of discipline under %(code)s (%(title)s, in force on %(day)s) "
-                          "for %(who)s; allowed: %(allowed)s.")
-                  % {"form": DISCIPLINE_FORMS[form], "code": rule_set.code, "title": rule_set.title, "day": _day(day),
-                     "who": who, "allowed": ", ".join(DISCIPLINE_FORMS[f] for f in allowed)})
+        row.error(FORM,
+                  _("“%(form)s” is not a form of discipline under %(code)s (%(title)s, in force "
+                    "on %(day)s) for %(who)s; allowed: %(allowed)s.")
+                  % {"form": DISCIPLINE_FORMS[form], "code": rule_set.code, "title": rule_set.title,
+                     "day": _day(day), "who": who,
+                     "allowed": ", ".join(DISCIPLINE_FORMS[f] for f in allowed)})
 
     def _check_recorded(self, row: Row) -> None:
         """Skip a decision already recorded as it is in the file; refuse one recorded otherwise."""
         values = row.values
         servant, form, day = values.get("servant"), values.get("form"), values.get("decided_on")
-        events = self.recorded.get((servant.pk, decision_key(values["number"])), []) if servant else []
+        events = (self.recorded.get((servant.pk, decision_key(values["number"])), [])
+                  if servant else [])
         if not events:
             return
-        if any(e.data.get("form") == form and day in (e.decision_date, e.effective_date) for e in events):
+        if any(e.data.get("form") == form and day in (e.decision_date, e.effective_date)
+               for e in events):
             values["recorded"] = True
             return
         event = events[0]
         recorded_form = DISCIPLINE_FORMS.get(event.data.get("form"), event.data.get("form", ""))
-        row.error(NUMBER, _("Decision %(number)s for %(code)s is already on record as %(form)s from %(day)s; a "
-                            "recorded decision is corrected on the person's page, not by an import.")
+        row.error(NUMBER,
+                  _("Decision %(number)s for %(code)s is already on record as %(form)s from "
+                    "%(day)s; a recorded decision is corrected on the person's page, not by an "
+                    "import.")
                   % {"number": values["number"], "code": values["code"], "form": recorded_form,
                      "day": _day(event.effective_date)})
 
-    # --- writing ------------------------------------------------------------------------------------------
+    # --- writing ----------------------------------------------------------------------------------
     def classify(self, rows: list[Row]) -> dict[str, int]:
         recorded = sum(1 for r in rows if r.values.get("recorded"))
         return {"created": len(rows) - recorded, "updated": 0, "unchanged": recorded}
@@ -206,10 +227,11 @@ class DisciplineImporter(Importer):
         for index, row in enumerate(new):
             values = row.values
             servant = locked[values["servant"].pk]
-            decision = Decision(values["number"], values["decided_on"], values.get("authority") or "")
+            decision = Decision(values["number"], values["decided_on"],
+                                values.get("authority") or "")
             discipline_record(actor=self.actor, servant=servant, form=values["form"],
-                              violation=values.get("violation") or "", effective_from=values["decided_on"],
-                              decision=decision)
+                              violation=values.get("violation") or "",
+                              effective_from=values["decided_on"], decision=decision)
             if index % 200 == 0:
                 self.progress(50 + int(50 * index / len(new)))
         return {"created": len(new), "updated": 0, "unchanged": len(rows) - len(new)}
@@ -218,9 +240,9 @@ class DisciplineImporter(Importer):
         """The people as they are now, locked, and still inside the importer's units (a grant or a
         transfer may have changed since the checks)."""
         locked = {}
+        people = CivilServant.objects.select_for_update(of=("self",)).select_related("unit")
         for chunk in _chunks(sorted(set(ids))):
-            for servant in CivilServant.objects.select_for_update(of=("self",)).select_related("unit") \
-                    .filter(pk__in=chunk):
+            for servant in people.filter(pk__in=chunk):
                 if self.scope is not None and not self.scope.contains(servant.unit):
                     raise ValidationError(_("%(code)s is a person of a unit you do not manage.")
                                           % {"code": servant.code})

@@ -34,13 +34,15 @@ from personnel.services.servants import Decision, servant_assign, servant_fields
 from positions.models import JobPosition, Rank, SalaryCoefficient
 
 MIN_AGE, MAX_AGE = validation.MIN_AGE, validation.MAX_AGE
-SEX_WORDS = {"nam": Sex.MALE, "nu": Sex.FEMALE, "male": Sex.MALE, "female": Sex.FEMALE, "m": Sex.MALE,
-             "f": Sex.FEMALE, "trai": Sex.MALE, "gai": Sex.FEMALE}
+SEX_WORDS = {"nam": Sex.MALE, "nu": Sex.FEMALE, "male": Sex.MALE, "female": Sex.FEMALE,
+             "m": Sex.MALE, "f": Sex.FEMALE, "trai": Sex.MALE, "gai": Sex.FEMALE}
 CATEGORY_WORDS = [
-    ("can bo", Category.CADRE), ("cong chuc", Category.CIVIL_SERVANT), ("vien chuc", Category.PUBLIC_EMPLOYEE),
-    ("hop dong", Category.CONTRACT), ("hd", Category.CONTRACT), ("nguoi lao dong", Category.CONTRACT),
-    ("khong chuyen trach", Category.COMMUNE_PART_TIME), ("nguoi hoat dong khong chuyen trach",
-                                                        Category.COMMUNE_PART_TIME),
+    ("can bo", Category.CADRE), ("cong chuc", Category.CIVIL_SERVANT),
+    ("vien chuc", Category.PUBLIC_EMPLOYEE),
+    ("hop dong", Category.CONTRACT), ("hd", Category.CONTRACT),
+    ("nguoi lao dong", Category.CONTRACT),
+    ("khong chuyen trach", Category.COMMUNE_PART_TIME),
+    ("nguoi hoat dong khong chuyen trach", Category.COMMUNE_PART_TIME),
     ("cadre", Category.CADRE), ("civil_servant", Category.CIVIL_SERVANT),
     ("public_employee", Category.PUBLIC_EMPLOYEE), ("contract", Category.CONTRACT),
 ]
@@ -84,15 +86,17 @@ def parse_birth(raw) -> PartialDate:
     try:
         return parse_date(raw, allow_partial=True)
     except ValueError:
-        raise CellError(_("“%(value)s” is not a date of birth (write dd/mm/yyyy, or only the year).")
-                        % {"value": cell_text(raw)})
+        raise CellError(
+            _("“%(value)s” is not a date of birth (write dd/mm/yyyy, or only the year).")
+            % {"value": cell_text(raw)})
 
 
 def parse_day(raw) -> date:
     try:
         return parse_date(raw).value
     except ValueError:
-        raise CellError(_("“%(value)s” is not a date (write dd/mm/yyyy).") % {"value": cell_text(raw)})
+        raise CellError(_("“%(value)s” is not a date (write dd/mm/yyyy).")
+                        % {"value": cell_text(raw)})
 
 
 def parse_sex(raw) -> str:
@@ -104,7 +108,8 @@ def parse_sex(raw) -> str:
 
 def parse_national_id(raw) -> str:
     if isinstance(raw, float) and raw.is_integer():
-        # Excel turned the number into a numeric cell and dropped its leading zeros (001… for Hà Nội).
+        # Excel turned the number into a numeric cell and
+        # dropped its leading zeros (001… for Hà Nội).
         digits = str(int(raw)).zfill(12)
     else:
         digits = re.sub(r"[\s.\-]", "", cell_text(raw))
@@ -127,9 +132,11 @@ def parse_step(raw) -> int:
     try:
         number = float(str(raw).replace(",", "."))
     except ValueError:
-        raise CellError(_("A salary step is a whole number, not “%(value)s”.") % {"value": cell_text(raw)})
+        raise CellError(_("A salary step is a whole number, not “%(value)s”.")
+                        % {"value": cell_text(raw)})
     if not number.is_integer() or not 1 <= number <= 20:
-        raise CellError(_("A salary step is a whole number, not “%(value)s”.") % {"value": cell_text(raw)})
+        raise CellError(_("A salary step is a whole number, not “%(value)s”.")
+                        % {"value": cell_text(raw)})
     return int(number)
 
 
@@ -137,9 +144,11 @@ def parse_coefficient(raw) -> Decimal:
     try:
         value = Decimal(str(raw).strip().replace(",", ".")).quantize(Decimal("0.01"))
     except InvalidOperation:
-        raise CellError(_("“%(value)s” is not a salary coefficient (e.g. 2,34).") % {"value": cell_text(raw)})
+        raise CellError(_("“%(value)s” is not a salary coefficient (e.g. 2,34).")
+                        % {"value": cell_text(raw)})
     if not Decimal("1") <= value <= Decimal("15"):
-        raise CellError(_("“%(value)s” is not a salary coefficient (e.g. 2,34).") % {"value": cell_text(raw)})
+        raise CellError(_("“%(value)s” is not a salary coefficient (e.g. 2,34).")
+                        % {"value": cell_text(raw)})
     return value
 
 
@@ -187,53 +196,62 @@ COLUMNS = [
            aliases=("Mã CB", "Mã nhân sự", "Mã CBCCVC"),
            help=gettext_lazy("Unique employee code; the key for updates."), example="SNV-0001"),
     Column("Họ và tên", "full_name", parse_name, required=True, blank=False, refuse_formula=True,
-           aliases=("Họ tên",),
-           example="Nguyễn Văn An"),
+           aliases=("Họ tên",), example="Nguyễn Văn An"),
     Column("Ngày sinh", "birth", parse_birth, required=True, blank=False,
            help=gettext_lazy("dd/mm/yyyy, an Excel date, or only the year."), example="05/07/1980"),
-    Column("Giới tính", "sex", parse_sex, required=True, blank=False, help=gettext_lazy("Nam or Nữ."), example="Nam"),
+    Column("Giới tính", "sex", parse_sex, required=True, blank=False,
+           help=gettext_lazy("Nam or Nữ."), example="Nam"),
     Column("Số định danh cá nhân", "national_id", parse_national_id, required=True, blank=False,
-           aliases=("Số CCCD", "Số định danh", "CCCD", "Số căn cước"), help=gettext_lazy("12 digits."),
-           example="001080012345"),
+           aliases=("Số CCCD", "Số định danh", "CCCD", "Số căn cước"),
+           help=gettext_lazy("12 digits."), example="001080012345"),
     Column("Mã đơn vị", "unit_code", parse_code, required=True, blank=False, refuse_formula=True,
-           aliases=("Mã ĐV",),
-           help=gettext_lazy("Code of the unit the person works in now."), example="TQ.SNV.03"),
+           aliases=("Mã ĐV",), help=gettext_lazy("Code of the unit the person works in now."),
+           example="TQ.SNV.03"),
     Column("Loại cán bộ", "category", parse_category, aliases=("Loại CBCCVC", "Đối tượng"),
-           help=gettext_lazy("Cán bộ, Công chức, Viên chức, Hợp đồng, Không chuyên trách."), example="Công chức"),
+           help=gettext_lazy("Cán bộ, Công chức, Viên chức, Hợp đồng, Không chuyên trách."),
+           example="Công chức"),
     Column("Mã ngạch", "rank_code", text(20), aliases=("Mã ngạch/hạng", "Mã chức danh nghề nghiệp"),
            example="01.003"),
     Column("Bậc lương", "salary_step", parse_step, aliases=("Bậc",), example="3"),
-    Column("Hệ số lương", "salary_coefficient", parse_coefficient, aliases=("Hệ số",), example="3,00"),
-    Column("Ngày hưởng bậc lương", "salary_step_date", parse_day, aliases=("Ngày hưởng", "Ngày hưởng bậc"),
-           example="01/04/2024"),
-    Column("Ngày tuyển dụng", "recruitment_date", parse_day, aliases=("Ngày vào cơ quan",), example="01/09/2005"),
+    Column("Hệ số lương", "salary_coefficient", parse_coefficient, aliases=("Hệ số",),
+           example="3,00"),
+    Column("Ngày hưởng bậc lương", "salary_step_date", parse_day,
+           aliases=("Ngày hưởng", "Ngày hưởng bậc"), example="01/04/2024"),
+    Column("Ngày tuyển dụng", "recruitment_date", parse_day, aliases=("Ngày vào cơ quan",),
+           example="01/09/2005"),
     Column("Chức vụ", "title", text(150), example="Phó Trưởng phòng"),
     Column("Mã vị trí việc làm", "position_code", text(40), aliases=("Mã VTVL",), example=""),
     Column("Dân tộc", "ethnicity", text(50), example="Kinh"),
     Column("Tôn giáo", "religion", text(50), example="Không"),
     Column("Quê quán", "home_town", text(255), example="Xã Yên Sơn, tỉnh Tuyên Quang"),
-    Column("Trình độ chuyên môn", "qualification", text(255), aliases=("Trình độ",), example="Cử nhân Luật"),
-    Column("Lý luận chính trị", "political_theory", text(50), aliases=("LLCT",), example="Trung cấp"),
+    Column("Trình độ chuyên môn", "qualification", text(255), aliases=("Trình độ",),
+           example="Cử nhân Luật"),
+    Column("Lý luận chính trị", "political_theory", text(50), aliases=("LLCT",),
+           example="Trung cấp"),
     Column("Ngày vào Đảng", "party_admission_date", parse_day, example="03/02/2010"),
-    Column("Ngày chính thức vào Đảng", "party_official_date", parse_day, aliases=("Ngày chính thức",),
-           example="03/02/2011"),
+    Column("Ngày chính thức vào Đảng", "party_official_date", parse_day,
+           aliases=("Ngày chính thức",), example="03/02/2011"),
     Column("Ngày cấp", "id_issue_date", parse_day, aliases=("Ngày cấp CCCD", "Ngày cấp căn cước"),
            example="10/04/2021"),
     Column("Ngày nhập ngũ", "enlistment_date", parse_day, example=""),
     Column("Ngày xuất ngũ", "discharge_date", parse_day, example=""),
     Column("Chiều cao (cm)", "height_cm", parse_whole, aliases=("Chiều cao",), example="165"),
     Column("Cân nặng (kg)", "weight_kg", parse_whole, aliases=("Cân nặng",), example="58"),
-    Column("Điện thoại", "phone", parse_phone, aliases=("Số điện thoại", "SĐT"), example="0912345678"),
-    Column("Email", "email", parse_email, aliases=("Thư điện tử",), example="an.nv@tuyenquang.gov.vn"),
+    Column("Điện thoại", "phone", parse_phone, aliases=("Số điện thoại", "SĐT"),
+           example="0912345678"),
+    Column("Email", "email", parse_email, aliases=("Thư điện tử",),
+           example="an.nv@tuyenquang.gov.vn"),
 ]
 # Columns that map straight onto résumé fields of CivilServant.
 PROFILE_COLUMNS = ("ethnicity", "religion", "home_town", "qualification", "political_theory",
-                   "party_admission_date", "phone", "email", "recruitment_date", "party_official_date",
-                   "id_issue_date", "enlistment_date", "discharge_date", "height_cm", "weight_kg")
+                   "party_admission_date", "phone", "email", "recruitment_date",
+                   "party_official_date", "id_issue_date", "enlistment_date", "discharge_date",
+                   "height_cm", "weight_kg")
 # The column under which a check of personnel.validation reports its field.
 CHECKED_HEADERS = {"date_of_birth": "Ngày sinh", "recruitment_date": "Ngày tuyển dụng",
-                   "party_admission_date": "Ngày vào Đảng", "party_official_date": "Ngày chính thức vào Đảng",
-                   "id_issue_date": "Ngày cấp", "enlistment_date": "Ngày nhập ngũ", "discharge_date": "Ngày xuất ngũ",
+                   "party_admission_date": "Ngày vào Đảng",
+                   "party_official_date": "Ngày chính thức vào Đảng", "id_issue_date": "Ngày cấp",
+                   "enlistment_date": "Ngày nhập ngũ", "discharge_date": "Ngày xuất ngũ",
                    "height_cm": "Chiều cao (cm)", "weight_kg": "Cân nặng (kg)"}
 
 
@@ -265,18 +283,22 @@ class PersonnelImporter(Importer):
 
     def warn(self, row: Row, message: str) -> None:
         self.row_warnings.append({"row": row.number, "message": message})
-        self.warnings.append(_("Row %(row)s: %(message)s") % {"row": row.number, "message": message})
+        self.warnings.append(_("Row %(row)s: %(message)s")
+                             % {"row": row.number, "message": message})
 
-    # --- reference data, fetched in bulk ------------------------------------------------------------
+    # --- reference data, fetched in bulk ----------------------------------------------------------
     def prepare(self, rows: list[Row]) -> None:
-        units = {u.code: u for u in OrgUnit.objects.active_on(self.today).only("id", "code", "name", "path",
-                                                                                  "sector", "kind")}
+        units = {u.code: u for u in OrgUnit.objects.active_on(self.today)
+                 .only("id", "code", "name", "path", "sector", "kind")}
         ranks = {r.code: r for r in Rank.objects.select_related("salary_group")}
         coefficients, last_steps = {}, defaultdict(int)
-        for row in SalaryCoefficient.objects.filter(valid_from__lte=self.today).order_by("valid_from"):
+        in_force = SalaryCoefficient.objects.filter(valid_from__lte=self.today)
+        # Oldest first, so a later coefficient of the same group and step replaces an older one.
+        for row in in_force.order_by("valid_from"):
             coefficients[(row.group_id, row.step)] = row.coefficient
             last_steps[row.group_id] = max(last_steps[row.group_id], row.step)
-        positions = {(p.unit_id, p.code): p for p in JobPosition.objects.filter(valid_to__isnull=True)}
+        positions = {(p.unit_id, p.code): p
+                     for p in JobPosition.objects.filter(valid_to__isnull=True)}
         codes = [r.values["code"] for r in rows if r.values.get("code")]
         ids = [r.values["national_id"] for r in rows if r.values.get("national_id")]
         by_code, by_national_id = {}, {}
@@ -284,10 +306,12 @@ class PersonnelImporter(Importer):
             for servant in CivilServant.objects.filter(code__in=chunk):
                 by_code[servant.code] = servant
         for chunk in _chunks(ids):
-            by_national_id.update(CivilServant.objects.filter(national_id__in=chunk).values_list("national_id", "code"))
-        self.ref = Reference(units, ranks, coefficients, dict(last_steps), positions, by_code, by_national_id)
+            by_national_id.update(CivilServant.objects.filter(national_id__in=chunk)
+                                  .values_list("national_id", "code"))
+        self.ref = Reference(units, ranks, coefficients, dict(last_steps), positions, by_code,
+                             by_national_id)
 
-    # --- checks ----------------------------------------------------------------------------------------
+    # --- checks -----------------------------------------------------------------------------------
     def check(self, rows: list[Row]) -> None:
         first_code: dict[str, int] = {}
         first_id: dict[str, int] = {}
@@ -296,7 +320,8 @@ class PersonnelImporter(Importer):
             code, national_id = values.get("code"), values.get("national_id")
             if code:
                 if code in first_code:
-                    row.error("Mã cán bộ", _("The code %(code)s is repeated: it is already on row %(row)s.")
+                    row.error("Mã cán bộ",
+                              _("The code %(code)s is repeated: it is already on row %(row)s.")
                               % {"code": code, "row": first_code[code]})
                 else:
                     first_code[code] = row.number
@@ -308,7 +333,8 @@ class PersonnelImporter(Importer):
                     first_id[national_id] = row.number
                 owner = self.ref.by_national_id.get(national_id)
                 if owner is not None and owner != code:
-                    row.error("Số định danh cá nhân", _("This ID number belongs to %(code)s in the system.")
+                    row.error("Số định danh cá nhân",
+                              _("This ID number belongs to %(code)s in the system.")
                               % {"code": owner})
             self._check_row(row)
 
@@ -316,17 +342,25 @@ class PersonnelImporter(Importer):
         values = row.values
         unit = self.ref.units.get(values.get("unit_code") or "")
         if values.get("unit_code") and unit is None:
-            row.error("Mã đơn vị", _("Unknown unit %(code)s (or it no longer exists).") % {"code": values["unit_code"]})
+            row.error("Mã đơn vị",
+                      _("Unknown unit %(code)s (or it no longer exists).")
+                      % {"code": values["unit_code"]})
         elif unit is not None and self.scope is not None and not self.scope.contains(unit):
-            row.error("Mã đơn vị", _("You do not manage unit %(code)s.") % {"code": values["unit_code"]})
+            row.error("Mã đơn vị",
+                      _("You do not manage unit %(code)s.") % {"code": values["unit_code"]})
         existing = self.ref.by_code.get(values.get("code") or "")
-        if existing is not None and self.scope is not None and not self.scope.contains(existing.unit):
-            row.error("Mã cán bộ", _("%(code)s is a person of a unit you do not manage.") % {"code": values["code"]})
+        if (existing is not None and self.scope is not None
+                and not self.scope.contains(existing.unit)):
+            row.error("Mã cán bộ",
+                      _("%(code)s is a person of a unit you do not manage.")
+                      % {"code": values["code"]})
         step_date = values.get("salary_step_date")
-        if existing is not None and step_date and existing.salary_step_date and step_date < existing.salary_step_date \
-                and values.get("salary_step") != existing.salary_step:
-            row.error("Ngày hưởng bậc lương", _("The system already has a later step from %(day)s; a salary history "
-                                                "is corrected on the person's page, not by an import.")
+        if (existing is not None and step_date and existing.salary_step_date
+                and step_date < existing.salary_step_date
+                and values.get("salary_step") != existing.salary_step):
+            row.error("Ngày hưởng bậc lương",
+                      _("The system already has a later step from %(day)s; a salary history "
+                        "is corrected on the person's page, not by an import.")
                       % {"day": existing.salary_step_date.strftime("%d/%m/%Y")})
         values["unit"] = unit
         self._check_birth(row)
@@ -350,7 +384,8 @@ class PersonnelImporter(Importer):
         birth = row.values.get("birth")
         if birth is not None:
             values["date_of_birth"] = birth.value
-        # As servant_update: a file may not add a problem, but one already on record does not block the row.
+        # As servant_update: a file may not add a problem,
+        # but one already on record does not block the row.
         problems = validation.new_errors(validation.values_of(existing), values, today=self.today) \
             if existing is not None else validation.person_errors(values, today=self.today)
         for field, message in problems.items():
@@ -366,21 +401,24 @@ class PersonnelImporter(Importer):
         if national_id and sex:
             century = 0 if birth.value.year < 2000 else 2
             expected = century + (0 if sex == Sex.MALE else 1)
-            if national_id[3] != str(expected) or national_id[4:6] != f"{birth.value.year % 100:02d}":
-                self.warn(row, _("The ID number does not match the sex and birth year (ND 137/2015 Art 7); "
-                                 "check both."))
+            # Digit 4 codes the century and sex, digits 5–6 the birth year (ND 137/2015 Art 7).
+            if (national_id[3] != str(expected)
+                    or national_id[4:6] != f"{birth.value.year % 100:02d}"):
+                self.warn(row, _("The ID number does not match the sex and birth year (ND 137/2015 "
+                                 "Art 7); check both."))
         row.values["retired"] = None
         if sex:
             retirement = retirement_of(birth.value, sex)
             if retirement.retirement_date < self.today:
                 row.values["retired"] = retirement
-                self.warn(row, _("Already past retirement age (retired on %(day)s): imported as retired.")
+                self.warn(row, _("Already past retirement age (retired on %(day)s): imported as "
+                                 "retired.")
                           % {"day": retirement.retirement_date.strftime("%d/%m/%Y")})
 
     def _check_salary(self, row: Row) -> None:
         values = row.values
-        rank_code, step, coefficient = values.get("rank_code"), values.get("salary_step"), values.get(
-            "salary_coefficient")
+        rank_code, step = values.get("rank_code"), values.get("salary_step")
+        coefficient = values.get("salary_coefficient")
         values["rank"] = None
         if not rank_code:
             if step or coefficient:
@@ -393,7 +431,8 @@ class PersonnelImporter(Importer):
         values["rank"] = rank
         group = rank.salary_group_id
         if step is None and coefficient is not None:
-            step = next((s for (g, s), c in self.ref.coefficients.items() if g == group and c == coefficient), None)
+            step = next((s for (g, s), c in self.ref.coefficients.items() if g == group
+                         and c == coefficient), None)
             if step is None:
                 row.error("Hệ số lương", _("Coefficient %(value)s is not a step of rank %(rank)s.")
                           % {"value": number_format(coefficient), "rank": rank_code})
@@ -402,14 +441,17 @@ class PersonnelImporter(Importer):
         if step is not None:
             last = self.ref.last_steps.get(group, 0)
             if step > last:
-                row.error("Bậc lương", _("Rank %(rank)s has steps 1 to %(last)s.") % {"rank": rank_code, "last": last})
+                row.error("Bậc lương",
+                          _("Rank %(rank)s has steps 1 to %(last)s.")
+                          % {"rank": rank_code, "last": last})
                 return
             expected = self.ref.coefficients[(group, step)]
             if coefficient is not None and coefficient != expected:
-                row.error("Hệ số lương", _("Step %(step)s of rank %(rank)s has coefficient %(expected)s, not "
-                                           "%(value)s.") % {"step": step, "rank": rank_code,
-                                                           "expected": number_format(expected),
-                                                           "value": number_format(coefficient)})
+                row.error("Hệ số lương",
+                          _("Step %(step)s of rank %(rank)s has coefficient %(expected)s, not "
+                            "%(value)s.")
+                          % {"step": step, "rank": rank_code, "expected": number_format(expected),
+                             "value": number_format(coefficient)})
             values["salary_coefficient"] = expected
 
     def _check_dates(self, row: Row) -> None:
@@ -422,22 +464,27 @@ class PersonnelImporter(Importer):
             if day is None:
                 continue
             if day > self.today:
-                row.error(header, _("The date %(day)s is in the future.") % {"day": day.strftime("%d/%m/%Y")})
+                row.error(header,
+                          _("The date %(day)s is in the future.")
+                          % {"day": day.strftime("%d/%m/%Y")})
             elif birth is not None and day < add_months(birth.value, 16 * 12):
                 row.error(header, _("The date %(day)s is before the person was 16.")
                           % {"day": day.strftime("%d/%m/%Y")})
-            elif field == "salary_step_date" and retired is not None and day > retired.retirement_date:
+            elif (field == "salary_step_date" and retired is not None
+                  and day > retired.retirement_date):
                 # The imported salary row ends on the retirement date; it cannot start after it.
-                row.error(header, _("The date %(day)s is after the person retired (%(retired)s): no salary step "
-                                    "starts after retirement.")
+                row.error(header,
+                          _("The date %(day)s is after the person retired (%(retired)s): no "
+                            "salary step starts after retirement.")
                           % {"day": day.strftime("%d/%m/%Y"),
                              "retired": retired.retirement_date.strftime("%d/%m/%Y")})
 
-    # --- what writing would do ---------------------------------------------------------------------------
+    # --- what writing would do --------------------------------------------------------------------
     def _profile(self, values: dict) -> dict:
         birth: PartialDate = values["birth"]
         profile = {"full_name": values["full_name"], "date_of_birth": birth.value,
-                   "birth_precision": birth.precision, "sex": values["sex"], "national_id": values["national_id"]}
+                   "birth_precision": birth.precision, "sex": values["sex"],
+                   "national_id": values["national_id"]}
         if values.get("category"):
             profile["category"] = values["category"]
         for field in PROFILE_COLUMNS:
@@ -449,11 +496,13 @@ class PersonnelImporter(Importer):
         profile = {k: v for k, v in self._profile(values).items() if getattr(servant, k) != v}
         title = values.get("title") or ""
         moved = values["unit"].pk != servant.unit_id or title != servant.title or (
-            values["job_position"] is not None and values["job_position"].pk != servant.job_position_id)
+            values["job_position"] is not None
+            and values["job_position"].pk != servant.job_position_id)
         rank = values.get("rank")
         paid = rank is not None and values.get("salary_step") is not None and (
             rank.pk != servant.rank_id or values["salary_step"] != servant.salary_step
-            or (values.get("salary_step_date") and values["salary_step_date"] != servant.salary_step_date))
+            or (values.get("salary_step_date")
+                and values["salary_step_date"] != servant.salary_step_date))
         return profile, moved, paid
 
     def classify(self, rows: list[Row]) -> dict[str, int]:
@@ -467,7 +516,7 @@ class PersonnelImporter(Importer):
                 counts["updated" if profile or moved or paid else "unchanged"] += 1
         return counts
 
-    # --- writing ------------------------------------------------------------------------------------------
+    # --- writing ----------------------------------------------------------------------------------
     def write(self, rows: list[Row]) -> dict[str, int]:
         new = [r for r in rows if r.values["code"] not in self.ref.by_code]
         old = [r for r in rows if r.values["code"] in self.ref.by_code]
@@ -488,13 +537,14 @@ class PersonnelImporter(Importer):
             servant_update(actor=self.actor, servant=servant, reason=reason, **profile)
         if moved:
             servant_assign(actor=self.actor, servant=servant, start_date=self.today,
-                           kind=CareerEvent.Kind.REASSIGNED, unit=values["unit"], title=values.get("title") or "",
-                           job_position=values["job_position"], reason=reason)
+                           kind=CareerEvent.Kind.REASSIGNED, unit=values["unit"],
+                           title=values.get("title") or "", job_position=values["job_position"],
+                           reason=reason)
         if paid:
             start = values.get("salary_step_date") or self.today
-            servant_set_salary(actor=self.actor, servant=servant, rank=values["rank"], step=values["salary_step"],
-                               start_date=start, kind=SalaryRecord.Kind.IMPORTED, decision=Decision(),
-                               reason=reason)
+            servant_set_salary(actor=self.actor, servant=servant, rank=values["rank"],
+                               step=values["salary_step"], start_date=start,
+                               kind=SalaryRecord.Kind.IMPORTED, decision=Decision(), reason=reason)
         return bool(profile or moved or paid)
 
 
@@ -503,7 +553,8 @@ class NewPerson:
     """One new record of an import: its stored fields and the ids of the rows written with it."""
 
     values: dict  # the row as checked
-    fields: dict  # the record's fields (personnel.services.servants.servant_fields, then the import's own)
+    # the record's fields (personnel.services.servants.servant_fields, then the import's own)
+    fields: dict
     id: int
     event_id: int
     assignment_id: int
@@ -536,12 +587,12 @@ class BulkCreator:
 
     Each table's row is declared once below, field by field (``core.bulk.TableRows``); the record
     itself comes from ``servant_fields``, the declaration ``servant_create`` uses. Every reference
-    is checked and locked before the COPY (units, ranks, positions, the actor, the content type;
-    the rows of the import refer to each other by ids allocated in this transaction), so on
-    PostgreSQL the per-row foreign-key triggers can be skipped (``core.bulk.references_checked``)."""
+    is checked and locked before the COPY (units, ranks, positions, the actor, the content type; the
+    rows of the import refer to each other by ids allocated in this transaction), so on PostgreSQL
+    the per-row foreign-key triggers can be skipped (``core.bulk.references_checked``)."""
 
-    AUDITED = ("code", "national_id", "full_name", "date_of_birth", "sex", "category", "unit", "title", "rank",
-               "salary_step", "salary_coefficient", "status")
+    AUDITED = ("code", "national_id", "full_name", "date_of_birth", "sex", "category", "unit",
+               "title", "rank", "salary_step", "salary_coefficient", "status")
 
     def __init__(self, importer: PersonnelImporter, rows: list[Row]):
         self.importer = importer
@@ -553,23 +604,29 @@ class BulkCreator:
         importer, now = self.importer, self.now
         actor = importer.actor if importer.actor is not None and importer.actor.pk else None
         batch, summary = str(importer.batch), _("Record imported")
-        data = {True: {"batch": batch, "start_known": True}, False: {"batch": batch, "start_known": False}}
-        servants = _declared(CivilServant, id=lambda p: p.id, created_at=Fixed(now), updated_at=Fixed(now),
-                             unit=_key_of("unit"), rank=_key_of("rank"), job_position=_key_of("job_position"))
+        data = {True: {"batch": batch, "start_known": True},
+                False: {"batch": batch, "start_known": False}}
+        servants = _declared(CivilServant, id=lambda p: p.id, created_at=Fixed(now),
+                             updated_at=Fixed(now), unit=_key_of("unit"), rank=_key_of("rank"),
+                             job_position=_key_of("job_position"))
         for name in IMPORTED_FIELDS:  # a row's blank cells leave the column's default
             servants[name] = _field(name, servants[name].value)
         events = _declared(
-            CareerEvent, id=lambda p: p.event_id, servant=lambda p: p.id, kind=Fixed(CareerEvent.Kind.IMPORTED),
+            CareerEvent, id=lambda p: p.event_id, servant=lambda p: p.id,
+            kind=Fixed(CareerEvent.Kind.IMPORTED),
             effective_date=lambda p: p.start, summary=Fixed(summary), created_by=Fixed(_pk(actor)),
             created_at=Fixed(now), data=lambda p: data[bool(p.values.get("recruitment_date"))])
         assignments = _declared(
             Assignment, id=lambda p: p.assignment_id, servant=lambda p: p.id, unit=_key_of("unit"),
-            job_position=_key_of("job_position"), title=_field("title"), leadership=_field("leadership"),
-            kind=Fixed(Assignment.Kind.PRIMARY), start_date=lambda p: p.start, end_date=lambda p: p.end,
+            job_position=_key_of("job_position"), title=_field("title"),
+            leadership=_field("leadership"),
+            kind=Fixed(Assignment.Kind.PRIMARY), start_date=lambda p: p.start,
+            end_date=lambda p: p.end,
             event=lambda p: p.event_id)
         salaries = _declared(
             SalaryRecord, id=lambda p: p.salary_id, servant=lambda p: p.id, rank=_key_of("rank"),
-            step=_field("salary_step"), coefficient=_field("salary_coefficient"), excess_seniority_percent=Fixed(0),
+            step=_field("salary_step"), coefficient=_field("salary_coefficient"),
+            excess_seniority_percent=Fixed(0),
             start_date=lambda p: p.fields["salary_step_date"] or p.start, end_date=lambda p: p.end,
             kind=Fixed(SalaryRecord.Kind.IMPORTED), event=lambda p: p.event_id)
         entries = _declared(
@@ -577,10 +634,12 @@ class BulkCreator:
             actor_name=Fixed((actor.get_full_name() if actor is not None else "")[:150]),
             source=Fixed(AuditEntry.Source.IMPORT), action=Fixed("create"),
             content_type=Fixed(audit.content_type_id(CivilServant)), object_id=lambda p: str(p.id),
-            object_repr=lambda p: p.fields["full_name"][:255], unit=_key_of("unit"), changes=self._changes,
+            object_repr=lambda p: p.fields["full_name"][:255], unit=_key_of("unit"),
+            changes=self._changes,
             batch=Fixed(importer.batch), request_id=Fixed(""))
         return [TableRows(model, columns, send=send) for model, columns in (
-            (CivilServant, servants), (CareerEvent, events), (Assignment, assignments), (SalaryRecord, salaries),
+            (CivilServant, servants), (CareerEvent, events), (Assignment, assignments),
+            (SalaryRecord, salaries),
             (AuditEntry, entries))]
 
     def people(self) -> list[NewPerson]:
@@ -591,8 +650,8 @@ class BulkCreator:
         servant_ids, event_ids = allocate_ids(CivilServant, count), allocate_ids(CareerEvent, count)
         assignment_ids, audit_ids = allocate_ids(Assignment, count), allocate_ids(AuditEntry, count)
         # One query for the units' opening dates (the checks read the units without them).
-        opened = dict(OrgUnit.objects.filter(pk__in={r.values["unit"].pk for r in self.rows}).values_list(
-            "pk", "valid_from"))
+        opened = dict(OrgUnit.objects.filter(pk__in={r.values["unit"].pk for r in self.rows})
+                      .values_list("pk", "valid_from"))
         people = []
         for index, row in enumerate(self.rows):
             values = row.values
@@ -605,8 +664,8 @@ class BulkCreator:
             end = retired.retirement_date if retired else None
             if end is not None and end < start:
                 start = end
-            people.append(NewPerson(values, fields, servant_ids[index], event_ids[index], assignment_ids[index],
-                                    audit_ids[index], start, end))
+            people.append(NewPerson(values, fields, servant_ids[index], event_ids[index],
+                                    assignment_ids[index], audit_ids[index], start, end))
         paid = [p for p in people if p.fields["rank"] is not None and p.fields["salary_step"]]
         for person, salary_id in zip(paid, allocate_ids(SalaryRecord, len(paid)), strict=True):
             person.salary_id = salary_id
@@ -635,7 +694,8 @@ class BulkCreator:
         commit (locked as a foreign-key check locks it); otherwise nothing is written."""
         wanted = {OrgUnit: {p.fields["unit"].pk for p in people},
                   Rank: {p.fields["rank"].pk for p in people if p.fields["rank"] is not None},
-                  JobPosition: {p.fields["job_position"].pk for p in people if p.fields["job_position"] is not None}}
+                  JobPosition: {p.fields["job_position"].pk for p in people
+                                if p.fields["job_position"] is not None}}
         actor = self.importer.actor
         if actor is not None and actor.pk:
             wanted[type(actor)] = {actor.pk}
@@ -643,18 +703,22 @@ class BulkCreator:
         for model, ids in wanted.items():
             missing = ids - lock_references(model, ids)
             if missing:
-                raise ValidationError(_("%(model)s %(ids)s no longer exist; import the file again.") % {
-                    "model": model._meta.verbose_name, "ids": ", ".join(str(i) for i in sorted(missing)[:5])})
+                raise ValidationError(_("%(model)s %(ids)s no longer exist; import the file again.")
+                                      % {
+                    "model": model._meta.verbose_name,
+                    "ids": ", ".join(str(i) for i in sorted(missing)[:5])})
 
     def _fields(self, values: dict) -> dict:
         unit: OrgUnit = values["unit"]
         rank = values.get("rank")
         retired = values.get("retired")
         fields = servant_fields(code=values["code"], unit=unit, title=values.get("title") or "",
-                                job_position=values.get("job_position"), **self.importer._profile(values))
+                                job_position=values.get("job_position"),
+                                **self.importer._profile(values))
         fields.update(
-            category=fields.get("category") or (Category.PUBLIC_EMPLOYEE if unit.sector == OrgUnit.Sector.PUBLIC_SERVICE
-                                                else Category.CIVIL_SERVANT),
+            category=fields.get("category")
+            or (Category.PUBLIC_EMPLOYEE if unit.sector == OrgUnit.Sector.PUBLIC_SERVICE
+                else Category.CIVIL_SERVANT),
             rank=rank, salary_step=values.get("salary_step") if rank else None,
             salary_coefficient=values.get("salary_coefficient") if rank else None,
             salary_step_date=values.get("salary_step_date") if rank else None,
@@ -664,10 +728,12 @@ class BulkCreator:
 
     def _changes(self, person: NewPerson) -> dict:
         fields = person.fields
-        return {k: [None, audit.to_json(fields[k])] for k in self.AUDITED if fields.get(k) not in (None, "")}
+        return {k: [None, audit.to_json(fields[k])] for k in self.AUDITED
+                if fields.get(k) not in (None, "")}
 
 
 # The fields an import row sets on a new record; every other column takes its default.
-IMPORTED_FIELDS = ("code", "national_id", "full_name", "date_of_birth", "birth_precision", "sex", "category", "title",
-                   "leadership", "salary_step", "salary_coefficient", "salary_step_date", "status", "status_date",
-                   "search_text", "sort_key", *PROFILE_COLUMNS)
+IMPORTED_FIELDS = ("code", "national_id", "full_name", "date_of_birth", "birth_precision", "sex",
+                   "category", "title", "leadership", "salary_step", "salary_coefficient",
+                   "salary_step_date", "status", "status_date", "search_text", "sort_key",
+                   *PROFILE_COLUMNS)

@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from core.models import OrgUnit, UndeletableModel, UndeletableQuerySet
 from positions.models import Category, JobPosition, Rank
 
-__all__ = ["Allowance", "Assignment", "Attachment", "CareerEvent", "Category", "CivilServant", "CompetencyAssessment",
-           "Contract", "DisciplineRecord", "FamilyMember", "Leadership", "LeaveRecord", "RewardRecord",
-           "SalaryRecord", "Sex", "TrainingPlan", "TrainingRecord", "Verification"]
+__all__ = ["Allowance", "Assignment", "Attachment", "CareerEvent", "Category", "CivilServant",
+           "CompetencyAssessment", "Contract", "DisciplineRecord", "FamilyMember", "Leadership",
+           "LeaveRecord", "RewardRecord", "SalaryRecord", "Sex", "TrainingPlan", "TrainingRecord",
+           "Verification"]
 
 
 class Sex(models.TextChoices):
@@ -89,12 +90,13 @@ class CivilServant(UndeletableModel):
     full_name = models.CharField(_("full name"), max_length=150)
     other_names = models.CharField(_("other names"), max_length=150, blank=True)
     date_of_birth = models.DateField(_("date of birth"))
-    birth_precision = models.CharField(_("birth date precision"), max_length=5, choices=BirthPrecision.choices,
-                                       default=BirthPrecision.DAY)
+    birth_precision = models.CharField(_("birth date precision"), max_length=5,
+                                       choices=BirthPrecision.choices, default=BirthPrecision.DAY)
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices,
                                 default=Category.CIVIL_SERVANT)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.ACTIVE)
     status_date = models.DateField(_("status since"), null=True, blank=True)
     id_issue_date = models.DateField(_("ID issued on"), null=True, blank=True)
     id_issue_place = models.CharField(_("ID issued by"), max_length=150, blank=True)
@@ -113,22 +115,24 @@ class CivilServant(UndeletableModel):
     recruiting_agency = models.CharField(_("recruiting agency"), max_length=255, blank=True)
     # Current work (2C items 12–14): written only by personnel services
     # Indexed by servant_unit_list_idx, whose first column it is.
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="servants",
-                             db_index=False)
-    job_position = models.ForeignKey(JobPosition, verbose_name=_("job position"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="holders")
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT,
+                             related_name="servants", db_index=False)
+    job_position = models.ForeignKey(JobPosition, verbose_name=_("job position"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="holders")
     title = models.CharField(_("title"), max_length=150, blank=True)
-    leadership = models.CharField(_("leadership"), max_length=8, choices=Leadership.choices, blank=True, default="")
+    leadership = models.CharField(_("leadership"), max_length=8, choices=Leadership.choices,
+                                  blank=True, default="")
     main_duties = models.TextField(_("main duties"), blank=True)
-    rank = models.ForeignKey(Rank, verbose_name=_("rank"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="servants")
+    rank = models.ForeignKey(Rank, verbose_name=_("rank"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="servants")
     salary_step = models.PositiveSmallIntegerField(_("salary step"), null=True, blank=True)
-    salary_coefficient = models.DecimalField(_("salary coefficient"), max_digits=5, decimal_places=2, null=True,
-                                             blank=True)
+    salary_coefficient = models.DecimalField(_("salary coefficient"), max_digits=5,
+                                             decimal_places=2, null=True, blank=True)
     salary_step_date = models.DateField(_("step held since"), null=True, blank=True)
-    excess_seniority_percent = models.PositiveSmallIntegerField(_("excess seniority allowance (%)"), default=0)
-    position_allowance = models.DecimalField(_("position allowance coefficient"), max_digits=4, decimal_places=2,
-                                             null=True, blank=True)
+    excess_seniority_percent = models.PositiveSmallIntegerField(_("excess seniority allowance (%)"),
+                                                                default=0)
+    position_allowance = models.DecimalField(_("position allowance coefficient"), max_digits=4,
+                                             decimal_places=2, null=True, blank=True)
     # Education (2C item 15)
     general_education = models.CharField(_("general education"), max_length=20, blank=True)
     qualification = models.CharField(_("professional qualification"), max_length=255, blank=True)
@@ -139,7 +143,8 @@ class CivilServant(UndeletableModel):
     # Party, organisations, military, titles (2C items 16–22)
     party_admission_date = models.DateField(_("Party admission date"), null=True, blank=True)
     party_official_date = models.DateField(_("Party official date"), null=True, blank=True)
-    mass_organisations = models.CharField(_("socio-political organisations"), max_length=255, blank=True)
+    mass_organisations = models.CharField(_("socio-political organisations"), max_length=255,
+                                          blank=True)
     enlistment_date = models.DateField(_("enlistment date"), null=True, blank=True)
     discharge_date = models.DateField(_("discharge date"), null=True, blank=True)
     military_rank = models.CharField(_("highest military rank"), max_length=50, blank=True)
@@ -152,7 +157,8 @@ class CivilServant(UndeletableModel):
     blood_group = models.CharField(_("blood group"), max_length=5, blank=True)
     war_invalid_grade = models.CharField(_("war invalid grade"), max_length=50, blank=True)
     policy_family = models.CharField(_("policy family"), max_length=100, blank=True)
-    social_insurance_number = models.CharField(_("social insurance book"), max_length=20, blank=True)
+    social_insurance_number = models.CharField(_("social insurance book"), max_length=20,
+                                               blank=True)
     # Search and sort keys (Vietnamese order: given name, middle, family). Search is LIKE '%word%',
     # which no B-tree serves: PostgreSQL has a trigram index on search_text (migration 0003).
     search_text = models.CharField(max_length=400, editable=False)
@@ -161,8 +167,9 @@ class CivilServant(UndeletableModel):
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     # The person's own sign-in (self-service: their work ledger, scores and self-assessment),
     # created by HR for a unit in bulk; staff accounts with grants are other users.
-    account = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("own account"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="servant", editable=False)
+    account = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("own account"),
+                                   null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="servant", editable=False)
 
     # A portrait for the résumé (Mẫu 2C, top left); checked to be an image by the service.
     photo = models.FileField(_("photo"), upload_to="photos/%Y/", blank=True, editable=False)
@@ -170,11 +177,13 @@ class CivilServant(UndeletableModel):
     # so a later change returns the record to "entered" and shows the difference.
     verification = models.CharField(_("verification"), max_length=10, choices=Verification.choices,
                                     default=Verification.ENTERED, editable=False)
-    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("verified by"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+", editable=False,
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("verified by"),
+                                    null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", editable=False,
                                     db_index=False)  # no query looks records up by their verifier
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True, editable=False)
-    verified_values = models.JSONField(_("values verified"), default=dict, blank=True, editable=False)
+    verified_values = models.JSONField(_("values verified"), default=dict, blank=True,
+                                       editable=False)
 
     objects = ServantQuerySet.as_manager()
 
@@ -184,6 +193,8 @@ class CivilServant(UndeletableModel):
         ordering = ["sort_key", "id"]
         indexes = [
             models.Index(fields=["sort_key"], name="servant_sort_idx"),
+            # Retirement lists filter on a birth-date range per sex
+            # (personnel.rules.retirement.birth_range), not on computed ages.
             models.Index(fields=["sex", "date_of_birth"], name="servant_retirement_idx"),
             # The people list of a unit subtree (and its capped count) read from the index alone;
             # migration 0009 names the queries of every index.
@@ -191,13 +202,16 @@ class CivilServant(UndeletableModel):
                          name="servant_unit_list_idx"),
             # Working people in name order, read from the index alone: the province-wide list,
             # its search and its capped count (migration 0009).
-            models.Index(fields=["sort_key", "id"], include=["unit", "search_text"], condition=Q(status="active"),
-                         name="servant_active_sort_idx"),
+            models.Index(fields=["sort_key", "id"], include=["unit", "search_text"],
+                         condition=Q(status="active"), name="servant_active_sort_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["code"], name="servant_code_unique"),
             models.UniqueConstraint(fields=["national_id"], name="servant_national_id_unique"),
-            models.CheckConstraint(condition=Q(national_id__regex=r"^[0-9]{12}$"), name="servant_national_id_12"),
+            # The personal identification number has 12 digits (ND 137/2015 Art 7); it keys the
+            # national database (ND 27/2026).
+            models.CheckConstraint(condition=Q(national_id__regex=r"^[0-9]{12}$"),
+                                   name="servant_national_id_12"),
         ]
 
     def __str__(self) -> str:
@@ -270,15 +284,17 @@ class CareerEvent(UndeletableModel):
     corrects = models.ForeignKey("self", verbose_name=_("corrects"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="corrections")
     correction_reason = models.TextField(_("reason for the correction"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", db_index=False)  # no query looks events up by author
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   db_index=False)  # no query looks events up by author
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("career event")
         verbose_name_plural = _("career events")
         ordering = ["-effective_date", "-id"]
-        indexes = [models.Index(fields=["servant", "effective_date"], name="event_servant_date_idx"),
+        indexes = [models.Index(fields=["servant", "effective_date"],
+                                name="event_servant_date_idx"),
                    models.Index(fields=["kind", "effective_date"], name="event_kind_date_idx")]
 
     def __str__(self) -> str:
@@ -296,26 +312,32 @@ class Assignment(UndeletableModel):
 
     # No index of their own: assignment_servant_idx and assignment_unit_dates_idx start with servant
     # and unit, and no query looks assignments up by job position (positions are never deleted).
-    servant = models.ForeignKey(CivilServant, on_delete=models.PROTECT, related_name="assignments", db_index=False)
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments",
-                             db_index=False)
-    job_position = models.ForeignKey(JobPosition, verbose_name=_("job position"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="assignments", db_index=False)
+    servant = models.ForeignKey(CivilServant, on_delete=models.PROTECT, related_name="assignments",
+                                db_index=False)
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT,
+                             related_name="assignments", db_index=False)
+    job_position = models.ForeignKey(JobPosition, verbose_name=_("job position"), null=True,
+                                     blank=True, on_delete=models.PROTECT,
+                                     related_name="assignments", db_index=False)
     title = models.CharField(_("title"), max_length=150, blank=True)
-    leadership = models.CharField(_("leadership"), max_length=8, choices=Leadership.choices, blank=True, default="")
+    leadership = models.CharField(_("leadership"), max_length=8, choices=Leadership.choices,
+                                  blank=True, default="")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PRIMARY)
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"), null=True, blank=True)
-    event = models.ForeignKey(CareerEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="assignments")
+    event = models.ForeignKey(CareerEvent, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="assignments")
 
     class Meta:
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
         ordering = ["-start_date", "-id"]
-        indexes = [models.Index(fields=["unit", "start_date", "end_date"], name="assignment_unit_dates_idx"),
+        indexes = [models.Index(fields=["unit", "start_date", "end_date"],
+                                name="assignment_unit_dates_idx"),
                    models.Index(fields=["servant", "start_date"], name="assignment_servant_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+            models.CheckConstraint(condition=Q(end_date__isnull=True)
+                                   | Q(end_date__gte=models.F("start_date")),
                                    name="assignment_dates"),
         ]
 
@@ -336,13 +358,14 @@ class SalaryRecord(UndeletableModel):
         IMPORTED = "imported", _("Imported")
 
     # salary_servant_idx starts with servant; no query looks salary rows up by rank (ranks stay).
-    servant = models.ForeignKey(CivilServant, on_delete=models.PROTECT, related_name="salary_records",
-                                db_index=False)
-    rank = models.ForeignKey(Rank, verbose_name=_("rank"), on_delete=models.PROTECT, related_name="+",
-                             db_index=False)
+    servant = models.ForeignKey(CivilServant, on_delete=models.PROTECT,
+                                related_name="salary_records", db_index=False)
+    rank = models.ForeignKey(Rank, verbose_name=_("rank"), on_delete=models.PROTECT,
+                             related_name="+", db_index=False)
     step = models.PositiveSmallIntegerField(_("step"))
     coefficient = models.DecimalField(_("coefficient"), max_digits=5, decimal_places=2)
-    excess_seniority_percent = models.PositiveSmallIntegerField(_("excess seniority (%)"), default=0)
+    excess_seniority_percent = models.PositiveSmallIntegerField(_("excess seniority (%)"),
+                                                                default=0)
     start_date = models.DateField(_("held since"))
     end_date = models.DateField(_("until"), null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REGULAR)
@@ -355,7 +378,8 @@ class SalaryRecord(UndeletableModel):
         ordering = ["-start_date", "-id"]
         indexes = [models.Index(fields=["servant", "start_date"], name="salary_servant_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+            models.CheckConstraint(condition=Q(end_date__isnull=True)
+                                   | Q(end_date__gte=models.F("start_date")),
                                    name="salary_record_dates"),
         ]
 
@@ -405,7 +429,8 @@ class RewardRecord(UndeletableModel):
 
 
 class TrainingRecord(UndeletableModel):
-    """Training and retraining (2C item 27): degrees, political theory, state management, courses."""
+    """Training and retraining (2C item 27): degrees,
+    political theory, state management, courses."""
 
     class Kind(models.TextChoices):
         DEGREE = "degree", _("Degree")
@@ -438,9 +463,11 @@ class TrainingRecord(UndeletableModel):
 
 
 class TrainingPlan(UndeletableModel):
-    """How many people a unit plans to train, by kind, in a year (the seeds' "training below plan")."""
+    """How many people a unit plans to train, by kind,
+    in a year (the seeds' "training below plan")."""
 
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="training_plans")
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT,
+                             related_name="training_plans")
     year = models.PositiveSmallIntegerField(_("year"))
     kind = models.CharField(_("kind"), max_length=20, choices=TrainingRecord.Kind.choices)
     planned = models.PositiveIntegerField(_("planned people"))
@@ -449,7 +476,8 @@ class TrainingPlan(UndeletableModel):
         verbose_name = _("training plan")
         verbose_name_plural = _("training plans")
         ordering = ["-year", "unit"]
-        constraints = [models.UniqueConstraint(fields=["unit", "year", "kind"], name="training_plan_unique")]
+        constraints = [models.UniqueConstraint(fields=["unit", "year", "kind"],
+                                               name="training_plan_unique")]
 
     def __str__(self) -> str:
         return f"{self.unit} {self.year} {self.get_kind_display()}: {self.planned}"
@@ -488,21 +516,23 @@ class CompetencyAssessment(UndeletableModel):
         SELF = "self", _("Self-assessment")
 
     servant = models.ForeignKey(CivilServant, on_delete=models.PROTECT, related_name="assessments")
-    competency = models.ForeignKey("positions.Competency", verbose_name=_("competency"), on_delete=models.PROTECT,
-                                   related_name="assessments")
+    competency = models.ForeignKey("positions.Competency", verbose_name=_("competency"),
+                                   on_delete=models.PROTECT, related_name="assessments")
     level = models.PositiveSmallIntegerField(_("level"))
     assessed_on = models.DateField(_("assessed on"))
     source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.HR)
     note = models.CharField(_("note"), max_length=500, blank=True)
-    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("competency assessment")
         verbose_name_plural = _("competency assessments")
         ordering = ["-assessed_on", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="assessment_level_1_5")]
+        # Competency frameworks are assessed on 5 levels (DOMAIN-RULES §4.2).
+        constraints = [models.CheckConstraint(condition=Q(level__gte=1, level__lte=5),
+                                              name="assessment_level_1_5")]
 
     def __str__(self) -> str:
         return f"{self.servant}: {self.competency.code} = {self.level}"
@@ -540,8 +570,8 @@ class Attachment(DecisionMixin, UndeletableModel):
     event = models.ForeignKey(CareerEvent, verbose_name=_("career event"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="attachments")
     withdrawn = models.BooleanField(_("withdrawn"), default=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -569,11 +599,13 @@ class Allowance(DecisionMixin, UndeletableModel):
 
     servant = models.ForeignKey(CivilServant, on_delete=models.PROTECT, related_name="allowances")
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
-    coefficient = models.DecimalField(_("coefficient"), max_digits=5, decimal_places=2, null=True, blank=True)
+    coefficient = models.DecimalField(_("coefficient"), max_digits=5, decimal_places=2, null=True,
+                                      blank=True)
     percent = models.PositiveSmallIntegerField(_("percent"), null=True, blank=True)
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"), null=True, blank=True)
-    event = models.ForeignKey(CareerEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="allowances")
+    event = models.ForeignKey(CareerEvent, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="allowances")
 
     class Meta:
         verbose_name = _("allowance")
@@ -581,10 +613,11 @@ class Allowance(DecisionMixin, UndeletableModel):
         ordering = ["-start_date", "-id"]
         indexes = [models.Index(fields=["servant", "start_date"], name="allowance_servant_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+            models.CheckConstraint(condition=Q(end_date__isnull=True)
+                                   | Q(end_date__gte=models.F("start_date")),
                                    name="allowance_dates"),
-            models.CheckConstraint(condition=Q(coefficient__isnull=False) | Q(percent__isnull=False),
-                                   name="allowance_has_amount"),
+            models.CheckConstraint(condition=Q(coefficient__isnull=False)
+                                   | Q(percent__isnull=False), name="allowance_has_amount"),
         ]
 
     def __str__(self) -> str:
@@ -612,8 +645,8 @@ class LeaveRecord(DecisionMixin, UndeletableModel):
     end_date = models.DateField(_("to"))
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     cancelled = models.BooleanField(_("cancelled"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -622,7 +655,8 @@ class LeaveRecord(DecisionMixin, UndeletableModel):
         ordering = ["-start_date", "-id"]
         indexes = [models.Index(fields=["servant", "start_date"], name="leave_servant_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="leave_dates"),
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")),
+                                   name="leave_dates"),
         ]
 
     def __str__(self) -> str:
@@ -648,8 +682,8 @@ class Contract(DecisionMixin, UndeletableModel):
     end_date = models.DateField(_("to"), null=True, blank=True)
     ended_on = models.DateField(_("ended early on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -660,7 +694,8 @@ class Contract(DecisionMixin, UndeletableModel):
         indexes = [models.Index(fields=["end_date"], name="contract_end_idx"),
                    models.Index(fields=["servant", "start_date"], name="contract_servant_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+            models.CheckConstraint(condition=Q(end_date__isnull=True)
+                                   | Q(end_date__gte=models.F("start_date")),
                                    name="contract_dates"),
         ]
 

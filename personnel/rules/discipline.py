@@ -1,15 +1,15 @@
 """Discipline forms by regime (rule family ``discipline``), and what each form does to a career.
 
 ``DISC-ND112-VC``: public employees, ND 112/2020 as amended (from 20/11/2020, not replaced by
-ND 172/2025). ``DISC-ND112``: ND 112/2020 as amended by ND 71/2023 (20/11/2020 – 30/6/2025): non-leaders
-reprimand, warning, salary-step reduction, forced resignation; leaders reprimand, warning,
-demotion, dismissal from position, forced resignation. ``DISC-ND172``: ND 172/2025 (from
-1/7/2025): demotion and salary-step reduction abolished; cadres may be removed (bãi nhiệm).
-Effects: a regular step raise is delayed 6 months for reprimand or warning and 12 months for
-demotion or dismissal (TT 08/2013/TT-BNV Art 2; UNCONFIRMED whether kept under ND 172/2025, so it
-is a parameter); any discipline in a year makes that year's appraisal "did not complete" (ND
-48/2023; ND 335/2025 Art 20.4c); demotion bars appointment and training for 24 months, salary-step
-reduction for 12 (DOMAIN-RULES §5.5).
+ND 172/2025). ``DISC-ND112``: ND 112/2020 as amended by ND 71/2023 (20/11/2020 – 30/6/2025):
+non-leaders reprimand, warning, salary-step reduction, forced resignation; leaders reprimand,
+warning, demotion, dismissal from position, forced resignation. ``DISC-ND172``: ND 172/2025
+(from 1/7/2025): demotion and salary-step reduction abolished; cadres may be removed (bãi
+nhiệm). Effects: a regular step raise is delayed 6 months for reprimand or warning and 12
+months for demotion or dismissal (TT 08/2013/TT-BNV Art 2; UNCONFIRMED whether kept under
+ND 172/2025, so it is a parameter); any discipline in a year makes that year's appraisal "did
+not complete" (ND 48/2023; ND 335/2025 Art 20.4c); demotion bars appointment and training for
+24 months, salary-step reduction for 12 (DOMAIN-RULES §5.5).
 """
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,7 +20,8 @@ from core.rules import registry
 from core.rules.registry import RuleSet
 
 REPRIMAND, WARNING, STEP_REDUCTION, DEMOTION, DISMISSAL, FORCED_RESIGNATION, REMOVAL = (
-    "reprimand", "warning", "salary_step_reduction", "demotion", "dismissal", "forced_resignation", "removal")
+    "reprimand", "warning", "salary_step_reduction", "demotion", "dismissal", "forced_resignation",
+    "removal")
 
 FORM_LABELS = {
     REPRIMAND: _("Reprimand (khiển trách)"),
@@ -67,11 +68,13 @@ DISC_ND112 = registry.register(DisciplineRuleSet(
     staff_forms=(REPRIMAND, WARNING, STEP_REDUCTION, FORCED_RESIGNATION),
     leader_forms=(REPRIMAND, WARNING, DEMOTION, DISMISSAL, FORCED_RESIGNATION),
     cadre_forms=(REPRIMAND, WARNING, DISMISSAL, REMOVAL),
-    raise_delay_months=_DELAYS, appointment_ban_months={DEMOTION: 24, DISMISSAL: 24, STEP_REDUCTION: 12},
+    raise_delay_months=_DELAYS,
+    appointment_ban_months={DEMOTION: 24, DISMISSAL: 24, STEP_REDUCTION: 12},
 ))
 DISC_ND172 = registry.register(DisciplineRuleSet(
     code="DISC-ND172", family="discipline", title="Xử lý kỷ luật theo Nghị định 172/2025",
-    legal_basis="Nghị định 172/2025/NĐ-CP; TT 08/2013/TT-BNV (kéo dài thời hạn nâng lương: chưa xác nhận)",
+    legal_basis="Nghị định 172/2025/NĐ-CP; TT 08/2013/TT-BNV (kéo dài thời hạn nâng lương: chưa "
+                "xác nhận)",
     valid_from=date(2025, 7, 1), categories=CADRES_AND_CIVIL_SERVANTS,
     staff_forms=(REPRIMAND, WARNING, FORCED_RESIGNATION),
     leader_forms=(REPRIMAND, WARNING, DISMISSAL, FORCED_RESIGNATION),
@@ -82,9 +85,10 @@ DISC_ND172 = registry.register(DisciplineRuleSet(
 # chức: they stay under ND 112/2020 as amended by ND 71/2023 (Law on Public Employees Art 52):
 # reprimand, warning, dismissal from position for managers, forced resignation.
 DISC_ND112_VC = registry.register(DisciplineRuleSet(
-    code="DISC-ND112-VC", family="discipline", title="Xử lý kỷ luật viên chức theo Nghị định 112/2020",
-    legal_basis="Luật Viên chức 2010 (sửa đổi 2019) Điều 52; Nghị định 112/2020/NĐ-CP, sửa đổi bởi Nghị định "
-                "71/2023/NĐ-CP; TT 08/2013/TT-BNV",
+    code="DISC-ND112-VC", family="discipline",
+    title="Xử lý kỷ luật viên chức theo Nghị định 112/2020",
+    legal_basis="Luật Viên chức 2010 (sửa đổi 2019) Điều 52; Nghị định 112/2020/NĐ-CP, sửa đổi "
+                "bởi Nghị định 71/2023/NĐ-CP; TT 08/2013/TT-BNV",
     valid_from=date(2020, 11, 20), categories=frozenset({"public_employee"}),
     staff_forms=(REPRIMAND, WARNING, FORCED_RESIGNATION),
     leader_forms=(REPRIMAND, WARNING, DISMISSAL, FORCED_RESIGNATION),

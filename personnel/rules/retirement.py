@@ -22,7 +22,8 @@ MALE, FEMALE = "male", "female"
 
 @dataclass(frozen=True)
 class RetirementRuleSet(RuleSet):
-    first_year_age: dict[str, int] = field(default_factory=dict)  # months, in the first year in force
+    # months, in the first year in force
+    first_year_age: dict[str, int] = field(default_factory=dict)
     yearly_step: dict[str, int] = field(default_factory=dict)  # months added each following year
     final_age: dict[str, int] = field(default_factory=dict)  # months, the age the roadmap ends at
     notice_months: int = 6
@@ -38,10 +39,11 @@ class RetirementRuleSet(RuleSet):
 # ever) is answered with the rule then in force. Earlier than 1900: a clear error.
 RET_PRE1995 = registry.register(RetirementRuleSet(
     code="RET-PRE1995", family="retirement", title="Tuổi nghỉ hưu trước năm 1995",
-    legal_basis="Nghị định 218/CP ngày 27/12/1961 (Điều lệ tạm thời về bảo hiểm xã hội); Bộ luật Lao động 1994 "
-                "từ 01/01/1995",
+    legal_basis="Nghị định 218/CP ngày 27/12/1961 (Điều lệ tạm thời về bảo hiểm xã hội); Bộ luật "
+                "Lao động 1994 từ 01/01/1995",
     valid_from=date(1900, 1, 1), valid_to=date(1994, 12, 31),
-    first_year_age={MALE: 720, FEMALE: 660}, yearly_step={MALE: 0, FEMALE: 0}, final_age={MALE: 720, FEMALE: 660},
+    first_year_age={MALE: 720, FEMALE: 660}, yearly_step={MALE: 0, FEMALE: 0},
+    final_age={MALE: 720, FEMALE: 660},
 ))
 FIRST_RULE_DAY = RET_PRE1995.valid_from
 
@@ -54,13 +56,15 @@ RET_LC2012 = registry.register(RetirementRuleSet(
     code="RET-LC2012", family="retirement", title="Tuổi nghỉ hưu trước năm 2021",
     legal_basis="Bộ luật Lao động 2012 Điều 187; Nghị định 46/2010/NĐ-CP",
     valid_from=date(1995, 1, 1), valid_to=date(2020, 12, 31),
-    first_year_age={MALE: 720, FEMALE: 660}, yearly_step={MALE: 0, FEMALE: 0}, final_age={MALE: 720, FEMALE: 660},
+    first_year_age={MALE: 720, FEMALE: 660}, yearly_step={MALE: 0, FEMALE: 0},
+    final_age={MALE: 720, FEMALE: 660},
 ))
 RET_ND135 = registry.register(RetirementRuleSet(
     code="RET-ND135", family="retirement", title="Lộ trình tuổi nghỉ hưu từ năm 2021",
     legal_basis="Bộ luật Lao động 2019 Điều 169; Nghị định 135/2020/NĐ-CP Điều 4, Phụ lục I",
     valid_from=date(2021, 1, 1),
-    first_year_age={MALE: 723, FEMALE: 664}, yearly_step={MALE: 3, FEMALE: 4}, final_age={MALE: 744, FEMALE: 720},
+    first_year_age={MALE: 723, FEMALE: 664}, yearly_step={MALE: 3, FEMALE: 4},
+    final_age={MALE: 744, FEMALE: 720},
 ))
 
 
@@ -80,7 +84,8 @@ class Retirement:
 
 def required_age_months(sex: str, year: int) -> tuple[int, RetirementRuleSet]:
     if year < FIRST_RULE_DAY.year:
-        raise NoRetirementRule(f"Chưa có quy định tuổi nghỉ hưu trước ngày {FIRST_RULE_DAY:%d/%m/%Y}")
+        raise NoRetirementRule(
+            f"Chưa có quy định tuổi nghỉ hưu trước ngày {FIRST_RULE_DAY:%d/%m/%Y}")
     rule = registry.for_date("retirement", date(year, 1, 1))
     return rule.age_months(sex, year), rule
 
@@ -91,7 +96,8 @@ def age_bounds(sex: str) -> tuple[int, int]:
     Searches are bounded by these rather than by fixed ages, so a rule set with another age (a new
     roadmap, a special category) widens them instead of silently cutting a forecast short. An age
     lies between the first year's and the final one (``age_months`` is clamped to the latter)."""
-    ages = [age for rule in registry.family("retirement") for age in (rule.first_year_age[sex], rule.final_age[sex])]
+    ages = [age for rule in registry.family("retirement")
+            for age in (rule.first_year_age[sex], rule.final_age[sex])]
     return min(ages), max(ages)
 
 
@@ -149,10 +155,12 @@ def birth_range(sex: str, start: date, end: date) -> tuple[date, date] | None:
     youngest, oldest = age_bounds(sex)
     low, high = first_month - oldest - 12, last_month - youngest
     if start < FIRST_RULE_DAY:
-        raise NoRetirementRule(f"Chưa có quy định tuổi nghỉ hưu trước ngày {FIRST_RULE_DAY:%d/%m/%Y}")
-    births = [b for b in range(low, high + 1)
-              if (index := _retirement_index(b, sex)) is not None and first_month <= index <= last_month]
+        raise NoRetirementRule(
+            f"Chưa có quy định tuổi nghỉ hưu trước ngày {FIRST_RULE_DAY:%d/%m/%Y}")
+    births = [b for b in range(low, high + 1) if (index := _retirement_index(b, sex)) is not None
+              and first_month <= index <= last_month]
     if not births:
         return None
     first, last = births[0], births[-1]
-    return date(first // 12, first % 12 + 1, 1), last_day_of_month(date(last // 12, last % 12 + 1, 1))
+    return (date(first // 12, first % 12 + 1, 1),
+            last_day_of_month(date(last // 12, last % 12 + 1, 1)))

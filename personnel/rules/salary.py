@@ -1,4 +1,5 @@
-"""Salary-step raises (rule family ``salary_step``): TT 08/2013/TT-BNV as amended by TT 03/2021/TT-BNV.
+"""Salary-step raises (rule family ``salary_step``):
+TT 08/2013/TT-BNV as amended by TT 03/2021/TT-BNV.
 
 Regular raise: after the group's interval (60 months for senior experts, 36 for ranks needing a
 college degree or more, 24 for intermediate and below) if not at the last step, at least
@@ -27,6 +28,7 @@ class StepRaiseRuleSet(RuleSet):
     excess_yearly_percent: int = 1
 
     def early_quota(self, payroll: int) -> int:
+        # 1 in 10 on the payroll; the remainders below 10 are pooled by the superior, not here.
         return payroll // self.early_quota_per
 
 
@@ -56,16 +58,22 @@ class RaiseDue:
     rule_set: str
 
 
-def next_raise(*, step: int, last_step: int, step_date: date, interval_months: int, excess_percent: int = 0,
-               excess_after_months: int | None = None, discipline_delay_months: int = 0,
-               unpaid_leave_days: int = 0, sick_leave_days: int = 0, on: date | None = None) -> RaiseDue:
+def next_raise(*, step: int, last_step: int, step_date: date, interval_months: int,
+               excess_percent: int = 0, excess_after_months: int | None = None,
+               discipline_delay_months: int = 0, unpaid_leave_days: int = 0,
+               sick_leave_days: int = 0, on: date | None = None) -> RaiseDue:
     """When the next regular raise (or excess-seniority step) is due, with the delays that apply."""
     rules = _rules(on or add_months(step_date, interval_months))
+    # Sick leave with SI benefit counts as service up to 6 months in the period; only the excess
+    # pushes the raise back, day for day.
     sick_over = max(0, sick_leave_days - rules.sick_leave_free_months * 30)
     delay_days = unpaid_leave_days + sick_over
     if step < last_step:
-        due = add_months(step_date, interval_months + discipline_delay_months) + timedelta(days=delay_days)
+        due = (add_months(step_date, interval_months + discipline_delay_months)
+               + timedelta(days=delay_days))
         return RaiseDue("regular", due, step + 1, discipline_delay_months, delay_days, rules.code)
+    # The first excess-seniority percent comes after a full interval at the last step, each later
+    # one a year after the previous.
     months = (excess_after_months or interval_months) if excess_percent == 0 else 12
     due = add_months(step_date, months + discipline_delay_months) + timedelta(days=delay_days)
     return RaiseDue("excess", due, None, discipline_delay_months, delay_days, rules.code)
@@ -75,8 +83,10 @@ def early_raise_eligible(*, due: RaiseDue, year: int, last_early_in_rank: bool) 
     """Eligible for an early raise considered in ``year`` (TT 08/2013 Art 3)."""
     if due.kind != "regular" or last_early_in_rank:
         return False
-    rules = _rules(date(year, 12, 31))
-    return due.due_date <= add_months(date(year, 12, 31), rules.early_max_months) and due.due_date > date(year, 12, 31)
+    year_end = date(year, 12, 31)
+    rules = _rules(year_end)
+    # Judged on 31 December: due after it and at most 12 months after it (TT 08/2013 Art 3).
+    return year_end < due.due_date <= add_months(year_end, rules.early_max_months)
 
 
 def retirement_early_raise(*, due: RaiseDue, retirement_date: date) -> date | None:

@@ -39,8 +39,10 @@ ATTACHMENT_TYPES = {
     ".odt": (ODF, "application/vnd.oasis.opendocument.text"),
     ".ods": (ODF, "application/vnd.oasis.opendocument.spreadsheet"),
 }
-PHOTO_TYPES = {".jpg": ATTACHMENT_TYPES[".jpg"], ".jpeg": ATTACHMENT_TYPES[".jpeg"], ".png": ATTACHMENT_TYPES[".png"]}
-_MAGIC = {PDF: b"%PDF-", JPEG: b"\xff\xd8\xff", PNG: b"\x89PNG\r\n\x1a\n", OLE: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"}
+PHOTO_TYPES = {".jpg": ATTACHMENT_TYPES[".jpg"], ".jpeg": ATTACHMENT_TYPES[".jpeg"],
+               ".png": ATTACHMENT_TYPES[".png"]}
+_MAGIC = {PDF: b"%PDF-", JPEG: b"\xff\xd8\xff", PNG: b"\x89PNG\r\n\x1a\n",
+          OLE: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"}
 FAMILY_FIELDS = ("side", "relation", "full_name", "birth_year", "details")
 
 
@@ -48,7 +50,7 @@ def _actor(actor):
     return actor if actor is not None and actor.pk else None
 
 
-# --- Files ----------------------------------------------------------------------------------------------------------
+# --- Files ----------------------------------------------------------------------------------------
 
 def _zip_member(upload, name: str) -> bytes | None:
     """The content of ``name`` inside an Office Open XML or OpenDocument package, None if absent."""
@@ -82,10 +84,14 @@ def checked_upload(upload, *, types: dict, max_bytes: int, field: str) -> tuple[
     extension = os.path.splitext(upload.name or "")[1].lower()
     if extension not in types:
         raise ValidationError({field: _("This kind of file is not accepted (%(types)s).")
-                               % {"types": ", ".join(sorted(t.lstrip(".").upper() for t in types))}})
+                               % {"types": ", ".join(sorted(t.lstrip(".").upper()
+                                                            for t in types))}})
     if upload.size > max_bytes:
-        raise ValidationError({field: _("The file is larger than %(mb)s MB.") % {"mb": max_bytes // (1024 * 1024)}})
+        raise ValidationError({field: _("The file is larger than %(mb)s MB.")
+                               % {"mb": max_bytes // (1024 * 1024)}})
     kind, content_type = types[extension]
+    # The name is the uploader's word; the first bytes are the file's: a renamed page or script is
+    # refused.
     if not _content_matches(upload, kind):
         raise ValidationError({field: _("The file's content is not a %(ext)s file.")
                                % {"ext": extension.lstrip(".").upper()}})
@@ -97,11 +103,12 @@ def _stored_name(servant: CivilServant, extension: str) -> str:
     return f"{servant.pk}-{uuid.uuid4().hex}{extension}"
 
 
-# --- Family (Mẫu 2C item 30) ----------------------------------------------------------------------------------------
+# --- Family (Mẫu 2C item 30) ----------------------------------------------------------------------
 
-def _family_values(side: str, relation: str, full_name: str, birth_year: int | None, details: str) -> dict:
-    values = {"side": side, "relation": clean(relation), "full_name": clean(full_name), "birth_year": birth_year,
-              "details": clean(details)}
+def _family_values(side: str, relation: str, full_name: str, birth_year: int | None,
+                   details: str) -> dict:
+    values = {"side": side, "relation": clean(relation), "full_name": clean(full_name),
+              "birth_year": birth_year, "details": clean(details)}
     if values["side"] not in FamilyMember.Side.values:
         raise ValidationError({"side": _("Choose the person's own family or the spouse's.")})
     if not values["relation"]:
@@ -109,7 +116,8 @@ def _family_values(side: str, relation: str, full_name: str, birth_year: int | N
     if not values["full_name"]:
         raise ValidationError({"full_name": _("Enter the full name.")})
     if birth_year is not None and not 1850 <= birth_year <= timezone.localdate().year:
-        raise ValidationError({"birth_year": _("The birth year %(year)s is not plausible.") % {"year": birth_year}})
+        raise ValidationError({"birth_year": _("The birth year %(year)s is not plausible.")
+                               % {"year": birth_year}})
     return values
 
 
@@ -118,8 +126,9 @@ def family_member_add(*, actor, servant: CivilServant, relation: str, full_name:
                       side: str = FamilyMember.Side.OWN, birth_year: int | None = None,
                       details: str = "") -> FamilyMember:
     """A relative on the person's side (2C item 30a) or the spouse's (30b)."""
-    member = FamilyMember.objects.create(servant=servant, **_family_values(side, relation, full_name, birth_year,
-                                                                           details))
+    member = FamilyMember.objects.create(servant=servant,
+                                         **_family_values(side, relation, full_name, birth_year,
+                                                          details))
     audit.record(actor=actor, obj=member, action="create", unit=servant.unit,
                  changes={k: [None, v] for k, v in audit.snapshot(member, FAMILY_FIELDS).items()
                           if v not in ("", None)})
@@ -128,37 +137,41 @@ def family_member_add(*, actor, servant: CivilServant, relation: str, full_name:
 
 @transaction.atomic
 def family_member_update(*, actor, member: FamilyMember, relation: str, full_name: str, side: str,
-                         birth_year: int | None = None, details: str = "", reason: str = "") -> FamilyMember:
+                         birth_year: int | None = None, details: str = "",
+                         reason: str = "") -> FamilyMember:
     """Correct a relative's entry; the audit entry keeps the old values (there is no removal)."""
-    member = FamilyMember.objects.select_for_update(of=("self",)).select_related("servant__unit").get(pk=member.pk)
+    member = (FamilyMember.objects.select_for_update(of=("self",))
+              .select_related("servant__unit").get(pk=member.pk))
     before = audit.snapshot(member, FAMILY_FIELDS)
     for name, value in _family_values(side, relation, full_name, birth_year, details).items():
         setattr(member, name, value)
     changes = audit.diff(before, audit.snapshot(member, FAMILY_FIELDS))
     if changes:
         member.save(update_fields=list(changes))
-        audit.record(actor=actor, obj=member, action="update", unit=member.servant.unit, changes=changes,
-                     reason=clean(reason))
+        audit.record(actor=actor, obj=member, action="update", unit=member.servant.unit,
+                     changes=changes, reason=clean(reason))
     return member
 
 
-# --- Documents and photo --------------------------------------------------------------------------------------------
+# --- Documents and photo --------------------------------------------------------------------------
 
 @transaction.atomic
-def attachment_add(*, actor, servant: CivilServant, upload, title: str, kind: str = Attachment.Kind.DECISION,
-                   decision: Decision = NO_DECISION, event: CareerEvent | None = None) -> Attachment:
+def attachment_add(*, actor, servant: CivilServant, upload, title: str,
+                   kind: str = Attachment.Kind.DECISION, decision: Decision = NO_DECISION,
+                   event: CareerEvent | None = None) -> Attachment:
     """A scanned document of the personal file, stored under MEDIA_ROOT and read only through the
     scoped download view; ``event`` links it to the career event it documents."""
-    extension, content_type = checked_upload(upload, types=ATTACHMENT_TYPES, max_bytes=MAX_ATTACHMENT_BYTES,
-                                             field="upload")
+    extension, content_type = checked_upload(upload, types=ATTACHMENT_TYPES,
+                                             max_bytes=MAX_ATTACHMENT_BYTES, field="upload")
     if kind not in Attachment.Kind.values:
         raise ValidationError({"kind": _("Choose a kind of document.")})
     if not clean(title):
         raise ValidationError({"title": _("Give the document a title.")})
     if event is not None and event.servant_id != servant.pk:
         raise ValidationError({"event": _("The event belongs to another person's record.")})
-    attachment = Attachment(servant=servant, kind=kind, title=clean(title)[:255], content_type=content_type,
-                            size=upload.size, event=event, decision_number=clean(decision.number),
+    attachment = Attachment(servant=servant, kind=kind, title=clean(title)[:255],
+                            content_type=content_type, size=upload.size, event=event,
+                            decision_number=clean(decision.number),
                             decision_date=decision.decided_on, signer=clean(decision.signer),
                             uploaded_by=_actor(actor))
     upload.seek(0)
@@ -166,7 +179,8 @@ def attachment_add(*, actor, servant: CivilServant, upload, title: str, kind: st
     attachment.save(force_insert=True)
     audit.record(actor=actor, obj=attachment, action="create", unit=servant.unit,
                  changes={"title": [None, attachment.title], "kind": [None, kind],
-                          "decision_number": [None, attachment.decision_number], "event": [None, event and event.pk]})
+                          "decision_number": [None, attachment.decision_number],
+                          "event": [None, event and event.pk]})
     return attachment
 
 
@@ -188,8 +202,10 @@ def attachment_withdraw(*, actor, attachment: Attachment, reason: str = "") -> A
 def photo_set(*, actor, servant: CivilServant, photo) -> CivilServant:
     """The portrait of the résumé (Mẫu 2C: a 4 x 6 cm colour photo), JPEG or PNG of at most 2 MB.
     The previous file stays on disk, named in the audit entry."""
-    extension, _content_type = checked_upload(photo, types=PHOTO_TYPES, max_bytes=MAX_PHOTO_BYTES, field="photo")
-    servant = CivilServant.objects.select_for_update(of=("self",)).select_related("unit").get(pk=servant.pk)
+    extension, _content_type = checked_upload(photo, types=PHOTO_TYPES, max_bytes=MAX_PHOTO_BYTES,
+                                              field="photo")
+    servant = (CivilServant.objects.select_for_update(of=("self",))
+               .select_related("unit").get(pk=servant.pk))
     before = servant.photo.name or None
     photo.seek(0)
     servant.photo.save(_stored_name(servant, extension), photo, save=False)
@@ -200,33 +216,43 @@ def photo_set(*, actor, servant: CivilServant, photo) -> CivilServant:
     return servant
 
 
-# --- Allowances (Mẫu 2C items 14 and 31) ----------------------------------------------------------------------------
+# --- Allowances (Mẫu 2C items 14 and 31) ----------------------------------------------------------
 
 @transaction.atomic
-def allowance_add(*, actor, servant: CivilServant, kind: str, start_date: date, coefficient: Decimal | None = None,
-                  percent: int | None = None, end_date: date | None = None,
-                  decision: Decision = NO_DECISION) -> Allowance:
+def allowance_add(*, actor, servant: CivilServant, kind: str, start_date: date,
+                  coefficient: Decimal | None = None, percent: int | None = None,
+                  end_date: date | None = None, decision: Decision = NO_DECISION) -> Allowance:
     """An allowance from ``start_date`` (ND 204/2004 Art. 6): a coefficient of the base salary or a
     percentage. A new one of the same kind ends the one running the day before."""
     if kind not in Allowance.Kind.values:
         raise ValidationError({"kind": _("Choose a kind of allowance.")})
+    # An allowance is either a coefficient or a percentage of salary, never both (the database
+    # checks that one is there).
     if (coefficient is None) == (percent is None):
         raise ValidationError({"coefficient": _("Enter either a coefficient or a percentage.")})
     if end_date is not None and end_date < start_date:
         raise ValidationError({"end_date": _("The end date is before the start date.")})
-    running = servant.allowances.select_for_update(of=("self",)).filter(kind=kind, start_date__lt=start_date).exclude(
-        end_date__lt=start_date)
+    running = (servant.allowances.select_for_update(of=("self",))
+               .filter(kind=kind, start_date__lt=start_date).exclude(end_date__lt=start_date))
+    # One allowance of a kind at a time: the one running is closed the day before the new one
+    # starts.
     for previous in running:
         _allowance_close(actor, servant, previous, start_date - timedelta(days=1),
-                         _("Replaced by the allowance from %(day)s.") % {"day": f"{start_date:%d/%m/%Y}"})
+                         _("Replaced by the allowance from %(day)s.")
+                         % {"day": f"{start_date:%d/%m/%Y}"})
     if servant.allowances.filter(kind=kind, start_date__gte=start_date).exists():
-        raise ValidationError({"start_date": _("An allowance of this kind already starts on or after this date.")})
+        raise ValidationError(
+            {"start_date": _("An allowance of this kind already starts on or after this date.")})
     allowance = Allowance.objects.create(
-        servant=servant, kind=kind, coefficient=coefficient, percent=percent, start_date=start_date, end_date=end_date,
-        decision_number=clean(decision.number), decision_date=decision.decided_on, signer=clean(decision.signer))
+        servant=servant, kind=kind, coefficient=coefficient, percent=percent, start_date=start_date,
+        end_date=end_date,
+        decision_number=clean(decision.number), decision_date=decision.decided_on,
+        signer=clean(decision.signer))
     audit.record(actor=actor, obj=allowance, action="create", unit=servant.unit, changes={
-        k: [None, v] for k, v in audit.snapshot(allowance, ("kind", "coefficient", "percent", "start_date", "end_date",
-                                                            "decision_number")).items() if v not in ("", None)})
+        k: [None, v]
+        for k, v in audit.snapshot(allowance,
+                                   ("kind", "coefficient", "percent", "start_date", "end_date",
+                                    "decision_number")).items() if v not in ("", None)})
     return allowance
 
 
@@ -241,7 +267,8 @@ def _allowance_close(actor, servant, allowance: Allowance, last_day: date, reaso
 @transaction.atomic
 def allowance_end(*, actor, allowance: Allowance, end_date: date, reason: str = "") -> Allowance:
     """The allowance stops after ``end_date`` (the title was relieved, the regime changed)."""
-    allowance = Allowance.objects.select_for_update(of=("self",)).select_related("servant__unit").get(pk=allowance.pk)
+    allowance = (Allowance.objects.select_for_update(of=("self",))
+                 .select_related("servant__unit").get(pk=allowance.pk))
     if end_date < allowance.start_date:
         raise ValidationError({"end_date": _("The end date is before the start date.")})
     if allowance.end_date is not None and allowance.end_date <= end_date:
@@ -253,14 +280,15 @@ def allowance_end(*, actor, allowance: Allowance, end_date: date, reason: str = 
 
 def allowances_on(servant: CivilServant, day: date) -> list[Allowance]:
     """The allowances running on ``day``."""
-    return [a for a in servant.allowances.all() if a.start_date <= day and (a.end_date is None or a.end_date >= day)]
+    return [a for a in servant.allowances.all() if a.start_date <= day
+            and (a.end_date is None or a.end_date >= day)]
 
 
-# --- Leave and absence ----------------------------------------------------------------------------------------------
+# --- Leave and absence ----------------------------------------------------------------------------
 
 @transaction.atomic
-def leave_record(*, actor, servant: CivilServant, kind: str, start_date: date, end_date: date, reason: str = "",
-                 decision: Decision = NO_DECISION) -> LeaveRecord:
+def leave_record(*, actor, servant: CivilServant, kind: str, start_date: date, end_date: date,
+                 reason: str = "", decision: Decision = NO_DECISION) -> LeaveRecord:
     """A period of leave or absence; it may not overlap another one still in force (a person is on
     one kind of leave at a time, and the appraisal counts months worked from these periods)."""
     if kind not in LeaveRecord.Kind.values:
@@ -269,15 +297,20 @@ def leave_record(*, actor, servant: CivilServant, kind: str, start_date: date, e
         raise ValidationError({"end_date": _("The end date is before the start date.")})
     # Lock the person: two officers entering overlapping periods at once must not both succeed.
     CivilServant.objects.select_for_update(of=("self",)).filter(pk=servant.pk).first()
-    clash = servant.leaves.filter(cancelled=False, start_date__lte=end_date, end_date__gte=start_date).first()
+    clash = servant.leaves.filter(cancelled=False, start_date__lte=end_date,
+                                  end_date__gte=start_date).first()
     if clash is not None:
-        raise ValidationError({"start_date": _("The period overlaps %(other)s.") % {"other": clash}})
+        raise ValidationError({"start_date": _("The period overlaps %(other)s.")
+                               % {"other": clash}})
     leave = LeaveRecord.objects.create(
         servant=servant, kind=kind, start_date=start_date, end_date=end_date, reason=clean(reason),
-        decision_number=clean(decision.number), decision_date=decision.decided_on, signer=clean(decision.signer),
+        decision_number=clean(decision.number), decision_date=decision.decided_on,
+        signer=clean(decision.signer),
         created_by=_actor(actor))
     audit.record(actor=actor, obj=leave, action="create", unit=servant.unit, changes={
-        k: [None, v] for k, v in audit.snapshot(leave, ("kind", "start_date", "end_date", "decision_number")).items()
+        k: [None, v]
+        for k, v in audit.snapshot(leave, ("kind", "start_date", "end_date", "decision_number"))
+        .items()
         if v not in ("", None)})
     return leave
 
@@ -285,22 +318,23 @@ def leave_record(*, actor, servant: CivilServant, kind: str, start_date: date, e
 @transaction.atomic
 def leave_cancel(*, actor, leave: LeaveRecord, reason: str = "") -> LeaveRecord:
     """Cancel a period entered by mistake or revoked; it stays in the record, struck through."""
-    leave = LeaveRecord.objects.select_for_update(of=("self",)).select_related("servant__unit").get(pk=leave.pk)
+    leave = (LeaveRecord.objects.select_for_update(of=("self",))
+             .select_related("servant__unit").get(pk=leave.pk))
     if leave.cancelled:
         raise ValidationError(_("The period was already cancelled."))
     leave.cancelled = True
     leave.save(update_fields=["cancelled"])
-    audit.record(actor=actor, obj=leave, action="close", unit=leave.servant.unit, reason=clean(reason),
-                 changes={"cancelled": [False, True]})
+    audit.record(actor=actor, obj=leave, action="close", unit=leave.servant.unit,
+                 reason=clean(reason), changes={"cancelled": [False, True]})
     return leave
 
 
-# --- Contracts ------------------------------------------------------------------------------------------------------
+# --- Contracts ------------------------------------------------------------------------------------
 
 @transaction.atomic
-def contract_record(*, actor, servant: CivilServant, kind: str, start_date: date, end_date: date | None = None,
-                    number: str = "", signed_on: date | None = None, note: str = "",
-                    decision: Decision = NO_DECISION) -> Contract:
+def contract_record(*, actor, servant: CivilServant, kind: str, start_date: date,
+                    end_date: date | None = None, number: str = "", signed_on: date | None = None,
+                    note: str = "", decision: Decision = NO_DECISION) -> Contract:
     """A work contract (Law on Public Employees Art. 25) or labour contract (ND 111/2022); the
     expiry alerts read ``end_date``. An indefinite-term contract has no end date."""
     if kind not in Contract.Kind.values:
@@ -314,11 +348,13 @@ def contract_record(*, actor, servant: CivilServant, kind: str, start_date: date
     if signed_on is not None and end_date is not None and signed_on > end_date:
         raise ValidationError({"signed_on": _("The contract is signed after it ends.")})
     contract = Contract.objects.create(
-        servant=servant, kind=kind, number=clean(number), signed_on=signed_on, start_date=start_date,
+        servant=servant, kind=kind, number=clean(number), signed_on=signed_on,
+        start_date=start_date,
         end_date=end_date, note=clean(note), decision_number=clean(decision.number),
         decision_date=decision.decided_on, signer=clean(decision.signer), created_by=_actor(actor))
     audit.record(actor=actor, obj=contract, action="create", unit=servant.unit, changes={
-        k: [None, v] for k, v in audit.snapshot(contract, ("kind", "number", "start_date", "end_date")).items()
+        k: [None, v]
+        for k, v in audit.snapshot(contract, ("kind", "number", "start_date", "end_date")).items()
         if v not in ("", None)})
     return contract
 
@@ -326,13 +362,14 @@ def contract_record(*, actor, servant: CivilServant, kind: str, start_date: date
 @transaction.atomic
 def contract_end(*, actor, contract: Contract, ended_on: date, reason: str = "") -> Contract:
     """End a contract before its term (ended_on is the last day worked under it)."""
-    contract = Contract.objects.select_for_update(of=("self",)).select_related("servant__unit").get(pk=contract.pk)
+    contract = (Contract.objects.select_for_update(of=("self",))
+                .select_related("servant__unit").get(pk=contract.pk))
     if contract.ended_on is not None:
         raise ValidationError(_("The contract was already ended."))
     if ended_on < contract.start_date:
         raise ValidationError({"ended_on": _("The contract ends before it starts.")})
     contract.ended_on = ended_on
     contract.save(update_fields=["ended_on"])
-    audit.record(actor=actor, obj=contract, action="close", unit=contract.servant.unit, reason=clean(reason),
-                 changes={"ended_on": [None, ended_on.isoformat()]})
+    audit.record(actor=actor, obj=contract, action="close", unit=contract.servant.unit,
+                 reason=clean(reason), changes={"ended_on": [None, ended_on.isoformat()]})
     return contract

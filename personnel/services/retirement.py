@@ -25,9 +25,16 @@ def retirement_notices_record(*, actor, scope: UnitScope, servant_ids: list[int]
     """Record the retirement notice ``decision`` (number, date, signer) for each person, or none."""
     if not decision.number or decision.decided_on is None:
         raise NoticesRefused([("", _("Enter the notice's number and date."))])
-    people = scope.filter(CivilServant.objects.select_for_update(of=("self",)), "unit").in_bulk(servant_ids)
-    given = set(CareerEvent.objects.filter(servant__in=list(people), kind=CareerEvent.Kind.RETIREMENT_NOTICE,
-                                           corrections__isnull=True).values_list("servant_id", flat=True))
+    # Locked and read again within the scope: a person moved out of the officer's units since the
+    # page was drawn is refused.
+    people = scope.filter(CivilServant.objects.select_for_update(of=("self",)),
+                          "unit").in_bulk(servant_ids)
+    # Only the latest version of a notice counts: a corrected one is superseded by its correction,
+    # not doubled.
+    given = set(CareerEvent.objects.filter(servant__in=list(people),
+                                           kind=CareerEvent.Kind.RETIREMENT_NOTICE,
+                                           corrections__isnull=True)
+                .values_list("servant_id", flat=True))
     errors = []
     for pk in servant_ids:
         servant = people.get(pk)
@@ -44,9 +51,12 @@ def retirement_notices_record(*, actor, scope: UnitScope, servant_ids: list[int]
         servant = people[pk]
         retirement = retirement_of(servant.date_of_birth, servant.sex)
         summary = _("Retirement notice: retires on %(date)s, pension from %(pension)s") % {
-            "date": f"{retirement.retirement_date:%d/%m/%Y}", "pension": f"{retirement.pension_start:%d/%m/%Y}"}
-        events.append(event_record(actor=actor, servant=servant, kind=CareerEvent.Kind.RETIREMENT_NOTICE,
-                                   effective_date=decision.decided_on, summary=summary, decision=decision,
+            "date": f"{retirement.retirement_date:%d/%m/%Y}",
+            "pension": f"{retirement.pension_start:%d/%m/%Y}"}
+        events.append(event_record(actor=actor, servant=servant,
+                                   kind=CareerEvent.Kind.RETIREMENT_NOTICE,
+                                   effective_date=decision.decided_on, summary=summary,
+                                   decision=decision,
                                    data={"retirement_date": retirement.retirement_date.isoformat()},
                                    rule_set=retirement.rule_set))
     return events

@@ -62,11 +62,12 @@ def key_values(servant: CivilServant) -> dict:
 @transaction.atomic
 def servant_verify(*, actor, servant: CivilServant, reason: str = "") -> CivilServant:
     """Mark the record verified by ``actor``, keeping the key fields as they are now."""
-    caller, servant = servant, (CivilServant.objects.select_for_update(of=("self",)).select_related("unit")
-                                .get(pk=servant.pk))
+    caller, servant = servant, (CivilServant.objects.select_for_update(of=("self",))
+                                .select_related("unit").get(pk=servant.pk))
     if not may_verify(actor, servant):
-        raise PermissionDenied(_("Only the HR officers of the level above %(unit)s verify its records.")
-                               % {"unit": servant.unit.name})
+        raise PermissionDenied(
+            _("Only the HR officers of the level above %(unit)s verify its records.")
+            % {"unit": servant.unit.name})
     if servant.verification == Verification.VERIFIED:
         raise ValidationError(_("This record is already verified."))
     _mark_verified(actor, servant, reason)
@@ -89,8 +90,8 @@ def servants_verify(*, actor, servants: list[CivilServant], reason: str = "") ->
     """Verify several records at once (the readiness page's "verify selected"); people the actor
     may not verify or already verified are skipped. Returns how many were verified."""
     ids = [s.pk for s in servants]
-    people = list(CivilServant.objects.select_for_update(of=("self",)).select_related("unit").filter(pk__in=ids)
-                  .exclude(verification=Verification.VERIFIED))
+    people = list(CivilServant.objects.select_for_update(of=("self",)).select_related("unit")
+                  .filter(pk__in=ids).exclude(verification=Verification.VERIFIED))
     ancestor_ids = {pk for person in people for pk in person.unit.ancestor_ids()}
     ancestors = OrgUnit.objects.in_bulk(ancestor_ids)
     done = 0
@@ -123,5 +124,6 @@ def differences(servant: CivilServant) -> list[dict]:
     "verified", "current"}] with raw JSON values (see :func:`display_differences`)."""
     verified = servant.verified_values or {}
     current = key_values(servant)
-    return [{"field": name, "label": field_label(name), "verified": verified[name], "current": current[name]}
-            for name in KEY_FIELDS if name in verified and verified[name] != current[name]]
+    return [{"field": name, "label": field_label(name), "verified": verified[name],
+             "current": current[name]} for name in KEY_FIELDS if name in verified
+            and verified[name] != current[name]]
