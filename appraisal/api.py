@@ -109,11 +109,14 @@ def _read_row(number: int, record) -> Row:
     wrong = set()
     for field in FIELDS:
         value = record.get(field)
+        # JSON true is an int to Python: refused here, or it would be read as a score of 1.
         if isinstance(value, bool) or not isinstance(value, str | int | float | None):
             row.error(field,
                       _("A number or a text, not %(value)s.") % {"value": type(value).__name__})
             wrong.add(field)
         elif isinstance(value, float) and field in PERCENT_FIELDS:
+            # A float goes through the same parser as a typed cell, by its shortest text (0.85, not
+            # 0.8499…).
             value = repr(value)
         row.raw[field] = value
     parse_row(row, [column for column in COLUMNS if column.field not in wrong])

@@ -46,6 +46,7 @@ UNIT_HEADERS = ["Mã đơn vị", "Đơn vị đánh giá", "Số người", *LE
 
 
 def _score(value, rule_set_code: str = "") -> float | None:
+    # The score as published (two places, never across a band edge), as a number the sheet can sum.
     return None if value is None else float(rounded(value, rule_set_code))
 
 
@@ -86,6 +87,8 @@ def write_summary_xlsx(target, cycle: AppraisalCycle, computed: YearResults,
     a path or a binary file object."""
     import xlsxwriter
 
+    # Constant memory: rows go to disk as written, so a province's 50,000 people do not sit in RAM;
+    # no formulas or links are made from text (a name starting with "=" stays text).
     workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": False,
                                             "strings_to_formulas": False, "strings_to_urls": False})
     formats = {
@@ -148,6 +151,7 @@ def _write_row(sheet, line: int, row: list) -> None:
 
 
 def export_filename(cycle: AppraisalCycle, on: date | None = None) -> str:
+    # An ASCII file name: browsers and mail clients mangle accented names in Content-Disposition.
     code = "".join(ch if ch.isascii() and ch.isalnum() else "-"
                    for ch in cycle.unit.code).strip("-") or "don-vi"
     return f"ket-qua-danh-gia-{cycle.year}-{code}-{on or timezone.localdate():%Y%m%d}.xlsx"

@@ -30,6 +30,7 @@ def target_errors(planned: int | None, on_time: int | None, exceeded: int | None
         errors["targets_on_time"] = _(
             "More targets completed on time (%(on_time)s) than planned (%(planned)s).") % {
             "on_time": on_time, "planned": planned}
+    # Exceeded targets are among those completed on time, so never more than them.
     if on_time is not None and exceeded is not None and exceeded > on_time:
         errors["targets_exceeded"] = _(
             "More targets exceeded (%(exceeded)s) than completed on time "
@@ -50,6 +51,8 @@ def unit_result_record(*, actor, unit: OrgUnit | None = None, year: int | None =
         raise ValidationError(errors)
     if unit_result is not None:
         unit, year = unit_result.unit, unit_result.year
+    # One result per unit and year: a second would leave the leaders' criteria two figures to choose
+    # from.
     elif UnitResult.objects.filter(unit=unit, year=year).exists():
         raise ValidationError(
             {"unit": _("%(unit)s already has a result for %(year)s: edit it instead.")
@@ -89,6 +92,7 @@ def parse_count(raw) -> int:
         value = float(raw) if isinstance(raw, int | float) else float(text.replace(",", "."))
     except ValueError:
         raise CellError(_("“%(value)s” is not a number.") % {"value": cell_text(raw)}) from None
+    # A bound, not a legal figure: it catches a date or an amount pasted into the column.
     if not value.is_integer() or value < 0 or value > 10**6:
         raise CellError(_("A whole number of targets, 0 or more, not %(value)s.")
                         % {"value": cell_text(raw)})

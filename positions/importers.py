@@ -223,6 +223,8 @@ class PositionImporter(Importer):
         current = {r.competency_id: r.level for r in latest.requirements.all()}
         level_changes = {k: v for k, v in levels.items() if current.get(k) != v} if levels else {}
         if levels:
+            # A framework sheet that names the position replaces its framework: competencies it
+            # leaves out go to 0 (removed).
             level_changes.update({k: 0 for k in current if k not in levels})
         return position, fields, text_changes, level_changes
 
@@ -252,6 +254,8 @@ class PositionImporter(Importer):
                     services.position_update(actor=self.actor, position=position,
                                              reason=_("Import"), **fields)
             if texts or levels:
+                # Never onto an approved description: the changes go to a draft version (the current
+                # draft, or a new one).
                 draft = services.description_new_version(actor=self.actor, position=position)
                 if texts:
                     services.description_update(actor=self.actor, description=draft, **texts)
