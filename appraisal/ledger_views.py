@@ -35,6 +35,8 @@ class CatalogueView(UnitScopedMixin, TemplateView):
                                   "position__unit").select_related("position__unit")
         if position.isdigit():
             items = items.filter(position_id=int(position))
+        # Bounded page: a province's catalogue runs to thousands of items; choosing a position
+        # narrows it.
         items = list(items.order_by("position__unit__path", "position__title", "code",
                                     "-version")[:500])
         return super().get_context_data(
@@ -74,13 +76,13 @@ class WorkItemEditView(ObjectEditView):
         return data
 
     def get_context_data(self, **kwargs):
-        title = _("Change a catalogue item (new version)") if self.object else _(
-            "Add a catalogue item")
-        return super().get_context_data(title=title, cancel_url=reverse("appraisal:catalogue"),
-                                        intro=_(
-            "The catalogue of products and work items of a job position (ND 335/2025 Art 13). A "
-            "change takes effect as a new version from today; what was assigned before keeps its "
-            "coefficient."), **kwargs)
+        title = (_("Change a catalogue item (new version)") if self.object
+                 else _("Add a catalogue item"))
+        return super().get_context_data(
+            title=title, cancel_url=reverse("appraisal:catalogue"),
+            intro=_("The catalogue of products and work items of a job position (ND 335/2025 "
+                    "Art 13). A change takes effect as a new version from today; what was "
+                    "assigned before keeps its coefficient."), **kwargs)
 
 
 class WorkItemWithdrawView(ObjectActionView):
@@ -117,6 +119,7 @@ class LedgerView(UnitScopedMixin, TemplateView):
                       When(status__in=[WorkAssignment.Status.ASSIGNED,
                                        WorkAssignment.Status.RETURNED], then=Value(1)),
                       default=Value(2), output_field=IntegerField())
+        # Products to review first, then those still to do; bounded, the filters narrow it.
         page = list(rows.annotate(urgent=urgent).order_by("urgent", "due_date", "pk")[:300])
         can_assign = self.request.user.has_perm(ASSIGN)
         return super().get_context_data(

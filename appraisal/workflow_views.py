@@ -40,6 +40,8 @@ class WorkflowView(UnitScopedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         cycle = get_object_or_404(visible_cycles(self.scope).select_related("unit"),
                                   pk=self.kwargs["pk"])
+        # Computed as the close computes them: while the year is open, the committee sees the
+        # levels the quota would give.
         computed = results_for(cycle.year, cycle=cycle, scope=self.scope)
         units = {}
         for r in computed.results:
@@ -49,6 +51,8 @@ class WorkflowView(UnitScopedMixin, TemplateView):
         chosen = chosen or (next(iter(units.values())) if units else None)
         rows = [r for r in computed.results if chosen and r.appraisal.unit_id == chosen.pk]
         ids = [r.appraisal.pk for r in rows]
+        # Meetings in date order: a later meeting's opinion on a person replaces an earlier one in
+        # the dict.
         opinions = {o.appraisal_id: o for o in ReviewOpinion.objects.filter(appraisal_id__in=ids)
                     .select_related("meeting").order_by("meeting__held_on", "pk")}
         petitions = defaultdict(list)

@@ -85,9 +85,12 @@ def load(apps) -> None:
     rows += [(code, name, "managerial", text, "") for code, name, text in MANAGERIAL]
     rows += [(code, name, "professional", "", field) for code, name, field in PROFESSIONAL]
     for order, (code, name, group, text, field) in enumerate(rows, start=1):
+        # Loaded unconfirmed: the TT 12/2022 level descriptors were not retrievable
+        # (DOMAIN-RULES §4.2).
         competency, created = competency_model.objects.get_or_create(
             code=code, defaults={"name": name, "group": group, "description": text, "field": field,
                                  "sort_order": order, "confirmed": False})
+        # Levels only for a competency made here: descriptors HR has since edited are left alone.
         if created:
             for level, descriptor in enumerate(LEVELS, start=1):
                 level_model.objects.create(competency=competency, level=level,
