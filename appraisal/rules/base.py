@@ -321,8 +321,9 @@ class AppraisalRuleSet(RuleSet):
         if assigned == 0:
             raise NoProductsAssigned("No products assigned in the period")
         quantity = sum((line.completed_points for line in lines), Fraction(0))
-        quality = sum((line.completed_points * self._kept(line.quality_failures, line.quality_exempt,
-                                                          self.quality_deduction)
+        quality = sum((line.completed_points
+                       * self._kept(line.quality_failures, line.quality_exempt,
+                                    self.quality_deduction)
                        for line in lines), Fraction(0))
         progress = sum((line.completed_points * self._kept(line.delays, line.delay_exempt,
                                                            self.delay_deduction)

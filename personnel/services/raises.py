@@ -1,10 +1,11 @@
 """Step raises decided for several people at once (the raises-due page's "make decisions").
 
 One decision (number, date, signer) raises every selected person to the step due to them on the
-date it is due (TT 08/2013/TT-BNV as amended by TT 03/2021/TT-BNV; personnel.selectors.next_raise_of,
-the same computation as the page), or gives the excess-seniority allowance at the last step
-(5 %, then 1 % more a year: the rule set's figures). All or nothing: every person is checked
-first, each refusal names the person, and if one is refused nobody is raised.
+date it is due (TT 08/2013/TT-BNV as amended by TT 03/2021/TT-BNV;
+personnel.selectors.next_raise_of, the same computation as the page), or gives the
+excess-seniority allowance at the last step (5 %, then 1 % more a year: the rule set's figures).
+All or nothing: every person is checked first, each refusal names the person, and if one is
+refused nobody is raised.
 """
 from dataclasses import dataclass
 from datetime import date
