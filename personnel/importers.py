@@ -146,7 +146,7 @@ def parse_coefficient(raw) -> Decimal:
     except InvalidOperation:
         raise CellError(_("“%(value)s” is not a salary coefficient (e.g. 2,34).")
                         % {"value": cell_text(raw)})
-    if not Decimal("1") <= value <= Decimal("15"):
+    if not value.is_finite() or not Decimal("1") <= value <= Decimal("15"):  # "NaN" cannot be compared
         raise CellError(_("“%(value)s” is not a salary coefficient (e.g. 2,34).")
                         % {"value": cell_text(raw)})
     return value
@@ -159,7 +159,8 @@ def parse_whole(raw) -> int:
         number = Decimal(text_value)
     except InvalidOperation:
         raise CellError(_("“%(value)s” is not a whole number.") % {"value": text_value}) from None
-    if number != number.to_integral_value() or number < 0:
+    # "Infinity" cannot become an int, and "1E+999999999" would take for ever to.
+    if not number.is_finite() or number.adjusted() > 15 or number != number.to_integral_value() or number < 0:
         raise CellError(_("“%(value)s” is not a whole number.") % {"value": text_value})
     return int(number)
 

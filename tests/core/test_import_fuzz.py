@@ -512,3 +512,16 @@ def test_nan_typed_as_a_weight_is_a_row_error_not_a_crash(world, tmp_path):
     assert [(e["row"], e["column"], e["message"]) for e in summary["errors"]] == [
         (2, "Trọng số thi viết (%)", "“NaN” không phải là số."),
         (2, "Trọng số thi viết (%)", "Thi viết và phỏng vấn phải có trọng số.")]
+
+
+@pytest.mark.parametrize("text", ["NaN", "sNaN", "Infinity", "-Infinity", "1E+999999999"])
+def test_numbers_that_are_not_finite_are_cell_errors_in_every_numeric_parser(text):
+    """Found by the fuzz: "NaN" crashed the salary coefficient's comparison, "Infinity" the whole
+    numbers' int(), and "1E+999999999" made int() compute a billion digits (a hung import)."""
+    from core.importing import CellError
+    from personnel.importers import parse_coefficient, parse_step, parse_whole
+    from recruitment.importers import parse_decimal
+
+    for parse in (parse_whole, parse_coefficient, parse_step, parse_decimal(0, 100)):
+        with pytest.raises(CellError):
+            parse(text)
