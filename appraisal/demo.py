@@ -20,6 +20,7 @@ def load_appraisal(stdout=None) -> bool:
     province = OrgUnit.objects.open().filter(code="TQ").first()
     if province is None:
         return False
+    # A fixed seed: the same demo on every load, which the demo tests rely on.
     rng = random.Random(2026)
     today = timezone.localdate()
     with transaction.atomic():
@@ -39,21 +40,20 @@ def load_appraisal(stdout=None) -> bool:
                 UnitResult.objects.create(unit=unit, year=year, targets_planned=planned,
                                           targets_on_time=on_time,
                                           targets_exceeded=rng.randint(0, on_time // 2),
-                                          level=Level.GOOD if on_time == planned
-                                          else Level.COMPLETED)
+                                          level=(Level.GOOD if on_time == planned
+                                                 else Level.COMPLETED))
         services.cycle_close(actor=None, cycle=past)
         _decide_and_publish(past)
         current = services.cycle_open(actor=None, unit=province, year=2026)
+        # The months of 2026 before the current one (January at least); all twelve after 2026.
         months = range(1, max(2, today.month if today.year == 2026 else 13))
         rows = []
         for a in Appraisal.objects.filter(cycle=current, rule_set="APPR-ND335"):
             base = rng.uniform(0.62, 1.0)
             for month in months:
                 def pct(spread=0.08, base=base):
-                    return Decimal(min(100,
-                                       max(30,
-                                           round(100 * rng.gauss(base,
-                                                                 spread))))).quantize(Decimal("1"))
+                    return (Decimal(min(100, max(30, round(100 * rng.gauss(base, spread)))))
+                            .quantize(Decimal("1")))
                 row = {"appraisal_id": a.pk, "period": month,
                        "general": Decimal(rng.randint(21, 30)), "quantity": pct(), "quality": pct(),
                        "progress": pct()}

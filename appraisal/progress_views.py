@@ -56,6 +56,7 @@ class CycleProgressView(_CycleMixin, TemplateView):
         value = self.request.GET.get("period", "")
         if value.isdigit() and int(value) in cycle.periods:
             return int(value)
+        # By default the latest period that has ended: the current one is not late yet.
         return progress.last_closed_period(cycle, timezone.localdate())
 
     def get_context_data(self, **kwargs):
@@ -66,6 +67,8 @@ class CycleProgressView(_CycleMixin, TemplateView):
                    "periods": [(p, progress.period_label(cycle, p)) for p in cycle.periods]}
         if self.unit_id is not None:
             context["missing"] = progress.missing_in(cycle, self.scope, self.unit_id, period)
+        # The unit rows only for the full page: an HTMX expand needs the names of one unit, not the
+        # counts of all.
         if self.get_template_names() == [self.template_name]:
             rows = progress.unit_progress(cycle, self.scope, period)
             context.update(rows=rows, totals=_totals(rows))

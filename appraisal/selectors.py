@@ -19,6 +19,7 @@ def year_results(appraisals: QuerySet[Appraisal]) -> YearResults:
             result.level = appraisal.level or None
             result.reasons = list(appraisal.reasons or [])
             result.moved_down = appraisal.moved_down
+            # No stored flag for a tie: it is read back from the reason the close wrote.
             result.tied = TIED in result.reasons or TIED_KEPT in result.reasons
     return computed
 
@@ -29,6 +30,7 @@ def visible_cycles(scope) -> QuerySet[AppraisalCycle]:
     cycles = AppraisalCycle.objects.all()
     if scope.everything:
         return cycles
+    # The units above the scope's, from their materialised paths: no query.
     above = {int(part) for path in scope.paths for part in path.split(".") if part}
     return cycles.filter(Q(unit__in=scope.units().values("pk")) | Q(unit_id__in=above))
 
