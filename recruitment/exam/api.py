@@ -306,8 +306,7 @@ class AnswerView(ExamAPIView):
             candidate = request.user
             saved = services.answer_save_checked(attempt_id=candidate.attempt_id, token=candidate.token,
                                                  n=n, choice=choice, seq=seq, now=now)
-            if saved is not None:
-                services.touch(candidate.attempt_id)
+            if saved is not None:  # the answer's saved_at is the console's sign of presence
                 return Response({"saved": saved.seq})
         # Refused, stale, another type of question, or not this token: the attempt says which.
         current = self.attempt
@@ -373,7 +372,7 @@ def quick_save(request, attempt: int, n: int) -> HttpResponse | None:
                                          seq=seq, now=timezone.now())
     if saved is None:
         return None
-    services.touch(attempt)  # the console's "answering" (one write to the shared cache)
+    # No presence write: the console reads the answer's saved_at as the candidate's last sign.
     return HttpResponse(b'{"saved":%d}' % saved.seq, content_type="application/json")
 
 

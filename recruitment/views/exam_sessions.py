@@ -10,7 +10,7 @@ from functools import cached_property
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -223,9 +223,13 @@ class ProctorView(HtmxPartialMixin, SessionMixin, TemplateView):
         services.submit_due(session=session)  # hand in what is past its deadline, beat or no beat
         attempts = list(
             session.attempts.annotate(
-                answered=Count("answers", filter=Q(answers__choice__isnull=False))
+                answered=Count("answers", filter=Q(answers__choice__isnull=False)),
+                last_saved=Max("answers__saved_at"),
             ).order_by("number")
         )
+        # Last seen: the latest request that touched the shared cache (login, paper, state) or the
+        # latest answer saved, whichever is newer. A save writes no presence of its own: the answer
+        # row is the trace, which keeps the exam day's hot path to one statement (issue 12, item 9).
         seen = cache.get_many([services.PRESENCE_KEY.format(a.pk) for a in attempts])
         now = timezone.now().timestamp()
         timeout = getattr(settings, "EXAM_PRESENCE_TIMEOUT", PRESENCE_TIMEOUT)
@@ -233,9 +237,10 @@ class ProctorView(HtmxPartialMixin, SessionMixin, TemplateView):
         locked = throttle.locked_numbers(attempts)
         for attempt in attempts:
             attempt.login_locked = attempt.number in locked
-            attempt.live = live_state(
-                attempt, seen.get(services.PRESENCE_KEY.format(attempt.pk)), now, timeout
-            )
+            stamps = [seen.get(services.PRESENCE_KEY.format(attempt.pk)),
+                      attempt.last_saved.timestamp() if attempt.last_saved else None]
+            last = max((stamp for stamp in stamps if stamp is not None), default=None)
+            attempt.live = live_state(attempt, last, now, timeout)
             attempt.live_label = STATE_LABELS[attempt.live]
             attempt.questions = len(attempt.option_counts)
             totals[attempt.live] += 1

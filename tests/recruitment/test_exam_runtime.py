@@ -335,12 +335,24 @@ def test_a_click_is_saved_by_one_statement_that_checks_the_token(client, exam,
     assert not Answer.objects.filter(attempt=other).exists()
 
 
-def test_a_saved_click_shows_the_candidate_as_present_to_the_proctor(client, exam):
+def test_a_saved_click_shows_the_candidate_as_present_to_the_proctor(client, exam, provincial_hr):
+    """A save writes nothing but the answer: the console reads its time as the last sign of life."""
+    import re
+
     from django.core.cache import cache
 
-    _session, [(attempt, password), _] = exam
+    session, [(attempt, password), _] = exam
     token = login(client, attempt, password)
-    cache.delete(services.PRESENCE_KEY.format(attempt.pk))
+    cache.delete(services.PRESENCE_KEY.format(attempt.pk))  # the login's presence is long gone
     url = reverse("exam:api_answer", args=[attempt.pk, 1])
-    api(client, "put", url, token, {"choice": 0, "seq": 1})
-    assert cache.get(services.PRESENCE_KEY.format(attempt.pk)) is not None
+
+    def state() -> str:
+        client.force_login(provincial_hr)
+        page = client.get(reverse("recruitment:proctor", args=[session.pk])).content.decode()
+        client.logout()
+        return dict(re.findall(r'data-testid="state-(\w+)">([^<]+)<', page))[attempt.number]
+
+    assert state() == "Mất kết nối"
+    assert api(client, "put", url, token, {"choice": 0, "seq": 1}).json() == {"saved": 1}
+    assert cache.get(services.PRESENCE_KEY.format(attempt.pk)) is None  # one statement, no cache write
+    assert state() == "Đang làm bài"
