@@ -64,9 +64,10 @@ def parse_ground(raw) -> str:
 
 def _decimal(raw) -> Decimal | None:
     try:
-        return Decimal(cell_text(raw).replace("%", "").replace(",", ".").strip())
+        value = Decimal(cell_text(raw).replace("%", "").replace(",", ".").strip())
     except InvalidOperation:
         return None
+    return value if value.is_finite() else None  # "NaN" cannot be compared
 
 
 def parse_allowance_coefficient(raw) -> Decimal:

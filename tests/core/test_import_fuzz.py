@@ -58,7 +58,8 @@ letters = st.characters(exclude_categories=("Cs",)) | st.sampled_from(VIETNAMESE
 WORDS = ["Nguyễn Văn An", "Trần Thị Bình", "NGUYỄN THỊ HƯƠNG", "Sở Nội vụ", "Công chức", "Nam", "Nữ",
          "Khiển trách", "Chuyên môn", "Chính quyền", "Tháng 13", "Quý 5", "HTT", "Không", "01.003", "A1",
          "Kiến thức chung", "Thi viết và phỏng vấn", "DTTS", "có", "x", "Người lập biểu", "Tổng cộng",
-         "null", "NaN", "#N/A", "#REF!", "TRUE", "—", "…", "\u200b", "\u202eđảo ngược", "\t", "\n", "  "]
+         "null", "NaN", "Infinity", "1E+999999999", "#N/A", "#REF!", "TRUE", "—", "…", "\u200b",
+         "\u202eđảo ngược", "\t", "\n", "  "]
 FORMULAS = ["=1+1", "=SUM(A1:A3)", "+84912345678", "-5", "@SUM(1)", "=HYPERLINK(\"http://x\",\"y\")",
             "=cmd|' /C calc'!A0", "-", "=", "+", "@"]
 
@@ -521,7 +522,9 @@ def test_numbers_that_are_not_finite_are_cell_errors_in_every_numeric_parser(tex
     from core.importing import CellError
     from personnel.importers import parse_coefficient, parse_step, parse_whole
     from recruitment.importers import parse_decimal
+    from streamlining.importers import parse_allowance_coefficient, parse_percent
 
-    for parse in (parse_whole, parse_coefficient, parse_step, parse_decimal(0, 100)):
+    for parse in (parse_whole, parse_coefficient, parse_step, parse_decimal(0, 100), parse_allowance_coefficient,
+                  parse_percent):
         with pytest.raises(CellError):
             parse(text)
