@@ -295,6 +295,7 @@ def round_advance(*, actor, round_: RecruitmentRound, target: str, reason: str =
                  changes={"status": [before, target]})
 
 
+@transaction.atomic  # all the round's numbers or none (a killed run numbers no one)
 def numbers_assign(*, actor, round_: RecruitmentRound, prefix: str = "", reason: str = "",
                    today: date | None = None) -> int:
     """Give exam numbers (số báo danh) to eligible applications without one, by position then name:
