@@ -416,11 +416,15 @@ class QuestionImporter:
             self._check_text(item)
             choices = item.kind in ("single", "multiple")
             if choices and len(item.options) < 2:
-                item.error("Phương án", _("A question needs at least two options."))
+                # The column of the first option missing (the file's own header, "Phương án B").
+                item.error(f"Phương án {LETTERS[len(item.options)]}",
+                           _("A question needs at least two options."))
             if len(item.options) > MAX_OPTIONS and item.kind != "matching":
                 item.error("Phương án", _("At most %(max)s options.") % {"max": MAX_OPTIONS})
-            if choices and len({o.lower() for o in item.options}) != len(item.options):
-                item.error("Phương án", _("Two options are the same."))
+            lowered = [o.lower() for o in item.options]
+            repeated = next((i for i, o in enumerate(lowered) if o in lowered[:i]), None)
+            if choices and repeated is not None and repeated < len(LETTERS):
+                item.error(f"Phương án {LETTERS[repeated]}", _("Two options are the same."))
             late = [i for i in item.letters if i >= len(item.options)]
             if late or (item.kind == "single" and item.correct is not None and item.correct >= len(item.options)):
                 item.error("Đáp án", _("The answer %(letter)s is not one of the options.")

@@ -57,7 +57,7 @@ def test_every_bad_question_is_reported_and_nothing_is_written(tmp_path, capsys)
     found = {(e["row"], e["column"]) for e in doc["errors"]}
     assert (2, "Mức độ") in found  # "Rất khó" is no difficulty
     assert (3, "Nội dung câu hỏi") in found and (3, "Đáp án") in found  # no text; E is not an option
-    assert (4, "Mã câu hỏi") in found and (4, "Phương án") in found  # X1 twice; two equal options
+    assert (4, "Mã câu hỏi") in found and (4, "Phương án B") in found  # X1 twice; B repeats A
     assert (5, "Phần thi") in found  # a new bank needs its part
     assert all(e["message"] for e in doc["errors"])
 
