@@ -230,6 +230,8 @@ class LoginView(ExamAPIView):
     @extend_schema(request=ExamLoginSerializer, tags=["exam"], responses={
         200: LoginResponse, 400: Refusal, 403: Refusal, 429: Refusal})
     def post(self, request):
+        # Not on ObjectEditView: a JSON endpoint for a candidate who is no user of the site (no
+        # unit scope, no form page); the exam service throttles and answers in the API's shapes.
         number, password = self.input["number"].upper(), self.input["password"]
         ip = client_ip(request)
         if throttle.is_locked(number, ip):
@@ -421,6 +423,8 @@ class SubmitView(ExamAPIView):
 
     @extend_schema(request=None, responses={200: SubmitResponse, 409: Refusal}, tags=["exam"])
     def post(self, request, attempt):
+        # Not on ObjectEditView: the exam token, not a user's units, is the scope, and the hand-in
+        # is one conditional update (services.attempt_submit) answered as JSON.
         current = self.attempt
         if current.status == Attempt.Status.NOT_STARTED:
             return Response({"detail": _("The test has not started."), "code": "not_started"},
