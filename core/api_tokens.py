@@ -26,6 +26,7 @@ from core import audit
 from core.access import MANAGE, VIEW, unit_scope
 from core.models import ApiToken
 from core.models.tokens import hash_key
+from core.paging import capped_count, capped_page
 
 TOKEN_DAYS_MAX = 366
 LAST_USED_EVERY = timedelta(minutes=1)  # one write a minute at most, not one per request
@@ -165,6 +166,26 @@ class CappedLimitOffsetPagination(LimitOffsetPagination):
     def get_offset(self, request):
         # An offset past the cap would let a caller page through what the count hides, at a cost.
         return min(super().get_offset(request), self.cap)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """A view that sets ``capped_plan`` (the people list) reads its page and count in one
+        statement, by the pages' plan (core.paging); ``capped_ordered`` as the page's
+        ``ordered_count``. Other lists, short, keep DRF's slice and count."""
+        if not getattr(view, "capped_plan", False):
+            return super().paginate_queryset(queryset, request, view)
+        self.request, self.limit = request, self.get_limit(request)
+        if self.limit is None:
+            return None
+        self.offset = self.get_offset(request)
+        ordered = getattr(view, "capped_ordered", False)
+        rows, found = capped_page(queryset, start=self.offset, size=self.limit, cap=self.cap,
+                                  ordered=ordered)
+        if found is None:  # an empty page: past the end, or nothing matches
+            found = capped_count(queryset, self.cap, ordered=ordered)
+        self.count = min(found, self.cap)
+        if self.count > self.limit and self.template is not None:
+            self.display_page_controls = True
+        return rows
 
 
 # --- services -----------------------------------------------------------------------------------------

@@ -171,6 +171,10 @@ class PersonViewSet(viewsets.GenericViewSet):
         policy = FieldPolicy.of(request.user)
         people = servant_list(scope=scope, filters=filters, policy=policy)
         people = people.order_by(*ORDERINGS[query.validated_data["ordering"]])
+        # The page's plan (core.paging), as the people page reads it: ids first, then the rows.
+        self.capped_plan = True
+        self.capped_ordered = (scope.everything and filters.unit is None
+                               and query.validated_data["ordering"] == "name")  # the name index
         page = self.paginate_queryset(people)
         if filters.q or page:
             action = AccessRecord.Action.SEARCH if filters.q else AccessRecord.Action.LIST

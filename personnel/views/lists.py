@@ -1,6 +1,5 @@
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.db.models.expressions import RawSQL
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -8,6 +7,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.models import AccessRecord
+from core.paging import capped_count, capped_page
 from core.services.access_log import access_record
 from core.views.generic import HtmxPartialMixin, UnitScopedMixin
 from personnel.exporters import export_filename, stream_servants_xlsx
@@ -39,14 +39,9 @@ class CappedPaginator(Paginator):
         # reads the subtree's index in any order (sorting there only costs).
         self.ordered_count = ordered_count
 
-    def _capped(self) -> QuerySet:
-        # Ids alone: the row flags and "as of" columns stay out of the count.
-        people = self.object_list if self.ordered_count else self.object_list.order_by()
-        return people.values("pk")[: self.cap + 1]
-
     @cached_property
     def _found(self) -> int:
-        return self._capped().count()
+        return capped_count(self.object_list, self.cap, ordered=self.ordered_count)
 
     @cached_property
     def count(self) -> int:
@@ -71,11 +66,9 @@ class CappedPaginator(Paginator):
         return self._get_page(rows, number, self)
 
     def _rows(self, number: int) -> list:
-        start = (number - 1) * self.per_page
-        sql, params = self._capped().query.sql_with_params()
-        page = self.object_list.values("pk")[start:start + self.per_page]
-        return list(self.object_list.filter(pk__in=page).annotate(
-            found_in_list=RawSQL(f"SELECT COUNT(*) FROM ({sql}) AS capped", params)))  # noqa: S608,S611 - compiled by Django
+        # Each row carries the capped count as ``found_in_list`` (read by get_page).
+        return capped_page(self.object_list, start=(number - 1) * self.per_page,
+                           size=self.per_page, cap=self.cap, ordered=self.ordered_count)[0]
 
 
 class ServantListView(HtmxPartialMixin, UnitScopedMixin, TemplateView):

@@ -27,6 +27,24 @@ def test_the_people_list_takes_the_same_queries_at_any_size(client, world, offic
         client.get(reverse("api:person-list"), {"on": "2026-01-01", "q": "nguyen"}, **bearer(key))
 
 
+def test_the_people_list_pages_in_name_order_and_counts_past_the_end(client, world, officer_a, settings):
+    """The page's plan (ids first, the count beside them): pages follow one another in the
+    Vietnamese name order without overlap, and an offset past the end still says how many."""
+    settings.API_THROTTLE_RATES = {}
+    names = ["Đỗ Văn Bình", "Nguyễn Thị Ánh", "Lê Văn An", "Phạm Thị Ngọc", "Bùi Minh Châu"]
+    for name in names:
+        make_servant(world.unit_a1, full_name=name)
+    key = make_token(officer_a)
+    url = reverse("api:person-list")
+    pages = [client.get(url, {"limit": 2, "offset": offset}, **bearer(key)).json()
+             for offset in (0, 2, 4, 10)]
+    assert [p["count"] for p in pages] == [5, 5, 5, 5]
+    read = [row["full_name"] for p in pages for row in p["results"]]
+    # Vietnamese order: by given name first (An, Ánh, Bình, Châu, Ngọc).
+    assert read == ["Lê Văn An", "Nguyễn Thị Ánh", "Đỗ Văn Bình", "Bùi Minh Châu", "Phạm Thị Ngọc"]
+    assert pages[3]["results"] == [] and pages[0]["next"] and pages[2]["next"] is None
+
+
 def test_the_token_page_shows_the_key_once_and_it_works(client, world, officer_a):
     client.force_login(officer_a)
     page = reverse("core:api_tokens")
