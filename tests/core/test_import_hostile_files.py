@@ -270,6 +270,22 @@ def test_inspecting_a_province_sized_sheet_passes(tmp_path):
     assert inspect_file(path, Limits(10**8, 10**9, 200_000, 100, 6_000_000)).formula_count == 0
 
 
+def test_a_long_sheet_is_refused_by_its_cells_only_when_a_value_lies_past_the_width(tmp_path):
+    """2,000 rows may be 24 columns wide under a 50,000-cell limit: a narrow sheet passes (without
+    counting its cells one by one), and one value far to the right refuses it by its cells."""
+    from core.sheet_bounds import FileTooCostly
+
+    limits = Limits(10**8, 10**9, 200_000, 100, 50_000)
+    rows = [["Mã cán bộ", *[f"Cột {i}" for i in range(9)]], *[[f"CB{i}", *range(9)] for i in range(2000)]]
+    assert inspect_file(write_workbook(tmp_path / "narrow.xlsx", rows), limits).formula_count == 0
+    rows[1500] = [*rows[1500], *[None] * 20, "ghi chú lạc chỗ"]  # AE1501: 31 columns × 2,001 rows
+    far = write_workbook(tmp_path / "far.xlsx", rows)
+    # The sheet declares the narrow extent (a lying <dimension>): only the cells can tell.
+    rewrite_sheet(far, lambda xml: re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:J2001"', xml))
+    with pytest.raises(FileTooCostly, match="31 cột"):
+        inspect_file(far, limits)
+
+
 # --- the upload page and its background job ----------------------------------------------------------
 
 def upload(client, path):
