@@ -229,8 +229,27 @@ class LockoutClearForm(forms.Form):
         return self.cleaned_data["username"].strip()
 
 
-class AccessRecordFilterForm(forms.Form):
-    """The filters of the access records page (every field optional)."""
+class FilterForm(forms.Form):
+    """Filters of a log page, every one optional: ``date_from`` ≤ ``date_to`` when both are
+    declared and given, and :meth:`filters` as the selector's keyword arguments."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
+
+    def filters(self) -> dict:
+        """The valid filters; a field in error is left out (and shown with its message)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class AccessRecordFilterForm(FilterForm):
+    """The filters of the access records page (keyword arguments of
+    ``core.selectors.access_records``)."""
 
     user = forms.CharField(label=_("Account"), required=False, max_length=150,
                            help_text=_("Login name or part of the full name"))
@@ -240,17 +259,3 @@ class AccessRecordFilterForm(forms.Form):
     date_to = DateField(label=_("To"), required=False)
     person = forms.CharField(label=_("Person"), required=False, max_length=32,
                              help_text=_("Employee code, or the number in the address of the person's page"))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", _("The end date is before the start date."))
-        return data
-
-    def filters(self) -> dict:
-        """The valid filters as keyword arguments of ``core.selectors.access_records``; a field
-        in error is left out (and shown with its message)."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}

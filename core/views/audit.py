@@ -3,13 +3,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from core import audit
-from core.forms import DateField
+from core.forms import DateField, FilterForm
 from core.selectors import AUDIT_LOG_MAX_PEOPLE, CHANGED, EXPORTED, VIEWED, audit_log
 from core.views.generic import UnitScopedMixin
 
 
-class AuditLogFilterForm(forms.Form):
-    """The audit log's filters, every one optional; dates dd/mm/yyyy."""
+class AuditLogFilterForm(FilterForm):
+    """The audit log's filters, every one optional; dates dd/mm/yyyy (keyword arguments of
+    ``core.selectors.audit_log``)."""
 
     person = forms.CharField(label=_("Person concerned"), required=False, max_length=100,
                              help_text=_("Employee code, or the name (diacritics optional)"))
@@ -19,20 +20,6 @@ class AuditLogFilterForm(forms.Form):
         ("", _("All")), (VIEWED, _("Viewed")), (EXPORTED, _("Exported")), (CHANGED, _("Changed"))])
     date_from = DateField(label=_("From"), required=False)
     date_to = DateField(label=_("To"), required=False)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", _("The end date is before the start date."))
-        return data
-
-    def filters(self) -> dict:
-        """The valid filters as keyword arguments of ``core.selectors.audit_log``; a field in error
-        is left out (and shown with its message)."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
 
 
 class AuditListView(UnitScopedMixin, TemplateView):
