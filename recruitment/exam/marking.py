@@ -133,7 +133,7 @@ def essay_mark(*, actor, attempt: Attempt, n: int, mark: Decimal) -> Attempt:
     from recruitment.exam import services
 
     attempt = (
-        Attempt.objects.select_for_update().select_related("session__round").get(pk=attempt.pk)
+        Attempt.objects.select_for_update(of=("self",)).select_related("session__round").get(pk=attempt.pk)
     )
     if attempt.status != Attempt.Status.SUBMITTED:
         raise ValidationError(_("The test has not been handed in yet."))
