@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -396,15 +397,21 @@ def read_table(path: Path, columns: list[Column], sheet: str | None = None) -> T
     first_data = last_header + 1
     if first_data < len(sheet_rows) and _is_column_numbers(sheet_rows[first_data]):
         first_data += 1  # "(1) (2) (3) …" under the header of an official form: not a person
-    for offset, cells in enumerate(sheet_rows[first_data:], start=first_data + 1):
-        raw = {col.field: (cells[i] if i < len(cells) else None) for i, col in found.items()}
-        if all(is_blank(v) for v in raw.values()):
-            continue  # blank rows and trailing formatting are not data
-        data.append(Row(number=offset, values={}, raw=raw))
     # The key column: the first declared column a row cannot do without (the code, for people).
     index_of = {col: i for i, col in found.items()}
     keys = [index_of[c] for c in columns if c in index_of and c.required and not c.blank] or \
         [index_of[c] for c in columns if c in index_of and c.required]
+    # A row's cells picked by one C call (rows of a sheet are as wide as its widest row).
+    fields, indexes = [col.field for col in found.values()], list(found)
+    pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda cells: (cells[indexes[0]],))
+    width, key = max(indexes) + 1, keys[0] if keys else indexes[0]
+    for offset, cells in enumerate(sheet_rows[first_data:], start=first_data + 1):
+        values = pick(cells) if len(cells) >= width else [
+            cells[i] if i < len(cells) else None for i in indexes]
+        # Most rows have their key; only a row without it is looked at cell by cell.
+        if is_blank(cells[key] if key < len(cells) else None) and all(is_blank(v) for v in values):
+            continue  # blank rows and trailing formatting are not data
+        data.append(Row(number=offset, values={}, raw=dict(zip(fields, values, strict=True))))
     footer = _footer_start(lambda number: sheet_rows[number - 1], data, keys[0] if keys else None)
     footer_rows = data[footer:] if footer is not None else []
     if footer is not None:

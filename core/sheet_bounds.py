@@ -214,6 +214,8 @@ def _scan_worksheet(archive, part, limits: Limits, inspection: Inspection, sheet
     """Find the real extent of a worksheet without building it: only references beyond a limit
     can match the prefilters, so a sheet within them costs one pass of C-speed regex search."""
     sheet = sheet or part.filename.rsplit("/", 1)[-1].removesuffix(".xml")
+    if _within_limits_quickly(archive, part, limits, inspection, sheet):
+        return
     far_row = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="[A-Z]{1,3}(' + _over(limits.rows) + rb')"[^>]*?(?<!/)>')
     far_column = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="(' + _letters_over(limits.columns)
                             + rb')[0-9]+"[^>]*?(?<!/)>')
@@ -243,6 +245,62 @@ def _scan_worksheet(archive, part, limits: Limits, inspection: Inspection, sheet
         wide = min(limits.cells // last_row_tag, limits.columns)
         if wide < 1 or _has_value_beyond(archive, part, wide):
             _scan_cells(archive, part, limits, sheet)
+
+
+_PREFIXED_CELL = re.compile(rb":c[\s>]")  # <x:c …>: a namespace prefix, for the exact scan
+_FORMULA_START = re.compile(rb"<f")
+MAX_CARRY = 1024 * 1024  # bytes without a ">" carried over: no regular sheet has a tag that long
+
+
+def _segments(archive, part):
+    """The part's bytes in chunks cut after a row's end (or at least a tag's), so that no tag, and
+    no cell with its formula, is split between two."""
+    carry = b""
+    with archive.open(part) as stream:
+        while data := stream.read(CHUNK):
+            data = carry + data
+            row_end = data.rfind(b"</row>")
+            cut = row_end + 6 if row_end >= 0 else data.rfind(b">") + 1
+            if cut == 0 and len(data) > MAX_CARRY:
+                cut = len(data)  # no tag at all: the counts below find nothing regular in it
+            carry = data[cut:]
+            if cut:
+                yield data[:cut]
+    if carry:
+        yield carry
+
+
+def _within_limits_quickly(archive, part, limits: Limits, inspection: Inspection, sheet: str) -> bool:
+    """Whether a regularly written sheet is surely within the limits, decided by one C-speed regex
+    search per chunk (an import of 100,000 rows × 22 columns: well under a second, against seven
+    for the exact scan below, which counts cells in Python).
+
+    Every common writer (Excel, LibreOffice, xlsxwriter, openpyxl) starts a cell's tag with its
+    reference, ``<c r="B7"``. When no cell tag is written otherwise, and no cell lies past the
+    row limit or right of the widest column that the cell limit allows at the row limit, the
+    sheet is within every limit whatever its real extent. Anything else returns False and the
+    exact scan decides: another attribute order, a namespace prefix, a cell without a
+    reference, or a cell far out."""
+    wide = min(limits.columns, limits.cells // limits.rows)
+    if wide < 1:
+        return False
+    doubtful = re.compile(
+        rb'<c(?: (?!r=")|[>\t\n\r]| r="(?:(?:' + _letters_over(wide) + rb')[0-9]|[A-Z]{1,3}(?:'
+        + _over(limits.rows) + rb')"))')
+    formulas = Inspection()
+    for index, segment in enumerate(_segments(archive, part)):
+        if index == 0:
+            _check_dimension(segment, limits, sheet)
+        # Two searches, each with a literal start the engine skips to: faster than one alternation.
+        if doubtful.search(segment) or _PREFIXED_CELL.search(segment):
+            return False
+        if _FORMULA_START.search(segment):  # a formula's tag (or <filterColumn>): the exact pattern tells
+            for match in _FORMULA.finditer(segment):
+                formulas.note_formula(match.group(1).decode() + match.group(2).decode())
+    for ref in formulas.formula_cells:
+        inspection.note_formula(ref)
+    inspection.formula_count += formulas.formula_count - len(formulas.formula_cells)
+    return True
 
 
 def _has_value_beyond(archive, part, column: int) -> bool:

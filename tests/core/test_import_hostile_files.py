@@ -104,6 +104,29 @@ def test_cells_without_references_are_placed_by_counting(tmp_path):
         read_table(path, [Column("Mã cán bộ", "code", required=True)])
 
 
+def test_a_far_cell_written_with_its_reference_last_is_still_found(tmp_path):
+    """Most writers start a cell's tag with its reference and the quick scan relies on it; a
+    writer that puts the style first (<c s="0" r="…">) gets the exact scan, which finds the cell."""
+    path = rewrite_sheet(two_cell_workbook(tmp_path / "f.xlsx", far="B300000"),
+                         lambda xml: re.sub(rb'<c r="([A-Z]+[0-9]+)"', rb'<c s="0" r="\1"', xml))
+    assert b'<c s="0" r="B300000"' in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    with pytest.raises(ImportFileError, match="300.000"):
+        read_table(path, [Column("Mã cán bộ", "code", required=True)])
+
+
+def test_formulas_are_counted_in_a_sheet_read_in_several_chunks(tmp_path, monkeypatch):
+    """The quick scan reads a sheet in chunks cut between rows: a formula is noted once, with its
+    cell, wherever the chunks end."""
+    from core import sheet_bounds
+
+    monkeypatch.setattr(sheet_bounds, "CHUNK", 4096)
+    rows = [["Mã cán bộ", "Tổng"], *[[f"CB{i}", f"=1+{i}" if i % 100 == 7 else i] for i in range(3000)]]
+    path = write_workbook(tmp_path / "formulas.xlsx", rows)
+    inspection = inspect_file(path, Limits(10**8, 10**9, 200_000, 100, 6_000_000))
+    assert inspection.formula_count == 30
+    assert inspection.formula_cells[:2] == ["B9", "B109"]
+
+
 def test_empty_formatted_cells_far_away_cost_nothing_and_are_accepted(tmp_path):
     path = write_workbook(tmp_path / "ok.xlsx", [["Mã cán bộ"], ["CB1"]])
     path = rewrite_sheet(path, lambda xml: xml.replace(
