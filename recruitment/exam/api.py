@@ -234,7 +234,8 @@ class LoginView(ExamAPIView):
         # unit scope, no form page); the exam service throttles and answers in the API's shapes.
         number, password = self.input["number"].upper(), self.input["password"]
         ip = client_ip(request)
-        if throttle.is_locked(number, ip):
+        before = throttle.counted(number, ip)
+        if before.locked:
             return Response({"detail": _("Too many wrong passwords for this number: ask the proctor."),
                              "code": "locked"}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         try:
@@ -243,7 +244,7 @@ class LoginView(ExamAPIView):
             if exc.code == "credentials":
                 throttle.login_failed(number, ip)
             return Response({"detail": str(exc), "code": exc.code}, status=status.HTTP_403_FORBIDDEN)
-        throttle.login_succeeded(number)
+        throttle.login_succeeded(number, before)
         services.touch(attempt)
         return Response({"attempt": attempt.pk, "token": token})
 

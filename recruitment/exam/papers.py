@@ -8,6 +8,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from recruitment.exam.services import attempt_session
 from recruitment.models import Attempt, QuestionBank
 
 PART_LABELS = dict(QuestionBank.Part.choices)
@@ -26,7 +27,7 @@ def _json(value):
 
 
 def paper_document(attempt: Attempt, brief: bool = False) -> dict:
-    session = attempt.session
+    session = attempt_session(attempt)
     now = timezone.now()
     waiting = attempt.status == Attempt.Status.NOT_STARTED
     document = {

@@ -415,8 +415,7 @@ def attempt_login(*, number: str, password: str, now: datetime | None = None) ->
     attempt = next(iter(Attempt.objects.raw(_LOGIN_SQL, [number, digest(clean(password).upper())])), None)
     if attempt is None:
         raise ExamRefused(_("Wrong candidate number or password."), "credentials")
-    session = next(iter(ExamSession.objects.raw(_SESSION_BY_ID, [attempt.session_id])))
-    attempt.session = session
+    session = attempt_session(attempt)
     if now < session.starts_at - OPEN_BEFORE:
         raise ExamRefused(_("The session opens 30 minutes before %(time)s.")
                           % {"time": timezone.localtime(session.starts_at).strftime("%H:%M %d/%m/%Y")}, "early")
@@ -435,20 +434,61 @@ def attempt_login(*, number: str, password: str, now: datetime | None = None) ->
     token = secrets.token_urlsafe(24)
     login = {"token_digest": digest(token), "readmit": False}
     begins = _begin_values(attempt, now)
-    # One statement gives the token and, once the session has started, starts the clock.
-    if begins and Attempt.objects.filter(pk=attempt.pk, status=Attempt.Status.NOT_STARTED).update(**login, **begins):
+    # One statement gives the token, starts the clock once the session has started and, on
+    # PostgreSQL, writes the room log's login entry (_login_write).
+    if begins and _login_write(attempt, login["token_digest"], begins, now):
         login.update(begins)
     else:
-        Attempt.objects.filter(pk=attempt.pk).update(**login)
+        _login_write(attempt, login["token_digest"], {}, now)
         if begins:  # started meanwhile by another request of this candidate
             attempt.refresh_from_db()
     for name, value in login.items():
         setattr(attempt, name, value)
-    _event(attempt, ExamEvent.Kind.LOGIN)
     return attempt, token
 
 
+# The login's writes as precompiled statements (every candidate logs in in the same minute): the
+# token, with the clock when the attempt starts now (only if it has not started meanwhile), and the
+# room log's LOGIN entry, in the same statement on PostgreSQL.
+_LOGIN_TOKEN = "UPDATE recruitment_attempt SET token_digest = %s, readmit = FALSE WHERE id = %s"
+_LOGIN_BEGIN = ("UPDATE recruitment_attempt SET token_digest = %s, readmit = FALSE, status = %s, started_at = %s, "
+                "deadline = %s WHERE id = %s AND status = 'not_started'")
+_LOGIN_EVENT = ("INSERT INTO recruitment_examevent (session_id, attempt_id, kind, at, by_id, note, data) "
+                "SELECT session_id, id, 'login', %s, NULL, '', '{}' FROM ")
+_LOGIN_WITH_EVENT = {update: f"WITH a AS ({update} RETURNING id, session_id) {_LOGIN_EVENT}a"  # noqa: S608
+                     for update in (_LOGIN_TOKEN, _LOGIN_BEGIN)}
+
+
+def _login_write(attempt: Attempt, token_digest: str, begins: dict, now: datetime) -> bool:
+    """Store the login's token (and ``begins``: only if the attempt has not started) and its room
+    log entry, all or nothing. False when nothing was written (the attempt started meanwhile)."""
+    ops = connection.ops
+    update, values = _LOGIN_TOKEN, [token_digest, attempt.pk]
+    if begins:
+        update, values = _LOGIN_BEGIN, [token_digest, begins["status"], ops.adapt_datetimefield_value(
+            begins["started_at"]), ops.adapt_datetimefield_value(begins["deadline"]), attempt.pk]
+    at = ops.adapt_datetimefield_value(now)
+    if connection.vendor == "postgresql":  # one statement: no transaction of its own needed
+        with connection.cursor() as cursor:
+            cursor.execute(_LOGIN_WITH_EVENT[update], [*values, at])
+            return cursor.rowcount == 1
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(update, values)
+        if cursor.rowcount != 1:
+            return False
+        cursor.execute(_LOGIN_EVENT + "recruitment_attempt WHERE id = %s", [at, attempt.pk])
+        return True
+
+
 _ATTEMPT_BY_ID = "SELECT * FROM recruitment_attempt WHERE id = %s"  # noqa: S608 (no user text in it)
+
+
+def attempt_session(attempt: Attempt) -> ExamSession:
+    """The attempt's session with its test length (``test_minutes``), read by one precompiled
+    statement the first time it is asked for (then kept on the attempt, as the ORM does)."""
+    if not Attempt.session.is_cached(attempt):
+        attempt.session = next(iter(ExamSession.objects.raw(_SESSION_BY_ID, [attempt.session_id])))
+    return attempt.session
 
 
 def attempt_for_token(attempt_id: int, token: str) -> Attempt | None:
@@ -483,7 +523,7 @@ def _begin_values(attempt: Attempt, now: datetime) -> dict:
     # Before the session is read: most calls stop here.
     if attempt.status != Attempt.Status.NOT_STARTED:
         return {}
-    session = attempt.session
+    session = attempt_session(attempt)
     if now < session.starts_at:
         return {}
     begin = now if session.individual_start else session.starts_at

@@ -9,6 +9,7 @@ the proctor's unlock (:func:`attempt_unlock`) clears the count and is written th
 """
 import hashlib
 import re
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import caches
@@ -59,13 +60,26 @@ def _incr(key: str, window: int) -> int:
         return 1
 
 
+class Counted(NamedTuple):
+    """The wrong passwords counted for a number (and an address) when a login came in."""
+
+    number: int
+    ip: int
+    locked: bool  # a login with this number (from this address) is refused before the password
+
+
+def counted(number: str, ip: str | None = None) -> Counted:
+    """The counts of this number and this address, and whether they lock the login (one cache read)."""
+    per_number, per_ip, _window = _limits()
+    keys = [_number_key(number), _ip_key(ip)] if ip is not None else [_number_key(number)]
+    counts = _cache().get_many(keys)
+    by_number, by_ip = counts.get(keys[0], 0), counts.get(keys[-1], 0) if ip is not None else 0
+    return Counted(by_number, by_ip, by_number >= per_number or (ip is not None and by_ip >= per_ip))
+
+
 def is_locked(number: str, ip: str | None = None) -> bool:
     """Is a login with this number (from this address) refused before the password is checked?"""
-    per_number, per_ip, _window = _limits()
-    cache = _cache()
-    counts = cache.get_many([_number_key(number), _ip_key(ip)] if ip is not None else [_number_key(number)])
-    return counts.get(_number_key(number), 0) >= per_number or (
-        ip is not None and counts.get(_ip_key(ip), 0) >= per_ip)
+    return counted(number, ip).locked
 
 
 def login_failed(number: str, ip: str | None) -> None:
@@ -83,8 +97,12 @@ def login_failed(number: str, ip: str | None) -> None:
                                      data={"failures": count, "ip": ip or ""})
 
 
-def login_succeeded(number: str) -> None:
-    """The right password forgets the typos of its number (not those of the address)."""
+def login_succeeded(number: str, before: Counted | None = None) -> None:
+    """The right password forgets the typos of its number (not those of the address). With
+    ``before``, the counts read as the login came in: a number that had none has nothing to forget,
+    and the cache is not asked (a typo counted meanwhile is kept, not forgotten)."""
+    if before is not None and not before.number:
+        return
     _cache().delete(_number_key(number))
 
 

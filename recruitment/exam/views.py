@@ -43,7 +43,8 @@ class ExamLoginView(View):
         # with this page again, a 429 or a 403.
         number, password = request.POST.get("number", ""), request.POST.get("password", "")
         ip = client_ip(request)
-        if throttle.is_locked(number, ip):
+        before = throttle.counted(number, ip)
+        if before.locked:
             return render(request, self.template_name, {"number": number[:40], "error": _(
                 "Too many wrong passwords for this number: ask the proctor.")}, status=429)
         try:
@@ -52,7 +53,7 @@ class ExamLoginView(View):
             if exc.code == "credentials":
                 throttle.login_failed(number, ip)
             return render(request, self.template_name, {"error": str(exc), "number": number[:40]}, status=403)
-        throttle.login_succeeded(number)
+        throttle.login_succeeded(number, before)
         request.session.cycle_key()
         request.session["exam_attempt"], request.session["exam_token"] = attempt.pk, token
         services.touch(attempt)
