@@ -244,10 +244,11 @@ class TableRows:
 
     A getter is a function of the item a row is built from (an import row, say), or a
     :class:`Fixed` value shared by every row. On PostgreSQL each row becomes its line of COPY text
-    as it is added: the shared columns are formatted once, each other column by a formatter chosen
-    once by its field type, and a COPY is sent every ``CHUNK_ROWS`` rows (memory stays flat). On
-    SQLite the rows are tuples of Python values for ``executemany``. Call :meth:`flush` at the
-    end. No model validation runs: callers check everything first (DESIGN.md §5)."""
+    as the COPY asks for it: the shared columns are formatted once, each other column by the
+    formatter its value's type calls for. The rows of :meth:`write` are rendered while the COPY
+    runs, so PostgreSQL stores one part of the table while Python renders the next, on the
+    other core, and memory stays flat. On SQLite the rows are tuples of Python values for one
+    ``executemany``. No model validation runs: callers check everything first (DESIGN.md §5)."""
 
     def __init__(self, model: type[models.Model], fields: dict, *, send=None):
         self.model = model
@@ -257,7 +258,7 @@ class TableRows:
         self.send = send or copy_rows
         self._fixed: dict[int, object] = {}
         self._template: list = []
-        self._getters: list[tuple[int, object, object]] = []
+        self._getters: list[tuple[int, object]] = []
         for index, (name, getter) in enumerate(fields.items()):
             model._meta.get_field(name)  # a misspelt field fails here, not in the COPY
             if isinstance(getter, Fixed):
@@ -268,30 +269,27 @@ class TableRows:
             else:
                 self._template.append(None)
                 self._getters.append((index, getter))
-        self._pending: list = []
 
-    def add(self, item) -> None:
+    def render(self, item):
+        """One row of ``item``: its line of COPY text (PostgreSQL) or its tuple (SQLite)."""
         row = self._template.copy()
-        if self.postgresql:
-            # Text as it is, checked for COPY's special characters once on the whole line (a row
-            # needing escapes is rare: it is then rendered value by value).
-            for index, getter in self._getters:
-                value = getter(item)
-                kind = value.__class__
-                row[index] = (value if kind is str else "\0" if value is None
-                              else str(value) if kind in _PLAIN else _pg_value(value))
-            line = "\t".join(row)
-            if _NEEDS_ESCAPE.search(line) or line.count("\t") != len(row) - 1:
-                line = "\t".join(_pg_text(value) for value in self.values(item))
-            elif "\0" in line:  # NUL marks a NULL here: PostgreSQL text cannot hold it
-                line = line.replace("\0", "\\N")
-            self._pending.append(line)
-        else:
+        if not self.postgresql:
             for index, getter in self._getters:
                 row[index] = _sqlite_value(getter(item))
-            self._pending.append(row)
-        if len(self._pending) >= CHUNK_ROWS:
-            self.flush()
+            return row
+        # Text as it is, checked for COPY's special characters once on the whole line (a row
+        # needing escapes is rare: it is then rendered value by value).
+        for index, getter in self._getters:
+            value = getter(item)
+            kind = value.__class__
+            row[index] = (value if kind is str else "\0" if value is None
+                          else str(value) if kind in _PLAIN else _pg_value(value))
+        line = "\t".join(row)
+        if _NEEDS_ESCAPE.search(line) or line.count("\t") != len(row) - 1:
+            return "\t".join(_pg_text(value) for value in self.values(item))
+        if "\0" in line:  # NUL marks a NULL here: PostgreSQL text cannot hold it
+            return line.replace("\0", "\\N")
+        return line
 
     def values(self, item) -> tuple:
         """One row as Python values in ``fields`` order
@@ -301,26 +299,51 @@ class TableRows:
             row[index] = getter(item)
         return tuple(row)
 
-    def flush(self) -> None:
-        if self._pending:
-            self.send(self, self._pending)
-            self.count += len(self._pending)
-            self._pending = []
+    def write(self, items: Iterable) -> int:
+        """Insert one row per item, rendered as the database takes them; return how many."""
+        before = self.count
+
+        def rows():
+            for item in items:
+                self.count += 1
+                yield self.render(item)
+
+        self.send(self, rows())
+        return self.count - before
 
 
-def copy_rows(table: TableRows, pending: list) -> None:
-    """Send rendered rows of ``table``: one COPY on PostgreSQL, one executemany on SQLite."""
+class _Lines:
+    """A file of COPY text read by ``copy_expert``, its lines made as it is read."""
+
+    def __init__(self, lines: Iterable[str]):
+        self._lines = iter(lines)
+
+    def read(self, size: int = -1) -> str:
+        parts, length = [], 0
+        for line in self._lines:
+            parts.append(line)
+            length += len(line) + 1
+            if 0 <= size <= length:
+                break
+        return "\n".join(parts) + "\n" if parts else ""
+
+
+COPY_READ_SIZE = 256 * 1024  # characters handed to the COPY at a time
+
+
+def copy_rows(table: TableRows, rows: Iterable) -> None:
+    """Send the rendered rows of ``table`` as they come: one COPY on PostgreSQL, one executemany
+    on SQLite."""
     columns = ", ".join(f'"{c}"' for c in column_names(table.model, table.fields))
     name = table.model._meta.db_table
     with connection.cursor() as cursor:
         if table.postgresql:
-            pending.append("")  # the last line's newline
-            cursor.copy_expert(f'COPY "{name}" ({columns}) FROM STDIN',
-                               io.StringIO("\n".join(pending)))
+            cursor.copy_expert(f'COPY "{name}" ({columns}) FROM STDIN', _Lines(rows),
+                               size=COPY_READ_SIZE)
         else:
             marks = ", ".join(["?"] * len(table.fields))
             sql = f'INSERT INTO "{name}" ({columns}) VALUES ({marks})'  # noqa: S608
-            cursor.cursor.executemany(sql, pending)
+            cursor.cursor.executemany(sql, rows)
 
 
 def lock_references(model: type[models.Model], ids: Iterable[int]) -> set[int]:

@@ -462,7 +462,7 @@ def text_problem(raw: str, *, max_length: int | None = None,
                  refuse_formula: bool = False) -> str | None:
     """Why a text value of a file cannot be accepted, in Vietnamese, or None: a control character,
     more than ``max_length`` characters (default IMPORT_MAX_CELL_CHARS), a formula-like start."""
-    bad = _CONTROL.search(raw)
+    bad = None if raw.isprintable() else _CONTROL.search(raw)  # printable: no control character
     if bad:
         code = ord(bad.group()) if bad.group() != "\ufffe" else 0
         return (

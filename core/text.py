@@ -6,6 +6,7 @@ Vietnamese way: by given name, then middle names, then family name, with the Vie
 """
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 # Invisible format characters: bidirectional overrides and isolates (U+202A–202E, U+2066–2069),
@@ -33,15 +34,27 @@ def clean(value: object) -> str:
     None becomes ''."""
     if value is None:
         return ""
+    if type(value) is str and _is_clean(value):
+        return value  # most cells and fields are clean already: checked by C calls only
     text = unicodedata.normalize("NFC", str(value))
     if not text.isascii() and _INVISIBLE.search(text):
         text = _INVISIBLE.sub("", text)
     return _SPACES.sub(" ", text).strip()
 
 
+def _is_clean(text: str) -> bool:
+    """Whether ``clean`` would return ``text`` as it is: printable (no control, format or invisible
+    characters, no whitespace but the ASCII space), no double space, trimmed, in NFC."""
+    return (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
+            and (text.isascii() or unicodedata.is_normalized("NFC", text)))
+
+
 def unaccent(value: str) -> str:
     """Lower-case text without diacritics; đ becomes d."""
-    decomposed = unicodedata.normalize("NFD", clean(value).lower().replace("đ", "d"))
+    text = clean(value)
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
@@ -55,6 +68,7 @@ def header_key(value: object) -> str:
     return re.sub(r"[^0-9a-z%]", "", unaccent(str(value or "")))
 
 
+@lru_cache(maxsize=16384)  # a pure function of a word; names repeat their words
 def _word_key(word: str) -> str:
     """Letters first, then tones: 'anh' < 'ánh' < 'ânh', and 'an' < 'anh'."""
     letters, tones = [], []
