@@ -428,6 +428,7 @@ def parse_row(row: Row, columns: list[Column]) -> None:
     Parsers get the cell as read (some keep its line breaks) and clean it themselves, so a cell
     is cleaned once, not once more here. Before a parser sees a text cell, :func:`cell_problem`
     refuses what no column accepts (control characters, too long, formula-like names)."""
+    default_limit = settings.IMPORT_MAX_CELL_CHARS  # read once per row, not once per cell
     for column in columns:
         raw = row.raw.get(column.field)
         if is_blank(raw):
@@ -435,7 +436,11 @@ def parse_row(row: Row, columns: list[Column]) -> None:
                 row.error(column.header, _("This value is required."))
             row.values[column.field] = None
             continue
-        problem = cell_problem(raw, column) if isinstance(raw, str) else None
+        # The common case decided by C calls: printable, short, not formula-like.
+        problem = None if type(raw) is not str or (
+            raw.isprintable() and len(raw) <= (column.max_length or default_limit)
+            and not (column.refuse_formula and raw.lstrip().startswith(FORMULA_START))
+        ) else cell_problem(raw, column)
         if problem:
             row.error(column.header, problem)
             row.values[column.field] = None
