@@ -26,6 +26,16 @@ def _json(value):
     return json.loads(value) if isinstance(value, str | bytes) else value
 
 
+def _json_pairs(rows: list, first: int, second: int) -> list:
+    """Columns ``first`` and ``second`` of every row decoded, as [first, second, first, …]: the texts
+    joined into one JSON array and decoded at once (a paper's 120 small texts one by one cost more
+    CPU than the rest of the paper)."""
+    texts = [text for row in rows for text in (row[first], row[second])]
+    if all(isinstance(text, str) for text in texts):
+        return json.loads("[" + ",".join(texts) + "]")
+    return [_json(text) for text in texts]
+
+
 def paper_document(attempt: Attempt, brief: bool = False) -> dict:
     session = attempt_session(attempt)
     now = timezone.now()
@@ -55,8 +65,9 @@ def paper_document(attempt: Attempt, brief: bool = False) -> dict:
         cursor.execute(ITEMS_SQL, [attempt.pk])
         items = cursor.fetchall()
     questions, parts = [], {}
-    for n, part, order, text, options, kind, text_format, key, images in items:
-        order, options = _json(order), _json(options)
+    decoded = iter(_json_pairs(items, 2, 4))  # option_order and options of each item
+    for n, part, _order, text, _options, kind, text_format, key, images in items:
+        order, options = next(decoded), next(decoded)
         question = {"n": n, "part": part, "kind": kind or "single", "html": text_format == "html", "text": text,
                     "options": [options[i] for i in order]}
         if kind == "matching":  # the left side in the author's order; never which right goes with it
