@@ -1,4 +1,5 @@
 from functools import lru_cache
+from html import escape
 
 from django import forms
 from django.db.models import Q
@@ -48,6 +49,42 @@ class QuickSelect(forms.Select):
                            mark_safe("".join(parts)))  # noqa: S308 - every part escaped by format_html
 
 
+class UnitPicker(forms.Select):
+    """The unit filter of a list: the units of the user's scope in tree order, read with one
+    ``values_list`` query and written as one string; no model instance or ``format_html`` per
+    unit (issue 17: a province's ~293 units made a provincial HR officer's people list about
+    25 ms slower than a unit HR officer's). Without JavaScript it is a plain select; with it, the
+    search box before it narrows the options to those whose name or code holds every typed word,
+    without diacritics (app.js), and Enter picks the first.
+
+    The form sets ``units`` (a queryset) and ``empty_label``; the field still validates the
+    chosen id against the same queryset."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.units = OrgUnit.objects.none()
+        self.empty_label = ""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = "" if value is None else str(value)
+        options = [_option("", str(self.empty_label), chosen == "")]
+        options += [_option(str(pk), f"{'— ' * depth}{unit_name} ({code})", str(pk) == chosen)
+                    for pk, unit_name, code, depth in self.units.values_list("pk", "name", "code", "depth")]
+        attrs = self.build_attrs(self.attrs, attrs)
+        # The search box stays hidden until app.js wires it up: without JavaScript, the plain select.
+        select_id = attrs.get("id", name)
+        search = format_html(
+            '<input type="search" class="form-control form-control-sm mb-1" id="{}_search" aria-label="{}" '
+            'placeholder="{}" autocomplete="off" data-unit-search="{}" hidden>',
+            select_id, _("Search units"), _("Type part of its name or code"), select_id)
+        return format_html('{}<select name="{}"{}>{}</select>', search, name, flatatt(attrs),
+                           mark_safe("".join(options)))  # noqa: S308 - every label escaped by _option
+
+
+def _option(value: str, label: str, selected: bool) -> str:
+    return f'<option value="{escape(value)}"{" selected" if selected else ""}>{escape(label)}</option>'
+
+
 def _rank_filter_choices() -> list[tuple[str, str]]:
     return [("", _("All")), *((code, f"{code} — {name}") for code, name in Rank.objects.values_list("code", "name"))]
 
@@ -56,7 +93,7 @@ class ServantFilterForm(forms.Form):
     """The filters of the people list (GET)."""
 
     q = forms.CharField(label=_("Search"), required=False)
-    unit = UnitChoiceField(label=_("Unit (with sub-units)"), queryset=None, required=False, widget=QuickSelect)
+    unit = UnitChoiceField(label=_("Unit (with sub-units)"), queryset=None, required=False, widget=UnitPicker)
     category = forms.ChoiceField(label=_("Category"), required=False, widget=QuickSelect,
                                  choices=[("", _("All")), *Category.choices])
     rank = forms.ChoiceField(label=_("Rank"), required=False, widget=QuickSelect)
@@ -75,8 +112,9 @@ class ServantFilterForm(forms.Form):
 
     def __init__(self, *args, scope: UnitScope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = unit_choices(scope)
-        self.fields["unit"].empty_label = _("All my units")
+        unit = self.fields["unit"]
+        unit.queryset = unit.widget.units = unit_choices(scope)
+        unit.empty_label = unit.widget.empty_label = _("All my units")
         # Read when rendered or when a rank is chosen, not on every HTMX filter request.
         self.fields["rank"].choices = lru_cache(maxsize=1)(_rank_filter_choices)
 

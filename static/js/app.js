@@ -46,6 +46,70 @@
     el.form.querySelectorAll('select[data-follows="' + el.name + '"]').forEach(follow);
   });
 
+  // A unit picker (<input data-unit-search="select-id">, rendered hidden before the select): typing
+  // narrows the select to the units whose name or code holds every typed word, without diacritics
+  // ("so noi vu" finds "Sở Nội vụ"), shown as a short list; Enter or a click picks one, which
+  // changes the select as a click on it would (the filter form follows). The chosen unit stays.
+  function plain(text) {
+    return text.toLowerCase().replace(/đ/g, "d").normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  }
+  function unitPicker(input) {
+    var select = document.getElementById(input.getAttribute("data-unit-search"));
+    if (!select || input.dataset.wired) { return; }
+    input.dataset.wired = "1";
+    var all = Array.prototype.slice.call(select.options);
+    var keys = all.map(function (option) { return plain(option.text); });
+    function narrow() {
+      var words = plain(input.value).split(/\s+/).filter(Boolean);
+      var value = select.value;
+      var found = all.filter(function (option, i) {
+        return words.every(function (w) { return keys[i].indexOf(w) !== -1; });
+      });
+      var shown = all.filter(function (option) {
+        return option.value === value || found.indexOf(option) !== -1;
+      });
+      select.replaceChildren.apply(select, shown);
+      select.value = value;
+      if (words.length) {
+        select.size = Math.min(Math.max(shown.length, 2), 8);  // a short list, not a closed dropdown
+      } else {
+        select.removeAttribute("size");
+      }
+      return found.filter(function (option) { return option.value !== ""; });
+    }
+    function pick(option) {
+      select.value = option.value;
+      fold();
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    input.addEventListener("input", function (event) { event.stopPropagation(); narrow(); });
+    // The box itself is no filter: its own change must not submit the form.
+    input.addEventListener("change", function (event) { event.stopPropagation(); });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        var found = narrow();
+        if (found.length) { pick(found[0]); }
+      } else if (event.key === "ArrowDown" && input.value) {
+        event.preventDefault();
+        select.focus();
+      } else if (event.key === "Escape") {
+        fold();
+      }
+    });
+    // A unit clicked in the short list (or Enter there) folds it back; arrowing through it keeps it.
+    function fold() { if (input.value) { input.value = ""; narrow(); } }
+    select.addEventListener("click", function () { if (select.size > 1) { fold(); } });
+    select.addEventListener("keydown", function (event) {
+      if ((event.key === "Enter" || event.key === "Escape") && select.size > 1) {
+        event.preventDefault();
+        fold();
+      }
+    });
+    input.hidden = false;
+  }
+  onReady(function () { document.querySelectorAll("input[data-unit-search]").forEach(unitPicker); });
+
   // Print buttons (data-print): the browser's own print dialog.
   document.addEventListener("click", function (event) {
     var el = event.target.closest ? event.target.closest("[data-print]") : null;
