@@ -388,16 +388,41 @@ def test_minutes(session: ExamSession) -> int:
         .aggregate(total=Coalesce(Sum("minutes"), 0))["total"]
 
 
+# The session's columns and test length (test_minutes) beside the attempt's, in the same statement:
+# the login and every exam API call read the attempt with its session in one round trip.
+_SESSION_FIELDS = tuple(f.attname for f in ExamSession._meta.concrete_fields)
+_WITH_SESSION = ", ".join(f"s.{f.column} AS s__{f.attname}"  # noqa: S608 (the model's own columns)
+                          for f in ExamSession._meta.concrete_fields) + (
+    ", (SELECT COALESCE(SUM(p.minutes), 0) FROM recruitment_blueprintpart p "
+    "WHERE p.blueprint_id = s.blueprint_id) AS s__blueprint_minutes")
 _LOGIN_SQL = (
-    "SELECT a.* FROM recruitment_attempt a JOIN recruitment_examsession s ON s.id = a.session_id "  # noqa: S608
+    f"SELECT a.*, {_WITH_SESSION} FROM recruitment_attempt a "  # noqa: S608 (no user text in it)
+    "JOIN recruitment_examsession s ON s.id = a.session_id "
     f"WHERE UPPER(a.number) = %s AND a.password_digest = %s AND s.status IN ('{ExamSession.Status.READY}', "
     f"'{ExamSession.Status.FINISHED}') ORDER BY s.starts_at DESC LIMIT 1")
-# The session with its test length in the same round trip (test_minutes).
+# The session with its test length, for an attempt read without it.
 _SESSION_BY_ID = ("SELECT s.*, (SELECT COALESCE(SUM(p.minutes), 0) "
                   "FROM recruitment_blueprintpart p WHERE p.blueprint_id = s.blueprint_id) "
                   "AS blueprint_minutes "
                   "FROM recruitment_examsession s WHERE s.id = %s")
 
+
+def _with_session(attempt: Attempt | None) -> Attempt | None:
+    """The attempt of a statement that selected ``_WITH_SESSION``, its session built from those
+    columns (with the fields' database converters, as a query of the session would apply)."""
+    if attempt is None:
+        return None
+    values = []
+    for name in _SESSION_FIELDS:
+        field, value = ExamSession._meta.get_field(name), getattr(attempt, f"s__{name}")
+        column = field.get_col(ExamSession._meta.db_table)
+        for converter in connection.ops.get_db_converters(column) + field.get_db_converters(connection):
+            value = converter(value, column, connection)
+        values.append(value)
+    session = ExamSession.from_db(connection.alias, _SESSION_FIELDS, values)
+    session.blueprint_minutes = attempt.s__blueprint_minutes
+    attempt.session = session
+    return attempt
 
 def attempt_login(*, number: str, password: str, now: datetime | None = None) -> tuple[Attempt, str]:
     """Check a candidate's number and one-time password; return the attempt and a new token.
@@ -412,7 +437,8 @@ def attempt_login(*, number: str, password: str, now: datetime | None = None) ->
         raise ExamRefused(_("Wrong candidate number or password."), "credentials")
     # Precompiled statements (every candidate logs in in the same minute); the newest open session
     # wins when a number is in several.
-    attempt = next(iter(Attempt.objects.raw(_LOGIN_SQL, [number, digest(clean(password).upper())])), None)
+    attempt = _with_session(next(iter(Attempt.objects.raw(_LOGIN_SQL, [number, digest(clean(password).upper())])),
+                                 None))
     if attempt is None:
         raise ExamRefused(_("Wrong candidate number or password."), "credentials")
     session = attempt_session(attempt)
@@ -480,7 +506,8 @@ def _login_write(attempt: Attempt, token_digest: str, begins: dict, now: datetim
         return True
 
 
-_ATTEMPT_BY_ID = "SELECT * FROM recruitment_attempt WHERE id = %s"  # noqa: S608 (no user text in it)
+_ATTEMPT_BY_ID = (f"SELECT a.*, {_WITH_SESSION} FROM recruitment_attempt a "  # noqa: S608 (no user text in it)
+                  "JOIN recruitment_examsession s ON s.id = a.session_id WHERE a.id = %s")
 
 
 def attempt_session(attempt: Attempt) -> ExamSession:
@@ -494,10 +521,10 @@ def attempt_session(attempt: Attempt) -> ExamSession:
 def attempt_for_token(attempt_id: int, token: str) -> Attempt | None:
     """The attempt whose token this is, or None. Every exam API call starts here, so it is one
     precompiled statement (a raw query still gets the fields' database converters) rather than a
-    queryset compiled again each time; the session is loaded when a caller needs it."""
+    queryset compiled again each time, which reads the session with it (the paper shows its start)."""
     if not token:
         return None
-    attempt = next(iter(Attempt.objects.raw(_ATTEMPT_BY_ID, [attempt_id])), None)
+    attempt = _with_session(next(iter(Attempt.objects.raw(_ATTEMPT_BY_ID, [attempt_id])), None))
     if attempt is None or not attempt.token_digest:
         return None
     return attempt if hmac.compare_digest(attempt.token_digest, digest(token)) else None
