@@ -75,8 +75,8 @@ class UnitPicker(forms.Select):
         select_id = attrs.get("id", name)
         search = format_html(
             '<input type="search" class="form-control form-control-sm mb-1" id="{}_search" aria-label="{}" '
-            'placeholder="{}" autocomplete="off" data-unit-search="{}" hidden>',
-            select_id, _("Search units"), _("Type part of its name or code"), select_id)
+            'aria-controls="{}" placeholder="{}" autocomplete="off" data-unit-search="{}" hidden>',
+            select_id, _("Search units"), select_id, _("Type part of its name or code"), select_id)
         return format_html('{}<select name="{}"{}>{}</select>', search, name, flatatt(attrs),
                            mark_safe("".join(options)))  # noqa: S308 - every label escaped by _option
 
