@@ -1,4 +1,5 @@
-"""gunicorn settings for production: ``gunicorn -c config/gunicorn.py config.wsgi`` (README, Production).
+"""gunicorn settings for production: ``gunicorn -c config/gunicorn.py config.wsgi`` (README,
+Production).
 
 The exam-day figures of the README were measured with these values (benchmarks/_exam.py): threads
 keep a worker busy while one request waits on PostgreSQL; a worker is replaced after ~20,000
@@ -12,7 +13,8 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread"
 max_requests = 20_000
 max_requests_jitter = 2_000
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))  # a large import runs on Celery, not in a request
+# a large import runs on Celery, not in a request
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 # nginx on the same host sets X-Forwarded-Proto; trust it only from there.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

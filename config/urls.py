@@ -25,12 +25,15 @@ urlpatterns = [
     path("login/", LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(),
+         name="password_change_done"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", login_not_required(healthz), name="healthz"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    # Swagger UI from drf-spectacular-sidecar's static files, its start script a file of its own (CSP).
-    path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    # Swagger UI from drf-spectacular-sidecar's static files, its start script a file of its own
+    # (CSP).
+    path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"),
+         name="api_docs"),
     path("api/v1/", include((router.urls, "api"))),
     path("admin/", admin.site.urls),
     path("positions/", include("positions.urls")),

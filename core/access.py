@@ -16,7 +16,8 @@ from core.models import OrgUnit
 VIEW = "view"
 MANAGE = "manage"
 _PERMS = {VIEW: ("view_unit_data", "manage_unit_data"), MANAGE: ("manage_unit_data",)}
-_GLOBAL = {VIEW: ("core.view_all_units", "core.manage_all_units"), MANAGE: ("core.manage_all_units",)}
+_GLOBAL = {VIEW: ("core.view_all_units", "core.manage_all_units"),
+           MANAGE: ("core.manage_all_units",)}
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,8 @@ def through_predecessors(scope: UnitScope) -> UnitScope:
     while grown:
         grown = False
         for before, after in edges:
-            if any(after.startswith(p) for p in paths) and not any(before.startswith(p) for p in paths):
+            if (any(after.startswith(p) for p in paths)
+                    and not any(before.startswith(p) for p in paths)):
                 paths.append(before)
                 grown = True
     return UnitScope(everything=False, paths=tuple(paths))
@@ -110,7 +112,8 @@ def _granted_paths(user, level: str) -> tuple[str, ...]:
 
 def _kept(paths) -> tuple[str, ...]:
     kept: list[str] = []
-    for path in sorted(set(paths)):  # drop paths a granted ancestor covers: shorter filters, same reach
+    # drop paths a granted ancestor covers: shorter filters, same reach
+    for path in sorted(set(paths)):
         if not any(path.startswith(k) for k in kept):
             kept.append(path)
     return tuple(kept)
@@ -135,19 +138,22 @@ def _read_access(user) -> dict[str, UnitScope]:
     memberships = user_model.groups.through
     perm = (f"SELECT ct.app_label || '.' || p.codename FROM {table(Permission)} p "  # noqa: S608
             f"JOIN {table(ContentType)} ct ON ct.id = p.content_type_id ")
-    grant = (f"SELECT u.path, p.codename FROM {table(OrgUnit)} u JOIN %s o ON o.content_object_id = u.id "  # noqa: S608
+    grant = (f"SELECT u.path, p.codename FROM {table(OrgUnit)} u "  # noqa: S608
+             "JOIN %s o ON o.content_object_id = u.id "
              f"JOIN {table(Permission)} p ON p.id = o.permission_id ")
     # Table names from the models (quoted), every value a parameter.
     sql = " UNION ALL ".join([
-        f"SELECT 'user', * FROM ({perm}JOIN {table(user_perms)} up ON up.permission_id = p.id "  # noqa: S608
-        "WHERE up.user_id = %s) a",
-        f"SELECT 'group', * FROM ({perm}JOIN {table(group_perms)} gp ON gp.permission_id = p.id "  # noqa: S608
+        f"SELECT 'user', * FROM ({perm}JOIN {table(user_perms)} up "  # noqa: S608
+        "ON up.permission_id = p.id WHERE up.user_id = %s) a",
+        f"SELECT 'group', * FROM ({perm}JOIN {table(group_perms)} gp "  # noqa: S608
+        f"ON gp.permission_id = p.id "
         f"JOIN {table(memberships)} m ON m.group_id = gp.group_id WHERE m.user_id = %s) b",
-        f"SELECT 'name', g.name FROM {table(Group)} g JOIN {table(memberships)} m ON m.group_id = g.id "  # noqa: S608
-        "WHERE m.user_id = %s",
-        f"SELECT 'grant:' || c.codename, c.path FROM ({grant % table(OrgUnitUserObjectPermission)}"  # noqa: S608
-        "WHERE o.user_id = %s) c",
-        f"SELECT 'grant:' || d.codename, d.path FROM ({grant % table(OrgUnitGroupObjectPermission)}"  # noqa: S608
+        f"SELECT 'name', g.name FROM {table(Group)} g "  # noqa: S608
+        f"JOIN {table(memberships)} m ON m.group_id = g.id WHERE m.user_id = %s",
+        f"SELECT 'grant:' || c.codename, c.path "  # noqa: S608
+        f"FROM ({grant % table(OrgUnitUserObjectPermission)}WHERE o.user_id = %s) c",
+        f"SELECT 'grant:' || d.codename, d.path "  # noqa: S608
+        f"FROM ({grant % table(OrgUnitGroupObjectPermission)}"
         f"JOIN {table(memberships)} m ON m.group_id = o.group_id WHERE m.user_id = %s) d",
     ])
     rows: dict[str, set[str]] = {"user": set(), "group": set(), "name": set()}

@@ -13,7 +13,8 @@ class OrgUnitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OrgUnit
-        fields = ["id", "code", "name", "short_name", "kind", "sector", "parent", "depth", "valid_from", "valid_to"]
+        fields = ["id", "code", "name", "short_name", "kind", "sector", "parent", "depth",
+                  "valid_from", "valid_to"]
 
 
 @extend_schema_view(list=extend_schema(parameters=[

@@ -32,7 +32,7 @@ TOKEN_DAYS_MAX = 366
 LAST_USED_EVERY = timedelta(minutes=1)  # one write a minute at most, not one per request
 
 
-# --- authentication --------------------------------------------------------------------------------
+# --- authentication -------------------------------------------------------------------------------
 
 class ApiTokenAuthentication(BaseAuthentication):
     """``Authorization: Bearer cv_…`` (``Token cv_…`` is accepted too)."""
@@ -44,7 +44,8 @@ class ApiTokenAuthentication(BaseAuthentication):
         if not parts or parts[0].lower() not in self.keywords:
             return None
         if len(parts) != 2:
-            raise exceptions.AuthenticationFailed(_("Invalid token header: give one key after the word Bearer."))
+            raise exceptions.AuthenticationFailed(
+                _("Invalid token header: give one key after the word Bearer."))
         try:
             key = parts[1].decode("ascii")
         except UnicodeDecodeError:
@@ -72,7 +73,7 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
                 "description": "An API token made on the page 'API tokens' (scopes, expiry)."}
 
 
-# --- scopes ------------------------------------------------------------------------------------------
+# --- scopes ---------------------------------------------------------------------------------------
 
 def allowed_scopes(user) -> list[str]:
     """The scopes ``user`` may give a token: at most their own rights."""
@@ -82,8 +83,8 @@ def allowed_scopes(user) -> list[str]:
 
     scopes = []
     if unit_scope(user, VIEW):
-        scopes += [ApiToken.Scope.UNITS_READ, ApiToken.Scope.PEOPLE_READ, ApiToken.Scope.POSITIONS_READ,
-                   ApiToken.Scope.APPRAISAL_READ]
+        scopes += [ApiToken.Scope.UNITS_READ, ApiToken.Scope.PEOPLE_READ,
+                   ApiToken.Scope.POSITIONS_READ, ApiToken.Scope.APPRAISAL_READ]
     if unit_scope(user, MANAGE):
         scopes.append(ApiToken.Scope.APPRAISAL_WRITE)
     if may_run_recruitment(user):
@@ -109,7 +110,7 @@ class HasTokenScope(BasePermission):
         return scope is not None and scope in token.scopes
 
 
-# --- throttles ----------------------------------------------------------------------------------------
+# --- throttles ------------------------------------------------------------------------------------
 
 class _SharedThrottle(SimpleRateThrottle):
     """Counted in the project's shared "throttle" cache (Redis, or a table): a per-process counter
@@ -124,8 +125,8 @@ class _SharedThrottle(SimpleRateThrottle):
         return getattr(settings, "API_THROTTLE_RATES", {}).get(self.scope)
 
     def allow_request(self, request, view):
-        # Only the staff API (views naming a token scope): the exam API has its own login lockout, and
-        # a whole exam room behind one address must not share one anonymous count.
+        # Only the staff API (views naming a token scope): the exam API has its own login lockout,
+        # and a whole exam room behind one address must not share one anonymous count.
         if required_scope(view) is None and not hasattr(view, "token_scopes"):
             return True
         return super().allow_request(request, view)
@@ -135,7 +136,8 @@ class UserApiThrottle(_SharedThrottle):
     scope = "user"
 
     def get_cache_key(self, request, view):
-        ident = request.user.pk if request.user and request.user.is_authenticated else self.get_ident(request)
+        signed_in = request.user and request.user.is_authenticated
+        ident = request.user.pk if signed_in else self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
@@ -148,7 +150,7 @@ class TokenApiThrottle(_SharedThrottle):
         return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
 
 
-# --- pagination ---------------------------------------------------------------------------------------
+# --- pagination -----------------------------------------------------------------------------------
 
 class CappedLimitOffsetPagination(LimitOffsetPagination):
     """``limit`` (at most 200) and ``offset``; ``count`` stops at 10,000 like the people page's
@@ -188,7 +190,7 @@ class CappedLimitOffsetPagination(LimitOffsetPagination):
         return rows
 
 
-# --- services -----------------------------------------------------------------------------------------
+# --- services -------------------------------------------------------------------------------------
 
 @transaction.atomic
 def token_create(*, actor, name: str, scopes: list[str], expires_on) -> tuple[ApiToken, str]:
@@ -201,14 +203,16 @@ def token_create(*, actor, name: str, scopes: list[str], expires_on) -> tuple[Ap
         raise ValidationError({"scopes": _("Choose at least one scope.")})
     refused = [s for s in wanted if s not in allowed]
     if refused:
-        raise ValidationError({"scopes": _("Beyond your rights: %(scopes)s.") % {"scopes": ", ".join(refused)}})
+        raise ValidationError(
+            {"scopes": _("Beyond your rights: %(scopes)s.") % {"scopes": ", ".join(refused)}})
     today = timezone.localdate()
     if not today < expires_on <= today + timedelta(days=TOKEN_DAYS_MAX):
         raise ValidationError({"expires_on": _("A date after today and within a year.")})
     key = ApiToken.new_key()
-    expires_at = timezone.make_aware(timezone.datetime.combine(expires_on, timezone.datetime.max.time()))
-    token = ApiToken.objects.create(owner=actor, name=name.strip()[:100], prefix=key[:10], key_hash=hash_key(key),
-                                    scopes=wanted, expires_at=expires_at)
+    expires_at = timezone.make_aware(timezone.datetime.combine(expires_on,
+                                                               timezone.datetime.max.time()))
+    token = ApiToken.objects.create(owner=actor, name=name.strip()[:100], prefix=key[:10],
+                                    key_hash=hash_key(key), scopes=wanted, expires_at=expires_at)
     audit.record(actor=actor, obj=token, action="create",
                  changes={"name": [None, token.name], "scopes": [None, wanted],
                           "expires_at": [None, expires_at.isoformat()]})

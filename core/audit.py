@@ -26,11 +26,13 @@ class AuditContext:
     request_id: str = ""
 
 
-_context: ContextVar[AuditContext] = ContextVar("audit_context", default=AuditContext())  # noqa: B039 - frozen
+_context: ContextVar[AuditContext] = ContextVar("audit_context",
+                                                default=AuditContext())  # noqa: B039 - frozen
 
 
 @contextmanager
-def audit_context(*, source: str, batch: uuid.UUID | None = None, request_id: str = "") -> Iterator[AuditContext]:
+def audit_context(*, source: str, batch: uuid.UUID | None = None,
+                  request_id: str = "") -> Iterator[AuditContext]:
     ctx = AuditContext(source=source, batch=batch, request_id=request_id)
     token = _context.set(ctx)
     try:
@@ -65,7 +67,8 @@ def _attname(instance: models.Model, name: str) -> str:
 
 def diff(before: dict, after: dict) -> dict:
     """``{field: [old, new]}`` for the fields whose value changed."""
-    return {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
+    return {key: [before.get(key), value]
+            for key, value in after.items() if before.get(key) != value}
 
 
 def content_type_id(model) -> int:
@@ -107,7 +110,8 @@ def record_many(entries: list[AuditEntry], batch_size: int = 2000) -> None:
         from core.bulk import bulk_insert
 
         fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
-        bulk_insert(AuditEntry, [f.name for f in fields], ([getattr(e, f.attname) for f in fields] for e in entries))
+        bulk_insert(AuditEntry, [f.name for f in fields],
+                    ([getattr(e, f.attname) for f in fields] for e in entries))
         return
     AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
 
@@ -123,9 +127,10 @@ def register_private_fields(model_label: str, fields: set[str]) -> None:
 
 
 ACTION_LABELS = {
-    "create": _("created"), "update": _("changed"), "close": _("closed"), "grant": _("access granted"),
-    "revoke": _("access revoked"), "correct": _("corrected"), "framework": _("framework changed"),
-    "import": _("imported"), "submit": _("submitted"), "review": _("reviewed"), "publish": _("published"),
+    "create": _("created"), "update": _("changed"), "close": _("closed"),
+    "grant": _("access granted"), "revoke": _("access revoked"), "correct": _("corrected"),
+    "framework": _("framework changed"), "import": _("imported"), "submit": _("submitted"),
+    "review": _("reviewed"), "publish": _("published"),
 }
 
 
@@ -137,13 +142,15 @@ def for_display(entries, manage_scope) -> list[AuditEntry]:
     names = _related_names(entries)
     for entry in entries:
         model = entry.content_type.model_class()
-        private = PRIVATE_FIELDS.get(f"{entry.content_type.app_label}.{entry.content_type.model}", set())
+        private = PRIVATE_FIELDS.get(f"{entry.content_type.app_label}.{entry.content_type.model}",
+                                     set())
         hidden = bool(private) and not manage_scope.contains(entry.unit)
         entry.display_action = _action_label(entry.action)
         entry.display_changes = [
             (_field_label(model, name), *([REDACTED, REDACTED] if hidden and name in private
                                           else [_value(model, name, v, names) for v in values]))
-            for name, values in entry.changes.items() if isinstance(values, list) and len(values) == 2]
+            for name, values in entry.changes.items()
+            if isinstance(values, list) and len(values) == 2]
     return entries
 
 
@@ -178,8 +185,10 @@ def _related_names(entries) -> dict[tuple, str]:
         model = entry.content_type.model_class()
         for name, values in entry.changes.items():
             field = _field(model, name)
-            if field is not None and field.is_relation and field.many_to_one and isinstance(values, list):
-                wanted.setdefault(field.related_model, set()).update(v for v in values if isinstance(v, int))
+            if (field is not None and field.is_relation and field.many_to_one
+                    and isinstance(values, list)):
+                ids = wanted.setdefault(field.related_model, set())
+                ids.update(v for v in values if isinstance(v, int))
     names = {}
     for related, ids in wanted.items():
         for obj in related._base_manager.filter(pk__in=ids):

@@ -4,7 +4,8 @@ A backup is a directory:
 
 * ``database.dump``: ``pg_dump --format=custom`` of the PostgreSQL database, or
   ``database.sqlite3``: a copy of the SQLite database made with SQLite's online backup API (a ``cp``
-  of a live file in WAL mode can miss the pages still in the ``-wal`` file, or catch a half-written one);
+  of a live file in WAL mode can miss the pages still in the ``-wal`` file, or catch a half-written
+  one);
 * ``media.tar``: every file under MEDIA_ROOT (documents of the personal file, photos, exam images,
   candidates' documents);
 * ``manifest.json``: what the directory holds, to refuse restoring a PostgreSQL dump into SQLite.
@@ -60,7 +61,8 @@ def backup(out_dir: Path) -> Result:
     kind = engine()
     database = out_dir / DUMP[kind]
     if kind == "postgresql":
-        _pg_run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={database}"])
+        _pg_run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
+                 f"--file={database}"])
     else:
         _sqlite_backup(database)
     media_files = _tar_media(out_dir / MEDIA_TAR)
@@ -79,17 +81,19 @@ def restore(in_dir: Path, *, force: bool = False) -> Result:
         raise BackupError(f"{in_dir} không phải là một bản sao lưu (thiếu {MANIFEST})") from None
     kind = engine()
     if manifest.get("engine") != kind:
-        raise BackupError(f"Bản sao lưu là của {manifest.get('engine')}, cơ sở dữ liệu hiện tại là {kind}")
+        raise BackupError(
+            f"Bản sao lưu là của {manifest.get('engine')}, cơ sở dữ liệu hiện tại là {kind}")
     database = in_dir / DUMP[kind]
     if not database.is_file():
         raise BackupError(f"Thiếu tệp {database}")
     tables = _tables()
     if tables and not force:
-        raise BackupError(f"Cơ sở dữ liệu đã có {tables} bảng: không khôi phục đè lên dữ liệu hiện có "
-                          "(dùng --force nếu chắc chắn)")
+        raise BackupError(f"Cơ sở dữ liệu đã có {tables} bảng: không khôi phục đè lên dữ liệu "
+                          "hiện có (dùng --force nếu chắc chắn)")
     if kind == "postgresql":
         connection.close()  # pg_restore --clean would wait on this session's locks
-        args = ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"]
+        args = ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",
+                "--single-transaction"]
         if tables:
             args += ["--clean", "--if-exists"]
         _pg_run([*args, str(database)])
@@ -102,14 +106,15 @@ def restore(in_dir: Path, *, force: bool = False) -> Result:
     return Result(in_dir, kind, database.name, media_files, size)
 
 
-# --- PostgreSQL -------------------------------------------------------------------------------------------------------
+# --- PostgreSQL -----------------------------------------------------------------------------------
 
 def _pg_run(args: list[str]) -> None:
     db = settings.DATABASES["default"]
     if shutil.which(args[0]) is None:
         raise BackupError(f"Không tìm thấy {args[0]}: cài gói postgresql-client")
     env = {**os.environ, "PGDATABASE": db["NAME"]}
-    for key, name in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"), ("PASSWORD", "PGPASSWORD")):
+    for key, name in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"),
+                      ("PASSWORD", "PGPASSWORD")):
         if db.get(key):
             env[name] = str(db[key])
     if args[0] == "pg_restore":
@@ -124,11 +129,12 @@ def _tables() -> int:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()")
         else:
-            cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT "
+                           "LIKE 'sqlite_%'")
         return cursor.fetchone()[0]
 
 
-# --- SQLite -----------------------------------------------------------------------------------------------------------
+# --- SQLite ---------------------------------------------------------------------------------------
 
 def _sqlite_backup(target: Path) -> None:
     """Copy through the live connection's database with the online backup API: a consistent snapshot
@@ -152,7 +158,7 @@ def _sqlite_restore(source_path: Path) -> None:
         source.close()
 
 
-# --- Media ------------------------------------------------------------------------------------------------------------
+# --- Media ----------------------------------------------------------------------------------------
 
 def _tar_media(target: Path) -> int:
     root = Path(settings.MEDIA_ROOT)

@@ -14,7 +14,8 @@ NAV: dict[str, list[tuple]] = {
               (20, _("Audit log"), "core:audit_list", "clock-history", "view"),
               (30, _("Access"), "core:access_list", "shield-lock", "core.manage_grants"),
               (35, _("Locked logins"), "core:lockout_list", "unlock", "core.manage_grants"),
-              (40, _("Access records"), "core:access_record_list", "eye", "core.view_accessrecord")],
+              (40, _("Access records"), "core:access_record_list", "eye",
+               "core.view_accessrecord")],
 }
 
 
@@ -48,5 +49,6 @@ def navigation(request) -> dict:
         return {"nav_items": [], "nav_reports": [], "nav_tools": [], "user_roles": []}
     match = getattr(request, "resolver_match", None)
     current = match.view_name if match else ""
-    return {"nav_items": _items(user, "main", current), "nav_reports": _items(user, "reports", current),
+    return {"nav_items": _items(user, "main", current),
+            "nav_reports": _items(user, "reports", current),
             "nav_tools": _items(user, "tools", current), "user_roles": user_roles(user)}

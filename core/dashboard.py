@@ -14,7 +14,8 @@ def register_panel(order: int, func: Callable) -> None:
 
 
 def dashboard_panels(request, scope) -> list[dict]:
-    """Each panel: {"title", "template", "context"}; a panel function may return None to hide itself."""
+    """Each panel: {"title", "template", "context"}; a panel function may return None to hide
+    itself."""
     panels = []
     for _, func in _PANELS:
         panel = func(request, scope)

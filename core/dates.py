@@ -18,7 +18,8 @@ class DatePrecision:
 
 @dataclass(frozen=True)
 class PartialDate:
-    """A date that may be known only to the month or the year (a year-only date counts from 1 January)."""
+    """A date that may be known only to the month or the year (a year-only date counts from 1
+    January)."""
 
     value: date
     precision: str = DatePrecision.DAY
@@ -50,7 +51,8 @@ def parse_date(raw, *, allow_partial: bool = False) -> PartialDate:
     if allow_partial:
         match = _MY.match(text)
         if match:
-            return PartialDate(date(int(match.group(2)), int(match.group(1)), 1), DatePrecision.MONTH)
+            return PartialDate(date(int(match.group(2)), int(match.group(1)), 1),
+                               DatePrecision.MONTH)
         match = _YEAR.match(text)
         if match:
             return PartialDate(date(int(match.group(1)), 1, 1), DatePrecision.YEAR)

@@ -15,9 +15,10 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def write_xlsx(target, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet_name: str = "Data",
-               widths: Sequence[int] | None = None) -> None:
-    """Stream ``rows`` into an .xlsx at ``target`` (a path or a binary file object) with flat memory."""
+def write_xlsx(target, headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
+               sheet_name: str = "Data", widths: Sequence[int] | None = None) -> None:
+    """Stream ``rows`` into an .xlsx at ``target`` (a path or a binary file object) with flat
+    memory."""
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": False,
@@ -33,7 +34,8 @@ def write_xlsx(target, headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
             if isinstance(value, datetime):
                 sheet.write_datetime(line, col, value.replace(tzinfo=None), date_format)
             elif isinstance(value, date):
-                sheet.write_datetime(line, col, datetime.combine(value, datetime.min.time()), date_format)
+                sheet.write_datetime(line, col, datetime.combine(value, datetime.min.time()),
+                                     date_format)
             elif isinstance(value, str):
                 sheet.write_string(line, col, safe_cell(value))
             elif value is None:

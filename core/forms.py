@@ -14,7 +14,8 @@ from core.text import clean, unaccent
 class DateField(forms.DateField):
     """A date typed the Vietnamese way (dd/mm/yyyy); ISO is accepted too."""
 
-    widget = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+    widget = forms.DateInput(format="%d/%m/%Y",
+                             attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"])
@@ -72,7 +73,8 @@ class UnitForm(forms.Form):
     code = forms.CharField(label=_("Code"), max_length=32)
     name = forms.CharField(label=_("Name"), max_length=255)
     short_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
-    parent = UnitChoiceField(label=_("Parent unit"), queryset=OrgUnit.objects.none(), required=False)
+    parent = UnitChoiceField(label=_("Parent unit"), queryset=OrgUnit.objects.none(),
+                             required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=OrgUnit.Kind.choices)
     sector = forms.ChoiceField(label=_("Sector"), choices=OrgUnit.Sector.choices)
     province_class = forms.ChoiceField(label=_("Province class"), required=False,
@@ -108,7 +110,8 @@ class ReorganizeForm(forms.Form):
     ])
     predecessors = UnitMultipleChoiceField(label=_("Units before"), queryset=OrgUnit.objects.none(),
                                            widget=forms.SelectMultiple(attrs={"size": 10}))
-    parent = UnitChoiceField(label=_("Parent of the new units"), queryset=OrgUnit.objects.none(), required=False)
+    parent = UnitChoiceField(label=_("Parent of the new units"), queryset=OrgUnit.objects.none(),
+                             required=False)
     successors = forms.CharField(
         label=_("New units"), widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One unit per line: code | name. For a move, repeat the unit's code and name."),
@@ -117,7 +120,8 @@ class ReorganizeForm(forms.Form):
     decision_number = forms.CharField(label=_("Decision number"), max_length=100)
     decision_date = DateField(label=_("Decision date"), required=False)
     signer = forms.CharField(label=_("Signed by"), max_length=150, required=False)
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}),
+                           required=False)
 
     def __init__(self, *args, scope: UnitScope, **kwargs):
         super().__init__(*args, **kwargs)
@@ -143,18 +147,21 @@ class DissolveForm(forms.Form):
     decision_number = forms.CharField(label=_("Decision number"), max_length=100)
     decision_date = DateField(label=_("Decision date"), required=False)
     signer = forms.CharField(label=_("Signed by"), max_length=150, required=False)
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}),
+                           required=False)
 
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet file (.xlsx)"))
-    skip_invalid = forms.BooleanField(label=_("Import the good rows even if some rows are bad"), required=False)
+    skip_invalid = forms.BooleanField(label=_("Import the good rows even if some rows are bad"),
+                                      required=False)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         name = upload.name.lower()
         if not name.endswith(ALLOWED_EXTENSIONS):
-            raise forms.ValidationError(_("Upload an Excel file (.xlsx, .xls, .ods) or a .csv file."))
+            raise forms.ValidationError(
+                _("Upload an Excel file (.xlsx, .xls, .ods) or a .csv file."))
         if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than %(mb)s MB.")
                                         % {"mb": settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)})
@@ -163,7 +170,8 @@ class ImportUploadForm(forms.Form):
 
 class GrantForm(forms.Form):
     unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none())
-    level = forms.ChoiceField(label=_("Access"), choices=[("view", _("View")), ("manage", _("Manage"))])
+    level = forms.ChoiceField(label=_("Access"),
+                              choices=[("view", _("View")), ("manage", _("Manage"))])
 
     def __init__(self, *args, scope: UnitScope, **kwargs):
         super().__init__(*args, **kwargs)
@@ -182,7 +190,8 @@ class AccountForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=[(r.code, r.label) for r in ROLES])
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(render_value=False))
-    unit = UnitChoiceField(label=_("Unit (for unit roles)"), queryset=OrgUnit.objects.none(), required=False)
+    unit = UnitChoiceField(label=_("Unit (for unit roles)"), queryset=OrgUnit.objects.none(),
+                           required=False)
 
     def __init__(self, *args, scope: UnitScope, **kwargs):
         super().__init__(*args, **kwargs)
@@ -258,4 +267,5 @@ class AccessRecordFilterForm(FilterForm):
     date_from = DateField(label=_("From"), required=False)
     date_to = DateField(label=_("To"), required=False)
     person = forms.CharField(label=_("Person"), required=False, max_length=32,
-                             help_text=_("Employee code, or the number in the address of the person's page"))
+                             help_text=_("Employee code, or the number in the address of the "
+                                         "person's page"))

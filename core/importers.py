@@ -14,20 +14,24 @@ KIND_WORDS = [
     ("tinh uy", OrgUnit.Kind.PARTY_MASS_ORG), ("dang uy", OrgUnit.Kind.PARTY_MASS_ORG),
     ("ban dang", OrgUnit.Kind.PARTY_MASS_ORG), ("mat tran", OrgUnit.Kind.PARTY_MASS_ORG),
     ("doan thanh nien", OrgUnit.Kind.PARTY_MASS_ORG), ("hoi", OrgUnit.Kind.PARTY_MASS_ORG),
-    ("lien doan lao dong", OrgUnit.Kind.PARTY_MASS_ORG), ("co quan dang", OrgUnit.Kind.PARTY_MASS_ORG),
+    ("lien doan lao dong", OrgUnit.Kind.PARTY_MASS_ORG),
+    ("co quan dang", OrgUnit.Kind.PARTY_MASS_ORG),
     ("doan the", OrgUnit.Kind.PARTY_MASS_ORG), ("dang", OrgUnit.Kind.PARTY_MASS_ORG),
     ("tinh", OrgUnit.Kind.PROVINCE), ("thanh pho truc thuoc trung uong", OrgUnit.Kind.PROVINCE),
     ("ban quan ly", OrgUnit.Kind.PUBLIC_SERVICE_UNIT),
     ("so", OrgUnit.Kind.DEPARTMENT), ("ban", OrgUnit.Kind.DEPARTMENT),
     ("van phong", OrgUnit.Kind.OFFICE), ("thanh tra", OrgUnit.Kind.INSPECTORATE),
     ("phong", OrgUnit.Kind.DIVISION), ("chi cuc", OrgUnit.Kind.SUB_DEPARTMENT),
-    ("huyen", OrgUnit.Kind.DISTRICT), ("quan", OrgUnit.Kind.DISTRICT), ("thi xa", OrgUnit.Kind.DISTRICT),
+    ("huyen", OrgUnit.Kind.DISTRICT),
+    ("quan", OrgUnit.Kind.DISTRICT), ("thi xa", OrgUnit.Kind.DISTRICT),
     ("xa", OrgUnit.Kind.COMMUNE), ("phuong", OrgUnit.Kind.COMMUNE),
     ("dac khu", OrgUnit.Kind.COMMUNE), ("thi tran", OrgUnit.Kind.COMMUNE),
-    ("don vi su nghiep", OrgUnit.Kind.PUBLIC_SERVICE_UNIT), ("dvsn", OrgUnit.Kind.PUBLIC_SERVICE_UNIT),
+    ("don vi su nghiep", OrgUnit.Kind.PUBLIC_SERVICE_UNIT),
+    ("dvsn", OrgUnit.Kind.PUBLIC_SERVICE_UNIT),
     ("trung tam", OrgUnit.Kind.PUBLIC_SERVICE_UNIT), ("truong", OrgUnit.Kind.PUBLIC_SERVICE_UNIT),
     ("benh vien", OrgUnit.Kind.PUBLIC_SERVICE_UNIT),
-    ("dai phat thanh", OrgUnit.Kind.PUBLIC_SERVICE_UNIT), ("vien", OrgUnit.Kind.PUBLIC_SERVICE_UNIT),
+    ("dai phat thanh", OrgUnit.Kind.PUBLIC_SERVICE_UNIT),
+    ("vien", OrgUnit.Kind.PUBLIC_SERVICE_UNIT),
 ]
 SECTOR_WORDS = [
     ("dang", OrgUnit.Sector.PARTY_MASS), ("doan the", OrgUnit.Sector.PARTY_MASS),
@@ -44,7 +48,8 @@ SECTOR_OF_KIND = {
 
 
 def _lookup(text: str, words, choices) -> str | None:
-    """The choice named by ``text``: a code, a label, or a leading Vietnamese word ("Sở …", "Khối …")."""
+    """The choice named by ``text``: a code, a label, or a leading Vietnamese word ("Sở …", "Khối
+    …")."""
     key = unaccent(text).replace("-", " ")
     key = " ".join(key.removeprefix("khoi ").split())
     for value, label in choices:
@@ -63,15 +68,16 @@ def kind_from_name(name: str) -> str:
 def parse_kind(raw) -> str:
     value = _lookup(cell_text(raw), KIND_WORDS, OrgUnit.Kind.choices)
     if value is None:
-        raise CellError(_("Unknown kind of unit “%(value)s”; use for example: Sở, Phòng, Xã, Phường, "
-                          "Đơn vị sự nghiệp, Chi cục.") % {"value": cell_text(raw)})
+        raise CellError(_("Unknown kind of unit “%(value)s”; use for example: Sở, Phòng, Xã, "
+                          "Phường, Đơn vị sự nghiệp, Chi cục.") % {"value": cell_text(raw)})
     return value
 
 
 def parse_sector(raw) -> str:
     value = _lookup(cell_text(raw), SECTOR_WORDS, OrgUnit.Sector.choices)
     if value is None:
-        raise CellError(_("Unknown sector “%(value)s”; use: Chính quyền, Đảng - đoàn thể, Sự nghiệp, Cấp xã.")
+        raise CellError(_(
+            "Unknown sector “%(value)s”; use: Chính quyền, Đảng - đoàn thể, Sự nghiệp, Cấp xã.")
                         % {"value": cell_text(raw)})
     return value
 
@@ -94,12 +100,14 @@ def parse_day(raw):
     try:
         return parse_date(raw).value
     except ValueError:
-        raise CellError(_("“%(value)s” is not a date (write dd/mm/yyyy).") % {"value": cell_text(raw)})
+        raise CellError(
+            _("“%(value)s” is not a date (write dd/mm/yyyy).") % {"value": cell_text(raw)})
 
 
 class UnitImporter(Importer):
-    """Creates units (parents before children, in any row order) and updates names, kinds and sectors
-    of existing ones, matched by code. Moving an existing unit is a reorganisation, not an import."""
+    """Creates units (parents before children, in any row order) and updates names, kinds and
+    sectors of existing ones, matched by code. Moving an existing unit is a reorganisation, not an
+    import."""
 
     kind = "units"
     title = gettext_lazy("Units")
@@ -112,12 +120,14 @@ class UnitImporter(Importer):
                help=gettext_lazy("Full name of the unit."), example="Sở Nội vụ"),
         Column("Mã đơn vị cấp trên", "parent_code", parse_code, required=True,
                aliases=("Mã cấp trên", "Mã ĐV cấp trên", "Mã đơn vị cha"),
-               help=gettext_lazy("Code of the parent unit; empty for the province itself."), example="TINH"),
+               help=gettext_lazy("Code of the parent unit; empty for the province itself."),
+               example="TINH"),
         Column("Loại đơn vị", "kind", parse_kind,
-               help=gettext_lazy("Sở, Phòng, Chi cục, Xã, Phường, Đơn vị sự nghiệp …; guessed from the name "
-                                 "when empty."),
+               help=gettext_lazy("Sở, Phòng, Chi cục, Xã, Phường, Đơn vị sự nghiệp …; guessed "
+                                 "from the name when empty."),
                example="Sở"),
-        Column("Khối", "sector", parse_sector, help=gettext_lazy("Chính quyền, Đảng - đoàn thể, Sự nghiệp, Cấp xã; "
+        Column("Khối", "sector", parse_sector,
+               help=gettext_lazy("Chính quyền, Đảng - đoàn thể, Sự nghiệp, Cấp xã; "
                "guessed from the kind when empty."), example="Chính quyền"),
         Column("Ngày thành lập", "valid_from", parse_day, aliases=("Ngày hiệu lực",),
                help=gettext_lazy("dd/mm/yyyy"), example="01/07/2025"),
@@ -133,7 +143,8 @@ class UnitImporter(Importer):
         for row in rows:
             code = row.values.get("code")
             if code and code in seen:
-                row.error("Mã đơn vị", _("The code %(code)s is repeated: it is already on row %(row)s.")
+                row.error("Mã đơn vị",
+                          _("The code %(code)s is repeated: it is already on row %(row)s.")
                           % {"code": code, "row": seen[code].number})
             elif code:
                 seen[code] = row
@@ -149,13 +160,15 @@ class UnitImporter(Importer):
             row.error("Mã đơn vị cấp trên", _("A unit cannot be its own parent."))
             return
         if parent_code and parent_code not in in_file and parent_code not in self.existing:
-            row.error("Mã đơn vị cấp trên", _("Unknown parent unit %(code)s: it is neither in the file nor in "
+            row.error("Mã đơn vị cấp trên",
+                      _("Unknown parent unit %(code)s: it is neither in the file nor in "
                                              "the system.") % {"code": parent_code})
         existing = self.existing.get(code)
         if existing is not None:
             old_parent = existing.parent.code if existing.parent_id else None
             if (parent_code or None) != old_parent:
-                row.error("Mã đơn vị cấp trên", _("Unit %(code)s already exists under %(parent)s; moving a unit is "
+                row.error("Mã đơn vị cấp trên",
+                          _("Unit %(code)s already exists under %(parent)s; moving a unit is "
                                                   "done through a reorganisation, not an import.")
                           % {"code": code, "parent": old_parent or "—"})
             elif self.scope is not None and not self.scope.contains(existing):
@@ -166,7 +179,8 @@ class UnitImporter(Importer):
                 row.error("Mã đơn vị cấp trên",
                           _("You do not manage the parent unit %(code)s.") % {"code": parent_code})
             elif not parent_code:
-                row.error("Mã đơn vị cấp trên", _("Only provincial HR may create a top-level unit."))
+                row.error("Mã đơn vị cấp trên",
+                          _("Only provincial HR may create a top-level unit."))
 
     def _check_cycles(self, rows: list[Row], in_file: dict[str, Row]) -> None:
         for row in rows:
@@ -193,7 +207,8 @@ class UnitImporter(Importer):
     def _fields(self, row: Row, parent: OrgUnit | None) -> dict:
         values = row.values
         kind = values.get("kind") or kind_from_name(values["name"])
-        sector = values.get("sector") or SECTOR_OF_KIND.get(kind) or (parent.sector if parent else None) \
+        sector = values.get("sector") or SECTOR_OF_KIND.get(kind) or (parent.sector if parent
+                                                                          else None) \
             or OrgUnit.Sector.GOVERNMENT
         fields = {"name": values["name"], "kind": kind, "sector": sector}
         if values.get("valid_from"):
@@ -212,7 +227,8 @@ class UnitImporter(Importer):
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         for row in rows:
             unit = self.existing.get(row.values["code"])
-            key = "created" if unit is None else ("updated" if self._changes(unit, row) else "unchanged")
+            key = "created" if unit is None else ("updated"
+                                                      if self._changes(unit, row) else "unchanged")
             counts[key] += 1
         return counts
 
@@ -224,7 +240,8 @@ class UnitImporter(Importer):
             unit = units.get(code)
             if unit is None:
                 parent = units.get(row.values.get("parent_code") or "")
-                units[code] = unit_create(actor=self.actor, code=code, parent=parent, **self._fields(row, parent))
+                units[code] = unit_create(actor=self.actor, code=code, parent=parent,
+                                          **self._fields(row, parent))
                 counts["created"] += 1
             elif changes := self._changes(unit, row):
                 unit_update(actor=self.actor, unit=unit, reason=_("Import"), **changes)

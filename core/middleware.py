@@ -22,8 +22,10 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        source = AuditEntry.Source.API if request.path.startswith("/api/") else AuditEntry.Source.WEB
-        # The id RequestIdMiddleware gave the request (and sends back), so audit entries and log lines match.
+        api = request.path.startswith("/api/")
+        source = AuditEntry.Source.API if api else AuditEntry.Source.WEB
+        # The id RequestIdMiddleware gave the request (and sends back), so audit entries and log
+        # lines match.
         request_id = getattr(request, "request_id", "") or request_id_from(request)
         with audit_context(source=source, request_id=request_id):
             return self.get_response(request)
@@ -68,7 +70,8 @@ class IdleTimeoutMiddleware:
 
     def _touch(self, request, now: int, *, first: bool) -> None:
         if first:
-            request.session.set_expiry(timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE))
+            request.session.set_expiry(
+                timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE))
         request.session[LAST_SEEN] = now
 
     def _expire(self, request):
@@ -83,7 +86,8 @@ class IdleTimeoutMiddleware:
         if request.headers.get("HX-Request") != "true":
             return None
         current = urlsplit(request.headers.get("HX-Current-URL", ""))
-        next_url = current.path + (f"?{current.query}" if current.query else "") if current.path else "/"
+        next_url = current.path + (f"?{current.query}" if current.query
+                                       else "") if current.path else "/"
         return HttpResponseClientRedirect(redirect_to_login(next_url).url)
 
 

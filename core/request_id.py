@@ -1,4 +1,5 @@
-"""One id per request, in the response header, in every log line and in the audit entries (issue 16).
+"""One id per request, in the response header, in every log line and in the audit entries (issue
+16).
 
 The id comes from the X-Request-ID header when the proxy (nginx: ``proxy_set_header X-Request-ID
 $request_id``) sent a sane one, so a line of nginx's access log, of the application's log and an

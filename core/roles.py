@@ -20,18 +20,19 @@ PROVINCIAL_HR = Role(
     "provincial_hr",
     _("Provincial HR (Department of Home Affairs)"),
     ("core.view_all_units", "core.manage_all_units", "core.manage_grants", "core.reorganize_units",
-     "core.add_orgunit", "core.change_orgunit", "positions.add_competency", "positions.change_competency",
-     "positions.change_rank", "positions.add_staffingquota", "positions.change_staffingquota",
-     "positions.change_positiondossier", "positions.add_rankratiocap", "positions.change_rankratiocap",
-     "recruitment.run_round", "recruitment.manage_questions",
+     "core.add_orgunit", "core.change_orgunit", "positions.add_competency",
+     "positions.change_competency", "positions.change_rank", "positions.add_staffingquota",
+     "positions.change_staffingquota", "positions.change_positiondossier",
+     "positions.add_rankratiocap", "positions.change_rankratiocap", "recruitment.run_round",
+     "recruitment.manage_questions",
      # Who read whose personal data (ND 13/2023): the Department of Home Affairs answers for it.
      "core.view_accessrecord", "appraisal.propose_level", "appraisal.assign_work"),
 )
 UNIT_HR = Role("unit_hr", _("Unit HR officer"), unit_level="manage")
 # Unit heads assign their staff's products and review them (the work ledger of ND 335/2025).
 UNIT_HEAD = Role("unit_head", _("Unit head"), ("appraisal.assign_work",), unit_level="view")
-APPRAISAL_COMMITTEE = Role("appraisal_committee", _("Appraisal committee member"), ("appraisal.propose_level",),
-                           unit_level="view")
+APPRAISAL_COMMITTEE = Role("appraisal_committee", _("Appraisal committee member"),
+                           ("appraisal.propose_level",), unit_level="view")
 # view_questionbank only puts the banks in the menu; which banks, and whether to write them, are
 # the round grants (recruitment.exam.access).
 EXAM_BOARD = Role("exam_board", _("Exam board member"), ("recruitment.view_questionbank",))
@@ -52,7 +53,8 @@ def sync_roles() -> None:
         perms = []
         for dotted in role.permissions:
             app_label, codename = dotted.split(".")
-            perms.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+            perms.extend(Permission.objects.filter(content_type__app_label=app_label,
+                                                   codename=codename))
         group.permissions.set(perms)
 
 

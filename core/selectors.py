@@ -36,8 +36,8 @@ def unit_tree(*, scope: UnitScope, on: date | None = None, query: str = "") -> l
     """
     on = on or timezone.localdate()
     units = list(scope.units().active_on(on).only(
-        "id", "code", "name", "short_name", "kind", "sector", "parent_id", "path", "depth", "sort_order",
-        "valid_from", "valid_to", "search_text"))
+        "id", "code", "name", "short_name", "kind", "sector", "parent_id", "path", "depth",
+        "sort_order", "valid_from", "valid_to", "search_text"))
     by_id = {u.pk: TreeNode(unit=u) for u in units}
     keep = set(by_id)
     if query:
@@ -80,8 +80,8 @@ def flatten(nodes: list[TreeNode]) -> list[TreeNode]:
     return out
 
 
-# Columns other apps add to the unit tree: (label, function(scope, day) -> {unit id: count of that unit
-# alone}). The tree shows each unit's count with all its sub-units.
+# Columns other apps add to the unit tree: (label, function(scope, day) -> {unit id: count of that
+# unit alone}). The tree shows each unit's count with all its sub-units.
 UNIT_COUNTERS: list[tuple] = []
 
 
@@ -100,7 +100,8 @@ def unit_totals(unit: OrgUnit, *, scope: UnitScope, on: date) -> list[dict]:
     for label, func, url_name in UNIT_COUNTERS:
         direct = func(scope, on)
         url = f"{reverse(url_name)}?unit={unit.pk}" if url_name else ""
-        totals.append({"label": label, "count": sum(n for pk, n in direct.items() if pk in subtree), "url": url})
+        totals.append({"label": label, "count": sum(n for pk, n in direct.items() if pk in subtree),
+                       "url": url})
     return totals
 
 
@@ -117,7 +118,8 @@ def tree_columns(nodes: list[TreeNode], *, scope: UnitScope, on: date) -> list[d
 
 
 def _subtree_total(node: TreeNode, direct: dict[int, int]) -> int:
-    return direct.get(node.unit.pk, 0) + sum(_subtree_total(child, direct) for child in node.children)
+    return (direct.get(node.unit.pk, 0)
+            + sum(_subtree_total(child, direct) for child in node.children))
 
 
 def unit_counts(*, scope: UnitScope, on: date | None = None) -> dict:
@@ -164,7 +166,8 @@ def access_records(*, user: str = "", action: str = "", date_from: date | None =
     action, local dates (both ends included) and person (primary key or employee code)."""
     records = AccessRecord.objects.select_related("user").order_by("-at", "-id")
     if user:
-        records = records.filter(Q(user__username__iexact=user) | Q(user__full_name__icontains=user))
+        records = records.filter(
+            Q(user__username__iexact=user) | Q(user__full_name__icontains=user))
     if action:
         records = records.filter(action=action)
     if date_from:
@@ -214,7 +217,8 @@ def with_subjects(records) -> list[AccessRecord]:
         found = model._base_manager.in_bulk(wanted)
     for record in records:
         ids = _ints(record.subject_ids)
-        record.subjects = [_subject_label(pk, found.get(pk)) for pk in ids[:SUBJECT_LABELS_PER_RECORD]]
+        record.subjects = [_subject_label(pk, found.get(pk))
+                           for pk in ids[:SUBJECT_LABELS_PER_RECORD]]
         record.more = max(0, len(ids) - SUBJECT_LABELS_PER_RECORD)
     return records
 
@@ -231,7 +235,7 @@ def _subject_label(pk: int, obj) -> tuple[str, str]:
     return (f"{obj} ({code})" if code else str(obj)), url
 
 
-# --- the audit log: who saw, who exported, who changed whose data ---------------------------------------
+# --- the audit log: who saw, who exported, who changed whose data ---------------------------------
 
 VIEWED, EXPORTED, CHANGED = "viewed", "exported", "changed"
 AUDIT_LOG_PAGE = 50
@@ -247,8 +251,9 @@ class AuditLogPage:
     too_many_people: bool = False
 
 
-def audit_log(*, viewer, scope: UnitScope, reads_all: bool, person: str = "", user: str = "", kind: str = "",
-              date_from: date | None = None, date_to: date | None = None, page: int = 1) -> AuditLogPage:
+def audit_log(*, viewer, scope: UnitScope, reads_all: bool, person: str = "", user: str = "",
+              kind: str = "", date_from: date | None = None, date_to: date | None = None,
+              page: int = 1) -> AuditLogPage:
     """One page of the audit log: changes to records of ``scope``'s units (AuditEntry) and reads
     and exports of personal data (AccessRecord: every account's when ``reads_all``, else the
     viewer's own), merged newest first in one query. ``person``: the person concerned, by employee
@@ -281,7 +286,9 @@ def _people_in_scope(text: str, scope: UnitScope) -> list[int]:
     if model is None:
         return []
     people = scope.filter(model._default_manager.all(), "unit")
-    exact = Q(**{f"{code_field}__iexact": text.strip()}) | (Q(pk=int(text)) if text.strip().isdigit() else Q())
+    # A number may also be the id in the address of the person's page.
+    by_id = Q(pk=int(text)) if text.strip().isdigit() else Q()
+    exact = Q(**{f"{code_field}__iexact": text.strip()}) | by_id
     found = list(people.filter(exact).values_list("pk", flat=True)[:AUDIT_LOG_MAX_PEOPLE + 1])
     if found or not hasattr(people, "search"):
         return found
@@ -334,7 +341,8 @@ def _audit_rows(window: list[tuple]) -> list:
     rows = []
     for kind, pk, _when in window:
         row = changes[pk] if kind == CHANGED else reads[pk]
-        row.kind = CHANGED if kind == CHANGED else (EXPORTED if row.action == AccessRecord.Action.EXPORT
+        row.kind = CHANGED if kind == CHANGED else (EXPORTED
+                                                        if row.action == AccessRecord.Action.EXPORT
                                                     else VIEWED)
         rows.append(row)
     return rows

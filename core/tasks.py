@@ -7,7 +7,8 @@ from core.models import AuditEntry
 
 @shared_task
 def ping(value: str = "pong") -> str:
-    """A round trip through the broker and a worker (used by health checks and the integration test)."""
+    """A round trip through the broker and a worker (used by health checks and the integration
+    test)."""
     return value
 
 

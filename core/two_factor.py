@@ -30,7 +30,8 @@ TWO_FACTOR_ROLES = frozenset({PROVINCIAL_HR.code, UNIT_HR.code, APPRAISAL_COMMIT
 PENDING = "otp_pending"  # session key: the account that gave its password, waiting for the code
 DEVICE_NAME = "Công vụ"
 ENROL, RESET = "otp_enrol", "otp_reset"
-audit.register_action_labels({ENROL: _("two-factor sign-in turned on"), RESET: _("two-factor sign-in reset")})
+audit.register_action_labels({ENROL: _("two-factor sign-in turned on"),
+                              RESET: _("two-factor sign-in reset")})
 
 
 def two_factor_required(user) -> bool:
@@ -58,7 +59,8 @@ def qr_svg(text: str) -> SafeString:
     import qrcode.image.svg
 
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=15, border=2)
-    return mark_safe(image.to_string(encoding="unicode"))  # noqa: S308 - built by qrcode, no user markup
+    # S308: the SVG is built by qrcode and holds no user markup.
+    return mark_safe(image.to_string(encoding="unicode"))  # noqa: S308
 
 
 def secret_base32(device: TOTPDevice) -> str:
@@ -105,7 +107,7 @@ def two_factor_reset(*, actor, user, reason: str = "") -> int:
     return removed
 
 
-# --- the pending sign-in between the password and the code ------------------------------------------
+# --- the pending sign-in between the password and the code ----------------------------------------
 
 
 def pending_start(request, user, next_url: str) -> None:
@@ -118,7 +120,8 @@ def pending_user(request):
     from core.models import User
 
     data = request.session.get(PENDING)
-    if not isinstance(data, dict) or time.time() - data.get("at", 0) > settings.OTP_LOGIN_PENDING_SECONDS:
+    if not isinstance(data, dict) or time.time() - data.get("at",
+                                                            0) > settings.OTP_LOGIN_PENDING_SECONDS:
         return None
     user = User.objects.filter(pk=data.get("user"), is_active=True).first()
     if user is not None:
@@ -126,10 +129,10 @@ def pending_user(request):
     return user
 
 
-# --- enforcement --------------------------------------------------------------------------------------
+# --- enforcement ----------------------------------------------------------------------------------
 
-EXEMPT_PREFIXES = ("/static/", "/media/", "/login/", "/logout/", "/i18n/", "/healthz", "/password/reset/",
-                   "/exam/api/")
+EXEMPT_PREFIXES = ("/static/", "/media/", "/login/", "/logout/", "/i18n/", "/healthz",
+                   "/password/reset/", "/exam/api/")
 
 
 class TwoFactorMiddleware:
@@ -145,7 +148,8 @@ class TwoFactorMiddleware:
         # (Its address ends as the admin site names it, "login/"; reverse() on every request of the
         # site cost ~0.1 ms, as much as a query.)
         if request.path.endswith("/login/") and request.path == reverse("admin:login"):
-            return redirect(f"{reverse('login')}?{urlencode({'next': request.GET.get('next', '/admin/')})}")
+            return redirect(
+                f"{reverse('login')}?{urlencode({'next': request.GET.get('next', '/admin/')})}")
         if settings.OTP_REQUIRED_FOR_HR and not request.path.startswith(EXEMPT_PREFIXES):
             page = reverse("core:two_factor")
             user = request.user

@@ -55,7 +55,8 @@ class JsonCommand(BaseCommand):
             document, ok = self.run(**options)
         # self.stdout is the process's stdout, or the stream given to call_command(stdout=…).
         if options["json"]:
-            self.stdout.write(json.dumps(document, ensure_ascii=False, default=_default), ending="\n")
+            self.stdout.write(json.dumps(document, ensure_ascii=False, default=_default),
+                              ending="\n")
         else:
             self.stdout.write(self.render(document))
         if not ok:
@@ -70,18 +71,20 @@ class JsonCommand(BaseCommand):
 
 
 class ImportCommand(JsonCommand):
-    """``import_… FILE [--dry-run] [--skip-invalid] [--json]`` over an :class:`core.importing.Importer`:
-    subclasses say how to build it (``make_importer``). The file must exist; the importer's
-    warnings go to stderr; the command fails when a row is bad (with ``--skip-invalid``, only when
-    no row was good)."""
+    """``import_… FILE [--dry-run] [--skip-invalid] [--json]`` over an
+    :class:`core.importing.Importer`: subclasses say how to build it (``make_importer``). The file
+    must exist; the importer's warnings go to stderr; the command fails when a row is bad (with
+    ``--skip-invalid``, only when no row was good)."""
 
     skip_invalid = False  # whether the command offers --skip-invalid
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--dry-run", action="store_true", help="validate and count, write nothing")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="validate and count, write nothing")
         if self.skip_invalid:
-            parser.add_argument("--skip-invalid", action="store_true", help="import the good rows, report the bad")
+            parser.add_argument("--skip-invalid", action="store_true",
+                                help="import the good rows, report the bad")
         self.add_import_arguments(parser)
         super().add_arguments(parser)
 
@@ -103,11 +106,14 @@ class ImportCommand(JsonCommand):
         importer = self.make_importer(options, self.actor(options))
         try:
             summary = importer.run(path)
-        except Exception as exc:  # noqa: BLE001 - the promise is one JSON document, whatever happens
+        # The promise is one JSON document, whatever happens.
+        except Exception as exc:  # noqa: BLE001
             traceback.print_exc(file=sys.stderr)
-            summary = {"rows": 0, "created": 0, "updated": 0, "unchanged": 0, "rejected": 0, "errors": [
-                {"row": 0, "column": "", "message": f"Lỗi không lường trước ({type(exc).__name__}); "
-                                                    "không có gì được ghi."}]}
+            error = {"row": 0, "column": "",
+                     "message": f"Lỗi không lường trước ({type(exc).__name__}); "
+                                "không có gì được ghi."}
+            summary = {"rows": 0, "created": 0, "updated": 0, "unchanged": 0, "rejected": 0,
+                       "errors": [error]}
         for warning in importer.warnings:
             self.warn(warning)
         # With --skip-invalid the good rows are imported, so it fails only when no row was good.
@@ -121,8 +127,9 @@ class ImportCommand(JsonCommand):
 
 def render_import_summary(summary: dict) -> str:
     lines = [
-        f"Số dòng: {summary['rows']} · thêm mới: {summary['created']} · cập nhật: {summary['updated']} · "
-        f"không đổi: {summary['unchanged']} · bị loại: {summary['rejected']}",
+        f"Số dòng: {summary['rows']} · thêm mới: {summary['created']} · "
+        f"cập nhật: {summary['updated']} · không đổi: {summary['unchanged']} · "
+        f"bị loại: {summary['rejected']}",
     ]
     for error in summary["errors"]:
         column = f", cột “{error['column']}”" if error["column"] else ""

@@ -39,7 +39,8 @@ def register(rule_set: RuleSet) -> RuleSet:
     if existing is not None and existing != rule_set:
         raise ValueError(f"Rule set {rule_set.code} is registered twice")
     _REGISTRY[rule_set.code] = rule_set
-    members = [r for r in _FAMILIES.get(rule_set.family, []) if r.code != rule_set.code] + [rule_set]
+    members = [r for r in _FAMILIES.get(rule_set.family,
+                                        []) if r.code != rule_set.code] + [rule_set]
     _FAMILIES[rule_set.family] = sorted(members, key=lambda r: r.valid_from)
     return rule_set
 
@@ -56,7 +57,8 @@ def family(name: str) -> list[RuleSet]:
 
 
 def for_date(family_name: str, day: date, category: str | None = None) -> RuleSet:
-    """The rule set of ``family_name`` in force on ``day`` (the latest one that started, if several)."""
+    """The rule set of ``family_name`` in force on ``day`` (the latest one that started, if
+    several)."""
     candidates = [r for r in _FAMILIES.get(family_name, []) if r.applies(day, category)]
     if not candidates:
         raise RuleSetNotFound(f"{family_name} on {day.isoformat()}")

@@ -15,7 +15,12 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from core import audit
 from core.access import MANAGE, VIEW, forget_scope
-from core.models import OrgUnit, OrgUnitGroupObjectPermission, OrgUnitUserObjectPermission, UnitChange
+from core.models import (
+    OrgUnit,
+    OrgUnitGroupObjectPermission,
+    OrgUnitUserObjectPermission,
+    UnitChange,
+)
 from core.text import clean, search_key
 
 EDITABLE_FIELDS = ("code", "name", "short_name", "kind", "sector", "province_class", "sort_order",

@@ -7,7 +7,8 @@ register = template.Library()
 
 @register.simple_tag
 def bs_field(field) -> str:
-    """One form field with Bootstrap classes, its label, help text and errors tied by aria attributes."""
+    """One form field with Bootstrap classes, its label, help text and errors tied by aria
+    attributes."""
     widget = field.field.widget
     is_check = isinstance(widget, forms.CheckboxInput)
     is_radio = isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
@@ -27,7 +28,8 @@ def bs_field(field) -> str:
     if described:
         attrs["aria-describedby"] = " ".join(described)
     html = render_to_string("components/field.html", {
-        "field": field, "widget": field.as_widget(attrs=attrs), "is_check": is_check, "is_radio": is_radio})
+        "field": field, "widget": field.as_widget(attrs=attrs), "is_check": is_check,
+        "is_radio": is_radio})
     return mark_safe(html)  # noqa: S308 - rendered by Django's autoescaping template
 
 

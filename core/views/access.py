@@ -29,7 +29,8 @@ LEVEL_OF_PERM = {"view_unit_data": VIEW, "manage_unit_data": MANAGE}
 
 def user_grants(users) -> dict[int, list[dict]]:
     """Unit grants of many users in one query: {user id: [{"unit", "level"}]}."""
-    rows = OrgUnitUserObjectPermission.objects.filter(user__in=users).select_related("content_object", "permission")
+    rows = (OrgUnitUserObjectPermission.objects.filter(user__in=users)
+            .select_related("content_object", "permission"))
     grants: dict[int, list[dict]] = {}
     for row in rows:
         level = LEVEL_OF_PERM.get(row.permission.codename)
@@ -72,9 +73,11 @@ class AccessListView(AccessMixin, TemplateView):
         users = list(users)
         if query:
             words = unaccent(query).split()
-            users = [u for u in users if all(w in unaccent(f"{u.username} {u.full_name}") for w in words)]
+            users = [u for u in users
+                         if all(w in unaccent(f"{u.username} {u.full_name}") for w in words)]
         grants = user_grants(users)
-        context.update(query=query, rows=[{"user": u, "roles": user_roles(u), "grants": grants.get(u.pk, [])}
+        context.update(query=query,
+                       rows=[{"user": u, "roles": user_roles(u), "grants": grants.get(u.pk, [])}
                                           for u in users], form=AccountForm(scope=self.scope))
         return context
 

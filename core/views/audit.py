@@ -39,8 +39,9 @@ class AuditListView(UnitScopedMixin, TemplateView):
         audit.for_display([row for row in page.rows if row.kind == CHANGED], self.manage_scope)
         query = self.request.GET.copy()
         query.pop("page", None)
-        return super().get_context_data(form=form, page=page, query=query.urlencode(), reads_all=self.reads_all,
-                                         max_people=AUDIT_LOG_MAX_PEOPLE, **kwargs)
+        return super().get_context_data(form=form, page=page, query=query.urlencode(),
+                                        reads_all=self.reads_all, max_people=AUDIT_LOG_MAX_PEOPLE,
+                                        **kwargs)
 
     @property
     def reads_all(self) -> bool:

@@ -31,7 +31,8 @@ class LoginView(auth_views.LoginView):
 
     def get_success_url(self):
         url = super().get_success_url()
-        if getattr(self.request.user, "is_candidate", False) and not url.startswith(reverse("recruitment:portal")):
+        if (getattr(self.request.user, "is_candidate", False)
+                and not url.startswith(reverse("recruitment:portal"))):
             return reverse("recruitment:portal")
         return url
 
@@ -49,7 +50,8 @@ class LoginView(auth_views.LoginView):
         # the way to a new link; any wrong password keeps the one message (it reveals nothing).
         from recruitment.services import candidate_unconfirmed_login
 
-        unconfirmed = candidate_unconfirmed_login(form.data.get("username", ""), form.data.get("password", ""))
+        unconfirmed = candidate_unconfirmed_login(form.data.get("username", ""),
+                                                  form.data.get("password", ""))
         return self.render_to_response(self.get_context_data(form=form, unconfirmed=unconfirmed))
 
 
@@ -91,7 +93,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class CodeForm(forms.Form):
     code = forms.CharField(label=gettext_lazy("Code from your authenticator app"), max_length=12,
-                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
+                                                         "inputmode": "numeric",
                                                          "autofocus": True}))
 
 
@@ -139,7 +142,9 @@ def _safe_next(request, url: str) -> str:
 
 
 def _home(user) -> str:
-    return reverse("recruitment:portal") if user.is_candidate else reverse(settings.LOGIN_REDIRECT_URL)
+    if user.is_candidate:
+        return reverse("recruitment:portal")
+    return reverse(settings.LOGIN_REDIRECT_URL)
 
 
 class TwoFactorView(StaffRequiredMixin, View):

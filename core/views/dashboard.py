@@ -18,7 +18,8 @@ class DashboardView(StaffRequiredMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if getattr(request.user, "is_candidate", False):
             return redirect("recruitment:portal")
-        if request.user.is_authenticated and not unit_scope(request.user) and (home := home_for(request.user)):
+        if (request.user.is_authenticated and not unit_scope(request.user)
+                and (home := home_for(request.user))):
             return redirect(home)
         return super().dispatch(request, *args, **kwargs)
 
@@ -32,10 +33,13 @@ class DashboardView(StaffRequiredMixin, TemplateView):
             if not scope.everything else UnitChange.objects.all()
         context.update(
             today=today, scope=scope, counts=counts,
-            granted_units=list(scope.units().filter(path__in=scope.paths)) if not scope.everything else [],
+            granted_units=list(scope.units().filter(path__in=scope.paths)) if not scope.everything
+                else [],
             recent_changes=list(scoped_changes.filter(parent_change__isnull=True).distinct()
-                                .prefetch_related("predecessors", "successors")[:5]) if scope else [],
-            recent_imports=list(ImportJob.objects.filter(created_by=user)[:5]) if unit_scope(user, MANAGE) else [],
+                                .prefetch_related("predecessors", "successors")[:5])
+            if scope else [],
+            recent_imports=(list(ImportJob.objects.filter(created_by=user)[:5])
+                            if unit_scope(user, MANAGE) else []),
             panels=dashboard_panels(self.request, scope),
             chart_sectors={"labels": [str(label) for label, _ in counts["by_sector"]],
                            "values": [n for _, n in counts["by_sector"]]},
@@ -49,6 +53,7 @@ def healthz(request):
     from core.health import run_checks
 
     healthy, checks = run_checks()
-    response = JsonResponse({"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503)
+    response = JsonResponse({"status": "ok" if healthy else "fail", "checks": checks},
+                            status=200 if healthy else 503)
     response["Cache-Control"] = "no-store"
     return response

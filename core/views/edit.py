@@ -1,4 +1,5 @@
-"""The one write path of every screen (the shape of NetBox's ObjectEditView, written for this project).
+"""The one write path of every screen (the shape of NetBox's ObjectEditView, written for this
+project).
 
 A write view declares its form, its service, where the unit of the object is, and its message;
 the base does the rest, the same way everywhere:
@@ -31,7 +32,8 @@ from core.views.generic import UnitScopedMixin
 
 
 def form_errors_from(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: per field where the field exists, else on top."""
+    """Put a service's ValidationError on the form: per field where the field exists, else on
+    top."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -73,7 +75,7 @@ class ObjectEditView(UnitScopedMixin, FormView):
     form_scope = False  # the form takes ``scope=`` (the units the user may edit) for its choices
     object_kwarg = ""  # the service's name for the object (default: the model's name)
 
-    # --- the object ---------------------------------------------------------------------------------
+    # --- the object -------------------------------------------------------------------------------
     def get_queryset(self) -> models.QuerySet:
         if self.model is None:
             raise ImproperlyConfigured(f"{type(self).__name__} needs a model or get_queryset()")
@@ -115,7 +117,7 @@ class ObjectEditView(UnitScopedMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.object, **kwargs)
 
-    # --- the write ----------------------------------------------------------------------------------
+    # --- the write --------------------------------------------------------------------------------
     def service_kwargs(self, form) -> dict:
         """What the service gets besides ``actor``: the object (named after its model) and the
         cleaned data. Override to rename or to add."""
@@ -165,7 +167,8 @@ class ObjectEditView(UnitScopedMixin, FormView):
             form_errors_from(form, exc)
             return self.form_invalid(form)
         except OutOfScope:
-            raise PermissionDenied(_("The change would move the record out of the units you manage.")) from None
+            raise PermissionDenied(
+                _("The change would move the record out of the units you manage.")) from None
         self.result = result if result is not None else self.object
         message = self.get_success_message(self.result)
         if message:
@@ -173,8 +176,8 @@ class ObjectEditView(UnitScopedMixin, FormView):
         return self.success_response(self.result)
 
     def get_success_message(self, result) -> str:
-        return str(self.success_message) % {"object": result} if "%(object)" in str(self.success_message) \
-            else str(self.success_message)
+        message = str(self.success_message)
+        return message % {"object": result} if "%(object)" in message else message
 
     def get_success_url(self) -> str:
         for target in (self.result, self.object):
@@ -231,7 +234,8 @@ class OwnObjectEditView(ObjectEditView):
 
 
 class ActionForm(forms.Form):
-    """The confirmation of an action that ends, closes or withdraws something: an optional reason."""
+    """The confirmation of an action that ends, closes or withdraws something: an optional
+    reason."""
 
     reason = forms.CharField(label=gettext_lazy("Reason"), required=False, max_length=500,
                              widget=forms.Textarea(attrs={"rows": 2}))

@@ -21,7 +21,8 @@ class StaffRequiredMixin:
         user = request.user
         if getattr(user, "is_candidate", False):
             raise PermissionDenied
-        perms = (self.permission_required,) if isinstance(self.permission_required, str) else self.permission_required
+        perms = (self.permission_required,) if isinstance(self.permission_required,
+                                                          str) else self.permission_required
         if perms and not user.has_perms(perms):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -41,12 +42,15 @@ class UnitScopedMixin(StaffRequiredMixin):
         return unit_scope(self.request.user, MANAGE)
 
     def dispatch(self, request, *args, **kwargs):
-        if not getattr(request.user, "is_candidate", False) and self.require_scope and not self.scope:
+        if (not getattr(request.user, "is_candidate", False)
+                and self.require_scope and not self.scope):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def get_scoped_object(self, queryset, unit_field: str | None = "unit", manage: bool = False, **lookup):
-        """Fetch one object inside the user's scope: 404 outside it, 403 if ``manage`` and only viewable."""
+    def get_scoped_object(self, queryset, unit_field: str | None = "unit", manage: bool = False,
+                          **lookup):
+        """Fetch one object inside the user's scope: 404 outside it, 403 if ``manage`` and only
+        viewable."""
         scoped = queryset if unit_field is None else self.scope.filter(queryset, unit_field)
         obj = get_object_or_404(scoped, **lookup)
         if manage:

@@ -40,7 +40,9 @@ class ImportAccessMixin(StaffRequiredMixin):
 
     def owned(self, queryset):
         """A job is its uploader's; a superuser may look at any (only the uploader confirms)."""
-        return queryset if self.request.user.is_superuser else queryset.filter(created_by=self.request.user)
+        if self.request.user.is_superuser:
+            return queryset
+        return queryset.filter(created_by=self.request.user)
 
     def get_job(self) -> ImportJob:
         return get_object_or_404(self.owned(ImportJob.objects.all()), pk=self.kwargs["pk"])

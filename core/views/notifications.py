@@ -19,7 +19,8 @@ class NotificationBellView(StaffRequiredMixin, TemplateView):
     template_name = "core/notification_bell.html"
 
     def get_context_data(self, **kwargs):
-        unread = Notification.objects.filter(recipient=self.request.user, read_at__isnull=True).count()
+        unread = Notification.objects.filter(recipient=self.request.user,
+                                             read_at__isnull=True).count()
         return super().get_context_data(unread=unread, **kwargs)
 
 
@@ -37,8 +38,10 @@ class NotificationListView(StaffRequiredMixin, ListView):
         return mine.order_by("-created_at", "-pk")
 
     def get_context_data(self, **kwargs):
-        unread = Notification.objects.filter(recipient=self.request.user, read_at__isnull=True).count()
-        return super().get_context_data(unread=unread, only_unread=self.request.GET.get("unread") == "1", **kwargs)
+        unread = Notification.objects.filter(recipient=self.request.user,
+                                             read_at__isnull=True).count()
+        return super().get_context_data(unread=unread,
+                                        only_unread=self.request.GET.get("unread") == "1", **kwargs)
 
 
 class NotificationReadView(OwnObjectEditView):
@@ -70,7 +73,8 @@ class NotificationReadView(OwnObjectEditView):
 
     def get_success_url(self) -> str:
         target = self.result.url if self.opening else ""
-        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()},
+        if target and url_has_allowed_host_and_scheme(target,
+                                                      allowed_hosts={self.request.get_host()},
                                                       require_https=self.request.is_secure()):
             return target
         return reverse("core:notification_list")

@@ -19,8 +19,8 @@ class LockoutListView(StaffRequiredMixin, TemplateView):
     template_name = "core/lockout_list.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(rows=locked_logins(), failure_limit=settings.AXES_FAILURE_LIMIT,
-                                        **kwargs)
+        return super().get_context_data(rows=locked_logins(),
+                                        failure_limit=settings.AXES_FAILURE_LIMIT, **kwargs)
 
 
 class LockoutClearView(ObjectEditView):

@@ -17,7 +17,8 @@ from core.views.edit import OwnObjectActionView, OwnObjectEditView
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name (the system that will use it)"), max_length=100)
-    scopes = forms.MultipleChoiceField(label=gettext_lazy("Scopes"), widget=forms.CheckboxSelectMultiple)
+    scopes = forms.MultipleChoiceField(label=gettext_lazy("Scopes"),
+                                       widget=forms.CheckboxSelectMultiple)
     expires_on = DateField(label=gettext_lazy("Expires on"))
 
     def __init__(self, *args, allowed: list[str], **kwargs):
@@ -49,8 +50,8 @@ class ApiTokenListView(OwnObjectEditView):
 
     def get_context_data(self, **kwargs):
         tokens = ApiToken.objects.filter(owner=self.request.user)
-        return super().get_context_data(tokens=tokens, now=timezone.now(), can_create=bool(self.allowed()),
-                                        **kwargs)
+        return super().get_context_data(tokens=tokens, now=timezone.now(),
+                                        can_create=bool(self.allowed()), **kwargs)
 
     def perform(self, form):
         token, self.key = super().perform(form)

@@ -13,7 +13,10 @@ from core.forms import DissolveForm, ReorganizeForm, UnitForm
 from core.models import OrgUnit, UnitChange
 from core.selectors import flatten, tree_columns, unit_totals, unit_tree
 from core.services.units import UnitSpec, unit_create, unit_dissolve, unit_update, units_reorganize
-from core.views.edit import ObjectEditView, form_errors_from  # noqa: F401 - other apps import it here
+from core.views.edit import (  # noqa: F401 - other apps import it here
+    ObjectEditView,
+    form_errors_from,
+)
 from core.views.generic import HtmxPartialMixin, UnitScopedMixin
 
 
@@ -24,7 +27,8 @@ def as_of_date(request) -> date:
         try:
             return parse_date(raw).value
         except ValueError:
-            messages.warning(request, _("“%(value)s” is not a date; showing today.") % {"value": raw})
+            messages.warning(request,
+                             _("“%(value)s” is not a date; showing today.") % {"value": raw})
     return timezone.localdate()
 
 
@@ -51,17 +55,21 @@ class UnitDetailView(UnitScopedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        unit = self.get_scoped_object(self.scope.units().select_related("parent"), unit_field=None, pk=kwargs["pk"])
+        unit = self.get_scoped_object(self.scope.units().select_related("parent"), unit_field=None,
+                                      pk=kwargs["pk"])
         today = timezone.localdate()
-        changes = UnitChange.objects.filter(predecessors=unit) | UnitChange.objects.filter(successors=unit)
+        changes = (UnitChange.objects.filter(predecessors=unit)
+                   | UnitChange.objects.filter(successors=unit))
         context.update(
             unit=unit,
             ancestors=[(a, self.scope.contains(a)) for a in
                        OrgUnit.objects.filter(pk__in=unit.ancestor_ids()[:-1]).order_by("depth")],
             parent_visible=unit.parent is not None and self.scope.contains(unit.parent),
             children=list(unit.children.active_on(today).order_by("sort_order", "name")),
-            former_children=list(unit.children.exclude(pk__in=unit.children.active_on(today)).order_by("-valid_to")),
-            changes=list(changes.distinct().prefetch_related("predecessors", "successors").order_by("-effective_date")),
+            former_children=list(
+                unit.children.exclude(pk__in=unit.children.active_on(today)).order_by("-valid_to")),
+            changes=list(changes.distinct().prefetch_related("predecessors", "successors")
+                         .order_by("-effective_date")),
             history=audit.for_display(audit.history_for(unit)[:50], self.manage_scope),
             totals=unit_totals(unit, scope=self.scope, on=today),
             can_edit=self.manage_scope.contains(unit) and unit.is_open,
@@ -80,14 +88,16 @@ class UnitCreateView(ObjectEditView):
 
     def get_initial(self):
         initial = super().get_initial()
-        parent = self.manage_scope.units().open().filter(pk=self.request.GET.get("parent") or 0).first()
+        parent_pk = self.request.GET.get("parent") or 0
+        parent = self.manage_scope.units().open().filter(pk=parent_pk).first()
         if parent is not None:
             initial.update(parent=parent, sector=parent.sector)
         return initial
 
     def service_kwargs(self, form):
         if form.cleaned_data.get("parent") is None and not self.manage_scope.everything:
-            raise PermissionDenied  # a new top-level unit is for those who manage the whole province
+            # a new top-level unit is for those who manage the whole province
+            raise PermissionDenied
         return super().service_kwargs(form)
 
     def get_success_message(self, result):
@@ -115,7 +125,8 @@ class UnitUpdateView(ObjectEditView):
 
     def get_initial(self):
         return {f: getattr(self.object, f) for f in ("code", "name", "short_name", "kind", "sector",
-                                                      "province_class", "valid_from", "decision", "sort_order")}
+                                                      "province_class", "valid_from", "decision",
+                                                      "sort_order")}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(unit=self.object, **kwargs)
@@ -133,7 +144,8 @@ class UnitReorganizeView(ObjectEditView):
 
     def get_initial(self):
         selected = self.request.GET.getlist("unit")
-        return {"predecessors": self.manage_scope.units().open().filter(pk__in=[s for s in selected if s.isdigit()])}
+        open_units = self.manage_scope.units().open()
+        return {"predecessors": open_units.filter(pk__in=[s for s in selected if s.isdigit()])}
 
     def service_kwargs(self, form) -> dict:
         data = dict(form.cleaned_data)
@@ -142,8 +154,9 @@ class UnitReorganizeView(ObjectEditView):
         first = predecessors[0]
         # The new units take the kind, sector and class of the first unit before (the form names
         # only codes and names); the sub-units are carried over by the service.
-        data["successors"] = [UnitSpec(code=code, name=name, kind=first.kind, sector=first.sector, parent=parent,
-                                       province_class=first.province_class) for code, name in data["successors"]]
+        data["successors"] = [UnitSpec(code=code, name=name, kind=first.kind, sector=first.sector,
+                                       parent=parent, province_class=first.province_class)
+                              for code, name in data["successors"]]
         return {**data, "predecessors": predecessors}
 
     def scope_targets(self, result) -> list[OrgUnit]:

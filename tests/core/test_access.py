@@ -98,7 +98,8 @@ def test_scope_filter_narrows_related_querysets_with_one_subquery(world, officer
 
 
 def test_unit_ids_are_the_scope_within_the_chosen_subtree(world, officer_a, provincial_hr):
-    ids = {unit.code: unit.pk for unit in (world.province, world.unit_a, world.unit_a1, world.unit_b)}
+    ids = {unit.code: unit.pk for unit in (world.province, world.unit_a, world.unit_a1,
+                                           world.unit_b)}
     scope = unit_scope(officer_a)
     assert set(scope.unit_ids()) == {ids["A"], ids["A1"]}
     assert set(scope.unit_ids(world.unit_a1)) == {ids["A1"]}

@@ -41,7 +41,8 @@ def test_a_person_is_found_by_name_without_diacritics_with_who_saw_and_who_chang
         client, provincial_hr, officer_a, mai, binh):
     access_record(actor=officer_a, action=AccessRecord.Action.VIEW, subjects=[mai])
     access_record(actor=officer_a, action=AccessRecord.Action.VIEW, subjects=[binh])
-    audit.record(actor=officer_a, obj=mai, action="update", unit=mai.unit, changes={"title": ["", "Chuyên viên"]})
+    audit.record(actor=officer_a, obj=mai, action="update", unit=mai.unit,
+                 changes={"title": ["", "Chuyên viên"]})
     client.force_login(provincial_hr)
     page = log(client, person="hoang thi mai")
     assert 'data-kind="viewed"' in page and 'data-kind="changed"' in page
@@ -50,9 +51,12 @@ def test_a_person_is_found_by_name_without_diacritics_with_who_saw_and_who_chang
     assert rows(page) == 3 == rows(log(client, person="A1-MAI"))
 
 
-def test_the_acting_account_and_the_kind_narrow_the_log(client, provincial_hr, officer_a, officer_b, mai, binh):
-    access_record(actor=officer_a, action=AccessRecord.Action.EXPORT, filters={"unit": "A"}, count=12)
-    access_record(actor=officer_b, action=AccessRecord.Action.EXPORT, filters={"unit": "B"}, count=7)
+def test_the_acting_account_and_the_kind_narrow_the_log(client, provincial_hr, officer_a, officer_b,
+                                                        mai, binh):
+    access_record(actor=officer_a, action=AccessRecord.Action.EXPORT, filters={"unit": "A"},
+                  count=12)
+    access_record(actor=officer_b, action=AccessRecord.Action.EXPORT, filters={"unit": "B"},
+                  count=7)
     access_record(actor=officer_a, action=AccessRecord.Action.VIEW, subjects=[mai])
     client.force_login(provincial_hr)
     page = log(client, user="officer_a", kind="exported")
@@ -69,7 +73,8 @@ def test_dates_are_given_dd_mm_yyyy_and_both_ends_count(client, provincial_hr, o
     client.force_login(provincial_hr)
     page = log(client, kind="viewed", date_from="10/03/2026", date_to="20/03/2026")
     assert rows(page) == 2 and "20/03/2026 23:30" in page and "03/03/2026" not in page
-    assert "Ngày kết thúc trước ngày bắt đầu" in log(client, date_from="20/03/2026", date_to="10/03/2026")
+    assert "Ngày kết thúc trước ngày bắt đầu" in log(client, date_from="20/03/2026",
+                                                     date_to="10/03/2026")
 
 
 def test_an_officer_sees_the_changes_of_their_units_and_only_their_own_reads(
@@ -103,7 +108,8 @@ def test_an_export_of_the_people_list_is_in_the_log_with_its_address(client, off
 @pytest.mark.parametrize("name", ["personnel:retirement_export", "personnel:raises_export"])
 def test_the_retirement_and_raises_lists_exported_are_in_the_log(client, officer_a, mai, name):
     client.force_login(officer_a)
-    assert client.get(reverse(name), {"years": "3"} if "retirement" in name else {}).status_code == 200
+    assert client.get(reverse(name),
+                      {"years": "3"} if "retirement" in name else {}).status_code == 200
     record = AccessRecord.objects.get(user=officer_a, action=AccessRecord.Action.EXPORT)
     assert record.path.startswith(reverse(name)) and record.count is not None
     assert reverse(name) in log(client, user="officer_a", kind="exported")
@@ -112,7 +118,8 @@ def _fill(officer, servant, n: int) -> None:
     for i in range(n):
         access_record(actor=officer, action=AccessRecord.Action.VIEW, subjects=[servant])
         access_record(actor=officer, action=AccessRecord.Action.EXPORT, count=i)
-        audit.record(actor=officer, obj=servant, action="update", unit=servant.unit, changes={"title": [str(i), "x"]})
+        audit.record(actor=officer, obj=servant, action="update", unit=servant.unit,
+                     changes={"title": [str(i), "x"]})
 
 
 @pytest.mark.parametrize("person", ["", "hoang thi mai"])

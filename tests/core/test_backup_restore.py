@@ -1,6 +1,7 @@
 """Backup, destroy, restore (issue 16): every record, history row, exam answer and stored file comes
-back. This is the SQLite variant (SQLite's online backup API); tests/integration/test_backup_restore.py
-runs the same scenario on PostgreSQL with pg_dump / pg_restore and a dropped database."""
+back. This is the SQLite variant (SQLite's online backup API);
+tests/integration/test_backup_restore.py runs the same scenario on PostgreSQL with pg_dump /
+pg_restore and a dropped database."""
 import hashlib
 import io
 import json
@@ -26,11 +27,13 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def make_records(media_root: Path) -> dict:
-    """People with history rows, an exam attempt with answers, a document stored under MEDIA_ROOT."""
+    """People with history rows, an exam attempt with answers, a document stored under
+    MEDIA_ROOT."""
     unit = make_unit("Sở Nội vụ", code="SNV")
     people = [make_servant(unit, full_name=f"Người thứ {i}") for i in range(3)]
     servant_update(actor=None, servant=people[0], phone="0912345678", reason="Cập nhật")
-    attachment = record_parts.attachment_add(actor=None, servant=people[0], title="Quyết định tuyển dụng",
+    attachment = record_parts.attachment_add(actor=None, servant=people[0],
+                                             title="Quyết định tuyển dụng",
                                              upload=SimpleUploadedFile("qd.pdf", PDF))
     _session, seated = make_session(make_bank(), count=4, candidates=1)
     attempt, password = seated[0]
@@ -90,16 +93,21 @@ def drop_sqlite_tables():
 @pytest.mark.django_db(transaction=True)
 def test_sqlite_backup_destroy_restore_finds_every_record_and_file(tmp_path, settings):
     if connection.vendor != "sqlite":
-        pytest.skip("the SQLite variant; PostgreSQL runs in tests/integration/test_backup_restore.py")
+        pytest.skip(
+            "the SQLite variant; PostgreSQL runs in tests/integration/test_backup_restore.py")
     media_root = tmp_path / "media"
     settings.MEDIA_ROOT = media_root
     ids = make_records(media_root)
     before, files_before = census(), stored_files(media_root)
-    assert before["history"] and before["salary"] and before["audit"] and len(before["answers"]) == 3
+    assert before["history"]
+    assert before["salary"]
+    assert before["audit"]
+    assert len(before["answers"]) == 3
 
     document = run("backup", str(tmp_path / "backup"))
     assert document["engine"] == "sqlite" and document["media_files"] == len(files_before) >= 1
-    assert {p.name for p in (tmp_path / "backup").iterdir()} == {"database.sqlite3", "media.tar", "manifest.json"}
+    assert {p.name for p in (tmp_path / "backup").iterdir()} == {"database.sqlite3", "media.tar",
+                                                                 "manifest.json"}
 
     # A restore over the live database is refused without --force.
     with pytest.raises(CommandError, match="--force"):

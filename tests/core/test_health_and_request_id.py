@@ -21,18 +21,21 @@ def test_healthz_ok_names_each_check(client, settings, tmp_path):
     body = response.json()
     assert body["status"] == "ok"
     assert body["checks"]["database"]["ok"] and body["checks"]["disk"]["ok"]
-    assert body["checks"]["broker"] == {"ok": True, "skipped": True}  # eager tasks: no broker to reach
+    # eager tasks: no broker to reach
+    assert body["checks"]["broker"] == {"ok": True, "skipped": True}
     assert body["checks"]["disk"]["free_mb"]["media"] > 0
     assert response["Cache-Control"] == "no-store"
 
 
 def test_healthz_503_when_the_database_is_down(client):
-    with mock.patch("core.health.connection.cursor", side_effect=OperationalError("connection refused")):
+    with mock.patch("core.health.connection.cursor",
+                    side_effect=OperationalError("connection refused")):
         response = client.get(reverse("healthz"))
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "fail"
-    assert body["checks"]["database"]["ok"] is False and body["checks"]["database"]["error"] == "OperationalError"
+    assert body["checks"]["database"]["ok"] is False
+    assert body["checks"]["database"]["error"] == "OperationalError"
     assert body["checks"]["disk"]["ok"] is True  # only the failing check is marked
 
 
@@ -56,9 +59,11 @@ def test_healthz_503_when_the_disk_is_nearly_full(client, settings):
 def test_a_sane_request_id_is_echoed_and_a_forged_one_replaced(client):
     response = client.get(reverse("healthz"), headers={"X-Request-ID": "nginx-4f1c2a9be0d34c"})
     assert response["X-Request-ID"] == "nginx-4f1c2a9be0d34c"
-    forged = client.get(reverse("healthz"), headers={"X-Request-ID": "x\r\nSet-Cookie: a=b" + "y" * 100})
+    forged = client.get(reverse("healthz"),
+                        headers={"X-Request-ID": "x\r\nSet-Cookie: a=b" + "y" * 100})
     assert len(forged["X-Request-ID"]) == 32 and "Set-Cookie" not in forged["X-Request-ID"]
-    assert client.get(reverse("healthz"))["X-Request-ID"] != forged["X-Request-ID"]  # a new uuid each time
+    # a new uuid each time
+    assert client.get(reverse("healthz"))["X-Request-ID"] != forged["X-Request-ID"]
 
 
 class Collect(logging.Handler):
@@ -90,17 +95,20 @@ def test_the_request_id_is_in_the_log_record_and_the_json_line(client, log_recor
     line = json.loads(JsonFormatter().format(record))
     assert line["request_id"] == "req-0000000000000042" and line["level"] == "WARNING"
     assert "database" in line["message"]
-    # django.request logs the 503 after the middleware returned: the id still comes with the request.
+    # django.request logs the 503 after the middleware returned: the id still comes with the
+    # request.
     logged = next(r for r in log_records if r.name == "django.request")
     assert logged.request_id == "req-0000000000000042"
 
 
-def test_the_request_id_is_in_the_audit_entry_of_a_change(client, world, officer_a, settings, tmp_path):
+def test_the_request_id_is_in_the_audit_entry_of_a_change(client, world, officer_a, settings,
+                                                          tmp_path):
     settings.MEDIA_ROOT = tmp_path
     person = make_servant(world.unit_a1, full_name="Hoàng Thị Mai", sex="female", code="RQ-01")
     client.force_login(officer_a)
     response = client.post(reverse("personnel:family_create", args=[person.pk]),
-                           {"side": "own", "relation": "Mẹ", "full_name": "Lê Thị Cúc", "birth_year": "1960"},
+                           {"side": "own", "relation": "Mẹ", "full_name": "Lê Thị Cúc",
+                            "birth_year": "1960"},
                            headers={"X-Request-ID": "audit-7d3e5f0a11"})
     assert response.status_code == 302 and response["X-Request-ID"] == "audit-7d3e5f0a11"
     entry = AuditEntry.objects.filter(action="create").latest("pk")
@@ -122,9 +130,10 @@ def test_production_logs_are_json_lines_with_the_request_id():
 
     code = ("import django, logging; django.setup(); from django.conf import settings; "
             "print(settings.LOGGING['handlers']['console']['formatter'])")
-    env = {"DJANGO_ENV": "production", "SECRET_KEY": "k" * 20 + "Qx7-Zp9_Lm2" * 4, "PATH": "/usr/bin:/bin",
-           "DJANGO_SETTINGS_MODULE": "config.settings", "VAR_DIR": str(live.VAR_DIR)}
-    out = subprocess.run([sys.executable, "-c", code], cwd=live.BASE_DIR, env=env, capture_output=True, text=True,
-                         check=True).stdout
+    env = {"DJANGO_ENV": "production", "SECRET_KEY": "k" * 20 + "Qx7-Zp9_Lm2" * 4,
+           "PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings",
+           "VAR_DIR": str(live.VAR_DIR)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=live.BASE_DIR, env=env,
+                         capture_output=True, text=True, check=True).stdout
     assert out.strip() == "json"
     assert live.LOGGING["handlers"]["console"]["formatter"] == "text"  # development: plain text

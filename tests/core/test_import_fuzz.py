@@ -1,11 +1,12 @@
 """Hypothesis over every importer (issue 16, deliver 3): messy spreadsheets never crash an import,
-never leave part of a file written, and every error names its row and column with a Vietnamese reason.
+never leave part of a file written, and every error names its row and column with a Vietnamese
+reason.
 
 Each importer gets a file of a few good rows (its own template's columns, data that imports), which
 Hypothesis then spoils: random unicode and Vietnamese text, blank cells, numbers where text is
 expected, dates in many formats and out of range, formula-like strings, very long strings, booleans,
-duplicated rows, dropped, renamed, extra and reordered headers, a title above the header, a group row
-over it (merged header), blank rows and a signature footer under the table; written as .xlsx by
+duplicated rows, dropped, renamed, extra and reordered headers, a title above the header, a group
+row over it (merged header), blank rows and a signature footer under the table; written as .xlsx by
 openpyxl or xlsxwriter, or as .csv. For every file:
 
 - ``importer.run`` returns its summary (an exception is a crash);
@@ -51,26 +52,28 @@ FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 20)), deadline=
 TODAY = datetime(2026, 11, 16, 9)
 PROJECT_APPS = ("core", "positions", "personnel", "appraisal", "recruitment", "streamlining")
 
-# --- what a spoiled cell can hold ------------------------------------------------------------------
+# --- what a spoiled cell can hold -----------------------------------------------------------------
 VIETNAMESE = ("ăâđêôơưĂÂĐÊÔƠƯáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
               "ÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ")
-letters = st.characters(exclude_categories=("Cs",)) | st.sampled_from(VIETNAMESE) | st.sampled_from(" /-.,;:")
-WORDS = ["Nguyễn Văn An", "Trần Thị Bình", "NGUYỄN THỊ HƯƠNG", "Sở Nội vụ", "Công chức", "Nam", "Nữ",
-         "Khiển trách", "Chuyên môn", "Chính quyền", "Tháng 13", "Quý 5", "HTT", "Không", "01.003", "A1",
-         "Kiến thức chung", "Thi viết và phỏng vấn", "DTTS", "có", "x", "Người lập biểu", "Tổng cộng",
-         "null", "NaN", "Infinity", "1E+999999999", "#N/A", "#REF!", "TRUE", "—", "…", "\u200b",
-         "\u202eđảo ngược", "\t", "\n", "  "]
-FORMULAS = ["=1+1", "=SUM(A1:A3)", "+84912345678", "-5", "@SUM(1)", "=HYPERLINK(\"http://x\",\"y\")",
-            "=cmd|' /C calc'!A0", "-", "=", "+", "@"]
+letters = (st.characters(exclude_categories=("Cs",)) | st.sampled_from(VIETNAMESE)
+           | st.sampled_from(" /-.,;:"))
+WORDS = ["Nguyễn Văn An", "Trần Thị Bình", "NGUYỄN THỊ HƯƠNG", "Sở Nội vụ", "Công chức", "Nam",
+         "Nữ", "Khiển trách", "Chuyên môn", "Chính quyền", "Tháng 13", "Quý 5", "HTT", "Không",
+         "01.003", "A1", "Kiến thức chung", "Thi viết và phỏng vấn", "DTTS", "có", "x",
+         "Người lập biểu", "Tổng cộng", "null", "NaN", "Infinity", "1E+999999999", "#N/A", "#REF!",
+         "TRUE", "—", "…", "\u200b", "\u202eđảo ngược", "\t", "\n", "  "]
+FORMULAS = ["=1+1", "=SUM(A1:A3)", "+84912345678", "-5", "@SUM(1)",
+            "=HYPERLINK(\"http://x\",\"y\")", "=cmd|' /C calc'!A0", "-", "=", "+", "@"]
 
 
 @st.composite
 def date_texts(draw) -> str:
-    day, month, year = draw(st.integers(-1, 40)), draw(st.integers(-1, 14)), draw(st.integers(0, 12000))
+    day, month, year = draw(st.integers(-1, 40)), draw(st.integers(-1,
+                                                                   14)), draw(st.integers(0, 12000))
     pattern = draw(st.sampled_from([
-        "{d}/{m}/{y}", "{d:02d}/{m:02d}/{y:04d}", "{y}-{m:02d}-{d:02d}", "{d}.{m}.{y}", "{d}-{m}-{y}",
-        "ngày {d} tháng {m} năm {y}", "{m}/{y}", "{y}", "{d}/{m}/{yy:02d}", "{d} / {m} / {y}", "{y}{m:02d}{d:02d}",
-        "{d}/{m}", "tháng {m}/{y}", "{d}/{m}/{y} 10:30"]))
+        "{d}/{m}/{y}", "{d:02d}/{m:02d}/{y:04d}", "{y}-{m:02d}-{d:02d}", "{d}.{m}.{y}",
+        "{d}-{m}-{y}", "ngày {d} tháng {m} năm {y}", "{m}/{y}", "{y}", "{d}/{m}/{yy:02d}",
+        "{d} / {m} / {y}", "{y}{m:02d}{d:02d}", "{d}/{m}", "tháng {m}/{y}", "{d}/{m}/{y} 10:30"]))
     return pattern.format(d=day, m=month, y=year, yy=abs(year) % 100)
 
 
@@ -85,7 +88,7 @@ cells = st.one_of(
 )
 
 
-# --- the importers and a good file for each --------------------------------------------------------
+# --- the importers and a good file for each -------------------------------------------------------
 @dataclass
 class Sheet:
     name: str
@@ -108,14 +111,16 @@ def _old_person(world) -> None:
 
     if CivilServant.objects.filter(code="FZ-OLD").exists():
         return
-    make_servant(world.unit_a1, code="FZ-OLD", full_name="Lê Văn Cũ", date_of_birth=date(1980, 3, 4),
-                 recruitment_date=date(2010, 9, 1), national_id="001080000777")
+    make_servant(world.unit_a1, code="FZ-OLD", full_name="Lê Văn Cũ",
+                 date_of_birth=date(1980, 3, 4), recruitment_date=date(2010, 9, 1),
+                 national_id="001080000777")
 
 
 def _competency(world) -> None:
     from positions.models import Competency
 
-    Competency.objects.get_or_create(code="FZ-NL", defaults={"name": "Năng lực thử", "group": "core"})
+    Competency.objects.get_or_create(code="FZ-NL",
+                                     defaults={"name": "Năng lực thử", "group": "core"})
 
 
 def _open_year(world) -> None:
@@ -179,63 +184,70 @@ def _questions(world):
 SPECS = {
     "units": Spec(_unit_importer, [Sheet("Đơn vị", [
         "Mã đơn vị", "Tên đơn vị", "Mã đơn vị cấp trên", "Loại đơn vị", "Khối", "Ngày thành lập"],
-        lambda i: [f"FZ{i}", f"Phòng Thử {i}", "A" if i % 2 == 0 else f"FZ{i - 1}", "Phòng", "Chính quyền",
-                   "01/07/2025"])]),
+        lambda i: [f"FZ{i}", f"Phòng Thử {i}", "A" if i % 2 == 0 else f"FZ{i - 1}", "Phòng",
+                   "Chính quyền", "01/07/2025"])]),
     "personnel": Spec(_personnel, [Sheet("Danh sách", [
-        "Mã cán bộ", "Họ và tên", "Ngày sinh", "Giới tính", "Số định danh cá nhân", "Mã đơn vị", "Loại cán bộ",
-        "Mã ngạch", "Bậc lương", "Ngày hưởng bậc lương", "Ngày tuyển dụng", "Điện thoại", "Email"],
-        lambda i: ["FZ-OLD" if i == 0 else f"FZ{i:03d}", f"Nguyễn Thị Thử {i}", date(1985, 5, 20), "Nữ",
-                   f"0011850{i:05d}" if i else "001080000777", "A1", "Công chức", "01.003", 3, "01/04/2024",
-                   "01/09/2010", "0912345678", f"thu{i}@example.gov.vn"])], setup=_old_person),
+        "Mã cán bộ", "Họ và tên", "Ngày sinh", "Giới tính", "Số định danh cá nhân", "Mã đơn vị",
+        "Loại cán bộ", "Mã ngạch", "Bậc lương", "Ngày hưởng bậc lương", "Ngày tuyển dụng",
+        "Điện thoại", "Email"],
+        lambda i: ["FZ-OLD" if i == 0 else f"FZ{i:03d}", f"Nguyễn Thị Thử {i}", date(1985, 5, 20),
+                   "Nữ", f"0011850{i:05d}" if i else "001080000777", "A1", "Công chức", "01.003", 3,
+                   "01/04/2024", "01/09/2010", "0912345678", f"thu{i}@example.gov.vn"])],
+                      setup=_old_person),
     "career": Spec(_career, [Sheet("Quá trình", [
-        "Mã cán bộ", "Từ ngày", "Đến ngày", "Mã đơn vị", "Chức vụ", "Mã vị trí việc làm", "Số quyết định",
-        "Ngày quyết định"],
-        lambda i: ["FZ-OLD", date(2003 + i, 1, 1), f"31/12/{2003 + i}", "A", "Chuyên viên", "", f"{i}/QĐ-SNV",
-                   date(2002 + i, 12, 20)])], setup=_old_person),
+        "Mã cán bộ", "Từ ngày", "Đến ngày", "Mã đơn vị", "Chức vụ", "Mã vị trí việc làm",
+        "Số quyết định", "Ngày quyết định"],
+        lambda i: ["FZ-OLD", date(2003 + i, 1, 1), f"31/12/{2003 + i}", "A", "Chuyên viên", "",
+                   f"{i}/QĐ-SNV", date(2002 + i, 12, 20)])], setup=_old_person),
     "discipline": Spec(_discipline, [Sheet("Kỷ luật", [
-        "Mã cán bộ", "Hình thức kỷ luật", "Ngày quyết định", "Số quyết định", "Lý do", "Cơ quan quyết định"],
-        lambda i: ["FZ-OLD", "Khiển trách", f"{10 + i}/03/2026", f"{i}/QĐ-UBND", "Vi phạm giờ làm việc",
-                   "UBND tỉnh"])], setup=_old_person),
+        "Mã cán bộ", "Hình thức kỷ luật", "Ngày quyết định", "Số quyết định", "Lý do",
+        "Cơ quan quyết định"],
+        lambda i: ["FZ-OLD", "Khiển trách", f"{10 + i}/03/2026", f"{i}/QĐ-UBND",
+                   "Vi phạm giờ làm việc", "UBND tỉnh"])], setup=_old_person),
     "positions": Spec(_positions, [
         Sheet("Vị trí việc làm", ["Mã đơn vị", "Mã vị trí", "Tên vị trí", "Nhóm", "Mã ngạch",
                                   "Số lượng người làm việc", "Mục tiêu", "Nhiệm vụ"],
-              lambda i: ["A1", f"VT-{i}", f"Chuyên viên thử {i}", "Chuyên môn", "01.003", 2, "Mục tiêu",
-                         "Nhiệm vụ"]),
+              lambda i: ["A1", f"VT-{i}", f"Chuyên viên thử {i}", "Chuyên môn", "01.003", 2,
+                         "Mục tiêu", "Nhiệm vụ"]),
         Sheet("Khung năng lực", ["Mã đơn vị", "Mã vị trí", "Mã năng lực", "Cấp độ"],
               lambda i: ["A1", f"VT-{i}", "FZ-NL", 3], max_rows=3)], setup=_competency, csv=False),
     "recruitment": Spec(_recruitment, [
         Sheet("Đợt tuyển dụng", ["Mã đợt", "Tên đợt", "Ngày thông báo", "Hình thức vòng 2",
                                  "Trọng số thi viết (%)", "Trọng số phỏng vấn (%)"],
-              lambda i: ["TD-FZ", "Thi tuyển công chức 2026", date(2026, 3, 15), "Thi viết và phỏng vấn", 70, 30],
+              lambda i: ["TD-FZ", "Thi tuyển công chức 2026", date(2026, 3, 15),
+                         "Thi viết và phỏng vấn", 70, 30],
               max_rows=1),
         Sheet("Chỉ tiêu", ["Mã vị trí", "Tên vị trí", "Mã ngạch", "Chỉ tiêu", "Yêu cầu ngoại ngữ"],
               lambda i: [f"CV-{i}", f"Chuyên viên {i}", "01.003", 1 + i, "Không"], max_rows=2),
         Sheet("Thí sinh", ["Số báo danh", "Họ và tên", "Ngày sinh", "Giới tính", "Mã vị trí",
                            "Đối tượng ưu tiên", "Vòng 1 - kiến thức chung (số câu đúng)",
-                           "Vòng 1 - ngoại ngữ (số câu đúng)", "Miễn ngoại ngữ", "Điểm thi viết", "Điểm phỏng vấn"],
+                           "Vòng 1 - ngoại ngữ (số câu đúng)", "Miễn ngoại ngữ", "Điểm thi viết",
+                           "Điểm phỏng vấn"],
               lambda i: [f"{i + 1:04d}", f"Hoàng Văn Thí {i}", "05/07/1998", "Nam", f"CV-{i % 2}",
                          "DTTS" if i % 2 else "", 40, "", "", 74, 70])], csv=False),
     "appraisal_scores": Spec(_scores, [Sheet("Điểm", [
-        "Mã cán bộ", "Kỳ", "Nhóm nhiệm vụ", "Tiêu chí chung (điểm)", "Số lượng (%)", "Chất lượng (%)",
-        "Tiến độ (%)"],
+        "Mã cán bộ", "Kỳ", "Nhóm nhiệm vụ", "Tiêu chí chung (điểm)", "Số lượng (%)",
+        "Chất lượng (%)", "Tiến độ (%)"],
         lambda i: [f"FZ-{i % 3}", f"Tháng {1 + i // 3}", "", 30, 100, 95, 90])], setup=_open_year),
     "unit_results": Spec(_unit_results, [Sheet("Kết quả", [
-        "Mã đơn vị", "Năm", "Chỉ tiêu kế hoạch", "Hoàn thành đúng hạn, bảo đảm chất lượng", "Vượt chỉ tiêu",
-        "Mức xếp loại"],
+        "Mã đơn vị", "Năm", "Chỉ tiêu kế hoạch", "Hoàn thành đúng hạn, bảo đảm chất lượng",
+        "Vượt chỉ tiêu", "Mức xếp loại"],
         lambda i: [["A", "A1", "B", "P"][i % 4], 2026 - i // 4, 20, 18, 3, "HTT"])]),
     "streamlining_cases": Spec(_streamlining, [Sheet("Danh sách", [
-        "Mã cán bộ", "Họ và tên", "Giới tính", "Ngày sinh", "Loại cán bộ", "Ngày nghỉ", "Phương án", "Căn cứ",
-        "Hệ số lương", "Phụ cấp chức vụ", "Phụ cấp công vụ (%)", "Phụ cấp khu vực", "Số tháng đóng BHXH",
-        "Ngày quyết định sắp xếp"],
-        lambda i: [f"C-{i}", "Nguyễn Văn C", "Nam", date(1966, 1, 15), "Công chức", date(2025, 5, 1),
-                   "Nghỉ hưu trước tuổi", "NĐ 178/2024/NĐ-CP", 4.65, 0.6, 25, 0.2, 264, "01/03/2025"])]),
+        "Mã cán bộ", "Họ và tên", "Giới tính", "Ngày sinh", "Loại cán bộ", "Ngày nghỉ", "Phương án",
+        "Căn cứ", "Hệ số lương", "Phụ cấp chức vụ", "Phụ cấp công vụ (%)", "Phụ cấp khu vực",
+        "Số tháng đóng BHXH", "Ngày quyết định sắp xếp"],
+        lambda i: [f"C-{i}", "Nguyễn Văn C", "Nam", date(1966, 1, 15), "Công chức",
+                   date(2025, 5, 1), "Nghỉ hưu trước tuổi", "NĐ 178/2024/NĐ-CP", 4.65, 0.6, 25, 0.2,
+                   264, "01/03/2025"])]),
     "questions": Spec(_questions, [Sheet("Câu hỏi", [
         "Ngân hàng", "Phần thi", "Nội dung câu hỏi", "Phương án A", "Phương án B", "Đáp án"],
-        lambda i: ["NH-FZ", "Kiến thức chung", f"Câu hỏi thử số {i}?", "Đúng", "Sai", "A"])], csv=False),
+        lambda i: ["NH-FZ", "Kiến thức chung", f"Câu hỏi thử số {i}?", "Đúng", "Sai", "A"])],
+                      csv=False),
 }
 
 
-# --- spoiling a good file ---------------------------------------------------------------------------
+# --- spoiling a good file -------------------------------------------------------------------------
 @dataclass
 class Grid:
     """One sheet as a list of lines (the header line among them) before it is written."""
@@ -252,13 +264,14 @@ def spoiled_sheet(draw, sheet: Sheet) -> Grid:
     rows = [sheet.row(i) for i in range(n)]
     width = len(headers)
     # Cells: a few replaced by anything.
-    for r, c, value in draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, width - 1), cells),
+    for r, c, value in draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, width - 1),
+                                               cells),
                                      max_size=6)):
         rows[r][c] = value
     if n > 1 and draw(st.booleans()):
         rows.append(list(rows[draw(st.integers(0, n - 1))]))  # a duplicated row (duplicate key)
-    ops = draw(st.lists(st.sampled_from(["drop", "rename", "extra", "swap", "title", "group", "blank", "footer",
-                                         "upper", "numbers"]), max_size=3))
+    ops = draw(st.lists(st.sampled_from(["drop", "rename", "extra", "swap", "title", "group",
+                                         "blank", "footer", "upper", "numbers"]), max_size=3))
     lines_before: list[list] = []
     for op in ops:
         if op == "drop" and width > 1:
@@ -270,7 +283,8 @@ def spoiled_sheet(draw, sheet: Sheet) -> Grid:
         elif op == "rename":
             k = draw(st.integers(0, width - 1))
             headers[k] = draw(st.one_of(st.text(letters, max_size=15), st.sampled_from(
-                ["Ngạch", "Bậc", "Mã", "Hệ số lương hiện hưởng", f"{headers[k] or ''} (bắt buộc)", "STT", "", None])))
+                ["Ngạch", "Bậc", "Mã", "Hệ số lương hiện hưởng", f"{headers[k] or ''} (bắt buộc)",
+                 "STT", "", None])))
         elif op == "extra":
             headers.append(draw(st.one_of(st.text(letters, max_size=15), st.just("Ghi chú"))))
             for row in rows:
@@ -285,7 +299,8 @@ def spoiled_sheet(draw, sheet: Sheet) -> Grid:
         elif op == "group":
             # A merged group cell over the columns from k on: the header on two rows.
             k = draw(st.integers(0, width - 1))
-            lines_before.append([None] * k + [draw(st.sampled_from(["LƯƠNG", "THÔNG TIN", "Ghi chú"]))])
+            lines_before.append([None] * k + [draw(st.sampled_from(["LƯƠNG", "THÔNG TIN",
+                                                                    "Ghi chú"]))])
         elif op == "upper":
             headers = [h.upper() if isinstance(h, str) else h for h in headers]
     # Lines that are not data rows, once the columns are settled.
@@ -294,7 +309,8 @@ def spoiled_sheet(draw, sheet: Sheet) -> Grid:
     if "numbers" in ops:
         rows.insert(0, [f"({i + 1})" for i in range(width)])
     if "footer" in ops:
-        rows.extend([[], ["Người lập biểu", None, "Thủ trưởng đơn vị"], ["Tuyên Quang, ngày 30 tháng 11 năm 2026"]])
+        rows.extend([[], ["Người lập biểu", None, "Thủ trưởng đơn vị"],
+                     ["Tuyên Quang, ngày 30 tháng 11 năm 2026"]])
     return Grid(sheet.name, [*lines_before, headers, *rows], header=len(lines_before))
 
 
@@ -319,7 +335,8 @@ def write_file(directory: Path, number: int, kind: str, grids: list[Grid]) -> Pa
         out = io.StringIO()
         writer = csv.writer(out)
         for line in grids[0].lines:
-            writer.writerow(["" if v is None else (v.strftime("%d/%m/%Y") if isinstance(v, date) else v)
+            writer.writerow(["" if v is None
+                                 else (v.strftime("%d/%m/%Y") if isinstance(v, date) else v)
                              for v in line])
         path.write_bytes(out.getvalue().encode("utf-8"))
         return path
@@ -344,18 +361,20 @@ def write_file(directory: Path, number: int, kind: str, grids: list[Grid]) -> Pa
             for c, value in enumerate(line):
                 value = _excel_value(value)
                 if isinstance(value, str):
-                    sheet.write_string(r, c, value)  # "=…" stays text here; openpyxl makes it a formula
+                    # "=…" stays text here; openpyxl makes it a formula
+                    sheet.write_string(r, c, value)
                 elif isinstance(value, date):
                     sheet.write_datetime(r, c, value, dates)
                 elif value is not None:
                     sheet.write(r, c, value)
         if len(grid.lines) > grid.header + 1 and grid.header:
-            sheet.merge_range(grid.header - 1, 0, grid.header - 1, 1, grid.lines[grid.header - 1][0] or "")
+            sheet.merge_range(grid.header - 1, 0, grid.header - 1, 1,
+                              grid.lines[grid.header - 1][0] or "")
     book.close()
     return path
 
 
-# --- what must hold ---------------------------------------------------------------------------------
+# --- what must hold -------------------------------------------------------------------------------
 def table_counts() -> tuple[int, ...]:
     """Rows of every table of the project, in one query."""
     tables = [m._meta.db_table for a in PROJECT_APPS for m in apps.get_app_config(a).get_models()
@@ -365,15 +384,16 @@ def table_counts() -> tuple[int, ...]:
         return cursor.fetchone()
 
 
-ENGLISH = re.compile(r"\b(the|is|are|not|must|cannot|column|row|file|value|unknown|missing|required|"
-                     r"should|only|this|of)\b", re.IGNORECASE)
+ENGLISH = re.compile(r"\b(the|is|are|not|must|cannot|column|row|file|value|unknown|missing|"
+                     r"required|should|only|this|of)\b", re.IGNORECASE)
 
 
 def _file_texts(grids: list[Grid]) -> list[str]:
     """Every text of the file, as a message may quote it (longest first)."""
     from core.importing import cell_text
 
-    texts = {cell_text(v) for grid in grids for line in grid.lines for v in line if v not in (None, "")}
+    texts = {cell_text(v) for grid in grids for line in grid.lines for v in line
+                 if v not in (None, "")}
     texts |= {str(v) for grid in grids for line in grid.lines for v in line if v not in (None, "")}
     return sorted((t for t in texts if t), key=len, reverse=True)
 
@@ -388,12 +408,14 @@ def is_vietnamese(message: str, grids: list[Grid]) -> bool:
 
 
 def check_summary(summary: dict, grids: list[Grid], spec: Spec) -> None:
-    assert set(summary) >= {"rows", "created", "updated", "unchanged", "rejected", "errors"}, summary
+    assert set(summary) >= {"rows", "created", "updated", "unchanged", "rejected",
+                            "errors"}, summary
     from core.importing import cell_text
 
     # The declared headers, and the file's own (a column refused by its header is named as it reads;
     # the line under the header may be a second header level).
-    known = {h for sheet in spec.sheets for h in sheet.headers} | {c.header for c in _columns(spec)} | spec.headers
+    known = {h for sheet in spec.sheets
+                 for h in sheet.headers} | {c.header for c in _columns(spec)} | spec.headers
     known |= {cell_text(v) for grid in grids for line in grid.lines[:grid.header + 2] for v in line}
     for error in summary["errors"]:
         assert isinstance(error.get("row"), int) and error["row"] >= 0, error
@@ -443,7 +465,8 @@ def fuzz(kind: str):
         check_summary(summary, grids, spec)
         event("refused" if summary["errors"] else "written")
         if summary["errors"]:
-            assert after == before and audited_after == audited, f"a bad file was partly written: {summary}"
+            assert after == before and audited_after == audited, ("a bad file was partly written: "
+                                                                  f"{summary}")
         else:
             assert summary["rejected"] == 0
 
@@ -473,7 +496,8 @@ def test_the_good_files_import_whole(world, tmp_path):
     with time_machine.travel(TODAY, tick=True):
         for number, (kind, spec) in enumerate(SPECS.items()):
             spec.setup(world)
-            grids = [Grid(s.name, [s.headers, *(s.row(i) for i in range(s.max_rows))]) for s in spec.sheets]
+            grids = [Grid(s.name,
+                          [s.headers, *(s.row(i) for i in range(s.max_rows))]) for s in spec.sheets]
             summary = spec.make(world).run(write_file(tmp_path, number, "xlsxwriter", grids))
             assert summary["errors"] == [], (kind, summary)
 
@@ -488,27 +512,32 @@ def test_a_round_announced_before_every_rule_set_is_a_row_error_not_a_crash(worl
     rounds, quotas, candidates = recruitment.sheets
     candidate = candidates.row(0)
     candidate[7] = 20  # "Vòng 1 - ngoại ngữ (số câu đúng)"
-    grids = [Grid(rounds.name, [rounds.headers, ["TD-FZ", "Đợt cũ", date(1900, 3, 1), "Thi viết", 100, 0]]),
+    grids = [Grid(rounds.name,
+                  [rounds.headers, ["TD-FZ", "Đợt cũ", date(1900, 3, 1), "Thi viết", 100, 0]]),
              Grid(quotas.name, [quotas.headers, quotas.row(0)]),
              Grid(candidates.name, [candidates.headers, candidate])]
-    summary = RecruitmentImporter(agency=world.unit_a).run(write_file(tmp_path, 0, "openpyxl", grids))
+    summary = RecruitmentImporter(agency=world.unit_a).run(write_file(tmp_path, 0, "openpyxl",
+                                                                      grids))
     assert summary["errors"] == [{
         "sheet": "Đợt tuyển dụng", "row": 2, "column": "Ngày thông báo",
-        "message": "Không có quy định tuyển dụng nào có hiệu lực vào ngày 01/03/1900: quy định sớm nhất, "
-                   "REC-ND138, áp dụng từ ngày 01/12/2020."}]
+        "message": "Không có quy định tuyển dụng nào có hiệu lực vào ngày 01/03/1900: quy định "
+                   "sớm nhất, REC-ND138, áp dụng từ ngày 01/12/2020."}]
     assert not RecruitmentRound.objects.exists()
 
 
 def test_nan_typed_as_a_weight_is_a_row_error_not_a_crash(world, tmp_path):
-    """Found by the fuzz: "NaN" in a decimal column read as Decimal("NaN"), whose comparison raised."""
+    """Found by the fuzz: "NaN" in a decimal column read as Decimal("NaN"), whose comparison
+    raised."""
     from recruitment.importers import RecruitmentImporter
 
     rounds, quotas, candidates = SPECS["recruitment"].sheets
-    grids = [Grid(rounds.name, [rounds.headers, ["TD-FZ", "Đợt thử", date(2026, 3, 15), "Thi viết và phỏng vấn",
+    grids = [Grid(rounds.name,
+                  [rounds.headers, ["TD-FZ", "Đợt thử", date(2026, 3, 15), "Thi viết và phỏng vấn",
                                                  "NaN", 30]]),
              Grid(quotas.name, [quotas.headers, quotas.row(0)]),
              Grid(candidates.name, [candidates.headers, candidates.row(0)])]
-    summary = RecruitmentImporter(agency=world.unit_a).run(write_file(tmp_path, 0, "xlsxwriter", grids))
+    summary = RecruitmentImporter(agency=world.unit_a).run(write_file(tmp_path, 0, "xlsxwriter",
+                                                                      grids))
     assert [(e["row"], e["column"], e["message"]) for e in summary["errors"]] == [
         (2, "Trọng số thi viết (%)", "“NaN” không phải là số."),
         (2, "Trọng số thi viết (%)", "Thi viết và phỏng vấn phải có trọng số.")]
@@ -523,7 +552,7 @@ def test_numbers_that_are_not_finite_are_cell_errors_in_every_numeric_parser(tex
     from recruitment.importers import parse_decimal
     from streamlining.importers import parse_allowance_coefficient, parse_percent
 
-    for parse in (parse_whole, parse_coefficient, parse_step, parse_decimal(0, 100), parse_allowance_coefficient,
-                  parse_percent):
+    for parse in (parse_whole, parse_coefficient, parse_step, parse_decimal(0, 100),
+                  parse_allowance_coefficient, parse_percent):
         with pytest.raises(CellError):
             parse(text)

@@ -55,7 +55,8 @@ def run(path, capsys, *args):
     return code, json.loads(out.out), out.err
 
 
-def test_a_signature_footer_is_skipped_with_a_warning_and_the_rows_above_import(world, tmp_path, capsys):
+def test_a_signature_footer_is_skipped_with_a_warning_and_the_rows_above_import(
+    world, tmp_path, capsys):
     path = workbook(tmp_path / "ds.xlsx", [
         HEADER,
         person("CB001", "Nguyễn Văn An", "008080012345"),
@@ -64,7 +65,8 @@ def test_a_signature_footer_is_skipped_with_a_warning_and_the_rows_above_import(
     ], preamble=[["DANH SÁCH CÁN BỘ, CÔNG CHỨC"], []])
     code, doc, err = run(path, capsys)
     assert code == 0, doc
-    assert doc == {"rows": 2, "created": 2, "updated": 0, "unchanged": 0, "rejected": 0, "errors": []}
+    assert doc == {"rows": 2, "created": 2, "updated": 0, "unchanged": 0, "rejected": 0,
+                   "errors": []}
     assert set(CivilServant.objects.values_list("code", flat=True)) == {"CB001", "CB002"}
     # Title, blank, header, two people, blank: the footer is Excel rows 7–12, 4 of them hold text.
     assert "4 dòng dưới bảng (dòng 7–12)" in err and "chữ ký" in err
@@ -108,7 +110,8 @@ def test_a_bad_row_before_the_footer_is_still_reported(world, tmp_path, capsys):
     ])
     code, doc, err = run(path, capsys)
     assert code == 1 and doc["rows"] == 3 and doc["rejected"] == 2 and doc["created"] == 0
-    assert {(e["row"], e["column"]) for e in doc["errors"]} == {(3, "Số định danh cá nhân"), (4, "Mã cán bộ")}
+    assert {(e["row"], e["column"]) for e in doc["errors"]} == {(3, "Số định danh cá nhân"),
+                                                                (4, "Mã cán bộ")}
     assert not any(e["row"] >= 5 for e in doc["errors"])  # the footer is not data
     assert not CivilServant.objects.exists()
 
@@ -128,9 +131,10 @@ def two_level_rows():
     upper = [*HEADER, "LƯƠNG", None, None, None, "Ghi chú"]
     lower = [None] * 6 + ["Mã ngạch", "Bậc", "Hệ số", "Ngày hưởng", None]
     return [upper, lower,
-            [*person("CB001", "Nguyễn Văn An", "008080012345"), "01.003", 4, "3,33", date(2023, 4, 1), ""],
-            [*person("CB002", "Lê Thị Bình", "008180012346", sex="Nữ"), "01.003", 2, "2,67", date(2024, 1, 1),
-             "Nghỉ thai sản"]]
+            [*person("CB001", "Nguyễn Văn An", "008080012345"), "01.003", 4, "3,33",
+             date(2023, 4, 1), ""],
+            [*person("CB002", "Lê Thị Bình", "008180012346", sex="Nữ"), "01.003", 2, "2,67",
+             date(2024, 1, 1), "Nghỉ thai sản"]]
 
 
 def test_a_two_level_salary_header_imports_the_four_salary_values(world, tmp_path, capsys):
@@ -150,14 +154,17 @@ def test_a_two_level_salary_header_imports_the_four_salary_values(world, tmp_pat
 def test_a_two_level_header_is_read_when_the_group_is_above_the_detected_row(world):
     # The required headers are on the lower row; "Họ và tên" is merged down from the upper one.
     upper = ["THÔNG TIN", None, None, None, None, None, "LƯƠNG", None]
-    lower = ["Mã cán bộ", None, "Ngày sinh", "Giới tính", "Số định danh cá nhân", "Mã đơn vị", "Bậc", "Hệ số"]
+    lower = ["Mã cán bộ", None, "Ngày sinh", "Giới tính", "Số định danh cá nhân", "Mã đơn vị",
+             "Bậc", "Hệ số"]
     upper[1] = "Họ và tên"
-    rows = [upper, lower, ["CB001", "Nguyễn Văn An", date(1980, 7, 5), "Nam", "008080012345", "A1", 4, "3,33"]]
+    rows = [upper, lower,
+            ["CB001", "Nguyễn Văn An", date(1980, 7, 5), "Nam", "008080012345", "A1", 4, "3,33"]]
     import tempfile
     from pathlib import Path
 
     with tempfile.TemporaryDirectory() as folder:
-        table = read_table(workbook(Path(folder) / "t.xlsx", rows, merges=["B1:B2", "G1:H1"]), COLUMNS)
+        table = read_table(workbook(Path(folder) / "t.xlsx", rows, merges=["B1:B2", "G1:H1"]),
+                           COLUMNS)
     assert {c.field for c in table.columns} >= {"full_name", "salary_step", "salary_coefficient"}
     assert table.header_row == 2 and [r.number for r in table.rows] == [3]
 
@@ -180,7 +187,8 @@ def test_an_unknown_column_is_named_in_a_warning(world, tmp_path, capsys):
     assert "Cột “Số sổ BHXH” không được nhập." in err
 
 
-def test_a_header_that_looks_like_a_salary_column_but_cannot_be_placed_is_refused(world, tmp_path, capsys):
+def test_a_header_that_looks_like_a_salary_column_but_cannot_be_placed_is_refused(
+    world, tmp_path, capsys):
     upper = [*HEADER, "LƯƠNG", None]
     lower = [None] * 6 + ["Ngạch", "Hệ số lương hiện hưởng"]
     path = workbook(tmp_path / "ds.xlsx", [

@@ -40,8 +40,11 @@ def test_a_bad_row_writes_nothing_and_reports_row_column_and_reason(world, tmp_p
     by_row = {e["row"]: e for e in doc["errors"]}
     assert by_row[3]["column"] == "Mã đơn vị cấp trên" and "KHONG-CO" in by_row[3]["message"]
     assert "Không tìm thấy đơn vị cấp trên" in by_row[3]["message"]
-    assert by_row[4]["column"] == "Mã đơn vị" and "trùng" in by_row[4]["message"] and "dòng 2" in by_row[4]["message"]
-    assert by_row[5]["column"] == "Tên đơn vị" and by_row[5]["message"] == "Bắt buộc phải có giá trị."
+    assert by_row[4]["column"] == "Mã đơn vị"
+    assert "trùng" in by_row[4]["message"]
+    assert "dòng 2" in by_row[4]["message"]
+    assert by_row[5]["column"] == "Tên đơn vị"
+    assert by_row[5]["message"] == "Bắt buộc phải có giá trị."
 
 
 def test_a_messy_office_file_imports(world, tmp_path, capsys):
@@ -68,7 +71,8 @@ def test_a_messy_office_file_imports(world, tmp_path, capsys):
 
 
 def test_reimporting_the_same_file_changes_nothing(world, tmp_path, capsys):
-    path = write_workbook(tmp_path / "u.xlsx", [HEADER, ["C1", "Phòng Một", "A"], ["C2", "Phòng Hai", "C1"]])
+    path = write_workbook(tmp_path / "u.xlsx",
+                          [HEADER, ["C1", "Phòng Một", "A"], ["C2", "Phòng Hai", "C1"]])
     assert run(path, capsys=capsys)[1]["created"] == 2
     entries = AuditEntry.objects.count()
     code, doc, _ = run(path, capsys=capsys)
@@ -104,10 +108,12 @@ def test_missing_required_column_is_named(world, tmp_path, capsys):
 
 
 def test_skip_invalid_imports_the_good_rows(world, tmp_path, capsys):
-    path = write_workbook(tmp_path / "u.xlsx", [HEADER, ["C1", "Phòng Một", "A"], ["C2", "Phòng Hai", "ZZ"]])
+    path = write_workbook(tmp_path / "u.xlsx",
+                          [HEADER, ["C1", "Phòng Một", "A"], ["C2", "Phòng Hai", "ZZ"]])
     code, doc, _ = run(path, "--skip-invalid", capsys=capsys)
     assert code == 0 and doc["created"] == 1 and doc["rejected"] == 1
-    assert OrgUnit.objects.filter(code="C1").exists() and not OrgUnit.objects.filter(code="C2").exists()
+    assert OrgUnit.objects.filter(code="C1").exists()
+    assert not OrgUnit.objects.filter(code="C2").exists()
 
 
 def test_skip_invalid_fails_when_it_rejected_every_row(world, tmp_path, capsys):
@@ -126,7 +132,8 @@ def test_dry_run_counts_without_writing(world, tmp_path, capsys):
 
 
 def test_an_officer_may_only_import_into_their_units(world, officer_a, tmp_path, capsys):
-    path = write_workbook(tmp_path / "u.xlsx", [HEADER, ["C1", "Phòng Một", "A1"], ["C2", "Phòng Hai", "B"]])
+    path = write_workbook(tmp_path / "u.xlsx",
+                          [HEADER, ["C1", "Phòng Một", "A1"], ["C2", "Phòng Hai", "B"]])
     code, doc, _ = run(path, "--user", "officer_a", capsys=capsys)
     assert code != 0
     assert [(e["row"], e["column"]) for e in doc["errors"]] == [(3, "Mã đơn vị cấp trên")]

@@ -31,7 +31,8 @@ def login(client, username, password, **headers):
 
 
 def locked(response) -> bool:
-    return response.status_code == 429 or "locked_out" in [t.name.split("/")[-1][:-5] for t in response.templates]
+    return response.status_code == 429 or "locked_out" in [
+        t.name.split("/")[-1][:-5] for t in response.templates]
 
 
 def attack(client, username, times=5, **headers):
@@ -45,14 +46,16 @@ def test_behind_a_trusted_proxy_an_attacker_locks_only_their_own_address(client,
     assert locked(login(client, owner.username, PASSWORD, REMOTE_ADDR=PROXY,
                         HTTP_X_FORWARDED_FOR="203.0.113.9"))
     # The owner, from their own office behind the same proxy, logs in.
-    response = login(client, owner.username, PASSWORD, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    response = login(client, owner.username, PASSWORD, REMOTE_ADDR=PROXY,
+                     HTTP_X_FORWARDED_FOR="198.51.100.7")
     assert response.status_code == 302 and client.session.get("_auth_user_id") == str(owner.pk)
 
 
 def test_a_forged_forwarded_for_is_ignored_without_a_trusted_proxy(client, owner, settings):
     settings.TRUSTED_PROXY_COUNT = 0
     for i in range(5):  # a new forged address on every try changes nothing: the real one counts
-        login(client, owner.username, "wrong-guess", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"1.2.3.{i}")
+        login(client, owner.username, "wrong-guess", REMOTE_ADDR="203.0.113.9",
+              HTTP_X_FORWARDED_FOR=f"1.2.3.{i}")
     assert locked(login(client, owner.username, PASSWORD, REMOTE_ADDR="203.0.113.9",
                         HTTP_X_FORWARDED_FOR="9.9.9.9"))
 
@@ -85,7 +88,8 @@ def test_a_password_reset_by_email_unlocks_the_owner_at_once(client, owner):
     form = client.get(link, follow=True)
     assert form.status_code == 200
     new_password = "Another-Strong-2026"
-    done = client.post(form.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password})
+    done = client.post(form.redirect_chain[-1][0],
+                       {"new_password1": new_password, "new_password2": new_password})
     assert done.status_code == 302 and done["Location"] == reverse("core:password_reset_complete")
     response = login(client, owner.username, new_password)
     assert response.status_code == 302 and client.session.get("_auth_user_id") == str(owner.pk)
@@ -95,7 +99,8 @@ def test_a_password_reset_by_email_unlocks_the_owner_at_once(client, owner):
 def test_the_reset_page_does_not_tell_whether_an_address_exists(client, owner):
     known = client.post(reverse("core:password_reset"), {"email": owner.email})
     unknown = client.post(reverse("core:password_reset"), {"email": "nobody@example.gov.vn"})
-    assert known.status_code == unknown.status_code == 302 and known["Location"] == unknown["Location"]
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
     assert len(mail.outbox) == 1
 
 
@@ -105,8 +110,10 @@ def test_provincial_hr_sees_the_locked_login_and_unlocks_it(client, owner, provi
     page = client.get(reverse("core:lockout_list")).content.decode()
     assert f"<code>{owner.username}</code>" in page and owner.get_full_name() in page
     client.post(reverse("core:lockout_clear"), {"username": owner.username})
-    assert f"<code>{owner.username}</code>" not in client.get(reverse("core:lockout_list")).content.decode()
-    assert AuditEntry.objects.filter(action="unlock", actor=provincial_hr, object_id=str(owner.pk)).exists()
+    page = client.get(reverse("core:lockout_list")).content.decode()
+    assert f"<code>{owner.username}</code>" not in page
+    assert AuditEntry.objects.filter(action="unlock", actor=provincial_hr,
+                                     object_id=str(owner.pk)).exists()
     client.logout()
     assert login(client, owner.username, PASSWORD).status_code == 302
 
@@ -114,7 +121,8 @@ def test_provincial_hr_sees_the_locked_login_and_unlocks_it(client, owner, provi
 def test_a_unit_officer_cannot_unlock(client, owner, officer_a):
     attack(client, owner.username)
     client.force_login(officer_a)
-    assert client.post(reverse("core:lockout_clear"), {"username": owner.username}).status_code == 403
+    assert client.post(reverse("core:lockout_clear"),
+                       {"username": owner.username}).status_code == 403
     client.logout()
     assert locked(login(client, owner.username, PASSWORD))
 
@@ -153,7 +161,8 @@ def test_an_htmx_request_of_an_idle_session_is_sent_to_the_login_page(client, of
     response = client.get(reverse("personnel:servant_list"), HTTP_HX_REQUEST="true",
                           HTTP_HX_CURRENT_URL="http://testserver/people/?q=an")
     assert response.status_code == 200
-    assert response["HX-Redirect"].startswith(reverse("login")) and "next=" in response["HX-Redirect"]
+    assert response["HX-Redirect"].startswith(reverse("login"))
+    assert "next=" in response["HX-Redirect"]
 
 
 # --- production settings ------------------------------------------------------------------------

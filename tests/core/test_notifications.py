@@ -4,7 +4,12 @@ from django.core import mail
 from django.urls import reverse
 
 from core.models import Notification
-from core.services.notifications import notifications_email, notify, officers_by_unit, unit_hr_officers
+from core.services.notifications import (
+    notifications_email,
+    notify,
+    officers_by_unit,
+    unit_hr_officers,
+)
 from tests.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +18,8 @@ pytestmark = pytest.mark.django_db
 def test_the_officers_of_a_unit_are_those_who_manage_it_or_a_unit_above_and_provincial_hr(
         world, officer_a, officer_b, viewer_a, officer_parent, provincial_hr, group_grant_user):
     assert set(unit_hr_officers(world.unit_a1)) == {officer_a, officer_parent, provincial_hr}
-    assert set(unit_hr_officers(world.unit_b)) == {officer_b, officer_parent, provincial_hr, group_grant_user}
+    assert set(unit_hr_officers(world.unit_b)) == {officer_b, officer_parent, provincial_hr,
+                                                   group_grant_user}
     by_unit = officers_by_unit([world.unit_a, world.unit_b])
     assert viewer_a not in by_unit[world.unit_a.pk]  # a view grant is not an HR officer's
 
@@ -31,9 +37,11 @@ def test_notify_tells_each_recipient_once_per_key(world, officer_a, officer_b):
     assert Notification.objects.filter(recipient=officer_a).count() == 2
 
 
-def test_new_notifications_are_emailed_once_in_one_message_per_recipient(settings, world, officer_a, officer_b):
+def test_new_notifications_are_emailed_once_in_one_message_per_recipient(
+    settings, world, officer_a, officer_b):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    notify(recipients=[officer_a, officer_b], kind="test", key="fact-1", title="Thông báo nghỉ hưu: Lê Văn Tám")
+    notify(recipients=[officer_a, officer_b], kind="test", key="fact-1",
+           title="Thông báo nghỉ hưu: Lê Văn Tám")
     notify(recipients=[officer_a], kind="test", key="fact-2", title="Nâng bậc lương: Trần Thị Chín")
     assert notifications_email() == 2
     assert sorted(m.to[0] for m in mail.outbox) == sorted([officer_a.email, officer_b.email])
@@ -50,7 +58,8 @@ def test_a_recipient_without_an_address_is_not_emailed(settings, world):
     assert notifications_email() == 0 and mail.outbox == []
 
 
-def test_the_bell_counts_the_unread_and_the_page_lists_only_mine(client, world, officer_a, officer_b):
+def test_the_bell_counts_the_unread_and_the_page_lists_only_mine(client, world, officer_a,
+                                                                 officer_b):
     notify(recipients=[officer_a], kind="test", key="a1", title="Của cán bộ A")
     notify(recipients=[officer_a], kind="test", key="a2", title="Cũng của A")
     notify(recipients=[officer_b], kind="test", key="b1", title="Của cán bộ B")
@@ -62,7 +71,8 @@ def test_the_bell_counts_the_unread_and_the_page_lists_only_mine(client, world, 
 
 
 def test_marking_read_one_and_all_touches_only_my_own(client, world, officer_a, officer_b):
-    notify(recipients=[officer_a, officer_b], kind="test", key="x", title="X", url="/people/retirement/")
+    notify(recipients=[officer_a, officer_b], kind="test", key="x", title="X",
+           url="/people/retirement/")
     notify(recipients=[officer_a], kind="test", key="y", title="Y")
     mine = Notification.objects.get(recipient=officer_a, key="x")
     theirs = Notification.objects.get(recipient=officer_b, key="x")
@@ -82,7 +92,8 @@ def test_marking_read_one_and_all_touches_only_my_own(client, world, officer_a, 
 def test_notify_many_tells_each_recipient_once_per_key(world, officer_a, officer_b):
     from core.services.notifications import Notice, notify_many
 
-    facts = [Notice((officer_a, officer_b), "test", "k1", "Một"), Notice((officer_a,), "test", "k2", "Hai")]
+    facts = [Notice((officer_a, officer_b), "test", "k1", "Một"),
+             Notice((officer_a,), "test", "k2", "Hai")]
     assert notify_many(facts) == 3
     assert notify_many([*facts, Notice((officer_b,), "test", "k2", "Hai")]) == 1
     assert Notification.objects.filter(recipient=officer_b).count() == 2

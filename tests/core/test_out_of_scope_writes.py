@@ -21,12 +21,14 @@ pytestmark = pytest.mark.django_db
 def allow(user: User, *codenames: str) -> User:
     """Give an officer of unit A a province-wide right (grants, reorganisation) but keep their unit
     grant on A only: what they may do is then bounded by A, which is what these tests probe."""
-    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="core", codename__in=codenames))
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="core",
+                                                         codename__in=codenames))
     return User.objects.get(pk=user.pk)
 
 
 def manages(user: User) -> set[str]:
-    return set(unit_scope(User.objects.get(pk=user.pk), MANAGE).units().values_list("code", flat=True))
+    scope = unit_scope(User.objects.get(pk=user.pk), MANAGE)
+    return set(scope.units().values_list("code", flat=True))
 
 
 def a_token(owner: User) -> ApiToken:
@@ -35,7 +37,7 @@ def a_token(owner: User) -> ApiToken:
     return token
 
 
-# --- grants and accounts --------------------------------------------------------------------------------
+# --- grants and accounts --------------------------------------------------------------------------
 
 
 def test_an_officer_of_a_cannot_grant_access_on_unit_b(client, world, officer_a, no_grant):
@@ -63,13 +65,16 @@ def test_an_officer_of_a_revokes_a_grant_within_a(client, world, officer_a, no_g
 
 def test_a_new_account_cannot_be_given_unit_b(client, world, officer_a):
     client.force_login(allow(officer_a, "manage_grants"))
-    response = client.post("/access/new/", {"username": "tccb.syt", "full_name": "Lê Thị Hương", "role": "unit_hr",
-                                            "password": "Dai-Mat-Khau-2026", "unit": world.unit_b.pk})
+    response = client.post("/access/new/",
+                           {"username": "tccb.syt", "full_name": "Lê Thị Hương", "role": "unit_hr",
+                                            "password": "Dai-Mat-Khau-2026",
+                            "unit": world.unit_b.pk})
     assert response.status_code == 200 and "unit" in response.context["form"].errors
     assert not User.objects.filter(username="tccb.syt").exists()
 
 
-def test_an_account_the_service_grants_outside_the_scope_is_rolled_back(client, world, officer_a, monkeypatch):
+def test_an_account_the_service_grants_outside_the_scope_is_rolled_back(
+    client, world, officer_a, monkeypatch):
     def grant_b_instead(*, actor, unit, **fields):
         # What a buggy or abused service could do: the new account lands in a unit the officer
         # does not manage. The base reads the account's grants back and refuses the whole write.
@@ -77,8 +82,10 @@ def test_an_account_the_service_grants_outside_the_scope_is_rolled_back(client, 
 
     monkeypatch.setattr(AccountCreateView, "service", staticmethod(grant_b_instead))
     client.force_login(allow(officer_a, "manage_grants"))
-    response = client.post("/access/new/", {"username": "tccb.a1", "full_name": "Lê Thị Hương", "role": "unit_hr",
-                                            "password": "Dai-Mat-Khau-2026", "unit": world.unit_a1.pk})
+    response = client.post("/access/new/",
+                           {"username": "tccb.a1", "full_name": "Lê Thị Hương", "role": "unit_hr",
+                                            "password": "Dai-Mat-Khau-2026",
+                            "unit": world.unit_a1.pk})
     assert response.status_code == 403
     assert not User.objects.filter(username="tccb.a1").exists()
 
@@ -89,13 +96,14 @@ def test_an_officer_cannot_disable_their_own_account(client, world, officer_a):
     assert User.objects.get(pk=officer_a.pk).is_active
 
 
-# --- units ----------------------------------------------------------------------------------------------
+# --- units ----------------------------------------------------------------------------------------
 
 
 def test_an_officer_of_a_cannot_edit_unit_b(client, world, officer_a):
     client.force_login(officer_a)
     response = client.post(f"/units/{world.unit_b.pk}/edit/", {
-        "code": "B", "name": "Sở bị sửa", "kind": "department", "sector": "government", "sort_order": "0"})
+        "code": "B", "name": "Sở bị sửa", "kind": "department", "sector": "government",
+        "sort_order": "0"})
     assert response.status_code == 404
     assert OrgUnit.objects.get(pk=world.unit_b.pk).name == world.unit_b.name
 
@@ -104,13 +112,14 @@ def test_a_reorganisation_cannot_take_in_unit_b(client, world, officer_a):
     client.force_login(allow(officer_a, "reorganize_units"))
     before = OrgUnit.objects.count()
     response = client.post("/units/reorganize/", {
-        "kind": "merge", "predecessors": [world.unit_a.pk, world.unit_b.pk], "parent": world.unit_a.pk,
-        "successors": "AB | Sở gộp", "effective_date": "01/01/2026", "decision_number": "01/NQ"})
+        "kind": "merge", "predecessors": [world.unit_a.pk, world.unit_b.pk],
+        "parent": world.unit_a.pk, "successors": "AB | Sở gộp", "effective_date": "01/01/2026",
+        "decision_number": "01/NQ"})
     assert response.status_code == 200 and "predecessors" in response.context["form"].errors
     assert OrgUnit.objects.count() == before and OrgUnit.objects.get(pk=world.unit_b.pk).is_open
 
 
-# --- one's own records ----------------------------------------------------------------------------------
+# --- one's own records ----------------------------------------------------------------------------
 
 
 def test_an_officer_cannot_revoke_another_persons_token(client, world, officer_a, officer_b):
@@ -120,7 +129,8 @@ def test_an_officer_cannot_revoke_another_persons_token(client, world, officer_a
     assert ApiToken.objects.get(pk=token.pk).revoked_at is None
 
 
-def test_a_token_the_service_hands_to_someone_else_is_rolled_back(client, world, officer_a, officer_b,
+def test_a_token_the_service_hands_to_someone_else_is_rolled_back(client, world, officer_a,
+                                                                  officer_b,
                                                                      monkeypatch):
     def for_someone_else(*, actor, **fields):
         return token_create(actor=officer_b, **fields)
@@ -129,7 +139,8 @@ def test_a_token_the_service_hands_to_someone_else_is_rolled_back(client, world,
     client.force_login(officer_a)
     # A month ahead of whatever day it is: a fixed date is refused once past or beyond a year away.
     expires_on = f"{timezone.localdate() + timedelta(days=30):%d/%m/%Y}"
-    response = client.post("/api-tokens/", {"name": "X", "scopes": ["units:read"], "expires_on": expires_on})
+    response = client.post("/api-tokens/",
+                           {"name": "X", "scopes": ["units:read"], "expires_on": expires_on})
     assert response.status_code == 403 and not ApiToken.objects.exists()
 
 

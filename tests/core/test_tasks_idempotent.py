@@ -35,7 +35,8 @@ def database_state() -> dict:
 
 
 def changes(before: dict, after: dict) -> dict:
-    return {label: (len(before[label]), len(after[label])) for label in before if before[label] != after[label]}
+    return {label: (len(before[label]),
+                    len(after[label])) for label in before if before[label] != after[label]}
 
 
 def twice(task, *args, **kwargs):
@@ -48,14 +49,15 @@ def twice(task, *args, **kwargs):
     return first, second
 
 
-# --- one scenario per task: a state where the first run has work to do --------------------------------
+# --- one scenario per task: a state where the first run has work to do ----------------------------
 
 def scenario_ping(world, officer_a, tmp_path):
     assert twice(app.tasks["core.tasks.ping"], "x") == ("x", "x")
 
 
 def _units_file(tmp_path):
-    return write_workbook(tmp_path / "don-vi.xlsx", [["Mã đơn vị", "Tên đơn vị", "Mã đơn vị cấp trên", "Loại đơn vị"],
+    return write_workbook(tmp_path / "don-vi.xlsx",
+                          [["Mã đơn vị", "Tên đơn vị", "Mã đơn vị cấp trên", "Loại đơn vị"],
                                                      ["A1-X", "Phòng Thử nghiệm", "A", "Phòng"]])
 
 
@@ -79,7 +81,8 @@ def scenario_run_import(world, officer_a, tmp_path):
 
     job = _job(officer_a, tmp_path)
     validate_import.apply(args=[str(job.pk)]).get()
-    import_job_confirm(actor=officer_a, job=job)  # its on_commit task does not run inside the test's transaction
+    # its on_commit task does not run inside the test's transaction
+    import_job_confirm(actor=officer_a, job=job)
     assert twice(run_import, str(job.pk)) == ("done", "done")
     assert OrgUnit.objects.filter(code="A1-X").count() == 1
 
@@ -136,14 +139,16 @@ def scenario_submit_due_attempts(world, officer_a, tmp_path):
     for attempt, password in session.seated[:2]:
         started, _token = services.attempt_login(number=attempt.number, password=password)
         services.answer_save(attempt=started, n=1, choice=0, seq=1)
-    Attempt.objects.filter(session=session, status="answering").update(deadline=timezone.now() - timedelta(minutes=1))
+    Attempt.objects.filter(session=session, status="answering").update(
+        deadline=timezone.now() - timedelta(minutes=1))
     assert twice(submit_due_attempts) == (2, 0)
 
 
 def scenario_send_notices(world, officer_a, tmp_path):
     from personnel.tasks import send_notices
 
-    # Retires 30/06/2026: the notice and the decision are due on 15/04/2026 (tests/personnel/test_notices.py).
+    # Retires 30/06/2026: the notice and the decision are due on 15/04/2026
+    # (tests/personnel/test_notices.py).
     make_servant(world.unit_a1, code="R1", full_name="Lê Văn Sớm", date_of_birth=date(1964, 12, 5),
                  step_date=date(2025, 1, 1))
     first, second = twice(send_notices, day="2026-04-15")
@@ -158,7 +163,8 @@ def scenario_salary_roll_forward(world, officer_a, tmp_path):
     since = add_months(today, -36) + timedelta(days=20)  # step 4 due 20 days from today
     person = make_servant(world.unit_a1, step=3, step_date=since)
     due = add_months(since, 36)
-    servant_set_salary(actor=None, servant=person, rank=Rank.objects.get(code="01.003"), step=4, start_date=due)
+    servant_set_salary(actor=None, servant=person, rank=Rank.objects.get(code="01.003"), step=4,
+                       start_date=due)
     assert twice(salary_roll_forward, due.isoformat()) == (1, 0)
     person.refresh_from_db()
     assert person.salary_step == 4 and person.salary_step_date == due
@@ -187,7 +193,8 @@ def test_every_task_has_a_scenario():
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
-def test_a_task_run_twice_changes_nothing_the_second_time(name, world, officer_a, tmp_path, settings):
+def test_a_task_run_twice_changes_nothing_the_second_time(name, world, officer_a, tmp_path,
+                                                          settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert settings.CELERY_TASK_ALWAYS_EAGER

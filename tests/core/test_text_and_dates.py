@@ -1,4 +1,5 @@
-"""Vietnamese text and date handling that users notice: search without diacritics, name order, dd/mm/yyyy."""
+"""Vietnamese text and date handling that users notice: search without diacritics, name order,
+dd/mm/yyyy."""
 from datetime import date
 
 import pytest
@@ -18,15 +19,18 @@ def test_text_is_stored_nfc_and_trimmed():
 
 
 def test_names_sort_by_given_name_then_middle_then_family():
-    names = ["Trần Văn Bình", "Nguyễn Thị Anh", "Lê Văn An", "Phạm Thị Ánh", "Đỗ Văn Đạt", "Ngô Văn Dũng"]
+    names = ["Trần Văn Bình", "Nguyễn Thị Anh", "Lê Văn An", "Phạm Thị Ánh", "Đỗ Văn Đạt",
+             "Ngô Văn Dũng"]
     assert sorted(names, key=name_sort_key) == [
-        "Lê Văn An", "Nguyễn Thị Anh", "Phạm Thị Ánh", "Trần Văn Bình", "Ngô Văn Dũng", "Đỗ Văn Đạt"]
+        "Lê Văn An", "Nguyễn Thị Anh", "Phạm Thị Ánh", "Trần Văn Bình", "Ngô Văn Dũng",
+        "Đỗ Văn Đạt"]
 
 
 def test_vietnamese_letters_follow_the_alphabet_not_unicode():
     # a < ă < â and d < đ in the Vietnamese alphabet.
     names = ["Lê Văn Âu", "Lê Văn Ăn", "Lê Văn An", "Lê Văn Đông", "Lê Văn Dũng"]
-    assert sorted(names, key=name_sort_key) == ["Lê Văn An", "Lê Văn Ăn", "Lê Văn Âu", "Lê Văn Dũng", "Lê Văn Đông"]
+    assert sorted(names, key=name_sort_key) == ["Lê Văn An", "Lê Văn Ăn", "Lê Văn Âu",
+                                                "Lê Văn Dũng", "Lê Văn Đông"]
 
 
 def test_headers_match_ignoring_case_diacritics_and_spacing():
@@ -34,8 +38,9 @@ def test_headers_match_ignoring_case_diacritics_and_spacing():
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
-    ("05/07/1980", date(1980, 7, 5)), ("5/7/1980", date(1980, 7, 5)), ("1980-07-05", date(1980, 7, 5)),
-    (29407, date(1980, 7, 5)), (29407.0, date(1980, 7, 5)), (date(1980, 7, 5), date(1980, 7, 5)),
+    ("05/07/1980", date(1980, 7, 5)), ("5/7/1980", date(1980, 7, 5)),
+    ("1980-07-05", date(1980, 7, 5)), (29407, date(1980, 7, 5)), (29407.0, date(1980, 7, 5)),
+    (date(1980, 7, 5), date(1980, 7, 5)),
 ])
 def test_dates_as_offices_write_them(raw, expected):
     assert parse_date(raw).value == expected

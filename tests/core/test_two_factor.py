@@ -51,8 +51,10 @@ def test_an_officer_enrols_with_the_qr_code_and_a_code_from_the_app(client, offi
     assert response.status_code == 302
     device.refresh_from_db()
     assert device.confirmed
-    assert AuditEntry.objects.filter(action="otp_enrol", actor=officer_a, object_id=str(officer_a.pk)).exists()
-    assert "data-testid=\"two-factor-on\"" in client.get(reverse("core:two_factor")).content.decode()
+    assert AuditEntry.objects.filter(action="otp_enrol", actor=officer_a,
+                                     object_id=str(officer_a.pk)).exists()
+    page = client.get(reverse("core:two_factor")).content.decode()
+    assert "data-testid=\"two-factor-on\"" in page
 
 
 def test_a_wrong_code_does_not_enrol(client, officer_a):
@@ -120,7 +122,8 @@ def test_with_two_factor_required_an_officer_must_enrol_first(client, officer_a,
     assert client.get(reverse("core:dashboard")).status_code == 200
 
 
-def test_candidates_and_readers_of_their_own_record_are_not_asked(client, candidate, no_grant, settings):
+def test_candidates_and_readers_of_their_own_record_are_not_asked(client, candidate, no_grant,
+                                                                  settings):
     settings.OTP_REQUIRED_FOR_HR = True
     assert not two_factor_required(candidate) and not two_factor_required(no_grant)
     client.force_login(candidate)
@@ -132,8 +135,8 @@ def test_hr_roles_committee_and_admins_are_asked(officer_a, provincial_hr, super
     assert all(two_factor_required(u) for u in (officer_a, provincial_hr, superuser, committee))
 
 
-def test_provincial_hr_resets_a_lost_phone_and_the_owner_enrols_again(client, officer_a, provincial_hr,
-                                                                       settings):
+def test_provincial_hr_resets_a_lost_phone_and_the_owner_enrols_again(client, officer_a,
+                                                                      provincial_hr, settings):
     settings.OTP_REQUIRED_FOR_HR = True
     device = enrolled(officer_a)
     owner = client.__class__()
@@ -154,7 +157,8 @@ def test_provincial_hr_resets_a_lost_phone_and_the_owner_enrols_again(client, of
     settings.OTP_REQUIRED_FOR_HR = True
     # The session the old phone verified is verified no more: the owner enrols the new phone.
     response = owner.get(reverse("core:dashboard"))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("core:two_factor"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("core:two_factor"))
 
 
 def test_only_provincial_hr_resets_a_device(client, officer_a, officer_b):
@@ -168,5 +172,6 @@ def test_only_provincial_hr_resets_a_device(client, officer_a, officer_b):
 def test_the_admin_login_page_leads_to_the_login_with_the_code(client, superuser):
     enrolled(superuser)
     response = client.post(reverse("admin:login"), {"username": "root", "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login") + "?next=")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login") + "?next=")
     assert signed_in_as(client) is None

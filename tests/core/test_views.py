@@ -36,13 +36,15 @@ def test_wrong_password_is_refused_and_repeated_failures_lock(client, officer_a,
     settings.AXES_FAILURE_LIMIT = 3
     for _ in range(3):
         response = client.post(reverse("login"), {"username": "officer_a", "password": "wrong"})
-    response = client.post(reverse("login"), {"username": "officer_a", "password": "Secret-Pass-2026"})
+    response = client.post(reverse("login"),
+                           {"username": "officer_a", "password": "Secret-Pass-2026"})
     assert response.status_code == 429
     assert "Quá nhiều lần đăng nhập sai" in response.content.decode()
 
 
 def test_a_good_login_lands_on_the_dashboard(client, officer_a):
-    response = client.post(reverse("login"), {"username": "officer_a", "password": "Secret-Pass-2026"})
+    response = client.post(reverse("login"),
+                           {"username": "officer_a", "password": "Secret-Pass-2026"})
     assert response.status_code == 302 and response["Location"] == reverse("core:dashboard")
 
 
@@ -70,17 +72,21 @@ def test_unit_tree_as_of_a_past_date(client, world, provincial_hr):
 
     make_unit("Phòng Mới Lập", parent=world.unit_a, valid_from=date(2026, 1, 1))
     client.force_login(provincial_hr)
-    assert "Phòng Mới Lập" not in client.get(reverse("core:unit_list"), {"on": "31/12/2025"}).content.decode()
-    assert "Phòng Mới Lập" in client.get(reverse("core:unit_list"), {"on": "01/01/2026"}).content.decode()
+    assert "Phòng Mới Lập" not in client.get(reverse("core:unit_list"),
+                                             {"on": "31/12/2025"}).content.decode()
+    assert "Phòng Mới Lập" in client.get(reverse("core:unit_list"),
+                                         {"on": "01/01/2026"}).content.decode()
 
 
 def test_unit_tree_is_an_htmx_partial_on_search(client, world, provincial_hr):
     client.force_login(provincial_hr)
-    page = client.get(reverse("core:unit_list"), {"q": "noi vu"}, HTTP_HX_REQUEST="true").content.decode()
+    page = client.get(reverse("core:unit_list"), {"q": "noi vu"},
+                      HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in page and "Sở Nội vụ" in page
 
 
-def test_unit_tree_query_count_is_bounded(client, world, provincial_hr, django_assert_max_num_queries):
+def test_unit_tree_query_count_is_bounded(client, world, provincial_hr,
+                                          django_assert_max_num_queries):
     client.force_login(provincial_hr)
     client.get(reverse("core:unit_list"))
     for i in range(30):
@@ -113,15 +119,18 @@ def test_unit_edit_shows_dates_as_dd_mm_yyyy(client, world, officer_a):
 
     unit_update(actor=None, unit=world.unit_a1, valid_from=date(2025, 7, 1))
     client.force_login(officer_a)
-    assert 'value="01/07/2025"' in client.get(reverse("core:unit_update", args=[world.unit_a1.pk])).content.decode()
-    assert "01/07/2025" in client.get(reverse("core:unit_detail", args=[world.unit_a1.pk])).content.decode()
+    assert 'value="01/07/2025"' in client.get(reverse("core:unit_update",
+                                                      args=[world.unit_a1.pk])).content.decode()
+    assert "01/07/2025" in client.get(reverse("core:unit_detail",
+                                              args=[world.unit_a1.pk])).content.decode()
 
 
 def test_reorganise_page_merges_units(client, world, provincial_hr):
     client.force_login(provincial_hr)
     response = client.post(reverse("core:unit_reorganize"), {
-        "kind": "merge", "predecessors": [world.unit_a.pk, world.unit_b.pk], "parent": world.province.pk,
-        "successors": "AB | Sở Nội vụ và Y tế", "effective_date": "01/01/2026", "decision_number": "01/NQ-HĐND"})
+        "kind": "merge", "predecessors": [world.unit_a.pk, world.unit_b.pk],
+        "parent": world.province.pk, "successors": "AB | Sở Nội vụ và Y tế",
+        "effective_date": "01/01/2026", "decision_number": "01/NQ-HĐND"})
     merged = OrgUnit.objects.open().get(code="AB")
     assert response["Location"] == merged.get_absolute_url()
     assert OrgUnit.objects.get(code="A1", valid_to__isnull=True).parent == merged
@@ -145,7 +154,8 @@ def test_import_upload_preview_confirm(client, world, officer_a, tmp_path,
     assert not OrgUnit.objects.filter(code="C1").exists()
 
     good = upload(client, tmp_path, on_commit=on_commit,
-                  rows=[["Mã đơn vị", "Tên đơn vị", "Mã đơn vị cấp trên"], ["C1", "Phòng Một", "A"]])
+                  rows=[["Mã đơn vị", "Tên đơn vị", "Mã đơn vị cấp trên"],
+                        ["C1", "Phòng Một", "A"]])
     good.refresh_from_db()
     assert good.status == ImportJob.Status.VALIDATED and good.summary["created"] == 1
     assert not OrgUnit.objects.filter(code="C1").exists()  # the preview writes nothing
@@ -172,8 +182,8 @@ def test_import_template_has_the_declared_headers(client, officer_a):
 def test_provincial_hr_creates_an_account_with_a_unit_grant(client, world, provincial_hr):
     client.force_login(provincial_hr)
     response = client.post(reverse("core:account_create"), {
-        "username": "tccb.syt", "full_name": "Lê Thị Hương", "role": "unit_hr", "password": "Dai-Mat-Khau-2026",
-        "unit": world.unit_b.pk})
+        "username": "tccb.syt", "full_name": "Lê Thị Hương", "role": "unit_hr",
+        "password": "Dai-Mat-Khau-2026", "unit": world.unit_b.pk})
     account = User.objects.get(username="tccb.syt")
     assert response["Location"] == reverse("core:access_user", args=[account.pk])
     from core.access import MANAGE, unit_scope
@@ -190,7 +200,8 @@ def test_weak_passwords_are_refused_for_new_accounts(client, world, provincial_h
 
 def test_grant_and_revoke_from_the_access_page(client, world, provincial_hr, no_grant):
     client.force_login(provincial_hr)
-    client.post(reverse("core:access_user", args=[no_grant.pk]), {"unit": world.unit_b.pk, "level": "view"})
+    client.post(reverse("core:access_user", args=[no_grant.pk]),
+                {"unit": world.unit_b.pk, "level": "view"})
     page = client.get(reverse("core:access_user", args=[no_grant.pk])).content.decode()
     assert "Sở Y tế" in page
     client.post(reverse("core:access_revoke", args=[no_grant.pk, world.unit_b.pk]))

@@ -7,8 +7,9 @@ from core.management.base import JsonCommand
 
 
 class Command(JsonCommand):
-    help = ("Back up the database (pg_dump custom format on PostgreSQL, SQLite's online backup API on "
-            "SQLite) and the files under MEDIA_ROOT (media.tar) into an empty directory OUT_DIR.")
+    help = ("Back up the database (pg_dump custom format on PostgreSQL, SQLite's online backup "
+            "API on SQLite) and the files under MEDIA_ROOT (media.tar) into an empty directory "
+            "OUT_DIR.")
 
     def add_arguments(self, parser):
         parser.add_argument("out_dir", help="an empty or new directory")
@@ -23,5 +24,5 @@ class Command(JsonCommand):
                 "media_files": result.media_files, "bytes": result.bytes}, True
 
     def render(self, document) -> str:
-        return (f"Đã sao lưu {document['engine']} và {document['media_files']} tệp vào {document['dir']} "
-                f"({document['bytes']:,} byte)\n")
+        return (f"Đã sao lưu {document['engine']} và {document['media_files']} tệp vào "
+                f"{document['dir']} ({document['bytes']:,} byte)\n")

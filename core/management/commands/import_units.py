@@ -3,7 +3,8 @@ from core.management.base import ImportCommand
 
 
 class Command(ImportCommand):
-    help = "Import organisation units from an .xlsx file (Mã đơn vị, Tên đơn vị, Mã đơn vị cấp trên …)."
+    help = ("Import organisation units from an .xlsx file (Mã đơn vị, Tên đơn vị, Mã đơn vị cấp "
+            "trên …).")
     skip_invalid = True
 
     def make_importer(self, options, actor):

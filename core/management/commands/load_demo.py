@@ -8,7 +8,8 @@ from core.models import AuditEntry
 
 
 class Command(BaseCommand):
-    help = "Load the demo province (units, accounts and whatever later apps add). Safe to run again."
+    help = ("Load the demo province (units, accounts and whatever later apps add). Safe to run "
+            "again.")
 
     def handle(self, *args, **options):
         started = time.monotonic()
