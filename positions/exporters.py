@@ -7,7 +7,13 @@ from django.db.models import QuerySet
 
 from core.exporting import safe_cell
 from positions import services
-from positions.importers import FRAMEWORK_COLUMNS, FRAMEWORK_SHEET, MAIN_COLUMNS, MAIN_SHEET, TEXT_HEADERS
+from positions.importers import (
+    FRAMEWORK_COLUMNS,
+    FRAMEWORK_SHEET,
+    MAIN_COLUMNS,
+    MAIN_SHEET,
+    TEXT_HEADERS,
+)
 
 GROUP_LABELS = {"leadership": "Lãnh đạo, quản lý", "professional": "Chuyên môn, nghiệp vụ",
                 "support": "Hỗ trợ, phục vụ"}

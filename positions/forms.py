@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from core.access import UnitScope
 from core.forms import DateField, UnitChoiceField, unit_choices
 from core.models import OrgUnit
-from positions.models import Category, Competency, JobDescription, JobPosition, LeadershipTitle, Rank
+from positions.models import (
+    Category,
+    Competency,
+    JobDescription,
+    JobPosition,
+    LeadershipTitle,
+    Rank,
+)
 
 
 class RankChoiceField(forms.ModelChoiceField):
@@ -37,7 +44,8 @@ class JobPositionChoiceField(forms.ModelChoiceField):
         super().__init__(*args, **kwargs)
 
     def _set_queryset(self, queryset):
-        super()._set_queryset(queryset.select_related("unit").order_by("unit__path", "title", "code"))
+        super()._set_queryset(queryset.select_related("unit").order_by("unit__path", "title",
+                                                                       "code"))
 
     queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
 
@@ -50,9 +58,11 @@ class PositionForm(forms.Form):
     code = forms.CharField(label=_("Position code"), max_length=40)
     title = forms.CharField(label=_("Position title"), max_length=255)
     group = forms.ChoiceField(label=_("Group"), choices=JobPosition.Group.choices)
-    rank = RankChoiceField(label=_("Corresponding rank"), queryset=Rank.objects.all(), required=False)
+    rank = RankChoiceField(label=_("Corresponding rank"), queryset=Rank.objects.all(),
+                           required=False)
     posts = forms.IntegerField(label=_("Number of posts"), min_value=0, max_value=1000, initial=1)
-    leadership_title = forms.ModelChoiceField(label=_("Leadership title"), queryset=LeadershipTitle.objects.all(),
+    leadership_title = forms.ModelChoiceField(label=_("Leadership title"),
+                                              queryset=LeadershipTitle.objects.all(),
                                               required=False)
     valid_from = DateField(label=_("Valid from"), required=False)
 
@@ -81,8 +91,8 @@ class FrameworkForm(forms.Form):
         self.competencies = list(competencies)
         for competency in self.competencies:
             self.fields[f"c{competency.pk}"] = forms.TypedChoiceField(
-                label=f"{competency.code} {competency.name}", choices=self.LEVELS, coerce=int, required=False,
-                initial=current.get(competency.pk, 0), empty_value=0)
+                label=f"{competency.code} {competency.name}", choices=self.LEVELS, coerce=int,
+                required=False, initial=current.get(competency.pk, 0), empty_value=0)
 
     def levels(self) -> dict[int, int]:
         return {c.pk: self.cleaned_data.get(f"c{c.pk}") or 0 for c in self.competencies}
@@ -107,7 +117,8 @@ class DossierForm(forms.Form):
 
 class TransitionForm(forms.Form):
     on = DateField(label=_("Date"))
-    note = forms.CharField(label=_("Opinion or note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(label=_("Opinion or note"), widget=forms.Textarea(attrs={"rows": 2}),
+                           required=False)
     decision_number = forms.CharField(label=_("Decision number"), max_length=100, required=False)
     decision_date = DateField(label=_("Decision date"), required=False)
     signer = forms.CharField(label=_("Signed by"), max_length=150, required=False)

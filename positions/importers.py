@@ -12,7 +12,16 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.importing import CellError, Column, Importer, ImportFileError, Row, cell_text, parse_row, read_table
+from core.importing import (
+    CellError,
+    Column,
+    Importer,
+    ImportFileError,
+    Row,
+    cell_text,
+    parse_row,
+    read_table,
+)
 from core.models import OrgUnit
 from core.text import unaccent
 from positions import services

@@ -36,11 +36,12 @@ class PositionScopedMixin(UnitScopedMixin):
 
     @cached_property
     def position(self) -> JobPosition:
-        return self.get_scoped_object(JobPosition.objects.select_related("unit", "rank", "leadership_title"),
-                                      manage=self.manage, pk=self.kwargs["pk"])
+        positions = JobPosition.objects.select_related("unit", "rank", "leadership_title")
+        return self.get_scoped_object(positions, manage=self.manage, pk=self.kwargs["pk"])
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not getattr(request.user, "is_candidate", False) and self.scope:
+        if request.user.is_authenticated and not getattr(request.user, "is_candidate",
+                                                         False) and self.scope:
             self.position  # noqa: B018 - resolve access first
         return super().dispatch(request, *args, **kwargs)
 
@@ -62,12 +63,15 @@ class PositionListView(UnitScopedMixin, TemplateView):
             positions = positions.filter(search_text__contains=word)
         if group:
             positions = positions.filter(group=group)
-        # ``holders`` is the reverse side of CivilServant.job_position (personnel builds on positions).
+        # ``holders`` is the reverse side of CivilServant.job_position (personnel builds on
+        # positions).
         positions = positions.select_related("unit", "rank").annotate(
-            holding=Count("holders", filter=Q(holders__status="active"))).order_by("unit__path", "code")
+            holding=Count("holders",
+                          filter=Q(holders__status="active"))).order_by("unit__path", "code")
         page = Paginator(positions, 50).get_page(self.request.GET.get("page"))
-        context.update(page_obj=page, units=unit_choices(self.scope), unit=unit, query=query, group=group,
-                       groups=JobPosition.Group.choices, can_manage=bool(self.manage_scope))
+        context.update(page_obj=page, units=unit_choices(self.scope), unit=unit, query=query,
+                       group=group, groups=JobPosition.Group.choices,
+                       can_manage=bool(self.manage_scope))
         return context
 
 
@@ -164,7 +168,8 @@ class DescriptionUpdateView(DescriptionMixin, ObjectEditView):
     def get_form_kwargs(self):
         # A copy of the draft: the form writes its values onto its instance, and the service
         # audits the change against the draft as it is stored.
-        return {**super().get_form_kwargs(), "instance": JobDescription.objects.get(pk=self.draft.pk)}
+        return {**super().get_form_kwargs(),
+                "instance": JobDescription.objects.get(pk=self.draft.pk)}
 
     def service_kwargs(self, form) -> dict:
         texts = {f: form.cleaned_data[f] for f in JobDescription.TEXT_FIELDS}
@@ -208,8 +213,8 @@ class DossierListView(UnitScopedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        dossiers = self.scope.filter(PositionDossier.objects.all(), "unit").select_related("unit").annotate(
-            positions=Count("descriptions"))
+        dossiers = (self.scope.filter(PositionDossier.objects.all(), "unit")
+                    .select_related("unit").annotate(positions=Count("descriptions")))
         context.update(dossiers=dossiers, form=forms.DossierForm(scope=self.manage_scope),
                        can_manage=bool(self.manage_scope))
         return context
@@ -233,8 +238,8 @@ class DossierCreateView(ObjectEditView):
 
 
 class DossierDetailView(ObjectEditView):
-    """A dossier, its positions, the ND 361 deadlines, and the next step (unit HR submits; provincial
-    HR appraises, approves or returns it)."""
+    """A dossier, its positions, the ND 361 deadlines, and the next step (unit HR submits;
+    provincial HR appraises, approves or returns it)."""
 
     model = PositionDossier
     template_name = "positions/dossier_detail.html"
@@ -366,7 +371,8 @@ class CompetencyEditView(CatalogueEditMixin, ObjectEditView):
 
 
 class PositionExportView(UnitScopedMixin, View):
-    """The positions of the user's units (or of ?unit=) with descriptions and frameworks, as .xlsx."""
+    """The positions of the user's units (or of ?unit=) with descriptions and frameworks, as
+    .xlsx."""
 
     def get(self, request):
         from django.http import HttpResponse
@@ -379,8 +385,9 @@ class PositionExportView(UnitScopedMixin, View):
             unit = self.scope.units().filter(pk=int(unit_id)).first()
             if unit is not None:
                 positions = positions.filter(unit__path__startswith=unit.path)
-        response = HttpResponse(positions_xlsx(positions.order_by("unit__path", "code")),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            positions_xlsx(positions.order_by("unit__path", "code")),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = 'attachment; filename="vi-tri-viec-lam.xlsx"'
         return response
 
