@@ -232,21 +232,95 @@ class LoginView(ExamAPIView):
     def post(self, request):
         # Not on ObjectEditView: a JSON endpoint for a candidate who is no user of the site (no
         # unit scope, no form page); the exam service throttles and answers in the API's shapes.
-        number, password = self.input["number"].upper(), self.input["password"]
-        ip = client_ip(request)
-        before = throttle.counted(number, ip)
-        if before.locked:
-            return Response({"detail": _("Too many wrong passwords for this number: ask the proctor."),
-                             "code": "locked"}, status=status.HTTP_429_TOO_MANY_REQUESTS)
-        try:
-            attempt, token = services.attempt_login(number=number, password=password)
-        except services.ExamRefused as exc:
-            if exc.code == "credentials":
-                throttle.login_failed(number, ip)
-            return Response({"detail": str(exc), "code": exc.code}, status=status.HTTP_403_FORBIDDEN)
-        throttle.login_succeeded(number, before)
-        services.touch(attempt)
-        return Response({"attempt": attempt.pk, "token": token})
+        code, document = login_answer(self.input["number"], self.input["password"], client_ip(request))
+        return Response(document, status=code)
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        """The DRF view behind :func:`quick_login`: a well-formed body is answered before DRF is
+        entered; any other goes through the view above (and its 400)."""
+        view = super().as_view(**initkwargs)
+
+        @functools.wraps(view)  # keeps csrf_exempt and what the schema generator reads (cls)
+        def login(request, *args, **kwargs):
+            return quick_login(request) or view(request, *args, **kwargs)
+
+        return login
+
+
+def login_answer(number: str, password: str, ip: str | None) -> tuple[int, dict]:
+    """The login's status and body, for :class:`LoginView` and :func:`quick_login` alike: the
+    lockout per number and address first, then the exam service; wrong passwords are counted."""
+    number = number.upper()
+    before = throttle.counted(number, ip)
+    if before.locked:
+        return status.HTTP_429_TOO_MANY_REQUESTS, {
+            "detail": _("Too many wrong passwords for this number: ask the proctor."), "code": "locked"}
+    try:
+        attempt, token = services.attempt_login(number=number, password=password)
+    except services.ExamRefused as exc:
+        if exc.code == "credentials":
+            throttle.login_failed(number, ip)
+        return status.HTTP_403_FORBIDDEN, {"detail": str(exc), "code": exc.code}
+    throttle.login_succeeded(number, before)
+    services.touch(attempt)
+    return status.HTTP_200_OK, {"attempt": attempt.pk, "token": token}
+
+
+QUICK_LOGIN_MAX = 512  # bytes; a login is {"number": "TT00100001", "password": "ABCD2345"}
+
+
+def _refuse_constant(name: str):
+    raise ValueError(name)  # NaN, Infinity: not JSON, as DRF's strict parser says
+
+
+def _login_text(value) -> str | None:
+    """``value`` as ExamLoginSerializer's CharField takes it (text, trimmed, not blank, at most
+    TEXT_MAX, no NUL or surrogate), or None for anything the serializer is to judge."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not value or len(value) > TEXT_MAX or "\x00" in value or any("\ud800" <= c <= "\udfff" for c in value):
+        return None
+    return value
+
+
+def quick_login(request) -> HttpResponse | None:
+    """Exam day's first request (``benchmarks/exam_starts.py``): a JSON object with the number and
+    the password as text is answered by :func:`login_answer` without DRF's request, negotiation
+    and serializer. None sends the request on to :class:`LoginView`, before anything is counted or
+    written: any other body gets the view's checks and its 400."""
+    length = request.META.get("CONTENT_LENGTH", "")
+    if request.method != "POST" or request.content_type != "application/json" or not _json_accepted(request) \
+            or request.content_params.get("charset", "utf-8").lower() not in ("utf-8", "utf8") \
+            or not (length.isascii() and length.isdigit() and int(length) <= QUICK_LOGIN_MAX):
+        return None
+    try:
+        body = json.loads(request.body.decode("utf-8"), parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(body, dict):
+        return None
+    number, password = _login_text(body.get("number")), _login_text(body.get("password"))
+    if number is None or password is None:
+        return None
+    code, document = login_answer(number, password, client_ip(request))
+    return _json_response(document, code)
+
+
+def _json_accepted(request) -> bool:
+    """Would DRF's negotiation pick the exam API's only renderer, JSON? (Not asked for at all, or
+    asked for by name or by */*; anything else is left to DRF and its 406.)"""
+    accept = request.META.get("HTTP_ACCEPT", "")
+    if "format" in request.GET or "indent" in accept:  # DRF's own choices of output
+        return False
+    return not accept or any(kind.split(";")[0].strip() in ("application/json", "*/*", "application/*")
+                             for kind in accept.split(","))
+
+
+def _json_response(document: dict, code: int = 200) -> HttpResponse:
+    """The document as the exam views' JSONRenderer writes it (the same bytes)."""
+    return HttpResponse(JSONRenderer().render(document), status=code, content_type="application/json")
 
 
 Paper = inline_serializer("ExamPaper", {

@@ -164,3 +164,28 @@ def test_a_click_with_more_in_its_body_than_a_click_is_still_checked_and_saved(c
                           content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 200 and response.json() == {"saved": 3}
     assert Answer.objects.get(attempt=attempt, n=2).choice == 1
+
+
+def test_a_login_typed_with_spaces_or_in_small_letters_opens_the_attempt(client, exam):
+    """The login's quick path (api.quick_login) takes the text as the serializer did: trimmed,
+    the number in any case."""
+    _session, [(attempt, password), _] = exam
+    response = client.post(reverse("exam:api_login"), {"number": f"  {attempt.number.lower()} ",
+                                                       "password": f" {password}\t"},
+                           content_type="application/json")
+    assert response.status_code == 200 and response.json()["attempt"] == attempt.pk
+
+
+@pytest.mark.parametrize("body", ['{"number": "SBD001", "password": "X", "extra": NaN}',
+                                  '{"number": "SBD001", "password": Infinity}'])
+def test_a_login_body_with_a_constant_json_does_not_know_is_refused(client, db, body):
+    response = client.post(reverse("exam:api_login"), body, content_type="application/json")
+    _refusal(response, vi("The request body is not valid JSON."))
+
+
+def test_a_wrong_password_sent_as_a_number_is_counted_like_any_other(client, exam):
+    """A password the quick path leaves to the view (not text) is still checked and refused."""
+    _session, [(attempt, _password), _] = exam
+    response = client.post(reverse("exam:api_login"), {"number": attempt.number, "password": 12345678},
+                           content_type="application/json")
+    assert response.status_code == 403 and response.json()["code"] == "credentials"
