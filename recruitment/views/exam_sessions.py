@@ -24,7 +24,9 @@ from core.views.generic import HtmxPartialMixin
 from recruitment import forms, selectors
 from recruitment.exam import analysis, services, throttle
 from recruitment.exam import forms as exam_forms
-from recruitment.exam.access import may_manage_questions, visible_blueprints
+from recruitment.exam.access import (
+    may_manage_questions,
+)
 from recruitment.exam.marking import uses_negative_marking
 from recruitment.exam.papers import essays
 from recruitment.models import Attempt, ExamEvent, ExamSession, ItemStatistic, QuestionBank
@@ -50,9 +52,7 @@ class SessionListView(RecruitmentStaffMixin, ExamWriteView):
         return visible_sessions(self.request.user)
 
     def get_form_kwargs(self):
-        user = self.request.user
-        return {**super().get_form_kwargs(), "rounds": selectors.visible_rounds(user),
-                "blueprints": visible_blueprints(user)}
+        return {**super().get_form_kwargs(), "rounds": selectors.visible_rounds(self.request.user)}
 
     def get_initial(self):
         return {"starts_at": timezone.localtime().replace(second=0, microsecond=0)}

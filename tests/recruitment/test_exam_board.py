@@ -74,19 +74,3 @@ def test_an_import_by_a_reader_into_the_rounds_bank_is_refused(board, tmp_path):
     summary = QuestionImporter(actor=board["editor"], bank="KTC-R",
                                writable=editable_banks(board["editor"])).run(path)
     assert summary["created"] == 1, summary
-
-
-def test_the_new_session_form_offers_only_blueprints_of_banks_the_member_reads(client, board):
-    """Blueprint names and parts are the board's: one drawing on another round's secret bank is
-    neither listed nor accepted when posted by hand."""
-    secret = services.blueprint_create(actor=None, name="Đề bí mật vòng khác", parts=[
-        services.PartSpec("general", 60, (services.RuleSpec(board["other"], 5),))])
-    client.force_login(board["reader"])
-    page = client.get(reverse("recruitment:session_list")).content.decode()
-    assert board["session"].blueprint.name in page
-    assert "Đề bí mật vòng khác" not in page
-    response = client.post(reverse("recruitment:session_list"), {
-        "name": "Ca lén", "blueprint": secret.pk, "round": board["round"].pk,
-        "starts_at": "20/12/2026 08:00"})
-    assert response.status_code == 200  # the form again, with the choice refused
-    assert not board["round"].sessions.filter(name="Ca lén").exists()
