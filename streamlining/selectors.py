@@ -13,7 +13,13 @@ from appraisal.models import Appraisal, Level
 from core.access import UnitScope
 from core.dates import add_months
 from core.models import OrgUnit, UnitChange
-from personnel.models import Assignment, CivilServant, CompetencyAssessment, DisciplineRecord, LeaveRecord
+from personnel.models import (
+    Assignment,
+    CivilServant,
+    CompetencyAssessment,
+    DisciplineRecord,
+    LeaveRecord,
+)
 from personnel.selectors import _frameworks
 from streamlining import amounts as amounts_of
 from streamlining.evidence import DECIDED, band

@@ -25,15 +25,18 @@ def _late_in_2026():
 
 
 def rate(servant, year: int, level: str = Level.FAILED) -> None:
-    """Give ``servant`` a decided level for ``year`` (the appraisal's own workflow is tested in appraisal)."""
+    """Give ``servant`` a decided level for ``year`` (the appraisal's own workflow is tested in
+    appraisal)."""
     if not Appraisal.objects.filter(servant=servant, cycle__year=year).exists():
         appraisal_services.cycle_open(actor=None, unit=servant.unit, year=year)
-    Appraisal.objects.filter(servant=servant, cycle__year=year).update(level=level, status=Appraisal.Status.DECIDED)
+    Appraisal.objects.filter(servant=servant, cycle__year=year).update(
+        level=level, status=Appraisal.Status.DECIDED)
 
 
 def merge(*units, on: date = date(2025, 7, 1), number: str = "1234/QĐ-UBND") -> UnitChange:
-    change = UnitChange.objects.create(kind=UnitChange.Kind.MERGE, effective_date=on, decision_number=number,
-                                       decision_date=on, signer="Chủ tịch UBND tỉnh")
+    change = UnitChange.objects.create(kind=UnitChange.Kind.MERGE, effective_date=on,
+                                       decision_number=number, decision_date=on,
+                                       signer="Chủ tịch UBND tỉnh")
     change.predecessors.add(*units)
     return change
 
@@ -47,5 +50,6 @@ def near_retirement(world):
 
 @pytest.fixture
 def reviewer(world):
-    """A second HR officer of the same units (the review is made by someone other than the proposer)."""
+    """A second HR officer of the same units (the review is made by someone other than the
+    proposer)."""
     return grant(UserFactory(username="reviewer_a", role="unit_hr"), world.unit_a)

@@ -1,4 +1,5 @@
-"""The demo streamlining: what a visitor of ``make run`` sees (a plan under way, candidates, decided cases)."""
+"""The demo streamlining: what a visitor of ``make run`` sees (a plan under way, candidates, decided
+cases)."""
 import pytest
 from django.utils import timezone
 
@@ -29,7 +30,8 @@ def test_the_demo_province_has_a_plan_under_way_candidates_and_decided_cases(cli
     progress = selectors.plan_progress(plan)
     assert 0 < progress["done"] < progress["target"]
     province = OrgUnit.objects.open().get(code="TQ")
-    assert selectors.screen(scope=UnitScope(everything=True), unit=province, day=timezone.localdate())
+    assert selectors.screen(scope=UnitScope(everything=True), unit=province,
+                            day=timezone.localdate())
     # Every page renders over the demo province for a provincial HR officer.
     from django.urls import reverse
 
@@ -39,4 +41,5 @@ def test_the_demo_province_has_a_plan_under_way_candidates_and_decided_cases(cli
     for name in ("dashboard", "screen", "reorganisation", "case_list", "report", "refund_watch"):
         assert client.get(reverse(f"streamlining:{name}")).status_code == 200, name
     assert client.get(plan.get_absolute_url()).status_code == 200
-    assert client.get(Case.objects.filter(status=Case.Status.PAID).first().get_absolute_url()).status_code == 200
+    paid = Case.objects.filter(status=Case.Status.PAID).first()
+    assert client.get(paid.get_absolute_url()).status_code == 200

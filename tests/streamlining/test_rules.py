@@ -25,8 +25,8 @@ from streamlining.rules.engine import years_rounded
 
 TABLE = Path(__file__).parent.parent / "rules" / "data" / "streamlining_cases.csv"
 AMOUNT_COLUMNS = {"one_time_months": "one_time_months", "per_year_early": "per_year_early",
-                  "si_years_amount": "si_years", "severance": "severance", "per_si_year": "per_si_year",
-                  "job_search": "job_search"}
+                  "si_years_amount": "si_years", "severance": "severance",
+                  "per_si_year": "per_si_year", "job_search": "job_search"}
 
 
 def _date(text: str) -> date | None:
@@ -42,13 +42,13 @@ def _rows():
 
 
 def case_of(row) -> CaseInput:
-    allowances = {kind: Decimal(row[kind]) for kind in ("leadership", "public_service", "reserved_difference",
-                                                         "regional") if row[kind]}
+    kinds = ("leadership", "public_service", "reserved_difference", "regional")
+    allowances = {kind: Decimal(row[kind]) for kind in kinds if row[kind]}
     return CaseInput(
         code=row["id"], category=row["category"], sex=row["sex"], date_of_birth=_date(row["birth"]),
         leaving_date=_date(row["leaving"]), option=row["option"], ground=row["ground"],
-        coefficient=Decimal(row["coefficient"]), allowances=allowances, si_months=int(row["si_months"]),
-        reorganisation_date=_date(row["reorganisation"]),
+        coefficient=Decimal(row["coefficient"]), allowances=allowances,
+        si_months=int(row["si_months"]), reorganisation_date=_date(row["reorganisation"]),
     )
 
 
@@ -74,8 +74,8 @@ def test_cases_that_do_not_qualify_are_refused_with_the_reason(row):
 
 
 @pytest.mark.parametrize(("months", "years"), [
-    (0, "0"), (12, "1"), (24, "2"), (25, "2.5"), (30, "2.5"), (31, "3"), (35, "3"), (36, "3"), (60, "5"),
-    (61, "5.5"), (84, "7"),
+    (0, "0"), (12, "1"), (24, "2"), (25, "2.5"), (30, "2.5"), (31, "3"), (35, "3"), (36, "3"),
+    (60, "5"), (61, "5.5"), (84, "7"),
 ])
 def test_odd_months_round_to_half_or_whole_years(months, years):
     # SM §1.3: 1–6 odd months are half a year (MOHA: 30 months → 2.5), more than 6 a whole year.
@@ -90,18 +90,21 @@ def test_breakdown_shows_the_salary_each_amount_and_what_is_left_out():
     result = calculate(_row("moha_1_mr_c"))
     text = "\n".join(result.lines)
     assert "= 6,5625 × 2.340.000 = 15.356.250 đ" in text
-    assert "Trợ cấp hưu trí một lần cho số tháng nghỉ sớm = 15.356.250 × 1 × 30 tháng = 460.687.500 đ" in text
+    assert ("Trợ cấp hưu trí một lần cho số tháng nghỉ sớm = 15.356.250 × 1 × 30 tháng "
+            "= 460.687.500 đ") in text
     assert "15.356.250 × 5 tháng × 2,5 năm = 191.953.125 đ" in text
     assert "Không tính vào tiền lương tháng hiện hưởng: phụ cấp khu vực 0,2" in text
     assert result.lines[-1] == "Tổng cộng = 744.778.125 đ"
-    assert result.inputs["monthly_salary"] == 15356250 and result.inputs["pension_start"] == "2027-11-01"
+    assert result.inputs["monthly_salary"] == 15356250
+    assert result.inputs["pension_start"] == "2027-11-01"
     assert result.inputs["band"] == "A" and result.inputs["window"] == "first_12_months"
     assert result.formula_version.startswith("ND178/2024+ND67/2025")
 
 
 def test_the_si_allowance_from_1_7_2025_says_so_in_the_formula_version():
     result = calculate(_row("c_si_from_1_7_2025"))
-    assert "01/07/2025" in result.formula_version and "4 tháng cho 15 năm đầu" in result.formula_version
+    assert "01/07/2025" in result.formula_version
+    assert "4 tháng cho 15 năm đầu" in result.formula_version
 
 
 def test_public_employees_get_no_job_search_allowance_and_are_told_why():
@@ -125,7 +128,8 @@ def test_options_side_by_side_under_both_decrees():
     # retirement; resignation is for those who cannot retire early.
     case = replace(_row("band_a_36_months"), option="", ground="")
     results = options_for(case)
-    assert [(r.ground, r.option) for r in results] == [(ND178, EARLY_RETIREMENT), (ND154, EARLY_RETIREMENT)]
+    assert [(r.ground, r.option) for r in results] == [(ND178, EARLY_RETIREMENT),
+                                                       (ND154, EARLY_RETIREMENT)]
     assert [r.total for r in results] == [898_340_625, 257_985_000]
     reasons = reasons_not_eligible(case)
     assert set(reasons) == {"ND178:resignation", "ND154:resignation"}
@@ -134,7 +138,8 @@ def test_options_side_by_side_under_both_decrees():
 
 def test_a_young_person_can_only_resign():
     case = replace(_row("moha_2_mr_m"), option="", ground="", leaving_date=date(2025, 8, 1))
-    assert [(r.ground, r.option) for r in options_for(case)] == [(ND178, RESIGNATION), (ND154, RESIGNATION)]
+    assert [(r.ground, r.option) for r in options_for(case)] == [(ND178, RESIGNATION),
+                                                                 (ND154, RESIGNATION)]
 
 
 def test_nd154_notes_the_unconfirmed_rounding_of_odd_months():
@@ -152,7 +157,8 @@ def test_nd177_is_marked_unconfirmed():
     case = replace(_row("band_a_36_months"), ground=ND177, category="cadre")
     result = calculate(case)
     assert result.rule_set == "STREAM-ND177"
-    # leaving after 1/7/2025: 5 months for the first 15 SI years + 0.5 × 7 (as reported, unconfirmed)
+    # leaving after 1/7/2025: 5 months for the first 15 SI years + 0.5 × 7 (as reported,
+    # unconfirmed)
     assert result.amounts == {"per_year_early": 230_343_750, "si_years": 130_528_125}
     assert any("chưa đối chiếu" in note for note in result.notes)
     with pytest.raises(ValueError, match="không thuộc diện"):
@@ -199,15 +205,16 @@ def test_the_nd178_cut_off_is_configuration(settings):
 
 
 def test_a_leaving_date_after_the_first_counts_from_the_next_month():
-    # The pension is paid by month from the first day: leaving on 15/4/2025 is the May pension start.
+    # The pension is paid by month from the first day: leaving on 15/4/2025 is the May pension
+    # start.
     case = replace(_row("moha_1_mr_c"), leaving_date=date(2025, 4, 15))
     assert calculate(case).months_early == 30
 
 
 def test_a_fraction_of_a_dong_is_shown_in_the_salary_line():
     # 3.33 × 2,340,000 × 1.25 is whole; 7 % excess seniority on 4.98 at a base of 1,490,001 is not.
-    case = replace(_row("moha_1_mr_c"), base_salary=1_490_001, allowances={"public_service": Decimal(25),
-                                                                          "excess_seniority": Decimal(7)})
+    case = replace(_row("moha_1_mr_c"), base_salary=1_490_001,
+                   allowances={"public_service": Decimal(25), "excess_seniority": Decimal(7)})
     line = calculate(case).lines[1]
     assert line.endswith(" đ") and "," in line.rsplit("=", 1)[1]
 

@@ -77,7 +77,8 @@ def _grow(world, units: int):
 
 
 @pytest.mark.parametrize("units", [2, 8])
-def test_screening_runs_in_a_constant_number_of_queries(world, units, django_assert_max_num_queries):
+def test_screening_runs_in_a_constant_number_of_queries(world, units,
+                                                        django_assert_max_num_queries):
     _grow(world, units)
     with django_assert_max_num_queries(16):
         found = selectors.screen(scope=EVERYONE, unit=world.province, day=DAY, with_options=True)
