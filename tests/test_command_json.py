@@ -20,14 +20,16 @@ from tests.xlsx import write_workbook
 
 pytestmark = pytest.mark.django_db
 
-# Not part of the interface: the demo loader prints no document, compile_translations is a build step.
+# Not part of the interface: the demo loader prints no document, compile_translations is a build
+# step.
 INTERNAL = {"load_demo", "compile_translations"}
 
 ERROR = {"row", "column", "message"}
 # DESIGN.md §4 (import_personnel, and every importer "as for personnel").
-SUMMARY = {"rows": None, "created": None, "updated": None, "unchanged": None, "rejected": None, "errors": [ERROR]}
-# Issue 7: import_recruitment reads three sheets, "sheet/row/column/reason errors"; import_positions reads
-# two (positions, frameworks), so a row number alone would not say where.
+SUMMARY = {"rows": None, "created": None, "updated": None, "unchanged": None, "rejected": None,
+           "errors": [ERROR]}
+# Issue 7: import_recruitment reads three sheets, "sheet/row/column/reason errors"; import_positions
+# reads two (positions, frameworks), so a row number alone would not say where.
 SHEET_SUMMARY = {**SUMMARY, "errors": [ERROR | {"sheet"}]}
 
 SHAPES = {
@@ -41,31 +43,36 @@ SHAPES = {
     "import_positions": SHEET_SUMMARY,  # issue 5
     "import_recruitment": SHEET_SUMMARY,  # issue 7
     # DESIGN.md §4 and issue 17 (pension_start_date, not pension_start).
-    "retirement_forecast": [{"code", "name", "sex", "date_of_birth", "retirement_date", "pension_start_date"}],
+    "retirement_forecast": [{"code", "name", "sex", "date_of_birth", "retirement_date",
+                             "pension_start_date"}],
     # Not in DESIGN.md beyond its arguments: the file written and the number of people in it.
     "export_personnel": {"file", "rows"},
     # Issue 5.
-    "staffing_report": {"units": [{"code", "name", "headcount", "leaders", "deputies", "non_leaders",
-                                   "max_deputies", "quota", "flags"}]},
+    "staffing_report": {"units": [{"code", "name", "headcount", "leaders", "deputies",
+                                   "non_leaders", "max_deputies", "quota", "flags"}]},
     # README and issue 7.
     "recruitment_results": {"round": None, "rule_set": None, "candidates": [
-        {"number", "name", "position", "round1_passed", "professional_score", "priority_points", "total", "rank",
-         "result"}]},
-    # Issue 8 names {"code", "name", "unit", "task_group", "score", "level", "reasons"}; issue 11 adds "…":
-    # each person's rule set and whether the quota moved them down or they tied at its edge.
+        {"number", "name", "position", "round1_passed", "professional_score", "priority_points",
+         "total", "rank", "result"}]},
+    # Issue 8 names {"code", "name", "unit", "task_group", "score", "level", "reasons"}; issue 11
+    # adds "…": each person's rule set and whether the quota moved them down or they tied at its
+    # edge.
     "appraisal_results": {"year": None, "rule_set": None, "people": [
-        {"code", "name", "unit", "task_group", "score", "level", "reasons", "rule_set", "moved_down", "tied"}]},
+        {"code", "name", "unit", "task_group", "score", "level", "reasons", "rule_set",
+         "moved_down", "tied"}]},
     "appraisal_reminders": {"date", "sent", "skipped"},  # issue 11
     # README (issue 12).
-    "make_exam_session": {"session": None, "name": None, "starts_at": None, "minutes": None, "questions": None,
-                          "status": None, "candidates": [{"number", "password"}]},
+    "make_exam_session": {"session": None, "name": None, "starts_at": None, "minutes": None,
+                          "questions": None, "status": None,
+                          "candidates": [{"number", "password"}]},
     # Issue 17, the commands' own help and tests.
-    "personnel_notices": {"date", "retirement_6_months", "retirement_3_months", "raises_due", "contracts_expiring",
-                          "notified", "emailed"},
+    "personnel_notices": {"date", "retirement_6_months", "retirement_3_months", "raises_due",
+                          "contracts_expiring", "notified", "emailed"},
     "ministry_report": {"form": None, "unit": None, "date": None, "rows": [None], "total": None},
     # Issue 13 (on a refused row: SUMMARY, tested in tests/streamlining/test_calculate_command.py).
-    "streamlining_calculate": {"cases": [dict.fromkeys(("code", "rule_set", "option", "months_early", "years_early",
-                                                        "si_years", "amounts", "total"))]},
+    "streamlining_calculate": {"cases": [dict.fromkeys(("code", "rule_set", "option",
+                                                        "months_early", "years_early", "si_years",
+                                                        "amounts", "total"))]},
     # Issue 16 (run by tests/core/test_backup_restore.py).
     "backup": {"dir", "engine", "database", "media_files", "bytes"},
     "restore": {"dir", "engine", "database", "media_files", "forced"},
@@ -111,14 +118,16 @@ def mismatches(document, shape, where="$") -> list[str]:
     if isinstance(shape, list):
         if not isinstance(document, list):
             return [f"{where}: a list was expected, not {type(document).__name__}"]
-        return [m for i, item in enumerate(document) for m in mismatches(item, shape[0], f"{where}[{i}]")]
+        return [m for i, item in enumerate(document)
+                for m in mismatches(item, shape[0], f"{where}[{i}]")]
     if not isinstance(document, dict):
         return [f"{where}: an object was expected, not {type(document).__name__}"]
     keys = set(shape)
     problems = []
     if set(document) != keys:
         extra, absent = sorted(set(document) - keys), sorted(keys - set(document))
-        problems.append(f"{where}: keys differ (not documented: {extra}; documented but absent: {absent})")
+        problems.append(
+            f"{where}: keys differ (not documented: {extra}; documented but absent: {absent})")
     if isinstance(shape, dict):
         for key, inner in shape.items():
             if key in document:
@@ -133,7 +142,7 @@ def check(name: str, *args, ok: bool = True):
     return document
 
 
-# --- the import commands: a file with bad rows, and a file the import cannot read at all --------------
+# --- the import commands: a file with bad rows, and a file the import cannot read at all ----------
 
 def template(tmp_path, kind: str) -> Path:
     """The importer's own blank template: its headers and an example row naming a unit that does not
@@ -161,7 +170,9 @@ IMPORTS = {
 def test_import_commands_print_the_summary(name, world, tmp_path):
     kind, extra = IMPORTS[name]
     document = check(name, str(template(tmp_path, kind)), *extra, ok=False)
-    assert document["errors"] and document["errors"][0]["row"] >= 2  # a row of the file, not the file
+    # a row of the file, not the file
+    assert document["errors"]
+    assert document["errors"][0]["row"] >= 2
     document = check(name, str(unreadable(tmp_path)), *extra, ok=False)
     assert document["rows"] == 0 and document["errors"]
 
@@ -188,41 +199,50 @@ def test_import_questions(world, tmp_path):
 def test_import_positions(world, tmp_path):
     path = write_workbook(tmp_path / "vtvl.xlsx", [
         ["Mã đơn vị", "Mã vị trí", "Tên vị trí", "Nhóm", "Mã ngạch", "Số lượng người làm việc"],
-        ["ZZ", "CV", "Chuyên viên", "Chuyên môn", "01.003", 2]], title="Vị trí việc làm", extra_sheets={
-        "Khung năng lực": [["Mã đơn vị", "Mã vị trí", "Mã năng lực", "Cấp độ"], ["ZZ", "CV", "NLC99", 9]]})
+        ["ZZ", "CV", "Chuyên viên", "Chuyên môn", "01.003", 2]], title="Vị trí việc làm",
+                          extra_sheets={
+        "Khung năng lực": [["Mã đơn vị", "Mã vị trí", "Mã năng lực", "Cấp độ"],
+                           ["ZZ", "CV", "NLC99", 9]]})
     document = check("import_positions", str(path), ok=False)
     assert {e["sheet"] for e in document["errors"]} == {"Vị trí việc làm", "Khung năng lực"}
     assert check("import_positions", str(unreadable(tmp_path)), ok=False)["errors"]
 
 
-ROUND = ["Mã đợt", "Tên đợt", "Ngày thông báo", "Hình thức vòng 2", "Trọng số thi viết (%)", "Trọng số phỏng vấn (%)"]
+ROUND = ["Mã đợt", "Tên đợt", "Ngày thông báo", "Hình thức vòng 2", "Trọng số thi viết (%)",
+         "Trọng số phỏng vấn (%)"]
 QUOTA = ["Mã vị trí", "Tên vị trí", "Mã ngạch", "Chỉ tiêu", "Yêu cầu ngoại ngữ"]
-CANDIDATES = ["Số báo danh", "Họ và tên", "Ngày sinh", "Giới tính", "Mã vị trí", "Đối tượng ưu tiên",
-              "Vòng 1 - kiến thức chung (số câu đúng)", "Vòng 1 - ngoại ngữ (số câu đúng)", "Miễn ngoại ngữ",
-              "Điểm thi viết", "Điểm phỏng vấn"]
+CANDIDATES = ["Số báo danh", "Họ và tên", "Ngày sinh", "Giới tính", "Mã vị trí",
+              "Đối tượng ưu tiên", "Vòng 1 - kiến thức chung (số câu đúng)",
+              "Vòng 1 - ngoại ngữ (số câu đúng)", "Miễn ngoại ngữ", "Điểm thi viết",
+              "Điểm phỏng vấn"]
 
 
 def recruitment_file(tmp_path, round_row, name="td.xlsx"):
-    return write_workbook(tmp_path / name, [ROUND, round_row], title="Đợt tuyển dụng", extra_sheets={
+    return write_workbook(tmp_path / name, [ROUND, round_row], title="Đợt tuyển dụng",
+                          extra_sheets={
         "Chỉ tiêu": [QUOTA, ["CV", "Chuyên viên", "01.003", 1, "Không"]],
-        "Thí sinh": [CANDIDATES, ["0001", "Nguyễn Văn An", "05/07/1998", "Nam", "CV", "", 42, "", "", 74, 74],
+        "Thí sinh": [CANDIDATES,
+                     ["0001", "Nguyễn Văn An", "05/07/1998", "Nam", "CV", "", 42, "", "", 74, 74],
                      ["0002", "Trần Thị Bình", "12/03/1997", "Nữ", "CV", "", 35, "", "", 70, 60]]})
 
 
 def test_import_recruitment_and_recruitment_results(world, tmp_path):
-    bad = recruitment_file(tmp_path, ["TD", "Đợt", "không phải ngày", "Thi viết và phỏng vấn", 70, 30], "bad.xlsx")
+    bad = recruitment_file(tmp_path, ["TD", "Đợt", "không phải ngày", "Thi viết và phỏng vấn", 70,
+                                      30], "bad.xlsx")
     assert check("import_recruitment", str(bad), ok=False)["errors"]
     assert check("import_recruitment", str(unreadable(tmp_path)), ok=False)["errors"]
-    good = recruitment_file(tmp_path, ["TD2026", "Thi tuyển 2026", date(2026, 3, 15), "Thi viết và phỏng vấn", 70, 30])
+    good = recruitment_file(tmp_path, ["TD2026", "Thi tuyển 2026", date(2026, 3, 15),
+                                       "Thi viết và phỏng vấn", 70, 30])
     check("import_recruitment", str(good))
     document = check("recruitment_results", "TD2026")
     assert len(document["candidates"]) == 2
 
 
-# --- the other commands ---------------------------------------------------------------------------------
+# --- the other commands ---------------------------------------------------------------------------
 
 def test_retirement_forecast(world):
-    make_servant(world.unit_a1, code="M65", full_name="Nguyễn Văn Nam", date_of_birth=date(1965, 3, 10))
+    make_servant(world.unit_a1, code="M65", full_name="Nguyễn Văn Nam",
+                 date_of_birth=date(1965, 3, 10))
     assert len(check("retirement_forecast", "--from", "1900-01-01", "--to", "2100-12-31")) == 1
 
 
@@ -249,7 +269,8 @@ def test_appraisal_reminders(world):
 
 
 def test_make_exam_session(world):
-    assert len(check("make_exam_session", "--candidates", "2", "--questions", "3", "--minutes", "5")["candidates"]) == 2
+    document = check("make_exam_session", "--candidates", "2", "--questions", "3", "--minutes", "5")
+    assert len(document["candidates"]) == 2
 
 
 def test_personnel_notices(world, settings):
@@ -260,8 +281,8 @@ def test_personnel_notices(world, settings):
 
 def test_ministry_report(world, tmp_path):
     make_servant(world.unit_a1, code="M65", full_name="Nguyễn Văn Nam")
-    document = check("ministry_report", str(tmp_path / "bm01.xlsx"), "--form", "BM01", "--unit", "A",
-                     "--date", "31/12/2026")
+    document = check("ministry_report", str(tmp_path / "bm01.xlsx"), "--form", "BM01",
+                     "--unit", "A", "--date", "31/12/2026")
     assert document["rows"]
 
 
@@ -273,11 +294,12 @@ def test_sync_national_db(world, tmp_path):
 
 
 def test_streamlining_calculate(tmp_path):
-    headers = ["Mã cán bộ", "Giới tính", "Ngày sinh", "Loại cán bộ", "Ngày nghỉ", "Phương án", "Căn cứ", "Hệ số lương",
-               "Phụ cấp công vụ (%)", "Số tháng đóng BHXH", "Ngày quyết định sắp xếp"]
+    headers = ["Mã cán bộ", "Giới tính", "Ngày sinh", "Loại cán bộ", "Ngày nghỉ", "Phương án",
+               "Căn cứ", "Hệ số lương", "Phụ cấp công vụ (%)", "Số tháng đóng BHXH",
+               "Ngày quyết định sắp xếp"]
     path = write_workbook(tmp_path / "tinh-gian.xlsx", [headers, [
-        "M-01", "Nam", "15/06/1975", "Công chức", "01/06/2025", "Nghỉ thôi việc", "ND178", "3,66", 25, 180,
-        "01/03/2025"]])
+        "M-01", "Nam", "15/06/1975", "Công chức", "01/06/2025", "Nghỉ thôi việc", "ND178", "3,66",
+        25, 180, "01/03/2025"]])
     assert check("streamlining_calculate", str(path))["cases"][0]["total"] == 786_854_250
     code, document = run("streamlining_calculate", str(unreadable(tmp_path)))
     assert code == 1 and not mismatches(document, SUMMARY)

@@ -96,7 +96,8 @@ def read(output: str, client, person) -> str:
         if response.status_code != 200:
             return ""
         # The photo is an image of the workbook (xl/media/…): counted as the photo's address.
-        return _xlsx_text(response.content) + (_photo_url(person) if b"xl/media/" in response.content else "")
+        return _xlsx_text(response.content) + (
+            _photo_url(person) if b"xl/media/" in response.content else "")
     if output == "photo":
         response = client.get(_photo_url(person))
         return _photo_url(person) if response.status_code == 200 else ""
@@ -140,7 +141,8 @@ def test_view_only_readers_get_the_id_number_masked(client, readers, person, per
 
 @pytest.mark.parametrize("output", ["resume", "resume_xlsx"])
 @pytest.mark.parametrize("persona", sorted(VIEW_ONLY))
-def test_view_only_readers_get_the_resume_with_the_id_masked(client, readers, person, persona, output):
+def test_view_only_readers_get_the_resume_with_the_id_masked(client, readers, person, persona,
+                                                             output):
     """A head who may list and export the unit may print a résumé too, as the export shows it:
     the ID number masked, addresses, health and family left out (see the matrix above)."""
     client.force_login(readers[persona])

@@ -1,4 +1,5 @@
-"""Project-wide promises: translations complete, production settings pass check --deploy, demo data."""
+"""Project-wide promises: translations complete, production settings pass check --deploy, demo
+data."""
 import os
 import subprocess
 import sys
@@ -24,7 +25,9 @@ def test_every_message_has_a_translation(language):
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_compiled_catalogue_matches_the_source(language):
     folder = ROOT / "locale" / language / "LC_MESSAGES"
-    source = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(folder / "django.po")) if e.translated()}
+    source = {(e.msgctxt,
+               e.msgid): e.msgstr
+              for e in polib.pofile(str(folder / "django.po")) if e.translated()}
     compiled = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(folder / "django.mo"))}
     assert source == {k: v for k, v in compiled.items() if k[1]}, "run `make messages` to recompile"
 
@@ -34,7 +37,8 @@ def test_production_settings_pass_check_deploy(tmp_path):
            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
     env.pop("SECRET_KEY", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level",
+                             "WARNING"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -42,8 +46,8 @@ def test_production_settings_pass_check_deploy(tmp_path):
 
 def test_production_refuses_debug(tmp_path):
     env = {**os.environ, "DJANGO_ENV": "production", "DEBUG": "1", "VAR_DIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
     assert result.returncode != 0 and "DEBUG" in result.stderr
 
 
@@ -61,7 +65,8 @@ def test_demo_province_is_realistic_and_idempotent():
 
     today = OrgUnit.objects.active_on(date(2026, 1, 1))
     province = today.get(code="TQ")
-    assert today.filter(parent=province, kind__in=["department", "office", "inspectorate"]).count() == 13
+    assert today.filter(parent=province,
+                        kind__in=["department", "office", "inspectorate"]).count() == 13
     assert today.filter(parent=province, kind="commune").count() == 40
     assert today.filter(kind="district").count() == 0
     before = OrgUnit.objects.active_on(date(2025, 6, 30))
@@ -69,5 +74,6 @@ def test_demo_province_is_realistic_and_idempotent():
     assert provinces == {"Tỉnh Tuyên Quang", "Tỉnh Hà Giang"}
     assert before.filter(kind="district").count() == 16
     roles = {u.username: u for u in User.objects.all()}
-    assert {"admin", "sonoivu", "tccb.snv", "truongphong.ccvc", "hoidong.snv", "hoidongthi", "thisinh"} <= set(roles)
+    assert {"admin", "sonoivu", "tccb.snv", "truongphong.ccvc", "hoidong.snv", "hoidongthi",
+            "thisinh"} <= set(roles)
     assert roles["thisinh"].is_candidate

@@ -33,15 +33,19 @@ ALL_SCOPES = ["units:read", "people:read", "positions:read", "appraisal:read", "
 
 @pytest.fixture
 def province(world):
-    people = {"a": make_servant(world.unit_a1, code="A1-01", full_name="Hoàng Thị Mai", sex="female",
-                                phone="0987654321", national_id="001190123456"),
-              "b": make_servant(world.unit_b, code="B-01", full_name="Phạm Văn Bình", phone="0911222333")}
-    positions = {"a": position_create(actor=None, unit=world.unit_a1, code="VT-A", title="Chuyên viên A"),
-                 "b": position_create(actor=None, unit=world.unit_b, code="VT-B", title="Chuyên viên B")}
+    people = {"a": make_servant(world.unit_a1, code="A1-01", full_name="Hoàng Thị Mai",
+                                sex="female", phone="0987654321", national_id="001190123456"),
+              "b": make_servant(world.unit_b, code="B-01", full_name="Phạm Văn Bình",
+                                phone="0911222333")}
+    positions = {"a": position_create(actor=None, unit=world.unit_a1, code="VT-A",
+                                      title="Chuyên viên A"),
+                 "b": position_create(actor=None, unit=world.unit_b, code="VT-B",
+                                      title="Chuyên viên B")}
     rounds = {}
     for key, unit in (("a", world.unit_a1), ("b", world.unit_b)):
         round_ = make_round(unit, code=f"TD-{key.upper()}", status="open")
-        vacancy = recruitment.vacancy_save(actor=None, round_=round_, code="V1", title="Chuyên viên", quota=1)
+        vacancy = recruitment.vacancy_save(actor=None, round_=round_, code="V1",
+                                           title="Chuyên viên", quota=1)
         make_application(vacancy, eligible=True, full_name=f"Thí Sinh {key.upper()}")
         RecruitmentRound.objects.filter(pk=round_.pk).update(results_published_on=date(2026, 12, 1))
         rounds[key] = RecruitmentRound.objects.get(pk=round_.pk)

@@ -38,7 +38,8 @@ def _get(client, name, key, **kwargs):
 
 
 @pytest.mark.parametrize("name", sorted(ENDPOINTS))
-def test_a_token_of_unit_a_lists_a_and_nothing_of_b(client, world, province, officer_a, officer_b, name):
+def test_a_token_of_unit_a_lists_a_and_nothing_of_b(client, world, province, officer_a, officer_b,
+                                                    name):
     scope, kwargs, text_a, text_b = ENDPOINTS[name]
     for owner, mine, theirs in ((officer_a, text_a, text_b), (officer_b, text_b, text_a)):
         response = _get(client, name, make_token(owner), **kwargs(province, world))
@@ -63,17 +64,20 @@ def test_a_token_without_the_scope_is_refused(client, world, province, provincia
     key = make_token(provincial_hr, scopes=others)
     kwargs = {} if name in ENDPOINTS else {"pk": DETAILS[name][1](province, world, "a").pk}
     assert _get(client, name, key, **kwargs).status_code == 403
-    assert _get(client, name, make_token(provincial_hr, scopes=[scope]), **kwargs).status_code == 200
+    assert _get(client, name, make_token(provincial_hr, scopes=[scope]),
+                **kwargs).status_code == 200
 
 
 def test_appraisal_scores_need_the_write_scope(client, world, officer_a):
     url = reverse("api:appraisal-score-list")
     body = '{"year": 2026, "rows": []}'
     read_only = make_token(officer_a, scopes=["appraisal:read"])
-    assert client.post(url, body, content_type="application/json", **bearer(read_only)).status_code == 403
+    assert client.post(url, body, content_type="application/json",
+                       **bearer(read_only)).status_code == 403
     writer = make_token(officer_a, scopes=["appraisal:write"])
     # Let in, then refused for its empty rows (400): no CSRF token is needed with a bearer token.
-    assert client.post(url, body, content_type="application/json", **bearer(writer)).status_code == 400
+    assert client.post(url, body, content_type="application/json",
+                       **bearer(writer)).status_code == 400
 
 
 @pytest.mark.parametrize("persona", ["viewer_a", "officer_b", "no_grant"])
@@ -145,7 +149,9 @@ def test_the_person_as_of_a_date(client, world, province, officer_a):
     today = client.get(url, **bearer(key)).json()
     assert [a["unit"] for a in today["assignments"]] == ["A1"] and today["salary"]
     before = client.get(url, {"on": "2000-01-01"}, **bearer(key)).json()
-    assert before["as_of"] == "2000-01-01" and before["assignments"] == [] and before["salary"] == []
+    assert before["as_of"] == "2000-01-01"
+    assert before["assignments"] == []
+    assert before["salary"] == []
     assert client.get(url, {"on": "01/13/2020"}, **bearer(key)).status_code == 400
 
 

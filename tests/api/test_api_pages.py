@@ -14,7 +14,8 @@ PEOPLE_LIST_QUERIES = 11  # with the token's last-used stamp
 
 
 @pytest.mark.parametrize("size", [3, 40])
-def test_the_people_list_takes_the_same_queries_at_any_size(client, world, officer_a, size, settings,
+def test_the_people_list_takes_the_same_queries_at_any_size(client, world, officer_a, size,
+                                                            settings,
                                                             django_assert_max_num_queries):
     settings.API_THROTTLE_RATES = {}
     for i in range(size):
@@ -27,7 +28,8 @@ def test_the_people_list_takes_the_same_queries_at_any_size(client, world, offic
         client.get(reverse("api:person-list"), {"on": "2026-01-01", "q": "nguyen"}, **bearer(key))
 
 
-def test_the_people_list_pages_in_name_order_and_counts_past_the_end(client, world, officer_a, settings):
+def test_the_people_list_pages_in_name_order_and_counts_past_the_end(client, world, officer_a,
+                                                                     settings):
     """The page's plan (ids first, the count beside them): pages follow one another in the
     Vietnamese name order without overlap, and an offset past the end still says how many."""
     settings.API_THROTTLE_RATES = {}
@@ -65,7 +67,8 @@ def test_the_token_page_shows_the_key_once_and_it_works(client, world, officer_a
 def test_the_page_refuses_scopes_beyond_ones_rights_and_revokes(client, world, viewer_a, officer_a):
     client.force_login(viewer_a)
     page = reverse("core:api_tokens")
-    response = client.post(page, {"name": "X", "scopes": ["appraisal:write"], "expires_on": "01/02/2027"})
+    response = client.post(page,
+                           {"name": "X", "scopes": ["appraisal:write"], "expires_on": "01/02/2027"})
     assert response.status_code == 400 and not ApiToken.objects.exists()
     key = make_token(viewer_a)
     token = ApiToken.objects.get(owner=viewer_a)
@@ -81,7 +84,8 @@ def test_the_docs_page_uses_local_files_only(client, world, officer_a):
     client.force_login(officer_a)
     response = client.get(reverse("api_docs"))
     html = response.content.decode()
-    assert response.status_code == 200 and "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
+    assert response.status_code == 200
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
     assert "<style>" not in html and "https://" not in html
     assert "script-src 'self'" in response["Content-Security-Policy"]
     script = client.get(reverse("api_docs"), {"script": ""})

@@ -39,7 +39,8 @@ def wsgi_app():
             signal.connect(close_old_connections)
 
 
-def test_no_server_error_and_no_schema_violation(province, provincial_hr, settings, capsys, wsgi_app):
+def test_no_server_error_and_no_schema_violation(province, provincial_hr, settings, capsys,
+                                                 wsgi_app):
 
     settings.API_THROTTLE_RATES = {}  # the fuzzer sends hundreds of requests a minute
     headers = {"Authorization": f"Bearer {make_token(provincial_hr)}"}
@@ -50,8 +51,8 @@ def test_no_server_error_and_no_schema_violation(province, provincial_hr, settin
         operation = result.ok()
         operations += 1
         # Valid requests and invalid ones (wrong types, out-of-range values, missing parameters).
-        strategy = operation.as_strategy(generation_mode=GenerationMode.POSITIVE) | operation.as_strategy(
-            generation_mode=GenerationMode.NEGATIVE)
+        strategy = (operation.as_strategy(generation_mode=GenerationMode.POSITIVE)
+                    | operation.as_strategy(generation_mode=GenerationMode.NEGATIVE))
 
         @seed(16)
         @hypothesis_settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
@@ -66,11 +67,13 @@ def test_no_server_error_and_no_schema_violation(province, provincial_hr, settin
 
         try:
             run()
-        except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - every operation's failures, then one assert
+        # Every operation's failures are collected, then asserted once.
+        except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001
             failures.append(f"{operation.label}: {str(exc)[:1500]}")
     elapsed = time.monotonic() - started
     with capsys.disabled():
-        print(f"\nschemathesis: {operations} operations, {cases} cases, {elapsed:.1f} s, {dict(statuses)}")
+        print(f"\nschemathesis: {operations} operations, {cases} cases, {elapsed:.1f} s, "
+              f"{dict(statuses)}")
     assert operations >= 16
     assert not failures, "\n\n".join(failures)
 
@@ -89,13 +92,15 @@ def exam_attempt(db):
     return attempt, login.json()["token"]
 
 
-def test_the_exam_api_with_a_candidates_token(exam_attempt, provincial_hr, settings, capsys, wsgi_app):
+def test_the_exam_api_with_a_candidates_token(exam_attempt, provincial_hr, settings, capsys,
+                                              wsgi_app):
     """The exam operations during an attempt (its id in the path, its token): schemathesis's own
     attempt ids would all be someone else's (404)."""
     attempt, token = exam_attempt
     headers = {"Authorization": f"Bearer {token}"}
-    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", wsgi_app,
-                                            headers={"Authorization": f"Bearer {make_token(provincial_hr)}"})
+    schema = schemathesis.openapi.from_wsgi(
+        "/api/v1/schema/", wsgi_app,
+        headers={"Authorization": f"Bearer {make_token(provincial_hr)}"})
     started, cases, failures, operations = time.monotonic(), 0, [], 0
     statuses = Counter()
     for result in schema.get_all_operations():
@@ -103,8 +108,8 @@ def test_the_exam_api_with_a_candidates_token(exam_attempt, provincial_hr, setti
         if not operation.path.startswith("/exam/api/attempts/"):
             continue
         operations += 1
-        strategy = operation.as_strategy(generation_mode=GenerationMode.POSITIVE) | operation.as_strategy(
-            generation_mode=GenerationMode.NEGATIVE)
+        strategy = (operation.as_strategy(generation_mode=GenerationMode.POSITIVE)
+                    | operation.as_strategy(generation_mode=GenerationMode.NEGATIVE))
 
         @seed(16)
         @hypothesis_settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,

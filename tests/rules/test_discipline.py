@@ -37,7 +37,8 @@ def test_forms_of_each_regime_as_the_decrees_list_them():
     civil_2026 = rules_on(date(2026, 1, 5), "civil_servant")
     assert STEP_REDUCTION not in civil_2026.all_forms() and DEMOTION not in civil_2026.all_forms()
     public = rules_on(date(2026, 1, 5), "public_employee")
-    assert public.forms_for(category="public_employee", is_leader=False) == (REPRIMAND, WARNING, FORCED_RESIGNATION)
+    assert public.forms_for(category="public_employee", is_leader=False) == (
+        REPRIMAND, WARNING, FORCED_RESIGNATION)
     assert public.forms_for(category="public_employee", is_leader=True) == (
         REPRIMAND, WARNING, DISMISSAL, FORCED_RESIGNATION)
 
@@ -49,7 +50,8 @@ def test_a_public_employee_cannot_get_a_form_only_civil_servants_had(world):
     with pytest.raises(ValidationError) as error:
         discipline_record(actor=None, servant=teacher, form=STEP_REDUCTION, violation="Vi phạm",
                           effective_from=date(2024, 5, 2))
-    assert "Xử lý kỷ luật viên chức theo Nghị định 112/2020" in str(error.value)  # its name, not its code
+    # its name, not its code
+    assert "Xử lý kỷ luật viên chức theo Nghị định 112/2020" in str(error.value)
     record = discipline_record(actor=None, servant=teacher, form=WARNING, violation="Vi phạm",
                                effective_from=date(2026, 2, 2))
     assert record.rule_set == "DISC-ND112-VC"

@@ -7,8 +7,10 @@ import pytest
 
 from positions.rules.staffing import ORG_ND150, ORG_ND370, norms_on
 
-ROWS = [row for row in csv.reader(line for line in (Path(__file__).parent / "data" / "nd370_deputies.csv")
-                                  .read_text(encoding="utf-8").splitlines() if line and not line.startswith("#"))]
+ROWS = [row for row in csv.reader(line for line in (
+    Path(__file__).parent / "data" / "nd370_deputies.csv")
+                                  .read_text(encoding="utf-8").splitlines() if line
+                                  and not line.startswith("#"))]
 
 
 @pytest.mark.parametrize(("province_class", "civil_servants", "expected"), ROWS)
@@ -16,7 +18,8 @@ def test_division_deputies_by_band_and_province_class(province_class, civil_serv
     assert ORG_ND370.division_deputies(province_class, int(civil_servants)) == int(expected)
 
 
-@pytest.mark.parametrize(("province_class", "minimum"), [("special", 7), ("type_1", 6), ("type_2_3", 5)])
+@pytest.mark.parametrize(("province_class", "minimum"),
+                         [("special", 7), ("type_1", 6), ("type_2_3", 5)])
 def test_a_division_needs_a_minimum_of_posts(province_class, minimum):
     assert ORG_ND370.minimum_posts(province_class) == minimum
 

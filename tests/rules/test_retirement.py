@@ -1,4 +1,5 @@
-"""RET-ND135 against the decree's own table (ND 135/2020 Appendix I), every birth month 1958–1980."""
+"""RET-ND135 against the decree's own table (ND 135/2020 Appendix I), every birth month
+1958–1980."""
 import csv
 from datetime import date, timedelta
 from pathlib import Path
@@ -100,12 +101,14 @@ def roadmap_2040(monkeypatch):
     from personnel.rules import retirement
 
     monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
-    monkeypatch.setattr(registry, "_FAMILIES", {name: list(sets) for name, sets in registry._FAMILIES.items()})
-    retirement._retirement.cache_clear()  # results are cached per birth month under the rules of the day
+    monkeypatch.setattr(registry, "_FAMILIES",
+                        {name: list(sets) for name, sets in registry._FAMILIES.items()})
+    # results are cached per birth month under the rules of the day
+    retirement._retirement.cache_clear()
     registry.register(retirement.RetirementRuleSet(
-        code="RET-TEST2040", family="retirement", title="Thử", legal_basis="Thử", valid_from=date(2040, 1, 1),
-        first_year_age={"male": 840, "female": 600}, yearly_step={"male": 0, "female": 0},
-        final_age={"male": 840, "female": 600}))
+        code="RET-TEST2040", family="retirement", title="Thử", legal_basis="Thử",
+        valid_from=date(2040, 1, 1), first_year_age={"male": 840, "female": 600},
+        yearly_step={"male": 0, "female": 0}, final_age={"male": 840, "female": 600}))
     yield
     retirement._retirement.cache_clear()
 
@@ -113,7 +116,8 @@ def roadmap_2040(monkeypatch):
 @pytest.mark.usefixtures("roadmap_2040")
 @pytest.mark.parametrize(("sex", "birth", "retires"), [
     ("male", date(1980, 6, 15), date(2050, 6, 30)),  # 62 in 2042 is too young by then: 70, in 2050
-    ("female", date(1995, 3, 10), date(2045, 3, 31)),  # 50 in 2045, five years before the old youngest age
+    # 50 in 2045, five years before the old youngest age
+    ("female", date(1995, 3, 10), date(2045, 3, 31)),
 ])
 def test_a_rule_set_with_another_age_widens_the_forecast(sex, birth, retires):
     result = retirement_of(birth, sex)
