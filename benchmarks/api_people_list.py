@@ -1,4 +1,4 @@
-"""Benchmark: the people list through the API (GET /api/v1/people/) over a million people,
+r"""Benchmark: the people list through the API (GET /api/v1/people/) over a million people,
 PostgreSQL only — issue 16's "p95 server time and query count" (target p95 < 100 ms, constant
 queries).
 
@@ -7,7 +7,8 @@ baseline), with the requests sent to the API instead of the page: page 20 is ``o
 session of the logged-in user authenticates (a token costs one indexed lookup more). The throttle
 counters are off: in production they live in Redis, not in the database measured here.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/api_people_list.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+        .venv/bin/python benchmarks/api_people_list.py
     ... benchmarks/api_people_list.py --people 100000 --requests 20
 """
 import time
@@ -35,7 +36,8 @@ def time_view(client, params: dict, requests: int, warmup: int) -> list[float]:
         response = client.get(PATH, _api_params(params))
         elapsed = time.perf_counter() - started
         if response.status_code != 200:
-            raise RuntimeError(f"{PATH} {params} answered {response.status_code}: {response.content[:200]}")
+            raise RuntimeError(
+                f"{PATH} {params} answered {response.status_code}: {response.content[:200]}")
         if index >= warmup:
             times.append(elapsed)
     return times

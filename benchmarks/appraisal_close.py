@@ -1,4 +1,4 @@
-"""Benchmark: closing an appraisal year for a province (issue 11), PostgreSQL only.
+r"""Benchmark: closing an appraisal year for a province (issue 11), PostgreSQL only.
 
 A province of N civil servants (default 50,000) over the demo province's units (about 270 units:
 departments and their divisions, offices, communes and their divisions, Party and mass
@@ -39,7 +39,8 @@ database is checked (N × 12 period rows, every appraisal decided, the document 
 a few annual scores recomputed by hand); ``document_sha256`` fingerprints the document so that a
 change to the computation can be checked against an earlier run on the same data.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/appraisal_close.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+        .venv/bin/python benchmarks/appraisal_close.py
     ... benchmarks/appraisal_close.py --people 2000      # smoke check, under a minute
 
 The last line of stdout is the JSON of every figure.
@@ -59,7 +60,18 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-from _support import FAMILY, GIVEN_NAMES, MIDDLE, Probe, emit_json, instrumented, log, ratio, start, timing
+from _support import (
+    FAMILY,
+    GIVEN_NAMES,
+    MIDDLE,
+    Probe,
+    emit_json,
+    instrumented,
+    log,
+    ratio,
+    start,
+    timing,
+)
 
 YEAR = 2026
 TARGET = 3.0
@@ -67,13 +79,14 @@ SHAPED = "bench_period_copy"  # the same shape as appraisal_periodscore
 BARE = "bench_period_bare"  # the same columns, no index, no key
 TICKS = os.sysconf("SC_CLK_TCK")
 QUARTERS = ((1, 2, 3), (4, 5, 6), (7, 8, 9), (10, 11, 12))
-HEADERS = ["Mã cán bộ", "Kỳ", "Nhóm nhiệm vụ", "Tiêu chí chung (điểm)", "Số lượng (%)", "Chất lượng (%)",
-           "Tiến độ (%)", "Tổ chức triển khai (%)", "Tập hợp, đoàn kết (%)"]
+HEADERS = ["Mã cán bộ", "Kỳ", "Nhóm nhiệm vụ", "Tiêu chí chung (điểm)", "Số lượng (%)",
+           "Chất lượng (%)", "Tiến độ (%)", "Tổ chức triển khai (%)", "Tập hợp, đoàn kết (%)"]
 # (share, general points, task percent) of the people: roughly HTXS, HTT, HT and KHT years.
 PROFILES = ((0.14, (27, 30), (93, 100)), (0.58, (23, 29), (80, 97)), (0.23, (18, 25), (55, 82)),
             (0.05, (10, 20), (30, 60)))
-EMPTIED = ("appraisal_periodscore", "appraisal_appraisal", "appraisal_appraisalcycle", "appraisal_unitresult",
-           "personnel_assignment", "personnel_civilservant", "core_auditentry", "core_accessrecord")
+EMPTIED = ("appraisal_periodscore", "appraisal_appraisal", "appraisal_appraisalcycle",
+           "appraisal_unitresult", "personnel_assignment", "personnel_civilservant",
+           "core_auditentry", "core_accessrecord")
 
 
 class Cpu:
@@ -122,16 +135,20 @@ def measured(figures: dict, cpu: "Cpu") -> dict:
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--people", type=int, default=50_000, help="civil servants at full size (default 50,000)")
+    parser.add_argument("--people", type=int, default=50_000,
+                        help="civil servants at full size (default 50,000)")
     parser.add_argument("--small", type=int, default=10,
-                        help="the first size is --people / SMALL people over 1/5 of the units (default 10)")
+                        help="the first size is --people / SMALL people over 1/5 of the units "
+                             "(default 10)")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--db-name", default="cong_vu_bench_appraisal", help="PostgreSQL database to create")
-    parser.add_argument("--keep", action="store_true", help="keep the database and the files at the end")
+    parser.add_argument("--db-name", default="cong_vu_bench_appraisal",
+                        help="PostgreSQL database to create")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the database and the files at the end")
     return parser.parse_args()
 
 
-# --- the province (not timed) ----------------------------------------------------------------------------
+# --- the province (not timed) ---------------------------------------------------------------------
 
 def eligible_units() -> list:
     """The demo province's open units whose people are civil servants (no public service units)."""
@@ -148,7 +165,8 @@ def unit_sizes(units: list, count: int, rng: random.Random) -> list[int]:
 
     weights = []
     for unit in units:
-        base = {OrgUnit.Kind.DEPARTMENT: 3.0, OrgUnit.Kind.OFFICE: 1.5, OrgUnit.Kind.COMMUNE: 2.0}.get(unit.kind, 1.0)
+        base = {OrgUnit.Kind.DEPARTMENT: 3.0, OrgUnit.Kind.OFFICE: 1.5,
+                OrgUnit.Kind.COMMUNE: 2.0}.get(unit.kind, 1.0)
         if unit.sector == OrgUnit.Sector.COMMUNE and unit.kind == OrgUnit.Kind.DIVISION:
             base = 0.6
         weights.append(base * rng.lognormvariate(0, 0.35))
@@ -176,7 +194,8 @@ def build_people(units: list, count: int, rng: random.Random) -> list[tuple[str,
     fields = [f.name for f in CivilServant._meta.concrete_fields]
     defaults = model_defaults(CivilServant, fields)
     family = ([f for f, _w in FAMILY], [w for _f, w in FAMILY])
-    middle = {sex: ([m for m, _w in pairs], [w for _m, w in pairs]) for sex, pairs in MIDDLE.items()}
+    middle = {sex: ([m for m, _w in pairs], [w for _m, w in pairs])
+              for sex, pairs in MIDDLE.items()}
     given = {sex: names.split() for sex, names in GIVEN_NAMES.items()}
     now, people, servants, assignments = timezone.now(), [], [], []
     with transaction.atomic():
@@ -186,25 +205,29 @@ def build_people(units: list, count: int, rng: random.Random) -> list[tuple[str,
             deputies = min(3, max(1, size // 15))
             for position in range(size):
                 leadership = "head" if position == 0 else ("deputy" if position <= deputies else "")
-                title = {"head": "Trưởng phòng", "deputy": "Phó Trưởng phòng"}.get(leadership, "Chuyên viên")
+                title = {"head": "Trưởng phòng",
+                         "deputy": "Phó Trưởng phòng"}.get(leadership, "Chuyên viên")
                 sex = "Nam" if rng.random() < 0.55 else "Nữ"
-                name = (f"{rng.choices(*family)[0]} {rng.choices(*middle[sex])[0]} {rng.choice(given[sex])}")
+                name = (f"{rng.choices(*family)[0]} {rng.choices(*middle[sex])[0]} "
+                        f"{rng.choice(given[sex])}")
                 born = date(1966 + rng.randrange(35), 1 + rng.randrange(12), 1 + rng.randrange(28))
                 code = f"DG{index:06d}"
                 row = dict(defaults, id=ids[index], code=code, full_name=name, date_of_birth=born,
-                           national_id=f"008{0 if sex == 'Nam' else 1}{born.year % 100:02d}{index:06d}",
-                           sex="male" if sex == "Nam" else "female", category="civil_servant", status="active",
-                           unit=unit.pk, title=title, leadership=leadership, search_text=search_key(name),
-                           sort_key=name_sort_key(name), recruitment_date=date(2005 + rng.randrange(18), 9, 1),
-                           created_at=now, updated_at=now)
+                           national_id=(f"008{0 if sex == 'Nam' else 1}"
+                                        f"{born.year % 100:02d}{index:06d}"),
+                           sex="male" if sex == "Nam" else "female", category="civil_servant",
+                           status="active", unit=unit.pk, title=title, leadership=leadership,
+                           search_text=search_key(name), sort_key=name_sort_key(name),
+                           recruitment_date=date(2005 + rng.randrange(18), 9, 1), created_at=now,
+                           updated_at=now)
                 servants.append(tuple(row[f] for f in fields))
-                assignments.append((assignment_ids[index], ids[index], unit.pk, None, title, leadership, "primary",
-                                    date(2024, 1, 1), None, None))
+                assignments.append((assignment_ids[index], ids[index], unit.pk, None, title,
+                                    leadership, "primary", date(2024, 1, 1), None, None))
                 people.append((code, leadership))
                 index += 1
         bulk_insert(CivilServant, fields, servants)
-        bulk_insert(Assignment, ["id", "servant", "unit", "job_position", "title", "leadership", "kind", "start_date",
-                                 "end_date", "event"], assignments)
+        bulk_insert(Assignment, ["id", "servant", "unit", "job_position", "title", "leadership",
+                                 "kind", "start_date", "end_date", "event"], assignments)
     return people
 
 
@@ -216,8 +239,9 @@ def build_unit_results(units: list, rng: random.Random) -> None:
     for unit in units:
         planned = rng.randint(8, 30)
         on_time = planned - rng.randint(0, 3)
-        rows.append(UnitResult(unit=unit, year=YEAR, targets_planned=planned, targets_on_time=on_time,
-                               targets_exceeded=rng.randint(0, 4), level=rng.choice(["HTXS", "HTT", "HTT", "HT"])))
+        rows.append(UnitResult(unit=unit, year=YEAR, targets_planned=planned,
+                               targets_on_time=on_time, targets_exceeded=rng.randint(0, 4),
+                               level=rng.choice(["HTXS", "HTT", "HTT", "HT"])))
     UnitResult.objects.bulk_create(rows)
 
 
@@ -236,10 +260,11 @@ def empty_tables() -> None:
         cursor.execute(f"TRUNCATE {', '.join(EMPTIED)} CASCADE")
 
 
-# --- the score files (not timed) ------------------------------------------------------------------------
+# --- the score files (not timed) ------------------------------------------------------------------
 
 def score_rows(people: list[tuple[str, str]], rng: random.Random) -> list[list]:
-    """One row per person and month, as offices type them: [code, period, group, general, a, b, c, đ, e]."""
+    """One row per person and month, as offices type them: [code, period, group, general, a, b, c,
+    đ, e]."""
     shares = [p[0] for p in PROFILES]
     rows = []
     for code, leadership in people:
@@ -258,7 +283,8 @@ def score_rows(people: list[tuple[str, str]], rng: random.Random) -> list[list]:
                     parts.append(f"{value:g}".replace(".", ","))
                 else:
                     parts.append(float(value))
-            leader = [float(rng.randint(80, 100)), float(rng.randint(80, 100))] if leadership else ["", ""]
+            leader = [float(rng.randint(80, 100)),
+                      float(rng.randint(80, 100))] if leadership else ["", ""]
             rows.append([code, period, "", float(general), *parts, *leader])
     return rows
 
@@ -271,7 +297,8 @@ def write_files(rows: list[list], folder: Path) -> list[Path]:
     month_of = {f"Tháng {m}": m for m in range(1, 13)} | {f"T{m}": m for m in range(1, 13)}
     for number, months in enumerate(QUARTERS, start=1):
         path = folder / f"diem_quy_{number}.xlsx"
-        workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
+        workbook = xlsxwriter.Workbook(str(path),
+                                       {"constant_memory": True, "strings_to_numbers": False})
         sheet = workbook.add_worksheet(f"Quý {number}")
         sheet.write_row(0, 0, HEADERS)
         line = 1
@@ -294,7 +321,8 @@ def _percent(cell) -> Decimal:
 
 
 def written_rows(rows: list[list], appraisal_ids: dict[str, int]) -> list[tuple]:
-    """The period rows exactly as the import writes them, in ``appraisal_periodscore`` column order."""
+    """The period rows exactly as the import writes them, in ``appraisal_periodscore`` column
+    order."""
     from django.utils import timezone
 
     now = timezone.now()
@@ -303,15 +331,17 @@ def written_rows(rows: list[list], appraisal_ids: dict[str, int]) -> list[tuple]
     for number, row in enumerate(rows, start=1):
         code, period, _group, general, a, b, c, d1, d2 = row
         out.append((number, appraisal_ids[code], month_of.get(period, period), None,
-                    Decimal(str(general)).quantize(Decimal("0.01")), _percent(a), _percent(b), _percent(c), None,
-                    _percent(d1) if d1 != "" else None, _percent(d2) if d2 != "" else None, None, "import", now))
+                    Decimal(str(general)).quantize(Decimal("0.01")), _percent(a), _percent(b),
+                    _percent(c), None, _percent(d1) if d1 != "" else None,
+                    _percent(d2) if d2 != "" else None, None, "import", now))
     return out
 
 
-# --- the baseline: bare COPY -----------------------------------------------------------------------------
+# --- the baseline: bare COPY ----------------------------------------------------------------------
 
-PERIOD_COLUMNS = ("id", "appraisal_id", "period", "general_self", "general", "quantity", "quality", "progress",
-                  "direction", "organisation", "solidarity", "score", "source", "updated_at")
+PERIOD_COLUMNS = ("id", "appraisal_id", "period", "general_self", "general", "quantity", "quality",
+                  "progress", "direction", "organisation", "solidarity", "score", "source",
+                  "updated_at")
 
 
 def _copy_text(value) -> str:
@@ -323,7 +353,8 @@ def _copy_text(value) -> str:
 
 
 def bare_copy(table: str, rows: list[tuple]) -> float:
-    """Format the rows as COPY text and COPY them in one transaction (committed); returns seconds."""
+    """Format the rows as COPY text and COPY them in one transaction (committed); returns
+    seconds."""
     from django.db import connection, transaction
 
     timings: dict[str, float] = {}
@@ -343,8 +374,8 @@ def run_baseline(rows: list[tuple]) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {SHAPED}, {BARE}")
         cursor.execute(f"CREATE TABLE {SHAPED} (LIKE appraisal_periodscore INCLUDING ALL)")
-        cursor.execute(f"ALTER TABLE {SHAPED} ADD FOREIGN KEY (appraisal_id) REFERENCES appraisal_appraisal (id) "
-                       "DEFERRABLE INITIALLY DEFERRED")
+        cursor.execute(f"ALTER TABLE {SHAPED} ADD FOREIGN KEY (appraisal_id) REFERENCES "
+                       "appraisal_appraisal (id) DEFERRABLE INITIALLY DEFERRED")
         cursor.execute(f"CREATE TABLE {BARE} (LIKE appraisal_periodscore)")
     with Probe() as probe, Cpu() as cpu:
         shaped = bare_copy(SHAPED, rows)
@@ -355,7 +386,7 @@ def run_baseline(rows: list[tuple]) -> dict:
                      "rows": len(rows)}, cpu)
 
 
-# --- the import ---------------------------------------------------------------------------------------------
+# --- the import -----------------------------------------------------------------------------------
 
 def run_import(paths: list[Path]) -> tuple[dict, list[dict]]:
     """``import_appraisal_scores FILE --year`` per quarter, its steps timed."""
@@ -369,8 +400,10 @@ def run_import(paths: list[Path]) -> tuple[dict, list[dict]]:
     t: dict[str, float] = {}
     summaries, per_file = [], []
     with instrumented(core.importing, "read_table", t, "read"), \
-            instrumented(AppraisalScoreImporter, "validate", t), instrumented(AppraisalScoreImporter, "prepare", t), \
-            instrumented(AppraisalScoreImporter, "check", t), instrumented(AppraisalScoreImporter, "write", t), \
+            instrumented(AppraisalScoreImporter, "validate",
+                         t), instrumented(AppraisalScoreImporter, "prepare", t), \
+            instrumented(AppraisalScoreImporter, "check",
+                         t), instrumented(AppraisalScoreImporter, "write", t), \
             instrumented(appraisal.services, "period_scores_save", t, "save"), \
             instrumented(core.audit, "record_many", t, "audit"), Probe() as probe, Cpu() as cpu:
         for path in paths:
@@ -380,7 +413,8 @@ def run_import(paths: list[Path]) -> tuple[dict, list[dict]]:
             summaries.append(json.loads(out.getvalue()))
             per_file.append(round(t["file"] - sum(per_file), 3))
     get = t.get
-    split = {"read": get("read", 0), "parse": get("validate", 0) - get("read", 0) - get("prepare", 0) - get("check", 0),
+    split = {"read": get("read", 0),
+             "parse": get("validate", 0) - get("read", 0) - get("prepare", 0) - get("check", 0),
              "prepare": get("prepare", 0), "check": get("check", 0),
              "period_scores_save": get("save", 0), "audit": get("audit", 0),
              "write_rest": get("write", 0) - get("save", 0) - get("audit", 0),
@@ -389,7 +423,7 @@ def run_import(paths: list[Path]) -> tuple[dict, list[dict]]:
                      "split_s": {k: round(v, 3) for k, v in split.items()}}, cpu), summaries
 
 
-# --- the document and the board ------------------------------------------------------------------------------
+# --- the document and the board -------------------------------------------------------------------
 
 def run_document() -> tuple[dict, dict]:
     from django.core.management import call_command
@@ -397,11 +431,13 @@ def run_document() -> tuple[dict, dict]:
     from django.test.utils import CaptureQueriesContext
 
     out = io.StringIO()
-    with Cpu() as cpu, Probe() as probe, CaptureQueriesContext(connection) as queries, redirect_stdout(out):
+    with (Cpu() as cpu, Probe() as probe, CaptureQueriesContext(connection) as queries,
+          redirect_stdout(out)):
         call_command("appraisal_results", "--year", str(YEAR), "--json")
     text = out.getvalue()
     document = json.loads(text)
-    return measured({**probe.figures(), "queries": len(queries.captured_queries), "people": len(document["people"]),
+    return measured({**probe.figures(), "queries": len(queries.captured_queries),
+                     "people": len(document["people"]),
                      "mib": round(len(text.encode()) / 2 ** 20, 1),
                      "document_sha256": hashlib.sha256(text.encode()).hexdigest()}, cpu), document
 
@@ -450,12 +486,13 @@ def run_board(cycle, users: dict, committee_unit) -> dict:
             raise RuntimeError(f"the board answered {response.status_code} ({view})")
         content = response.content
         figures[view] = measured({**probe.figures(), "status": response.status_code,
-                                  "queries": len(queries.captured_queries), "rows": content.count(b"data-code="),
+                                  "queries": len(queries.captured_queries),
+                                  "rows": content.count(b"data-code="),
                                   "mib": round(len(content) / 2 ** 20, 1)}, cpu)
     return figures
 
 
-# --- the close -------------------------------------------------------------------------------------------
+# --- the close ------------------------------------------------------------------------------------
 
 def run_close(cycle) -> dict:
     import appraisal.results
@@ -465,8 +502,10 @@ def run_close(cycle) -> dict:
     t: dict[str, float] = {}
     steps = ("_period_rows", "_score_periods", "_disciplines", "_unit_results", "_apply_quotas")
     with instrumented(appraisal.results, "compute", t), instrumented(core.bulk, "bulk_update", t), \
-            instrumented(appraisal.results, steps[0], t), instrumented(appraisal.results, steps[1], t), \
-            instrumented(appraisal.results, steps[2], t), instrumented(appraisal.results, steps[3], t), \
+            instrumented(appraisal.results, steps[0], t), instrumented(appraisal.results, steps[1],
+                                                                       t), \
+            instrumented(appraisal.results, steps[2], t), instrumented(appraisal.results, steps[3],
+                                                                       t), \
             instrumented(appraisal.results, steps[4], t), Probe() as probe, Cpu() as cpu:
         services.cycle_close(actor=None, cycle=cycle)
     get = t.get
@@ -479,7 +518,7 @@ def run_close(cycle) -> dict:
                      "split_s": {k: round(v, 3) for k, v in split.items()}}, cpu)
 
 
-# --- checks -------------------------------------------------------------------------------------------------
+# --- checks ---------------------------------------------------------------------------------------
 
 def expected_score(rows: list[list]) -> Decimal:
     """A staff member's annual score by hand: the mean of general + 70 × (a + b + c) / 300, each
@@ -492,7 +531,8 @@ def expected_score(rows: list[list]) -> Decimal:
     return Decimal(sum(periods).numerator) / Decimal(sum(periods).denominator) / len(periods)
 
 
-def verify(count: int, summaries: list[dict], document: dict, rows: list[list], people: list) -> dict:
+def verify(count: int, summaries: list[dict], document: dict, rows: list[list],
+           people: list) -> dict:
     from collections import Counter
 
     from appraisal.models import Appraisal, AppraisalCycle, PeriodScore
@@ -505,8 +545,10 @@ def verify(count: int, summaries: list[dict], document: dict, rows: list[list], 
         "period_rows": PeriodScore.objects.filter(source="import").count() == count * 12,
         "document_people": len(document["people"]) == count,
         "every_appraisal_decided": not Appraisal.objects.exclude(status="decided").exists(),
-        "cycle_closed": AppraisalCycle.objects.get(year=YEAR).status == AppraisalCycle.Status.CLOSED,
-        "close_matches_document": all(stored[code] == (p["level"] or "") for code, p in by_code.items()),
+        "cycle_closed": (AppraisalCycle.objects.get(year=YEAR).status
+                         == AppraisalCycle.Status.CLOSED),
+        "close_matches_document": all(stored[code] == (p["level"] or "")
+                                      for code, p in by_code.items()),
     }
     staff = [code for code, leadership in people if not leadership]
     for code in (staff[0], staff[len(staff) // 2], staff[-1]):
@@ -517,7 +559,7 @@ def verify(count: int, summaries: list[dict], document: dict, rows: list[list], 
     return checks
 
 
-# --- one size ------------------------------------------------------------------------------------------------
+# --- one size -------------------------------------------------------------------------------------
 
 def run_size(label: str, count: int, unit_share: int, args, workdir: Path) -> dict:
     from django.db.models import Count
@@ -529,15 +571,16 @@ def run_size(label: str, count: int, unit_share: int, args, workdir: Path) -> di
     rng = random.Random(args.seed)
     units = eligible_units()
     units = units[::max(unit_share, -(-3 * len(units) // count))]  # three people a unit at least
-    log(f"[{label}] {count:,} civil servants over {len(units)} units, their results, the year opened (not timed) …")
+    log(f"[{label}] {count:,} civil servants over {len(units)} units, their results, the year "
+        f"opened (not timed) …")
     people = build_people(units, count, rng)
     build_unit_results(units, rng)
     province = OrgUnit.objects.open().get(kind=OrgUnit.Kind.PROVINCE)
     with Probe() as open_probe, Cpu() as open_cpu:
         cycle = services.cycle_open(actor=None, unit=province, year=YEAR)
     analyze()
-    largest = (Appraisal.objects.filter(cycle=cycle).values("unit").annotate(n=Count("pk")).order_by("-n")
-               .first()["unit"])
+    largest = (Appraisal.objects.filter(cycle=cycle).values("unit").annotate(n=Count("pk"))
+               .order_by("-n").first()["unit"])
     committee_unit = OrgUnit.objects.get(pk=largest)
     users = make_users(committee_unit, label)
     log(f"[{label}] writing the four quarterly files of {count * 3:,} rows (not timed) …")
@@ -561,8 +604,9 @@ def run_size(label: str, count: int, unit_share: int, args, workdir: Path) -> di
     total = imported["seconds"] + closed["seconds"]
     appraising = Appraisal.objects.filter(cycle=cycle).values("unit").distinct().count()
     return {"people": count, "units": len(units), "appraising_units": appraising,
-            "period_rows": len(rows), "files": [{"name": p.name, "rows": count * 3,
-                                                  "mib": round(p.stat().st_size / 2 ** 20, 1)} for p in paths],
+            "period_rows": len(rows),
+            "files": [{"name": p.name, "rows": count * 3,
+                       "mib": round(p.stat().st_size / 2 ** 20, 1)} for p in paths],
             "committee_unit": committee_unit.code, "open": measured(open_probe.figures(), open_cpu),
             "baseline_copy": base,
             "import": imported, "document": document_figures, "board": board, "close": closed,
@@ -572,7 +616,7 @@ def run_size(label: str, count: int, unit_share: int, args, workdir: Path) -> di
             "checks": checks, "correct": all(v for k, v in checks.items() if k != "levels")}
 
 
-# --- report ---------------------------------------------------------------------------------------------
+# --- report ---------------------------------------------------------------------------------------
 
 def queries_constant(sizes: dict) -> bool:
     small, full = sizes["small"], sizes["full"]
@@ -584,11 +628,12 @@ def report(sizes: dict) -> None:
     full = sizes["full"]
     print(f"\nappraisal_close — closing {YEAR} for {full['people']:,} civil servants × 12 months "
           f"({full['period_rows']:,} period rows) on postgresql")
-    print("  import path: manage.py import_appraisal_scores FILE --year 2026, one .xlsx per quarter "
-          f"(4 files × {full['people'] * 3:,} rows; IMPORT_MAX_ROWS 200,000)")
+    print("  import path: manage.py import_appraisal_scores FILE --year 2026, one .xlsx per "
+          f"quarter (4 files × {full['people'] * 3:,} rows; IMPORT_MAX_ROWS 200,000)")
     print(f"  {'':34}{'small':>12}{'full':>12}")
     rows = [
-        ("people", lambda s: f"{s['people']:,}"), ("units (with people)", lambda s: f"{s['units']:,}"),
+        ("people", lambda s: f"{s['people']:,}"),
+        ("units (with people)", lambda s: f"{s['units']:,}"),
         ("appraising units", lambda s: f"{s['appraising_units']:,}"),
         ("period rows", lambda s: f"{s['period_rows']:,}"),
         ("open the year (s, not in ratio)", lambda s: f"{s['open']['seconds']:.2f}"),
@@ -603,19 +648,23 @@ def report(sizes: dict) -> None:
         ("  queries", lambda s: f"{s['document']['queries']}"),
         ("board, whole province (s)", lambda s: f"{s['board']['province']['seconds']:.2f}"),
         ("  queries", lambda s: f"{s['board']['province']['queries']}"),
-        ("  rows / MiB", lambda s: f"{s['board']['province']['rows']:,} / {s['board']['province']['mib']:.0f}"),
+        ("  rows / MiB",
+         lambda s: f"{s['board']['province']['rows']:,} / {s['board']['province']['mib']:.0f}"),
         ("board, one unit ?unit= (s)", lambda s: f"{s['board']['one_unit']['seconds']:.2f}"),
         ("  queries", lambda s: f"{s['board']['one_unit']['queries']}"),
         ("  rows", lambda s: f"{s['board']['one_unit']['rows']:,}"),
-        ("board, committee member (s)", lambda s: f"{s['board']['committee_member']['seconds']:.2f}"),
+        ("board, committee member (s)",
+         lambda s: f"{s['board']['committee_member']['seconds']:.2f}"),
         ("  status / queries", lambda s: f"{s['board']['committee_member']['status']} / "
                                          f"{s['board']['committee_member']['queries']}"),
         ("  rows", lambda s: f"{s['board']['committee_member']['rows']:,}"),
     ]
     for name, cell in rows:
         print(f"  {name:34}{cell(sizes['small']):>12}{cell(sizes['full']):>12}")
-    print("  import split (full): " + ", ".join(f"{k} {v:.2f}" for k, v in full["import"]["split_s"].items()))
-    print("  close split (full): " + ", ".join(f"{k} {v:.2f}" for k, v in full["close"]["split_s"].items()))
+    print("  import split (full): "
+          + ", ".join(f"{k} {v:.2f}" for k, v in full["import"]["split_s"].items()))
+    print("  close split (full): "
+          + ", ".join(f"{k} {v:.2f}" for k, v in full["close"]["split_s"].items()))
     for phase in ("baseline_copy", "import", "close"):
         cpu = full[phase]["cpu"]
         print(f"  CPU of {phase} (full): python {cpu['python_s']:.1f} s, its PostgreSQL backend "
@@ -624,8 +673,9 @@ def report(sizes: dict) -> None:
     verdict = "OK" if full["ratio"] <= TARGET else "OVER TARGET"
     print(f"  ratio at full size = {full['ratio']:.2f}   target ≤ {TARGET}  → {verdict}")
     same = queries_constant(sizes)
-    print(f"  query counts {'constant' if same else 'NOT constant'} from {sizes['small']['people']:,} people in "
-          f"{sizes['small']['units']} units to {full['people']:,} in {full['units']}")
+    print(f"  query counts {'constant' if same else 'NOT constant'} from "
+          f"{sizes['small']['people']:,} people in {sizes['small']['units']} units to "
+          f"{full['people']:,} in {full['units']}")
     for label, size in sizes.items():
         failed = {k: v for k, v in size["checks"].items() if k != "levels" and not v}
         verdict = failed if failed else "all checks pass"
@@ -635,8 +685,9 @@ def report(sizes: dict) -> None:
 def main() -> None:
     args = parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-        sys.exit("appraisal_close.py needs PostgreSQL: set DATABASE_URL=postgres://user@host:port/any_db "
-                 "(a throwaway database is created next to it).")
+        sys.exit("appraisal_close.py needs PostgreSQL: set "
+                 "DATABASE_URL=postgres://user@host:port/any_db (a throwaway database is created "
+                 "next to it).")
     database = start(args.db_name, args.keep)
     workdir = Path(tempfile.mkdtemp(prefix="bench-appraisal-"))
     sizes = {}
@@ -654,8 +705,9 @@ def main() -> None:
         else:
             log(f"kept the score files in {workdir}")
     full = sizes["full"]
-    emit_json({"benchmark": "appraisal_close", "vendor": "postgresql", "year": YEAR, "people": args.people,
-               "period_rows": full["period_rows"], "target_ratio": TARGET, "ratio": full["ratio"],
+    emit_json({"benchmark": "appraisal_close", "vendor": "postgresql", "year": YEAR,
+               "people": args.people, "period_rows": full["period_rows"], "target_ratio": TARGET,
+               "ratio": full["ratio"],
                "import_path": "import_appraisal_scores FILE --year, one .xlsx per quarter",
                "queries_constant": queries_constant(sizes),
                "correct": all(s["correct"] for s in sizes.values()), "sizes": sizes})

@@ -42,8 +42,9 @@ def bare_login(request) -> JsonResponse:
     body = json.loads(request.body)
     token = secrets.token_urlsafe(24)
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE recruitment_attempt SET token_digest = %s WHERE number = %s AND password_digest = %s "
-                       "RETURNING id", [digest(token), body["number"], digest(body["password"])])
+        cursor.execute("UPDATE recruitment_attempt SET token_digest = %s WHERE number = %s AND "
+                       "password_digest = %s RETURNING id",
+                       [digest(token), body["number"], digest(body["password"])])
         row = cursor.fetchone()
     if row is None:
         return JsonResponse({"detail": "credentials"}, status=403)
@@ -54,17 +55,20 @@ def bare_login(request) -> JsonResponse:
 @require_GET
 def bare_paper(request, attempt: int) -> JsonResponse:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT i.n, i.part, i.option_order, q.text, q.options FROM recruitment_paperitem i "
-                       "JOIN recruitment_question q ON q.id = i.question_id WHERE i.attempt_id = %s ORDER BY i.n",
+        cursor.execute("SELECT i.n, i.part, i.option_order, q.text, q.options FROM "
+                       "recruitment_paperitem i JOIN recruitment_question q ON q.id = "
+                       "i.question_id WHERE i.attempt_id = %s ORDER BY i.n",
                        [attempt])
         rows = cursor.fetchall()
     # JSON columns come back as text here (Django turns psycopg2's own decoding off)
     questions = []
     for n, part, order, text, options in rows:
         options = json.loads(options)
-        questions.append({"n": n, "part": part, "text": text, "options": [options[i] for i in json.loads(order)]})
+        questions.append({"n": n, "part": part, "text": text,
+                          "options": [options[i] for i in json.loads(order)]})
     return JsonResponse({"attempt": attempt, "server_time": timezone.now(), "questions": questions},
-                        json_dumps_params={"ensure_ascii": False})  # as DRF renders the exam's paper
+                        # as DRF renders the exam's paper
+                        json_dumps_params={"ensure_ascii": False})
 
 
 urlpatterns = [

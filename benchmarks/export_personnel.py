@@ -1,4 +1,4 @@
-"""Benchmark: the personnel export (.xlsx, 24 columns) of N people (default 100,000).
+r"""Benchmark: the personnel export (.xlsx, 24 columns) of N people (default 100,000).
 
 N valid people are first written through the importer's checks and bulk path (not timed). Then,
 in the same run, on the benchmark's own throwaway database:
@@ -18,8 +18,9 @@ plateaus at two fetch chunks of 5,000 rows once N ≥ 10,000). The JSON also has
 growth during the timed runs (≈0 for that reason). The file is read back to check N rows and the
 24 headers.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/export_personnel.py
-    .venv/bin/python benchmarks/export_personnel.py --people 20000        # SQLite in a temporary file
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+        .venv/bin/python benchmarks/export_personnel.py
+    .venv/bin/python benchmarks/export_personnel.py --people 20000  # SQLite in a temporary file
 
 The last line of stdout is the JSON of every figure.
 """
@@ -40,16 +41,20 @@ TARGET = 1.25
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--people", type=int, default=100_000, help="people in the database (default 100,000)")
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs of each, the fastest is kept")
-    parser.add_argument("--db-name", default="cong_vu_bench_export", help="PostgreSQL database to create")
+    parser.add_argument("--people", type=int, default=100_000,
+                        help="people in the database (default 100,000)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="timed runs of each, the fastest is kept")
+    parser.add_argument("--db-name", default="cong_vu_bench_export",
+                        help="PostgreSQL database to create")
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
     parser.add_argument("--child", nargs=2, metavar=("LIMIT", "PATH"), help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
 def people(limit: int | None = None):
-    """The list's own queryset for a province-wide user (every status), optionally the first ``limit`` ids."""
+    """The list's own queryset for a province-wide user (every status), optionally the first
+    ``limit`` ids."""
     from core.access import UnitScope
     from personnel.models import CivilServant
     from personnel.selectors import ServantFilter, servant_list
@@ -65,7 +70,7 @@ def fastest(runs: list[dict]) -> dict:
     return min(runs, key=lambda run: run["seconds"])
 
 
-# --- baseline ------------------------------------------------------------------------------------------
+# --- baseline -------------------------------------------------------------------------------------
 
 def bare_dump(path: Path, header: list[str], rows: list[list]) -> None:
     """The least an .xlsx writer can do: one xlsxwriter call per non-empty cell."""
@@ -102,10 +107,11 @@ def run_baseline(path: Path, repeat: int) -> dict:
     del rows
     gc.collect()
     return {**fastest(runs), "runs_s": [run["seconds"] for run in runs], "rows": count,
-            "fetch_s_not_in_baseline": round(fetch.seconds, 3), "rows_in_memory_mib": round(fetch.rss_peak_mib, 1)}
+            "fetch_s_not_in_baseline": round(fetch.seconds, 3),
+            "rows_in_memory_mib": round(fetch.rss_peak_mib, 1)}
 
 
-# --- the real export -----------------------------------------------------------------------------------
+# --- the real export ------------------------------------------------------------------------------
 
 def run_export(path: Path, limit: int | None, repeat: int) -> dict:
     from personnel.exporters import write_servants_xlsx
@@ -119,7 +125,8 @@ def run_export(path: Path, limit: int | None, repeat: int) -> dict:
 
 
 def child_main(limit: int, path: str) -> None:
-    """In a fresh process: one export, then print its seconds and peak RSS (VmHWM) growth as JSON."""
+    """In a fresh process: one export, then print its seconds and peak RSS (VmHWM) growth as
+    JSON."""
     setup_django()
     from django.db import connection
 
@@ -135,7 +142,8 @@ def child_main(limit: int, path: str) -> None:
 
 
 def process_peak(limit: int | None, path: Path) -> dict:
-    """Peak RSS of a child process doing only the export (DATABASE_URL already names our database)."""
+    """Peak RSS of a child process doing only the export (DATABASE_URL already names our
+    database)."""
     done = subprocess.run([sys.executable, __file__, "--child", str(limit or 0), str(path)],
                           capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -159,7 +167,8 @@ def memory(workdir: Path, quarter: int) -> dict:
     path = workdir / "memory.xlsx"
     return {"child_hwm_growth_mib": {"quarter": process_peak(quarter, path)["hwm_growth_mib"],
                                      "full": process_peak(None, path)["hwm_growth_mib"]},
-            "tracemalloc_peak_mib": {"quarter": traced_peak(path, quarter), "full": traced_peak(path, None)}}
+            "tracemalloc_peak_mib": {"quarter": traced_peak(path, quarter),
+                                     "full": traced_peak(path, None)}}
 
 
 def verify(path: Path, count: int) -> dict:
@@ -169,26 +178,34 @@ def verify(path: Path, count: int) -> dict:
 
     workbook = CalamineWorkbook.from_path(str(path))
     cells = workbook.get_sheet_by_name(workbook.sheet_names[0]).to_python()
-    return {"rows": len(cells) - 1 == count, "headers": cells[0] == [header for header, _f in COLUMNS],
+    return {"rows": len(cells) - 1 == count,
+            "headers": cells[0] == [header for header, _f in COLUMNS],
             "codes": all(isinstance(row[0], str) and row[0].startswith("BM") for row in cells[1:])}
 
 
-# --- report --------------------------------------------------------------------------------------------
+# --- report ---------------------------------------------------------------------------------------
 
-def report(vendor: str, count: int, base: dict, real: dict, quarter: dict, mem: dict, checks: dict) -> dict:
-    figures = {"benchmark": "export_personnel", "vendor": vendor, "people": count, "target_ratio": TARGET,
-               "baseline": base, "export": real, "export_quarter": quarter, "memory": mem,
-               "ratio": ratio(real["seconds"], base["seconds"]), "correct": all(checks.values()), "checks": checks}
+def report(vendor: str, count: int, base: dict, real: dict, quarter: dict, mem: dict,
+           checks: dict) -> dict:
+    figures = {"benchmark": "export_personnel", "vendor": vendor, "people": count,
+               "target_ratio": TARGET, "baseline": base, "export": real, "export_quarter": quarter,
+               "memory": mem, "ratio": ratio(real["seconds"], base["seconds"]),
+               "correct": all(checks.values()), "checks": checks}
     child, traced = mem["child_hwm_growth_mib"], mem["tracemalloc_peak_mib"]
-    print(f"\nexport_personnel — {count:,} people on {vendor} (fastest of {len(real['runs_s'])} runs)")
+    print(f"\nexport_personnel — {count:,} people on {vendor} (fastest of {len(real['runs_s'])} "
+          f"runs)")
     print(f"  baseline: bare xlsxwriter dump {base['seconds']:.2f} s   (rows fetched beforehand in "
-          f"{base['fetch_s_not_in_baseline']:.2f} s, +{base['rows_in_memory_mib']:.0f} MiB RSS held)")
-    print(f"  export  : write_servants_xlsx {real['seconds']:.2f} s at N, {quarter['seconds']:.2f} s at N/4")
+          f"{base['fetch_s_not_in_baseline']:.2f} s, +{base['rows_in_memory_mib']:.0f} MiB RSS "
+          f"held)")
+    print(f"  export  : write_servants_xlsx {real['seconds']:.2f} s at N, "
+          f"{quarter['seconds']:.2f} s at N/4")
     verdict = "OK" if figures["ratio"] <= TARGET else "OVER TARGET"
     print(f"  ratio export/baseline = {figures['ratio']:.2f}   target ≤ {TARGET}  → {verdict}")
-    print(f"  memory of the export, N/4 → N: child-process peak RSS growth {child['quarter']:.0f} → "
-          f"{child['full']:.0f} MiB; tracemalloc peak {traced['quarter']:.1f} → {traced['full']:.1f} MiB")
-    print(f"  correctness: {'file has N rows and the 24 headers' if figures['correct'] else checks}")
+    print(f"  memory of the export, N/4 → N: child-process peak RSS growth {child['quarter']:.0f} "
+          f"→ {child['full']:.0f} MiB; tracemalloc peak {traced['quarter']:.1f} → "
+          f"{traced['full']:.1f} MiB")
+    correctness = "file has N rows and the 24 headers" if figures["correct"] else checks
+    print(f"  correctness: {correctness}")
     return figures
 
 

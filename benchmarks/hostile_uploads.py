@@ -1,5 +1,5 @@
-"""Acceptance load check: a hostile two-cell workbook uploaded again and again through the page, with
-a real Celery worker, leaves the worker's memory flat and every job failed with its reason.
+r"""Acceptance load check: a hostile two-cell workbook uploaded again and again through the page,
+with a real Celery worker, leaves the worker's memory flat and every job failed with its reason.
 
 The file is 1.6 KB: A1 = "Mã cán bộ" and XFD1048576 = "x" (openpyxl). Before core/sheet_bounds.py,
 python-calamine sized its grid from A1 to XFD1048576 (512 GiB) and aborted the process; with the
@@ -28,7 +28,8 @@ refused with a reason naming the row limit, one task received and run per job, n
 replaced, after/before ≤ ``--max-growth`` (1.10), the valid
 file validated; the exit status is 1 otherwise.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/hostile_uploads.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+        .venv/bin/python benchmarks/hostile_uploads.py
     ... benchmarks/hostile_uploads.py --uploads 50 --json     # one JSON document on stdout
 
 Without ``--json`` a summary is printed and, last, one JSON line of every figure.
@@ -45,7 +46,17 @@ from collections import Counter
 from pathlib import Path
 
 from _exam import VENV_BIN, stop_process
-from _support import MIB, PROJECT_ROOT, BenchDatabase, PeopleGenerator, emit_json, headers, log, ratio, setup_django
+from _support import (
+    MIB,
+    PROJECT_ROOT,
+    BenchDatabase,
+    PeopleGenerator,
+    emit_json,
+    headers,
+    log,
+    ratio,
+    setup_django,
+)
 
 UPLOAD_URL = "/imports/personnel/new/"
 PENDING = ("uploaded", "validating")
@@ -54,19 +65,25 @@ REFUSED = ("invalid", "failed")
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--uploads", type=int, default=20, help="uploads of the two-cell workbook (default 20)")
-    parser.add_argument("--valid-rows", type=int, default=5, help="people in the final valid workbook (default 5)")
-    parser.add_argument("--timeout", type=float, default=120, help="seconds to wait for the jobs (default 120)")
+    parser.add_argument("--uploads", type=int, default=20,
+                        help="uploads of the two-cell workbook (default 20)")
+    parser.add_argument("--valid-rows", type=int, default=5,
+                        help="people in the final valid workbook (default 5)")
+    parser.add_argument("--timeout", type=float, default=120,
+                        help="seconds to wait for the jobs (default 120)")
     parser.add_argument("--max-growth", type=float, default=1.10,
                         help="largest accepted worker RSS after/before (default 1.10)")
-    parser.add_argument("--redis-db", type=int, default=14, help="Redis database of the broker (default 14)")
-    parser.add_argument("--db-name", default="cong_vu_bench_hostile_uploads", help="PostgreSQL database to create")
-    parser.add_argument("--keep", action="store_true", help="keep the database and the worker's log at the end")
+    parser.add_argument("--redis-db", type=int, default=14,
+                        help="Redis database of the broker (default 14)")
+    parser.add_argument("--db-name", default="cong_vu_bench_hostile_uploads",
+                        help="PostgreSQL database to create")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the database and the worker's log at the end")
     parser.add_argument("--json", action="store_true", help="print only one JSON document")
     return parser.parse_args()
 
 
-# --- the files -----------------------------------------------------------------------------------------
+# --- the files ------------------------------------------------------------------------------------
 
 def two_cell_workbook(path: Path) -> Path:
     from openpyxl import Workbook
@@ -93,7 +110,7 @@ def valid_workbook(path: Path, count: int) -> Path:
     return path
 
 
-# --- the worker and its memory -------------------------------------------------------------------------
+# --- the worker and its memory --------------------------------------------------------------------
 
 def vmrss(pid: int) -> int:
     """Resident set size of ``pid`` in bytes (0 once it has gone)."""
@@ -117,7 +134,8 @@ def pool_pids(pid: int) -> set[int]:
         return found
     for task in tasks:
         try:
-            found.update(int(child) for child in Path(f"/proc/{pid}/task/{task}/children").read_text().split())
+            children = Path(f"/proc/{pid}/task/{task}/children").read_text().split()
+            found.update(int(child) for child in children)
         except OSError:
             continue
     return found
@@ -135,9 +153,10 @@ class Worker:
     def start(self, timeout: float = 60) -> "Worker":
         from core.tasks import ping
 
-        command = [str(VENV_BIN / "celery"), "-A", "config", "worker", "--pool=prefork", "--concurrency=1",
-                   "-Q", "celery", "--loglevel=info", "--without-heartbeat", "--without-mingle",
-                   "--without-gossip", "-n", f"hostile-{os.getpid()}@%h", "--logfile", str(self.log_path)]
+        command = [str(VENV_BIN / "celery"), "-A", "config", "worker", "--pool=prefork",
+                   "--concurrency=1", "-Q", "celery", "--loglevel=info", "--without-heartbeat",
+                   "--without-mingle", "--without-gossip", "-n", f"hostile-{os.getpid()}@%h",
+                   "--logfile", str(self.log_path)]
         self.process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=self.environment,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
@@ -149,7 +168,8 @@ class Worker:
                     return self
             except Exception:  # noqa: BLE001 - not up yet (the task waits in Redis for the worker)
                 pass
-        raise RuntimeError(f"the Celery worker did not answer a ping within {timeout:g} s; see {self.log_path}")
+        raise RuntimeError(
+            f"the Celery worker did not answer a ping within {timeout:g} s; see {self.log_path}")
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
@@ -168,14 +188,16 @@ class Worker:
     def received(self, task: str) -> int:
         """How many ``task`` messages the worker took from the broker (redeliveries included)."""
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-        return sum(1 for line in text.splitlines() if f"Task {task}[" in line and "received" in line)
+        return sum(1 for line in text.splitlines() if f"Task {task}[" in line
+                   and "received" in line)
 
     def stop(self) -> None:
         stop_process(self.process)
 
 
 class Sampler:
-    """The worker's RSS every ``interval`` seconds, and every pool pid seen, while the block runs."""
+    """The worker's RSS every ``interval`` seconds, and every pool pid seen, while the block
+    runs."""
 
     def __init__(self, worker: Worker, interval: float = 0.02):
         self.worker, self.interval = worker, interval
@@ -200,14 +222,15 @@ class Sampler:
         self._thread.join()
 
 
-# --- the run -------------------------------------------------------------------------------------------
+# --- the run --------------------------------------------------------------------------------------
 
 def make_officer():
     from core.access import MANAGE
     from core.models import OrgUnit, User
     from core.services.units import unit_create, unit_grant
 
-    unit = unit_create(actor=None, code="HB1", name="Phòng Tổ chức cán bộ (thử tải)", kind=OrgUnit.Kind.DIVISION)
+    unit = unit_create(actor=None, code="HB1", name="Phòng Tổ chức cán bộ (thử tải)",
+                       kind=OrgUnit.Kind.DIVISION)
     officer = User.objects.create_user(username="hostile_officer", password="Secret-Pass-2026",
                                        full_name="Cán bộ tổ chức thử tải")
     unit_grant(actor=None, unit=unit, level=MANAGE, user=officer)
@@ -215,7 +238,8 @@ def make_officer():
 
 
 def upload(client, path: Path) -> tuple[str, float]:
-    """POST the file to the upload page; returns the job's id (from the redirect) and the seconds."""
+    """POST the file to the upload page; returns the job's id (from the redirect) and the
+    seconds."""
     started = time.perf_counter()
     with open(path, "rb") as handle:
         response = client.post(UPLOAD_URL, {"file": handle})
@@ -270,14 +294,16 @@ def hostile_phase(client, worker: Worker, path: Path, args) -> dict:
         "row_limit_named": sum(1 for text in messages if "1.048.576" in text and "200.000" in text),
         "distinct_messages": len(set(messages)), "first_message": messages[0] if messages else "",
         "attempts": dict(Counter(job.attempts for job in ordered)),
-        "upload_request_ms_median": round(sorted(posts)[len(posts) // 2] * 1000, 1) if posts else 0.0,
+        "upload_request_ms_median": (round(sorted(posts)[len(posts) // 2] * 1000, 1)
+                                     if posts else 0.0),
         "uploads_s": round(uploaded_s, 2), "first_upload_to_last_done_s": round(done_s, 2),
         "rss_before_mib": round(rss_before / MIB, 1), "rss_after_mib": round(rss_after / MIB, 1),
         "rss_max_mib": round(max(sampler.peak, rss_after) / MIB, 1), "rss_samples": sampler.samples,
         "rss_after_over_before": ratio(rss_after, rss_before),
         "rss_max_over_before": ratio(max(sampler.peak, rss_after), rss_before),
-        "pool_pids_before": sorted(pool_before), "pool_pids_seen": sorted(sampler.pids | pool_after),
-        "pool_replaced": replaced, "worker_alive": worker.alive(),
+        "pool_pids_before": sorted(pool_before),
+        "pool_pids_seen": sorted(sampler.pids | pool_after), "pool_replaced": replaced,
+        "worker_alive": worker.alive(),
     }
 
 
@@ -289,33 +315,40 @@ def valid_phase(client, worker: Worker, path: Path, args) -> dict:
     finished = wait_done([job_id], args.timeout)
     job = ImportJob.objects.get(pk=job_id)
     return {"rows": args.valid_rows, "status": job.status, "finished": finished,
-            "rows_read": (job.summary or {}).get("rows"), "errors": len((job.summary or {}).get("errors") or []),
+            "rows_read": (job.summary or {}).get("rows"),
+            "errors": len((job.summary or {}).get("errors") or []),
             "first_error": first_message(job) if job.status != "validated" else "",
             "seconds": round(time.perf_counter() - started, 2), "worker_alive": worker.alive()}
 
 
 def accepted(hostile: dict, valid: dict, args) -> bool:
     return (hostile["all_finished"] and hostile["jobs"] == args.uploads == hostile["tasks_received"]
-            and hostile["refused_with_reason"] == args.uploads and hostile["row_limit_named"] == args.uploads
-            and set(hostile["attempts"]) == {1} and not hostile["pool_replaced"] and hostile["worker_alive"]
-            and hostile["rss_after_over_before"] <= args.max_growth and valid["status"] == "validated")
+            and hostile["refused_with_reason"] == args.uploads
+            and hostile["row_limit_named"] == args.uploads
+            and set(hostile["attempts"]) == {1} and not hostile["pool_replaced"]
+            and hostile["worker_alive"]
+            and hostile["rss_after_over_before"] <= args.max_growth
+            and valid["status"] == "validated")
 
 
 def report(figures: dict) -> None:
     h, v = figures["hostile"], figures["valid"]
-    print(f"Hostile uploads: the two-cell workbook ({figures['file_bytes']:,} bytes, A1 + XFD1048576) "
-          f"uploaded {h['uploads']}× through {UPLOAD_URL}, one prefork worker (concurrency 1) on Redis")
-    print(f"  jobs {h['jobs']}, final statuses {h['statuses']}, refused with a reason {h['refused_with_reason']}/"
-          f"{h['jobs']}, naming the row limit {h['row_limit_named']}/{h['jobs']}, task runs per job {h['attempts']}, "
-          f"tasks received by the worker {h['tasks_received']}")
+    print(f"Hostile uploads: the two-cell workbook ({figures['file_bytes']:,} bytes, A1 + "
+          f"XFD1048576) uploaded {h['uploads']}× through {UPLOAD_URL}, one prefork worker "
+          "(concurrency 1) on Redis")
+    print(f"  jobs {h['jobs']}, final statuses {h['statuses']}, refused with a reason "
+          f"{h['refused_with_reason']}/{h['jobs']}, naming the row limit "
+          f"{h['row_limit_named']}/{h['jobs']}, task runs per "
+          f"job {h['attempts']}, tasks received by the worker {h['tasks_received']}")
     print(f"  first job's message: {h['first_message']}")
-    print(f"  first upload to last job done: {h['first_upload_to_last_done_s']:.2f} s (uploads took "
-          f"{h['uploads_s']:.2f} s, median page POST {h['upload_request_ms_median']:.0f} ms)")
-    print(f"  worker RSS: before {h['rss_before_mib']:.1f} MiB, after {h['rss_after_mib']:.1f} MiB, max "
-          f"{h['rss_max_mib']:.1f} MiB ({h['rss_samples']} samples); after/before {h['rss_after_over_before']:.2f}, "
-          f"max/before {h['rss_max_over_before']:.2f}")
+    print(f"  first upload to last job done: {h['first_upload_to_last_done_s']:.2f} s (uploads "
+          f"took {h['uploads_s']:.2f} s, median page POST {h['upload_request_ms_median']:.0f} ms)")
+    print(f"  worker RSS: before {h['rss_before_mib']:.1f} MiB, after {h['rss_after_mib']:.1f} "
+          f"MiB, max {h['rss_max_mib']:.1f} MiB ({h['rss_samples']} samples); after/before "
+          f"{h['rss_after_over_before']:.2f}, max/before {h['rss_max_over_before']:.2f}")
     print(f"  pool process replaced: {h['pool_replaced']} (before {h['pool_pids_before']}, seen "
-          f"{h['pool_pids_seen']}); crash lines in the worker log: {len(figures['worker_crash_lines'])}")
+          f"{h['pool_pids_seen']}); crash lines in the worker log: "
+          f"{len(figures['worker_crash_lines'])}")
     print(f"  then a valid workbook of {v['rows']} people: {v['status']} in {v['seconds']:.2f} s "
           f"({v['rows_read']} rows read, {v['errors']} errors)")
     print(f"  acceptance: {'PASS' if figures['accepted'] else 'FAIL'}")
@@ -332,11 +365,13 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench-hostile-"))
     database = BenchDatabase(args.db_name, args.keep)
     database.create()
-    os.environ.update({"CELERY_BROKER_URL": broker, "MEDIA_ROOT": str(workdir / "media"), "DEBUG": "0"})
+    os.environ.update({"CELERY_BROKER_URL": broker, "MEDIA_ROOT": str(workdir / "media"),
+                       "DEBUG": "0"})
     os.environ.pop("CELERY_RESULT_BACKEND", None)  # results on the broker's Redis database
     flush()
     setup_django()
-    worker = Worker({**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "CONN_MAX_AGE": "0"})
+    worker = Worker({**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings",
+                     "CONN_MAX_AGE": "0"})
     try:
         from django.core.management import call_command
         from django.test import Client
@@ -355,7 +390,8 @@ def main() -> None:
                    "hostile": hostile_phase(client, worker, hostile, args)}
         log("uploading a valid workbook …")
         figures["valid"] = valid_phase(client, worker, valid, args)
-        figures["hostile"]["tasks_received"] = worker.received("core.tasks.validate_import") - 1  # the valid one
+        # the valid one
+        figures["hostile"]["tasks_received"] = worker.received("core.tasks.validate_import") - 1
         figures["worker_crash_lines"] = worker.crash_lines()[:10]
         figures["max_growth"] = args.max_growth
         figures["accepted"] = accepted(figures["hostile"], figures["valid"], args)

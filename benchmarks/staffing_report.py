@@ -1,4 +1,4 @@
-"""Benchmark: the staffing report over a whole province (issue 5).
+r"""Benchmark: the staffing report over a whole province (issue 5).
 
 Builds, in a throwaway database, a province of about 3,000 units (departments with divisions and
 service units, communes with their divisions) and 50,000 people with their assignments, then
@@ -7,7 +7,8 @@ quarter of the size to show that the query count does not grow with the number o
 baseline is the physical minimum measured in the same run: one bare GROUP BY over the assignments
 of the same day.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/staffing_report.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+        .venv/bin/python benchmarks/staffing_report.py
     .venv/bin/python benchmarks/staffing_report.py            # SQLite in a temporary file
 
 Options: --people N (default 50000), --units N (default 3000), --keep (keep the database).
@@ -53,7 +54,8 @@ def configure(database: str | None) -> tuple[str, object]:
 
 
 def build_units(total: int):
-    """A province with departments (divisions, service units) and communes (divisions) ≈ ``total``."""
+    """A province with departments (divisions, service units) and communes (divisions) ≈
+    ``total``."""
     from core.models import OrgUnit
     from core.services.units import unit_create
 
@@ -63,21 +65,24 @@ def build_units(total: int):
     departments = max(total // 60, 1)
     communes = max((total - departments * 12) // 5, 1)
     for d in range(departments):
-        department = unit_create(actor=None, code=f"D{d}", name=f"Sở {d}", kind=OrgUnit.Kind.DEPARTMENT,
-                                 parent=province, valid_from=date(2020, 1, 1))
+        department = unit_create(actor=None, code=f"D{d}", name=f"Sở {d}",
+                                 kind=OrgUnit.Kind.DEPARTMENT, parent=province,
+                                 valid_from=date(2020, 1, 1))
         leaves.append(department)
         for i in range(11):
-            leaves.append(unit_create(actor=None, code=f"D{d}.{i}", name=f"Phòng {d}.{i}", parent=department,
-                                      kind=OrgUnit.Kind.DIVISION, valid_from=date(2020, 1, 1)))
+            leaves.append(unit_create(actor=None, code=f"D{d}.{i}", name=f"Phòng {d}.{i}",
+                                      parent=department, kind=OrgUnit.Kind.DIVISION,
+                                      valid_from=date(2020, 1, 1)))
         made += 12
     for c in range(communes):
-        commune = unit_create(actor=None, code=f"X{c}", name=f"Xã {c}", kind=OrgUnit.Kind.COMMUNE, parent=province,
-                              sector=OrgUnit.Sector.COMMUNE, valid_from=date(2020, 1, 1))
+        commune = unit_create(actor=None, code=f"X{c}", name=f"Xã {c}", kind=OrgUnit.Kind.COMMUNE,
+                              parent=province, sector=OrgUnit.Sector.COMMUNE,
+                              valid_from=date(2020, 1, 1))
         leaves.append(commune)
         for i in range(4):
-            leaves.append(unit_create(actor=None, code=f"X{c}.{i}", name=f"Phòng {c}.{i}", parent=commune,
-                                      kind=OrgUnit.Kind.DIVISION, sector=OrgUnit.Sector.COMMUNE,
-                                      valid_from=date(2020, 1, 1)))
+            leaves.append(unit_create(actor=None, code=f"X{c}.{i}", name=f"Phòng {c}.{i}",
+                                      parent=commune, kind=OrgUnit.Kind.DIVISION,
+                                      sector=OrgUnit.Sector.COMMUNE, valid_from=date(2020, 1, 1)))
         made += 5
     return province, leaves, made + departments * 0
 
@@ -94,24 +99,27 @@ def build_people(units, count: int, offset: int = 0) -> None:
     defaults = model_defaults(CivilServant, servant_fields)
     ids, assignment_ids = allocate_ids(CivilServant, count), allocate_ids(Assignment, count)
     now, servants, assignments = timezone.now(), [], []
-    titles = ["Trưởng phòng", "Phó Trưởng phòng", "Chuyên viên", "Chuyên viên", "Chuyên viên", "Chuyên viên"]
+    titles = ["Trưởng phòng", "Phó Trưởng phòng", "Chuyên viên", "Chuyên viên", "Chuyên viên",
+              "Chuyên viên"]
     for index in range(count):
         unit = units[index % len(units)]
         title = titles[(index // len(units)) % len(titles)]
-        leadership = "head" if title == "Trưởng phòng" else ("deputy" if title.startswith("Phó") else "")
+        leadership = "head" if title == "Trưởng phòng" else ("deputy"
+                                                                 if title.startswith("Phó") else "")
         name = f"Nguyễn Văn Người {offset + index}"
         row = dict(defaults, id=ids[index], code=f"B{offset + index:07d}",
                    national_id=f"0080{80 + index % 20:02d}{(offset + index) % 1_000_000:06d}",
-                   full_name=name, date_of_birth=date(1980 + index % 20, 1 + index % 12, 1 + index % 28),
+                   full_name=name,
+                   date_of_birth=date(1980 + index % 20, 1 + index % 12, 1 + index % 28),
                    sex="male" if index % 2 else "female", category="civil_servant", status="active",
                    unit=unit.pk, title=title, leadership=leadership, search_text=search_key(name),
                    sort_key=name_sort_key(name), created_at=now, updated_at=now)
         servants.append(tuple(row[f] for f in servant_fields))
-        assignments.append((assignment_ids[index], ids[index], unit.pk, None, title, leadership, "primary",
-                            date(2021, 1, 1), None, None))
+        assignments.append((assignment_ids[index], ids[index], unit.pk, None, title, leadership,
+                            "primary", date(2021, 1, 1), None, None))
     bulk_insert(CivilServant, servant_fields, servants)
-    bulk_insert(Assignment, ["id", "servant", "unit", "job_position", "title", "leadership", "kind", "start_date",
-                             "end_date", "event"], assignments)
+    bulk_insert(Assignment, ["id", "servant", "unit", "job_position", "title", "leadership", "kind",
+                             "start_date", "end_date", "event"], assignments)
 
 
 def measure(repeat: int, on: date) -> dict:
@@ -127,7 +135,8 @@ def measure(repeat: int, on: date) -> dict:
     report_times, bare_times = [], []
     for _ in range(repeat):
         started = time.perf_counter()
-        list(Assignment.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on)
+        list(Assignment.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=on),
+                                       start_date__lte=on)
              .values("unit_id", "leadership").annotate(n=Count("servant")))
         bare_times.append(time.perf_counter() - started)
         reset_queries()
@@ -135,8 +144,9 @@ def measure(repeat: int, on: date) -> dict:
             started = time.perf_counter()
             rows = staffing_report(scope=scope, on=on)
             report_times.append(time.perf_counter() - started)
-    return {"units": len(rows), "flagged": sum(1 for r in rows if r.flags), "queries": len(queries.captured_queries),
-            "report_s": statistics.median(report_times), "bare_s": statistics.median(bare_times)}
+    return {"units": len(rows), "flagged": sum(1 for r in rows if r.flags),
+            "queries": len(queries.captured_queries), "report_s": statistics.median(report_times),
+            "bare_s": statistics.median(bare_times)}
 
 
 def main() -> None:
@@ -166,18 +176,21 @@ def main() -> None:
                 _, leaves, _ = build_units(args.units // fraction)
                 build_people(leaves, args.people // fraction)
             results[label] = measure(args.repeat, on)
-            print(f"{label:>8}: {results[label]['units']} units, {args.people // fraction} people — report "
-                  f"{results[label]['report_s'] * 1000:.0f} ms in {results[label]['queries']} queries, bare "
-                  f"GROUP BY {results[label]['bare_s'] * 1000:.0f} ms, ratio "
+            print(f"{label:>8}: {results[label]['units']} units, {args.people // fraction} people "
+                  f"— report {results[label]['report_s'] * 1000:.0f} ms in "
+                  f"{results[label]['queries']} queries, bare GROUP BY "
+                  f"{results[label]['bare_s'] * 1000:.0f} ms, ratio "
                   f"{results[label]['report_s'] / results[label]['bare_s']:.1f}×", file=sys.stderr)
     finally:
         if not args.keep:
             cleanup()
     full, quarter = results["full"], results["quarter"]
     print(json.dumps({"database": url.split(":")[0], "units": full["units"], "people": args.people,
-                      "report_seconds": round(full["report_s"], 3), "bare_seconds": round(full["bare_s"], 3),
-                      "ratio_to_bare": round(full["report_s"] / full["bare_s"], 1), "queries": full["queries"],
-                      "queries_at_quarter_size": quarter["queries"], "flagged_units": full["flagged"]}))
+                      "report_seconds": round(full["report_s"], 3),
+                      "bare_seconds": round(full["bare_s"], 3),
+                      "ratio_to_bare": round(full["report_s"] / full["bare_s"], 1),
+                      "queries": full["queries"], "queries_at_quarter_size": quarter["queries"],
+                      "flagged_units": full["flagged"]}))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Benchmark: screening a province for streamlining and pricing every candidate's options (issue 13).
+r"""Benchmark: screening a province for streamlining and pricing every candidate's options (issue
+13).
 
 Builds, in a throwaway database, the province of ``staffing_report.py`` (about 3,000 units, 50,000
 people with their assignments and a salary coefficient), rates 3 % of the people KHT for last year
@@ -9,7 +10,8 @@ quarter of the size to show that the query count does not grow with the number o
 baseline, measured in the same run, is reading the same people bare (one SELECT of the columns
 screening needs, no computation).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/streamlining_screen.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+        .venv/bin/python benchmarks/streamlining_screen.py
     .venv/bin/python benchmarks/streamlining_screen.py            # SQLite in a temporary file
 
 Options: --people N (default 50000), --units N (default 3000), --repeat N, --keep.
@@ -40,8 +42,9 @@ def add_records(province, leaves) -> dict:
     CivilServant.objects.update(salary_coefficient="3.33", recruitment_date=date(2000, 9, 1))
     cycle = AppraisalCycle.objects.create(year=DAY.year - 1, unit=province, status="closed")
     ids = list(CivilServant.objects.order_by("pk").values_list("pk", "unit_id"))
-    failed = [Appraisal(cycle=cycle, servant_id=pk, unit_id=unit, work_unit_id=unit, rule_set="APPR-ND90",
-                        category="civil_servant", status=Appraisal.Status.DECIDED, level="KHT")
+    failed = [Appraisal(cycle=cycle, servant_id=pk, unit_id=unit, work_unit_id=unit,
+                        rule_set="APPR-ND90", category="civil_servant",
+                        status=Appraisal.Status.DECIDED, level="KHT")
               for n, (pk, unit) in enumerate(ids) if n % 33 == 0]
     Appraisal.objects.bulk_create(failed, batch_size=2000)
     divisions = [u for u in leaves if u.kind == OrgUnit.Kind.DIVISION][::20]
@@ -72,9 +75,10 @@ def measure(province, repeat: int) -> dict:
     screen_times, bare_times, found = [], [], []
     for _ in range(repeat):
         started = time.perf_counter()
-        list(CivilServant.objects.filter(status="active", unit__path__startswith=province.path).values_list(
-            "pk", "date_of_birth", "sex", "category", "recruitment_date", "unit_id", "job_position_id",
-            "salary_coefficient"))
+        active = CivilServant.objects.filter(status="active", unit__path__startswith=province.path)
+        list(active.values_list(
+            "pk", "date_of_birth", "sex", "category", "recruitment_date", "unit_id",
+            "job_position_id", "salary_coefficient"))
         bare_times.append(time.perf_counter() - started)
         reset_queries()  # the build filled the query log (9,000 entries): count from empty
         with CaptureQueriesContext(connection) as queries:
@@ -115,9 +119,11 @@ def main() -> None:
             analyze()
             results[label] = {**measure(province, args.repeat), **extra, "units": len(leaves) + 1}
             r = results[label]
-            print(f"{label:>8}: {r['units']} units, {args.people // fraction} people, {r['candidates']} candidates "
-                  f"({r['options']} options priced) — screening {r['screen_s'] * 1000:.0f} ms in {r['queries']} "
-                  f"queries, bare read {r['bare_s'] * 1000:.0f} ms, ratio {r['screen_s'] / r['bare_s']:.1f}×",
+            print(f"{label:>8}: {r['units']} units, {args.people // fraction} people, "
+                  f"{r['candidates']} candidates ({r['options']} options priced) — screening "
+                  f"{r['screen_s'] * 1000:.0f} ms in {r['queries']} queries, bare read "
+                  f"{r['bare_s'] * 1000:.0f} ms, ratio "
+                  f"{r['screen_s'] / r['bare_s']:.1f}×",
                   file=sys.stderr)
     finally:
         if not args.keep:
@@ -125,9 +131,10 @@ def main() -> None:
     full, quarter = results["full"], results["quarter"]
     print(json.dumps({"database": url.split(":")[0], "units": full["units"], "people": args.people,
                       "candidates": full["candidates"], "options_priced": full["options"],
-                      "screen_seconds": round(full["screen_s"], 3), "bare_seconds": round(full["bare_s"], 3),
-                      "ratio_to_bare": round(full["screen_s"] / full["bare_s"], 1), "queries": full["queries"],
-                      "queries_at_quarter_size": quarter["queries"]}))
+                      "screen_seconds": round(full["screen_s"], 3),
+                      "bare_seconds": round(full["bare_s"], 3),
+                      "ratio_to_bare": round(full["screen_s"] / full["bare_s"], 1),
+                      "queries": full["queries"], "queries_at_quarter_size": quarter["queries"]}))
 
 
 if __name__ == "__main__":
