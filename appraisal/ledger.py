@@ -18,7 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appraisal.models import Appraisal, AppraisalCycle, PeriodKind, PeriodScore, WorkAssignment, WorkItem
+from appraisal.models import (
+    Appraisal,
+    AppraisalCycle,
+    PeriodKind,
+    PeriodScore,
+    WorkAssignment,
+    WorkItem,
+)
 from appraisal.rules import LedgerLine, NoProductsAssigned
 from appraisal.services import require_open
 from core import audit

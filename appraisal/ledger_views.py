@@ -12,7 +12,14 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from appraisal import ledger, services
-from appraisal.forms import AssignForm, ExemptForm, PeriodScoreForm, ReviewForm, WorkItemForm, period_choices
+from appraisal.forms import (
+    AssignForm,
+    ExemptForm,
+    PeriodScoreForm,
+    ReviewForm,
+    WorkItemForm,
+    period_choices,
+)
 from appraisal.models import Appraisal, AppraisalCycle, PeriodScore, WorkAssignment, WorkItem
 from core.views.edit import ActionForm, ObjectActionView, ObjectEditView
 from core.views.generic import UnitScopedMixin

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from appraisal import ledger_views, progress_views, self_views, unit_result_views, views, workflow_views
+from appraisal import (
+    ledger_views,
+    progress_views,
+    self_views,
+    unit_result_views,
+    views,
+    workflow_views,
+)
 from appraisal.views_export import CycleExportView
 
 app_name = "appraisal"

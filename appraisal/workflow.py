@@ -13,7 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appraisal.models import Appraisal, AppraisalCycle, Level, Petition, ReviewMeeting, ReviewOpinion
+from appraisal.models import (
+    Appraisal,
+    AppraisalCycle,
+    Level,
+    Petition,
+    ReviewMeeting,
+    ReviewOpinion,
+)
 from appraisal.rules import petition_rules
 from appraisal.services import require_open
 from core import audit

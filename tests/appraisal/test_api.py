@@ -29,8 +29,8 @@ def post(client, body):
 
 
 def row(code, period, general=27, quantity=100, quality=90, progress=95, **extra):
-    return {"code": code, "period": period, "general": general, "quantity": quantity, "quality": quality,
-            "progress": progress, **extra}
+    return {"code": code, "period": period, "general": general, "quantity": quantity,
+            "quality": quality, "progress": progress, **extra}
 
 
 @pytest.fixture
@@ -48,10 +48,12 @@ def year(world):
 def test_scores_sent_as_json_are_written_in_each_way_a_period_is_named(client, officer_a, year):
     client.force_login(officer_a)
     response = post(client, {"year": 2026, "rows": [
-        row("A-01", "T3"), row("A-01", 4, task_group="Chuyên môn"), row("A-02", "Tháng 5", quantity=99.5),
+        row("A-01", "T3"), row("A-01", 4, task_group="Chuyên môn"),
+        row("A-02", "Tháng 5", quantity=99.5),
         row("A-HEAD", "T3", organisation=100, solidarity=90)]})
     assert response.status_code == 200 and response.json() == {"written": 4}
-    found = {(s.appraisal.servant.code, s.period): s for s in PeriodScore.objects.select_related("appraisal__servant")}
+    scores = PeriodScore.objects.select_related("appraisal__servant")
+    found = {(s.appraisal.servant.code, s.period): s for s in scores}
     assert set(found) == {("A-01", 3), ("A-01", 4), ("A-02", 5), ("A-HEAD", 3)}
     first = found[("A-01", 3)]
     assert (first.general, first.quantity, first.quality, first.progress, first.source) == (
@@ -64,19 +66,23 @@ def test_scores_sent_as_json_are_written_in_each_way_a_period_is_named(client, o
     assert entries.count() == 3 and {e.source for e in entries} == {AuditEntry.Source.API}
     assert len({e.batch for e in entries}) == 1 and entries[0].actor == officer_a
     # Sending the same period again replaces it.
-    assert post(client, {"year": 2026, "rows": [row("A-01", 3, general=20)]}).json() == {"written": 1}
+    assert post(client,
+                {"year": 2026, "rows": [row("A-01", 3, general=20)]}).json() == {"written": 1}
     assert PeriodScore.objects.get(appraisal__servant__code="A-01", period=3).general == 20
 
 
 def test_a_json_fraction_is_a_percent_not_a_percent_formatted_cell(client, officer_a, year):
     client.force_login(officer_a)
-    assert post(client, {"year": 2026, "rows": [row("A-01", 1, quantity=0.9, quality=0.8, progress=1.0)]}
+    assert post(client,
+                {"year": 2026, "rows": [row("A-01", 1, quantity=0.9, quality=0.8, progress=1.0)]}
                 ).status_code == 200
     stored = PeriodScore.objects.get()
-    assert (stored.quantity, stored.quality, stored.progress) == (Decimal("0.90"), Decimal("0.80"), Decimal(1))
+    assert (stored.quantity, stored.quality, stored.progress) == (Decimal("0.90"), Decimal("0.80"),
+                                                                  Decimal(1))
 
 
-def test_one_bad_row_writes_nothing_and_every_error_names_its_row_and_field(client, officer_a, year):
+def test_one_bad_row_writes_nothing_and_every_error_names_its_row_and_field(
+    client, officer_a, year):
     client.force_login(officer_a)
     response = post(client, {"year": 2026, "rows": [
         row("A-01", "T1"),  # good
@@ -95,9 +101,9 @@ def test_one_bad_row_writes_nothing_and_every_error_names_its_row_and_field(clie
     errors = response.json()["errors"]
     assert all(set(e) == {"row", "field", "message"} and e["message"] for e in errors)
     found = {(e["row"], e["field"]) for e in errors}
-    assert found == {(2, "quantity"), (3, "period"), (4, "general"), (5, "period"), (6, "organisation"),
-                     (6, "solidarity"), (7, "period"), (8, "quantiy"), (9, "general"), (9, "quality"), (10, ""),
-                     (11, "progress")}
+    assert found == {(2, "quantity"), (3, "period"), (4, "general"), (5, "period"),
+                     (6, "organisation"), (6, "solidarity"), (7, "period"), (8, "quantiy"),
+                     (9, "general"), (9, "quality"), (10, ""), (11, "progress")}
     messages = {(e["row"], e["field"]): e["message"] for e in errors}
     # The reasons of the file import, in Vietnamese.
     assert messages[(2, "quantity")] == "Tỷ lệ phần trăm từ 0 đến 100, không phải 120."
@@ -105,9 +111,11 @@ def test_one_bad_row_writes_nothing_and_every_error_names_its_row_and_field(clie
     assert [e["row"] for e in errors] == sorted(e["row"] for e in errors)
 
 
-def test_a_person_outside_the_callers_units_reads_like_one_that_does_not_exist(client, officer_b, year):
+def test_a_person_outside_the_callers_units_reads_like_one_that_does_not_exist(
+    client, officer_b, year):
     client.force_login(officer_b)
-    response = post(client, {"year": 2026, "rows": [row("A-01", 1), row("NO-SUCH", 1), row("B-01", 1)]})
+    response = post(client,
+                    {"year": 2026, "rows": [row("A-01", 1), row("NO-SUCH", 1), row("B-01", 1)]})
     assert response.status_code == 400 and PeriodScore.objects.count() == 0
     errors = {e["row"]: e for e in response.json()["errors"]}
     assert set(errors) == {1, 2} and {e["field"] for e in errors.values()} == {"code"}
@@ -126,18 +134,21 @@ def test_a_closed_year_takes_no_more_scores(client, officer_a, year):
 
 
 @pytest.mark.parametrize(("body", "field"), [
-    ([], ""), ({"rows": [row("A-01", 1)]}, "year"), ({"year": "2026", "rows": [row("A-01", 1)]}, "year"),
-    ({"year": 1999, "rows": [row("A-01", 1)]}, "year"), ({"year": 2026}, "rows"), ({"year": 2026, "rows": []}, "rows"),
-    ({"year": 2026, "rows": {"code": "A-01"}}, "rows"),
+    ([], ""), ({"rows": [row("A-01", 1)]}, "year"),
+    ({"year": "2026", "rows": [row("A-01", 1)]}, "year"),
+    ({"year": 1999, "rows": [row("A-01", 1)]}, "year"), ({"year": 2026}, "rows"),
+    ({"year": 2026, "rows": []}, "rows"), ({"year": 2026, "rows": {"code": "A-01"}}, "rows"),
 ])
-def test_a_body_without_a_year_and_rows_is_refused_before_any_row(client, officer_a, year, body, field):
+def test_a_body_without_a_year_and_rows_is_refused_before_any_row(client, officer_a, year, body,
+                                                                  field):
     client.force_login(officer_a)
     response = post(client, body)
     assert response.status_code == 400
     assert [(e["row"], e["field"]) for e in response.json()["errors"]] == [(0, field)]
 
 
-def test_malformed_or_oversized_bodies_are_a_400_and_forms_are_not_taken(client, officer_a, year, settings):
+def test_malformed_or_oversized_bodies_are_a_400_and_forms_are_not_taken(
+    client, officer_a, year, settings):
     client.force_login(officer_a)
     assert client.post(SCORES, "{", content_type="application/json").status_code == 400
     assert client.post(SCORES, "[" * 100_000, content_type="application/json").status_code == 400
@@ -147,9 +158,11 @@ def test_malformed_or_oversized_bodies_are_a_400_and_forms_are_not_taken(client,
     assert response.status_code == 400 and PeriodScore.objects.count() == 0
 
 
-def test_candidates_view_only_callers_and_anonymous_callers_cannot_send_scores(client, candidate, viewer_a, year):
+def test_candidates_view_only_callers_and_anonymous_callers_cannot_send_scores(
+    client, candidate, viewer_a, year):
     body = {"year": 2026, "rows": [row("A-01", 1)]}
-    assert post(client, body).status_code == 401  # no credentials: 401 with WWW-Authenticate: Bearer
+    # no credentials: 401 with WWW-Authenticate: Bearer
+    assert post(client, body).status_code == 401
     for user in (candidate, viewer_a):
         client.force_login(user)
         assert post(client, body).status_code == 403
@@ -166,13 +179,14 @@ def run_results(*args) -> dict:
 def scored(year_fixture):
     for a in Appraisal.objects.all():
         services.period_scores_save(actor=None, rows=[
-            {"appraisal_id": a.pk, "period": p, "general": Decimal(20 + a.pk % 10), "quantity": Decimal(100),
-             "quality": Decimal(100), "progress": Decimal(100), "organisation": Decimal(100),
-             "solidarity": Decimal(100)} for p in range(1, 13)])
+            {"appraisal_id": a.pk, "period": p, "general": Decimal(20 + a.pk % 10),
+             "quantity": Decimal(100), "quality": Decimal(100), "progress": Decimal(100),
+             "organisation": Decimal(100), "solidarity": Decimal(100)} for p in range(1, 13)])
     return year_fixture
 
 
-def test_the_results_are_the_appraisal_results_document_of_the_callers_units(client, officer_a, year):
+def test_the_results_are_the_appraisal_results_document_of_the_callers_units(
+    client, officer_a, year):
     scored(year)
     client.force_login(officer_a)
     response = client.get(RESULTS, {"year": 2026})
@@ -181,14 +195,16 @@ def test_the_results_are_the_appraisal_results_document_of_the_callers_units(cli
     assert document == run_results("--year", "2026", "--user", officer_a.username)
     assert (document["year"], document["rule_set"]) == (2026, "APPR-ND335")
     assert {p["code"] for p in document["people"]} == {"A-HEAD", "A-01", "A-02", "A-03"}
-    assert set(document["people"][0]) == {"code", "name", "unit", "task_group", "score", "level", "reasons",
-                                          "rule_set", "moved_down", "tied"}
+    assert set(document["people"][0]) == {"code", "name", "unit", "task_group", "score", "level",
+                                          "reasons", "rule_set", "moved_down", "tied"}
 
 
-def test_the_results_of_one_unit_and_a_unit_outside_the_callers_units(client, officer_a, provincial_hr, year):
+def test_the_results_of_one_unit_and_a_unit_outside_the_callers_units(client, officer_a,
+                                                                      provincial_hr, year):
     scored(year)
     client.force_login(provincial_hr)
-    assert {p["code"] for p in client.get(RESULTS, {"year": 2026, "unit": "B"}).json()["people"]} == {"B-01"}
+    listed = client.get(RESULTS, {"year": 2026, "unit": "B"}).json()["people"]
+    assert {p["code"] for p in listed} == {"B-01"}
     client.force_login(officer_a)
     outside = client.get(RESULTS, {"year": 2026, "unit": "B"})
     unknown = client.get(RESULTS, {"year": 2026, "unit": "ZZ"})
@@ -205,7 +221,8 @@ def test_a_closed_year_is_read_as_it_was_decided(client, officer_a, year):
     assert (people["A-01"]["level"], people["A-01"]["reasons"]) == ("HT", ["Quyết định số 5."])
 
 
-def test_the_results_need_a_year_and_refuse_candidates(client, officer_a, candidate, no_grant, year):
+def test_the_results_need_a_year_and_refuse_candidates(client, officer_a, candidate, no_grant,
+                                                       year):
     assert client.get(RESULTS, {"year": 2026}).status_code == 401  # no credentials
     client.force_login(officer_a)
     assert client.get(RESULTS).status_code == 400
@@ -221,23 +238,26 @@ def test_a_read_of_the_results_is_recorded(client, viewer_a, year):
     client.force_login(viewer_a)
     client.get(RESULTS, {"year": 2026, "unit": "A"})
     record = AccessRecord.objects.get(user=viewer_a)
-    assert (record.action, record.count, record.filters) == (AccessRecord.Action.API, 4, {"year": 2026, "unit": "A"})
+    assert (record.action, record.count, record.filters) == (AccessRecord.Action.API, 4,
+                                                             {"year": 2026, "unit": "A"})
 
 
-def test_the_results_and_the_scores_read_the_same_number_of_queries_for_4_and_40_people(client, world):
+def test_the_results_and_the_scores_read_the_same_number_of_queries_for_4_and_40_people(
+    client, world):
     counts = []
     for size, unit in ((4, world.unit_a), (40, world.unit_b)):
         for i in range(size):
             make_servant(unit, code=f"{unit.code}-{i:02d}", full_name=f"Trần Văn {i}")
         services.cycle_open(actor=None, unit=unit, year=2026)
         client.force_login(grant(UserFactory(username=f"hr.{unit.code}"), unit))
-        # One period each: SQLite splits a bulk insert past 999 variables (about 75 period rows), the
-        # only thing here that grows with the rows sent.
+        # One period each: SQLite splits a bulk insert past 999 variables (about 75 period rows),
+        # the only thing here that grows with the rows sent.
         body = {"year": 2026, "rows": [row(f"{unit.code}-{i:02d}", 1) for i in range(size)]}
         with CaptureQueriesContext(connection) as writes:
             assert post(client, body).json() == {"written": size}
         with CaptureQueriesContext(connection) as reads:
-            assert len(client.get(RESULTS, {"year": 2026, "unit": unit.code}).json()["people"]) == size
+            listed = client.get(RESULTS, {"year": 2026, "unit": unit.code}).json()["people"]
+            assert len(listed) == size
         counts.append((len(writes), len(reads)))
     assert counts[0] == counts[1], counts
 

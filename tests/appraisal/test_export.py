@@ -24,14 +24,16 @@ from tests.factories import VIEW, UserFactory, grant, make_servant
 pytestmark = pytest.mark.django_db
 
 HEADER_ROW = 7  # Excel row of the column headers, under the header block
-FIXED = ["Mã cán bộ", "Họ và tên", "Đơn vị công tác", "Đơn vị đánh giá", "Nhóm nhiệm vụ", "Lãnh đạo", "Bộ quy tắc"]
+FIXED = ["Mã cán bộ", "Họ và tên", "Đơn vị công tác", "Đơn vị đánh giá", "Nhóm nhiệm vụ",
+         "Lãnh đạo", "Bộ quy tắc"]
 TAIL = ["Điểm cả năm", "Mức xếp loại", "Bị hạ do tỷ lệ", "Lý do"]
 
 
 def scores(appraisal, points, percent=100, periods=range(1, 13)):
     services.period_scores_save(actor=None, rows=[
-        {"appraisal_id": appraisal.pk, "period": p, "general": Decimal(points), "quantity": Decimal(percent),
-         "quality": Decimal(percent), "progress": Decimal(percent)} for p in periods])
+        {"appraisal_id": appraisal.pk, "period": p, "general": Decimal(points),
+         "quantity": Decimal(percent), "quality": Decimal(percent),
+         "progress": Decimal(percent)} for p in periods])
 
 
 @pytest.fixture
@@ -54,9 +56,9 @@ def year(world):
     scores(by_code["A-1"], 21, 50, periods=[12])
     scores(by_code["A-2"], 10, 50)  # 45
     services.period_scores_save(actor=None, rows=[
-        {"appraisal_id": by_code["A-HEAD"].pk, "period": p, "general": Decimal(30), "quantity": Decimal(100),
-         "quality": Decimal(100), "progress": Decimal(100), "organisation": Decimal(100),
-         "solidarity": Decimal(100)} for p in range(1, 13)])
+        {"appraisal_id": by_code["A-HEAD"].pk, "period": p, "general": Decimal(30),
+         "quantity": Decimal(100), "quality": Decimal(100), "progress": Decimal(100),
+         "organisation": Decimal(100), "solidarity": Decimal(100)} for p in range(1, 13)])
     scores(by_code["B-1"], 28)
     return cycle, cycle_b
 
@@ -74,14 +76,17 @@ def people_rows(book) -> dict[str, dict]:
     return {row[0]: dict(zip(headers, row, strict=True)) for row in rows}
 
 
-def test_the_summary_has_a_row_per_person_with_each_period_the_year_the_level_and_why(client, officer_a, year,
-                                                                                        time_machine):
+def test_the_summary_has_a_row_per_person_with_each_period_the_year_the_level_and_why(
+    client, officer_a, year, time_machine
+):
     # The file and its "Ngày lập" carry the day it was made: made on a fixed day, read against it.
-    time_machine.move_to(datetime(2026, 12, 15, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False)
+    time_machine.move_to(datetime(2026, 12, 15, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+                         tick=False)
     cycle, _cycle_b = year
     client.force_login(officer_a)
     response, book = download(client, cycle)
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml")
     assert "ket-qua-danh-gia-2026-A-20261215.xlsx" in response["Content-Disposition"]
     assert book.sheetnames == [PEOPLE_SHEET, UNITS_SHEET]
     sheet = book[PEOPLE_SHEET]
@@ -90,14 +95,16 @@ def test_the_summary_has_a_row_per_person_with_each_period_the_year_the_level_an
     assert (sheet["A2"].value, sheet["B2"].value) == ("Năm", 2026)
     assert (sheet["A3"].value, sheet["B3"].value) == ("Đơn vị", "Sở Nội vụ (A)")
     assert sheet["A4"].value == "Ngày lập" and sheet["B4"].value.date() == date(2026, 12, 15)
-    assert [c.value for c in sheet[HEADER_ROW]] == [*FIXED, *(f"Tháng {p}" for p in range(1, 13)), *TAIL]
+    assert [c.value for c in sheet[HEADER_ROW]] == [*FIXED, *(f"Tháng {p}" for p in range(1, 13)),
+                                                    *TAIL]
     rows = people_rows(book)
     # The board's order (Vietnamese name order within the appraising unit); B is another cycle.
     assert list(rows) == ["A-0", "A-1", "A-2", "A-3", "A-HEAD"]
     an = rows["A-0"]
     assert (an["Họ và tên"], an["Đơn vị công tác"], an["Đơn vị đánh giá"]) == (
         "Nguyễn Văn An", "Phòng Công chức, viên chức", "Sở Nội vụ")
-    assert (an["Lãnh đạo"], an["Bộ quy tắc"], an["Tháng 1"], an["Điểm cả năm"]) == (None, "APPR-ND335", 100, 100)
+    assert (an["Lãnh đạo"], an["Bộ quy tắc"], an["Tháng 1"],
+            an["Điểm cả năm"]) == (None, "APPR-ND335", 100, 100)
     # HTXS by its score, alone at HTXS with one at HTT: the quota leaves no place.
     assert (an["Mức xếp loại"], an["Bị hạ do tỷ lệ"]) == ("HTT", "Có") and "tỷ lệ" in an["Lý do"]
     binh = rows["A-1"]
@@ -117,26 +124,28 @@ def test_the_second_sheet_counts_the_levels_per_appraising_unit(client, officer_
     sheet = book[UNITS_SHEET]
     assert sheet["A1"].value.endswith("NĂM 2026") and sheet["B3"].value == "Sở Nội vụ (A)"
     rows = list(sheet.iter_rows(min_row=HEADER_ROW, values_only=True))
-    assert rows[0] == ("Mã đơn vị", "Đơn vị đánh giá", "Số người", "HTXS", "HTT", "HT", "KHT", "Chưa xếp loại",
-                       "Bị hạ do tỷ lệ")
+    assert rows[0] == ("Mã đơn vị", "Đơn vị đánh giá", "Số người", "HTXS", "HTT", "HT", "KHT",
+                       "Chưa xếp loại", "Bị hạ do tỷ lệ")
     # Everyone in A and A1 is appraised by A, where the quota counts: no HTXS left, three HTT (two
     # of them moved down), one HT, one KHT.
-    assert rows[1:] == [("A", "Sở Nội vụ", 5, 0, 3, 1, 1, 0, 2), (None, "Tổng cộng", 5, 0, 3, 1, 1, 0, 2)]
+    assert rows[1:] == [("A", "Sở Nội vụ", 5, 0, 3, 1, 1, 0, 2),
+                        (None, "Tổng cộng", 5, 0, 3, 1, 1, 0, 2)]
 
 
-def test_a_quarterly_year_has_a_column_per_quarter_and_a_person_without_scores_is_not_classified(client, world,
-                                                                                                 officer_b):
+def test_a_quarterly_year_has_a_column_per_quarter_and_a_person_without_scores_is_not_classified(
+    client, world, officer_b
+):
     make_servant(world.unit_b, code="B-Q", full_name="Đỗ Thị Quý", sex="female")
     cycle = services.cycle_open(actor=None, unit=world.unit_b, year=2026, period_kind="quarter")
     client.force_login(officer_b)
     _response, book = download(client, cycle)
-    assert [c.value for c in book[PEOPLE_SHEET][HEADER_ROW]] == [*FIXED, "Quý I", "Quý II", "Quý III", "Quý IV",
-                                                                  *TAIL]
+    assert [c.value for c in book[PEOPLE_SHEET][HEADER_ROW]] == [*FIXED, "Quý I", "Quý II",
+                                                                 "Quý III", "Quý IV", *TAIL]
     row = people_rows(book)["B-Q"]
     assert (row["Quý I"], row["Điểm cả năm"], row["Mức xếp loại"]) == (None, None, None)
     assert row["Lý do"].startswith("Chưa có điểm")
-    assert list(book[UNITS_SHEET].iter_rows(min_row=HEADER_ROW + 1, max_row=HEADER_ROW + 1, values_only=True))[0] \
-        == ("B", "Sở Y tế", 1, 0, 0, 0, 0, 1, 0)
+    first_unit = next(book[UNITS_SHEET].iter_rows(min_row=HEADER_ROW + 1, values_only=True))
+    assert first_unit == ("B", "Sở Y tế", 1, 0, 0, 0, 0, 1, 0)
 
 
 def test_a_closed_year_shows_the_results_written_when_it_was_closed(client, officer_a, year):
@@ -146,7 +155,8 @@ def test_a_closed_year_shows_the_results_written_when_it_was_closed(client, offi
     # the level it was decided with.
     binh = CivilServant.objects.get(code="A-1")
     discipline_record(actor=None, servant=binh, form="reprimand", violation="Vi phạm giờ giấc",
-                      effective_from=date(2026, 5, 4), decision=Decision("12/QĐ", date(2026, 5, 4), "Giám đốc"))
+                      effective_from=date(2026, 5, 4),
+                      decision=Decision("12/QĐ", date(2026, 5, 4), "Giám đốc"))
     client.force_login(officer_a)
     _response, book = download(client, cycle)
     row = people_rows(book)["A-1"]

@@ -28,16 +28,16 @@ def setup(world, settings, tmp_path):
     appraisal = cycle.appraisals.get(servant=an)
     submission = ledger.work_item_save(actor=None, position=position, code="TT", name="Tờ trình",
                                        output_unit="văn bản", coefficient=Decimal(2))
-    report = ledger.work_item_save(actor=None, position=position, code="BC", name="Báo cáo", output_unit="văn bản",
-                                   coefficient=Decimal(1))
-    return {"position": position, "an": an, "cycle": cycle, "appraisal": appraisal, "submission": submission,
-            "report": report}
+    report = ledger.work_item_save(actor=None, position=position, code="BC", name="Báo cáo",
+                                   output_unit="văn bản", coefficient=Decimal(1))
+    return {"position": position, "an": an, "cycle": cycle, "appraisal": appraisal,
+            "submission": submission, "report": report}
 
 
 def done(assignment, *, on, completed=None, actor=None):
     return ledger.work_report(actor=actor, assignment=assignment,
-                              completed=assignment.quantity if completed is None else completed, completed_on=on,
-                              link="https://vanban.example.gov.vn/1")
+                              completed=assignment.quantity if completed is None else completed,
+                              completed_on=on, link="https://vanban.example.gov.vn/1")
 
 
 def period_row(appraisal, period) -> PeriodScore:
@@ -54,20 +54,24 @@ def test_accepted_on_time_products_give_full_quantity_quality_and_progress(setup
     assert (row.quantity, row.quality, row.progress) == (100, 100, 100)
     assert row.source == PeriodScore.Source.LEDGER
     # The period counts once the leader has scored the general criteria: 27 + 70 × 100 % = 97.
-    services.period_general_save(actor=viewer_a, appraisal=setup["appraisal"], period=3, general=Decimal(27))
+    services.period_general_save(actor=viewer_a, appraisal=setup["appraisal"], period=3,
+                                 general=Decimal(27))
     result = compute(appraisals_of(2026).filter(pk=setup["appraisal"].pk)).results[0]
     assert result.periods[3] == Decimal(97)
 
 
 def test_quantity_is_measured_on_converted_work(setup, viewer_a):
     """A submission (×2) done, a report (×1) not: 2 of 3 converted units, 66.67 %."""
-    first = ledger.work_assign(actor=viewer_a, appraisal=setup["appraisal"], item=setup["submission"],
-                               due_date=date(2026, 4, 10))
-    ledger.work_assign(actor=viewer_a, appraisal=setup["appraisal"], item=setup["report"], due_date=date(2026, 4, 25))
+    first = ledger.work_assign(actor=viewer_a, appraisal=setup["appraisal"],
+                               item=setup["submission"], due_date=date(2026, 4, 10))
+    ledger.work_assign(actor=viewer_a, appraisal=setup["appraisal"], item=setup["report"],
+                       due_date=date(2026, 4, 25))
     done(first, on=date(2026, 4, 9))
     ledger.work_review(actor=viewer_a, assignment=first, outcome="accept")
     row = period_row(setup["appraisal"], 4)
-    assert row.quantity == Decimal("66.67") and row.quality == Decimal("66.67") and row.progress == Decimal("66.67")
+    assert row.quantity == Decimal("66.67")
+    assert row.quality == Decimal("66.67")
+    assert row.progress == Decimal("66.67")
 
 
 def test_each_return_for_a_content_error_takes_a_quarter_of_its_quality_points(setup, viewer_a):
@@ -77,7 +81,8 @@ def test_each_return_for_a_content_error_takes_a_quarter_of_its_quality_points(s
     with pytest.raises(ValidationError) as error:
         ledger.work_review(actor=viewer_a, assignment=a, outcome="return")
     assert "review_note" in error.value.error_dict  # a return says what to correct
-    ledger.work_review(actor=viewer_a, assignment=a, outcome="return", review_note="Sai số liệu mục II")
+    ledger.work_review(actor=viewer_a, assignment=a, outcome="return",
+                       review_note="Sai số liệu mục II")
     a.refresh_from_db()
     assert a.status == WorkAssignment.Status.RETURNED and a.quality_failures == 1
     done(a, on=date(2026, 5, 25))
@@ -101,7 +106,8 @@ def test_a_late_product_is_a_delay_unless_an_objective_cause_is_recorded(setup, 
                            exempt_approved_on=date(2026, 6, 16))
     assert "exempt_approver" in error.value.error_dict  # nobody waives a deduction anonymously
     ledger.work_exempt(actor=viewer_a, assignment=a, exempt_quality=False, exempt_progress=True,
-                       exempt_reason="Mất điện diện rộng 3 ngày", exempt_approver="Trần Văn Trưởng, Giám đốc Sở",
+                       exempt_reason="Mất điện diện rộng 3 ngày",
+                       exempt_approver="Trần Văn Trưởng, Giám đốc Sở",
                        exempt_approved_on=date(2026, 6, 16))
     assert period_row(setup["appraisal"], 6).progress == 100
     entry = AuditEntry.objects.filter(object_id=str(a.pk), reason="Mất điện diện rộng 3 ngày").get()
@@ -127,23 +133,27 @@ def test_assignments_are_checked(setup, viewer_a, world):
                            due_date=date(2027, 1, 5))
     assert "due_date" in error.value.error_dict
     other = position_create(actor=None, unit=world.unit_b, code="YT", title="Chuyên viên y tế")
-    foreign = ledger.work_item_save(actor=None, position=other, code="KT", name="Kiểm tra", output_unit="cuộc",
-                                    coefficient=Decimal(1))
+    foreign = ledger.work_item_save(actor=None, position=other, code="KT", name="Kiểm tra",
+                                    output_unit="cuộc", coefficient=Decimal(1))
     with pytest.raises(ValidationError) as error:
-        ledger.work_assign(actor=viewer_a, appraisal=setup["appraisal"], item=foreign, due_date=date(2026, 8, 5))
+        ledger.work_assign(actor=viewer_a, appraisal=setup["appraisal"], item=foreign,
+                           due_date=date(2026, 8, 5))
     assert "item" in error.value.error_dict
     a = ledger.work_assign(actor=viewer_a, appraisal=setup["appraisal"], item=setup["report"],
                            due_date=date(2026, 8, 5))
     with pytest.raises(ValidationError) as error:
-        ledger.work_report(actor=None, assignment=a, completed=Decimal(1), completed_on=date(2026, 8, 4))
+        ledger.work_report(actor=None, assignment=a, completed=Decimal(1),
+                           completed_on=date(2026, 8, 4))
     assert "link" in error.value.error_dict  # a product is shown: a file or a link
 
 
-def test_a_catalogue_change_is_a_new_version_and_old_assignments_keep_theirs(setup, officer_a, viewer_a):
+def test_a_catalogue_change_is_a_new_version_and_old_assignments_keep_theirs(
+    setup, officer_a, viewer_a):
     old = ledger.work_assign(actor=viewer_a, appraisal=setup["appraisal"], item=setup["submission"],
                              due_date=date(2026, 9, 10))
-    new_version = ledger.work_item_save(actor=officer_a, work_item=setup["submission"], code="TT", name="Tờ trình",
-                                        output_unit="văn bản", coefficient=Decimal(3))
+    new_version = ledger.work_item_save(actor=officer_a, work_item=setup["submission"], code="TT",
+                                        name="Tờ trình", output_unit="văn bản",
+                                        coefficient=Decimal(3))
     assert new_version.version == 2 and new_version.coefficient == 3
     setup["submission"].refresh_from_db()
     assert setup["submission"].valid_to is not None
@@ -151,8 +161,8 @@ def test_a_catalogue_change_is_a_new_version_and_old_assignments_keep_theirs(set
     assert old.item.coefficient == 2
     assert list(WorkItem.objects.filter(code="TT", valid_to__isnull=True)) == [new_version]
     with pytest.raises(ValidationError):  # a replaced version is not edited
-        ledger.work_item_save(actor=officer_a, work_item=setup["submission"], code="TT", name="X", output_unit="y",
-                              coefficient=Decimal(1))
+        ledger.work_item_save(actor=officer_a, work_item=setup["submission"], code="TT", name="X",
+                              output_unit="y", coefficient=Decimal(1))
     with pytest.raises(ValidationError):  # nor assigned
         ledger.work_assign(actor=viewer_a, appraisal=setup["appraisal"], item=setup["submission"],
                            due_date=date(2026, 9, 11))
@@ -166,11 +176,13 @@ def test_a_leader_assigns_and_reviews_through_the_pages(client, setup, viewer_a,
     assert response.status_code == 302, response.content.decode()[:2000]
     a = WorkAssignment.objects.get(title="Báo cáo quý III")
     assert a.period == 9 and a.assigned_by == viewer_a
-    ledger.work_report(actor=None, assignment=a, completed=Decimal(1), completed_on=date(2026, 9, 29),
+    ledger.work_report(actor=None, assignment=a, completed=Decimal(1),
+                       completed_on=date(2026, 9, 29),
                        attachment=SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4 ..."))
     page = client.get(reverse("appraisal:ledger")).content.decode()
     assert "Báo cáo quý III" in page and reverse("appraisal:work_review", args=[a.pk]) in page
-    response = client.post(reverse("appraisal:work_review", args=[a.pk]), {"outcome": "accept", "delays": "0"})
+    response = client.post(reverse("appraisal:work_review", args=[a.pk]),
+                           {"outcome": "accept", "delays": "0"})
     assert response.status_code == 302
     a.refresh_from_db()
     assert a.status == WorkAssignment.Status.ACCEPTED and a.reviewed_by == viewer_a
@@ -180,7 +192,8 @@ def test_a_leader_assigns_and_reviews_through_the_pages(client, setup, viewer_a,
 
 
 def test_the_leader_scores_a_period_and_the_self_score_stays_beside_it(client, setup, viewer_a):
-    services.period_self_score(actor=None, appraisal=setup["appraisal"], period=2, general_self=Decimal(30))
+    services.period_self_score(actor=None, appraisal=setup["appraisal"], period=2,
+                               general_self=Decimal(30))
     client.force_login(viewer_a)
     response = client.post(reverse("appraisal:period_score", args=[setup["appraisal"].pk]),
                            {"period": "2", "general": "26,5"})

@@ -21,32 +21,40 @@ def people(world):
 
 def open_from_page(client, unit, on_commit, execute=True, year=2026, kind="month"):
     with on_commit(execute=execute) as callbacks:
-        response = client.post(reverse("appraisal:cycle_open"), {"unit": unit.pk, "year": year, "period_kind": kind})
+        response = client.post(reverse("appraisal:cycle_open"),
+                               {"unit": unit.pk, "year": year, "period_kind": kind})
     return response, callbacks
 
 
-def test_the_page_makes_the_cycle_at_zero_and_queues_the_enrolment(client, officer_a, world, people,
-                                                                   django_capture_on_commit_callbacks):
+def test_the_page_makes_the_cycle_at_zero_and_queues_the_enrolment(
+    client, officer_a, world, people, django_capture_on_commit_callbacks
+):
     client.force_login(officer_a)
-    response, callbacks = open_from_page(client, world.unit_a, django_capture_on_commit_callbacks, execute=False)
+    response, callbacks = open_from_page(client, world.unit_a, django_capture_on_commit_callbacks,
+                                         execute=False)
     cycle = AppraisalCycle.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("appraisal:board", args=[cycle.pk])
+    assert response.status_code == 302
+    assert response["Location"] == reverse("appraisal:board", args=[cycle.pk])
     assert (cycle.progress, cycle.appraisals.count(), len(callbacks)) == (0, 0, 1)
     board = client.get(response["Location"]).content.decode()
-    assert 'data-testid="open-progress"' in board and reverse("appraisal:open_progress", args=[cycle.pk]) in board
+    assert 'data-testid="open-progress"' in board
+    assert reverse("appraisal:open_progress", args=[cycle.pk]) in board
     assert 'hx-trigger="every 2s"' in board
 
     callbacks[0]()  # the worker picks the task up
     cycle.refresh_from_db()
     assert cycle.progress == 100 and cycle.appraisals.count() == 4
-    created = AuditEntry.objects.filter(object_id=str(cycle.pk), action="create", content_type__model="appraisalcycle")
+    created = AuditEntry.objects.filter(object_id=str(cycle.pk), action="create",
+                                        content_type__model="appraisalcycle")
     assert created.count() == 1 and created.get().actor == officer_a
     assert 'data-testid="open-progress"' not in client.get(response["Location"]).content.decode()
 
 
-def test_eager_mode_opens_the_year_end_to_end(client, officer_a, world, people, django_capture_on_commit_callbacks):
+def test_eager_mode_opens_the_year_end_to_end(client, officer_a, world, people,
+                                              django_capture_on_commit_callbacks):
     client.force_login(officer_a)
-    response, _callbacks = open_from_page(client, world.unit_a1, django_capture_on_commit_callbacks, kind="quarter")
+    response, _callbacks = open_from_page(client, world.unit_a1, django_capture_on_commit_callbacks,
+                                          kind="quarter")
     cycle = AppraisalCycle.objects.get()
     assert (cycle.unit, cycle.period_kind, cycle.progress) == (world.unit_a1, "quarter", 100)
     assert set(cycle.appraisals.values_list("servant__code", flat=True)) == {"A-1", "A-2", "A-3"}
@@ -59,38 +67,47 @@ def test_the_poll_shows_the_percentage_then_asks_the_board_to_reload(client, vie
     client.force_login(viewer_a)
     url = reverse("appraisal:open_progress", args=[cycle.pk])
     polled = client.get(url, headers={"HX-Request": "true"})
-    assert polled.status_code == 200 and "45 %" in polled.content.decode() and "w-pct-45" in polled.content.decode()
+    assert polled.status_code == 200
+    assert "45 %" in polled.content.decode()
+    assert "w-pct-45" in polled.content.decode()
     AppraisalCycle.objects.filter(pk=cycle.pk).update(progress=100)
     done = client.get(url, headers={"HX-Request": "true"})
     assert done.status_code == 200 and done["HX-Refresh"] == "true"
 
 
-def test_opening_twice_or_running_the_task_twice_enrols_nobody_twice(client, officer_a, world, people,
-                                                                      django_capture_on_commit_callbacks):
+def test_opening_twice_or_running_the_task_twice_enrols_nobody_twice(
+    client, officer_a, world, people, django_capture_on_commit_callbacks
+):
     client.force_login(officer_a)
     open_from_page(client, world.unit_a, django_capture_on_commit_callbacks)
     cycle = AppraisalCycle.objects.get()
     assert open_cycle.delay(cycle.pk, officer_a.pk).get() == 4  # a redelivered task
     make_servant(world.unit_a1, code="A-9", full_name="Vũ Thị Em", sex="female")
-    open_from_page(client, world.unit_a, django_capture_on_commit_callbacks)  # opening again: the newcomer
+    # opening again: the newcomer
+    open_from_page(client, world.unit_a, django_capture_on_commit_callbacks)
     assert AppraisalCycle.objects.count() == 1
     assert Appraisal.objects.filter(cycle=cycle).count() == 5
     assert Appraisal.objects.values("servant").distinct().count() == 5
 
 
 def test_the_task_opens_a_cycle_named_by_unit_year_and_periods(officer_a, world, people):
-    assert open_cycle.delay(unit_id=world.unit_a.pk, year=2026, period_kind="quarter", actor_id=officer_a.pk).get() == 4
+    assert open_cycle.delay(unit_id=world.unit_a.pk, year=2026, period_kind="quarter",
+                            actor_id=officer_a.pk).get() == 4
     cycle = AppraisalCycle.objects.get()
     assert (cycle.period_kind, cycle.progress, cycle.opened_by) == ("quarter", 100, officer_a)
 
 
-def test_a_closed_year_is_refused_on_the_page_and_left_alone_by_the_task(client, officer_a, world, people,
-                                                                         django_capture_on_commit_callbacks):
+def test_a_closed_year_is_refused_on_the_page_and_left_alone_by_the_task(
+    client, officer_a, world, people, django_capture_on_commit_callbacks
+):
     cycle = services.cycle_open(actor=None, unit=world.unit_a, year=2025)
     services.cycle_close(actor=None, cycle=cycle)
     client.force_login(officer_a)
-    response, callbacks = open_from_page(client, world.unit_a, django_capture_on_commit_callbacks, year=2025)
-    assert response.status_code == 200 and "2025" in str(response.context["form"].errors) and not callbacks
+    response, callbacks = open_from_page(client, world.unit_a, django_capture_on_commit_callbacks,
+                                         year=2025)
+    assert response.status_code == 200
+    assert "2025" in str(response.context["form"].errors)
+    assert not callbacks
     AppraisalCycle.objects.filter(pk=cycle.pk).update(progress=0)
     open_cycle.delay(cycle.pk, officer_a.pk).get()
     cycle.refresh_from_db()

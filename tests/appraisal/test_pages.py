@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def scores(appraisal, points, percent=100, periods=range(1, 13)):
     services.period_scores_save(actor=None, rows=[
-        {"appraisal_id": appraisal.pk, "period": p, "general": Decimal(points), "quantity": Decimal(percent),
-         "quality": Decimal(percent), "progress": Decimal(percent)} for p in periods])
+        {"appraisal_id": appraisal.pk, "period": p, "general": Decimal(points),
+         "quantity": Decimal(percent), "quality": Decimal(percent),
+         "progress": Decimal(percent)} for p in periods])
 
 
 @pytest.fixture
@@ -40,12 +41,15 @@ def test_the_hr_officer_opens_a_year_for_a_unit_from_the_page(client, officer_a,
                                                               django_capture_on_commit_callbacks):
     make_servant(world.unit_a1, code="A-9")
     client.force_login(officer_a)
-    with django_capture_on_commit_callbacks(execute=True):  # the enrolment task runs when the page commits
-        response = client.post(reverse("appraisal:cycle_open"), {"unit": world.unit_a1.pk, "year": 2026,
+    # the enrolment task runs when the page commits
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("appraisal:cycle_open"),
+                               {"unit": world.unit_a1.pk, "year": 2026,
                                                                 "period_kind": "quarter"})
     cycle = AppraisalCycle.objects.get()
     assert response.status_code == 302 and response["Location"] == cycle.get_absolute_url()
-    assert (cycle.unit, cycle.period_kind, cycle.appraisals.count()) == (world.unit_a1, "quarter", 1)
+    assert (cycle.unit, cycle.period_kind,
+            cycle.appraisals.count()) == (world.unit_a1, "quarter", 1)
     refused = client.post(reverse("appraisal:cycle_open"), {"unit": world.unit_b.pk, "year": 2026,
                                                            "period_kind": "month"})
     assert refused.status_code == 200 and refused.context["form"].errors["unit"]
@@ -59,10 +63,12 @@ def test_the_committee_member_proposes_in_the_committees_units_only(client, comm
     assert client.get(reverse("appraisal:board", args=[cycle_b.pk])).status_code == 404
     target = Appraisal.objects.get(servant__code="A-1")
     url = reverse("appraisal:committee_decide", args=[target.pk])
-    response = client.post(url, {"proposed_level": "HT", "quota_decision": "", "committee_note": "Biên bản số 3"})
+    response = client.post(url, {"proposed_level": "HT", "quota_decision": "",
+                                 "committee_note": "Biên bản số 3"})
     assert response.status_code == 302
     target.refresh_from_db()
-    assert (target.proposed_level, target.committee_note, target.status) == ("HT", "Biên bản số 3", "proposed")
+    assert (target.proposed_level, target.committee_note,
+            target.status) == ("HT", "Biên bản số 3", "proposed")
     other = Appraisal.objects.get(servant__code="B-1")
     assert client.post(reverse("appraisal:committee_decide", args=[other.pk]),
                        {"proposed_level": "HTXS"}).status_code == 404
@@ -74,7 +80,8 @@ def test_a_unit_head_reads_the_board_but_cannot_propose(client, viewer_a, year):
     cycle_a, _cycle_b = year
     client.force_login(viewer_a)
     board = client.get(reverse("appraisal:board", args=[cycle_a.pk])).content.decode()
-    assert "Nguyễn Văn A" in board and reverse("appraisal:committee_decide", args=[1])[:-12] not in board
+    assert "Nguyễn Văn A" in board
+    assert reverse("appraisal:committee_decide", args=[1])[:-12] not in board
     target = Appraisal.objects.get(servant__code="A-1")
     assert client.post(reverse("appraisal:committee_decide", args=[target.pk]),
                        {"proposed_level": "HTXS"}).status_code == 403
@@ -94,9 +101,11 @@ def test_the_hr_officer_closes_the_year_and_the_levels_are_final(client, officer
     assert reverse("appraisal:cycle_close", args=[cycle_a.pk]) not in board
 
 
-def test_the_board_reads_a_bounded_number_of_queries(client, officer_a, world, django_assert_max_num_queries):
+def test_the_board_reads_a_bounded_number_of_queries(client, officer_a, world,
+                                                     django_assert_max_num_queries):
     for i in range(40):
-        make_servant(world.unit_a1 if i % 2 else world.unit_a, code=f"N-{i:02d}", full_name=f"Trần Văn {i}")
+        make_servant(world.unit_a1 if i % 2 else world.unit_a, code=f"N-{i:02d}",
+                     full_name=f"Trần Văn {i}")
     cycle = services.cycle_open(actor=None, unit=world.unit_a, year=2026)
     for a in Appraisal.objects.all():
         scores(a, 20 + a.pk % 10)

@@ -12,7 +12,8 @@ D = Decimal
 
 
 def group(excellent_scores, good=0, others=0):
-    members = [QuotaMember(f"X{i}", None if s is None else D(s), "HTXS") for i, s in enumerate(excellent_scores)]
+    members = [QuotaMember(f"X{i}", None if s is None else D(s), "HTXS")
+               for i, s in enumerate(excellent_scores)]
     members += [QuotaMember(f"G{i}", D(80), "HTT") for i in range(good)]
     members += [QuotaMember(f"O{i}", D(60), "HT") for i in range(others)]
     return members
@@ -28,7 +29,8 @@ def group(excellent_scores, good=0, others=0):
     (5, 25, 20, 5),  # all 5 fit: 5 ≤ 0.2 × 25 = 5
     (6, 25, 20, 5),  # 6 ≤ 0.2 × 25 = 5 fails; 5 ≤ 0.2 × 26 = 5.2
     (2, 10, 20, 2),
-    # Ceiling share of 25 (Art 20.5b, UNCONFIRMED): 4 ≤ 0.25 × (10 + 6) = 4 holds exactly; 5 ≤ 0.25 × 15 fails.
+    # Ceiling share of 25 (Art 20.5b, UNCONFIRMED): 4 ≤ 0.25 × (10 + 6) = 4 holds exactly; 5 ≤ 0.25
+    # × 15 fails.
     (10, 10, 25, 4),
     (0, 7, 20, 0),
 ])
@@ -53,22 +55,26 @@ def test_the_highest_scores_keep_htxs():
 
 def test_a_tie_across_the_cut_goes_to_the_committee():
     # k = 3; the 3rd and 4th candidates both have 95: the three at 95 are tied, 99 and 98 kept.
-    result = apply_quota(group(["99", "98", "95", "95", "95", "94", "93", "92", "91", "90"], good=10), D(20))
+    result = apply_quota(group(["99", "98", "95", "95", "95", "94", "93", "92", "91", "90"],
+                               good=10), D(20))
     assert result.limit == 3
     assert result.kept == {"X0", "X1"}
     assert result.tied == {"X2", "X3", "X4"}
     assert result.moved_down == {f"X{i}" for i in range(5, 10)}
-    assert all("hội đồng" in result.reasons[key] and "1 suất" in result.reasons[key] for key in result.tied)
+    assert all("hội đồng" in result.reasons[key] and "1 suất" in result.reasons[key]
+               for key in result.tied)
 
 
 def test_equal_scores_that_fit_entirely_are_not_a_tie():
     # k = 3 and exactly three candidates at 95: they all keep it; the 94s below are moved down.
-    result = apply_quota(group(["95", "95", "95", "94", "94", "90", "90", "90", "90", "90"], good=10), D(20))
+    result = apply_quota(group(["95", "95", "95", "94", "94", "90", "90", "90", "90", "90"],
+                               good=10), D(20))
     assert result.kept == {"X0", "X1", "X2"} and not result.tied
 
 
 def test_equal_scores_below_the_cut_are_simply_moved_down():
-    result = apply_quota(group(["99", "98", "97", "96", "90", "90", "90", "90", "90", "90"], good=10), D(20))
+    result = apply_quota(group(["99", "98", "97", "96", "90", "90", "90", "90", "90", "90"],
+                               good=10), D(20))
     assert result.kept == {"X0", "X1", "X2"} and not result.tied and "X3" in result.moved_down
 
 
@@ -85,7 +91,8 @@ def test_unscored_candidates_are_all_tied_when_they_do_not_all_fit():
 
 def test_the_rule_sets_share_and_citation_feed_the_quota():
     nd335 = rule_set_for(2026, "civil_servant")
-    result = apply_quota(group(["95", "94"], good=5), nd335.quota_share(), basis=nd335.cite("quota"))
+    result = apply_quota(group(["95", "94"], good=5), nd335.quota_share(),
+                         basis=nd335.cite("quota"))
     assert result.limit == 1
     assert "khoản 5 Điều 20" in result.reasons["X1"]
     with pytest.raises(ValueError):

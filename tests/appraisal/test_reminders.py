@@ -26,7 +26,8 @@ DAY = date(2026, 5, 28)  # May ends in 3 days
 
 def with_account(servant, email="", account_email=None):
     user = UserFactory(username=servant.code.lower(), role="civil_servant",
-                       email=f"{servant.code.lower()}@example.gov.vn" if account_email is None else account_email)
+                       email=f"{servant.code.lower()}@example.gov.vn" if account_email is None
+                           else account_email)
     CivilServant.objects.filter(pk=servant.pk).update(account=user, email=email)
     return servant
 
@@ -35,28 +36,33 @@ def with_account(servant, email="", account_email=None):
 def year(world, viewer_a):
     people = {
         "an": with_account(make_servant(world.unit_a1, code="A-01", full_name="Nguyễn Văn An")),
-        "binh": with_account(make_servant(world.unit_a1, code="A-02", full_name="Lê Thị Bình", sex="female")),
+        "binh": with_account(make_servant(world.unit_a1, code="A-02", full_name="Lê Thị Bình",
+                                          sex="female")),
         "chi": with_account(make_servant(world.unit_a1, code="A-03", full_name="Phạm Minh Chí")),
         "dung": with_account(make_servant(world.unit_a1, code="A-04", full_name="Hoàng Văn Dũng"),
                              email="dung.ca.nhan@example.vn", account_email=""),
-        "em": with_account(make_servant(world.unit_a1, code="A-05", full_name="Vũ Thị Em", sex="female"),
+        "em": with_account(make_servant(world.unit_a1, code="A-05", full_name="Vũ Thị Em",
+                                        sex="female"),
                            account_email=""),
-        "giang": make_servant(world.unit_a1, code="A-06", full_name="Trịnh Văn Giang"),  # no account
-        "vien": with_account(make_servant(world.unit_a, code="A-VC", full_name="Đỗ Thị Viên", sex="female",
-                                          category="public_employee")),
+        # no account
+        "giang": make_servant(world.unit_a1, code="A-06", full_name="Trịnh Văn Giang"),
+        "vien": with_account(make_servant(world.unit_a, code="A-VC", full_name="Đỗ Thị Viên",
+                                          sex="female", category="public_employee")),
     }
     cycle = services.cycle_open(actor=None, unit=world.unit_a, year=2026)
     appraisals = {a.servant.code: a for a in Appraisal.objects.select_related("servant")}
     for code in ("A-02", "A-03"):
-        services.period_self_score(actor=None, appraisal=appraisals[code], period=5, general_self=Decimal(27))
+        services.period_self_score(actor=None, appraisal=appraisals[code], period=5,
+                                   general_self=Decimal(27))
     position = position_create(actor=None, unit=world.unit_a1, code="VT-1", title="Chuyên viên")
-    item = ledger.work_item_save(actor=None, position=position, code="TT", name="Tờ trình", output_unit="văn bản",
-                                 coefficient=Decimal(1))
-    ledger.work_assign(actor=None, appraisal=appraisals["A-02"], item=item, due_date=date(2026, 5, 29),
-                       title="Tờ trình kế hoạch tuyển dụng")
-    waiting = ledger.work_assign(actor=None, appraisal=appraisals["A-03"], item=item, due_date=date(2026, 4, 30))
-    ledger.work_report(actor=None, assignment=waiting, completed=Decimal(1), completed_on=date(2026, 4, 29),
-                       link="https://vanban.example.gov.vn/7")
+    item = ledger.work_item_save(actor=None, position=position, code="TT", name="Tờ trình",
+                                 output_unit="văn bản", coefficient=Decimal(1))
+    ledger.work_assign(actor=None, appraisal=appraisals["A-02"], item=item,
+                       due_date=date(2026, 5, 29), title="Tờ trình kế hoạch tuyển dụng")
+    waiting = ledger.work_assign(actor=None, appraisal=appraisals["A-03"], item=item,
+                                 due_date=date(2026, 4, 30))
+    ledger.work_report(actor=None, assignment=waiting, completed=Decimal(1),
+                       completed_on=date(2026, 4, 29), link="https://vanban.example.gov.vn/7")
     return cycle, people
 
 
@@ -71,8 +77,10 @@ def run(*args) -> tuple[dict, int]:
     return json.loads(out.getvalue()), code
 
 
-def test_each_person_and_unit_head_gets_one_email_in_the_last_days_of_the_period(year, viewer_a, officer_b, world):
-    grant(UserFactory(username="truong.b", role="unit_head"), world.unit_b, VIEW)  # nothing waits in B
+def test_each_person_and_unit_head_gets_one_email_in_the_last_days_of_the_period(
+    year, viewer_a, officer_b, world):
+    # nothing waits in B
+    grant(UserFactory(username="truong.b", role="unit_head"), world.unit_b, VIEW)
     document, code = run("--date", "2026-05-28")
     assert code == 0 and document == {"date": "2026-05-28", "sent": 4, "skipped": 1}
     to = {m.to[0]: m for m in mail.outbox}
@@ -86,7 +94,8 @@ def test_each_person_and_unit_head_gets_one_email_in_the_last_days_of_the_period
     assert "Nguyễn Văn An" in an.body and "tự chấm điểm" in an.body
     assert "Tờ trình kế hoạch tuyển dụng" in binh.body and "29/05/2026" in binh.body
     assert "tự chấm điểm" not in binh.body
-    assert "Phòng Công chức, viên chức: 1" in head.body and "/appraisal/ledger/?status=reported" in head.body
+    assert "Phòng Công chức, viên chức: 1" in head.body
+    assert "/appraisal/ledger/?status=reported" in head.body
     assert Reminder.objects.count() == 4
 
 
@@ -95,7 +104,8 @@ def test_running_again_sends_nothing_more(year):
     mail.outbox.clear()
     document, _code = run("--date", "2026-05-29")
     assert (document["sent"], document["skipped"]) == (0, 5) and mail.outbox == []
-    assert send_reminders.delay("2026-05-30").get() == {"date": "2026-05-30", "sent": 0, "skipped": 5}
+    assert send_reminders.delay("2026-05-30").get() == {"date": "2026-05-30", "sent": 0,
+                                                        "skipped": 5}
 
 
 def test_nothing_is_sent_before_the_last_days_nor_for_a_closed_year(year):

@@ -24,7 +24,7 @@ ND335 = rule_set_for(2026, "civil_servant")
 D = Decimal
 
 
-# --- which rule set ---------------------------------------------------------------------------------------
+# --- which rule set -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("year", "category", "code"), [
     (2020, "civil_servant", "APPR-ND90"),
@@ -59,7 +59,8 @@ def test_the_legal_bases_name_the_decrees():
 @pytest.fixture
 def registry_snapshot():
     """Registering in a test must not leak into the others."""
-    saved = dict(registry._REGISTRY), {name: list(members) for name, members in registry._FAMILIES.items()}
+    saved = dict(registry._REGISTRY), {name: list(members)
+                                       for name, members in registry._FAMILIES.items()}
     yield
     registry._REGISTRY.clear()
     registry._REGISTRY.update(saved[0])
@@ -93,7 +94,8 @@ def test_what_is_not_confirmed_is_data_with_a_note():
     assert ND335.excellent_share_ceiling == 25
     assert sum(ND335.general_split) == ND335.general_max == 30
     assert ND335.task_max == 70
-    for name in ("excellent_share_ceiling", "general_split", "organisation_default", "solidarity_default"):
+    for name in ("excellent_share_ceiling", "general_split", "organisation_default",
+                 "solidarity_default"):
         assert "chưa xác nhận" in ND335.unconfirmed[name]
 
 
@@ -104,11 +106,11 @@ def test_the_share_may_be_raised_up_to_the_ceiling_only():
         ND335.quota_share(D("25.01"))
 
 
-# --- score bands (Art 20) ---------------------------------------------------------------------------------
+# --- score bands (Art 20) -------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("score", "level"), [
-    ("100", "HTXS"), ("90", "HTXS"), ("90.00", "HTXS"), ("89.99", "HTT"), ("70", "HTT"), ("69.99", "HT"),
-    ("50", "HT"), ("49.99", "KHT"), ("0", "KHT"),
+    ("100", "HTXS"), ("90", "HTXS"), ("90.00", "HTXS"), ("89.99", "HTT"), ("70", "HTT"),
+    ("69.99", "HT"), ("50", "HT"), ("49.99", "KHT"), ("0", "KHT"),
 ])
 def test_score_bands_of_article_20(score, level):
     assert ND335.level_for_score(D(score)) == level
@@ -126,8 +128,10 @@ def test_the_reason_never_shows_a_score_of_the_next_band():
     # The exact mean 89.995 is HTT; published with two places it would read 90,00.
     outcome = ND335.classify(Facts(score=D("89.995"), year=2026))
     assert outcome.level == "HTT" and outcome.reasons[0].startswith("Điểm 89,99 từ 70 đến dưới 90")
-    assert ND335.shown_score(D("89.995")) == D("89.99") and ND335.shown_score(D("89.994")) == D("89.99")
-    assert ND335.shown_score(D("70.005")) == D("70.01") and ND335.shown_score(D("49.996")) == D("49.99")
+    assert ND335.shown_score(D("89.995")) == D("89.99")
+    assert ND335.shown_score(D("89.994")) == D("89.99")
+    assert ND335.shown_score(D("70.005")) == D("70.01")
+    assert ND335.shown_score(D("49.996")) == D("49.99")
     assert ND335.classify(Facts(score=D(961) / 12, year=2026)).reasons[0].startswith("Điểm 80,08 ")
 
 
@@ -137,24 +141,28 @@ def test_without_a_score_nobody_is_classified_unless_an_override_applies():
     assert disciplined.level == "KHT" and disciplined.overridden
 
 
-# --- overrides to KHT (Art 20.4) --------------------------------------------------------------------------
+# --- overrides to KHT (Art 20.4) ------------------------------------------------------------------
 
 def test_a_reprimand_decided_within_the_year_makes_it_kht_whatever_the_score():
-    outcome = ND335.classify(Facts(score=D(95), year=2026, disciplines=((REPRIMAND, date(2026, 3, 12)),)))
+    outcome = ND335.classify(Facts(score=D(95), year=2026,
+                                   disciplines=((REPRIMAND, date(2026, 3, 12)),)))
     assert outcome.level == "KHT" and outcome.overridden
-    assert any("khiển trách" in r and "12/03/2026" in r and "khoản 4 Điều 20" in r for r in outcome.reasons)
+    assert any("khiển trách" in r and "12/03/2026" in r and "khoản 4 Điều 20" in r
+                   for r in outcome.reasons)
 
 
 def test_a_decision_of_the_previous_year_does_not_count():
-    outcome = ND335.classify(Facts(score=D(95), year=2026, disciplines=((WARNING, date(2025, 12, 20)),)))
+    outcome = ND335.classify(Facts(score=D(95), year=2026,
+                                   disciplines=((WARNING, date(2025, 12, 20)),)))
     assert outcome.level == "HTXS" and not outcome.overridden
     assert any("20/12/2025" in r and "không tính" in r for r in outcome.reasons)
 
 
-@pytest.mark.parametrize("form", [REPRIMAND, WARNING, STEP_REDUCTION, DEMOTION, DISMISSAL, FORCED_RESIGNATION,
-                                  REMOVAL])
+@pytest.mark.parametrize("form", [REPRIMAND, WARNING, STEP_REDUCTION, DEMOTION, DISMISSAL,
+                                  FORCED_RESIGNATION, REMOVAL])
 def test_every_form_is_reprimand_or_above(form):
-    assert ND335.classify(Facts(score=D(80), year=2026, disciplines=((form, date(2026, 12, 31)),))).level == "KHT"
+    assert ND335.classify(Facts(score=D(80), year=2026,
+                                disciplines=((form, date(2026, 12, 31)),))).level == "KHT"
 
 
 def test_an_unknown_discipline_form_is_refused_rather_than_ignored():
@@ -163,7 +171,8 @@ def test_an_unknown_discipline_form_is_refused_rather_than_ignored():
 
 
 def test_a_low_score_and_a_discipline_is_kht_without_being_moved_down():
-    outcome = ND335.classify(Facts(score=D(40), year=2026, disciplines=((REPRIMAND, date(2026, 2, 1)),)))
+    outcome = ND335.classify(Facts(score=D(40), year=2026,
+                                   disciplines=((REPRIMAND, date(2026, 2, 1)),)))
     assert outcome.level == "KHT" and not outcome.overridden
     assert len(outcome.reasons) == 2
 
@@ -181,17 +190,19 @@ def test_corruption_in_the_unit_makes_its_leader_kht_but_not_its_staff():
     assert outcome.level == "KHT" and any("điểm d khoản 4 Điều 20" in r for r in outcome.reasons)
 
 
-# --- task components (Art 14–16) --------------------------------------------------------------------------
+# --- task components (Art 14–16) ------------------------------------------------------------------
 
 def test_a_worked_period_of_a_non_leader():
-    # Two products of coefficient 2, both completed. Product 1 failed review twice for a major content
-    # error: 2 × 25 % of its quality points lost, so it keeps half → b = (2 × 0.5 + 2) / 4 = 75 %.
-    # Product 2 was late once, with an objective cause confirmed: no deduction → c = 100 %.
+    # Two products of coefficient 2, both completed. Product 1 failed review twice for a major
+    # content error: 2 × 25 % of its quality points lost, so it keeps half → b = (2 × 0.5 + 2) / 4 =
+    # 75 %. Product 2 was late once, with an objective cause confirmed: no deduction → c = 100 %.
     lines = [LedgerLine(coefficient=D(2), quantity=D(1), completed=D(1), quality_failures=2),
-             LedgerLine(coefficient=D(2), quantity=D(1), completed=D(1), delays=1, delay_exempt=True)]
+             LedgerLine(coefficient=D(2), quantity=D(1), completed=D(1), delays=1,
+                        delay_exempt=True)]
     a, b, c = ND335.task_components(lines)
     assert (a, b, c) == (100, 75, 100)
-    # ratio = (100 + 75 + 100) / 300 = 11/12; 70 × 11/12 = 64.1666…; + general 27 = 91.1666… → 91.1667
+    # ratio = (100 + 75 + 100) / 300 = 11/12; 70 × 11/12 = 64.1666…; + general 27 = 91.1666… →
+    # 91.1667
     ratio = ND335.task_ratio(a, b, c, leader=False)
     assert Fraction(ratio).limit_denominator(1000) == Fraction(11, 12)
     score = ND335.period_score(D(27), ratio)
@@ -201,8 +212,10 @@ def test_a_worked_period_of_a_non_leader():
 
 def test_a_leader_averages_six_components_instead_of_three():
     # Same a, b, c; d = 50 (someone under them below 50), đ = 80, e = 90 entered:
-    # (100 + 75 + 100 + 50 + 80 + 90) / 600 = 495/600 = 0.825; 27 + 70 × 0.825 = 27 + 57.75 = 84.75 → HTT.
-    ratio = ND335.task_ratio(D(100), D(75), D(100), leader=True, d=D(50), organisation=D(80), solidarity=D(90))
+    # (100 + 75 + 100 + 50 + 80 + 90) / 600 = 495/600 = 0.825; 27 + 70 × 0.825 = 27 + 57.75 = 84.75
+    # → HTT.
+    ratio = ND335.task_ratio(D(100), D(75), D(100), leader=True, d=D(50), organisation=D(80),
+                             solidarity=D(90))
     assert ratio == D("0.825")
     assert ND335.period_score(D(27), ratio) == D("84.75")
     assert ND335.level_for_score(ND335.period_score(D(27), ratio)) == "HTT"
@@ -214,12 +227,13 @@ def test_a_leader_without_d_or_entered_components_cannot_be_scored():
     with pytest.raises(ValueError):
         ND335.task_ratio(D(100), D(100), D(100), leader=True, d=D(100), solidarity=D(100))
     with pytest.raises(ValueError):
-        ND335.task_ratio(D(100), D(100), D(100), leader=True, organisation=D(100), solidarity=D(100))
+        ND335.task_ratio(D(100), D(100), D(100), leader=True, organisation=D(100),
+                         solidarity=D(100))
 
 
 def test_entered_components_fall_back_to_the_rule_sets_defaults():
-    with_defaults = dataclasses.replace(ND335, code="APPR-TEST-DEFAULTS", organisation_default=D(100),
-                                        solidarity_default=D(100))
+    with_defaults = dataclasses.replace(ND335, code="APPR-TEST-DEFAULTS",
+                                        organisation_default=D(100), solidarity_default=D(100))
     assert with_defaults.task_ratio(D(100), D(100), D(100), leader=True, d=D(100)) == 1
 
 
@@ -241,14 +255,17 @@ def test_each_failed_review_takes_a_quarter_of_the_products_quality_points():
     assert ND335.task_components(one)[1] == 75
     four = [LedgerLine(coefficient=D(1), quantity=D(1), completed=D(1), quality_failures=4)]
     five = [LedgerLine(coefficient=D(1), quantity=D(1), completed=D(1), quality_failures=5)]
-    assert ND335.task_components(four)[1] == ND335.task_components(five)[1] == 0  # never below nothing
-    exempt = [LedgerLine(coefficient=D(1), quantity=D(1), completed=D(1), quality_failures=3, quality_exempt=True)]
+    # never below nothing
+    assert ND335.task_components(four)[1] == ND335.task_components(five)[1] == 0
+    exempt = [LedgerLine(coefficient=D(1), quantity=D(1), completed=D(1), quality_failures=3,
+                         quality_exempt=True)]
     assert ND335.task_components(exempt) == (100, 100, 100)
 
 
 def test_each_delay_takes_a_quarter_of_the_products_progress_points():
     # Three equal products, one late twice: c = (1 + 1 + 0.5) / 3 = 83.33…%; quality untouched.
-    lines = [LedgerLine(coefficient=D(1), completed=D(1)), LedgerLine(coefficient=D(1), completed=D(1)),
+    lines = [LedgerLine(coefficient=D(1), completed=D(1)),
+             LedgerLine(coefficient=D(1), completed=D(1)),
              LedgerLine(coefficient=D(1), completed=D(1), delays=2)]
     a, b, c = ND335.task_components(lines)
     assert (a, b) == (100, 100)
@@ -259,11 +276,14 @@ def test_each_delay_takes_a_quarter_of_the_products_progress_points():
 
 def test_quantity_is_weighted_by_the_conversion_coefficients_and_capped():
     # A product worth 3 units done, one worth 1 not done: a = 3/4 = 75 %.
-    lines = [LedgerLine(coefficient=D(3), completed=D(1)), LedgerLine(coefficient=D(1), completed=D(0))]
+    lines = [LedgerLine(coefficient=D(3), completed=D(1)),
+             LedgerLine(coefficient=D(1), completed=D(0))]
     assert ND335.task_components(lines)[0] == 75
     # 3 of 4 documents completed: a = b = c = 75 %; doing 6 of 4 is exceeded work, a stays at 100 %.
-    assert ND335.task_components([LedgerLine(coefficient=D("0.5"), quantity=D(4), completed=D(3))]) == (75, 75, 75)
-    assert ND335.task_components([LedgerLine(coefficient=D("0.5"), quantity=D(4), completed=D(6))])[0] == 100
+    assert ND335.task_components([LedgerLine(coefficient=D("0.5"), quantity=D(4),
+                                             completed=D(3))]) == (75, 75, 75)
+    assert ND335.task_components([LedgerLine(coefficient=D("0.5"), quantity=D(4),
+                                             completed=D(6))])[0] == 100
 
 
 def test_a_failed_review_on_a_partly_completed_product():
@@ -279,7 +299,7 @@ def test_a_period_without_products_has_no_components():
         ND335.task_components([LedgerLine(coefficient=D(0), quantity=D(2))])
 
 
-# --- component d (Art 15) ---------------------------------------------------------------------------------
+# --- component d (Art 15) -------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("scores", "d"), [
     ([D(50), D(80)], 100),  # exactly 50 reaches HT
@@ -293,7 +313,7 @@ def test_d_is_full_only_when_everyone_under_the_leader_reaches_ht(scores, d):
     assert ND335.direction(scores) == d
 
 
-# --- the year (mean of the periods) -----------------------------------------------------------------------
+# --- the year (mean of the periods) ---------------------------------------------------------------
 
 def test_the_annual_score_is_the_exact_mean():
     # 11 months at 75 and one at 75.06: the mean is exactly 75.005, which rounds half up to 75.01

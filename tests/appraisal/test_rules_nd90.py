@@ -12,21 +12,24 @@ from personnel.rules.discipline import REPRIMAND, WARNING
 ND90 = rule_set_for(2025, "civil_servant")
 
 # Non-leaders: the checklist of each level as a person meets it.
-EXCELLENT_STAFF = {"general_well": True, "general_met": True, "tasks_excellent": True, "tasks_exceeded_half": True,
-                   "tasks_good": True, "tasks_completed": True}
+EXCELLENT_STAFF = {"general_well": True, "general_met": True, "tasks_excellent": True,
+                   "tasks_exceeded_half": True, "tasks_good": True, "tasks_completed": True}
 # Leaders: own criteria; the unit's figures come separately.
-EXCELLENT_LEADER = {"general_well": True, "general_met": True, "tasks_excellent": True, "tasks_completed": True}
+EXCELLENT_LEADER = {"general_well": True, "general_met": True, "tasks_excellent": True,
+                    "tasks_completed": True}
 
 
 def staff(criteria=None, **facts) -> Facts:
     return Facts(year=2025, criteria=EXCELLENT_STAFF if criteria is None else criteria, **facts)
 
 
-def leader(*, planned=10, completed=10, on_time=10, exceeded=5, subunits=("HTXS", "HTT", "HTT", "HT"),
-           criteria=None, **facts) -> Facts:
-    return Facts(year=2025, is_leader=True, criteria=EXCELLENT_LEADER if criteria is None else criteria,
-                 unit_targets_planned=planned, unit_targets_completed=completed, unit_targets_on_time=on_time,
-                 unit_targets_exceeded=exceeded, subunit_levels=tuple(subunits), **facts)
+def leader(*, planned=10, completed=10, on_time=10, exceeded=5,
+           subunits=("HTXS", "HTT", "HTT", "HT"), criteria=None, **facts) -> Facts:
+    return Facts(year=2025, is_leader=True,
+                 criteria=EXCELLENT_LEADER if criteria is None else criteria,
+                 unit_targets_planned=planned, unit_targets_completed=completed,
+                 unit_targets_on_time=on_time, unit_targets_exceeded=exceeded,
+                 subunit_levels=tuple(subunits), **facts)
 
 
 def test_nd90_does_not_score():
@@ -46,14 +49,16 @@ def test_the_checklists_are_data_with_vietnamese_labels():
     assert "chưa xác nhận" in ND90.unconfirmed["excellent_share"]
 
 
-# --- non-leaders (Art 8–11) -------------------------------------------------------------------------------
+# --- non-leaders (Art 8–11) -----------------------------------------------------------------------
 
 @pytest.mark.parametrize(("changes", "level"), [
     ({}, "HTXS"),
     ({"tasks_exceeded_half": False}, "HTT"),  # under 50 % of tasks exceeded
     ({"general_well": False}, "HTT"),  # meets the general criteria, not "well"
-    ({"tasks_exceeded_half": False, "tasks_excellent": False, "tasks_good": False}, "HT"),  # not all on time
-    ({"tasks_excellent": False, "tasks_good": False, "tasks_completed": False}, "KHT"),  # > 20 % not assured
+    # not all on time
+    ({"tasks_exceeded_half": False, "tasks_excellent": False, "tasks_good": False}, "HT"),
+    # > 20 % not assured
+    ({"tasks_excellent": False, "tasks_good": False, "tasks_completed": False}, "KHT"),
     ({"general_well": False, "general_met": False}, "KHT"),
     ({"tasks_failed_over_half": True}, "KHT"),  # over 50 % of task criteria not assured
 ])
@@ -85,11 +90,12 @@ def test_without_enough_criteria_the_proposal_is_used_with_a_reason():
 
 def test_a_proposal_cannot_reach_a_level_already_known_to_fail():
     # HTXS fails (under 50 % exceeded), HTT not assessed yet: a proposal of HTXS gives at most HTT.
-    outcome = ND90.classify(staff({"general_well": True, "tasks_exceeded_half": False}, proposed_level="HTXS"))
+    outcome = ND90.classify(staff({"general_well": True, "tasks_exceeded_half": False},
+                                  proposed_level="HTXS"))
     assert outcome.level == "HTT"
 
 
-# --- Art 2 special cases ----------------------------------------------------------------------------------
+# --- Art 2 special cases --------------------------------------------------------------------------
 
 def test_under_six_months_worked_is_not_classified():
     outcome = ND90.classify(staff(months_worked=5))
@@ -139,7 +145,7 @@ def test_degradation_is_kht():
     assert ND90.classify(staff(degradation="Kết luận 03-KL/CB")).level == "KHT"
 
 
-# --- leaders (Art 8.2, 9.2, 10.2, 11.2) -------------------------------------------------------------------
+# --- leaders (Art 8.2, 9.2, 10.2, 11.2) -----------------------------------------------------------
 
 def test_a_leader_whose_unit_did_everything_and_exceeded_half_is_htxs():
     # 10/10 targets completed, 5/10 = 50 % exceeded; 4/4 subunits ≥ HT, 3/4 = 75 % HTT or HTXS.
@@ -152,7 +158,8 @@ def test_a_leader_whose_unit_did_everything_and_exceeded_half_is_htxs():
     ({"exceeded": 4}, "HTT"),  # 40 % exceeded; all completed, 10/10 on time ≥ 80 %
     ({"exceeded": 4, "on_time": 8}, "HTT"),  # exactly 80 % on time
     ({"exceeded": 4, "on_time": 7}, "HT"),  # 70 % on time < 80 %; completed 100 % > 70 %
-    ({"subunits": ("HTXS", "HTT", "HT", "KHT")}, "HT"),  # a subunit KHT: 3/4 = 75 % ≥ HT still ≥ 70 %
+    # a subunit KHT: 3/4 = 75 % ≥ HT still ≥ 70 %
+    ({"subunits": ("HTXS", "HTT", "HT", "KHT")}, "HT"),
     ({"subunits": ("HTT", "HTT", "HT")}, "HT"),  # 2/3 = 66.7 % HTT or better < 70 %
     ({"completed": 8, "on_time": 8}, "HT"),  # not all targets completed; 80 % > 70 %
     ({"completed": 4, "on_time": 4, "exceeded": 0}, "KHT"),  # under 50 % of the unit's targets
@@ -163,7 +170,8 @@ def test_a_leaders_level_follows_the_unit_results(changes, level):
 
 
 def test_a_leaders_own_excellence_is_needed_for_htxs():
-    assert ND90.classify(leader(criteria={**EXCELLENT_LEADER, "tasks_excellent": False})).level == "HTT"
+    criteria = {**EXCELLENT_LEADER, "tasks_excellent": False}
+    assert ND90.classify(leader(criteria=criteria)).level == "HTT"
 
 
 def test_a_leader_whose_unit_is_handled_for_corruption_is_kht():
@@ -172,7 +180,8 @@ def test_a_leader_whose_unit_is_handled_for_corruption_is_kht():
 
 
 def test_a_leader_without_the_units_figures_falls_back_to_the_proposal():
-    outcome = ND90.classify(leader(planned=0, completed=0, on_time=0, exceeded=0, proposed_level="HTT"))
+    outcome = ND90.classify(leader(planned=0, completed=0, on_time=0, exceeded=0,
+                                   proposed_level="HTT"))
     assert outcome.level == "HTT" and any("Chưa đủ dữ liệu" in r for r in outcome.reasons)
 
 
@@ -183,12 +192,13 @@ def test_an_unrated_subunit_leaves_the_level_to_the_proposal():
 def test_without_the_completed_figure_the_on_time_figure_is_a_lower_bound():
     # 10/10 on time proves that all targets were completed.
     assert ND90.classify(dataclasses.replace(leader(), unit_targets_completed=None)).level == "HTXS"
-    # 9/10 on time, the late one unknown: HTXS fails anyway (4/10 exceeded); "all completed" for HTT cannot
-    # be shown, so the proposal decides, at most HTT.
+    # 9/10 on time, the late one unknown: HTXS fails anyway (4/10 exceeded); "all completed" for HTT
+    # cannot be shown, so the proposal decides, at most HTT.
     facts = dataclasses.replace(leader(exceeded=4, on_time=9), unit_targets_completed=None)
     outcome = ND90.classify(dataclasses.replace(facts, proposed_level="HTXS"))
     assert outcome.level == "HTT"
     assert any("Chưa nhập số chỉ tiêu" in r for r in outcome.reasons)
     # 4/10 on time is no proof that under 50 % were completed: not KHT for that.
-    low = dataclasses.replace(leader(on_time=4, exceeded=0), unit_targets_completed=None, proposed_level="HT")
+    low = dataclasses.replace(leader(on_time=4, exceeded=0), unit_targets_completed=None,
+                              proposed_level="HT")
     assert ND90.classify(low).level == "HT"

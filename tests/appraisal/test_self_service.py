@@ -20,14 +20,15 @@ from tests.test_permission_matrix import LOGIN, MATRIX, matrix_objects, objects 
 pytestmark = pytest.mark.django_db
 
 # What a person reaches with their own account, besides what an account without grants reaches.
-OWN_PAGES = {"appraisal:me", "appraisal:my_report", "appraisal:my_score", "appraisal:my_self_assess",
-             "appraisal:my_petition",
+OWN_PAGES = {"appraisal:me", "appraisal:my_report", "appraisal:my_score",
+             "appraisal:my_self_assess", "appraisal:my_petition",
              "appraisal:appraisal_form", "appraisal:work_file"}
 
 
 @pytest.fixture
 def own(objects, client):
-    """The matrix's person (in A1, with an appraisal and a reported product) signed in as themselves."""
+    """The matrix's person (in A1, with an appraisal and a reported product) signed in as
+    themselves."""
     person = objects["person"]
     accounts_create(actor=objects["officer_a"], unit=objects["a1"])
     person.refresh_from_db()
@@ -36,7 +37,8 @@ def own(objects, client):
 
 
 # First in the file, so it runs before the matrix objects of this module exist (its own world).
-def test_hr_creates_accounts_for_a_unit_once_and_people_sign_in_with_their_code(client, world, officer_a):
+def test_hr_creates_accounts_for_a_unit_once_and_people_sign_in_with_their_code(
+    client, world, officer_a):
     make_servant(world.unit_a1, code="A-01", full_name="Nguyễn Văn An")
     make_servant(world.unit_a1, code="A-02", full_name="Lê Thị Bình", sex="female")
     client.force_login(officer_a)
@@ -47,12 +49,14 @@ def test_hr_creates_accounts_for_a_unit_once_and_people_sign_in_with_their_code(
     row = next(r for r in rows if r["code"] == "A-01")
     assert row["username"] == "a-01" and row["password"] in response.content.decode()
     client.logout()
-    response = client.post(reverse("login"), {"username": "a-01", "password": row["password"]}, follow=True)
+    response = client.post(reverse("login"), {"username": "a-01", "password": row["password"]},
+                           follow=True)
     assert response.redirect_chain[-1][0] == reverse("appraisal:me")
     assert "Nguyễn Văn An" in response.content.decode()
     with pytest.raises(ValidationError):  # everyone has one now
         accounts_create(actor=officer_a, unit=world.unit_a)
-    assert CivilServant.objects.get(code="A-02").account.groups.filter(name="civil_servant").exists()
+    account = CivilServant.objects.get(code="A-02").account
+    assert account.groups.filter(name="civil_servant").exists()
 
 
 def test_a_person_reports_a_product_scores_and_self_assesses_their_own_year(client, own, objects):
@@ -65,7 +69,8 @@ def test_a_person_reports_a_product_scores_and_self_assesses_their_own_year(clie
         "attachment": SimpleUploadedFile("to-trinh.pdf", b"%PDF-1.4 ...")})
     assert response.status_code == 302
     assignment.refresh_from_db()
-    assert assignment.status == WorkAssignment.Status.REPORTED and assignment.report_note == "Đã trình Giám đốc"
+    assert assignment.status == WorkAssignment.Status.REPORTED
+    assert assignment.report_note == "Đã trình Giám đốc"
     appraisal = assignment.appraisal
     assert client.post(reverse("appraisal:my_score", args=[appraisal.pk]),
                        {"period": "3", "general_self": "28"}).status_code == 302
@@ -82,19 +87,23 @@ def test_a_person_reports_a_product_scores_and_self_assesses_their_own_year(clie
 def test_a_file_that_is_not_a_document_is_refused(client, own):
     assignment = WorkAssignment.objects.get(appraisal__servant=own)
     response = client.post(reverse("appraisal:my_report", args=[assignment.pk]), {
-        "completed": "1", "completed_on": "30/03/2026", "attachment": SimpleUploadedFile("x.exe", b"MZ")})
+        "completed": "1", "completed_on": "30/03/2026",
+        "attachment": SimpleUploadedFile("x.exe", b"MZ")})
     assert response.status_code == 200 and "PDF" in response.content.decode()
 
 
 def test_nothing_of_a_colleague_is_reachable(client, own, objects):
-    # The matrix's province: its objects are built once for the module, so the conftest's world would
-    # be a second province with the same codes.
+    # The matrix's province: its objects are built once for the module, so the conftest's world
+    # would be a second province with the same codes.
     world = objects["world"]
     colleague = make_servant(world.unit_a1, code="A-09", full_name="Đỗ Thị Hoa", sex="female")
-    appraisal = Appraisal.objects.create(cycle=objects["cycle"], servant=colleague, unit=world.unit_a,
-                                         work_unit=world.unit_a1, rule_set="APPR-ND335", category="civil_servant")
-    theirs = ledger.work_assign(actor=None, appraisal=appraisal, item=objects["work_item"], due_date=date(2026, 4, 1))
-    for url in (reverse("appraisal:my_report", args=[theirs.pk]), reverse("appraisal:my_score", args=[appraisal.pk]),
+    appraisal = Appraisal.objects.create(cycle=objects["cycle"], servant=colleague,
+                                         unit=world.unit_a, work_unit=world.unit_a1,
+                                         rule_set="APPR-ND335", category="civil_servant")
+    theirs = ledger.work_assign(actor=None, appraisal=appraisal, item=objects["work_item"],
+                                due_date=date(2026, 4, 1))
+    for url in (reverse("appraisal:my_report", args=[theirs.pk]),
+                reverse("appraisal:my_score", args=[appraisal.pk]),
                 reverse("appraisal:my_self_assess", args=[appraisal.pk]),
                 reverse("appraisal:appraisal_form", args=[appraisal.pk]),
                 reverse("appraisal:work_file", args=[theirs.pk])):
@@ -124,4 +133,5 @@ def test_every_other_page_answers_as_for_an_account_without_grants(client, own, 
     if expected == LOGIN:
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     else:
-        assert response.status_code == expected, f"{name}: {response.status_code}, expected {expected}"
+        assert response.status_code == expected, (f"{name}: {response.status_code}, expected "
+                                                  f"{expected}")

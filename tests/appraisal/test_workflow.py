@@ -41,40 +41,53 @@ def test_the_procedure_from_the_self_assessment_to_the_publication(client, year,
     cycle, people, _ = year
     assess(people["A-01"])
     assess(people["A-HEAD"], "HTXS")
-    with pytest.raises(ValidationError) as error:  # Bình has not self-assessed: the meeting cannot review her
+    # Bình has not self-assessed: the meeting cannot review her
+    with pytest.raises(ValidationError) as error:
         workflow.review_meeting_record(
-            actor=officer_a, cycle=cycle, unit=world.unit_a1, held_on=date(2026, 11, 20), chaired_by="Trần Văn Trưởng",
-            attendee_count=3, minutes="Biên bản họp", opinions={people["A-02"].pk: ("Tốt", "HTT")})
+            actor=officer_a, cycle=cycle, unit=world.unit_a1, held_on=date(2026, 11, 20),
+            chaired_by="Trần Văn Trưởng", attendee_count=3, minutes="Biên bản họp",
+            opinions={people["A-02"].pk: ("Tốt", "HTT")})
     assert "Lê Thị Bình" in str(error.value)
     meeting = workflow.review_meeting_record(
-        actor=officer_a, cycle=cycle, unit=world.unit_a1, held_on=date(2026, 11, 20), chaired_by="Trần Văn Trưởng",
-        attendee_count=3, minutes="Biên bản họp nhận xét, đánh giá năm 2026",
-        opinions={people["A-01"].pk: ("Hoàn thành tốt", "HTT"), people["A-HEAD"].pk: ("Xuất sắc", "HTXS")})
+        actor=officer_a, cycle=cycle, unit=world.unit_a1, held_on=date(2026, 11, 20),
+        chaired_by="Trần Văn Trưởng", attendee_count=3,
+        minutes="Biên bản họp nhận xét, đánh giá năm 2026",
+        opinions={people["A-01"].pk: ("Hoàn thành tốt", "HTT"),
+                  people["A-HEAD"].pk: ("Xuất sắc", "HTXS")})
     assert meeting.opinions.count() == 2
     assert Appraisal.objects.get(pk=people["A-01"].pk).status == Appraisal.Status.REVIEWED
-    with pytest.raises(ValidationError) as error:  # the head waits for the Party committee's opinion
+    # the head waits for the Party committee's opinion
+    with pytest.raises(ValidationError) as error:
         workflow.consolidate(actor=officer_a, cycle=cycle, unit=world.unit_a)
     assert "Trần Văn Trưởng" in str(error.value)
     with pytest.raises(ValidationError):  # asked of leaders only
-        workflow.party_opinion_record(actor=officer_a, appraisal=people["A-01"], party_opinion="Tốt",
-                                      party_body="Chi bộ", party_opinion_on=date(2026, 11, 25))
-    workflow.party_opinion_record(actor=officer_a, appraisal=Appraisal.objects.get(pk=people["A-HEAD"].pk),
-                                  party_opinion="Đồng ý mức Hoàn thành tốt", party_body="Đảng ủy Sở Nội vụ",
+        workflow.party_opinion_record(actor=officer_a, appraisal=people["A-01"],
+                                      party_opinion="Tốt", party_body="Chi bộ",
+                                      party_opinion_on=date(2026, 11, 25))
+    workflow.party_opinion_record(actor=officer_a,
+                                  appraisal=Appraisal.objects.get(pk=people["A-HEAD"].pk),
+                                  party_opinion="Đồng ý mức Hoàn thành tốt",
+                                  party_body="Đảng ủy Sở Nội vụ",
                                   party_opinion_on=date(2026, 11, 25))
-    assert workflow.consolidate(actor=officer_a, cycle=cycle, unit=world.unit_a, hr_note="Đề nghị") == 2
+    assert workflow.consolidate(actor=officer_a, cycle=cycle, unit=world.unit_a,
+                                hr_note="Đề nghị") == 2
     assert Appraisal.objects.get(pk=people["A-HEAD"].pk).status == Appraisal.Status.CONSOLIDATED
     with pytest.raises(ValidationError):  # the decision records the final levels: after the close
-        workflow.decision_record(actor=officer_a, cycle=cycle, unit=world.unit_a, decision_number="15/QĐ-SNV",
-                                 decision_date=date(2026, 12, 2), decision_authority="Giám đốc Sở Nội vụ")
+        workflow.decision_record(actor=officer_a, cycle=cycle, unit=world.unit_a,
+                                 decision_number="15/QĐ-SNV", decision_date=date(2026, 12, 2),
+                                 decision_authority="Giám đốc Sở Nội vụ")
     services.cycle_close(actor=officer_a, cycle=cycle)
     with pytest.raises(ValidationError):  # nothing is published before its decision
-        workflow.publish(actor=officer_a, cycle=cycle, unit=world.unit_a, published_on=date(2026, 12, 3))
-    assert workflow.decision_record(actor=officer_a, cycle=cycle, unit=world.unit_a, decision_number="15/QĐ-SNV",
-                                    decision_date=date(2026, 12, 2), decision_authority="Giám đốc Sở Nội vụ") == 3
-    assert workflow.publish(actor=officer_a, cycle=cycle, unit=world.unit_a, published_on=date(2026, 12, 3)) == 3
+        workflow.publish(actor=officer_a, cycle=cycle, unit=world.unit_a,
+                         published_on=date(2026, 12, 3))
+    assert workflow.decision_record(actor=officer_a, cycle=cycle, unit=world.unit_a,
+                                    decision_number="15/QĐ-SNV", decision_date=date(2026, 12, 2),
+                                    decision_authority="Giám đốc Sở Nội vụ") == 3
+    assert workflow.publish(actor=officer_a, cycle=cycle, unit=world.unit_a,
+                            published_on=date(2026, 12, 3)) == 3
     an = Appraisal.objects.get(pk=people["A-01"].pk)
-    assert (an.status, an.decision_number, an.published_on) == (Appraisal.Status.PUBLISHED, "15/QĐ-SNV",
-                                                                 date(2026, 12, 3))
+    assert (an.status, an.decision_number, an.published_on) == (Appraisal.Status.PUBLISHED,
+                                                                "15/QĐ-SNV", date(2026, 12, 3))
     # The result is in the person's record, read from the appraisal (not entered again).
     client.force_login(officer_a)
     record = client.get(reverse("personnel:servant_detail", args=[an.servant_id])).content.decode()
@@ -85,22 +98,26 @@ def test_the_procedure_from_the_self_assessment_to_the_publication(client, year,
 def test_a_civil_servants_petition_follows_the_law_on_complaints(year, world, officer_a):
     cycle, people, _ = year
     services.cycle_close(actor=officer_a, cycle=cycle)
-    workflow.decision_record(actor=officer_a, cycle=cycle, unit=world.unit_a, decision_number="15/QĐ-SNV",
-                             decision_date=date(2026, 8, 3), decision_authority="Giám đốc Sở Nội vụ")
+    workflow.decision_record(actor=officer_a, cycle=cycle, unit=world.unit_a,
+                             decision_number="15/QĐ-SNV", decision_date=date(2026, 8, 3),
+                             decision_authority="Giám đốc Sở Nội vụ")
     workflow.publish(actor=officer_a, cycle=cycle, unit=world.unit_a, published_on=date(2026, 8, 4))
     an = Appraisal.objects.get(pk=people["A-01"].pk)
     with pytest.raises(ValidationError) as error:  # 90 days after 4 August is 2 November
-        workflow.petition_file(actor=None, appraisal=an, text="Đề nghị xem xét", filed_on=date(2026, 11, 3))
+        workflow.petition_file(actor=None, appraisal=an, text="Đề nghị xem xét",
+                               filed_on=date(2026, 11, 3))
     assert "90" in str(error.value)
-    petition = workflow.petition_file(actor=None, appraisal=an, text="Đề nghị xem xét", filed_on=date(2026, 11, 2))
+    petition = workflow.petition_file(actor=None, appraisal=an, text="Đề nghị xem xét",
+                                      filed_on=date(2026, 11, 2))
     assert petition.rule_set == "APPR-PETITION-KN2011" and petition.due_on == date(2026, 12, 2)
     before = an.level
-    workflow.petition_answer(actor=officer_a, petition=petition, answer="Giữ nguyên", outcome="kept",
-                             answered_on=date(2026, 11, 20))
+    workflow.petition_answer(actor=officer_a, petition=petition, answer="Giữ nguyên",
+                             outcome="kept", answered_on=date(2026, 11, 20))
     assert Appraisal.objects.get(pk=an.pk).level == before
 
 
-def test_a_public_employees_petition_is_filed_within_5_days_and_answered_within_10_working_days(world, officer_a):
+def test_a_public_employees_petition_is_filed_within_5_days_and_answered_within_10_working_days(
+    world, officer_a):
     teacher = make_servant(world.unit_a1, code="VC-01", full_name="Ngô Thị Hoa", sex="female",
                            category="public_employee")
     cycle = services.cycle_open(actor=None, unit=world.unit_a, year=2026)
@@ -108,22 +125,26 @@ def test_a_public_employees_petition_is_filed_within_5_days_and_answered_within_
     Appraisal.objects.filter(pk=appraisal.pk).update(level="HT", published_on=date(2026, 11, 2))
     appraisal.refresh_from_db()
     with pytest.raises(ValidationError):  # Monday 2 November + 5 days = Saturday 7 November
-        workflow.petition_file(actor=None, appraisal=appraisal, text="Xin xem xét lại", filed_on=date(2026, 11, 8))
+        workflow.petition_file(actor=None, appraisal=appraisal, text="Xin xem xét lại",
+                               filed_on=date(2026, 11, 8))
     petition = workflow.petition_file(actor=None, appraisal=appraisal, text="Xin xem xét lại",
                                       filed_on=date(2026, 11, 5))
     # Thursday 5 November + 10 working days (weekends skipped) = Thursday 19 November.
     assert petition.rule_set == "APPR-PETITION-LVC2025" and petition.due_on == date(2026, 11, 19)
     with pytest.raises(ValidationError):  # one open petition at a time
-        workflow.petition_file(actor=None, appraisal=appraisal, text="Lần hai", filed_on=date(2026, 11, 6))
+        workflow.petition_file(actor=None, appraisal=appraisal, text="Lần hai",
+                               filed_on=date(2026, 11, 6))
     with pytest.raises(ValidationError):  # a changed level names the new one
-        workflow.petition_answer(actor=officer_a, petition=petition, answer="Đổi", outcome="changed",
-                                 answered_on=date(2026, 11, 18))
-    workflow.petition_answer(actor=officer_a, petition=petition, answer="Đủ tiêu chí Hoàn thành tốt",
-                             outcome="changed", new_level="HTT", answered_on=date(2026, 11, 18))
+        workflow.petition_answer(actor=officer_a, petition=petition, answer="Đổi",
+                                 outcome="changed", answered_on=date(2026, 11, 18))
+    workflow.petition_answer(actor=officer_a, petition=petition,
+                             answer="Đủ tiêu chí Hoàn thành tốt", outcome="changed",
+                             new_level="HTT", answered_on=date(2026, 11, 18))
     appraisal.refresh_from_db()
     assert appraisal.level == "HTT" and "Đủ tiêu chí Hoàn thành tốt" in appraisal.reasons[-1]
     with pytest.raises(ValidationError):  # the resolution is not reviewed again
-        workflow.petition_file(actor=None, appraisal=appraisal, text="Lần ba", filed_on=date(2026, 11, 6))
+        workflow.petition_file(actor=None, appraisal=appraisal, text="Lần ba",
+                               filed_on=date(2026, 11, 6))
     assert Petition.objects.filter(appraisal=appraisal).count() == 1
 
 
@@ -136,9 +157,10 @@ def test_hr_walks_the_procedure_page_and_records_a_meeting(client, year, world, 
     url = reverse("appraisal:meeting", args=[cycle.pk]) + f"?unit={world.unit_a1.pk}"
     form = client.get(url).content.decode()
     assert "Nguyễn Văn An" in form and "Lê Thị Bình" not in form  # only who self-assessed
-    response = client.post(url, {"held_on": "20/11/2026", "chaired_by": "Trần Văn Trưởng", "attendee_count": "3",
-                                  "minutes": "Biên bản", f"opinion_{people['A-01'].pk}": "Hoàn thành tốt",
-                                  f"level_{people['A-01'].pk}": "HTT"})
+    response = client.post(url, {"held_on": "20/11/2026", "chaired_by": "Trần Văn Trưởng",
+                                 "attendee_count": "3", "minutes": "Biên bản",
+                                 f"opinion_{people['A-01'].pk}": "Hoàn thành tốt",
+                                 f"level_{people['A-01'].pk}": "HTT"})
     assert response.status_code == 302
     assert Appraisal.objects.get(pk=people["A-01"].pk).opinions.get().proposed_level == "HTT"
 
@@ -151,17 +173,21 @@ def test_a_province_wide_year_is_seen_by_each_department_for_its_own_people(clie
     make_servant(world.unit_a, code="A-02", full_name="Lê Thị Bình", sex="female")
     make_servant(world.unit_b, code="B-01", full_name="Phạm Văn Cường")
     cycle = services.cycle_open(actor=None, unit=world.province, year=2026)
-    committee = grant(UserFactory(username="hoidong.a", role="appraisal_committee"), world.unit_a, VIEW)
+    committee = grant(UserFactory(username="hoidong.a", role="appraisal_committee"), world.unit_a,
+                      VIEW)
     client.force_login(committee)
-    assert reverse("appraisal:board", args=[cycle.pk]) in client.get(reverse("appraisal:cycle_list")).content.decode()
+    assert reverse("appraisal:board",
+                   args=[cycle.pk]) in client.get(reverse("appraisal:cycle_list")).content.decode()
     board = client.get(reverse("appraisal:board", args=[cycle.pk])).content.decode()
     assert "Nguyễn Văn An" in board and "Lê Thị Bình" in board and "Phạm Văn Cường" not in board
-    client.force_login(grant(UserFactory(username="truongphong.a1", role="unit_head"), world.unit_a1, VIEW))
+    client.force_login(grant(UserFactory(username="truongphong.a1", role="unit_head"),
+                             world.unit_a1, VIEW))
     board = client.get(reverse("appraisal:board", args=[cycle.pk])).content.decode()
     assert "Nguyễn Văn An" in board and "Lê Thị Bình" not in board
 
 
-def test_a_large_board_lists_the_appraising_units_and_each_opens_exact(client, world, provincial_hr, monkeypatch):
+def test_a_large_board_lists_the_appraising_units_and_each_opens_exact(client, world, provincial_hr,
+                                                                       monkeypatch):
     from appraisal import views
 
     monkeypatch.setattr(views, "BOARD_ROWS", 2)
@@ -174,5 +200,8 @@ def test_a_large_board_lists_the_appraising_units_and_each_opens_exact(client, w
     summary = page[page.index('data-testid="board-summary"'):]
     assert f"?unit={world.unit_a.pk}" in summary and f"?unit={world.unit_b.pk}" in summary
     assert "Nguyễn Văn A0" not in page  # one line per unit, not every person
-    page = client.get(reverse("appraisal:board", args=[cycle.pk]) + f"?unit={world.unit_b.pk}").content.decode()
-    assert "Trần Văn B2" in page and "Nguyễn Văn A0" not in page and 'data-testid="board-summary"' not in page
+    page = client.get(reverse("appraisal:board",
+                              args=[cycle.pk]) + f"?unit={world.unit_b.pk}").content.decode()
+    assert "Trần Văn B2" in page
+    assert "Nguyễn Văn A0" not in page
+    assert 'data-testid="board-summary"' not in page
