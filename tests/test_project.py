@@ -25,8 +25,7 @@ def test_every_message_has_a_translation(language):
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_compiled_catalogue_matches_the_source(language):
     folder = ROOT / "locale" / language / "LC_MESSAGES"
-    source = {(e.msgctxt,
-               e.msgid): e.msgstr
+    source = {(e.msgctxt, e.msgid): e.msgstr
               for e in polib.pofile(str(folder / "django.po")) if e.translated()}
     compiled = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(folder / "django.mo"))}
     assert source == {k: v for k, v in compiled.items() if k[1]}, "run `make messages` to recompile"
