@@ -30,15 +30,18 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--candidates", type=int, default=1000,
                         help="candidates, each started once by each target (default 1,000)")
     parser.add_argument("--questions", type=int, default=60)
-    parser.add_argument("--profile", action="store_true", help="print the exam start's cProfile (CPU time)")
-    parser.add_argument("--profile-out", default="", help="also write the cProfile stats to this file")
+    parser.add_argument("--profile", action="store_true",
+                        help="print the exam start's cProfile (CPU time)")
+    parser.add_argument("--profile-out", default="",
+                        help="also write the cProfile stats to this file")
     parser.add_argument("--db-name", default="cong_vu_bench_exam_start_profile")
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--redis-db", type=int, default=12)
     return parser.parse_args()
 
 
-def start_one(application, candidate: _exam.Candidate, bare: bool, questions: int) -> tuple[float, float]:
+def start_one(application, candidate: _exam.Candidate, bare: bool,
+              questions: int) -> tuple[float, float]:
     """One candidate's login and paper; returns the CPU seconds of each."""
     cpu = time.process_time()
     status, content = call(application, "POST", "/bench/login" if bare else "/exam/api/login",
@@ -48,8 +51,10 @@ def start_one(application, candidate: _exam.Candidate, bare: bool, questions: in
     body = json.loads(content)
     candidate.attempt, candidate.token = body["attempt"], body["token"]
     login = time.process_time()
-    path = f"/bench/papers/{candidate.attempt}" if bare else f"/exam/api/attempts/{candidate.attempt}"
-    status, content = call(application, "GET", path, {}, {"Authorization": f"Bearer {candidate.token}"})
+    path = (f"/bench/papers/{candidate.attempt}" if bare
+            else f"/exam/api/attempts/{candidate.attempt}")
+    status, content = call(application, "GET", path, {},
+                           {"Authorization": f"Bearer {candidate.token}"})
     if status != 200 or len(json.loads(content)["questions"]) != questions:
         raise RuntimeError(f"paper of {candidate.number}: {status} {content[:200]!r}")
     return login - cpu, time.process_time() - login
@@ -79,8 +84,10 @@ def measure(application, label: str, candidates: list, bare: bool, questions: in
     count = len(candidates) - 1
     figures = {"queries_per_start": len(statements), "statements": statements,
                "cpu_us_per_start": round((login + paper) / count * 1e6),
-               "login_cpu_us": round(login / count * 1e6), "paper_cpu_us": round(paper / count * 1e6)}
-    log(f"{label}: {len(statements)} queries per start, {figures['cpu_us_per_start']} µs CPU per start "
+               "login_cpu_us": round(login / count * 1e6),
+               "paper_cpu_us": round(paper / count * 1e6)}
+    log(f"{label}: {len(statements)} queries per start, "
+        f"{figures['cpu_us_per_start']} µs CPU per start "
         f"(login {figures['login_cpu_us']}, paper {figures['paper_cpu_us']}) in this process")
     for sql in statements:
         log(f"    {sql}")
@@ -107,7 +114,8 @@ def main() -> None:
         from django.conf import settings
         from django.core.wsgi import get_wsgi_application
 
-        settings.ROOT_URLCONF = "bench_urls"  # bench_settings: start() set Django up on config.settings
+        # bench_settings: start() set Django up on config.settings
+        settings.ROOT_URLCONF = "bench_urls"
         application = get_wsgi_application()
         candidates = _exam.candidates_of(document)
         # Each candidate starts once through the exam API (a second login would need re-admission):
@@ -117,7 +125,8 @@ def main() -> None:
         for label, group, bare in (("baseline", warm, True), ("exam", warm, False),
                                    ("baseline", measured, True), ("exam", measured, False)):
             profile = args.profile and not bare and group is measured
-            figures[label] = measure(application, label, group, bare, args.questions, profile, args.profile_out)
+            figures[label] = measure(application, label, group, bare, args.questions, profile,
+                                     args.profile_out)
         figures["cpu_ratio_exam_over_baseline"] = round(
             figures["exam"]["cpu_us_per_start"] / figures["baseline"]["cpu_us_per_start"], 2)
         log(f"CPU per start, exam / baseline: {figures['cpu_ratio_exam_over_baseline']}")

@@ -186,6 +186,7 @@ def test_a_login_body_with_a_constant_json_does_not_know_is_refused(client, db, 
 def test_a_wrong_password_sent_as_a_number_is_counted_like_any_other(client, exam):
     """A password the quick path leaves to the view (not text) is still checked and refused."""
     _session, [(attempt, _password), _] = exam
-    response = client.post(reverse("exam:api_login"), {"number": attempt.number, "password": 12345678},
+    response = client.post(reverse("exam:api_login"),
+                           {"number": attempt.number, "password": 12345678},
                            content_type="application/json")
     assert response.status_code == 403 and response.json()["code"] == "credentials"
