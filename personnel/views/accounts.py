@@ -36,7 +36,7 @@ class AccountsCreateView(ObjectEditView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=_("Accounts for civil servants"), intro=_(
-            "Each person signs in with their employee code to report their products, see their scores and "
-            "self-assess. The initial passwords are shown once, on the next page: print them and hand them over "
-            "sealed. A person with an e-mail address on record can also set their password with \"Forgot "
-            "password\"."), **kwargs)
+            "Each person signs in with their employee code to report their products, see their "
+            "scores and self-assess. The initial passwords are shown once, on the next page: print "
+            "them and hand them over sealed. A person with an e-mail address on record can also "
+            "set their password with \"Forgot password\"."), **kwargs)

@@ -84,7 +84,8 @@ class ServantListView(HtmxPartialMixin, UnitScopedMixin, TemplateView):
         filters = form.filters()
         people = servant_list(scope=self.scope, filters=filters,
                               policy=FieldPolicy(self.scope, self.manage_scope))
-        paginator = CappedPaginator(people, PAGE_SIZE, ordered_count=self.scope.everything and filters.unit is None)
+        paginator = CappedPaginator(people, PAGE_SIZE,
+                                    ordered_count=self.scope.everything and filters.unit is None)
         page = paginator.get_page(self.request.GET.get("page"))
         today = timezone.localdate()
         rows = [{"servant": s, "retirement": retirement_of(s.date_of_birth, s.sex).retirement_date

@@ -23,7 +23,8 @@ class MinistryReportView(UnitScopedMixin, TemplateView):
     def _params(self):
         query = self.request.GET
         units = self.scope.units()
-        unit = units.filter(pk=int(query["unit"])).first() if query.get("unit", "").isdigit() else None
+        chosen = query.get("unit", "")
+        unit = units.filter(pk=int(chosen)).first() if chosen.isdigit() else None
         unit = unit or unit_choices(self.scope).first()
         on = timezone.localdate()
         if query.get("on"):
@@ -40,8 +41,10 @@ class MinistryReportView(UnitScopedMixin, TemplateView):
         form, unit, on = self._params()
         report = ministry_report(scope=self.scope, form=form, root=unit, on=on) if unit else None
         if report is not None and request.GET.get("download") == "xlsx":
-            access_record(actor=request.user, action=AccessRecord.Action.EXPORT, count=report.total.counts["total"],
-                          filters={"report": form, "unit": unit.pk, "on": on.isoformat()}, request=request)
+            access_record(actor=request.user, action=AccessRecord.Action.EXPORT,
+                          count=report.total.counts["total"],
+                          filters={"report": form, "unit": unit.pk, "on": on.isoformat()},
+                          request=request)
             response = HttpResponse(ministry_report_xlsx(report), content_type=XLSX)
             response["Content-Disposition"] = (f'attachment; filename="{form.lower()}-{unit.code}-'
                                                f'{on:%Y%m%d}.xlsx"')

@@ -19,7 +19,14 @@ from core.services.access_log import access_record
 from core.views.edit import ObjectActionView, ObjectEditView
 from core.views.generic import UnitScopedMixin
 from personnel import record_parts_forms as forms
-from personnel.models import Allowance, Attachment, CivilServant, Contract, FamilyMember, LeaveRecord
+from personnel.models import (
+    Allowance,
+    Attachment,
+    CivilServant,
+    Contract,
+    FamilyMember,
+    LeaveRecord,
+)
 from personnel.privacy import FieldPolicy
 from personnel.services import record_parts as services
 
@@ -57,7 +64,8 @@ class PartOfServantMixin:
     unit_field = "servant__unit"
 
     def get_queryset(self):
-        return self.model._default_manager.filter(servant_id=self.kwargs["pk"]).select_related("servant__unit")
+        rows = self.model._default_manager.filter(servant_id=self.kwargs["pk"])
+        return rows.select_related("servant__unit")
 
     def get_success_url(self) -> str:
         return self.object.servant.get_absolute_url()
@@ -67,7 +75,7 @@ class PartOfServantMixin:
         return super().get_context_data(**kwargs)
 
 
-# --- Family --------------------------------------------------------------------------------------------------------
+# --- Family ---------------------------------------------------------------------------------------
 
 class FamilyMemberCreateView(PartCreateView):
     form_class = forms.FamilyMemberForm
@@ -91,11 +99,13 @@ class FamilyMemberUpdateView(PartOfServantMixin, ObjectEditView):
         return {name: getattr(self.object, name) for name in services.FAMILY_FIELDS}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=_("Correct a family member: %(name)s") % {"name": self.object.full_name},
-                                        intro=_("The values before the correction stay in the change log."), **kwargs)
+        return super().get_context_data(title=_("Correct a family member: "
+                                                "%(name)s") % {"name": self.object.full_name},
+                                        intro=_("The values before the correction stay in the "
+                                                "change log."), **kwargs)
 
 
-# --- Documents and photo --------------------------------------------------------------------------------------------
+# --- Documents and photo --------------------------------------------------------------------------
 
 class AttachmentCreateView(PartCreateView):
     form_class = forms.AttachmentForm
@@ -127,10 +137,12 @@ class AttachmentDownloadView(UnitScopedMixin, View):
 
     def get(self, request, pk, part_pk):
         attachment = self.get_scoped_object(
-            Attachment.objects.filter(servant_id=pk).select_related("servant__unit"), "servant__unit", pk=part_pk)
+            Attachment.objects.filter(servant_id=pk).select_related("servant__unit"),
+            "servant__unit", pk=part_pk)
         if not _may_read_attachment(self, attachment):
             raise PermissionDenied
-        access_record(actor=request.user, action=AccessRecord.Action.VIEW, subjects=[attachment.servant],
+        access_record(actor=request.user, action=AccessRecord.Action.VIEW,
+                      subjects=[attachment.servant],
                       sensitive=attachment.kind == Attachment.Kind.HEALTH, request=request)
         extension = os.path.splitext(attachment.file.name)[1]
         response = FileResponse(attachment.file.open("rb"), as_attachment=True,
@@ -151,7 +163,8 @@ class PhotoView(UnitScopedMixin, View):
         if not servant.photo:
             raise Http404
         extension = os.path.splitext(servant.photo.name)[1].lower()
-        _kind, content_type = services.PHOTO_TYPES.get(extension, (None, "application/octet-stream"))
+        _kind, content_type = services.PHOTO_TYPES.get(extension,
+                                                       (None, "application/octet-stream"))
         response = FileResponse(servant.photo.open("rb"), content_type=content_type)
         response["Cache-Control"] = "private, no-store"
         return response
@@ -164,7 +177,7 @@ class PhotoUpdateView(PartCreateView):
     success_message = gettext_lazy("Photo saved.")
 
 
-# --- Allowances, leave, contracts -----------------------------------------------------------------------------------
+# --- Allowances, leave, contracts -----------------------------------------------------------------
 
 class AllowanceCreateView(PartCreateView):
     form_class = forms.AllowanceForm
@@ -218,7 +231,7 @@ class ContractEndView(PartOfServantMixin, ObjectActionView):
         return data
 
 
-# --- The tabs of the person's page ----------------------------------------------------------------------------------
+# --- The tabs of the person's page ----------------------------------------------------------------
 
 def _section_base(request, servant: CivilServant) -> dict:
     view, manage = unit_scope(request.user, VIEW), unit_scope(request.user, MANAGE)
@@ -227,7 +240,8 @@ def _section_base(request, servant: CivilServant) -> dict:
 
 
 def _section(key: str, label: str, context: dict) -> dict:
-    return {"key": key, "label": label, "template": "personnel/record_parts.html", "context": {**context, "part": key}}
+    return {"key": key, "label": label, "template": "personnel/record_parts.html",
+            "context": {**context, "part": key}}
 
 
 def family_section(request, servant: CivilServant) -> dict | None:
@@ -241,7 +255,8 @@ def family_section(request, servant: CivilServant) -> dict | None:
 def documents_section(request, servant: CivilServant) -> dict:
     base = _section_base(request, servant)
     attachments = [a for a in servant.attachments.select_related("event")
-                   if not a.withdrawn and (base["show_private"] or a.kind != Attachment.Kind.HEALTH)]
+                   if not a.withdrawn and (base["show_private"]
+                                           or a.kind != Attachment.Kind.HEALTH)]
     return _section("documents", _("Documents"), {**base, "attachments": attachments})
 
 

@@ -55,7 +55,7 @@ def _ids(values: list[str]) -> list[int]:
     return sorted({int(v) for v in values if v.isdigit()})
 
 
-# --- retirement -----------------------------------------------------------------------------------------
+# --- retirement -----------------------------------------------------------------------------------
 
 class RetirementExportView(RetirementFilterMixin, View):
     """The retirement page's tables as .xlsx, with its filters."""
@@ -66,7 +66,8 @@ class RetirementExportView(RetirementFilterMixin, View):
         title = _("Retirement forecast %(first)s–%(last)s, as of %(today)s") % {
             "first": data["first_year"], "last": data["first_year"] + data["years"] - 1,
             "today": f"{data['today']:%d/%m/%Y}"}
-        return _xlsx(workbook_bytes(title, retirement_sheets(data)), f"nghi-huu-{data['today']:%Y%m%d}.xlsx")
+        return _xlsx(workbook_bytes(title, retirement_sheets(data)),
+                     f"nghi-huu-{data['today']:%Y%m%d}.xlsx")
 
 
 class RetirementPrintView(RetirementFilterMixin, TemplateView):
@@ -95,15 +96,18 @@ class RetirementDocumentsMixin(UnitScopedMixin):
 
     def header(self) -> DocumentHeader:
         get = self.request.GET
-        return DocumentHeader(number=get.get("number", "").strip()[:100], place=get.get("place", "").strip()[:100],
-                              day=_day(get.get("date", "")), signer=get.get("signer", "").strip()[:150],
+        return DocumentHeader(number=get.get("number", "").strip()[:100],
+                              place=get.get("place", "").strip()[:100],
+                              day=_day(get.get("date", "")),
+                              signer=get.get("signer", "").strip()[:150],
                               signer_title=get.get("signer_title", "").strip()[:150])
 
     def render_documents(self, kind: str, ids: list[int]):
         if kind not in DOCUMENTS:
             raise Http404
         documents = retirement_documents(self.people(ids), self.header())
-        return self.render_to_response(self.get_context_data(documents=documents, kind=kind, code=DOCUMENTS[kind]))
+        return self.render_to_response(self.get_context_data(documents=documents, kind=kind,
+                                                             code=DOCUMENTS[kind]))
 
 
 class RetirementDocumentView(RetirementDocumentsMixin, TemplateView):
@@ -189,7 +193,7 @@ class RetirementNoticesRecordView(ServantsDecisionView):
     get_success_url = back_url
 
 
-# --- step raises ----------------------------------------------------------------------------------------
+# --- step raises ----------------------------------------------------------------------------------
 
 class RaisesExportView(RaisesFilterMixin, View):
     """The raises-due page's rows as .xlsx, with its filters."""
@@ -199,7 +203,8 @@ class RaisesExportView(RaisesFilterMixin, View):
         _record_export(request, len(data["rows"]))
         title = _("Step raises due from %(a)s to %(b)s") % {"a": f"{data['first']:%d/%m/%Y}",
                                                             "b": f"{data['last']:%d/%m/%Y}"}
-        return _xlsx(workbook_bytes(title, raises_sheets(data)), f"nang-bac-luong-{data['first']:%Y%m}.xlsx")
+        return _xlsx(workbook_bytes(title, raises_sheets(data)),
+                     f"nang-bac-luong-{data['first']:%Y%m}.xlsx")
 
 
 class RaisesPrintView(RaisesFilterMixin, TemplateView):
@@ -210,8 +215,8 @@ class RaisesPrintView(RaisesFilterMixin, TemplateView):
 
 
 class RaisesDecideView(ServantsDecisionView):
-    """POST the ticked people (``ids``, each with ``due_<id>`` = "step:YYYY-MM-DD" as the page showed
-    it) and one decision (number, date, signer): every raise recorded, or none."""
+    """POST the ticked people (``ids``, each with ``due_<id>`` = "step:YYYY-MM-DD" as the page
+    showed it) and one decision (number, date, signer): every raise recorded, or none."""
 
     service = raises_record
     refused_message = gettext_lazy("Nobody was raised:")
@@ -258,9 +263,12 @@ class RaisesDecisionView(UnitScopedMixin, TemplateView):
         number = self.request.GET.get("number", "").strip()
         events = CareerEvent.objects.none()
         if number:
-            events = self.scope.filter(CareerEvent.objects.filter(
-                decision_number=number, kind__in=[CareerEvent.Kind.SALARY_STEP, CareerEvent.Kind.RANK_CHANGED],
-                corrections__isnull=True), "servant__unit").select_related("servant__unit", "servant__rank") \
+            decided = CareerEvent.objects.filter(
+                decision_number=number,
+                kind__in=[CareerEvent.Kind.SALARY_STEP, CareerEvent.Kind.RANK_CHANGED],
+                corrections__isnull=True)
+            events = self.scope.filter(decided, "servant__unit") \
+                .select_related("servant__unit", "servant__rank") \
                 .prefetch_related("salary_records__rank").order_by("servant__sort_key", "pk")
         events = list(events)
         first = events[0] if events else None

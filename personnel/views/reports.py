@@ -37,7 +37,8 @@ class UnitFilterMixin(UnitScopedMixin):
         return self.scope.units().filter(pk=int(raw)).first()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(units=unit_choices(self.scope), unit=self.selected_unit(), **kwargs)
+        return super().get_context_data(units=unit_choices(self.scope), unit=self.selected_unit(),
+                                        **kwargs)
 
 
 def _int(raw: str, default: int, low: int, high: int) -> int:
@@ -53,13 +54,15 @@ class RetirementFilterMixin(UnitFilterMixin):
         first = _int(self.request.GET.get("from", ""), today.year, 2000, 2100)
         years = _int(self.request.GET.get("years", ""), 5, 1, 15)
         unit = self.selected_unit()
-        return {"forecast": retirement_forecast(scope=self.scope, first_year=first, years=years, unit=unit),
+        return {"forecast": retirement_forecast(scope=self.scope, first_year=first, years=years,
+                                                unit=unit),
                 "first_year": first, "years": years, "today": today,
                 "notices": retirement_notices_due(scope=self.scope, today=today, unit=unit)}
 
 
 class RetirementView(RetirementFilterMixin, TemplateView):
-    """Retirements per year and unit (RET-ND135), and who is due a notice (6 months) or decision (3)."""
+    """Retirements per year and unit (RET-ND135), and who is due a notice (6 months) or decision
+    (3)."""
 
     template_name = "personnel/retirement.html"
 
@@ -67,9 +70,10 @@ class RetirementView(RetirementFilterMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(self.retirement_data())
         forecast = context["forecast"]
-        context.update(can_manage=bool(self.manage_scope), chart={"labels": forecast["years"], "datasets": [
-            {"label": str(_("Men")), "data": forecast["by_sex"]["male"]},
-            {"label": str(_("Women")), "data": forecast["by_sex"]["female"]}]})
+        datasets = [{"label": str(_("Men")), "data": forecast["by_sex"]["male"]},
+                    {"label": str(_("Women")), "data": forecast["by_sex"]["female"]}]
+        context.update(can_manage=bool(self.manage_scope),
+                       chart={"labels": forecast["years"], "datasets": datasets})
         return context
 
 
@@ -81,15 +85,18 @@ class RaisesFilterMixin(UnitFilterMixin):
         today = timezone.localdate()
         month = self.request.GET.get("month", "")
         try:
-            year, number = (int(part) for part in month.split("-")) if month else (today.year, today.month)
+            # "YYYY-MM" from the month picker; a malformed value falls back to this month below.
+            year, number = ((int(part) for part in month.split("-")) if month
+                            else (today.year, today.month))
             first = date(year, number, 1)
         except ValueError:
             first = today.replace(day=1)
         months = _int(self.request.GET.get("months", ""), 1, 1, 12)
         last = last_day_of_month(add_months(first, months - 1))
         unit = self.selected_unit()
-        return {"rows": raises_due(scope=self.scope, start=first, end=last, unit=unit), "first": first, "last": last,
-                "months": months, "early": early_raise_candidates(scope=self.scope, year=first.year, unit=unit),
+        return {"rows": raises_due(scope=self.scope, start=first, end=last, unit=unit),
+                "first": first, "last": last, "months": months,
+                "early": early_raise_candidates(scope=self.scope, year=first.year, unit=unit),
                 "previous": add_months(first, -1), "following": add_months(first, 1)}
 
 
@@ -126,17 +133,21 @@ class TrainingPlanView(UnitFilterMixin, ObjectEditView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         year = self.year()
-        plans = self.scope.filter(TrainingPlan.objects.filter(year=year), "unit").select_related("unit")
+        plans = self.scope.filter(TrainingPlan.objects.filter(year=year),
+                                  "unit").select_related("unit")
         done = defaultdict(int)
         trained = self.scope.filter(TrainingRecord.objects.filter(start_date__year=year), "unit")
         for row in trained.values("unit__path", "kind").annotate(n=Count("servant", distinct=True)):
             done[(row["unit__path"], row["kind"])] += row["n"]
         rows = []
         for plan in plans:
-            count = sum(n for (path, kind), n in done.items() if kind == plan.kind and path.startswith(plan.unit.path))
+            # Training done anywhere in the planning unit's subtree counts towards its plan.
+            count = sum(n for (path, kind), n in done.items()
+                        if kind == plan.kind and path.startswith(plan.unit.path))
             rows.append({"plan": plan, "done": count,
                          "percent": round(100 * count / plan.planned) if plan.planned else 100})
-        context.update(year=year, rows=sorted(rows, key=lambda r: r["percent"]), can_manage=bool(self.manage_scope))
+        context.update(year=year, rows=sorted(rows, key=lambda r: r["percent"]),
+                       can_manage=bool(self.manage_scope))
         return context
 
     def check_scope(self, result) -> None:
@@ -149,7 +160,8 @@ class TrainingPlanView(UnitFilterMixin, ObjectEditView):
 
 
 class StatsView(UnitFilterMixin, TemplateView):
-    """Per-unit dashboard: headcount by category and rank, age pyramid, retirements, leaders vs staff."""
+    """Per-unit dashboard: headcount by category and rank, age pyramid, retirements, leaders vs
+    staff."""
 
     template_name = "personnel/stats.html"
 
@@ -163,14 +175,19 @@ class StatsView(UnitFilterMixin, TemplateView):
                             "values": list(stats["by_category"].values())},
             chart_rank={"labels": [str(levels.get(k, _("No rank"))) for k, _n in stats["by_rank"]],
                         "values": [n for _k, n in stats["by_rank"]]},
-            chart_pyramid={"labels": [f"{b}–{b + 4}" if b < 60 else "60+" for b in stats["pyramid"]["bands"]],
+            chart_pyramid={"labels": [f"{b}–{b + 4}" if b < 60 else "60+"
+                                      for b in stats["pyramid"]["bands"]],
                            "datasets": [{"label": str(_("Men")), "data": stats["pyramid"]["male"]},
-                                        {"label": str(_("Women")), "data": stats["pyramid"]["female"]}]},
-            chart_retirements={"labels": stats["retirements"]["years"], "values": stats["retirements"]["counts"],
+                                        {"label": str(_("Women")),
+                                         "data": stats["pyramid"]["female"]}]},
+            chart_retirements={"labels": stats["retirements"]["years"],
+                               "values": stats["retirements"]["counts"],
                                "label": str(_("Retirements"))},
             chart_divisions={"labels": [d["unit"] for d in stats["divisions"][:30]], "datasets": [
-                {"label": str(_("Leaders")), "data": [d["leaders"] for d in stats["divisions"][:30]]},
-                {"label": str(_("Non-leaders")), "data": [d["staff"] for d in stats["divisions"][:30]]}]},
+                {"label": str(_("Leaders")),
+                 "data": [d["leaders"] for d in stats["divisions"][:30]]},
+                {"label": str(_("Non-leaders")),
+                 "data": [d["staff"] for d in stats["divisions"][:30]]}]},
             flagged=[d for d in stats["divisions"] if d["flag"]],
         )
         return context
@@ -196,7 +213,8 @@ class StaffingView(UnitFilterMixin, TemplateView):
         rows = staffing_report(scope=self.scope, on=on, root=self.selected_unit())
         flagged_only = self.request.GET.get("flagged") == "1"
         agencies = [r for r in rows if r.role == "agency" or r.unit.kind == "commune"]
-        divisions = [r for r in rows if r.role in ("division", "commune_division", "service_division")]
+        divisions = [r for r in rows if r.role in ("division", "commune_division",
+                                                   "service_division")]
         context.update(
             on=on, norms=norms_on(on), flagged_only=flagged_only,
             ratio_warnings=rank_ratio_warnings(scope=self.scope, root=self.selected_unit()),

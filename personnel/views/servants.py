@@ -1,4 +1,5 @@
-"""One person's record: the résumé, the career timeline, and the actions that write career events."""
+"""One person's record: the résumé, the career timeline, and the actions that write career
+events."""
 from functools import cached_property
 
 from django.contrib import messages
@@ -27,6 +28,8 @@ from personnel.selectors import competency_gap, next_raise_of, raise_due_after, 
 from personnel.services import records, servants
 from personnel.services.competencies import assessment_record as assess_competencies
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 class ServantMixin(UnitScopedMixin):
     """The person of the URL, inside the user's scope (404 outside, 403 when only viewable and
@@ -36,12 +39,14 @@ class ServantMixin(UnitScopedMixin):
 
     @cached_property
     def servant(self) -> CivilServant:
-        return self.get_scoped_object(CivilServant.objects.select_related("unit__parent", "rank__salary_group",
+        return self.get_scoped_object(CivilServant.objects.select_related("unit__parent",
+                                                                          "rank__salary_group",
                                                                           "job_position"),
                                       manage=self.manage, pk=self.kwargs["pk"])
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not getattr(request.user, "is_candidate", False) and self.scope:
+        user = request.user
+        if user.is_authenticated and not getattr(user, "is_candidate", False) and self.scope:
             self.servant  # noqa: B018 - resolve access before anything else
         return super().dispatch(request, *args, **kwargs)
 
@@ -172,11 +177,14 @@ class ServantAssignView(ActionView):
 
     template_name = "personnel/servant_assign.html"
     # What "Show the units of this date" (a GET of the same form) carries back into the form.
-    CARRIED = ("kind", "title", "start_date", "end_date", "decision_number", "decision_date", "signer")
+    CARRIED = ("kind", "title", "start_date", "end_date", "decision_number", "decision_date",
+               "signer")
 
     def start_date(self):
-        """The start date typed (posted, or sent back to list the units of that day), if it reads."""
-        raw = (self.request.POST if self.request.method == "POST" else self.request.GET).get("start_date", "")
+        """The start date typed (posted, or sent back to list the units of that day), if it
+        reads."""
+        raw = (self.request.POST
+               if self.request.method == "POST" else self.request.GET).get("start_date", "")
         try:
             return forms.DateField(required=False).clean(raw) if raw else None
         except ValidationError:
@@ -186,8 +194,10 @@ class ServantAssignView(ActionView):
         return {**super().get_form_kwargs(), "on": self.start_date()}
 
     def get_initial(self):
-        initial = {"unit": self.servant.unit, "title": self.servant.title, "start_date": timezone.localdate()}
-        initial.update({name: self.request.GET[name] for name in self.CARRIED if self.request.GET.get(name)})
+        initial = {"unit": self.servant.unit, "title": self.servant.title,
+                   "start_date": timezone.localdate()}
+        initial.update({name: self.request.GET[name] for name in self.CARRIED
+                        if self.request.GET.get(name)})
         return initial
 
     def record(self, data, decision):
@@ -195,18 +205,20 @@ class ServantAssignView(ActionView):
             if not through_predecessors(self.manage_scope).contains(data["unit"]):
                 raise PermissionDenied
             servants.assignment_record_past(
-                actor=self.request.user, servant=self.servant, unit=data["unit"], start_date=data["start_date"],
-                end_date=data["end_date"], title=data["title"], job_position=data.get("job_position"),
-                decision=decision, kind=data["kind"])
+                actor=self.request.user, servant=self.servant, unit=data["unit"],
+                start_date=data["start_date"], end_date=data["end_date"], title=data["title"],
+                job_position=data.get("job_position"), decision=decision, kind=data["kind"])
             return
         if not self.manage_scope.contains(data["unit"]):
-            if through_predecessors(self.manage_scope).contains(data["unit"]):  # a former unit of theirs
-                raise ValidationError({"end_date": _("A unit that no longer exists takes a past period: give "
-                                                     "its end date.")})
+            # A former unit of theirs.
+            if through_predecessors(self.manage_scope).contains(data["unit"]):
+                raise ValidationError({"end_date": _("A unit that no longer exists takes a past "
+                                                     "period: give its end date.")})
             raise PermissionDenied
-        servants.servant_assign(actor=self.request.user, servant=self.servant, start_date=data["start_date"],
-                                kind=data["kind"], unit=data["unit"], title=data["title"],
-                                job_position=data.get("job_position"), decision=decision)
+        servants.servant_assign(actor=self.request.user, servant=self.servant,
+                                start_date=data["start_date"], kind=data["kind"], unit=data["unit"],
+                                title=data["title"], job_position=data.get("job_position"),
+                                decision=decision)
 
 
 class ServantSalaryView(ActionView):
@@ -214,23 +226,26 @@ class ServantSalaryView(ActionView):
     title = gettext_lazy("Salary step or rank")
 
     def get_initial(self):
-        """The raise that is due after the latest row: its step (or excess percentage) and its date."""
-        latest = self.servant.salary_records.select_related("rank__salary_group").order_by("-start_date", "-id") \
-            .first()
+        """The raise that is due after the latest row: its step (or excess percentage) and its
+        date."""
+        records = self.servant.salary_records.select_related("rank__salary_group")
+        latest = records.order_by("-start_date", "-id").first()
         if latest is None:
             return {"rank": self.servant.rank, "step": 1, "start_date": timezone.localdate()}
         due = raise_due_after(latest)
         if due.kind == "regular":
-            return {"rank": latest.rank, "step": due.next_step, "kind": "regular", "start_date": due.due_date}
+            return {"rank": latest.rank, "step": due.next_step, "kind": "regular",
+                    "start_date": due.due_date}
         excess = latest.excess_seniority_percent
-        return {"rank": latest.rank, "step": latest.step, "kind": "excess", "start_date": due.due_date,
-                "excess_percent": excess + 1 if excess else 5}
+        return {"rank": latest.rank, "step": latest.step, "kind": "excess",
+                "start_date": due.due_date, "excess_percent": excess + 1 if excess else 5}
 
     def record(self, data, decision):
-        servants.servant_set_salary(actor=self.request.user, servant=self.servant, rank=data["rank"],
-                                    step=data["step"], start_date=data["start_date"], kind=data["kind"],
-                                    excess_percent=data.get("excess_percent") or 0, decision=decision,
-                                    rule_set="SAL-TT08")
+        servants.servant_set_salary(actor=self.request.user, servant=self.servant,
+                                    rank=data["rank"], step=data["step"],
+                                    start_date=data["start_date"], kind=data["kind"],
+                                    excess_percent=data.get("excess_percent") or 0,
+                                    decision=decision, rule_set="SAL-TT08")
 
 
 class ServantLeaveView(ActionView):
@@ -239,15 +254,16 @@ class ServantLeaveView(ActionView):
 
     def get_initial(self):
         return {"kind": CareerEvent.Kind.RETIRED,
-                "last_day": retirement_of(self.servant.date_of_birth, self.servant.sex).retirement_date}
+                "last_day": retirement_of(self.servant.date_of_birth,
+                                          self.servant.sex).retirement_date}
 
     def record(self, data, decision):
         rule_set = ""
         if data["kind"] == CareerEvent.Kind.RETIRED:
             rule_set = retirement_of(self.servant.date_of_birth, self.servant.sex).rule_set
         servants.servant_leave(actor=self.request.user, servant=self.servant, kind=data["kind"],
-                               last_day=data["last_day"], decision=decision, summary=data.get("summary", ""),
-                               rule_set=rule_set)
+                               last_day=data["last_day"], decision=decision,
+                               summary=data.get("summary", ""), rule_set=rule_set)
 
 
 class ServantEventView(ActionView):
@@ -256,7 +272,8 @@ class ServantEventView(ActionView):
 
     def record(self, data, decision):
         servants.event_record(actor=self.request.user, servant=self.servant, kind=data["kind"],
-                              effective_date=data["effective_date"], summary=data["summary"], decision=decision)
+                              effective_date=data["effective_date"], summary=data["summary"],
+                              decision=decision)
 
 
 class DisciplineCreateView(ActionView):
@@ -265,9 +282,10 @@ class DisciplineCreateView(ActionView):
 
     def record(self, data, decision):
         records.discipline_record(actor=self.request.user, servant=self.servant, form=data["form"],
-                                  violation=data["violation"], effective_from=data["effective_from"],
-                                  detected_on=data.get("detected_on"), is_party=data.get("is_party", False),
-                                  decision=decision)
+                                  violation=data["violation"],
+                                  effective_from=data["effective_from"],
+                                  detected_on=data.get("detected_on"),
+                                  is_party=data.get("is_party", False), decision=decision)
 
 
 class RewardCreateView(ActionView):
@@ -278,8 +296,8 @@ class RewardCreateView(ActionView):
         return {"year": timezone.localdate().year}
 
     def record(self, data, decision):
-        records.reward_record(actor=self.request.user, servant=self.servant, year=data["year"], title=data["title"],
-                              level=data.get("level", ""), decision=decision)
+        records.reward_record(actor=self.request.user, servant=self.servant, year=data["year"],
+                              title=data["title"], level=data.get("level", ""), decision=decision)
 
 
 class TrainingCreateView(ActionView):
@@ -288,9 +306,10 @@ class TrainingCreateView(ActionView):
 
     def record(self, data, decision):
         records.training_record(actor=self.request.user, servant=self.servant, kind=data["kind"],
-                                institution=data["institution"], major=data["major"], start_date=data["start_date"],
-                                end_date=data.get("end_date"), mode=data.get("mode", ""),
-                                diploma=data.get("diploma", ""), decision=decision)
+                                institution=data["institution"], major=data["major"],
+                                start_date=data["start_date"], end_date=data.get("end_date"),
+                                mode=data.get("mode", ""), diploma=data.get("diploma", ""),
+                                decision=decision)
 
 
 class EventCorrectView(ActionView):
@@ -325,7 +344,8 @@ class EventCorrectView(ActionView):
             initial.update(rank=salary.rank, step=salary.step, coefficient=salary.coefficient,
                            excess_percent=salary.excess_seniority_percent)
         if assignment is not None:
-            initial.update(unit=assignment.unit, title=assignment.title, job_position=assignment.job_position)
+            initial.update(unit=assignment.unit, title=assignment.title,
+                           job_position=assignment.job_position)
         return initial
 
     def get_context_data(self, **kwargs):
@@ -335,12 +355,15 @@ class EventCorrectView(ActionView):
         salary, assignment = self.rows
         values = {}
         if salary is not None:
-            # A coefficient left as it was is recomputed from the table when the step or date changes.
+            # A coefficient left as it was is recomputed from the table when the step or date
+            # changes.
             coefficient = data.get("coefficient")
-            values.update(rank=data["rank"], step=data["step"], excess_percent=data.get("excess_percent") or 0,
+            values.update(rank=data["rank"], step=data["step"],
+                          excess_percent=data.get("excess_percent") or 0,
                           coefficient=None if coefficient == salary.coefficient else coefficient)
         if assignment is not None:
-            values.update(unit=data["unit"], title=data.get("title", ""), job_position=data.get("job_position"))
+            values.update(unit=data["unit"], title=data.get("title", ""),
+                          job_position=data.get("job_position"))
         servants.event_correct(actor=self.request.user, event=self.event, reason=data["reason"],
                                effective_date=data["effective_date"], summary=data.get("summary"),
                                decision=decision, **values)
@@ -348,8 +371,8 @@ class EventCorrectView(ActionView):
 
 class ResumeMixin(ServantMixin):
     """Mẫu 2C for everyone who may read the record. It carries the ID number, addresses, health
-    and family in full only for those the field policy shows them to (the person's managers);
-    a view-only reader gets the form as the export shows the person: ID masked, the rest left out."""
+    and family in full only for those the field policy shows them to (the person's managers); a
+    view-only reader gets the form as the export shows the person: ID masked, the rest left out."""
 
     def record_read(self) -> bool:
         """Record the reading; True when the sensitive fields go on the form in full."""
@@ -373,8 +396,9 @@ class ServantResumeView(ResumeMixin, TemplateView):
 class ServantResumeXlsxView(ResumeMixin, View):
     def get(self, request, pk):
         response = HttpResponse(resume_xlsx(self.servant, private=self.record_read()),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = f'attachment; filename="so-yeu-ly-lich-{self.servant.code}.xlsx"'
+                                content_type=XLSX)
+        filename = f"so-yeu-ly-lich-{self.servant.code}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
 

@@ -1,5 +1,6 @@
 """Verification of records by the HR level above, and the readiness of a unit's records for the
-national CBCCVC database (ND 27/2026): counts, the people to fix with what is missing, a download."""
+national CBCCVC database (ND 27/2026): counts, the people to fix with what is missing, a
+download."""
 from django import forms as django_forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -23,6 +24,7 @@ from personnel.readiness import readiness, readiness_rows
 from personnel.services.verification import may_verify, servant_verify, servants_verify
 
 PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ServantVerifyView(ObjectActionView):
@@ -54,12 +56,13 @@ class ReadinessMixin(UnitScopedMixin):
     @cached_property
     def data(self):
         filters = self.form.cleaned_data if self.form.is_valid() else {}
-        return readiness(scope=self.scope, unit=filters.get("unit"), show=filters.get("show") or "todo",
-                         today=timezone.localdate())
+        return readiness(scope=self.scope, unit=filters.get("unit"),
+                         show=filters.get("show") or "todo", today=timezone.localdate())
 
 
 class ReadinessView(ReadinessMixin, TemplateView):
-    """How many records of a unit subtree are complete, valid and verified, and the people to fix."""
+    """How many records of a unit subtree are complete, valid and verified, and the people to
+    fix."""
 
     template_name = "personnel/readiness.html"
 
@@ -77,7 +80,8 @@ class ReadinessView(ReadinessMixin, TemplateView):
         export_query = self.request.GET.copy()
         export_query.pop("page", None)
         context.update(form=self.form, counts=data.counts, page_obj=page, rows=rows,
-                       any_verifiable=any(row["can_verify"] for row in rows), export_query=export_query.urlencode())
+                       any_verifiable=any(row["can_verify"] for row in rows),
+                       export_query=export_query.urlencode())
         return context
 
 
@@ -86,23 +90,25 @@ class ReadinessExportView(ReadinessMixin, View):
 
     def get(self, request):
         data = self.data
-        headers = [_("Employee code"), _("Full name"), _("Unit"), _("Verification"), _("Verified by"),
-                   _("Verified at"), _("Missing"), _("Invalid")]
+        headers = [_("Employee code"), _("Full name"), _("Unit"), _("Verification"),
+                   _("Verified by"), _("Verified at"), _("Missing"), _("Invalid")]
         lines = []
         for row in readiness_rows(data.people.iterator(chunk_size=2000), data.checks):
             servant = row["servant"]
             lines.append([
                 servant.code, servant.full_name, servant.unit.name,
-                _("Verified") if servant.verification == Verification.VERIFIED else _("Not verified"),
+                _("Verified") if servant.verification == Verification.VERIFIED
+                else _("Not verified"),
                 servant.verified_by.get_full_name() if servant.verified_by else "",
                 timezone.localtime(servant.verified_at).date() if servant.verified_at else None,
                 ", ".join(p["label"] for p in row["missing"]),
                 "; ".join(f"{p['label']}: {p['message']}" for p in row["invalid"])])
         access_record(actor=request.user, action=AccessRecord.Action.EXPORT, count=len(lines),
-                      filters={"report": "readiness", "unit": getattr(data.unit, "code", "")}, request=request)
-        content = xlsx_bytes(headers, lines, sheet_name=_("Readiness"), widths=[14, 28, 36, 14, 24, 12, 50, 50])
-        response = HttpResponse(content,
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                      filters={"report": "readiness", "unit": getattr(data.unit, "code", "")},
+                      request=request)
+        content = xlsx_bytes(headers, lines, sheet_name=_("Readiness"),
+                             widths=[14, 28, 36, 14, 24, 12, 50, 50])
+        response = HttpResponse(content, content_type=XLSX)
         response["Content-Disposition"] = 'attachment; filename="san-sang-csdl-quoc-gia.xlsx"'
         return response
 
