@@ -25,8 +25,8 @@ def own_servant(user) -> CivilServant | None:
     if user is None or not user.is_authenticated or getattr(user, "is_candidate", False):
         return None
     if "_own_servant" not in user.__dict__:
-        user.__dict__["_own_servant"] = CivilServant.objects.filter(account_id=user.pk).select_related(
-            "unit").first()
+        own = CivilServant.objects.filter(account_id=user.pk).select_related("unit").first()
+        user.__dict__["_own_servant"] = own
     return user.__dict__["_own_servant"]
 
 
@@ -44,10 +44,12 @@ def accounts_create(*, actor, unit: OrgUnit) -> list[dict]:
     handed over sealed; the person changes it by "Forgot password" with their e-mail or HR resets
     it). Returns one row per account created: code, name, unit, username, password."""
     User = get_user_model()
-    people = list(CivilServant.objects.active().filter(unit__path__startswith=unit.path, account__isnull=True)
+    people = list(CivilServant.objects.active().filter(unit__path__startswith=unit.path,
+                                                       account__isnull=True)
                   .select_related("unit").order_by("unit__path", "sort_key"))
     if not people:
-        raise ValidationError(_("Everyone working in %(unit)s already has an account.") % {"unit": unit.name})
+        message = _("Everyone working in %(unit)s already has an account.")
+        raise ValidationError(message % {"unit": unit.name})
     wanted = {username_for(p): p for p in people}
     taken = set(User.objects.filter(username__in=list(wanted)).values_list("username", flat=True))
     created = []
@@ -64,6 +66,6 @@ def accounts_create(*, actor, unit: OrgUnit) -> list[dict]:
             CivilServant.objects.filter(pk=servant.pk).update(account=user)
             audit.record(actor=actor, obj=servant, action="update", unit=servant.unit,
                          changes={"account": [None, username]})
-            created.append({"code": servant.code, "name": servant.full_name, "unit": servant.unit.name,
-                            "username": username, "password": password})
+            created.append({"code": servant.code, "name": servant.full_name,
+                            "unit": servant.unit.name, "username": username, "password": password})
     return created

@@ -1,7 +1,8 @@
 """REST API of the people's records: the people list (the page's filters, through
-``servant_list`` and its field policy, so the same rows and the same redaction as the page) and one
-person's record "as of" a date (the assignments and salary rows valid that day, the career events
-up to it). The same unit scope as the pages: outside the caller's units a person does not exist (404).
+``servant_list`` and its field policy, so the same rows and the same redaction as the page) and
+one person's record "as of" a date (the assignments and salary rows valid that day, the career
+events up to it). The same unit scope as the pages: outside the caller's units a person does not
+exist (404).
 """
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -27,16 +28,19 @@ STATUSES = ["all", *CivilServant.Status.values]
 class PeopleQuery(serializers.Serializer):
     """The people page's filters (ServantFilterForm), typed for the schema."""
 
-    q = serializers.CharField(required=False, max_length=100, help_text="Name, code (ID number for its managers)")
+    q = serializers.CharField(required=False, max_length=100,
+                              help_text="Name, code (ID number for its managers)")
     unit = serializers.IntegerField(required=False, min_value=1, max_value=INT_MAX,
                                     help_text="A unit id: people of its subtree")
     category = serializers.ChoiceField(required=False, choices=Category.values)
     rank = serializers.CharField(required=False, max_length=32)
     age_band = serializers.ChoiceField(required=False, choices=list(AGE_BANDS))
-    leadership = serializers.ChoiceField(required=False, choices=["leader", "head", "deputy", "staff"])
+    leadership = serializers.ChoiceField(required=False,
+                                         choices=["leader", "head", "deputy", "staff"])
     sex = serializers.ChoiceField(required=False, choices=Sex.values)
     status = serializers.ChoiceField(required=False, choices=STATUSES, help_text="Default: active")
-    on = serializers.DateField(required=False, help_text="As of this date (who was in the units then)")
+    on = serializers.DateField(required=False,
+                               help_text="As of this date (who was in the units then)")
     ordering = serializers.ChoiceField(required=False, choices=list(ORDERINGS), default="name")
 
 
@@ -59,7 +63,8 @@ class PersonRowSerializer(serializers.Serializer):
     title = serializers.CharField()
     leadership = serializers.CharField()
     rank = serializers.SerializerMethodField()
-    national_id = serializers.CharField(help_text="Masked unless the caller manages the person's unit")
+    national_id = serializers.CharField(
+        help_text="Masked unless the caller manages the person's unit")
     phone = serializers.CharField()
     email = serializers.CharField()
     on_date = serializers.SerializerMethodField()
@@ -76,7 +81,8 @@ class PersonRowSerializer(serializers.Serializer):
         return servant.rank.code if servant.rank_id else None
 
     @extend_schema_field({"type": "object", "nullable": True, "properties": {
-        "unit": {"type": "string", "nullable": True}, "unit_code": {"type": "string", "nullable": True},
+        "unit": {"type": "string", "nullable": True},
+        "unit_code": {"type": "string", "nullable": True},
         "title": {"type": "string", "nullable": True}}})
     def get_on_date(self, servant):
         if not hasattr(servant, "unit_on_date"):
@@ -86,7 +92,8 @@ class PersonRowSerializer(serializers.Serializer):
 
     def to_representation(self, servant):
         data = super().to_representation(servant)
-        for name in ("title", "leadership", "national_id", "phone", "email", "sex", "category", "status"):
+        for name in ("title", "leadership", "national_id", "phone", "email", "sex", "category",
+                     "status"):
             data[name] = data[name] or ""
         return data
 
@@ -98,8 +105,8 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Assignment
-        fields = ["id", "unit", "unit_name", "job_position", "title", "leadership", "kind", "start_date",
-                  "end_date", "event"]
+        fields = ["id", "unit", "unit_name", "job_position", "title", "leadership", "kind",
+                  "start_date", "end_date", "event"]
 
 
 class SalarySerializer(serializers.ModelSerializer):
@@ -107,15 +114,15 @@ class SalarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SalaryRecord
-        fields = ["id", "rank", "step", "coefficient", "excess_seniority_percent", "start_date", "end_date",
-                  "kind", "event"]
+        fields = ["id", "rank", "step", "coefficient", "excess_seniority_percent", "start_date",
+                  "end_date", "kind", "event"]
 
 
 class EventSerializer(serializers.ModelSerializer):
     class Meta:
         model = CareerEvent
-        fields = ["id", "kind", "effective_date", "decision_number", "decision_date", "signer", "summary",
-                  "corrects"]
+        fields = ["id", "kind", "effective_date", "decision_number", "decision_date", "signer",
+                  "summary", "corrects"]
 
 
 class PersonSerializer(PersonRowSerializer):
@@ -130,10 +137,13 @@ class PersonSerializer(PersonRowSerializer):
     permanent_address = serializers.CharField()
     current_address = serializers.CharField()
     social_insurance_number = serializers.CharField()
-    sensitive_shown = serializers.BooleanField(help_text="Whether the sensitive fields are given in full")
+    sensitive_shown = serializers.BooleanField(
+        help_text="Whether the sensitive fields are given in full")
     as_of = serializers.DateField()
-    assignments = AssignmentSerializer(many=True, source="api_assignments", help_text="Valid on the date asked")
-    salary = SalarySerializer(many=True, source="api_salary", help_text="Salary rows valid on the date asked")
+    assignments = AssignmentSerializer(many=True, source="api_assignments",
+                                       help_text="Valid on the date asked")
+    salary = SalarySerializer(many=True, source="api_salary",
+                              help_text="Salary rows valid on the date asked")
     events = EventSerializer(many=True, source="api_events",
                              help_text="Career events up to the date asked, newest first")
 
@@ -178,8 +188,8 @@ class PersonViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(people)
         if filters.q or page:
             action = AccessRecord.Action.SEARCH if filters.q else AccessRecord.Action.LIST
-            access_record(actor=request.user, action=action, subjects=page, filters=filters.as_record(),
-                          count=self.paginator.count, request=request)
+            access_record(actor=request.user, action=action, subjects=page,
+                          filters=filters.as_record(), count=self.paginator.count, request=request)
         return self.get_paginated_response(PersonRowSerializer(page, many=True).data)
 
     @extend_schema(parameters=[OnQuery], responses=PersonSerializer)
@@ -189,20 +199,24 @@ class PersonViewSet(viewsets.GenericViewSet):
         query.is_valid(raise_exception=True)
         on = query.validated_data.get("on") or timezone.localdate()
         try:
-            servant = scope.filter(CivilServant.objects.select_related("unit", "rank"), "unit").get(pk=int(pk))
+            servant = scope.filter(CivilServant.objects.select_related("unit", "rank"),
+                                   "unit").get(pk=int(pk))
         except (CivilServant.DoesNotExist, ValueError, OverflowError):
             raise NotFound from None
-        show_private = FieldPolicy(scope, unit_scope(request.user, MANAGE)).shows_private(servant.unit)
+        policy = FieldPolicy(scope, unit_scope(request.user, MANAGE))
+        show_private = policy.shows_private(servant.unit)
         access_record(actor=request.user, action=AccessRecord.Action.API, subjects=[servant],
                       sensitive=show_private, request=request)
         shown = servant if show_private else redacted(servant)
         valid = {"start_date__lte": on}
         shown.sensitive_shown, shown.as_of = show_private, on
         shown.api_assignments = list(servant.assignments.filter(**valid).exclude(end_date__lt=on)
-                                 .select_related("unit", "job_position").order_by("start_date", "id"))
+                                     .select_related("unit", "job_position")
+                                     .order_by("start_date", "id"))
         shown.api_salary = list(servant.salary_records.filter(**valid).exclude(end_date__lt=on)
                             .select_related("rank").order_by("start_date", "id"))
-        shown.api_events = list(servant.events.filter(effective_date__lte=on).order_by("-effective_date", "-id"))
+        events = servant.events.filter(effective_date__lte=on)
+        shown.api_events = list(events.order_by("-effective_date", "-id"))
         return Response(PersonSerializer(shown).data)
 
 

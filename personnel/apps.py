@@ -37,14 +37,19 @@ class PersonnelConfig(AppConfig):
         # The reorganisation page moves positions and people with the units (2025 mergers).
         register_reorganization_step(records_follow_reorganization)
         audit.register_private_fields("personnel.civilservant", {
-            "national_id", "id_issue_date", "id_issue_place", "phone", "email", "permanent_address", "current_address",
-            "health_status", "height_cm", "weight_kg", "blood_group", "war_invalid_grade", "policy_family",
-            "social_insurance_number", "photo"})
+            "national_id", "id_issue_date", "id_issue_place", "phone", "email", "permanent_address",
+            "current_address", "health_status", "height_cm", "weight_kg", "blood_group",
+            "war_invalid_grade", "policy_family", "social_insurance_number", "photo"})
         # Family members (Mẫu 2C item 30) are private as a whole (personnel.privacy).
-        audit.register_private_fields("personnel.familymember", {"relation", "full_name", "birth_year", "details"})
+        audit.register_private_fields("personnel.familymember",
+                                      {"relation", "full_name", "birth_year", "details"})
         audit.register_action_labels({"withdraw": _("withdrawn")})
         from personnel.sections import register_section
-        from personnel.views.record_parts import allowances_section, documents_section, family_section
+        from personnel.views.record_parts import (
+            allowances_section,
+            documents_section,
+            family_section,
+        )
 
         register_section(10, family_section)
         register_section(20, documents_section)
@@ -53,14 +58,19 @@ class PersonnelConfig(AppConfig):
         register_unit_counter(_("People"), people_per_unit, "personnel:servant_list")
         register_nav("main", 30, _("People"), "personnel:servant_list", "people", "view")
         register_nav("reports", 10, _("Statistics"), "personnel:stats", "bar-chart", "view")
-        register_nav("reports", 20, _("Retirement"), "personnel:retirement", "calendar-check", "view")
-        register_nav("reports", 30, _("Step raises due"), "personnel:raises", "graph-up-arrow", "view")
-        register_nav("reports", 40, _("Training against plan"), "personnel:training_plan", "mortarboard", "view")
-        register_nav("reports", 50, _("Staffing and leader ratios"), "personnel:staffing", "diagram-2", "view")
-        register_nav("reports", 55, _("Report to the Ministry (BM01/BM02)"), "personnel:ministry_report",
-                     "file-earmark-spreadsheet", "view")
-        register_nav("reports", 57, _("Readiness for the national database"), "personnel:readiness", "patch-check",
+        register_nav("reports", 20, _("Retirement"), "personnel:retirement", "calendar-check",
                      "view")
-        audit.register_action_labels({"verify": _("verified"), "unverify": _("returned to entered")})
-        register_nav("reports", 60, _("Training needs by competency"), "personnel:training_needs", "bullseye",
+        register_nav("reports", 30, _("Step raises due"), "personnel:raises", "graph-up-arrow",
                      "view")
+        register_nav("reports", 40, _("Training against plan"), "personnel:training_plan",
+                     "mortarboard", "view")
+        register_nav("reports", 50, _("Staffing and leader ratios"), "personnel:staffing",
+                     "diagram-2", "view")
+        register_nav("reports", 55, _("Report to the Ministry (BM01/BM02)"),
+                     "personnel:ministry_report", "file-earmark-spreadsheet", "view")
+        register_nav("reports", 57, _("Readiness for the national database"), "personnel:readiness",
+                     "patch-check", "view")
+        audit.register_action_labels({"verify": _("verified"),
+                                      "unverify": _("returned to entered")})
+        register_nav("reports", 60, _("Training needs by competency"), "personnel:training_needs",
+                     "bullseye", "view")

@@ -56,7 +56,8 @@ def date_line(place: str, day: date | None) -> str:
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
-def retirement_documents(people: list[CivilServant], header: DocumentHeader) -> list[RetirementDocument]:
+def retirement_documents(people: list[CivilServant],
+                         header: DocumentHeader) -> list[RetirementDocument]:
     """One document per person, soonest retirement first; the agencies read in one query."""
     wanted = set()
     for servant in people:
@@ -68,6 +69,7 @@ def retirement_documents(people: list[CivilServant], header: DocumentHeader) -> 
         ids = servant.unit.ancestor_ids()
         agency = units.get(ids[1]) if len(ids) > 1 else servant.unit
         superior = units.get(ids[0]) if len(ids) > 1 else None
-        documents.append(RetirementDocument(servant, retirement_of(servant.date_of_birth, servant.sex), agency,
-                                            superior, header))
+        documents.append(RetirementDocument(servant,
+                                            retirement_of(servant.date_of_birth, servant.sex),
+                                            agency, superior, header))
     return sorted(documents, key=lambda d: (d.retirement.retirement_date, d.servant.sort_key))

@@ -22,17 +22,20 @@ STATUS = {"active": "Đang công tác", "retired": "Đã nghỉ hưu", "resigned
 
 # (header, values_list field) — the first 22 headers are those of import_personnel.
 COLUMNS = [
-    ("Mã cán bộ", "code"), ("Họ và tên", "full_name"), ("Ngày sinh", "date_of_birth"), ("Giới tính", "sex"),
-    ("Số định danh cá nhân", "national_id"), ("Mã đơn vị", "unit__code"), ("Loại cán bộ", "category"),
-    ("Mã ngạch", "rank__code"), ("Bậc lương", "salary_step"), ("Hệ số lương", "salary_coefficient"),
-    ("Ngày hưởng bậc lương", "salary_step_date"), ("Ngày tuyển dụng", "recruitment_date"), ("Chức vụ", "title"),
-    ("Mã vị trí việc làm", "job_position__code"), ("Dân tộc", "ethnicity"), ("Tôn giáo", "religion"),
-    ("Quê quán", "home_town"), ("Trình độ chuyên môn", "qualification"), ("Lý luận chính trị", "political_theory"),
-    ("Ngày vào Đảng", "party_admission_date"), ("Điện thoại", "phone"), ("Email", "email"),
-    ("Tên đơn vị", "unit__name"), ("Trạng thái", "status"),
+    ("Mã cán bộ", "code"), ("Họ và tên", "full_name"), ("Ngày sinh", "date_of_birth"),
+    ("Giới tính", "sex"), ("Số định danh cá nhân", "national_id"), ("Mã đơn vị", "unit__code"),
+    ("Loại cán bộ", "category"), ("Mã ngạch", "rank__code"), ("Bậc lương", "salary_step"),
+    ("Hệ số lương", "salary_coefficient"), ("Ngày hưởng bậc lương", "salary_step_date"),
+    ("Ngày tuyển dụng", "recruitment_date"), ("Chức vụ", "title"),
+    ("Mã vị trí việc làm", "job_position__code"), ("Dân tộc", "ethnicity"),
+    ("Tôn giáo", "religion"), ("Quê quán", "home_town"), ("Trình độ chuyên môn", "qualification"),
+    ("Lý luận chính trị", "political_theory"), ("Ngày vào Đảng", "party_admission_date"),
+    ("Điện thoại", "phone"), ("Email", "email"), ("Tên đơn vị", "unit__name"),
+    ("Trạng thái", "status"),
 ]
 FIELDS = [field for _, field in COLUMNS] + ["birth_precision"]
-WIDTHS = [12, 26, 12, 8, 16, 14, 12, 10, 8, 10, 12, 12, 22, 12, 10, 10, 28, 26, 14, 12, 13, 28, 36, 16]
+WIDTHS = [12, 26, 12, 8, 16, 14, 12, 10, 8, 10, 12, 12,
+          22, 12, 10, 10, 28, 26, 14, 12, 13, 28, 36, 16]
 _INDEX = {field: i for i, field in enumerate(FIELDS)}
 # The row of someone who left the reader's units (personnel.privacy): the columns it keeps, each
 # from the assignment of the list's date where there is one.
@@ -83,8 +86,8 @@ def rows_of(people: QuerySet) -> Iterator[list]:
 
 
 def write_servants_xlsx(target, people: QuerySet) -> None:
-    write_xlsx(target, [header for header, _ in COLUMNS], rows_of(people), sheet_name="Danh sách CBCCVC",
-               widths=WIDTHS)
+    write_xlsx(target, [header for header, _ in COLUMNS], rows_of(people),
+               sheet_name="Danh sách CBCCVC", widths=WIDTHS)
 
 
 def export_filename() -> str:

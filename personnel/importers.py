@@ -22,7 +22,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import audit
-from core.bulk import Fixed, TableRows, allocate_ids, gc_paused, lock_references, model_defaults, references_checked
+from core.bulk import (
+    Fixed,
+    TableRows,
+    allocate_ids,
+    gc_paused,
+    lock_references,
+    model_defaults,
+    references_checked,
+)
 from core.dates import PartialDate, add_months, parse_date
 from core.importing import CellError, Column, Importer, Row, cell_text
 from core.models import AuditEntry, OrgUnit
@@ -30,7 +38,13 @@ from core.text import unaccent
 from personnel import validation
 from personnel.models import Assignment, CareerEvent, Category, CivilServant, SalaryRecord, Sex
 from personnel.rules.retirement import retirement_of
-from personnel.services.servants import Decision, servant_assign, servant_fields, servant_set_salary, servant_update
+from personnel.services.servants import (
+    Decision,
+    servant_assign,
+    servant_fields,
+    servant_set_salary,
+    servant_update,
+)
 from positions.models import JobPosition, Rank, SalaryCoefficient
 
 MIN_AGE, MAX_AGE = validation.MIN_AGE, validation.MAX_AGE
@@ -146,7 +160,8 @@ def parse_coefficient(raw) -> Decimal:
     except InvalidOperation:
         raise CellError(_("“%(value)s” is not a salary coefficient (e.g. 2,34).")
                         % {"value": cell_text(raw)})
-    if not value.is_finite() or not Decimal("1") <= value <= Decimal("15"):  # "NaN" cannot be compared
+    # "NaN" cannot be compared
+    if not value.is_finite() or not Decimal("1") <= value <= Decimal("15"):
         raise CellError(_("“%(value)s” is not a salary coefficient (e.g. 2,34).")
                         % {"value": cell_text(raw)})
     return value
@@ -160,7 +175,8 @@ def parse_whole(raw) -> int:
     except InvalidOperation:
         raise CellError(_("“%(value)s” is not a whole number.") % {"value": text_value}) from None
     # "Infinity" cannot become an int, and "1E+999999999" would take for ever to.
-    if not number.is_finite() or number.adjusted() > 15 or number != number.to_integral_value() or number < 0:
+    if (not number.is_finite() or number.adjusted() > 15
+            or number != number.to_integral_value() or number < 0):
         raise CellError(_("“%(value)s” is not a whole number.") % {"value": text_value})
     return int(number)
 
@@ -577,7 +593,11 @@ def _field(name: str, default=None):
 def _key_of(name: str):
     """The id of the record ``name`` refers to (its ``id`` attribute: faster than ``.pk``)."""
     attname = CivilServant._meta.get_field(name).related_model._meta.pk.attname
-    return lambda person: getattr(obj, attname) if (obj := person.fields[name]) is not None else None
+
+    def record_id(person):
+        obj = person.fields[name]
+        return getattr(obj, attname) if obj is not None else None
+    return record_id
 
 
 def _declared(model, **fields) -> dict:
@@ -670,7 +690,8 @@ class BulkCreator:
             people.append(NewPerson(values, servant_ids[index], event_ids[index],
                                     assignment_ids[index], audit_ids[index], start, end))
         # A salary row for whoever has a rank and a step (as _fields stores them).
-        paid = [p for p in people if p.values.get("rank") is not None and p.values.get("salary_step")]
+        paid = [p for p in people if p.values.get("rank") is not None
+                and p.values.get("salary_step")]
         for person, salary_id in zip(paid, allocate_ids(SalaryRecord, len(paid)), strict=True):
             person.salary_id = salary_id
         return people

@@ -3,11 +3,12 @@ are the titles naming the head of a unit (Trưởng phòng, Giám đốc, Chủ 
 Chi cục trưởng, Hiệu trưởng …). Team leaders and chief accountants are not unit leaders."""
 from core.text import unaccent
 
-HEAD_PREFIXES = ("truong ", "giam doc", "chu tich", "chanh ", "bi thu", "thu truong", "tong bien tap",
-                 "tong giam doc", "chu nhiem")
-HEAD_SUFFIX_WORDS = ("chi cuc truong", "cuc truong", "vu truong", "hieu truong", "vien truong", "tram truong",
-                     "truong ban", "truong phong", "truong khoa", "giam doc")
-NOT_LEADERS = ("to truong", "ke toan truong", "to pho", "pho to", "doi truong", "truong thon", "truong ban cong tac")
+HEAD_PREFIXES = ("truong ", "giam doc", "chu tich", "chanh ", "bi thu", "thu truong",
+                 "tong bien tap", "tong giam doc", "chu nhiem")
+HEAD_SUFFIX_WORDS = ("chi cuc truong", "cuc truong", "vu truong", "hieu truong", "vien truong",
+                     "tram truong", "truong ban", "truong phong", "truong khoa", "giam doc")
+NOT_LEADERS = ("to truong", "ke toan truong", "to pho", "pho to", "doi truong", "truong thon",
+               "truong ban cong tac")
 
 
 def leadership_of(title: str) -> str:

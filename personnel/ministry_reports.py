@@ -51,8 +51,9 @@ from positions.models import Rank, StaffingQuota
 
 L = Rank.Level
 
-LEGAL_NOTE = ("TT 18/2025/TT-BNV (08/10/2025) quy định chế độ báo cáo thống kê ngành Nội vụ; chưa đối chiếu được "
-              "phụ lục biểu mẫu của thông tư này, biểu được lập theo mẫu của {basis}.")
+LEGAL_NOTE = ("TT 18/2025/TT-BNV (08/10/2025) quy định chế độ báo cáo thống kê ngành Nội vụ; chưa "
+              "đối chiếu được phụ lục biểu mẫu của thông tư này, biểu được lập theo mẫu của "
+              "{basis}.")
 
 
 @dataclass(frozen=True)
@@ -104,26 +105,30 @@ class Facts:
     over_retirement: bool
 
 
-# --- reading the free-text fields of the record -------------------------------------------------------
+# --- reading the free-text fields of the record ---------------------------------------------------
 
-MINORITY_LANGUAGES = ("tay", "nung", "mong", "dao", "thai", "khmer", "e de", "ede", "gia rai", "jrai", "ba na",
-                      "cham", "muong", "san diu", "cao lan", "dan toc")
+MINORITY_LANGUAGES = ("tay", "nung", "mong", "dao", "thai", "khmer", "e de", "ede", "gia rai",
+                      "jrai", "ba na", "cham", "muong", "san diu", "cao lan", "dan toc")
 
 
 def degree_of(text: str) -> str:
-    """The highest professional degree named in 'Trình độ chuyên môn' ('Thạc sĩ Kinh tế' → master)."""
+    """The highest professional degree named in 'Trình độ chuyên môn' ('Thạc sĩ Kinh tế' →
+    master)."""
     t = unaccent(text)
     for key, words in (("doctor", ("tien si", "tsky", "chuyen khoa cap ii", "ck ii")),
                        ("master", ("thac si", "chuyen khoa cap i", "ck i")),
-                       ("university", ("dai hoc", "cu nhan", "ky su", "bac si", "duoc si", "kien truc su")),
-                       ("college", ("cao dang",)), ("intermediate", ("trung cap",)), ("elementary", ("so cap",))):
+                       ("university", ("dai hoc", "cu nhan", "ky su", "bac si", "duoc si",
+                                       "kien truc su")),
+                       ("college", ("cao dang",)), ("intermediate", ("trung cap",)),
+                       ("elementary", ("so cap",))):
         if any(word in t for word in words):
             return key
     return ""
 
 
 def schooling_of(text: str) -> str:
-    """General education: '12/12' or '10/10' → upper secondary, '9/12' → lower secondary, below → primary."""
+    """General education: '12/12' or '10/10' → upper secondary, '9/12' → lower secondary, below →
+    primary."""
     t = unaccent(text)
     if "pho thong" in t:
         return "upper"
@@ -142,8 +147,8 @@ def schooling_of(text: str) -> str:
 
 def theory_of(text: str) -> str:
     t = unaccent(text)
-    for key, word in (("bachelor", "cu nhan"), ("advanced", "cao cap"), ("intermediate", "trung cap"),
-                      ("elementary", "so cap")):
+    for key, word in (("bachelor", "cu nhan"), ("advanced", "cao cap"),
+                      ("intermediate", "trung cap"), ("elementary", "so cap")):
         if word in t:
             return key
     return ""
@@ -162,7 +167,8 @@ def it_of(text: str) -> str:
     t = unaccent(text)
     if not t:
         return ""
-    return "degree" if any(w in t for w in ("trung cap", "cao dang", "dai hoc", "ky su", "cu nhan", "thac si")) \
+    return "degree" if any(w in t for w in ("trung cap", "cao dang", "dai hoc", "ky su", "cu nhan",
+                                            "thac si")) \
         else "certificate"
 
 
@@ -171,7 +177,8 @@ def languages_of(text: str) -> tuple[str, str, bool]:
     t = unaccent(text)
     if not t:
         return "", "", False
-    level = "degree" if any(w in t for w in ("dai hoc", "cu nhan", "thac si", "tien si")) else "certificate"
+    degree = any(w in t for w in ("dai hoc", "cu nhan", "thac si", "tien si"))
+    level = "degree" if degree else "certificate"
     if "anh" in t.split() or "english" in t:
         return level, "", False
     if any(f"tieng {name}" in t for name in MINORITY_LANGUAGES):
@@ -183,7 +190,7 @@ def age_on(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-# --- the forms ----------------------------------------------------------------------------------------
+# --- the forms ------------------------------------------------------------------------------------
 
 IN = ("Trong đó",)
 TRAINING = "Chia theo trình độ đào tạo"
@@ -204,7 +211,8 @@ def _band(low: int, high: int) -> Callable[[Facts], bool]:
 
 
 def _common_head() -> list[Column]:
-    return [Column("female", "Nữ", IN, lambda f: f.female), Column("party", "Đảng viên", IN, lambda f: f.party),
+    return [Column("female", "Nữ", IN, lambda f: f.female),
+            Column("party", "Đảng viên", IN, lambda f: f.party),
             Column("ethnic_minority", "Dân tộc thiểu số", IN, lambda f: f.minority),
             Column("religion", "Tôn giáo", IN, lambda f: f.religious)]
 
@@ -212,10 +220,11 @@ def _common_head() -> list[Column]:
 def _degrees(extra: bool = False) -> list[Column]:
     path = (TRAINING, "Chuyên môn")
     columns = [Column(f"degree_{key}", label, path, _is("degree", key)) for key, label in (
-        ("doctor", "Tiến sĩ"), ("master", "Thạc sĩ"), ("university", "Đại học"), ("college", "Cao đẳng"),
-        ("intermediate", "Trung cấp"), ("elementary", "Sơ cấp"))]
+        ("doctor", "Tiến sĩ"), ("master", "Thạc sĩ"), ("university", "Đại học"),
+        ("college", "Cao đẳng"), ("intermediate", "Trung cấp"), ("elementary", "Sơ cấp"))]
     if extra:
-        columns.append(Column("degree_none", "Chưa qua đào tạo", path, _is("degree", ""), confirmed=False,
+        columns.append(Column("degree_none", "Chưa qua đào tạo", path, _is("degree", ""),
+                              confirmed=False,
                               note="Cột thêm: người không ghi trình độ chuyên môn"))
     return columns
 
@@ -232,9 +241,11 @@ def _theory_it_languages() -> list[Column]:
         Column("english_degree", "Đại học trở lên", english, _is("english", "degree")),
         Column("english_certificate", "Chứng chỉ (A,B,C)", english, _is("english", "certificate")),
         Column("other_language_degree", "Đại học trở lên", other, _is("other_language", "degree")),
-        Column("other_language_certificate", "Chứng chỉ (A,B,C)", other, _is("other_language", "certificate")),
-        Column("minority_language", "Chứng chỉ tiếng dân tộc", (TRAINING,), lambda f: f.minority_language,
-               confirmed=False, note="Đọc từ trường Ngoại ngữ (tên tiếng dân tộc); hồ sơ chưa có trường riêng"),
+        Column("other_language_certificate", "Chứng chỉ (A,B,C)", other,
+               _is("other_language", "certificate")),
+        Column("minority_language", "Chứng chỉ tiếng dân tộc", (TRAINING,),
+               lambda f: f.minority_language, confirmed=False,
+               note="Đọc từ trường Ngoại ngữ (tên tiếng dân tộc); hồ sơ chưa có trường riêng"),
     ]
 
 
@@ -245,15 +256,18 @@ def _ages() -> list[Column]:
         Column("age_31_40", "Từ 31 đến 40", AGE, _band(31, 40)),
         Column("age_41_50", "Từ 41 đến 50", AGE, _band(41, 50)),
         Column("age_51_60", "Tổng số", band, _band(51, 200), note=BAND_51_NOTE),
-        Column("age_female_51_55", "Nữ từ 51 đến 55", band, lambda f: f.female and _band(51, 55)(f)),
-        Column("age_male_56_60", "Nam từ 56 đến 60", band, lambda f: not f.female and _band(56, 60)(f)),
+        Column("age_female_51_55", "Nữ từ 51 đến 55", band,
+               lambda f: f.female and _band(51, 55)(f)),
+        Column("age_male_56_60", "Nam từ 56 đến 60", band,
+               lambda f: not f.female and _band(56, 60)(f)),
         Column("age_over_retirement", "Trên tuổi nghỉ hưu", AGE, lambda f: f.over_retirement),
     ]
 
 
 def _management(*levels: tuple[str, str], untrained: bool = False) -> list[Column]:
     path = (TRAINING, "Quản lý nhà nước")
-    columns = [Column(f"management_{key}", label, path, _is("management", key)) for key, label in levels]
+    columns = [Column(f"management_{key}", label, path,
+                      _is("management", key)) for key, label in levels]
     if untrained:
         columns.append(Column("management_none", "Chưa qua đào tạo", path, _is("management", "")))
     return columns
@@ -271,7 +285,8 @@ BM01 = Form(
     quota_category=Category.CIVIL_SERVANT,
     columns=(
         *_common_head(),
-        Column("rank_senior", "Chuyên viên cao cấp & TĐ", RANKS, _in("rank_level", L.SENIOR_EXPERT, L.SENIOR)),
+        Column("rank_senior", "Chuyên viên cao cấp & TĐ", RANKS,
+               _in("rank_level", L.SENIOR_EXPERT, L.SENIOR)),
         Column("rank_principal", "Chuyên viên chính & TĐ", RANKS, _is("rank_level", L.PRINCIPAL)),
         Column("rank_specialist", "Chuyên viên & TĐ", RANKS, _is("rank_level", L.SPECIALIST)),
         Column("rank_officer", "Cán sự & TĐ", RANKS, _is("rank_level", L.OFFICER)),
@@ -296,24 +311,28 @@ BM02 = Form(
           for key, label in (("upper", "Trung học phổ thông"), ("lower", "Trung học cơ sở"),
                              ("primary", "Tiểu học"))),
         *_theory_it_languages(), *_management(CVC, CV, untrained=True), *_ages(),
-        Column("rotated_from_district", "Công chức luân chuyển từ cấp huyện", (), lambda f: False, confirmed=False,
-               note="Hồ sơ chưa ghi luân chuyển từ cấp huyện (cấp huyện không còn từ 01/7/2025): luôn 0"),
+        Column("rotated_from_district", "Công chức luân chuyển từ cấp huyện", (), lambda f: False,
+               confirmed=False,
+               note="Hồ sơ chưa ghi luân chuyển từ cấp huyện (cấp huyện không còn từ 01/7/2025): "
+                    "luôn 0"),
     ),
 )
 
 VC = Form(
-    code="Mẫu VC (mã biểu chưa xác nhận)", title="BÁO CÁO SỐ LƯỢNG, CHẤT LƯỢNG VIÊN CHỨC NĂM {year}",
+    code="Mẫu VC (mã biểu chưa xác nhận)",
+    title="BÁO CÁO SỐ LƯỢNG, CHẤT LƯỢNG VIÊN CHỨC NĂM {year}",
     scope_note="(Áp dụng đối với đơn vị sự nghiệp công lập)",
-    basis="Thông tư số 07/2019/TT-BNV của Bộ Nội vụ",
-    categories=(Category.PUBLIC_EMPLOYEE,), commune=None, confirmed=False,
-    quota_category=Category.PUBLIC_EMPLOYEE,
+    basis="Thông tư số 07/2019/TT-BNV của Bộ Nội vụ", categories=(Category.PUBLIC_EMPLOYEE,),
+    commune=None, confirmed=False, quota_category=Category.PUBLIC_EMPLOYEE,
     columns=(
         *_common_head(),
         Column("managers", "Giữ chức vụ quản lý", IN, lambda f: f.leader, confirmed=False),
-        *(Column(f"grade_{key}", label, ("Chia theo hạng chức danh nghề nghiệp",), _in("rank_level", *levels),
-                 confirmed=False)
-          for key, label, levels in (("1", "Hạng I", (L.SENIOR_EXPERT, L.SENIOR)), ("2", "Hạng II", (L.PRINCIPAL,)),
-                                     ("3", "Hạng III", (L.SPECIALIST,)), ("4", "Hạng IV", (L.OFFICER,)),
+        *(Column(f"grade_{key}", label, ("Chia theo hạng chức danh nghề nghiệp",),
+                 _in("rank_level", *levels), confirmed=False)
+          for key, label, levels in (("1", "Hạng I", (L.SENIOR_EXPERT, L.SENIOR)),
+                                     ("2", "Hạng II", (L.PRINCIPAL,)),
+                                     ("3", "Hạng III", (L.SPECIALIST,)),
+                                     ("4", "Hạng IV", (L.OFFICER,)),
                                      ("other", "Hạng V, chưa xếp hạng", (L.STAFF, "")))),
         *_degrees(extra=True), *_theory_it_languages(), *_management(CVCC, CVC, CV), *_ages(),
     ),
@@ -322,7 +341,7 @@ VC = Form(
 FORMS = {"BM01": BM01, "BM02": BM02, "VC": VC}
 
 
-# --- the report ---------------------------------------------------------------------------------------
+# --- the report -----------------------------------------------------------------------------------
 
 @dataclass
 class ReportRow:
@@ -333,7 +352,8 @@ class ReportRow:
     quota: int | None = None
 
     def as_json(self) -> dict:
-        return {"code": self.code, "name": self.name, "quota": self.quota, "total": self.counts["total"],
+        return {"code": self.code, "name": self.name, "quota": self.quota,
+                "total": self.counts["total"],
                 **{key: n for key, n in self.counts.items() if key != "total"}}
 
 
@@ -357,9 +377,12 @@ class MinistryReport:
         """What the sheet's note lists: the basis and the columns not confirmed against the text."""
         notes = [LEGAL_NOTE.format(basis=self.form.basis)]
         if not self.form.confirmed:
-            notes.append("Bố cục biểu chưa đối chiếu được với phụ lục của thông tư; đây là bố cục gần nhất.")
-        notes += [f"Cột “{' – '.join((*c.path[1:], c.label))}”: {c.note or 'chưa đối chiếu văn bản'}"
-                  for c in self.form.columns if not c.confirmed or c.note]
+            notes.append("Bố cục biểu chưa đối chiếu được với phụ lục của thông tư; đây là bố cục "
+                         "gần nhất.")
+        for column in self.form.columns:
+            if not column.confirmed or column.note:
+                heading = " – ".join((*column.path[1:], column.label))
+                notes.append(f"Cột “{heading}”: {column.note or 'chưa đối chiếu văn bản'}")
         return notes
 
 
@@ -377,7 +400,8 @@ def ministry_report(*, scope: UnitScope, form: str, root: OrgUnit, on: date) -> 
         group = _reporting_unit(spec, root, unit, units) if unit else None
         if group is None:
             continue
-        row = rows.get(group.pk) or rows.setdefault(group.pk, ReportRow(group, group.name, group.code))
+        row = rows.get(group.pk) or rows.setdefault(group.pk,
+                                                    ReportRow(group, group.name, group.code))
         facts = _facts(person, on)
         for target in (row, total):
             target.counts["total"] += 1
@@ -398,19 +422,23 @@ def ministry_report(*, scope: UnitScope, form: str, root: OrgUnit, on: date) -> 
 def _people(spec: Form, unit_ids: list[int], on: date) -> list[dict]:
     """The people list's membership on ``on`` (personnel.selectors._held_on), with the day's unit,
     leadership and rank."""
-    held = Assignment.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on,
-                                     kind=Assignment.Kind.PRIMARY, unit_id__in=unit_ids)
+    held = Assignment.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=on),
+                                     start_date__lte=on, kind=Assignment.Kind.PRIMARY,
+                                     unit_id__in=unit_ids)
     on_date = held.filter(servant_id=OuterRef("pk")).order_by("-start_date", "-id")
-    salary = SalaryRecord.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on,
+    salary = SalaryRecord.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=on),
+                                         start_date__lte=on,
                                          servant_id=OuterRef("pk")).order_by("-start_date", "-id")
-    people = CivilServant.objects.filter(pk__in=held.values("servant_id"), category__in=spec.categories).annotate(
+    people = CivilServant.objects.filter(pk__in=held.values("servant_id"),
+                                         category__in=spec.categories).annotate(
         unit_on_date=Subquery(on_date.values("unit_id")[:1]),
         leadership_on_date=Subquery(on_date.values("leadership")[:1]),
         rank_level_on_date=Coalesce(Subquery(salary.values("rank__level")[:1]), F("rank__level")))
     return list(people.order_by().values(
-        "unit_on_date", "leadership_on_date", "rank_level_on_date", "sex", "date_of_birth", "category",
-        "ethnicity", "religion", "party_admission_date", "qualification", "general_education", "political_theory",
-        "state_management", "it_skill", "foreign_language"))
+        "unit_on_date", "leadership_on_date", "rank_level_on_date", "sex", "date_of_birth",
+        "category", "ethnicity", "religion", "party_admission_date", "qualification",
+        "general_education", "political_theory", "state_management", "it_skill",
+        "foreign_language"))
 
 
 def _facts(person: dict, on: date) -> Facts:
@@ -424,12 +452,15 @@ def _facts(person: dict, on: date) -> Facts:
     return Facts(
         female=person["sex"] == Sex.FEMALE, party=admitted is not None and admitted <= on,
         minority=unaccent(person["ethnicity"]) not in ("", "kinh"),
-        religious=unaccent(person["religion"]) not in ("", "khong", "khong co", "khong theo ton giao"),
+        religious=unaccent(person["religion"]) not in ("", "khong", "khong co",
+                                                       "khong theo ton giao"),
         category=person["category"], rank_level=person["rank_level_on_date"] or "",
         leader=person["leadership_on_date"] in (Leadership.HEAD, Leadership.DEPUTY),
-        degree=degree_of(person["qualification"]), schooling=schooling_of(person["general_education"]),
-        theory=theory_of(person["political_theory"]), management=management_of(person["state_management"]),
-        it=it_of(person["it_skill"]), english=english, other_language=other, minority_language=minority_language,
+        degree=degree_of(person["qualification"]),
+        schooling=schooling_of(person["general_education"]),
+        theory=theory_of(person["political_theory"]),
+        management=management_of(person["state_management"]), it=it_of(person["it_skill"]),
+        english=english, other_language=other, minority_language=minority_language,
         age=age_on(born, on), over_retirement=over)
 
 
@@ -441,7 +472,8 @@ def _commune_of(unit: OrgUnit, units: dict[int, OrgUnit]) -> OrgUnit | None:
     return None
 
 
-def _reporting_unit(spec: Form, root: OrgUnit, unit: OrgUnit, units: dict[int, OrgUnit]) -> OrgUnit | None:
+def _reporting_unit(spec: Form, root: OrgUnit, unit: OrgUnit,
+                    units: dict[int, OrgUnit]) -> OrgUnit | None:
     """BM02 counts a person in their commune; BM01 leaves commune staff out; rows are otherwise the
     units directly under ``root`` (or ``root`` itself for its own staff)."""
     commune = _commune_of(unit, units)
@@ -455,21 +487,27 @@ def _reporting_unit(spec: Form, root: OrgUnit, unit: OrgUnit, units: dict[int, O
 
 
 def _listed_units(spec: Form, root: OrgUnit, units: dict[int, OrgUnit], on: date) -> list[OrgUnit]:
-    """Units listed even with nobody: the communes (BM02) or the units under ``root`` open on ``on``."""
+    """Units listed even with nobody: the communes (BM02) or the units under ``root`` open on
+    ``on``."""
     if spec.commune is True:
         return [u for u in units.values() if u.kind == OrgUnit.Kind.COMMUNE and u.is_active_on(on)]
     return [u for u in units.values() if u.parent_id == root.pk and u.is_active_on(on)
             and (spec.commune is None or u.kind != OrgUnit.Kind.COMMUNE)]
 
 
-def _quotas(spec: Form, rows: list[ReportRow], total: ReportRow, units: dict[int, OrgUnit], on: date) -> None:
+def _quotas(spec: Form, rows: list[ReportRow], total: ReportRow, units: dict[int, OrgUnit],
+            on: date) -> None:
     """'Tổng số biên chế được giao': the staffing quotas of the year set in each row's subtree."""
     if not spec.quota_category:
         return
-    quotas = StaffingQuota.objects.filter(year=on.year, category=spec.quota_category, unit_id__in=list(units))
-    by_unit = {r["unit_id"]: r["n"] for r in quotas.values("unit_id").annotate(n=Sum("number")).order_by()}
+    quotas = StaffingQuota.objects.filter(year=on.year, category=spec.quota_category,
+                                          unit_id__in=list(units))
+    by_unit = {r["unit_id"]: r["n"]
+               for r in quotas.values("unit_id").annotate(n=Sum("number")).order_by()}
     for row in rows:
-        inside = [n for unit_id, n in by_unit.items() if units[unit_id].path.startswith(row.unit.path)]
+        inside = [n for unit_id, n in by_unit.items()
+                  if units[unit_id].path.startswith(row.unit.path)]
         row.quota = sum(inside) if inside else None
-    # The whole subtree's quotas: a department's quota is usually set on the department, not its divisions.
+    # The whole subtree's quotas: a department's quota is usually set on the department, not its
+    # divisions.
     total.quota = sum(by_unit.values()) if by_unit else None

@@ -1,12 +1,13 @@
-"""The Ministry's report (``personnel.ministry_reports``) as an A4-landscape .xlsx in the form's layout.
+"""The Ministry's report (``personnel.ministry_reports``) as an A4-landscape .xlsx in the form's
+layout.
 
-Top: the form block on the left (form code, "Ban hành kèm theo …", the deadline) where a provincial
-HR system's rendering of the TT 11/2012 forms puts it (unconfirmed against the gazetted annex), the
-national header in the middle, the reporting and receiving units on the right;
-then the title, the scope line and "Tính đến ngày …". The table has merged column groups over
-vertical leaf headers, a row of column numbers, a row per unit and the total. Below: the note on
-what is unconfirmed, the place and date, and the signature block (Người lập bảng / Thủ trưởng đơn vị).
-openpyxl, the project's tool for official forms (STYLE.md).
+Top: the form block on the left (form code, "Ban hành kèm theo …", the deadline) where a
+provincial HR system's rendering of the TT 11/2012 forms puts it (unconfirmed against the
+gazetted annex), the national header in the middle, the reporting and receiving units on the
+right; then the title, the scope line and "Tính đến ngày …". The table has merged column groups
+over vertical leaf headers, a row of column numbers, a row per unit and the total. Below: the
+note on what is unconfirmed, the place and date, and the signature block (Người lập bảng / Thủ
+trưởng đơn vị). openpyxl, the project's tool for official forms (STYLE.md).
 """
 import io
 
@@ -55,13 +56,15 @@ def ministry_report_xlsx(report: MinistryReport, *, place: str = "") -> bytes:
     return buffer.getvalue()
 
 
-def _put(sheet, row: int, col: int, value, *, last_col: int | None = None, last_row: int | None = None,
-         bold: bool = False, italic: bool = False, size: int = 11, align: Alignment = CENTER, box: bool = False):
+def _put(sheet, row: int, col: int, value, *, last_col: int | None = None,
+         last_row: int | None = None, bold: bool = False, italic: bool = False, size: int = 11,
+         align: Alignment = CENTER, box: bool = False):
     cell = sheet.cell(row=row, column=col, value=safe_cell(value))
     cell.font = Font(name=FONT, bold=bold, italic=italic, size=size)
     cell.alignment = align
     if (last_col and last_col > col) or (last_row and last_row > row):
-        sheet.merge_cells(start_row=row, start_column=col, end_row=last_row or row, end_column=last_col or col)
+        sheet.merge_cells(start_row=row, start_column=col, end_row=last_row or row,
+                          end_column=last_col or col)
     if box:
         for r in range(row, (last_row or row) + 1):
             for c in range(col, (last_col or col) + 1):
@@ -75,19 +78,23 @@ def _header_block(sheet, report: MinistryReport, width: int) -> int:
     middle = (left_end + 1, right_start - 1)
     left = Alignment(horizontal="left", vertical="center", wrap_text=True)
     _put(sheet, 1, 1, f"Biểu mẫu: {form.code}", last_col=left_end, bold=True, align=left)
-    _put(sheet, 2, 1, f"Ban hành kèm theo {form.basis}", last_col=left_end, last_row=3, italic=True, size=9,
-         align=left)
+    _put(sheet, 2, 1, f"Ban hành kèm theo {form.basis}", last_col=left_end, last_row=3, italic=True,
+         size=9, align=left)
     if form.deadline:
-        _put(sheet, 4, 1, f"Thời hạn nhận báo cáo: {form.deadline}", last_col=left_end, size=9, align=left)
+        _put(sheet, 4, 1, f"Thời hạn nhận báo cáo: {form.deadline}", last_col=left_end, size=9,
+             align=left)
     _put(sheet, 1, middle[0], NATIONAL[0], last_col=middle[1], bold=True)
     _put(sheet, 2, middle[0], NATIONAL[1], last_col=middle[1], bold=True)
-    _put(sheet, 1, right_start, f"Đơn vị báo cáo: {report.root.name}", last_col=width, align=left, size=10)
-    _put(sheet, 2, right_start, f"Đơn vị nhận báo cáo: {RECEIVER}", last_col=width, align=left, size=10)
+    _put(sheet, 1, right_start, f"Đơn vị báo cáo: {report.root.name}", last_col=width, align=left,
+         size=10)
+    _put(sheet, 2, right_start, f"Đơn vị nhận báo cáo: {RECEIVER}", last_col=width, align=left,
+         size=10)
     _put(sheet, 3, right_start, "Đơn vị tính: người", last_col=width, align=left, size=10)
     _put(sheet, 5, 1, form.title.format(year=report.on.year), last_col=width, bold=True, size=13)
     _put(sheet, 6, 1, form.scope_note, last_col=width, italic=True)
     on = report.on
-    _put(sheet, 7, 1, f"Tính đến ngày {on.day:02d} tháng {on.month:02d} năm {on.year}", last_col=width, italic=True)
+    _put(sheet, 7, 1, f"Tính đến ngày {on.day:02d} tháng {on.month:02d} năm {on.year}",
+         last_col=width, italic=True)
     return 8
 
 
@@ -104,14 +111,16 @@ def _table_header(sheet, leaves: list[tuple[tuple[str, ...], str]], top: int) ->
                 end = col
                 while end + 1 < len(leaves) and leaves[end + 1][0][:level + 1] == path[:level + 1]:
                     end += 1
-                _put(sheet, top + level, col + 1, path[level], last_col=end + 1, bold=True, size=9, box=True)
+                _put(sheet, top + level, col + 1, path[level], last_col=end + 1, bold=True, size=9,
+                     box=True)
                 col = end + 1
                 continue
             if level == len(path):
-                cell = _put(sheet, top + level, col + 1, label, last_row=bottom, bold=True, size=9, box=True)
+                cell = _put(sheet, top + level, col + 1, label, last_row=bottom, bold=True, size=9,
+                            box=True)
                 if col >= 2:  # counted columns stand upright, as on the printed form
-                    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True,
-                                               text_rotation=90)
+                    cell.alignment = Alignment(horizontal="center", vertical="center",
+                                               wrap_text=True, text_rotation=90)
             col += 1
     for col in range(len(leaves)):
         _put(sheet, bottom + 1, col + 1, f"({col + 1})", italic=True, size=9, box=True)
@@ -152,7 +161,8 @@ def _notes(sheet, report: MinistryReport, row: int, width: int) -> int:
 
 def _signatures(sheet, report: MinistryReport, row: int, width: int, place: str) -> None:
     right_start = max(width - 10, 10)
-    _put(sheet, row, right_start, f"{place or '……'}, ngày …… tháng …… năm ……", last_col=width, italic=True)
+    _put(sheet, row, right_start, f"{place or '……'}, ngày …… tháng …… năm ……", last_col=width,
+         italic=True)
     _put(sheet, row + 1, 2, "NGƯỜI LẬP BẢNG", bold=True)
     _put(sheet, row + 1, right_start, "THỦ TRƯỞNG ĐƠN VỊ", last_col=width, bold=True)
     _put(sheet, row + 2, 2, "(Ký, họ tên)", italic=True, size=9)

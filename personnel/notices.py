@@ -68,11 +68,13 @@ def notices_send(*, today: date, email: bool = True) -> dict:
         raises, contracts = raise_facts(today), contract_facts(today)
         facts = notice + decision + raises + contracts
         officers = officers_by_unit(_units(facts))
-        notified = notify_many(Notice(tuple(officers.get(f.unit_id, [])), f.kind, f.key, f.title, f.body, f.url)
+        notified = notify_many(Notice(tuple(officers.get(f.unit_id, [])), f.kind, f.key, f.title,
+                                      f.body, f.url)
                                for f in facts)
         emailed = notifications_email() if email else 0
     return {"date": today, "retirement_6_months": len(notice), "retirement_3_months": len(decision),
-            "raises_due": len(raises), "contracts_expiring": len(contracts), "notified": notified, "emailed": emailed}
+            "raises_due": len(raises), "contracts_expiring": len(contracts), "notified": notified,
+            "emailed": emailed}
 
 
 def _units(facts: list[Fact]):
@@ -89,7 +91,7 @@ def _who(servant: CivilServant) -> dict:
     return {"name": servant.full_name, "code": servant.code, "unit": servant.unit.name}
 
 
-# --- retirement ---------------------------------------------------------------------------------------
+# --- retirement -----------------------------------------------------------------------------------
 
 def retirement_windows(today: date) -> tuple[date, date]:
     """The last retirement dates that need a notice and a decision now (the rule set in force)."""
@@ -98,20 +100,23 @@ def retirement_windows(today: date) -> tuple[date, date]:
             last_day_of_month(add_months(today, rules.decision_months)))
 
 
-def retirement_rows(today: date, scope: UnitScope = EVERYWHERE) -> tuple[list[RetirementRow], list[RetirementRow]]:
+def retirement_rows(today: date, scope: UnitScope = EVERYWHERE,
+                    ) -> tuple[list[RetirementRow], list[RetirementRow]]:
     """Who needs a notice (no notice on record yet) and who needs a decision, as of ``today``."""
     notice_end, decision_end = retirement_windows(today)
     rows = retiring_between(scope=scope, start=today, end=notice_end)
-    noticed = set(CareerEvent.objects.filter(servant__in=[r.servant.pk for r in rows],
-                                             kind=CareerEvent.Kind.RETIREMENT_NOTICE,
-                                             corrections__isnull=True).values_list("servant_id", flat=True))
+    notices = CareerEvent.objects.filter(servant__in=[r.servant.pk for r in rows],
+                                         kind=CareerEvent.Kind.RETIREMENT_NOTICE,
+                                         corrections__isnull=True)
+    noticed = set(notices.values_list("servant_id", flat=True))
     return ([r for r in rows if r.servant.pk not in noticed],
             [r for r in rows if r.retirement_date <= decision_end])
 
 
 def retirement_facts(today: date) -> tuple[list[Fact], list[Fact]]:
     notice, decision = retirement_rows(today)
-    return [_retirement_fact(r, "notice") for r in notice], [_retirement_fact(r, "decision") for r in decision]
+    return ([_retirement_fact(r, "notice") for r in notice],
+            [_retirement_fact(r, "decision") for r in decision])
 
 
 def _retirement_fact(row: RetirementRow, stage: str) -> Fact:
@@ -120,17 +125,18 @@ def _retirement_fact(row: RetirementRow, stage: str) -> Fact:
             "decision": _dmy(row.decision_due), "pension": _dmy(row.pension_start)}
     if stage == "notice":
         title = _("Retirement notice due: %(name)s (%(unit)s) retires on %(date)s") % what
-        body = _("Give the written retirement notice by %(notice)s, 6 months before the retirement date; the "
-                 "decision is due by %(decision)s (Decree 170/2025, Art. 61–63).") % what
+        body = _("Give the written retirement notice by %(notice)s, 6 months before the retirement "
+                 "date; the decision is due by %(decision)s (Decree 170/2025, Art. 61–63).") % what
     else:
         title = _("Retirement decision due: %(name)s (%(unit)s) retires on %(date)s") % what
-        body = _("Issue the retirement decision by %(decision)s, 3 months before the retirement date; the "
-                 "pension starts on %(pension)s (Decree 170/2025, Art. 61–63).") % what
-    return Fact(f"retirement_{stage}", f"retirement-{stage}:{servant.pk}:{row.retirement_date.isoformat()}",
+        body = _("Issue the retirement decision by %(decision)s, 3 months before the retirement "
+                 "date; the pension starts on %(pension)s (Decree 170/2025, Art. 61–63).") % what
+    return Fact(f"retirement_{stage}",
+                f"retirement-{stage}:{servant.pk}:{row.retirement_date.isoformat()}",
                 servant.unit_id, title, body, servant.get_absolute_url())
 
 
-# --- step raises ----------------------------------------------------------------------------------------
+# --- step raises ----------------------------------------------------------------------------------
 
 def raise_rows(today: date, scope: UnitScope = EVERYWHERE) -> list[RaiseRow]:
     return raises_due(scope=scope, start=today, end=today + timedelta(days=parameters().raise_days))
@@ -142,28 +148,34 @@ def raise_facts(today: date) -> list[Fact]:
 
 def _raise_fact(row: RaiseRow) -> Fact:
     servant, due = row.servant, row.due
-    what = {**_who(servant), "date": _dmy(due.due_date), "step": due.next_step, "current": servant.salary_step,
-            "rank": servant.rank.name}
+    what = {**_who(servant), "date": _dmy(due.due_date), "step": due.next_step,
+            "current": servant.salary_step, "rank": servant.rank.name}
     if due.kind == "regular":
-        title = _("Step raise due: %(name)s (%(unit)s), step %(current)s → %(step)s on %(date)s") % what
+        title = _("Step raise due: %(name)s (%(unit)s), step %(current)s → %(step)s on "
+                  "%(date)s") % what
     else:
         title = _("Excess-seniority allowance due: %(name)s (%(unit)s) on %(date)s") % what
     body = _("%(rank)s, step %(current)s. Record the decision on the step raises page "
              "(Circular 08/2013/TT-BNV).") % what
-    return Fact("raise_due", f"raise:{servant.pk}:{due.kind}:{due.due_date.isoformat()}", servant.unit_id, title,
-                body, reverse("personnel:raises") + f"?month={due.due_date:%Y-%m}")
+    return Fact("raise_due", f"raise:{servant.pk}:{due.kind}:{due.due_date.isoformat()}",
+                servant.unit_id, title, body,
+                reverse("personnel:raises") + f"?month={due.due_date:%Y-%m}")
 
 
-# --- contracts ------------------------------------------------------------------------------------------
+# --- contracts ------------------------------------------------------------------------------------
 
 def expiring_contracts(today: date, scope: UnitScope = EVERYWHERE):
     """Contracts of working people ending within the parameter's days, not ended early and not
     followed by a later contract."""
-    later = Contract.objects.filter(servant=OuterRef("servant"), start_date__gt=OuterRef("start_date"))
-    contracts = Contract.objects.filter(end_date__gte=today, end_date__lte=today + timedelta(
-        days=parameters().contract_days), ended_on__isnull=True, servant__status=CivilServant.Status.ACTIVE) \
+    later = Contract.objects.filter(servant=OuterRef("servant"),
+                                    start_date__gt=OuterRef("start_date"))
+    horizon = today + timedelta(days=parameters().contract_days)
+    contracts = Contract.objects.filter(end_date__gte=today, end_date__lte=horizon,
+                                        ended_on__isnull=True,
+                                        servant__status=CivilServant.Status.ACTIVE) \
         .exclude(Exists(later))
-    return scope.filter(contracts, "servant__unit").select_related("servant__unit").order_by("end_date", "pk")
+    return scope.filter(contracts, "servant__unit").select_related("servant__unit") \
+        .order_by("end_date", "pk")
 
 
 def contract_facts(today: date) -> list[Fact]:
@@ -171,8 +183,10 @@ def contract_facts(today: date) -> list[Fact]:
     for contract in expiring_contracts(today):
         servant = contract.servant
         what = {**_who(servant), "contract": str(contract), "date": _dmy(contract.end_date)}
-        facts.append(Fact("contract_expiring", f"contract:{contract.pk}:{contract.end_date.isoformat()}",
-                          servant.unit_id, _("Contract ending: %(name)s (%(unit)s), %(contract)s ends on %(date)s")
+        facts.append(Fact("contract_expiring",
+                          f"contract:{contract.pk}:{contract.end_date.isoformat()}",
+                          servant.unit_id,
+                          _("Contract ending: %(name)s (%(unit)s), %(contract)s ends on %(date)s")
                           % what, _("Renew, change or end the contract before it ends."),
                           servant.get_absolute_url()))
     return facts

@@ -1,10 +1,10 @@
 """Who reads the sensitive fields of a person's record: one policy for every output.
 
 Sensitive are the personal ID number with its issue date and place, the social insurance number,
-phone, e-mail, both addresses, health (status, height, weight, blood group), war-invalid grade and
-policy family (Mẫu 2C items 8–9, 23–26), the photo, and the family members (item 30). Health is sensitive
-personal data under ND 13/2023 Art. 2(4); the ID number is the national key that links a person
-across databases.
+phone, e-mail, both addresses, health (status, height, weight, blood group), war-invalid grade
+and policy family (Mẫu 2C items 8–9, 23–26), the photo, and the family members (item 30). Health
+is sensitive personal data under ND 13/2023 Art. 2(4); the ID number is the national key that
+links a person across databases.
 
 The rule: those who manage the person's *current* unit (its HR officers or those of a unit above,
 provincial HR, superusers) see them in full. Anyone else who may see the person (unit heads and

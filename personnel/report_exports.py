@@ -18,7 +18,9 @@ def workbook_bytes(title: str, sheets: list[Sheet]) -> bytes:
     import xlsxwriter
 
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(buffer,
+                               {"in_memory": True, "strings_to_formulas": False,
+                                "strings_to_urls": False})
     bold = book.add_format({"bold": True})
     header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     day = book.add_format({"num_format": "dd/mm/yyyy"})
@@ -31,7 +33,8 @@ def workbook_bytes(title: str, sheets: list[Sheet]) -> bytes:
         for line, row in enumerate(rows, start=3):
             for col, value in enumerate(row):
                 if isinstance(value, date):
-                    sheet.write_datetime(line, col, datetime.combine(value, datetime.min.time()), day)
+                    sheet.write_datetime(line, col, datetime.combine(value, datetime.min.time()),
+                                         day)
                 elif isinstance(value, str):
                     sheet.write_string(line, col, safe_cell(value))
                 elif value is not None:
@@ -45,12 +48,13 @@ def retirement_sheets(data: dict) -> list[Sheet]:
     unit_headers = [_("Unit"), *[str(y) for y in forecast["years"]], _("Total")]
     units = [[row["unit"], *row["counts"], row["total"]] for row in forecast["table"]]
     units.append([_("Total"), *forecast["totals"], len(forecast["rows"])])
-    due_headers = [_("Full name"), _("Employee code"), _("Unit"), _("Retirement date"), _("Notice due by"),
-                   _("Decision due by"), _("Notice recorded")]
+    due_headers = [_("Full name"), _("Employee code"), _("Unit"), _("Retirement date"),
+                   _("Notice due by"), _("Decision due by"), _("Notice recorded")]
 
     def due_rows(rows):
-        return [[r.servant.full_name, r.servant.code, r.servant.unit.label, r.retirement_date, r.notice_due,
-                 r.decision_due, _("yes") if noticed else _("not yet")] for r, noticed in rows]
+        return [[r.servant.full_name, r.servant.code, r.servant.unit.label, r.retirement_date,
+                 r.notice_due, r.decision_due,
+                 _("yes") if noticed else _("not yet")] for r, noticed in rows]
 
     early = [[r.servant.full_name, r.servant.code, r.retirement_date,
               f"{r.servant.rank.code} {_('step')} {(r.servant.salary_step or 0) + 1}", raise_date]
@@ -61,10 +65,10 @@ def retirement_sheets(data: dict) -> list[Sheet]:
         (_("Forecast"), unit_headers, units),
         (_("Notices due"), due_headers, due_rows(notices["notice"])),
         (_("Decisions due"), due_headers, due_rows(notices["decision"])),
-        (_("Early raise"), [_("Full name"), _("Employee code"), _("Retirement date"), _("Regular raise due"),
-                            _("Raise from")], early),
-        (_("Retiring"), [_("Full name"), _("Employee code"), _("Date of birth"), _("Unit"), _("Retirement date"),
-                         _("Pension from")], everyone),
+        (_("Early raise"), [_("Full name"), _("Employee code"), _("Retirement date"),
+                            _("Regular raise due"), _("Raise from")], early),
+        (_("Retiring"), [_("Full name"), _("Employee code"), _("Date of birth"), _("Unit"),
+                         _("Retirement date"), _("Pension from")], everyone),
     ]
 
 
@@ -75,14 +79,17 @@ def raise_label(row) -> str:
 
 
 def raises_sheets(data: dict) -> list[Sheet]:
-    rows = [[r.servant.full_name, r.servant.code, r.servant.unit.label, r.servant.rank.name, r.servant.salary_step,
-             r.servant.salary_coefficient, r.servant.salary_step_date, r.due.due_date, raise_label(r),
-             r.due.delay_months or None] for r in data["rows"]]
-    early = [[r.servant.full_name, r.servant.code, group.unit.name, r.servant.rank.name, r.servant.salary_step,
+    rows = [[r.servant.full_name, r.servant.code, r.servant.unit.label, r.servant.rank.name,
+             r.servant.salary_step, r.servant.salary_coefficient, r.servant.salary_step_date,
+             r.due.due_date, raise_label(r), r.due.delay_months or None] for r in data["rows"]]
+    early = [[r.servant.full_name, r.servant.code, group.unit.name, r.servant.rank.name,
+              r.servant.salary_step,
               r.due.due_date] for group in data["early"] for r in group.candidates]
     return [
-        (_("Raises due"), [_("Full name"), _("Employee code"), _("Unit"), _("Rank"), _("Current step"),
-                           _("Coefficient"), _("Held since"), _("Due on"), _("Raise"), _("Delay (months)")], rows),
-        (_("Early raise candidates"), [_("Full name"), _("Employee code"), _("Quota unit"), _("Rank"),
-                                       _("Current step"), _("Regular raise due")], early),
+        (_("Raises due"), [_("Full name"), _("Employee code"), _("Unit"), _("Rank"),
+                           _("Current step"), _("Coefficient"), _("Held since"), _("Due on"),
+                           _("Raise"), _("Delay (months)")], rows),
+        (_("Early raise candidates"),
+         [_("Full name"), _("Employee code"), _("Quota unit"), _("Rank"),
+          _("Current step"), _("Regular raise due")], early),
     ]

@@ -27,12 +27,15 @@ from personnel.rules import discipline
 FORM_CODE = "Mẫu 2C-BNV/2008"
 FORM_TITLE = "SƠ YẾU LÝ LỊCH CÁN BỘ, CÔNG CHỨC"
 SEX_LABELS = {Sex.MALE: "Nam", Sex.FEMALE: "Nữ"}
-ASSIGNMENT_SUFFIX = {Assignment.Kind.CONCURRENT: " (kiêm nhiệm)", Assignment.Kind.SECONDMENT: " (biệt phái)"}
-# Item 22 prints the form of the measure in Vietnamese whatever the UI language (ND 112/2020, ND 172/2025).
+ASSIGNMENT_SUFFIX = {Assignment.Kind.CONCURRENT: " (kiêm nhiệm)",
+                     Assignment.Kind.SECONDMENT: " (biệt phái)"}
+# Item 22 prints the form of the measure in Vietnamese whatever the UI language
+# (ND 112/2020, ND 172/2025).
 DISCIPLINE_FORMS = {
-    discipline.REPRIMAND: "Khiển trách", discipline.WARNING: "Cảnh cáo", discipline.STEP_REDUCTION: "Hạ bậc lương",
-    discipline.DEMOTION: "Giáng chức", discipline.DISMISSAL: "Cách chức",
-    discipline.FORCED_RESIGNATION: "Buộc thôi việc", discipline.REMOVAL: "Bãi nhiệm",
+    discipline.REPRIMAND: "Khiển trách", discipline.WARNING: "Cảnh cáo",
+    discipline.STEP_REDUCTION: "Hạ bậc lương", discipline.DEMOTION: "Giáng chức",
+    discipline.DISMISSAL: "Cách chức", discipline.FORCED_RESIGNATION: "Buộc thôi việc",
+    discipline.REMOVAL: "Bãi nhiệm",
 }
 ADDRESS_HINT = "(Số nhà, đường phố, thành phố, xóm, thôn, xã, huyện, tỉnh)"
 SALARY_BLOCK = 10  # item 31 is printed sideways, ten months per block
@@ -56,7 +59,8 @@ class Line:
 
 @dataclass(frozen=True)
 class Table:
-    """A table of items 27–31: heading, optional sub-heading, column headers, rows of strings, note."""
+    """A table of items 27–31: heading, optional sub-heading, column headers, rows of strings,
+    note."""
 
     title: str
     headers: tuple[str, ...]
@@ -103,7 +107,8 @@ def _agencies(unit: OrgUnit) -> tuple[str, str]:
 
 def _birth(servant: CivilServant) -> tuple[str, str]:
     # Item 3: a year-only or month-only birth date prints only what is known.
-    labels = {CivilServant.BirthPrecision.YEAR: "3) Sinh năm", CivilServant.BirthPrecision.MONTH: "3) Sinh tháng"}
+    labels = {CivilServant.BirthPrecision.YEAR: "3) Sinh năm",
+              CivilServant.BirthPrecision.MONTH: "3) Sinh tháng"}
     return labels.get(servant.birth_precision, "3) Sinh ngày"), servant.birth_display
 
 
@@ -124,32 +129,37 @@ def _current_position(servant: CivilServant) -> str:
 
 
 def _rewards(servant: CivilServant) -> str:
-    # Item 21: every reward, newest first; RewardRecord.level is free text, so "the highest" is the reader's call.
+    # Item 21: every reward, newest first; RewardRecord.level is free text, so "the highest" is the
+    # reader's call.
     return "; ".join(f"{r.title} ({', '.join(p for p in (r.level, str(r.year)) if p)})"
                      for r in servant.rewards.order_by("-year", "-id"))
 
 
 def _disciplines(servant: CivilServant) -> str:
     # Item 22: Party or State measure, and the year.
-    return "; ".join(f"{DISCIPLINE_FORMS.get(d.form, d.form)} ({'Đảng' if d.is_party else 'chính quyền'}, "
-                     f"{d.effective_from.year})" for d in servant.disciplines.order_by("-effective_from", "-id"))
+    return "; ".join(f"{DISCIPLINE_FORMS.get(d.form, d.form)} "
+                     f"({'Đảng' if d.is_party else 'chính quyền'}, {d.effective_from.year})"
+                     for d in servant.disciplines.order_by("-effective_from", "-id"))
 
 
 # Item 14 and 31 name allowances the way the payroll does (ND 204/2004 Art. 6).
 ALLOWANCE_NAMES = {
     Allowance.Kind.POSITION: "PCCV", Allowance.Kind.EXCESS_SENIORITY: "Thâm niên vượt khung",
-    Allowance.Kind.PROFESSIONAL_SENIORITY: "Thâm niên nghề", Allowance.Kind.RESPONSIBILITY: "Trách nhiệm",
-    Allowance.Kind.REGIONAL: "Khu vực", Allowance.Kind.PREFERENTIAL: "Ưu đãi nghề",
-    Allowance.Kind.OTHER: "Phụ cấp khác",
+    Allowance.Kind.PROFESSIONAL_SENIORITY: "Thâm niên nghề",
+    Allowance.Kind.RESPONSIBILITY: "Trách nhiệm", Allowance.Kind.REGIONAL: "Khu vực",
+    Allowance.Kind.PREFERENTIAL: "Ưu đãi nghề", Allowance.Kind.OTHER: "Phụ cấp khác",
 }
 
 
 def _amount(allowance: Allowance) -> str:
-    return f"{allowance.percent}%" if allowance.percent is not None else _number(allowance.coefficient)
+    if allowance.percent is not None:
+        return f"{allowance.percent}%"
+    return _number(allowance.coefficient)
 
 
 def _running(allowances: list[Allowance], day: date) -> list[Allowance]:
-    return [a for a in allowances if a.start_date <= day and (a.end_date is None or a.end_date >= day)]
+    return [a for a in allowances if a.start_date <= day
+            and (a.end_date is None or a.end_date >= day)]
 
 
 def _position_allowance(servant: CivilServant, running: list[Allowance]) -> str:
@@ -161,7 +171,8 @@ def _position_allowance(servant: CivilServant, running: list[Allowance]) -> str:
 def _other_allowances(servant: CivilServant, running: list[Allowance]) -> str:
     # Item 14 "Phụ cấp khác": every other allowance running today; excess seniority (vượt khung)
     # from the salary step when no allowance row carries it.
-    others = [f"{ALLOWANCE_NAMES[a.kind]} {_amount(a)}" for a in running if a.kind != Allowance.Kind.POSITION]
+    others = [f"{ALLOWANCE_NAMES[a.kind]} {_amount(a)}" for a in running
+              if a.kind != Allowance.Kind.POSITION]
     percent = servant.excess_seniority_percent
     if percent and not any(a.kind == Allowance.Kind.EXCESS_SENIORITY for a in running):
         others.insert(0, f"Thâm niên vượt khung {percent}%")
@@ -188,7 +199,8 @@ def _work_lines(s: CivilServant, allowances: list[Allowance], today: date) -> li
     running = _running(allowances, today)
     return [
         _line(("10) Nghề nghiệp khi được tuyển dụng", s.occupation_before)),
-        _line(("11) Ngày tuyển dụng", _day(s.recruitment_date)), ("Cơ quan tuyển dụng", s.recruiting_agency)),
+        _line(("11) Ngày tuyển dụng", _day(s.recruitment_date)),
+              ("Cơ quan tuyển dụng", s.recruiting_agency)),
         _line(("12) Chức vụ (chức danh) hiện tại", _current_position(s),
                "(Về chính quyền hoặc Đảng, đoàn thể, kể cả chức vụ kiêm nhiệm)")),
         _line(("13) Công việc chính được giao", s.main_duties)),
@@ -203,10 +215,12 @@ def _work_lines(s: CivilServant, allowances: list[Allowance], today: date) -> li
 def _education_lines(s: CivilServant) -> list[Line]:
     # Item 15.1–15.6.
     return [
-        _line(("15.1- Trình độ giáo dục phổ thông (đã tốt nghiệp lớp mấy/thuộc hệ nào)", s.general_education)),
+        _line(("15.1- Trình độ giáo dục phổ thông (đã tốt nghiệp lớp mấy/thuộc hệ nào)",
+               s.general_education)),
         _line(("15.2- Trình độ chuyên môn cao nhất", s.qualification,
                "(TSKH, TS, ThS, cử nhân, kỹ sư, cao đẳng, trung cấp, sơ cấp; chuyên ngành)")),
-        _line(("15.3- Lý luận chính trị", s.political_theory, "(Cao cấp, trung cấp, sơ cấp và tương đương)"),
+        _line(("15.3- Lý luận chính trị", s.political_theory,
+               "(Cao cấp, trung cấp, sơ cấp và tương đương)"),
               ("15.4- Quản lý nhà nước", s.state_management,
                "(Chuyên viên cao cấp, chuyên viên chính, chuyên viên, cán sự, …)")),
         _line(("15.5- Ngoại ngữ", s.foreign_language, "(Tên ngoại ngữ + Trình độ A, B, C, D, …)"),
@@ -221,21 +235,25 @@ def _party_lines(s: CivilServant) -> list[Line]:
               ("Ngày chính thức", _day(s.party_official_date))),
         _line(("17) Ngày tham gia tổ chức chính trị - xã hội", s.mass_organisations,
                "(Ngày tham gia tổ chức: Đoàn, Hội, … và làm việc gì trong tổ chức đó)")),
-        _line(("18) Ngày nhập ngũ", _day(s.enlistment_date)), ("Ngày xuất ngũ", _day(s.discharge_date)),
-              ("Quân hàm cao nhất", s.military_rank)),
+        _line(("18) Ngày nhập ngũ", _day(s.enlistment_date)),
+              ("Ngày xuất ngũ", _day(s.discharge_date)), ("Quân hàm cao nhất", s.military_rank)),
         _line(("19) Danh hiệu được phong tặng cao nhất", s.honorary_title,
-               "(Anh hùng lao động, anh hùng lực lượng vũ trang; nhà giáo, thầy thuốc, nghệ sĩ nhân dân và ưu tú, …)")),
+               "(Anh hùng lao động, anh hùng lực lượng vũ trang; nhà giáo, thầy thuốc, nghệ sĩ "
+               "nhân dân và ưu tú, …)")),
         _line(("20) Sở trường công tác", s.strengths)),
         _line(("21) Khen thưởng", _rewards(s), "(Hình thức cao nhất, năm nào)")),
-        _line(("22) Kỷ luật", _disciplines(s), "(Về đảng, chính quyền, đoàn thể hình thức cao nhất, năm nào)")),
+        _line(("22) Kỷ luật", _disciplines(s),
+               "(Về đảng, chính quyền, đoàn thể hình thức cao nhất, năm nào)")),
     ]
 
 
 def _health_lines(s: CivilServant) -> list[Line]:
     # Items 23–26: health, policy status, identity card and social insurance.
     return [
-        _line(("23) Tình trạng sức khoẻ", s.health_status), ("Chiều cao", f"{s.height_cm} cm" if s.height_cm else ""),
-              ("Cân nặng", f"{s.weight_kg} kg" if s.weight_kg else ""), ("Nhóm máu", s.blood_group)),
+        _line(("23) Tình trạng sức khoẻ", s.health_status),
+              ("Chiều cao", f"{s.height_cm} cm" if s.height_cm else ""),
+              ("Cân nặng", f"{s.weight_kg} kg" if s.weight_kg else ""),
+              ("Nhóm máu", s.blood_group)),
         _line(("24) Là thương binh hạng", s.war_invalid_grade),
               ("Là con gia đình chính sách", s.policy_family,
                "(Con thương binh, con liệt sĩ, người nhiễm chất độc da cam Dioxin)")),
@@ -249,7 +267,8 @@ def _training(servant: CivilServant) -> Table:
     # Item 27, oldest first.
     rows = tuple((t.institution, t.major, _period(t.start_date, t.end_date), t.mode, t.diploma)
                  for t in servant.trainings.order_by("start_date", "id"))
-    return Table("27) ĐÀO TẠO, BỒI DƯỠNG VỀ CHUYÊN MÔN, NGHIỆP VỤ, LÝ LUẬN CHÍNH TRỊ, NGOẠI NGỮ, TIN HỌC",
+    return Table("27) ĐÀO TẠO, BỒI DƯỠNG VỀ CHUYÊN MÔN, NGHIỆP VỤ, LÝ LUẬN CHÍNH TRỊ, NGOẠI NGỮ, "
+                 "TIN HỌC",
                  ("Tên trường", "Chuyên ngành đào tạo, bồi dưỡng", "Từ tháng, năm - đến tháng, năm",
                   "Hình thức đào tạo", "Văn bằng, chứng chỉ, trình độ gì"), rows,
                  note="Ghi chú: Hình thức đào tạo: Chính quy, tại chức, chuyên tu, bồi dưỡng …; "
@@ -259,17 +278,19 @@ def _training(servant: CivilServant) -> Table:
 def _work_history(servant: CivilServant) -> Table:
     # Item 28, oldest first, with the unit's name of the time (a renamed unit is a new OrgUnit).
     assignments = servant.assignments.select_related("unit").order_by("start_date", "id")
-    rows = tuple((_period(a.start_date, a.end_date), _at(a.title, a.unit) + ASSIGNMENT_SUFFIX.get(a.kind, ""))
+    rows = tuple((_period(a.start_date, a.end_date),
+                  _at(a.title, a.unit) + ASSIGNMENT_SUFFIX.get(a.kind, ""))
                  for a in assignments)
     return Table("28) TÓM TẮT QUÁ TRÌNH CÔNG TÁC",
                  ("Từ tháng, năm đến tháng, năm",
-                  "Chức danh, chức vụ, đơn vị công tác (đảng, chính quyền, đoàn thể, tổ chức xã hội), kể cả thời "
-                  "gian được đào tạo, bồi dưỡng về chuyên môn, nghiệp vụ, …"), rows)
+                  "Chức danh, chức vụ, đơn vị công tác (đảng, chính quyền, đoàn thể, tổ chức "
+                  "xã hội), kể cả thời gian được đào tạo, bồi dưỡng về chuyên môn, nghiệp vụ, …"),
+                 rows)
 
 
 FAMILY_HEADERS = ("Mối quan hệ", "Họ và tên", "Năm sinh",
-                  "Quê quán, nghề nghiệp, chức danh, chức vụ, đơn vị công tác, học tập, nơi ở (trong, ngoài nước); "
-                  "thành viên các tổ chức chính trị - xã hội …")
+                  "Quê quán, nghề nghiệp, chức danh, chức vụ, đơn vị công tác, học tập, nơi ở "
+                  "(trong, ngoài nước); thành viên các tổ chức chính trị - xã hội …")
 
 
 def _family(servant: CivilServant, side: str) -> tuple[tuple[str, ...], ...]:
@@ -302,21 +323,25 @@ def _salary_history(servant: CivilServant, allowances: list[Allowance]) -> Table
         coefficient = _number(record.coefficient) if record else ""
         if record and record.excess_seniority_percent:
             coefficient += f" (VK {record.excess_seniority_percent}%)"
-        extra = "; ".join(f"{ALLOWANCE_NAMES[a.kind]} {_amount(a)}" for a in _running(allowances, day))
+        extra = "; ".join(f"{ALLOWANCE_NAMES[a.kind]} {_amount(a)}"
+                          for a in _running(allowances, day))
         row = (_month(day), step, coefficient + (f" + {extra}" if extra else ""))
         if not rows or rows[-1][0] != row[0]:
             rows.append(row)
         else:  # two changes in one month print as the month's last state
             rows[-1] = row
-    return Table("31) DIỄN BIẾN QUÁ TRÌNH LƯƠNG CỦA CÁN BỘ, CÔNG CHỨC", ("Tháng/năm", "Mã ngạch/bậc", "Hệ số lương"),
-                 tuple(rows))
+    return Table("31) DIỄN BIẾN QUÁ TRÌNH LƯƠNG CỦA CÁN BỘ, CÔNG CHỨC",
+                 ("Tháng/năm", "Mã ngạch/bậc", "Hệ số lương"), tuple(rows))
 
 
 def _salary_blocks(table: Table) -> list[tuple[tuple[str, ...], ...]]:
-    """Item 31 as the form prints it: sideways, one row per header, ``SALARY_BLOCK`` months per block."""
+    """Item 31 as the form prints it: sideways, one row per header, ``SALARY_BLOCK`` months per
+    block."""
     rows = table.rows or (("",) * len(table.headers),) * SALARY_BLOCK
     chunks = [rows[i:i + SALARY_BLOCK] for i in range(0, len(rows), SALARY_BLOCK)]
-    return [tuple((header, *(row[col] for row in chunk)) for col, header in enumerate(table.headers))
+    # Transposed: each header becomes a row followed by its values, one column per month.
+    return [tuple((header, *(row[col] for row in chunk))
+                  for col, header in enumerate(table.headers))
             for chunk in chunks]
 
 
@@ -324,12 +349,13 @@ def _salary_blocks(table: Table) -> list[tuple[tuple[str, ...], ...]]:
 PERSONAL_HISTORY = {
     "title": "29) ĐẶC ĐIỂM LỊCH SỬ BẢN THÂN",
     "prompts": (
-        "– Khai rõ: bị bắt, bị tù (từ ngày tháng năm nào đến ngày tháng năm nào, ở đâu), đã khai báo cho ai, những "
-        "vấn đề gì? Bản thân có làm việc trong chế độ cũ (cơ quan, đơn vị nào, địa điểm, chức danh, chức vụ, thời "
-        "gian làm việc …)",
-        "– Tham gia hoặc có quan hệ với các tổ chức chính trị, kinh tế, xã hội nào ở nước ngoài (làm gì, tổ chức "
-        "nào, đặt trụ sở ở đâu …?)",
-        "– Có thân nhân (Cha, Mẹ, Vợ, Chồng, con, anh chị em ruột) ở nước ngoài (làm gì, địa chỉ …)?",
+        "– Khai rõ: bị bắt, bị tù (từ ngày tháng năm nào đến ngày tháng năm nào, ở đâu), đã khai "
+        "báo cho ai, những vấn đề gì? Bản thân có làm việc trong chế độ cũ (cơ quan, đơn vị nào, "
+        "địa điểm, chức danh, chức vụ, thời gian làm việc …)",
+        "– Tham gia hoặc có quan hệ với các tổ chức chính trị, kinh tế, xã hội nào ở nước ngoài "
+        "(làm gì, tổ chức nào, đặt trụ sở ở đâu …?)",
+        "– Có thân nhân (Cha, Mẹ, Vợ, Chồng, con, anh chị em ruột) ở nước ngoài "
+        "(làm gì, địa chỉ …)?",
     ),
 }
 CERTIFICATION = {
@@ -357,20 +383,21 @@ def resume_context(servant: CivilServant, *, private: bool, today: date | None =
     return {
         "form_code": FORM_CODE, "form_title": FORM_TITLE, "full_name": servant.full_name.upper(),
         "header": [Field("Cơ quan, đơn vị có thẩm quyền quản lý CBCC", managing),
-                   Field("Cơ quan, đơn vị sử dụng CBCC", employing), Field("Số hiệu cán bộ, công chức", servant.code)],
+                   Field("Cơ quan, đơn vị sử dụng CBCC", employing),
+                   Field("Số hiệu cán bộ, công chức", servant.code)],
         "photo": "Ảnh màu (4 x 6 cm)",
         # The photo goes through the scoped view (personnel:servant_photo), never a media URL.
         "photo_url": reverse("personnel:servant_photo", args=[servant.pk]) if servant.photo else "",
-        "items": [*_identity_lines(servant), *_work_lines(servant, allowances, today), *_education_lines(servant),
-                  *_party_lines(servant), *_health_lines(servant)],
-        "training": _training(servant), "work_history": _work_history(servant), "personal_history": PERSONAL_HISTORY,
-        "family": _family_tables(servant, private),
+        "items": [*_identity_lines(servant), *_work_lines(servant, allowances, today),
+                  *_education_lines(servant), *_party_lines(servant), *_health_lines(servant)],
+        "training": _training(servant), "work_history": _work_history(servant),
+        "personal_history": PERSONAL_HISTORY, "family": _family_tables(servant, private),
         "salary_history": salary, "salary_blocks": _salary_blocks(salary),
         "certification": {**CERTIFICATION, "declarant_name": servant.full_name},
     }
 
 
-# --- The A4 worksheet -------------------------------------------------------------------------------------------
+# --- The A4 worksheet -----------------------------------------------------------------------------
 
 COLUMNS, COLUMN_WIDTH, FONT_NAME = 12, 8.3, "Times New Roman"
 PHOTO_LINES = 5  # items 1–5 stand beside the photo, as on the paper form
@@ -382,21 +409,25 @@ UNDERLINE = Border(bottom=DOTTED)
 
 
 class _FormSheet:
-    """A cursor over a 12-column worksheet: each ``put`` merges, styles and fills a range of the current row."""
+    """A cursor over a 12-column worksheet: each ``put`` merges, styles and fills a range of the
+    current row."""
 
     def __init__(self, sheet):
         self.sheet, self.row, self.height = sheet, 1, 0.0
 
-    def put(self, first: int, span: int, text: str, *, bold: bool = False, italic: bool = False, size: int = 12,
-            align: str = "left", border: Border | None = None, rows: int = 1) -> None:
-        """Write ``text``, neutralised by ``safe_cell``, over ``span`` columns (and ``rows`` rows) from ``first``."""
+    def put(self, first: int, span: int, text: str, *, bold: bool = False, italic: bool = False,
+            size: int = 12, align: str = "left", border: Border | None = None,
+            rows: int = 1) -> None:
+        """Write ``text``, neutralised by ``safe_cell``, over ``span`` columns (and ``rows``
+        rows) from ``first``."""
         cell = self.sheet.cell(self.row, first, safe_cell(text))
         cell.font = Font(name=FONT_NAME, size=size, bold=bold, italic=italic)
-        cell.alignment = Alignment(horizontal=align, vertical="center" if rows > 1 else "top", wrap_text=True)
+        cell.alignment = Alignment(horizontal=align, vertical="center" if rows > 1 else "top",
+                                   wrap_text=True)
         cell.border = border or Border()
         if span > 1 or rows > 1:  # borders of a merged range come from its top-left cell
-            self.sheet.merge_cells(start_row=self.row, start_column=first, end_row=self.row + rows - 1,
-                                   end_column=first + span - 1)
+            self.sheet.merge_cells(start_row=self.row, start_column=first,
+                                   end_row=self.row + rows - 1, end_column=first + span - 1)
         if rows == 1:
             self._fit(text, span, size)
 
@@ -412,7 +443,8 @@ class _FormSheet:
 
 
 def _field_spans(line: Line, first: int):
-    # Each field gets an equal share of the line; its label takes what its length needs, the value the rest.
+    # Each field gets an equal share of the line; its label takes what its length needs, the value
+    # the rest.
     share = (COLUMNS - first + 1) // len(line.fields)
     for index, field in enumerate(line.fields):
         start = first + index * share
@@ -445,8 +477,9 @@ def _write_heading(out: _FormSheet, context: dict) -> None:
 
 
 class _Photo(Image):
-    """A JPEG or PNG placed as it is: openpyxl's Image reads files through Pillow, which the server
-    does not need otherwise (the upload was checked by its first bytes, personnel.services.record_parts)."""
+    """A JPEG or PNG placed as it is: openpyxl's Image reads files through Pillow, which the
+    server does not need otherwise (the upload was checked by its first bytes,
+    personnel.services.record_parts)."""
 
     def __init__(self, data: bytes, image_format: str):
         self.ref, self._bytes, self.format = None, data, image_format
@@ -457,7 +490,8 @@ class _Photo(Image):
 
 
 def _write_items(out: _FormSheet, items: list[Line], photo: _Photo | None = None) -> None:
-    # The photo box (about 4 x 6 cm) spans the rows of items 1–5; the other items use the full width.
+    # The photo box (about 4 x 6 cm) spans the rows of items 1–5; the other items use the full
+    # width.
     if photo is not None:
         photo.anchor = f"A{out.row}"
         out.sheet.add_image(photo)
@@ -533,7 +567,8 @@ def _write_signatures(out: _FormSheet, cert: dict) -> None:
 
 
 def _page_setup(sheet, title: str) -> None:
-    # Portrait A4, fitted to one page wide; the form-code row repeats on every page, the footer names the person.
+    # Portrait A4, fitted to one page wide; the form-code row repeats on every page, the footer
+    # names the person.
     for index in range(1, COLUMNS + 1):
         sheet.column_dimensions[get_column_letter(index)].width = COLUMN_WIDTH
     sheet.page_setup.orientation, sheet.page_setup.paperSize = "portrait", sheet.PAPERSIZE_A4
@@ -568,7 +603,8 @@ def _photo_of(servant: CivilServant) -> _Photo | None:
 
 
 def resume_xlsx(servant: CivilServant, *, private: bool) -> bytes:
-    """Mẫu 2C of ``servant`` as a printable A4 worksheet (openpyxl: the project's tool for official forms)."""
+    """Mẫu 2C of ``servant`` as a printable A4 worksheet (openpyxl: the project's tool for
+    official forms)."""
     context = resume_context(servant, private=private)
     workbook = Workbook()
     workbook.active.title = "Mẫu 2C"

@@ -43,7 +43,8 @@ class ServantFilter:
 def _birth_bounds(band: str, today: date) -> Q:
     low, high = AGE_BANDS[band]
     # Age in [low, high) ⇔ born in (today − high years, today − low years].
-    return Q(date_of_birth__gt=add_months(today, -12 * high), date_of_birth__lte=add_months(today, -12 * low))
+    return Q(date_of_birth__gt=add_months(today, -12 * high),
+             date_of_birth__lte=add_months(today, -12 * low))
 
 
 def servant_list(*, scope: UnitScope, filters: ServantFilter,
@@ -129,7 +130,7 @@ def servant_timeline(servant: CivilServant) -> list[TimelineEntry]:
     return [TimelineEntry(event=e, superseded=e.pk in corrected) for e in events]
 
 
-# --- retirement --------------------------------------------------------------------------------------
+# --- retirement -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class RetirementRow:
@@ -158,15 +159,17 @@ def retiring_between(*, scope: UnitScope, start: date, end: date, unit: OrgUnit 
     rows = []
     for servant in people.filter(condition).select_related("unit__parent", "rank__salary_group"):
         result = retirement_of(servant.date_of_birth, servant.sex)
-        rows.append(RetirementRow(servant, result.retirement_date, result.pension_start, result.notice_due,
-                                  result.decision_due, result.rule_set))
+        rows.append(RetirementRow(servant, result.retirement_date, result.pension_start,
+                                  result.notice_due, result.decision_due, result.rule_set))
     return sorted(rows, key=lambda r: (r.retirement_date, r.servant.sort_key))
 
 
-def retirement_forecast(*, scope: UnitScope, first_year: int, years: int, unit: OrgUnit | None = None) -> dict:
-    """Retirements per year and per top-level unit of the scope: the table and chart of the forecast."""
-    rows = retiring_between(scope=scope, start=date(first_year, 1, 1), end=date(first_year + years - 1, 12, 31),
-                            unit=unit)
+def retirement_forecast(*, scope: UnitScope, first_year: int, years: int,
+                        unit: OrgUnit | None = None) -> dict:
+    """Retirements per year and per top-level unit of the scope: the table and chart of the
+    forecast."""
+    rows = retiring_between(scope=scope, start=date(first_year, 1, 1),
+                            end=date(first_year + years - 1, 12, 31), unit=unit)
     depth = (unit.depth + 1) if unit is not None else None
     by_unit: dict[int, Counter] = defaultdict(Counter)
     names: dict[int, str] = {}
@@ -179,7 +182,8 @@ def retirement_forecast(*, scope: UnitScope, first_year: int, years: int, unit: 
     table = [{"unit": names[pk], "unit_id": pk, "counts": [by_unit[pk][y] for y in year_list],
               "total": sum(by_unit[pk].values())} for pk in sorted(by_unit, key=lambda k: names[k])]
     totals = [sum(r["counts"][i] for r in table) for i in range(len(year_list))]
-    by_sex = {sex: [sum(1 for r in rows if r.servant.sex == sex and r.retirement_date.year == y) for y in year_list]
+    by_sex = {sex: [sum(1 for r in rows if r.servant.sex == sex and r.retirement_date.year == y)
+                    for y in year_list]
               for sex in (Sex.MALE, Sex.FEMALE)}
     return {"years": year_list, "table": table, "totals": totals, "rows": rows, "by_sex": by_sex}
 
@@ -195,14 +199,16 @@ def _ancestor_map(rows: list[RetirementRow], depth: int | None) -> dict[int, Org
     return {unit_id: units[ancestor] for unit_id, ancestor in wanted.items()}
 
 
-def retirement_notices_due(*, scope: UnitScope, today: date | None = None, unit: OrgUnit | None = None) -> dict:
+def retirement_notices_due(*, scope: UnitScope, today: date | None = None,
+                           unit: OrgUnit | None = None) -> dict:
     """People due a retirement notice (retiring within 6 months) and a decision (within 3), with
     whether a notice was already recorded."""
     today = today or timezone.localdate()
-    rows = retiring_between(scope=scope, start=today, end=last_day_of_month(add_months(today, 6)), unit=unit)
-    noticed = set(CareerEvent.objects.filter(
-        servant__in=[r.servant.pk for r in rows], kind=CareerEvent.Kind.RETIREMENT_NOTICE).values_list(
-        "servant_id", flat=True))
+    rows = retiring_between(scope=scope, start=today, end=last_day_of_month(add_months(today, 6)),
+                            unit=unit)
+    notices = CareerEvent.objects.filter(servant__in=[r.servant.pk for r in rows],
+                                         kind=CareerEvent.Kind.RETIREMENT_NOTICE)
+    noticed = set(notices.values_list("servant_id", flat=True))
     return {
         "early_raise": retirement_early_raises(rows),
         "notice": [(r, r.servant.pk in noticed) for r in rows],
@@ -212,16 +218,20 @@ def retirement_notices_due(*, scope: UnitScope, today: date | None = None, unit:
 
 
 def people_per_unit(scope: UnitScope, on: date) -> dict[int, int]:
-    """Working people per unit (the unit alone) on ``on``: current fields today, assignments before."""
+    """Working people per unit (the unit alone) on ``on``: current fields today, assignments
+    before."""
     if on >= timezone.localdate():
-        rows = scope.filter(CivilServant.objects.active(), "unit").values("unit").annotate(n=Count("id"))
+        people = scope.filter(CivilServant.objects.active(), "unit")
+        rows = people.values("unit").annotate(n=Count("id"))
         return {r["unit"]: r["n"] for r in rows}
-    held = scope.filter(Assignment.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on,
-                                                  kind=Assignment.Kind.PRIMARY), "unit")
-    return {r["unit"]: r["n"] for r in held.values("unit").annotate(n=Count("servant", distinct=True))}
+    held = scope.filter(Assignment.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=on),
+                                                  start_date__lte=on, kind=Assignment.Kind.PRIMARY),
+                        "unit")
+    return {r["unit"]: r["n"]
+            for r in held.values("unit").annotate(n=Count("servant", distinct=True))}
 
 
-# --- salary step raises ----------------------------------------------------------------------------------
+# --- salary step raises ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class RaiseRow:
@@ -241,12 +251,14 @@ def _delays(people: list[CivilServant]) -> tuple[dict[int, int], dict[int, str]]
         start = since.get(event.servant_id)
         if start and event.effective_date >= start:
             form = event.data.get("form", "")
-            delay[event.servant_id] += rules_on(event.effective_date).raise_delay_months.get(form, 0)
+            months = rules_on(event.effective_date).raise_delay_months
+            delay[event.servant_id] += months.get(form, 0)
             reason[event.servant_id] = event.summary
     return delay, reason
 
 
-def raises_due(*, scope: UnitScope, start: date, end: date, unit: OrgUnit | None = None) -> list[RaiseRow]:
+def raises_due(*, scope: UnitScope, start: date, end: date,
+               unit: OrgUnit | None = None) -> list[RaiseRow]:
     """People whose next regular raise or excess-seniority step falls in [start, end]."""
     people = scope.filter(CivilServant.objects.active(), "unit").filter(
         rank__isnull=False, salary_step__isnull=False, salary_step_date__isnull=False,
@@ -266,9 +278,12 @@ def raises_due(*, scope: UnitScope, start: date, end: date, unit: OrgUnit | None
 
 def _due(servant: CivilServant, last_steps: dict[int, int], delay_months: int) -> RaiseDue:
     group = servant.rank.salary_group
-    return next_raise(step=servant.salary_step, last_step=last_steps.get(group.pk, servant.salary_step),
-                      step_date=servant.salary_step_date, interval_months=group.step_interval_months,
-                      excess_percent=servant.excess_seniority_percent, excess_after_months=group.excess_after_months,
+    return next_raise(step=servant.salary_step,
+                      last_step=last_steps.get(group.pk, servant.salary_step),
+                      step_date=servant.salary_step_date,
+                      interval_months=group.step_interval_months,
+                      excess_percent=servant.excess_seniority_percent,
+                      excess_after_months=group.excess_after_months,
                       discipline_delay_months=delay_months)
 
 
@@ -278,7 +293,8 @@ def next_raise_of(servant: CivilServant) -> RaiseRow | None:
                                                             and servant.salary_step_date):
         return None
     delay, reason = _delays([servant])
-    return RaiseRow(servant, _due(servant, _last_steps(), delay.get(servant.pk, 0)), reason.get(servant.pk, ""))
+    return RaiseRow(servant, _due(servant, _last_steps(), delay.get(servant.pk, 0)),
+                    reason.get(servant.pk, ""))
 
 
 def raise_due_after(record) -> RaiseDue:
@@ -288,12 +304,14 @@ def raise_due_after(record) -> RaiseDue:
     (an upcoming row) is followed by the one after it."""
     group = record.rank.salary_group
     delay = sum(rules_on(e.effective_date).raise_delay_months.get(e.data.get("form", ""), 0)
-                for e in CareerEvent.objects.filter(servant=record.servant_id, kind=CareerEvent.Kind.DISCIPLINE,
-                                                    corrections__isnull=True, effective_date__gte=record.start_date))
+                for e in CareerEvent.objects.filter(servant=record.servant_id,
+                                                    kind=CareerEvent.Kind.DISCIPLINE,
+                                                    corrections__isnull=True,
+                                                    effective_date__gte=record.start_date))
     return next_raise(step=record.step, last_step=_last_steps().get(group.pk, record.step),
                       step_date=record.start_date, interval_months=group.step_interval_months,
-                      excess_percent=record.excess_seniority_percent, excess_after_months=group.excess_after_months,
-                      discipline_delay_months=delay)
+                      excess_percent=record.excess_seniority_percent,
+                      excess_after_months=group.excess_after_months, discipline_delay_months=delay)
 
 
 @dataclass
@@ -306,20 +324,24 @@ class EarlyRaiseGroup:
     candidates: list[RaiseRow]
 
 
-def early_raise_candidates(*, scope: UnitScope, year: int, unit: OrgUnit | None = None) -> list[EarlyRaiseGroup]:
-    """People who may be raised up to 12 months early in ``year`` (TT 08/2013 Art 3), grouped by the
-    unit that holds the quota: 1 person per 10 on its payroll (remainders pooled by the superior)."""
+def early_raise_candidates(*, scope: UnitScope, year: int,
+                           unit: OrgUnit | None = None) -> list[EarlyRaiseGroup]:
+    """People who may be raised up to 12 months early in ``year`` (TT 08/2013 Art 3), grouped by
+    the unit that holds the quota: 1 person per 10 on its payroll (remainders pooled by the
+    superior)."""
     from personnel.models import SalaryRecord
     from personnel.rules.salary import SAL_TT08, early_raise_eligible
 
     people = scope.filter(CivilServant.objects.active(), "unit").filter(
-        rank__isnull=False, salary_step_date__isnull=False).select_related("unit__parent", "rank__salary_group")
+        rank__isnull=False, salary_step_date__isnull=False,
+    ).select_related("unit__parent", "rank__salary_group")
     if unit is not None:
         people = people.filter(unit__path__startswith=unit.path)
     people = list(people)
     last_steps, (delay, reason) = _last_steps(), _delays(people)
-    early_before = set(SalaryRecord.objects.filter(servant__in=people, kind=SalaryRecord.Kind.EARLY,
-                                                   end_date__isnull=True).values_list("servant_id", flat=True))
+    early = SalaryRecord.objects.filter(servant__in=people, kind=SalaryRecord.Kind.EARLY,
+                                        end_date__isnull=True)
+    early_before = set(early.values_list("servant_id", flat=True))
     groups: dict[int, EarlyRaiseGroup] = {}
     holders = _quota_holders(people)
     for servant in people:
@@ -373,20 +395,23 @@ def disciplined_in_year(servant: CivilServant, year: int) -> list[CareerEvent]:
 def _last_steps() -> dict[int, int]:
     from positions.models import SalaryCoefficient
 
-    return dict(SalaryCoefficient.objects.values("group_id").annotate(last=Count("step", distinct=True))
+    return dict(SalaryCoefficient.objects.values("group_id")
+                .annotate(last=Count("step", distinct=True))
                 .values_list("group_id", "last"))
 
 
-# --- statistics for dashboards ---------------------------------------------------------------------------
+# --- statistics for dashboards --------------------------------------------------------------------
 
-def headcount_stats(*, scope: UnitScope, unit: OrgUnit | None = None, today: date | None = None) -> dict:
+def headcount_stats(*, scope: UnitScope, unit: OrgUnit | None = None,
+                    today: date | None = None) -> dict:
     """Counts for the personnel dashboard: by category, by rank level, age pyramid by sex,
     retirements in the next five years, and leaders vs non-leaders per division."""
     today = today or timezone.localdate()
     people = scope.filter(CivilServant.objects.active(), "unit")
     if unit is not None:
         people = people.filter(unit__path__startswith=unit.path)
-    by_category = dict(people.values_list("category").annotate(n=Count("id")).values_list("category", "n"))
+    by_category = dict(people.values_list("category").annotate(n=Count("id"))
+                       .values_list("category", "n"))
     by_rank = list(people.values("rank__level").annotate(n=Count("id")).order_by("-n").values_list(
         "rank__level", "n"))
     pyramid: dict[str, Counter] = {Sex.MALE: Counter(), Sex.FEMALE: Counter()}
@@ -415,13 +440,14 @@ def leader_ratio(*, people: QuerySet) -> list[dict]:
                       OrgUnit.Kind.SUB_DEPARTMENT)
     # A department-level office or inspectorate (parent: the province) holds its leaders like a
     # department does; the ratio check is about divisions.
-    result = [{"unit_id": r["unit_id"], "unit": r["unit__name"], "leaders": r["leaders"], "staff": r["staff"],
-               "flag": r["leaders"] >= r["staff"] and r["leaders"] > 0}
-              for r in rows if r["unit__kind"] in division_kinds and r["unit__parent__kind"] != OrgUnit.Kind.PROVINCE]
+    result = [{"unit_id": r["unit_id"], "unit": r["unit__name"], "leaders": r["leaders"],
+               "staff": r["staff"], "flag": r["leaders"] >= r["staff"] and r["leaders"] > 0}
+              for r in rows if r["unit__kind"] in division_kinds
+              and r["unit__parent__kind"] != OrgUnit.Kind.PROVINCE]
     return sorted(result, key=lambda r: (not r["flag"], r["unit"]))
 
 
-# --- competency gaps ----------------------------------------------------------------------------------------
+# --- competency gaps ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class GapRow:
@@ -436,17 +462,20 @@ class GapRow:
 
 
 def _frameworks(position_ids: set[int]) -> dict[int, tuple[object, list]]:
-    """Each position's framework: its approved description, else its latest draft (three queries)."""
+    """Each position's framework: its approved description, else its latest draft (three
+    queries)."""
     from positions.models import JobDescription, RequiredCompetency
 
     chosen: dict[int, JobDescription] = {}
-    for description in JobDescription.objects.filter(position_id__in=position_ids).order_by("version"):
+    descriptions = JobDescription.objects.filter(position_id__in=position_ids).order_by("version")
+    for description in descriptions:
         current = chosen.get(description.position_id)
         approved = description.status == JobDescription.Status.APPROVED
         if current is None or approved or current.status != JobDescription.Status.APPROVED:
             chosen[description.position_id] = description
     lines: dict[int, list] = defaultdict(list)
-    for line in RequiredCompetency.objects.filter(description__in=chosen.values()).select_related("competency"):
+    required = RequiredCompetency.objects.filter(description__in=chosen.values())
+    for line in required.select_related("competency"):
         lines[line.description_id].append(line)
     return {pid: (d, lines[d.pk]) for pid, d in chosen.items()}
 
@@ -455,7 +484,9 @@ def _latest_assessments(servant_ids: list[int]) -> dict[tuple[int, int], object]
     from personnel.models import CompetencyAssessment
 
     latest = {}
-    for row in CompetencyAssessment.objects.filter(servant_id__in=servant_ids).order_by("assessed_on", "id"):
+    assessments = CompetencyAssessment.objects.filter(servant_id__in=servant_ids)
+    # Oldest first, so that the latest assessment of each competency is the one left in the dict.
+    for row in assessments.order_by("assessed_on", "id"):
         latest[(row.servant_id, row.competency_id)] = row
     return latest
 
@@ -464,7 +495,8 @@ def competency_gap(servant: CivilServant) -> tuple[object | None, list[GapRow]]:
     """The framework of the person's job position against their latest assessed levels."""
     if servant.job_position_id is None:
         return None, []
-    description, lines = _frameworks({servant.job_position_id}).get(servant.job_position_id, (None, []))
+    frameworks = _frameworks({servant.job_position_id})
+    description, lines = frameworks.get(servant.job_position_id, (None, []))
     latest = _latest_assessments([servant.pk])
     rows = []
     for line in lines:
@@ -488,8 +520,11 @@ def training_needs(*, scope: UnitScope, unit: OrgUnit | None = None) -> list[dic
             assessment = latest.get((servant.pk, line.competency_id))
             level = assessment.level if assessment else None
             if level is None or level < line.level:
-                entry = needs.setdefault(line.competency_id, {"competency": line.competency, "people": [],
-                                                              "below": 0, "unassessed": 0})
-                entry["people"].append({"servant": servant, "required": line.level, "assessed": level})
+                entry = needs.setdefault(line.competency_id,
+                                         {"competency": line.competency, "people": [],
+                                          "below": 0, "unassessed": 0})
+                entry["people"].append({"servant": servant, "required": line.level,
+                                        "assessed": level})
                 entry["below" if level is not None else "unassessed"] += 1
-    return sorted(needs.values(), key=lambda n: (-n["below"], -len(n["people"]), n["competency"].code))
+    return sorted(needs.values(),
+                  key=lambda n: (-n["below"], -len(n["people"]), n["competency"].code))

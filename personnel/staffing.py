@@ -23,7 +23,8 @@ DEPUTIES_OVER_NORM = "DEPUTIES_OVER_NORM"
 DEPUTIES_OVER_PARENT = "DEPUTIES_OVER_PARENT"
 BELOW_MINIMUM_POSTS = "BELOW_MINIMUM_POSTS"
 OVER_QUOTA = "OVER_QUOTA"
-FLAGS = (LEADERS_NOT_FEWER_THAN_STAFF, DEPUTIES_OVER_NORM, DEPUTIES_OVER_PARENT, BELOW_MINIMUM_POSTS, OVER_QUOTA)
+FLAGS = (LEADERS_NOT_FEWER_THAN_STAFF, DEPUTIES_OVER_NORM, DEPUTIES_OVER_PARENT,
+         BELOW_MINIMUM_POSTS, OVER_QUOTA)
 
 K = OrgUnit.Kind
 AGENCY_KINDS = {K.DEPARTMENT, K.OFFICE, K.INSPECTORATE}
@@ -57,18 +58,20 @@ class StaffingRow:
     counted: int | None = None  # people of the categories the quota covers
 
     def as_json(self) -> dict:
-        return {"code": self.unit.code, "name": self.unit.name, "headcount": self.headcount, "leaders": self.leaders,
-                "deputies": self.deputies, "non_leaders": self.non_leaders, "max_deputies": self.max_deputies,
-                "quota": self.quota, "flags": self.flags}
+        return {"code": self.unit.code, "name": self.unit.name, "headcount": self.headcount,
+                "leaders": self.leaders, "deputies": self.deputies, "non_leaders": self.non_leaders,
+                "max_deputies": self.max_deputies, "quota": self.quota, "flags": self.flags}
 
 
 def _people(units_qs, on: date) -> dict[int, UnitCounts]:
-    """Working people per unit on ``on``, read from the assignments of that day (one query; the units
-    come as a subquery, so the statement does not grow with the tree)."""
-    held = Assignment.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=on), start_date__lte=on,
-                                     kind=Assignment.Kind.PRIMARY, unit__in=units_qs.values("pk"))
+    """Working people per unit on ``on``, read from the assignments of that day (one query; the
+    units come as a subquery, so the statement does not grow with the tree)."""
+    held = Assignment.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=on),
+                                     start_date__lte=on, kind=Assignment.Kind.PRIMARY,
+                                     unit__in=units_qs.values("pk"))
     counts: dict[int, UnitCounts] = defaultdict(UnitCounts)
-    rows = held.values_list("unit_id", "leadership", "servant__category").annotate(n=Count("id")).order_by()
+    rows = held.values_list("unit_id", "leadership",
+                            "servant__category").annotate(n=Count("id")).order_by()
     for unit_id, leadership, category, n in rows:
         entry = counts[unit_id]
         entry.by_category[category] += n
@@ -118,27 +121,30 @@ def _grace(units_qs, units: dict[int, OrgUnit], on: date, years: int) -> dict[in
     since = add_months(on, -12 * years)
     changes = UnitChange.objects.filter(
         kind__in=[UnitChange.Kind.MERGE, UnitChange.Kind.SPLIT, UnitChange.Kind.TRANSFER],
-        effective_date__gt=since, effective_date__lte=on, successors__in=units_qs.values("pk")).values_list(
-        "successors", "effective_date")
+        effective_date__gt=since, effective_date__lte=on,
+        successors__in=units_qs.values("pk")).values_list("successors", "effective_date")
     return {unit_id: add_months(day, 12 * years) for unit_id, day in changes if unit_id in units}
 
 
 def _merged_provinces(provinces: list[int]) -> dict[int, int]:
     """How many provinces each province was merged from (1 when it was not merged)."""
     rows = UnitChange.objects.filter(kind=UnitChange.Kind.MERGE, successors__in=provinces).annotate(
-        n=Count("predecessors", filter=Q(predecessors__kind=K.PROVINCE))).values_list("successors", "n")
+        n=Count("predecessors",
+                filter=Q(predecessors__kind=K.PROVINCE))).values_list("successors", "n")
     merged = {pk: 1 for pk in provinces}
     merged.update({pk: max(n, 1) for pk, n in rows})
     return merged
 
 
-def staffing_report(*, scope: UnitScope, on: date, root: OrgUnit | None = None) -> list[StaffingRow]:
+def staffing_report(*, scope: UnitScope, on: date,
+                    root: OrgUnit | None = None) -> list[StaffingRow]:
     """One row per unit of the scope existing on ``on`` (the subtree of ``root`` if given)."""
     units_qs = scope.units().active_on(on)
     if root is not None:
         units_qs = units_qs.filter(path__startswith=root.path)
     units = {u.pk: u for u in units_qs.order_by("path")}
-    above = {i for u in units.values() for i in u.ancestor_ids()} - set(units)  # ancestors outside the report
+    # Ancestors outside the report.
+    above = {i for u in units.values() for i in u.ancestor_ids()} - set(units)
     everything = {**units, **OrgUnit.objects.in_bulk(above)}
     counts = _people(units_qs, on)
     quotas = _quotas(units_qs, on.year)
@@ -150,7 +156,8 @@ def staffing_report(*, scope: UnitScope, on: date, root: OrgUnit | None = None) 
     rows = {}
     for unit in units.values():
         if unit.parent_id in everything:
-            unit._state.fields_cache["parent"] = everything[unit.parent_id]  # labels without queries
+            # Labels without queries.
+            unit._state.fields_cache["parent"] = everything[unit.parent_id]
         rows[unit.pk] = _row(unit, everything, counts, subtree, quotas, norms, grace, merged)
     _department_average(rows, norms, merged, everything)
     _parent_flags(rows)
@@ -165,7 +172,8 @@ def _quotas(units_qs, year: int) -> dict[int, dict[str, int]]:
     return result
 
 
-def _subtree_sums(units: dict[int, OrgUnit], counts: dict[int, UnitCounts]) -> dict[int, UnitCounts]:
+def _subtree_sums(units: dict[int, OrgUnit],
+                  counts: dict[int, UnitCounts]) -> dict[int, UnitCounts]:
     """Each unit's people with all its sub-units (one pass up the tree, deepest first)."""
     totals: dict[int, UnitCounts] = {}
     for unit in sorted(units.values(), key=lambda u: -u.depth):
@@ -196,18 +204,23 @@ def _row(unit, everything, counts, subtree, quotas, norms, grace, merged) -> Sta
     civil_servants = sum(n for c, n in total.by_category.items() if c in CIVIL_SERVICE)
     unit_quota = quotas.get(unit.pk)
     quota = sum(unit_quota.values()) if unit_quota else None
-    max_deputies = _max_deputies(role, unit, norms, province, merged.get(province.pk, 1) if province else 1,
-                                 civil_servants, headcount)
+    max_deputies = _max_deputies(role, unit, norms, province,
+                                 merged.get(province.pk, 1) if province else 1, civil_servants,
+                                 headcount)
     row = StaffingRow(unit=unit, role=role, headcount=headcount, leaders=own.heads + own.deputies,
                       deputies=own.deputies, non_leaders=total.staff, civil_servants=civil_servants,
-                      max_deputies=max_deputies, quota=quota, flags=[], grace_until=grace.get(unit.pk))
-    if role in {"division", "commune_division", "service_division", "sub_department"} and row.leaders \
-            and row.leaders >= row.non_leaders:
+                      max_deputies=max_deputies, quota=quota, flags=[],
+                      grace_until=grace.get(unit.pk))
+    divisions = {"division", "commune_division", "service_division", "sub_department"}
+    if role in divisions and row.leaders and row.leaders >= row.non_leaders:
         row.flags.append(LEADERS_NOT_FEWER_THAN_STAFF)
-    if max_deputies is not None and row.deputies > max_deputies and role != "agency" and row.grace_until is None:
+    if max_deputies is not None and row.deputies > max_deputies and role != "agency" \
+            and row.grace_until is None:
         row.flags.append(DEPUTIES_OVER_NORM)
     if role == "division":
-        posts = sum(n for c, n in (unit_quota or {}).items() if c in CIVIL_SERVICE) or civil_servants
+        # The civil-service quota when one is set, else the civil servants actually working.
+        posts = sum(n for c, n in (unit_quota or {}).items() if c in CIVIL_SERVICE) \
+            or civil_servants
         if posts < norms.minimum_posts(province.province_class if province else ""):
             row.flags.append(BELOW_MINIMUM_POSTS)
     if unit_quota:
@@ -233,8 +246,8 @@ def _department_average(rows: dict[int, StaffingRow], norms, merged, everything)
 
 
 def _parent_flags(rows: dict[int, StaffingRow]) -> None:
-    """A unit may not have more deputies than its direct parent (ND 370/2025 principle). Skipped when
-    the parent is the province or has no leader recorded (nothing to compare with)."""
+    """A unit may not have more deputies than its direct parent (ND 370/2025 principle). Skipped
+    when the parent is the province or has no leader recorded (nothing to compare with)."""
     for row in rows.values():
         parent = rows.get(row.unit.parent_id)
         if parent is None or parent.unit.kind == K.PROVINCE or parent.leaders == 0:
@@ -271,7 +284,8 @@ def rank_ratio_warnings(*, scope: UnitScope, root: OrgUnit | None = None) -> lis
     if root is not None:
         units = units.filter(path__startswith=root.path)
     units = list(units)
-    people = scope.filter(CivilServant.objects.active(), "unit").values_list("unit__path", "rank__level")
+    working = scope.filter(CivilServant.objects.active(), "unit")
+    people = working.values_list("unit__path", "rank__level")
     counts: dict[int, dict[str, int]] = {u.pk: defaultdict(int) for u in units}
     for path, level in people.iterator(chunk_size=5000):
         for unit in units:
@@ -281,7 +295,9 @@ def rank_ratio_warnings(*, scope: UnitScope, root: OrgUnit | None = None) -> lis
     for unit in units:
         total = sum(counts[unit.pk].values())
         for (kind, level), cap in caps.items():
-            if kind == unit.kind and total and 100 * counts[unit.pk][level] > cap.max_percent * total:
-                warnings.append(RatioWarning(unit, level, counts[unit.pk][level], total, cap.max_percent,
-                                             cap.confirmed))
+            # Compared in whole numbers: level / total > max_percent %, without rounding.
+            if kind == unit.kind and total and \
+                    100 * counts[unit.pk][level] > cap.max_percent * total:
+                warnings.append(RatioWarning(unit, level, counts[unit.pk][level], total,
+                                             cap.max_percent, cap.confirmed))
     return warnings

@@ -1,4 +1,5 @@
-"""One set of checks on a person's values, for the forms (through the services) and the import alike.
+"""One set of checks on a person's values, for the forms (through the services) and the import
+alike.
 
 ``person_errors`` takes résumé values by model field name and returns {field: Vietnamese message}
 for what cannot be true of a working person: a birth date in the future or an impossible age, a
@@ -45,7 +46,8 @@ def person_errors(values: dict, *, today: date | None = None) -> dict[str, str]:
     birth = values.get("date_of_birth")
     if birth is not None:
         if birth > today:
-            errors["date_of_birth"] = _("The date of birth %(day)s is in the future.") % {"day": _day(birth)}
+            errors["date_of_birth"] = (_("The date of birth %(day)s is in the future.")
+                                       % {"day": _day(birth)})
             birth = None  # every other comparison with it would only repeat the problem
         elif not MIN_AGE <= _age(birth, today) <= MAX_AGE:
             errors["date_of_birth"] = (
@@ -64,32 +66,39 @@ def person_errors(values: dict, *, today: date | None = None) -> dict[str, str]:
         recruited = values.get("recruitment_date")
         if recruited is not None and "recruitment_date" not in errors \
                 and recruited < add_months(birth, 12 * RECRUITMENT_AGE):
-            errors["recruitment_date"] = _("The recruitment date %(day)s is before the person was %(age)s, the "
-                                           "minimum age for recruitment.") % {"day": _day(recruited),
-                                                                              "age": RECRUITMENT_AGE}
+            errors["recruitment_date"] = (
+                _("The recruitment date %(day)s is before the person was %(age)s, the minimum age "
+                  "for recruitment.")
+                % {"day": _day(recruited), "age": RECRUITMENT_AGE})
         admitted = values.get("party_admission_date")
         if admitted is not None and "party_admission_date" not in errors \
                 and admitted < add_months(birth, 12 * PARTY_AGE):
-            errors["party_admission_date"] = _("The Party admission date %(day)s is before the person was "
-                                               "%(age)s.") % {"day": _day(admitted), "age": PARTY_AGE}
+            errors["party_admission_date"] = (
+                _("The Party admission date %(day)s is before the person was %(age)s.")
+                % {"day": _day(admitted), "age": PARTY_AGE})
     admitted, official = values.get("party_admission_date"), values.get("party_official_date")
     if official is not None and "party_official_date" not in errors:
         if admitted is None:
-            errors["party_official_date"] = _("An official Party membership date needs the admission date.")
+            errors["party_official_date"] = _(
+                "An official Party membership date needs the admission date.")
         elif official < admitted:
-            errors["party_official_date"] = _("Party membership cannot become official (%(day)s) before "
-                                              "admission (%(admitted)s).") % {"day": _day(official),
-                                                                              "admitted": _day(admitted)}
+            errors["party_official_date"] = (
+                _("Party membership cannot become official (%(day)s) before admission "
+                  "(%(admitted)s).")
+                % {"day": _day(official), "admitted": _day(admitted)})
     enlisted, discharged = values.get("enlistment_date"), values.get("discharge_date")
     if discharged is not None and "discharge_date" not in errors:
         if enlisted is None:
             errors["discharge_date"] = _("A discharge date needs the enlistment date.")
         elif discharged < enlisted:
-            errors["discharge_date"] = _("The discharge date %(day)s is before the enlistment (%(enlisted)s).") % {
-                "day": _day(discharged), "enlisted": _day(enlisted)}
+            errors["discharge_date"] = (
+                _("The discharge date %(day)s is before the enlistment (%(enlisted)s).")
+                % {"day": _day(discharged), "enlisted": _day(enlisted)})
     for field, (low, high), message in (
-            ("height_cm", HEIGHT_CM, _("A height of %(value)s cm is not possible (%(low)s–%(high)s cm).")),
-            ("weight_kg", WEIGHT_KG, _("A weight of %(value)s kg is not possible (%(low)s–%(high)s kg)."))):
+            ("height_cm", HEIGHT_CM,
+             _("A height of %(value)s cm is not possible (%(low)s–%(high)s cm).")),
+            ("weight_kg", WEIGHT_KG,
+             _("A weight of %(value)s kg is not possible (%(low)s–%(high)s kg)."))):
         value = values.get(field)
         if value is not None and not low <= value <= high:
             errors[field] = message % {"value": value, "low": low, "high": high}
@@ -104,14 +113,15 @@ def new_errors(before: dict, after: dict, *, today: date | None = None) -> dict[
             if old.get(field) != message}
 
 
-def reward_year_error(year: int, date_of_birth: date | None, *, today: date | None = None) -> str | None:
+def reward_year_error(year: int, date_of_birth: date | None, *,
+                      today: date | None = None) -> str | None:
     """A reward is for a year that has begun and that the person lived in."""
     today = today or timezone.localdate()
     if year > today.year:
         return _("The year %(year)s is in the future.") % {"year": year}
     if date_of_birth is not None and year < date_of_birth.year:
-        return _("The year %(year)s is before the person was born (%(born)s).") % {"year": year,
-                                                                                  "born": date_of_birth.year}
+        return (_("The year %(year)s is before the person was born (%(born)s).")
+                % {"year": year, "born": date_of_birth.year})
     return None
 
 

@@ -21,7 +21,15 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.text import clean
-from personnel.models import Allowance, Attachment, CareerEvent, CivilServant, Contract, FamilyMember, LeaveRecord
+from personnel.models import (
+    Allowance,
+    Attachment,
+    CareerEvent,
+    CivilServant,
+    Contract,
+    FamilyMember,
+    LeaveRecord,
+)
 from personnel.services.servants import NO_DECISION, Decision
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024

@@ -8,7 +8,14 @@ from django.utils.translation import gettext as _
 from core.dates import add_months
 from core.models import OrgUnit
 from core.text import clean
-from personnel.models import CareerEvent, CivilServant, DisciplineRecord, RewardRecord, TrainingPlan, TrainingRecord
+from personnel.models import (
+    CareerEvent,
+    CivilServant,
+    DisciplineRecord,
+    RewardRecord,
+    TrainingPlan,
+    TrainingRecord,
+)
 from personnel.rules import discipline as discipline_rules
 from personnel.services.servants import NO_DECISION, Decision, event_record
 from personnel.validation import reward_year_error

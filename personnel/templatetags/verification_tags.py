@@ -36,7 +36,8 @@ def _shown(field: str, value, names: dict, show_private: bool) -> str:
 def _names(rows: list[dict]) -> dict:
     names = {}
     for field, model in _RELATED.items():
-        ids = {row[key] for row in rows if row["field"] == field for key in ("verified", "current")} - {None}
+        ids = {row[key] for row in rows if row["field"] == field
+               for key in ("verified", "current")} - {None}
         names.update({(field, pk): str(obj) for pk, obj in model.objects.in_bulk(ids).items()})
     return names
 
@@ -53,5 +54,6 @@ def verification_card(context) -> dict:
     for row in rows:
         row["verified_shown"] = _shown(row["field"], row["verified"], names, show_private)
         row["current_shown"] = _shown(row["field"], row["current"], names, show_private)
+    can_verify = servant.verification != "verified" and may_verify(context["request"].user, servant)
     return {"servant": servant, "differences": rows, "request": context.get("request"),
-            "can_verify": servant.verification != "verified" and may_verify(context["request"].user, servant)}
+            "can_verify": can_verify}

@@ -17,7 +17,8 @@ class Command(JsonCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--unit", help="only this unit and its sub-units (unit code)")
-        parser.add_argument("--all-statuses", action="store_true", help="include retired and departed people")
+        parser.add_argument("--all-statuses", action="store_true",
+                            help="include retired and departed people")
         super().add_arguments(parser)
 
     def run(self, **options):

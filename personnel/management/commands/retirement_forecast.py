@@ -11,8 +11,8 @@ EVERYTHING = UnitScope(everything=True)
 
 
 class Command(JsonCommand):
-    help = ("List everyone whose retirement date (ND 135/2020 roadmap) falls between --from and --to: code, name, "
-            "sex, date of birth, retirement date, pension start.")
+    help = ("List everyone whose retirement date (ND 135/2020 roadmap) falls between --from and "
+            "--to: code, name, sex, date of birth, retirement date, pension start.")
 
     def add_arguments(self, parser):
         parser.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD or dd/mm/yyyy")
