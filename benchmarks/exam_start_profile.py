@@ -116,7 +116,10 @@ def main() -> None:
 
         # bench_settings: start() set Django up on config.settings
         settings.ROOT_URLCONF = "bench_urls"
-        application = get_wsgi_application()
+        from recruitment.exam.hot_path import serve_answers
+
+        # As config.wsgi serves the site: exam day's requests before the middleware, the rest by Django.
+        application = serve_answers(get_wsgi_application())
         candidates = _exam.candidates_of(document)
         # Each candidate starts once through the exam API (a second login would need re-admission):
         # a tenth warms up, the rest is measured; the bare views take the same candidates first.

@@ -1,21 +1,21 @@
-"""Exam day's answer saves, served before the site's middleware (issue 12, item 9).
+"""Exam day's requests, served before the site's middleware (issue 12, item 9).
 
-On exam day 10,000 candidates click 1,000 times a second, each click a
-``PUT /exam/api/attempts/<a>/answers/<n>`` with the attempt's bearer token and a body like
-``{"choice": 3, "seq": 17}``. The save is one statement (``services.answer_save_checked`` checks
-the token, the attempt's state and deadline, the question and ``seq`` in SQL), and
-:func:`recruitment.exam.api.quick_save` answers it without DRF. Measured in process
-(``benchmarks/exam_save_profile.py``), four fifths of such a click's CPU still went to the
-site's seventeen middleware and the URL resolver. A token-authenticated JSON click needs none of
-them: no session, cookie, CSRF token, login, two-factor step, language or page is involved.
+On exam day 10,000 candidates log in and fetch their paper at the same minute, then click 1,000
+times a second: ``POST /exam/api/login``, ``GET /exam/api/attempts/<a>`` and
+``PUT /exam/api/attempts/<a>/answers/<n>`` with the attempt's bearer token. The API answers the
+well-formed ones without DRF (``quick_login``, ``quick_paper``, ``quick_save`` in
+recruitment.exam.api; each checks what the view checks, a click in one SQL statement). Measured
+in process (``benchmarks/exam_save_profile.py``), four fifths of a click's CPU still went to the
+site's seventeen middleware and the URL resolver, which these requests do not need: no session,
+cookie, CSRF token, user login, two-factor step or page is involved.
 
 So the WSGI application (``config/wsgi.py``) gives those requests to :func:`serve_answers` first.
-It runs what every response of the site must still get around ``quick_save``: the request's
+It runs what every response of the site must still get around the quick answer: the request's
 ``started`` and ``finished`` signals (stale database connections are closed), the host check,
-the request id, and the security middleware (HTTPS redirect, HSTS, nosniff, referrer policy, frame
-options). Every other request, and every click that ``quick_save`` leaves to the API view (a
-refusal, a stale ``seq``, another body, a wrong token), goes to Django as before, its body
-intact, and gets its full answer there.
+the request id, the security middleware (HTTPS redirect, HSTS, nosniff, referrer policy), the
+site's language and the frame options. Every other request, and every one the quick answer
+leaves to the API view (a refusal, a stale ``seq``, another body, a wrong token), goes to Django
+as before, its body intact, and gets its full answer there.
 """
 import io
 import re
@@ -29,43 +29,68 @@ from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.security import SecurityMiddleware
 from django.urls import reverse
 
+from core.locale_middleware import VietnameseFirstLocaleMiddleware
 from core.request_id import RequestIdMiddleware
 
-_LEFT_TO_DJANGO = HttpResponse(status=599)  # a marker: quick_save did not answer this click
+_LEFT_TO_DJANGO = HttpResponse(status=599)  # a marker: the quick answer left this request to Django
+_ATTEMPT, _N = 918273645, 4321  # sample arguments, found again in the reversed URLs
 
 
-def _answer_path() -> re.Pattern:
-    """The answer URL as a regex, from the URLconf (so a changed prefix cannot go unnoticed)."""
-    sample = reverse("exam:api_answer", kwargs={"attempt": 918273645, "n": 4321})
-    pattern = re.escape(sample).replace("918273645", "([0-9]{1,10})").replace("4321", "([0-9]{1,5})")
+def _pattern(name: str, **kwargs) -> re.Pattern:
+    """The URL ``name`` as a regex, from the URLconf (so a changed prefix cannot go unnoticed)."""
+    sample = re.escape(reverse(f"exam:{name}", kwargs=kwargs))
+    pattern = sample.replace(str(_ATTEMPT), "([0-9]{1,10})").replace(str(_N), "([0-9]{1,5})")
     return re.compile(pattern + r"\Z")
 
 
+def _routes():
+    """(method, path, whether a bearer token must come with it, the quick answer) of exam day's
+    three requests: the login, the paper and each click. The quick answers are the API views' own
+    (recruitment.exam.api), which leave everything else to the views."""
+    from recruitment.exam import api
+
+    return [
+        ("PUT", _pattern("api_answer", attempt=_ATTEMPT, n=_N), True,
+         lambda request, match: api.quick_save(request, attempt=int(match[1]), n=int(match[2]))),
+        ("GET", _pattern("api_attempt", attempt=_ATTEMPT), True,
+         lambda request, match: api.quick_paper(request, attempt=int(match[1]))),
+        ("POST", _pattern("api_login"), False, lambda request, match: api.quick_login(request)),
+    ]
+
+
 def _chain():
-    """``quick_save`` inside the middleware every response needs, each wrapped as Django wraps
-    its middleware (an exception becomes the site's error response)."""
-    from recruitment.exam.api import quick_save
+    """The quick answer inside the middleware every response needs, each wrapped as Django wraps
+    its middleware (an exception becomes the site's error response). The language is the site's
+    (a refused login is explained to the candidate)."""
 
     def view(request):
-        return quick_save(request, attempt=request.exam_answer[0], n=request.exam_answer[1]) \
-            or _LEFT_TO_DJANGO
+        quick, match = request.exam_quick
+        return quick(request, match) or _LEFT_TO_DJANGO
 
     handler = convert_exception_to_response(view)
-    for middleware in (XFrameOptionsMiddleware, SecurityMiddleware, RequestIdMiddleware):
+    for middleware in (XFrameOptionsMiddleware, VietnameseFirstLocaleMiddleware, SecurityMiddleware,
+                       RequestIdMiddleware):
         handler = convert_exception_to_response(middleware(handler))
     return handler
 
 
 def serve_answers(django_application: WSGIHandler):
-    """``django_application`` with the answer saves it would accept answered first."""
-    path = _answer_path()
+    """``django_application`` with the exam requests it would answer quickly answered first."""
+    routes = _routes()
     handler = _chain()
 
+    def route(environ):
+        """(quick answer, URL match) for one of exam day's requests, else None."""
+        method, path = environ.get("REQUEST_METHOD"), environ.get("PATH_INFO", "")
+        for route_method, pattern, bearer, quick in routes:
+            if method == route_method and (match := pattern.match(path)) and (
+                    not bearer or environ.get("HTTP_AUTHORIZATION", "").strip()):
+                return quick, match
+        return None
+
     def application(environ, start_response):
-        match = (environ.get("REQUEST_METHOD") == "PUT"
-                 and environ.get("HTTP_AUTHORIZATION", "").strip()
-                 and path.match(environ.get("PATH_INFO", "")))
-        if not match:
+        quick = route(environ)
+        if quick is None:
             return django_application(environ, start_response)
         signals.request_started.send(sender=WSGIHandler, environ=environ)
         request = WSGIRequest(environ)
@@ -73,7 +98,7 @@ def serve_answers(django_application: WSGIHandler):
             request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware checks it
         except DisallowedHost:
             return _to_django(django_application, request, environ, start_response)
-        request.exam_answer = (int(match[1]), int(match[2]))
+        request.exam_quick = quick
         response = handler(request)
         if response is _LEFT_TO_DJANGO:
             return _to_django(django_application, request, environ, start_response)
@@ -85,7 +110,7 @@ def serve_answers(django_application: WSGIHandler):
 
 
 def _to_django(django_application, request, environ, start_response):
-    """Give the request to Django with its body as it arrived (``quick_save`` may have read it)."""
+    """Give the request to Django with its body as it arrived (the quick answer may have read it)."""
     body = getattr(request, "_body", None)
     if body is not None:
         environ["wsgi.input"] = io.BytesIO(body)

@@ -16,14 +16,21 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def candidate(client):
+def seated(db):
     _session, [(attempt, password), _other] = make_session(make_bank())
+    return attempt, password
+
+
+@pytest.fixture
+def candidate(client, seated):
+    attempt, password = seated
     return attempt, login(client, attempt, password)
 
 
-def put(path: str, body: bytes, *, token: str = "", host: str = "testserver", **extra):
+def put(path: str, body: bytes, *, token: str = "", host: str = "testserver", method: str = "PUT",
+        **extra):
     """One request through the WSGI application: (status, headers, body)."""
-    environ = {"REQUEST_METHOD": "PUT", "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": "",
+    environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": "",
                "SERVER_NAME": "testserver", "SERVER_PORT": "80", "HTTP_HOST": host,
                "SERVER_PROTOCOL": "HTTP/1.1", "CONTENT_TYPE": "application/json",
                "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body),
@@ -139,3 +146,40 @@ def test_other_requests_are_left_to_django(candidate):
                                    b"", token=token)
     assert status == 405  # the hand-in is a POST: Django's answer, with its full middleware
     assert "Content-Security-Policy" in headers
+
+
+def login_body(attempt, password) -> bytes:
+    return json.dumps({"number": attempt.number, "password": password}).encode()
+
+
+def test_a_login_and_the_paper_are_served_with_the_site_headers(seated):
+    attempt, password = seated
+    status, headers, content = put(reverse("exam:api_login"), login_body(attempt, password),
+                                   method="POST")
+    assert status == 200, content
+    token = json.loads(content)["token"]
+    assert headers["X-Content-Type-Options"] == "nosniff" and "X-Request-ID" in headers
+    status, headers, content = put(reverse("exam:api_attempt", kwargs={"attempt": attempt.pk}),
+                                   b"", token=token, method="GET", CONTENT_TYPE="")
+    paper = json.loads(content)
+    assert status == 200
+    assert paper["attempt"] == attempt.pk and len(paper["questions"]) == 10
+    assert all("correct" not in question for question in paper["questions"])
+    assert headers["Content-Language"] == "vi"
+
+
+def test_a_wrong_password_is_explained_in_vietnamese(seated):
+    attempt, _password = seated
+    status, _headers, content = put(reverse("exam:api_login"), login_body(attempt, "sai-mat-khau"),
+                                    method="POST")
+    assert status in (400, 401, 403)
+    detail = json.loads(content)["detail"]
+    assert any(ch in detail for ch in "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
+
+
+def test_a_paper_asked_for_with_another_token_is_not_given(seated):
+    attempt, _password = seated
+    status, _headers, content = put(reverse("exam:api_attempt", kwargs={"attempt": attempt.pk}),
+                                    b"", token="not-the-token", method="GET", CONTENT_TYPE="")
+    assert status == 404
+    assert b"questions" not in content
