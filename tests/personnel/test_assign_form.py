@@ -23,6 +23,7 @@ def test_positions_are_named_with_their_unit_and_follow_the_unit_chosen(client, 
     assert re.search(rf'<option value="{in_a1.pk}" data-unit="{world.unit_a1.pk}"', page)
     # A position of another unit than the one chosen is refused by the server as well.
     response = client.post(reverse("personnel:servant_assign", args=[servant.pk]), {
-        "kind": "transferred", "unit": world.unit_a.pk, "job_position": in_a1.pk, "start_date": "01/12/2026"})
+        "kind": "transferred", "unit": world.unit_a.pk, "job_position": in_a1.pk,
+        "start_date": "01/12/2026"})
     assert response.status_code == 200 and "thuộc đơn vị khác" in response.content.decode()
     assert in_a.unit_id == world.unit_a.pk

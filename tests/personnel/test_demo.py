@@ -41,7 +41,8 @@ DEMO_DAY = datetime(2026, 10, 15, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo province with its people, built once and rolled back after the module."""
-    with time_machine.travel(DEMO_DAY, tick=False), django_db_blocker.unblock(), transaction.atomic():
+    with (time_machine.travel(DEMO_DAY, tick=False), django_db_blocker.unblock(),
+          transaction.atomic()):
         load_units()
         added = load_people()
         province = OrgUnit.objects.open().get(code="TQ")
@@ -52,7 +53,8 @@ def demo(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _late_in_2026():
-    """Overrides the package's day (7/12/2026): these tests read the demo on the day it was built."""
+    """Overrides the package's day (7/12/2026): these tests read the demo on the day it was
+    built."""
     with time_machine.travel(DEMO_DAY, tick=False):
         yield
 
@@ -105,12 +107,14 @@ def test_leaders_carry_the_titles_of_their_unit(demo):
     assert titles[(K.OFFICE, "Chánh Văn phòng")] > 40
     assert titles[(K.PUBLIC_SERVICE_UNIT, "Hiệu trưởng")] == 3
     deputies = set(working().filter(leadership="deputy").values_list("title", flat=True))
-    assert {"Phó Giám đốc Sở", "Phó Trưởng phòng", "Phó Chánh Văn phòng", "Phó Giám đốc"} <= deputies
+    assert {"Phó Giám đốc Sở", "Phó Trưởng phòng", "Phó Chánh Văn phòng",
+            "Phó Giám đốc"} <= deputies
 
 
 def test_some_divisions_have_as_many_leaders_as_staff_in_a_few_departments(demo):
     province, units = demo["province"], demo["units"]
-    divisions = {pk: u for pk, u in units.items() if u.kind in (K.DIVISION, K.OFFICE) and u.parent_id != province.pk}
+    divisions = {pk: u for pk, u in units.items()
+                 if u.kind in (K.DIVISION, K.OFFICE) and u.parent_id != province.pk}
     counts = counts_by_unit()
     flagged = [divisions[pk] for pk, c in counts.items()
                if pk in divisions and c["head"] + c["deputy"] >= c["staff"]]
@@ -141,7 +145,8 @@ def test_people_have_vietnamese_names_and_mostly_local_ethnicities(demo):
     names = list(people().values_list("full_name", "sex"))
     assert all(len(name.split()) >= 3 for name, _ in names)
     family = Counter(name.split()[0] for name, _ in names)
-    assert family.most_common(1)[0][0] == "Nguyễn" and {"Ma", "Nông", "Triệu", "Giàng"} <= set(family)
+    assert family.most_common(1)[0][0] == "Nguyễn"
+    assert {"Ma", "Nông", "Triệu", "Giàng"} <= set(family)
     women = [name for name, sex in names if sex == "female"]
     assert sum(" Thị " in name for name in women) > len(women) / 2
     years = [born.year for born in people().values_list("date_of_birth", flat=True)]
@@ -149,7 +154,8 @@ def test_people_have_vietnamese_names_and_mostly_local_ethnicities(demo):
 
 
 def test_categories_and_ranks_follow_the_kind_of_unit(demo):
-    rows = list(working().values_list("unit__name", "unit__sector", "unit__kind", "category", "rank__code"))
+    rows = list(working().values_list("unit__name", "unit__sector", "unit__kind", "category",
+                                      "rank__code"))
     public = [r for r in rows if r[1] == OrgUnit.Sector.PUBLIC_SERVICE]
     assert sum(r[3] == Category.PUBLIC_EMPLOYEE for r in public) > 0.9 * len(public)
     assert all(r[3] == Category.CADRE for r in rows if r[2] == K.COMMUNE)
@@ -157,7 +163,8 @@ def test_categories_and_ranks_follow_the_kind_of_unit(demo):
     schools = [r[4] for r in rows if r[0].startswith("Trường")]
     assert sum(code.startswith("V.07.05.") for code in schools) > 0.8 * len(schools)
     hospitals = [r[4] for r in rows if r[0].startswith("Bệnh viện")]
-    assert sum(code.startswith(("V.08.01.", "V.08.05.")) for code in hospitals) > 0.8 * len(hospitals)
+    assert sum(code.startswith(("V.08.01.", "V.08.05."))
+               for code in hospitals) > 0.8 * len(hospitals)
     ranks = Counter(r[4] for r in rows)
     assert {"01.001", "01.002", "01.003", "01.004", "01.005"} <= set(ranks)
     assert ranks["01.003"] > ranks["01.002"] > ranks["01.001"]
@@ -173,9 +180,12 @@ def test_salary_steps_match_the_decree_table_and_the_years_of_service(demo):
         group = person.rank.salary_group
         assert person.salary_coefficient == table[(group.pk, person.salary_step)], person.code
         assert person.salary_step <= last[group.pk], person.code
-        months = (today.year - person.recruitment_date.year) * 12 + today.month - person.recruitment_date.month
+        recruited = person.recruitment_date
+        months = (today.year - recruited.year) * 12 + today.month - recruited.month
         assert person.salary_step <= 1 + months // group.step_interval_months, person.code
-        assert person.excess_seniority_percent == 0 or person.salary_step == last[group.pk], person.code
+        # Excess seniority comes only after the last step of the group.
+        assert person.excess_seniority_percent == 0 or person.salary_step == last[group.pk], \
+            person.code
 
 
 def test_people_long_at_the_last_step_get_the_excess_seniority_allowance(demo):
@@ -203,35 +213,39 @@ def test_salary_and_assignment_histories_have_no_gaps(demo):
         for rows in history.values():
             for (_, end), (start, _) in zip(rows, rows[1:], strict=False):
                 assert (start - end).days == 1, (model.__name__, rows)
-    assert not Assignment.objects.filter(servant__status=CivilServant.Status.ACTIVE, end_date__isnull=True,
-                                         servant__code__startswith="TQ-").exclude(
-        unit__valid_to__isnull=True).exists()
+    current = Assignment.objects.filter(servant__status=CivilServant.Status.ACTIVE,
+                                        end_date__isnull=True, servant__code__startswith="TQ-")
+    assert not current.exclude(unit__valid_to__isnull=True).exists()
 
 
 def test_everyone_working_before_1_july_2025_has_their_career_in_the_former_units(demo):
-    closed = Assignment.objects.filter(servant__in=working(), end_date=OLD_LAST_DAY, unit__valid_to=OLD_LAST_DAY)
+    closed = Assignment.objects.filter(servant__in=working(), end_date=OLD_LAST_DAY,
+                                       unit__valid_to=OLD_LAST_DAY)
     moved = set(closed.values_list("servant_id", flat=True))
     assert moved == set(working().filter(recruitment_date__lt=REFORM).values_list("pk", flat=True))
     assert len(moved) > people().count() / 2
-    # Item 28 begins at recruitment (or when the former provinces were formed, 1/10/1991), not at the merger.
+    # Item 28 begins at recruitment (or when the former provinces were formed, 1/10/1991), not at
+    # the merger.
     first = {}
-    for servant_id, start in Assignment.objects.filter(servant__in=working()).order_by("start_date").values_list(
-            "servant_id", "start_date"):
+    assignments = Assignment.objects.filter(servant__in=working()).order_by("start_date")
+    for servant_id, start in assignments.values_list("servant_id", "start_date"):
         first.setdefault(servant_id, start)
     for pk, recruited in working().values_list("pk", "recruitment_date"):
         assert first[pk] == max(recruited, date(1991, 10, 1)), pk
-    arrivals = Assignment.objects.filter(servant_id__in=moved, start_date=REFORM).select_related("unit", "event")
+    arrivals = Assignment.objects.filter(servant_id__in=moved, start_date=REFORM) \
+        .select_related("unit", "event")
     assert {a.servant_id for a in arrivals} == moved
     for arrival in arrivals:
         assert arrival.unit.valid_to is None and arrival.event.kind == CareerEvent.Kind.TRANSFERRED
         assert arrival.event.decision_number.endswith("/QĐ-UBND")
-        assert (arrival.event.decision_date, arrival.event.signer) == (OLD_LAST_DAY, "Chủ tịch UBND tỉnh")
+        assert (arrival.event.decision_date,
+                arrival.event.signer) == (OLD_LAST_DAY, "Chủ tịch UBND tỉnh")
 
 
 def test_some_people_retire_within_a_year_and_those_within_six_months_have_a_notice(demo):
     today = timezone.localdate()
-    noticed = set(CareerEvent.objects.filter(kind=CareerEvent.Kind.RETIREMENT_NOTICE).values_list("servant_id",
-                                                                                                   flat=True))
+    notices = CareerEvent.objects.filter(kind=CareerEvent.Kind.RETIREMENT_NOTICE)
+    noticed = set(notices.values_list("servant_id", flat=True))
     soon, within_six = 0, 0
     for person in working():
         retires = retirement_of(person.date_of_birth, person.sex).retirement_date
@@ -250,12 +264,14 @@ def test_people_past_retirement_age_are_recorded_as_retired(demo):
     for person in retired:
         retirement = retirement_of(person.date_of_birth, person.sex)
         assert person.status_date == retirement.pension_start
-        assert person.events.filter(kind=CareerEvent.Kind.RETIRED, effective_date=retirement.retirement_date).exists()
+        assert person.events.filter(kind=CareerEvent.Kind.RETIRED,
+                                    effective_date=retirement.retirement_date).exists()
         assert not person.assignments.filter(end_date__isnull=True).exists()
 
 
 def test_about_one_percent_are_disciplined_with_a_form_of_the_regime_then_in_force(demo):
-    records = list(DisciplineRecord.objects.filter(servant__code__startswith="TQ-").select_related("servant"))
+    records = list(DisciplineRecord.objects.filter(servant__code__startswith="TQ-")
+                   .select_related("servant"))
     assert 0.005 * people().count() <= len(records) <= 0.02 * people().count()
     for record in records:
         rules = discipline_rules.rules_on(record.effective_from, record.servant.category)
@@ -265,8 +281,10 @@ def test_about_one_percent_are_disciplined_with_a_form_of_the_regime_then_in_for
 
 def test_about_a_tenth_are_rewarded_and_a_seventh_trained(demo):
     total = people().count()
-    rewarded = RewardRecord.objects.filter(servant__code__startswith="TQ-").values("servant").distinct().count()
-    trained = TrainingRecord.objects.filter(servant__code__startswith="TQ-").values("servant").distinct().count()
+    rewarded = RewardRecord.objects.filter(servant__code__startswith="TQ-") \
+        .values("servant").distinct().count()
+    trained = TrainingRecord.objects.filter(servant__code__startswith="TQ-") \
+        .values("servant").distinct().count()
     assert 0.07 * total <= rewarded <= 0.13 * total
     assert 0.11 * total <= trained <= 0.19 * total
     courses = set(TrainingRecord.objects.values_list("major", "institution"))
@@ -276,11 +294,13 @@ def test_about_a_tenth_are_rewarded_and_a_seventh_trained(demo):
 def test_some_departments_train_fewer_people_than_planned_this_year(demo):
     year = timezone.localdate().year
     trained = Counter()
-    for path, kind in TrainingRecord.objects.filter(start_date__year=year).values_list("unit__path", "kind"):
+    records = TrainingRecord.objects.filter(start_date__year=year)
+    for path, kind in records.values_list("unit__path", "kind"):
         trained[(path, kind)] += 1
     below, met = 0, 0
     for plan in TrainingPlan.objects.filter(year=year).select_related("unit"):
-        done = sum(n for (path, kind), n in trained.items() if kind == plan.kind and path.startswith(plan.unit.path))
+        done = sum(n for (path, kind), n in trained.items()
+                   if kind == plan.kind and path.startswith(plan.unit.path))
         below, met = (below + 1, met) if done < plan.planned else (below, met + 1)
     assert below >= 3 and met > below
 
@@ -289,8 +309,8 @@ def test_every_record_is_created_with_an_audit_entry_from_a_command(demo):
     entries = AuditEntry.objects.filter(content_type__model="civilservant", action="create")
     assert entries.count() == people().count()
     assert set(entries.values_list("source", flat=True)) == {AuditEntry.Source.COMMAND}
-    assert CareerEvent.objects.filter(kind=CareerEvent.Kind.RECRUITED).exclude(decision_number="").count() == \
-        people().count()
+    recruitments = CareerEvent.objects.filter(kind=CareerEvent.Kind.RECRUITED)
+    assert recruitments.exclude(decision_number="").count() == people().count()
 
 
 def test_loading_again_adds_nobody(demo):
@@ -319,7 +339,8 @@ def test_demo_positions_place_people_and_give_frameworks(demo):
 
     assert load_positions() is True and load_positions() is False
     placed = working().filter(job_position__isnull=False)
-    assert placed.count() > 1500  # everyone in divisions and offices; service units keep their own positions
+    # everyone in divisions and offices; service units keep their own positions
+    assert placed.count() > 1500
     head = placed.filter(leadership="head", unit__kind=K.DIVISION).first()
     assert head.job_position.code == "LD-01" and head.job_position.unit == head.unit
     description, rows = competency_gap(head)
@@ -330,10 +351,12 @@ def test_demo_positions_place_people_and_give_frameworks(demo):
 
 
 def test_careers_are_dated_by_recruitment_and_leaders_were_appointed(demo):
-    recruited = CareerEvent.objects.filter(kind=CareerEvent.Kind.RECRUITED, servant__code__startswith="TQ-")
+    recruited = CareerEvent.objects.filter(kind=CareerEvent.Kind.RECRUITED,
+                                           servant__code__startswith="TQ-")
     assert recruited.filter(effective_date=REFORM).count() < recruited.count() / 10
     first = {s.pk: s.recruitment_date for s in people()}
     assert all(e.effective_date == first[e.servant_id] for e in recruited[:200])
     heads = working().filter(leadership="head")
-    appointed = heads.filter(events__kind__in=[CareerEvent.Kind.APPOINTED, CareerEvent.Kind.TRANSFERRED]).distinct()
+    appointed = heads.filter(events__kind__in=[CareerEvent.Kind.APPOINTED,
+                                               CareerEvent.Kind.TRANSFERRED]).distinct()
     assert appointed.count() >= heads.count() * 0.9

@@ -11,9 +11,10 @@ from tests.xlsx import write_workbook
 
 pytestmark = pytest.mark.django_db
 HEADER = ["Mã cán bộ", "Họ và tên", "Ngày sinh", "Giới tính", "Số định danh cá nhân", "Mã đơn vị"]
-FULL = HEADER + ["Loại cán bộ", "Mã ngạch", "Bậc lương", "Hệ số lương", "Ngày hưởng bậc lương", "Ngày tuyển dụng",
-                 "Chức vụ", "Mã vị trí việc làm", "Dân tộc", "Tôn giáo", "Quê quán", "Trình độ chuyên môn",
-                 "Lý luận chính trị", "Ngày vào Đảng", "Điện thoại", "Email"]
+FULL = HEADER + ["Loại cán bộ", "Mã ngạch", "Bậc lương", "Hệ số lương", "Ngày hưởng bậc lương",
+                 "Ngày tuyển dụng", "Chức vụ", "Mã vị trí việc làm", "Dân tộc", "Tôn giáo",
+                 "Quê quán", "Trình độ chuyên môn", "Lý luận chính trị", "Ngày vào Đảng",
+                 "Điện thoại", "Email"]
 
 
 def run(path, *args, capsys):
@@ -29,13 +30,15 @@ def run(path, *args, capsys):
 def good_rows():
     return [
         FULL,
-        ["CB001", "NGUYỄN VĂN AN", date(1980, 7, 5), "Nam", "008080012345", "A1", "Công chức", "01.003", 4, "3,33",
-         date(2023, 4, 1), date(2005, 9, 1), "Trưởng phòng", "", "Kinh", "Không", "Xã Yên Sơn", "Cử nhân Luật",
-         "Trung cấp", date(2010, 2, 3), "0912 345 678", "An.NV@Example.gov.vn"],
-        ["CB002", "Trần Thị Bình", "1975", "nữ", "008175000001", "A1", "công chức", "01.002", 2, None, "01/01/2022",
-         "1/9/2000", "Phó Trưởng phòng", "", "Tày", "", "", "", "", "", 912345679, ""],
-        ["CB003", "Lê Văn Cường", "03/1990", "NAM", 8090000002, "B", "", "", "", "", "", "", "", "", "", "", "", "",
-         "", "", "", ""],
+        ["CB001", "NGUYỄN VĂN AN", date(1980, 7, 5), "Nam", "008080012345", "A1", "Công chức",
+         "01.003", 4, "3,33", date(2023, 4, 1), date(2005, 9, 1), "Trưởng phòng", "", "Kinh",
+         "Không", "Xã Yên Sơn", "Cử nhân Luật", "Trung cấp", date(2010, 2, 3), "0912 345 678",
+         "An.NV@Example.gov.vn"],
+        ["CB002", "Trần Thị Bình", "1975", "nữ", "008175000001", "A1", "công chức", "01.002", 2,
+         None, "01/01/2022", "1/9/2000", "Phó Trưởng phòng", "", "Tày", "", "", "", "", "",
+         912345679, ""],
+        ["CB003", "Lê Văn Cường", "03/1990", "NAM", 8090000002, "B", "", "", "", "", "", "", "", "",
+         "", "", "", "", "", "", "", ""],
     ]
 
 
@@ -43,15 +46,20 @@ def test_a_clean_file_creates_people_with_their_history(world, tmp_path, capsys)
     path = write_workbook(tmp_path / "p.xlsx", good_rows())
     code, doc, _ = run(path, capsys=capsys)
     assert code == 0, doc
-    assert doc == {"rows": 3, "created": 3, "updated": 0, "unchanged": 0, "rejected": 0, "errors": []}
+    assert doc == {"rows": 3, "created": 3, "updated": 0, "unchanged": 0, "rejected": 0,
+                   "errors": []}
     an = CivilServant.objects.get(code="CB001")
     assert an.full_name == "Nguyễn Văn An" and an.leadership == "head" and an.unit == world.unit_a1
-    assert str(an.salary_coefficient) == "3.33" and an.phone == "0912345678" and an.email == "an.nv@example.gov.vn"
+    assert str(an.salary_coefficient) == "3.33"
+    assert an.phone == "0912345678"
+    assert an.email == "an.nv@example.gov.vn"
     assert an.assignments.get().start_date == date(2005, 9, 1)
     assert an.salary_records.get().start_date == date(2023, 4, 1)
     binh = CivilServant.objects.get(code="CB002")
     assert binh.birth_precision == "year" and binh.date_of_birth == date(1975, 1, 1)
-    assert str(binh.salary_coefficient) == "4.74" and binh.leadership == "deputy" and binh.phone == "0912345679"
+    assert str(binh.salary_coefficient) == "4.74"
+    assert binh.leadership == "deputy"
+    assert binh.phone == "0912345679"
     cuong = CivilServant.objects.get(code="CB003")
     assert cuong.national_id == "008090000002"  # the numeric cell lost its leading zeros
     assert cuong.birth_precision == "month" and cuong.date_of_birth == date(1990, 3, 1)
@@ -62,8 +70,8 @@ def test_a_clean_file_creates_people_with_their_history(world, tmp_path, capsys)
 def test_reimporting_the_same_file_changes_nothing(world, tmp_path, capsys):
     path = write_workbook(tmp_path / "p.xlsx", good_rows())
     run(path, capsys=capsys)
-    counts = (CivilServant.objects.count(), Assignment.objects.count(), SalaryRecord.objects.count(),
-              AuditEntry.objects.count())
+    counts = (CivilServant.objects.count(), Assignment.objects.count(),
+              SalaryRecord.objects.count(), AuditEntry.objects.count())
     code, doc, _ = run(path, capsys=capsys)
     assert code == 0 and (doc["created"], doc["updated"], doc["unchanged"]) == (0, 0, 3)
     assert (CivilServant.objects.count(), Assignment.objects.count(), SalaryRecord.objects.count(),
@@ -79,7 +87,8 @@ def test_a_changed_row_is_an_audited_career_step(world, tmp_path, capsys):
     assert code == 0 and doc["updated"] == 1 and doc["unchanged"] == 2
     an = CivilServant.objects.get(code="CB001")
     assert an.unit == world.unit_b and an.ethnicity == "Tày"
-    assert an.assignments.count() == 2 and an.assignments.get(end_date__isnull=True).unit == world.unit_b
+    assert an.assignments.count() == 2
+    assert an.assignments.get(end_date__isnull=True).unit == world.unit_b
     change = AuditEntry.objects.filter(object_id=str(an.pk), action="update").get()
     assert change.changes["ethnicity"] == ["Kinh", "Tày"] and change.source == "import"
 
@@ -101,7 +110,8 @@ def test_a_changed_row_is_an_audited_career_step(world, tmp_path, capsys):
     ({21: "an@"}, "Email", "thư điện tử"),
     ({0: ""}, "Mã cán bộ", "Bắt buộc"),
 ])
-def test_each_bad_cell_is_reported_and_nothing_is_written(world, tmp_path, capsys, cells, column, reason):
+def test_each_bad_cell_is_reported_and_nothing_is_written(world, tmp_path, capsys, cells, column,
+                                                          reason):
     rows = good_rows()
     for index, value in cells.items():
         rows[1][index] = value
@@ -118,7 +128,8 @@ def test_duplicates_in_the_file_and_against_the_database(world, tmp_path, capsys
     rows.append(["CB009", "Người Trùng Số", "01/01/1990", "Nam", "008080012345", "A1"] + [""] * 16)
     code, doc, _ = run(write_workbook(tmp_path / "p.xlsx", rows), capsys=capsys)
     assert code != 0
-    assert {(e["row"], e["column"]) for e in doc["errors"]} == {(5, "Mã cán bộ"), (6, "Số định danh cá nhân")}
+    assert {(e["row"], e["column"]) for e in doc["errors"]} == {(5, "Mã cán bộ"),
+                                                                (6, "Số định danh cá nhân")}
     run(write_workbook(tmp_path / "ok.xlsx", good_rows()), capsys=capsys)
     other = [FULL[:6], ["CB777", "Người Khác", "01/01/1980", "Nam", "008080012345", "A1"]]
     code, doc, _ = run(write_workbook(tmp_path / "p3.xlsx", other), capsys=capsys)
@@ -134,11 +145,12 @@ def test_people_past_retirement_age_are_history_with_a_warning(world, tmp_path, 
     assert "Dòng 2" in err and "quá tuổi nghỉ hưu" in err
 
 
-def test_a_salary_step_after_retirement_is_a_row_error_and_nothing_is_written(world, tmp_path, capsys):
+def test_a_salary_step_after_retirement_is_a_row_error_and_nothing_is_written(
+    world, tmp_path, capsys):
     # Retired on 31/03/2018 (ND 135/2020): a salary row from 2023 would end before it starts.
     rows = good_rows()[:2]
-    rows.append(["CB050", "Lê Văn Hưu", "12/03/1958", "Nam", "008058000001", "A1", "Công chức", "01.003", 4, "3,33",
-                 date(2023, 4, 1), date(1985, 9, 1)] + [""] * 10)
+    rows.append(["CB050", "Lê Văn Hưu", "12/03/1958", "Nam", "008058000001", "A1", "Công chức",
+                 "01.003", 4, "3,33", date(2023, 4, 1), date(1985, 9, 1)] + [""] * 10)
     code, doc, _ = run(write_workbook(tmp_path / "p.xlsx", rows), capsys=capsys)
     assert code != 0 and doc["rejected"] == 1 and doc["created"] == 0
     assert [(e["row"], e["column"]) for e in doc["errors"]] == [(3, "Ngày hưởng bậc lương")]
@@ -160,7 +172,8 @@ def test_dry_run_writes_nothing(world, tmp_path, capsys):
 
 
 def test_an_officer_cannot_import_into_units_they_do_not_manage(world, officer_a, tmp_path, capsys):
-    code, doc, _ = run(write_workbook(tmp_path / "p.xlsx", good_rows()), "--user", "officer_a", capsys=capsys)
+    code, doc, _ = run(write_workbook(tmp_path / "p.xlsx", good_rows()), "--user", "officer_a",
+                       capsys=capsys)
     assert code != 0 and [(e["row"], e["column"]) for e in doc["errors"]] == [(4, "Mã đơn vị")]
     assert CivilServant.objects.count() == 0
 

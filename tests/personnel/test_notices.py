@@ -22,8 +22,8 @@ from tests.factories import make_servant
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 4, 15)
-KEYS = {"date", "retirement_6_months", "retirement_3_months", "raises_due", "contracts_expiring", "notified",
-        "emailed"}
+KEYS = {"date", "retirement_6_months", "retirement_3_months", "raises_due", "contracts_expiring",
+        "notified", "emailed"}
 
 
 def run(capsys, day=TODAY) -> dict:
@@ -39,12 +39,13 @@ def _locmem(settings):
 @pytest.fixture
 def people(world):
     return {
-        # Retires 30/06/2026: within 3 months of the end of July, so both the notice and the decision.
-        "soon": make_servant(world.unit_a1, code="R1", full_name="Lê Văn Sớm", date_of_birth=date(1964, 12, 5),
-                             step_date=date(2025, 1, 1)),
+        # Retires 30/06/2026: within 3 months of the end of July, so both the notice and the
+        # decision.
+        "soon": make_servant(world.unit_a1, code="R1", full_name="Lê Văn Sớm",
+                             date_of_birth=date(1964, 12, 5), step_date=date(2025, 1, 1)),
         # Retires 30/09/2026: the notice only (6 months ahead).
-        "later": make_servant(world.unit_a1, code="R2", full_name="Nguyễn Văn Nam", date_of_birth=date(1965, 3, 10),
-                              step_date=date(2025, 1, 1)),
+        "later": make_servant(world.unit_a1, code="R2", full_name="Nguyễn Văn Nam",
+                              date_of_birth=date(1965, 3, 10), step_date=date(2025, 1, 1)),
         # Retires 30/11/2026: nothing yet on 15/04/2026.
         "not_yet": make_servant(world.unit_a1, code="R3", full_name="Trần Thị Nữ", sex="female",
                                 date_of_birth=date(1969, 11, 2), step_date=date(2025, 1, 1)),
@@ -59,10 +60,11 @@ def people(world):
 
 @pytest.fixture
 def contracts(world, people):
-    ending = Contract.objects.create(servant=people["not_yet"], kind=Contract.Kind.FIXED_TERM, number="HĐ-01",
-                                     start_date=date(2023, 6, 1), end_date=date(2026, 6, 1))
-    Contract.objects.create(servant=people["raise_later"], kind=Contract.Kind.FIXED_TERM, number="HĐ-02",
-                            start_date=date(2023, 8, 1), end_date=date(2026, 8, 1))
+    ending = Contract.objects.create(servant=people["not_yet"], kind=Contract.Kind.FIXED_TERM,
+                                     number="HĐ-01", start_date=date(2023, 6, 1),
+                                     end_date=date(2026, 6, 1))
+    Contract.objects.create(servant=people["raise_later"], kind=Contract.Kind.FIXED_TERM,
+                            number="HĐ-02", start_date=date(2023, 8, 1), end_date=date(2026, 8, 1))
     return ending
 
 
@@ -80,15 +82,19 @@ def test_each_due_fact_is_counted_in_its_window(people, contracts, officer_a, of
 def test_the_officers_of_the_unit_are_told_and_emailed_once(people, contracts, officer_a, officer_b,
                                                             provincial_hr, capsys):
     first = run(capsys)
-    # A1 (officer_a, provincial HR): 2 notices + 1 decision + 1 contract; B (officer_b, provincial HR): 1 raise.
+    # A1 (officer_a, provincial HR): 2 notices + 1 decision + 1 contract; B (officer_b, provincial
+    # HR): 1 raise.
     assert set(Notification.objects.filter(recipient=officer_a).values_list("kind", flat=True)) == {
         "retirement_notice", "retirement_decision", "contract_expiring"}
     assert Notification.objects.filter(recipient=officer_a).count() == 4
-    assert list(Notification.objects.filter(recipient=officer_b).values_list("kind", flat=True)) == ["raise_due"]
+    kinds = Notification.objects.filter(recipient=officer_b).values_list("kind", flat=True)
+    assert list(kinds) == ["raise_due"]
     assert Notification.objects.filter(recipient=provincial_hr).count() == 5
     assert first["notified"] == 10 and first["emailed"] == 3
     to_a = next(m for m in mail.outbox if m.to == [officer_a.email])
-    assert "Lê Văn Sớm" in to_a.body and "30/06/2026" in to_a.body and "Phạm Văn Lương" not in to_a.body
+    assert "Lê Văn Sớm" in to_a.body
+    assert "30/06/2026" in to_a.body
+    assert "Phạm Văn Lương" not in to_a.body
     to_b = next(m for m in mail.outbox if m.to == [officer_b.email])
     assert "Phạm Văn Lương" in to_b.body and "01/05/2026" in to_b.body
 
@@ -100,8 +106,10 @@ def test_the_officers_of_the_unit_are_told_and_emailed_once(people, contracts, o
 
 def test_an_officer_of_another_unit_hears_nothing(people, officer_b, capsys):
     run(capsys)
-    assert not Notification.objects.filter(recipient=officer_b, body__contains="Lê Văn Sớm").exists()
-    assert not Notification.objects.filter(recipient=officer_b, kind__startswith="retirement").exists()
+    assert not Notification.objects.filter(recipient=officer_b,
+                                           body__contains="Lê Văn Sớm").exists()
+    assert not Notification.objects.filter(recipient=officer_b,
+                                           kind__startswith="retirement").exists()
 
 
 def test_a_notice_on_record_is_not_asked_for_again(people, officer_a, capsys):
@@ -124,10 +132,11 @@ def test_the_task_runs_the_same_job(people, officer_a):
     from personnel.tasks import send_notices
 
     result = send_notices.apply(kwargs={"day": TODAY.isoformat()}).get()
-    assert result["date"] == "2026-04-15" and result["notified"] == 3  # 2 notices and 1 decision in A1
+    # 2 notices and 1 decision in A1
+    assert result["date"] == "2026-04-15" and result["notified"] == 3
 
 
-# --- the retirement and raises-due pages: export, print, documents, decisions ---------------------------
+# --- the retirement and raises-due pages: export, print, documents, decisions ---------------------
 
 def _table_ids(html: str, testid: str) -> list[int]:
     table = re.search(rf'data-testid="{testid}".*?</table>', html, re.S).group(0)
@@ -135,7 +144,8 @@ def _table_ids(html: str, testid: str) -> list[int]:
 
 
 def _sheet_names(book, sheet: int) -> list[str]:
-    return [row[0] for row in book.worksheets[sheet].iter_rows(min_row=4, values_only=True) if row[0]]
+    return [row[0] for row in book.worksheets[sheet].iter_rows(min_row=4, values_only=True)
+            if row[0]]
 
 
 def _names(ids: list[int]) -> list[str]:
@@ -156,20 +166,24 @@ def _born_to_retire_within(months: int, sex: str = "male") -> date:
 
 @pytest.fixture
 def retiring(world):
-    return [make_servant(world.unit_a1, code="N1", full_name="Vũ Văn Hưu", date_of_birth=_born_to_retire_within(2)),
+    return [make_servant(world.unit_a1, code="N1", full_name="Vũ Văn Hưu",
+                         date_of_birth=_born_to_retire_within(2)),
             make_servant(world.unit_a1, code="N2", full_name="Đặng Thị Nghỉ", sex="female",
                          date_of_birth=_born_to_retire_within(5, "female")),
-            make_servant(world.unit_b, code="N3", full_name="Bùi Văn Khác", date_of_birth=_born_to_retire_within(2))]
+            make_servant(world.unit_b, code="N3", full_name="Bùi Văn Khác",
+                         date_of_birth=_born_to_retire_within(2))]
 
 
-def test_the_retirement_export_has_exactly_the_rows_of_the_page(client, officer_a, retiring, people):
+def test_the_retirement_export_has_exactly_the_rows_of_the_page(
+    client, officer_a, retiring, people):
     client.force_login(officer_a)
     query = f"?from={timezone.localdate().year}&years=3"
     html = client.get(reverse("personnel:retirement") + query).content.decode()
     response = client.get(reverse("personnel:retirement_export") + query)
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(response.content))
-    # Sheets in the page's order: forecast by unit, notices, decisions, early raises, everyone retiring.
+    # Sheets in the page's order: forecast by unit, notices, decisions, early raises, everyone
+    # retiring.
     pairs = {"notice-table": 1, "decision-table": 2, "retiring-table": 4}
     for testid, sheet in pairs.items():
         assert _sheet_names(book, sheet) == _names(_table_ids(html, testid)), sheet
@@ -182,31 +196,36 @@ def test_the_raises_export_has_exactly_the_rows_of_the_page(client, officer_pare
     for query in ("?month=2026-05&months=1", f"?month=2026-05&months=12&unit={world.unit_b.pk}",
                   f"?month=2026-05&months=12&unit={world.unit_a.pk}"):
         html = client.get(reverse("personnel:raises") + query).content.decode()
-        book = load_workbook(io.BytesIO(client.get(reverse("personnel:raises_export") + query).content))
+        export = client.get(reverse("personnel:raises_export") + query)
+        book = load_workbook(io.BytesIO(export.content))
         assert _sheet_names(book, 0) == _names(_table_ids(html, "raises-table")), query
-    assert _names(_table_ids(client.get(reverse("personnel:raises_print") + "?month=2026-05&months=12").content
-                             .decode(), "raises-table")) == ["Phạm Văn Lương", "Đỗ Văn Chờ"]
+    printed = client.get(reverse("personnel:raises_print") + "?month=2026-05&months=12")
+    assert _names(_table_ids(printed.content.decode(), "raises-table")) == [
+        "Phạm Văn Lương", "Đỗ Văn Chờ"]
 
 
 @pytest.fixture
 def due_in_a1(world):
-    # Step 3 since 01/05/2023 → step 4 on 01/05/2026; step 5 since 01/06/2023 → step 6 on 01/06/2026.
-    return [make_servant(world.unit_a1, code="L1", full_name="Hồ Văn Một", step=3, step_date=date(2023, 5, 1)),
+    # Step 3 since 01/05/2023 → step 4 on 01/05/2026; step 5 since 01/06/2023 → step 6 on
+    # 01/06/2026.
+    return [make_servant(world.unit_a1, code="L1", full_name="Hồ Văn Một", step=3,
+                         step_date=date(2023, 5, 1)),
             make_servant(world.unit_a1, code="L2", full_name="Mai Thị Hai", sex="female", step=5,
                          step_date=date(2023, 6, 1))]
 
 
 def _decide(client, page_query: str, ids: list[int], **changes):
     html = client.get(reverse("personnel:raises") + page_query).content.decode()
-    data = {"ids": ids, "decision_number": "15/QĐ-SNV", "decision_date": "20/04/2026", "signer": "Nguyễn Văn Ký",
-            "next": reverse("personnel:raises") + page_query}
+    data = {"ids": ids, "decision_number": "15/QĐ-SNV", "decision_date": "20/04/2026",
+            "signer": "Nguyễn Văn Ký", "next": reverse("personnel:raises") + page_query}
     for pk in ids:
         data[f"due_{pk}"] = re.search(rf'name="due_{pk}" value="([^"]*)"', html).group(1)
     data.update(changes)
     return client.post(reverse("personnel:raises_decide"), data)
 
 
-def test_a_raise_decision_records_each_persons_due_step_and_prints_the_list(client, officer_a, due_in_a1):
+def test_a_raise_decision_records_each_persons_due_step_and_prints_the_list(
+    client, officer_a, due_in_a1):
     client.force_login(officer_a)
     one, two = due_in_a1
     response = _decide(client, "?month=2026-05&months=2", [one.pk, two.pk])
@@ -225,7 +244,8 @@ def test_a_raise_decision_records_each_persons_due_step_and_prints_the_list(clie
 def test_a_raise_decision_refuses_everyone_if_one_is_wrong(client, officer_a, due_in_a1):
     client.force_login(officer_a)
     one, two = due_in_a1
-    response = _decide(client, "?month=2026-05&months=2", [one.pk, two.pk], **{f"due_{two.pk}": "7:2026-06-01"})
+    response = _decide(client, "?month=2026-05&months=2", [one.pk, two.pk],
+                       **{f"due_{two.pk}": "7:2026-06-01"})
     assert response.status_code == 302
     text = " ".join(str(m) for m in get_messages(response.wsgi_request))
     assert "Mai Thị Hai" in text and "Hồ Văn Một" not in text
@@ -242,12 +262,15 @@ def test_a_raise_decision_without_number_or_date_records_nothing(client, officer
     assert due_in_a1[0].salary_step == 3
 
 
-def test_a_raise_decision_for_someone_outside_my_units_is_not_found(client, officer_b, viewer_a, due_in_a1):
+def test_a_raise_decision_for_someone_outside_my_units_is_not_found(
+    client, officer_b, viewer_a, due_in_a1):
     client.force_login(officer_b)
     assert client.post(reverse("personnel:raises_decide"), {
-        "ids": due_in_a1[0].pk, "decision_number": "1", "decision_date": "20/04/2026"}).status_code == 404
+        "ids": due_in_a1[0].pk, "decision_number": "1",
+        "decision_date": "20/04/2026"}).status_code == 404
     client.force_login(viewer_a)
-    assert client.post(reverse("personnel:raises_decide"), {"ids": due_in_a1[0].pk}).status_code == 403
+    assert client.post(reverse("personnel:raises_decide"),
+                       {"ids": due_in_a1[0].pk}).status_code == 403
     due_in_a1[0].refresh_from_db()
     assert due_in_a1[0].salary_step == 3
 
@@ -257,9 +280,10 @@ def test_the_retirement_notice_of_one_person_is_filled_from_the_record(client, o
     url = reverse("personnel:retirement_document", args=[people["later"].pk, "notice"])
     page = client.get(url, {"number": "25/TB-SNV", "place": "Hà Giang", "date": "2026-03-05",
                             "signer": "Trần Văn Ký", "signer_title": "Giám đốc"}).content.decode()
-    for text in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "THÔNG BÁO", "25/TB-SNV",
-                 "Hà Giang, ngày 05 tháng 3 năm 2026", "Nguyễn Văn Nam", "10/03/1965", "30/09/2026",
-                 "01/10/2026", "135/2020/NĐ-CP", "SỞ NỘI VỤ", "GIÁM ĐỐC", "Trần Văn Ký"):
+    for text in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "THÔNG BÁO",
+                 "25/TB-SNV", "Hà Giang, ngày 05 tháng 3 năm 2026", "Nguyễn Văn Nam", "10/03/1965",
+                 "30/09/2026", "01/10/2026", "135/2020/NĐ-CP", "SỞ NỘI VỤ", "GIÁM ĐỐC",
+                 "Trần Văn Ký"):
         assert text in page, text
 
 
@@ -279,15 +303,17 @@ def test_documents_of_people_outside_my_units_are_not_found(client, officer_b, v
     url = reverse("personnel:retirement_documents")
     assert client.get(url, {"ids": [people["soon"].pk], "doc": "notice"}).status_code == 404
     # One of mine and one not: nothing printed.
-    assert client.get(url, {"ids": [people["raise"].pk, people["soon"].pk], "doc": "notice"}).status_code == 404
+    assert client.get(url,
+                      {"ids": [people["raise"].pk, people["soon"].pk],
+                       "doc": "notice"}).status_code == 404
     assert client.get(reverse("personnel:retirement_document", args=[people["soon"].pk, "decision"])
                       ).status_code == 404
     client.force_login(viewer_a)
     assert client.get(url, {"ids": [people["soon"].pk], "doc": "notice"}).status_code == 403
 
 
-def test_the_persons_page_links_to_their_retirement_documents_for_those_who_manage_them(client, officer_a,
-                                                                                       viewer_a, people):
+def test_the_persons_page_links_to_their_retirement_documents_for_those_who_manage_them(
+    client, officer_a, viewer_a, people):
     url = reverse("personnel:retirement_document", args=[people["later"].pk, "decision"])
     client.force_login(officer_a)
     assert url in client.get(people["later"].get_absolute_url()).content.decode()
@@ -295,11 +321,13 @@ def test_the_persons_page_links_to_their_retirement_documents_for_those_who_mana
     assert url not in client.get(people["later"].get_absolute_url()).content.decode()
 
 
-def test_a_raise_decision_at_the_last_step_gives_the_excess_seniority_allowance(client, officer_a, world):
+def test_a_raise_decision_at_the_last_step_gives_the_excess_seniority_allowance(
+    client, officer_a, world):
     from personnel.selectors import _last_steps
 
     last = _last_steps()[make_servant(world.unit_b, code="TMP").rank.salary_group_id]
-    person = make_servant(world.unit_a1, code="X1", full_name="Lý Văn Vượt", step=last, step_date=date(2023, 5, 1))
+    person = make_servant(world.unit_a1, code="X1", full_name="Lý Văn Vượt", step=last,
+                          step_date=date(2023, 5, 1))
     client.force_login(officer_a)
     _decide(client, "?month=2026-05&months=1", [person.pk])
     person.refresh_from_db()
@@ -307,7 +335,8 @@ def test_a_raise_decision_at_the_last_step_gives_the_excess_seniority_allowance(
     assert person.salary_records.get(end_date__isnull=True).kind == "excess"
 
 
-def test_the_job_reads_and_writes_in_the_same_number_of_queries_for_more_people(world, officer_a, officer_b):
+def test_the_job_reads_and_writes_in_the_same_number_of_queries_for_more_people(
+    world, officer_a, officer_b):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -315,9 +344,10 @@ def test_the_job_reads_and_writes_in_the_same_number_of_queries_for_more_people(
 
     def add(n: int) -> None:
         for i in range(n):
-            make_servant(world.unit_a1, full_name=f"Hưu {n}-{i}", date_of_birth=date(1964, 12, 1 + i),
-                         step_date=date(2025, 1, 1))
-            make_servant(world.unit_b, full_name=f"Lương {n}-{i}", step=3, step_date=date(2023, 5, 1 + i))
+            make_servant(world.unit_a1, full_name=f"Hưu {n}-{i}",
+                         date_of_birth=date(1964, 12, 1 + i), step_date=date(2025, 1, 1))
+            make_servant(world.unit_b, full_name=f"Lương {n}-{i}", step=3,
+                         step_date=date(2023, 5, 1 + i))
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
@@ -330,19 +360,21 @@ def test_the_job_reads_and_writes_in_the_same_number_of_queries_for_more_people(
     assert queries() == few
 
 
-def test_printed_notices_are_recorded_in_the_history_all_or_nothing(client, officer_a, people, capsys):
+def test_printed_notices_are_recorded_in_the_history_all_or_nothing(
+    client, officer_a, people, capsys):
     client.force_login(officer_a)
     ids = [people["soon"].pk, people["later"].pk]
     page = client.get(reverse("personnel:retirement_documents"), {
-        "ids": ids, "doc": "notice", "number": "30/TB-SNV", "date": "31/03/2026", "signer": "Trần Văn Ký"})
+        "ids": ids, "doc": "notice", "number": "30/TB-SNV", "date": "31/03/2026",
+        "signer": "Trần Văn Ký"})
     assert 'data-testid="record-notices"' in page.content.decode()
     assert "Sau khi ký và giao, ghi thông báo số 30/TB-SNV ngày 31/03/2026" in page.content.decode()
     url = reverse("personnel:retirement_notices_record")
     data = {"ids": ids, "number": "30/TB-SNV", "date": "2026-03-31", "signer": "Trần Văn Ký"}
     assert client.post(url, data).status_code == 302
     event = people["later"].events.get(kind=CareerEvent.Kind.RETIREMENT_NOTICE)
-    assert (event.decision_number, event.effective_date, event.rule_set) == ("30/TB-SNV", date(2026, 3, 31),
-                                                                           "RET-ND135")
+    assert (event.decision_number, event.effective_date, event.rule_set) == (
+        "30/TB-SNV", date(2026, 3, 31), "RET-ND135")
     # The nightly job no longer asks for their notice (only for the decision of the one due soon).
     assert run(capsys)["retirement_6_months"] == 0
     # Again with a third person: refused for all, the two named, the third left without a notice.

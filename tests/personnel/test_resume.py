@@ -28,17 +28,21 @@ def person():
     rank = Rank.objects.get(code="01.003")
     servant = servant_create(
         actor=None, code="CB-2C-01", national_id="001085000123", full_name="Trần Thị Bình",
-        date_of_birth=date(1985, 1, 1), birth_precision="year", sex="female", unit=first, title="Chuyên viên",
-        rank=rank, salary_step=1, salary_step_date=date(2012, 3, 1), start_date=date(2012, 3, 1),
-        recruitment_date=date(2012, 3, 1), strengths=FORMULA, ethnicity="Kinh")
-    servant_assign(actor=None, servant=servant, start_date=date(2018, 7, 1), unit=second, title="Phó Trưởng phòng")
+        date_of_birth=date(1985, 1, 1), birth_precision="year", sex="female", unit=first,
+        title="Chuyên viên", rank=rank, salary_step=1, salary_step_date=date(2012, 3, 1),
+        start_date=date(2012, 3, 1), recruitment_date=date(2012, 3, 1), strengths=FORMULA,
+        ethnicity="Kinh")
+    servant_assign(actor=None, servant=servant, start_date=date(2018, 7, 1), unit=second,
+                   title="Phó Trưởng phòng")
     servant_set_salary(actor=None, servant=servant, rank=rank, step=2, start_date=date(2015, 3, 1))
-    training_record(actor=None, servant=servant, kind="degree", institution="Học viện Hành chính Quốc gia",
-                    major="Quản lý công", start_date=date(2014, 9, 1), end_date=date(2016, 6, 30),
-                    mode="Vừa làm vừa học", diploma="Thạc sĩ")
-    reward_record(actor=None, servant=servant, year=2023, title="Bằng khen của Chủ tịch UBND tỉnh", level="Tỉnh")
-    FamilyMember.objects.create(servant=servant, relation="Mẹ", full_name="Lê Thị Cúc", birth_year=1960,
-                                details="Hưu trí, Hà Nội")
+    training_record(actor=None, servant=servant, kind="degree",
+                    institution="Học viện Hành chính Quốc gia", major="Quản lý công",
+                    start_date=date(2014, 9, 1), end_date=date(2016, 6, 30), mode="Vừa làm vừa học",
+                    diploma="Thạc sĩ")
+    reward_record(actor=None, servant=servant, year=2023, title="Bằng khen của Chủ tịch UBND tỉnh",
+                  level="Tỉnh")
+    FamilyMember.objects.create(servant=servant, relation="Mẹ", full_name="Lê Thị Cúc",
+                                birth_year=1960, details="Hưu trí, Hà Nội")
     FamilyMember.objects.create(servant=servant, side=FamilyMember.Side.SPOUSE, relation="Bố chồng",
                                 full_name="Phạm Văn Dũng", birth_year=1955)
     servant.refresh_from_db()
@@ -46,7 +50,8 @@ def person():
 
 
 def _field(context, label_start):
-    return next(f for line in context["items"] for f in line.fields if f.label.startswith(label_start))
+    return next(f for line in context["items"] for f in line.fields
+                if f.label.startswith(label_start))
 
 
 def test_name_is_in_capitals_and_year_only_birth_shows_only_the_year(person):
@@ -72,15 +77,16 @@ def test_work_history_is_oldest_first_with_both_units(person):
 
 def test_salary_history_lists_each_step_oldest_first(person):
     context = resume_context(person, private=True)
-    assert context["salary_history"].rows == (("03/2012", "01.003/1", "2,34"), ("03/2015", "01.003/2", "2,67"))
+    assert context["salary_history"].rows == (("03/2012", "01.003/1", "2,34"),
+                                              ("03/2015", "01.003/2", "2,67"))
     assert context["salary_blocks"][0][0] == ("Tháng/năm", "03/2012", "03/2015")
     assert _field(context, "Hệ số").value == "2,67"
 
 
 def test_training_reward_and_family_are_on_the_form(person):
     context = resume_context(person, private=True)
-    assert context["training"].rows == (("Học viện Hành chính Quốc gia", "Quản lý công", "09/2014 - 06/2016",
-                                         "Vừa làm vừa học", "Thạc sĩ"),)
+    assert context["training"].rows == (("Học viện Hành chính Quốc gia", "Quản lý công",
+                                         "09/2014 - 06/2016", "Vừa làm vừa học", "Thạc sĩ"),)
     assert _field(context, "21)").value == "Bằng khen của Chủ tịch UBND tỉnh (Tỉnh, 2023)"
     own, spouse = context["family"]
     assert own.rows == (("Mẹ", "Lê Thị Cúc", "1960", "Hưu trí, Hà Nội"),)
@@ -90,9 +96,11 @@ def test_training_reward_and_family_are_on_the_form(person):
 def test_xlsx_writes_a_typed_formula_as_text(person):
     workbook = openpyxl.load_workbook(io.BytesIO(resume_xlsx(person, private=True)))
     sheet = workbook.active
-    cells = {cell.value: cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)}
+    cells = {cell.value: cell for row in sheet.iter_rows() for cell in row
+             if isinstance(cell.value, str)}
     assert "TRẦN THỊ BÌNH" in cells and "SƠ YẾU LÝ LỊCH CÁN BỘ, CÔNG CHỨC" in cells
-    assert [text for text in cells if text.startswith("'")] == ["'" + FORMULA]  # the form's own text is intact
+    # the form's own text is intact
+    assert [text for text in cells if text.startswith("'")] == ["'" + FORMULA]
     typed = cells["'" + FORMULA]
     assert typed.data_type != "f"
     assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)

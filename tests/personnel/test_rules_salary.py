@@ -20,26 +20,30 @@ def test_reprimand_delays_six_months_unpaid_leave_day_for_day():
 
 
 def test_sick_leave_counts_up_to_six_months():
-    due = next_raise(step=3, last_step=9, step_date=date(2024, 4, 1), interval_months=36, sick_leave_days=200)
+    due = next_raise(step=3, last_step=9, step_date=date(2024, 4, 1), interval_months=36,
+                     sick_leave_days=200)
     assert due.due_date == date(2027, 4, 21)  # 200 − 180 days counted as delay
 
 
 def test_at_the_last_step_the_excess_seniority_allowance_follows():
-    first = next_raise(step=9, last_step=9, step_date=date(2020, 1, 1), interval_months=36, excess_after_months=36)
-    assert first.kind == "excess" and first.due_date == date(2023, 1, 1)
-    later = next_raise(step=9, last_step=9, step_date=date(2023, 1, 1), interval_months=36, excess_percent=5,
+    first = next_raise(step=9, last_step=9, step_date=date(2020, 1, 1), interval_months=36,
                        excess_after_months=36)
+    assert first.kind == "excess" and first.due_date == date(2023, 1, 1)
+    later = next_raise(step=9, last_step=9, step_date=date(2023, 1, 1), interval_months=36,
+                       excess_percent=5, excess_after_months=36)
     assert later.due_date == date(2024, 1, 1)
 
 
 def test_early_raise_needs_the_regular_raise_within_twelve_months_of_31_december():
-    near = next_raise(step=3, last_step=9, step_date=date(2024, 6, 1), interval_months=36)  # due 01/06/2027
+    # due 01/06/2027
+    near = next_raise(step=3, last_step=9, step_date=date(2024, 6, 1), interval_months=36)
     assert early_raise_eligible(due=near, year=2026, last_early_in_rank=False)
     assert not early_raise_eligible(due=near, year=2025, last_early_in_rank=False)
     assert not early_raise_eligible(due=near, year=2026, last_early_in_rank=True)
 
 
 def test_early_raise_at_retirement():
-    due = next_raise(step=3, last_step=9, step_date=date(2024, 6, 1), interval_months=36)  # due 01/06/2027
+    # due 01/06/2027
+    due = next_raise(step=3, last_step=9, step_date=date(2024, 6, 1), interval_months=36)
     assert retirement_early_raise(due=due, retirement_date=date(2026, 12, 31)) == date(2026, 6, 1)
     assert retirement_early_raise(due=due, retirement_date=date(2026, 3, 31)) is None

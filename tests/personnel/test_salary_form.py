@@ -1,5 +1,6 @@
 """The salary form proposes the raise that is due and the service refuses what the raise rules do
-not allow (TT 08/2013/TT-BNV as amended by TT 03/2021/TT-BNV); a step decided ahead is not current."""
+not allow (TT 08/2013/TT-BNV as amended by TT 03/2021/TT-BNV); a step decided ahead is not
+current."""
 from datetime import date, timedelta
 
 import pytest
@@ -24,15 +25,17 @@ def specialist():
 
 
 def _raise(person, rank, step, day, kind=SalaryRecord.Kind.REGULAR, **extra):
-    return servant_set_salary(actor=None, servant=person, rank=rank, step=step, start_date=day, kind=kind, **extra)
+    return servant_set_salary(actor=None, servant=person, rank=rank, step=step, start_date=day,
+                              kind=kind, **extra)
 
 
 def test_the_form_proposes_the_next_step_on_its_due_date(client, officer_a, world):
     person = make_servant(world.unit_a1, step=3, step_date=date(2024, 1, 1))
     client.force_login(officer_a)
     form = client.get(reverse("personnel:servant_salary", kwargs={"pk": person.pk})).context["form"]
-    assert (form.initial["step"], form.initial["start_date"], form.initial["kind"]) == (4, date(2027, 1, 1),
-                                                                                       "regular")
+    initial = form.initial
+    assert (initial["step"], initial["start_date"], initial["kind"]) == (
+        4, date(2027, 1, 1), "regular")
 
 
 def test_a_skipped_step_is_refused_naming_the_expected_one(client, officer_a, world, specialist):
@@ -55,13 +58,16 @@ def test_a_lower_step_is_refused(world, specialist):
         _raise(person, specialist, 6, date(2023, 1, 1))
 
 
-def test_a_regular_raise_before_its_due_date_is_refused_an_early_one_may_be_a_year_early(world, specialist):
-    person = make_servant(world.unit_a1, step=3, step_date=date(2020, 1, 1))  # step 4 due 01/01/2023
+def test_a_regular_raise_before_its_due_date_is_refused_an_early_one_may_be_a_year_early(
+    world, specialist):
+    # step 4 due 01/01/2023
+    person = make_servant(world.unit_a1, step=3, step_date=date(2020, 1, 1))
     with pytest.raises(ValidationError) as refused:
         _raise(person, specialist, 4, date(2022, 6, 1))
     assert "01/01/2023" in refused.value.message_dict["start_date"][0]
     with pytest.raises(ValidationError):
-        _raise(person, specialist, 4, date(2021, 12, 1), kind=SalaryRecord.Kind.EARLY)  # 13 months early
+        # 13 months early
+        _raise(person, specialist, 4, date(2021, 12, 1), kind=SalaryRecord.Kind.EARLY)
     _raise(person, specialist, 4, date(2022, 1, 1), kind=SalaryRecord.Kind.EARLY)
     person.refresh_from_db()
     assert person.salary_step == 4 and person.salary_step_date == date(2022, 1, 1)
@@ -70,7 +76,8 @@ def test_a_regular_raise_before_its_due_date_is_refused_an_early_one_may_be_a_ye
 def test_a_promotion_may_change_rank_and_step(world, specialist):
     person = make_servant(world.unit_a1, step=5, step_date=date(2022, 1, 1))  # 3.66
     principal = Rank.objects.get(code="01.002")
-    with pytest.raises(ValidationError) as refused:  # 4.40 is the nearest coefficient at or above 3.66
+    # 4.40 is the nearest coefficient at or above 3.66
+    with pytest.raises(ValidationError) as refused:
         _raise(person, principal, 3, date(2023, 6, 1), kind=SalaryRecord.Kind.RANK_CHANGE)
     assert "1" in refused.value.message_dict["step"][0]
     _raise(person, principal, 1, date(2023, 6, 1), kind=SalaryRecord.Kind.RANK_CHANGE)
@@ -80,7 +87,8 @@ def test_a_promotion_may_change_rank_and_step(world, specialist):
         _raise(person, specialist, 6, date(2025, 1, 1))
 
 
-def test_a_step_decided_ahead_is_not_the_current_one_until_its_date(client, officer_a, world, specialist):
+def test_a_step_decided_ahead_is_not_the_current_one_until_its_date(
+    client, officer_a, world, specialist):
     today = timezone.localdate()
     since = add_months(today, -36) + timedelta(days=20)  # the raise is due 20 days from today
     person = make_servant(world.unit_a1, step=3, step_date=since)
@@ -92,7 +100,8 @@ def test_a_step_decided_ahead_is_not_the_current_one_until_its_date(client, offi
     client.force_login(officer_a)
     page = client.get(person.get_absolute_url())
     assert page.context["servant"].salary_step == 3  # the header
-    assert [r.step for r in page.context["salary_records"]] == [4, 3]  # the salary tab lists the decided row
+    # the salary tab lists the decided row
+    assert [r.step for r in page.context["salary_records"]] == [4, 3]
     assert "Đã quyết định, chưa có hiệu lực" in page.content.decode()
     assert salary_roll_forward(on=due - timedelta(days=1)) == 0
     assert tasks.salary_roll_forward.apply(args=[due.isoformat()]).get() == 1  # the nightly task
@@ -109,7 +118,8 @@ def _decision():
 
 
 def _item(context, label: str) -> str:
-    return next(f.value for line in context["items"] for f in line.fields if f.label.startswith(label))
+    return next(f.value for line in context["items"] for f in line.fields
+                if f.label.startswith(label))
 
 
 def test_importing_a_row_decided_ahead_twice_adds_it_once(world, specialist):
@@ -121,7 +131,8 @@ def test_importing_a_row_decided_ahead_twice_adds_it_once(world, specialist):
     assert person.salary_records.count() == 2
 
 
-def test_leaving_before_a_step_decided_ahead_is_refused_until_the_decision_is_corrected(world, specialist):
+def test_leaving_before_a_step_decided_ahead_is_refused_until_the_decision_is_corrected(
+    world, specialist):
     from personnel.models import CareerEvent
     from personnel.services.servants import servant_leave
 
@@ -135,6 +146,7 @@ def test_leaving_before_a_step_decided_ahead_is_refused_until_the_decision_is_co
     person.refresh_from_db()
     assert person.status == "active"
     # Leaving after the step took effect closes the rows as of the last day.
-    servant_leave(actor=None, servant=person, kind=CareerEvent.Kind.RESIGNED, last_day=due + timedelta(days=10))
+    servant_leave(actor=None, servant=person, kind=CareerEvent.Kind.RESIGNED,
+                  last_day=due + timedelta(days=10))
     rows = list(person.salary_records.order_by("start_date").values_list("step", "end_date"))
     assert rows == [(3, due - timedelta(days=1)), (4, due + timedelta(days=10))]

@@ -28,7 +28,8 @@ pytestmark = pytest.mark.django_db
 def test_a_transfer_closes_the_old_assignment_and_answers_as_of_queries(world):
     person = make_servant(world.unit_a1, recruitment_date=date(2015, 3, 1))
     servant_assign(actor=None, servant=person, start_date=date(2024, 1, 1), unit=world.unit_b,
-                   title="Phó Giám đốc Sở", decision=Decision("12/QĐ-UBND", date(2023, 12, 20), "Chủ tịch UBND tỉnh"))
+                   title="Phó Giám đốc Sở",
+                   decision=Decision("12/QĐ-UBND", date(2023, 12, 20), "Chủ tịch UBND tỉnh"))
     person.refresh_from_db()
     assert person.unit == world.unit_b and person.leadership == "deputy"
     old, new = person.assignments.order_by("start_date")
@@ -37,8 +38,8 @@ def test_a_transfer_closes_the_old_assignment_and_answers_as_of_queries(world):
     assert (event.decision_number, event.signer) == ("12/QĐ-UBND", "Chủ tịch UBND tỉnh")
 
     def members(unit, day):
-        return set(Assignment.objects.filter(unit=unit, start_date__lte=day).exclude(end_date__lt=day)
-                   .values_list("servant__code", flat=True))
+        held = Assignment.objects.filter(unit=unit, start_date__lte=day).exclude(end_date__lt=day)
+        return set(held.values_list("servant__code", flat=True))
 
     assert person.code in members(world.unit_a1, date(2023, 12, 31))
     assert person.code not in members(world.unit_a1, date(2024, 1, 1))
@@ -46,7 +47,8 @@ def test_a_transfer_closes_the_old_assignment_and_answers_as_of_queries(world):
 
 def test_profile_changes_keep_old_and_new_values_and_the_reason(world, officer_a):
     person = make_servant(world.unit_a1, ethnicity="Kinh")
-    changes = servant_update(actor=officer_a, servant=person, reason="Sai sót khi nhập", ethnicity="Tày")
+    changes = servant_update(actor=officer_a, servant=person, reason="Sai sót khi nhập",
+                             ethnicity="Tày")
     assert changes == {"ethnicity": ["Kinh", "Tày"]}
     entry = audit.history_for(person).first()
     assert entry.actor == officer_a and entry.reason == "Sai sót khi nhập"
@@ -63,19 +65,22 @@ def test_salary_step_uses_the_decree_table(world):
     # On 1/6/2026 the raise of 1/1/2026 is in the past: a row dated after today is stored as decided
     # but is not yet the current step.
     person = make_servant(world.unit_a1, step=3, step_date=date(2023, 1, 1))
-    record = servant_set_salary(actor=None, servant=person, rank=Rank.objects.get(code="01.003"), step=4,
-                                start_date=date(2026, 1, 1))
+    record = servant_set_salary(actor=None, servant=person, rank=Rank.objects.get(code="01.003"),
+                                step=4, start_date=date(2026, 1, 1))
     person.refresh_from_db()
-    assert str(record.coefficient) == "3.33" and person.salary_step == 4 and person.salary_step_date == date(2026, 1, 1)
+    assert str(record.coefficient) == "3.33"
+    assert person.salary_step == 4
+    assert person.salary_step_date == date(2026, 1, 1)
     assert person.salary_records.get(step=3).end_date == date(2025, 12, 31)
     with pytest.raises(ValidationError):
-        servant_set_salary(actor=None, servant=person, rank=Rank.objects.get(code="01.003"), step=10,
-                           start_date=date(2028, 1, 1))
+        servant_set_salary(actor=None, servant=person, rank=Rank.objects.get(code="01.003"),
+                           step=10, start_date=date(2028, 1, 1))
 
 
 def test_leaving_keeps_the_record(world):
     person = make_servant(world.unit_a1)
-    servant_leave(actor=None, servant=person, kind=CareerEvent.Kind.RETIRED, last_day=date(2026, 9, 30))
+    servant_leave(actor=None, servant=person, kind=CareerEvent.Kind.RETIRED,
+                  last_day=date(2026, 9, 30))
     person.refresh_from_db()
     assert person.status == CivilServant.Status.RETIRED and person.status_date == date(2026, 10, 1)
     assert person.assignments.get().end_date == date(2026, 9, 30)
@@ -86,8 +91,8 @@ def test_leaving_keeps_the_record(world):
 def test_a_correction_is_a_new_version_pointing_to_the_old(world):
     person = make_servant(world.unit_a1)
     wrong = reward_record(actor=None, servant=person, year=2024, title="Lao động tiên tiến").event
-    fixed = event_correct(actor=None, event=wrong, reason="Sai năm", effective_date=date(2023, 12, 31),
-                          summary="Lao động tiên tiến (2023)")
+    fixed = event_correct(actor=None, event=wrong, reason="Sai năm",
+                          effective_date=date(2023, 12, 31), summary="Lao động tiên tiến (2023)")
     assert fixed.corrects == wrong and CareerEvent.objects.filter(pk=wrong.pk).exists()
     with pytest.raises(ValidationError):
         event_correct(actor=None, event=wrong, reason="Lần nữa")
@@ -95,7 +100,8 @@ def test_a_correction_is_a_new_version_pointing_to_the_old(world):
 
 def test_correcting_a_transfer_date_moves_the_work_history(world):
     person = make_servant(world.unit_a1, recruitment_date=date(2015, 3, 1))
-    assignment = servant_assign(actor=None, servant=person, start_date=date(2024, 1, 1), unit=world.unit_b)
+    assignment = servant_assign(actor=None, servant=person, start_date=date(2024, 1, 1),
+                                unit=world.unit_b)
     event_correct(actor=None, event=assignment.event, reason="Nhầm ngày quyết định có hiệu lực",
                   effective_date=date(2024, 2, 1))
     old, new = person.assignments.order_by("start_date")
@@ -114,26 +120,28 @@ def test_correcting_a_transfer_date_moves_the_work_history(world):
 def test_discipline_forms_follow_the_regime_of_the_date(world, day, form, allowed):
     person = make_servant(world.unit_a1)
     if allowed:
-        record = discipline_record(actor=None, servant=person, form=form, violation="Vi phạm quy chế",
-                                   effective_from=day)
+        record = discipline_record(actor=None, servant=person, form=form,
+                                   violation="Vi phạm quy chế", effective_from=day)
         assert record.rule_set == ("DISC-ND112" if day.year == 2024 else "DISC-ND172")
     else:
         with pytest.raises(ValidationError):
-            discipline_record(actor=None, servant=person, form=form, violation="Vi phạm", effective_from=day)
+            discipline_record(actor=None, servant=person, form=form, violation="Vi phạm",
+                              effective_from=day)
 
 
 def test_nobody_is_placed_in_a_unit_before_it_exists(world):
     from tests.factories import make_unit
 
     new_unit = make_unit("Phòng lập năm 2026", parent=world.unit_a, valid_from=date(2026, 1, 1))
-    # Recruited before the unit existed (as the import accepts): the record starts in the unit the day it
-    # opened and the recruitment keeps its own date.
+    # Recruited before the unit existed (as the import accepts): the record starts in the unit the
+    # day it opened and the recruitment keeps its own date.
     early = make_servant(new_unit, recruitment_date=date(2020, 1, 1))
     assert early.assignments.get().start_date == date(2026, 1, 1)
     assert early.events.get(kind=CareerEvent.Kind.RECRUITED).effective_date == date(2020, 1, 1)
     with pytest.raises(ValidationError):
-        servant_create(actor=None, code="X1", national_id="008085999999", full_name="Người Thử", sex="male",
-                       date_of_birth=date(1985, 1, 1), unit=new_unit, start_date=date(2020, 1, 1))
+        servant_create(actor=None, code="X1", national_id="008085999999", full_name="Người Thử",
+                       sex="male", date_of_birth=date(1985, 1, 1), unit=new_unit,
+                       start_date=date(2020, 1, 1))
     person = make_servant(world.unit_a1, recruitment_date=date(2020, 1, 1))
     with pytest.raises(ValidationError):
         servant_assign(actor=None, servant=person, start_date=date(2025, 6, 1), unit=new_unit)
@@ -148,7 +156,8 @@ def test_a_salary_cannot_start_before_the_current_one(world):
 
 def test_the_callers_object_follows_a_transfer(world):
     person = make_servant(world.unit_a1)
-    servant_assign(actor=None, servant=person, start_date=date(2026, 2, 1), unit=world.unit_b, title="Chuyên viên")
+    servant_assign(actor=None, servant=person, start_date=date(2026, 2, 1), unit=world.unit_b,
+                   title="Chuyên viên")
     assert person.unit == world.unit_b  # no refresh needed before the next service call
 
 
@@ -156,7 +165,8 @@ def test_completed_political_theory_training_updates_the_resume(world):
     from personnel.services.records import training_record
 
     person = make_servant(world.unit_a1, political_theory="Sơ cấp")
-    training_record(actor=None, servant=person, kind="political_theory", institution="Trường Chính trị tỉnh",
+    training_record(actor=None, servant=person, kind="political_theory",
+                    institution="Trường Chính trị tỉnh",
                     major="Trung cấp lý luận chính trị - hành chính", start_date=date(2024, 3, 1),
                     end_date=date(2025, 2, 28), diploma="Trung cấp")
     person.refresh_from_db()

@@ -24,7 +24,8 @@ def province():
 
 
 def staff(unit, heads=0, deputies=0, others=0, category="civil_servant"):
-    start = max(date(2015, 1, 1), unit.valid_from or date(2015, 1, 1))  # nobody before the unit exists
+    # nobody before the unit exists
+    start = max(date(2015, 1, 1), unit.valid_from or date(2015, 1, 1))
     for _ in range(heads):
         make_servant(unit, title="Trưởng phòng", category=category, recruitment_date=start)
     for _ in range(deputies):
@@ -50,14 +51,17 @@ def test_seed_004_six_of_twelve_divisions_with_more_leaders_than_staff(province)
     rows = rows_by_code()
     flagged = [c for c, r in rows.items() if "LEADERS_NOT_FEWER_THAN_STAFF" in r.flags]
     assert sorted(flagged) == [f"D.{i:02d}" for i in range(6)]
-    assert rows["D.00"].leaders == 2 and rows["D.00"].non_leaders == 2 and rows["D.00"].headcount == 4
+    assert rows["D.00"].leaders == 2
+    assert rows["D.00"].non_leaders == 2
+    assert rows["D.00"].headcount == 4
 
 
 def test_deputies_over_the_norm_and_over_the_parent(province):
     department = make_unit("Sở A", code="D", parent=province, kind=OrgUnit.Kind.DEPARTMENT)
     staff(department, heads=1, deputies=1)
     small = make_unit("Phòng nhỏ", code="D.1", parent=department)
-    staff(small, heads=1, deputies=2, others=4)  # 7 civil servants in a type-II/III province: 1 deputy allowed
+    # 7 civil servants in a type-II/III province: 1 deputy allowed
+    staff(small, heads=1, deputies=2, others=4)
     rows = rows_by_code()
     assert rows["D.1"].max_deputies == 1
     assert {"DEPUTIES_OVER_NORM", "DEPUTIES_OVER_PARENT"} <= set(rows["D.1"].flags)
@@ -89,12 +93,16 @@ def test_five_year_grace_after_a_reorganisation(province):
     old_a = make_unit("Phòng A", code="D.A", parent=department, valid_from=date(2008, 1, 1))
     old_b = make_unit("Phòng B", code="D.B", parent=department, valid_from=date(2008, 1, 1))
     merged = unit_reorganize(actor=None, kind=UnitChange.Kind.MERGE, predecessors=[old_a, old_b],
-                             successors=[UnitSpec("D.AB", "Phòng AB", OrgUnit.Kind.DIVISION, parent=department)],
+                             successors=[UnitSpec("D.AB", "Phòng AB", OrgUnit.Kind.DIVISION,
+                                                  parent=department)],
                              effective_date=date(2025, 7, 1)).successors[0]
     staff(department, heads=1, deputies=3)
-    staff(merged, heads=1, deputies=3, others=6)  # 10 civil servants: 2 deputies allowed, 3 in place
+    # 10 civil servants: 2 deputies allowed, 3 in place
+    staff(merged, heads=1, deputies=3, others=6)
     row = rows_by_code()["D.AB"]
-    assert row.max_deputies == 2 and "DEPUTIES_OVER_NORM" not in row.flags and row.grace_until == date(2030, 7, 1)
+    assert row.max_deputies == 2
+    assert "DEPUTIES_OVER_NORM" not in row.flags
+    assert row.grace_until == date(2030, 7, 1)
     later = {r.unit.code: r for r in staffing_report(scope=ALL, on=date(2030, 7, 2))}
     assert "DEPUTIES_OVER_NORM" in later["D.AB"].flags
 
@@ -111,9 +119,11 @@ def test_the_report_as_of_a_past_date_uses_that_days_structure(province):
 
 def test_query_count_does_not_grow_with_units(province, django_assert_max_num_queries):
     def build(prefix, divisions):
-        department = make_unit(f"Sở {prefix}", code=prefix, parent=province, kind=OrgUnit.Kind.DEPARTMENT)
+        department = make_unit(f"Sở {prefix}", code=prefix, parent=province,
+                               kind=OrgUnit.Kind.DEPARTMENT)
         for i in range(divisions):
-            staff(make_unit(f"Phòng {prefix}{i}", code=f"{prefix}.{i}", parent=department), heads=1, others=1)
+            staff(make_unit(f"Phòng {prefix}{i}", code=f"{prefix}.{i}", parent=department), heads=1,
+                  others=1)
 
     build("S", 2)
     from django.db import connection
@@ -134,9 +144,10 @@ def test_staffing_report_command_json_shape(province, capsys):
     document = json.loads(capsys.readouterr().out)
     assert [u["code"] for u in document["units"]] == ["D", "D.1"]
     division = document["units"][1]
-    assert set(division) == {"code", "name", "headcount", "leaders", "deputies", "non_leaders", "max_deputies",
-                             "quota", "flags"}
-    assert (division["headcount"], division["leaders"], division["deputies"], division["non_leaders"]) == (3, 2, 1, 1)
+    assert set(division) == {"code", "name", "headcount", "leaders", "deputies", "non_leaders",
+                             "max_deputies", "quota", "flags"}
+    assert (division["headcount"], division["leaders"], division["deputies"],
+            division["non_leaders"]) == (3, 2, 1, 1)
     assert "LEADERS_NOT_FEWER_THAN_STAFF" in division["flags"] and division["max_deputies"] == 1
 
 
@@ -149,7 +160,7 @@ def test_rank_ratio_caps_warn_when_exceeded(province):
     make_servant(department, rank_code="01.002")
     make_servant(department, rank_code="01.003")
     assert rank_ratio_warnings(scope=ALL) == []
-    RankRatioCap.objects.create(unit_kind=OrgUnit.Kind.DEPARTMENT, rank_level="principal", max_percent=40,
-                                legal_basis="Quyết định của UBND tỉnh (thử)")
+    RankRatioCap.objects.create(unit_kind=OrgUnit.Kind.DEPARTMENT, rank_level="principal",
+                                max_percent=40, legal_basis="Quyết định của UBND tỉnh (thử)")
     [warning] = rank_ratio_warnings(scope=ALL)
     assert (warning.unit.code, warning.count, warning.total, warning.percent) == ("D", 2, 3, 66.7)
