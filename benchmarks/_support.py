@@ -41,7 +41,7 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-# --- the throwaway database ----------------------------------------------------------------------------
+# --- the throwaway database -----------------------------------------------------------------------
 
 class BenchDatabase:
     """Creates (and later drops) the benchmark's own database; sets DATABASE_URL to it."""
@@ -50,7 +50,8 @@ class BenchDatabase:
         self.keep = keep
         self.reused = False
         source = os.environ.get("DATABASE_URL", "")
-        self.vendor = "postgresql" if source.startswith(("postgres://", "postgresql://")) else "sqlite"
+        postgres = source.startswith(("postgres://", "postgresql://"))
+        self.vendor = "postgresql" if postgres else "sqlite"
         if self.vendor == "postgresql":
             parts = urlsplit(source)
             self.name = name
@@ -81,7 +82,8 @@ class BenchDatabase:
         return found
 
     def create(self, reuse: bool = False) -> None:
-        """A new, empty database; with ``reuse``, a PostgreSQL database kept by an earlier ``--keep`` run."""
+        """A new, empty database; with ``reuse``, a PostgreSQL database kept by an earlier
+        ``--keep`` run."""
         if self.vendor == "postgresql":
             self.reused = reuse and self.exists()
             if not self.reused:
@@ -121,7 +123,8 @@ def start(name: str, keep: bool, reuse: bool = False) -> BenchDatabase:
     setup_django()
     from django.core.management import call_command
 
-    log(f"migrating {database.vendor} database {database.name}{' (reused)' if database.reused else ''} …")
+    log(f"migrating {database.vendor} database "
+        f"{database.name}{' (reused)' if database.reused else ''} …")
     call_command("migrate", verbosity=0, interactive=False)
     from core.demo import load_units
 
@@ -129,7 +132,7 @@ def start(name: str, keep: bool, reuse: bool = False) -> BenchDatabase:
     return database
 
 
-# --- measuring -----------------------------------------------------------------------------------------
+# --- measuring ------------------------------------------------------------------------------------
 
 def _rss_bytes() -> int:
     with open("/proc/self/statm") as handle:
@@ -235,22 +238,24 @@ def emit_json(figures: dict) -> None:
     print(json.dumps(figures, ensure_ascii=False, default=str), flush=True)
 
 
-# --- valid personnel rows --------------------------------------------------------------------------------
+# --- valid personnel rows -------------------------------------------------------------------------
 
-FAMILY = [("Nguyễn", 38), ("Trần", 11), ("Lê", 9), ("Phạm", 7), ("Hoàng", 5), ("Vũ", 4), ("Đặng", 3), ("Bùi", 3),
-          ("Đỗ", 3), ("Hồ", 2), ("Ngô", 2), ("Dương", 2), ("Ma", 3), ("Nông", 2), ("Triệu", 2), ("Hà", 2),
-          ("Giàng", 1), ("Lý", 1)]
-MIDDLE = {"Nam": [("Văn", 40), ("Đức", 10), ("Minh", 10), ("Quốc", 8), ("Hữu", 8), ("Xuân", 8), ("Thanh", 8),
-                  ("Ngọc", 8)],
-          "Nữ": [("Thị", 50), ("Thu", 10), ("Thanh", 10), ("Ngọc", 8), ("Minh", 7), ("Phương", 7), ("Hồng", 8)]}
-GIVEN_NAMES = {"Nam": "An Anh Bình Cường Dũng Duy Đạt Hải Hùng Hưng Huy Khánh Kiên Long Minh Nam Phong Quân Sơn "
-                      "Thắng Thành Toàn Trung Tuấn Tùng Việt Vinh Hoàng Hiếu Lâm",
-               "Nữ": "Anh Chi Dung Giang Hà Hằng Hạnh Hoa Hồng Huyền Hương Lan Liên Linh Loan Mai Nga Ngọc Nhung "
-                     "Oanh Phương Quỳnh Thảo Thu Thủy Trang Tuyết Vân Yến Hiền"}
-TITLES = [("", 70), ("Chuyên viên", 12), ("Phó Trưởng phòng", 10), ("Trưởng phòng", 5), ("Phó Giám đốc", 3)]
+FAMILY = [("Nguyễn", 38), ("Trần", 11), ("Lê", 9), ("Phạm", 7), ("Hoàng", 5), ("Vũ", 4),
+          ("Đặng", 3), ("Bùi", 3), ("Đỗ", 3), ("Hồ", 2), ("Ngô", 2), ("Dương", 2), ("Ma", 3),
+          ("Nông", 2), ("Triệu", 2), ("Hà", 2), ("Giàng", 1), ("Lý", 1)]
+MIDDLE = {"Nam": [("Văn", 40), ("Đức", 10), ("Minh", 10), ("Quốc", 8), ("Hữu", 8), ("Xuân", 8),
+                  ("Thanh", 8), ("Ngọc", 8)],
+          "Nữ": [("Thị", 50), ("Thu", 10), ("Thanh", 10), ("Ngọc", 8), ("Minh", 7), ("Phương", 7),
+                 ("Hồng", 8)]}
+GIVEN_NAMES = {"Nam": "An Anh Bình Cường Dũng Duy Đạt Hải Hùng Hưng Huy Khánh Kiên Long Minh Nam "
+                      "Phong Quân Sơn Thắng Thành Toàn Trung Tuấn Tùng Việt Vinh Hoàng Hiếu Lâm",
+               "Nữ": "Anh Chi Dung Giang Hà Hằng Hạnh Hoa Hồng Huyền Hương Lan Liên Linh Loan Mai "
+                     "Nga Ngọc Nhung Oanh Phương Quỳnh Thảo Thu Thủy Trang Tuyết Vân Yến Hiền"}
+TITLES = [("", 70), ("Chuyên viên", 12), ("Phó Trưởng phòng", 10), ("Trưởng phòng", 5),
+          ("Phó Giám đốc", 3)]
 ETHNICITIES = [("Kinh", 52), ("Tày", 22), ("Dao", 9), ("H'Mông", 7), ("Nùng", 5), ("Sán Chay", 5)]
-QUALIFICATIONS = ["Cử nhân Luật", "Cử nhân Kinh tế", "Kỹ sư Nông nghiệp", "Thạc sĩ Quản lý công", "Cử nhân Sư phạm",
-                  "Bác sĩ đa khoa", "Cử nhân Hành chính", ""]
+QUALIFICATIONS = ["Cử nhân Luật", "Cử nhân Kinh tế", "Kỹ sư Nông nghiệp", "Thạc sĩ Quản lý công",
+                  "Cử nhân Sư phạm", "Bác sĩ đa khoa", "Cử nhân Hành chính", ""]
 THEORY = ["", "Sơ cấp", "Trung cấp", "Cao cấp"]
 
 
@@ -273,7 +278,8 @@ class PeopleGenerator:
 
         self.rng = random.Random(seed)
         self.today = today or timezone.localdate()
-        units = OrgUnit.objects.open().exclude(kind=OrgUnit.Kind.PROVINCE).values_list("code", "sector")
+        units = OrgUnit.objects.open().exclude(kind=OrgUnit.Kind.PROVINCE) \
+            .values_list("code", "sector")
         self.units = [(code, sector == OrgUnit.Sector.PUBLIC_SERVICE) for code, sector in units]
         steps = {code: coefficients for code, *_rest, coefficients in SALARY_GROUPS}
         self.ranks = {public: [(code, steps[group]) for code, _n, kind, _l, group, _c in RANKS
@@ -301,7 +307,10 @@ class PeopleGenerator:
 
     def _national_id(self, index: int, sex: str, born: date, numeric: bool):
         century = 0 if born.year < 2000 else 2
-        digits = f"{8 + index // 1_000_000:03d}{century + (sex == 'Nữ')}{born.year % 100:02d}{index % 1_000_000:06d}"
+        # Province code, century-and-sex digit, year of birth, then a 6-digit serial
+        # (ND 137/2015 Art 7); the province code grows past 008 beyond a million people.
+        digits = (f"{8 + index // 1_000_000:03d}{century + (sex == 'Nữ')}{born.year % 100:02d}"
+                  f"{index % 1_000_000:06d}")
         return float(int(digits)) if numeric else digits  # a numeric cell loses its leading zeros
 
     def row(self, index: int) -> list:
@@ -309,10 +318,12 @@ class PeopleGenerator:
 
         rng, text_dates = self.rng, index % 2 == 0
         sex = "Nam" if rng.random() < 0.55 else "Nữ"
-        name = f"{self._pick(self.family)} {self._pick(self.middle[sex])} {rng.choice(self.given[sex])}"
+        family, middle = self._pick(self.family), self._pick(self.middle[sex])
+        name = f"{family} {middle} {rng.choice(self.given[sex])}"
         born = self._day(date(1965, 1, 1), date(2000, 12, 31))
         # Someone already past retirement age has no dates after it (the import marks them retired).
-        last = min(self.today, retirement_of(born, "male" if sex == "Nam" else "female").retirement_date)
+        last = min(self.today,
+                   retirement_of(born, "male" if sex == "Nam" else "female").retirement_date)
         recruited = min(self._day(self._years_after(born, 22), self._years_after(born, 30)),
                         last - timedelta(days=30))
         step_since = max(recruited, self._day(last - timedelta(days=3 * 365), last))
@@ -321,16 +332,20 @@ class PeopleGenerator:
         rank, coefficients = rng.choice(self.ranks[public])
         step = rng.randint(1, len(coefficients))
         coefficient = coefficients[step - 1]
+        # As text, with the decimal comma an office types; otherwise a number cell.
+        coefficient_cell = (f"{coefficient:.2f}".replace(".", ",") if text_dates
+                            else float(coefficient))
         return [
             f"BM{index:07d}", name, self._cell(born, text_dates), sex,
             self._national_id(index, sex, born, numeric=index % 10 == 3), unit,
             rng.choice(["", "Viên chức"] if public else ["", "Công chức", "Công chức", "Cán bộ"]),
-            rank, step, f"{coefficient:.2f}".replace(".", ",") if text_dates else float(coefficient),
+            rank, step, coefficient_cell,
             self._cell(step_since, not text_dates), self._cell(recruited, not text_dates),
             self._pick(self.titles), "", self._pick(self.ethnicities), "Không",
             f"Xã {rng.choice(self.given['Nam'])} {rng.choice(self.given['Nữ'])}, tỉnh Tuyên Quang",
-            rng.choice(QUALIFICATIONS), rng.choice(THEORY), self._cell(party, text_dates) if party else None,
-            f"09{rng.randrange(10 ** 8):08d}", f"bm{index:07d}@tuyenquang.gov.vn",
+            rng.choice(QUALIFICATIONS), rng.choice(THEORY),
+            self._cell(party, text_dates) if party else None, f"09{rng.randrange(10 ** 8):08d}",
+            f"bm{index:07d}@tuyenquang.gov.vn",
         ]
 
     def rows(self, count: int, first: int = 0) -> Iterator[list]:
@@ -339,10 +354,11 @@ class PeopleGenerator:
 
 
 # The columns PeopleGenerator fills, in its order (the import has more, left blank here).
-GENERATED_FIELDS = ("code", "full_name", "birth", "sex", "national_id", "unit_code", "category", "rank_code",
-                    "salary_step", "salary_coefficient", "salary_step_date", "recruitment_date", "title",
-                    "position_code", "ethnicity", "religion", "home_town", "qualification", "political_theory",
-                    "party_admission_date", "phone", "email")
+GENERATED_FIELDS = ("code", "full_name", "birth", "sex", "national_id", "unit_code", "category",
+                    "rank_code", "salary_step", "salary_coefficient", "salary_step_date",
+                    "recruitment_date", "title", "position_code", "ethnicity", "religion",
+                    "home_town", "qualification", "political_theory", "party_admission_date",
+                    "phone", "email")
 
 
 def headers() -> list[str]:
@@ -352,20 +368,22 @@ def headers() -> list[str]:
     return [by_field[field] for field in GENERATED_FIELDS]
 
 
-LOADED_TABLES = ("personnel_civilservant", "personnel_careerevent", "personnel_assignment", "personnel_salaryrecord",
-                 "core_auditentry")
+LOADED_TABLES = ("personnel_civilservant", "personnel_careerevent", "personnel_assignment",
+                 "personnel_salaryrecord", "core_auditentry")
 
 
 def load_people(count: int, chunk: int = 50_000, seed: int = 2026) -> float:
     """Write ``count`` valid people through the importer's own checks and bulk path (COPY on
-    PostgreSQL), ``chunk`` rows per transaction, without a spreadsheet. Returns the seconds taken."""
+    PostgreSQL), ``chunk`` rows per transaction, without a spreadsheet. Returns the seconds
+    taken."""
     fields = list(GENERATED_FIELDS)
     generator = PeopleGenerator(seed)
     started = time.perf_counter()
     with secondary_indexes_deferred():
         for first in range(0, count, chunk):
             _load_chunk(generator, fields, first, min(chunk, count - first))
-            log(f"  loaded {min(first + chunk, count):,}/{count:,} people ({time.perf_counter() - started:.0f} s)")
+            log(f"  loaded {min(first + chunk, count):,}/{count:,} people "
+                f"({time.perf_counter() - started:.0f} s)")
         log("  rebuilding the secondary indexes …")
     return time.perf_counter() - started
 
@@ -383,8 +401,10 @@ def secondary_indexes_deferred() -> Iterator[None]:
         return
     with connection.cursor() as cursor:
         cursor.execute("SELECT ic.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-                       "JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid "
-                       "WHERE t.relname = ANY(%s) AND NOT i.indisunique AND NOT i.indisprimary", [list(LOADED_TABLES)])
+                       "JOIN pg_class ic ON ic.oid = i.indexrelid "
+                       "JOIN pg_class t ON t.oid = i.indrelid "
+                       "WHERE t.relname = ANY(%s) AND NOT i.indisunique AND NOT i.indisprimary",
+                       [list(LOADED_TABLES)])
         indexes = cursor.fetchall()
         for name, _definition in indexes:
             cursor.execute(f'DROP INDEX "{name}"')

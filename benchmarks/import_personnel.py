@@ -1,4 +1,4 @@
-"""Benchmark: import_personnel of N people (default 100,000) against the physical limit.
+r"""Benchmark: import_personnel of N people (default 100,000) against the physical limit.
 
 What is measured, in one run on one throwaway database (DESIGN.md §5):
 
@@ -13,7 +13,8 @@ What is measured, in one run on one throwaway database (DESIGN.md §5):
     emptied again; the rows are built beforehand, untimed, by the importer's own validation and
     row builder;
 (b) the real import — ``PersonnelImporter(actor=None).run(path)``: every row parsed and checked,
-    then written in one transaction (people, assignments, salary rows, career events, audit entries).
+    then written in one transaction (people, assignments, salary rows, career events, audit
+    entries).
 
 Target: (b) / (a) ≤ 3; (b) / (c) shows what the import adds to writing its own rows. The import's
 time is split (by wrapping its methods for the run) into read, parse,
@@ -24,8 +25,9 @@ reported (see benchmarks/_support.py for how). The file holds only valid rows (s
 ``PeopleGenerator``); writing it is not timed. Afterwards the database is checked: N people,
 assignments, salary rows, career events and N audit entries of the import's batch.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/import_personnel.py
-    .venv/bin/python benchmarks/import_personnel.py --rows 20000          # SQLite in a temporary file
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+        .venv/bin/python benchmarks/import_personnel.py
+    .venv/bin/python benchmarks/import_personnel.py --rows 20000    # SQLite in a temporary file
 
 The last line of stdout is the JSON of every figure.
 """
@@ -58,19 +60,23 @@ SCRATCH = "bench_scratch"
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=100_000, help="people in the file (default 100,000)")
-    parser.add_argument("--db-name", default="cong_vu_bench_import", help="PostgreSQL database to create")
-    parser.add_argument("--keep", action="store_true", help="keep the database and the file at the end")
+    parser.add_argument("--rows", type=int, default=100_000,
+                        help="people in the file (default 100,000)")
+    parser.add_argument("--db-name", default="cong_vu_bench_import",
+                        help="PostgreSQL database to create")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the database and the file at the end")
     return parser.parse_args()
 
 
-# --- the file (not timed) ------------------------------------------------------------------------------
+# --- the file (not timed) -------------------------------------------------------------------------
 
 def write_workbook(path: Path, count: int, samples: tuple[int, ...]) -> dict[int, list]:
     """Write the .xlsx the way an office would; return a few rows to check the result against."""
     import xlsxwriter
 
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
+    workbook = xlsxwriter.Workbook(str(path),
+                                   {"constant_memory": True, "strings_to_numbers": False})
     day = workbook.add_format({"num_format": "dd/mm/yyyy"})
     sheet = workbook.add_worksheet("Danh sách")
     sheet.write_row(0, 0, headers())
@@ -89,7 +95,7 @@ def write_workbook(path: Path, count: int, samples: tuple[int, ...]) -> dict[int
     return kept
 
 
-# --- (a) the baseline ----------------------------------------------------------------------------------
+# --- (a) the baseline -----------------------------------------------------------------------------
 
 def read_cells(path: Path) -> list[list]:
     from python_calamine import CalamineWorkbook
@@ -108,7 +114,8 @@ def create_scratch(width: int) -> None:
 
 
 def _copy_text(value) -> str:
-    """COPY text format; scanning first is far faster than str.translate, which is slow on non-ASCII text."""
+    """COPY text format; scanning first is far faster than str.translate, which is slow on
+    non-ASCII text."""
     if value is None:
         return "\\N"
     if isinstance(value, dict | list):
@@ -118,7 +125,8 @@ def _copy_text(value) -> str:
     elif not isinstance(value, str):
         return str(value)
     if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        return (value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+                .replace("\r", "\\r"))
     return value
 
 
@@ -135,7 +143,8 @@ def _bare_copy(cursor, sql: str, rows) -> None:
 
 
 def insert_scratch(rows: list[list]) -> None:
-    """The bare bulk insert: one COPY (PostgreSQL) or one executemany with the GC paused (SQLite)."""
+    """The bare bulk insert: one COPY (PostgreSQL) or one executemany with the GC paused
+    (SQLite)."""
     from django.db import connection, transaction
 
     from core.bulk import gc_paused
@@ -145,7 +154,8 @@ def insert_scratch(rows: list[list]) -> None:
             _bare_copy(cursor, f"COPY {SCRATCH} FROM STDIN", rows)
         else:
             with gc_paused():
-                values = [[v.isoformat() if isinstance(v, date) else v for v in row] for row in rows]
+                values = [[v.isoformat() if isinstance(v, date) else v for v in row]
+                          for row in rows]
                 marks = ", ".join("?" * len(rows[0]))
                 cursor.cursor.executemany(f"INSERT INTO {SCRATCH} VALUES ({marks})", values)
 
@@ -158,15 +168,16 @@ def run_baseline(path: Path) -> dict:
             cells = read_cells(path)
         with timing(timings, "insert"):
             insert_scratch(cells[1:])
-    return {**probe.figures(), "read_s": round(timings["read"], 3), "insert_s": round(timings["insert"], 3),
-            "rows_read": len(cells) - 1}
+    return {**probe.figures(), "read_s": round(timings["read"], 3),
+            "insert_s": round(timings["insert"], 3), "rows_read": len(cells) - 1}
 
 
-# --- (c) the second baseline: the import's own rows into the real tables ------------------------------
+# --- (c) the second baseline: the import's own rows into the real tables --------------------------
 
 def build_table_rows(path: Path) -> list[tuple[str, list[str], list]]:
     """(table, columns, rows) of everything the import writes, built by its own code (not timed):
-    its validation, then each table's field declaration (``BulkCreator.tables``) as Python values."""
+    its validation, then each table's field declaration (``BulkCreator.tables``) as Python
+    values."""
     from core.bulk import column_names
     from personnel.importers import BulkCreator, PersonnelImporter
 
@@ -176,7 +187,8 @@ def build_table_rows(path: Path) -> list[tuple[str, list[str], list]]:
     people = list(creator.with_fields(creator.people()))
     tables = []
     for table in creator.tables():
-        rows = [table.values(p) for p in people if table.model.__name__ != "SalaryRecord" or p.salary_id]
+        rows = [table.values(p) for p in people if table.model.__name__ != "SalaryRecord"
+                or p.salary_id]
         tables.append((table.model._meta.db_table, column_names(table.model, table.fields), rows))
     return tables
 
@@ -194,7 +206,8 @@ def _sqlite_value(value):
 
 
 def insert_tables(tables: list[tuple[str, list[str], list]]) -> dict[str, float]:
-    """The bare bulk insert into the real tables: one COPY (or executemany) per table, one transaction."""
+    """The bare bulk insert into the real tables: one COPY (or executemany) per table, one
+    transaction."""
     from django.db import connection, transaction
 
     from core.bulk import gc_paused
@@ -208,7 +221,8 @@ def insert_tables(tables: list[tuple[str, list[str], list]]) -> dict[str, float]
                     _bare_copy(cursor, f'COPY "{table}" ({quoted}) FROM STDIN', rows)
                 else:
                     marks = ", ".join("?" * len(columns))
-                    cursor.cursor.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})',  # noqa: S608
+                    insert = f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})'  # noqa: S608
+                    cursor.cursor.executemany(insert,
                                               [[_sqlite_value(v) for v in row] for row in rows])
     return seconds
 
@@ -238,7 +252,7 @@ def run_table_baseline(path: Path, read_s: float) -> dict:
             "rows_by_table": {table: len(rows) for table, _columns, rows in tables}}
 
 
-# --- (b) the real import -------------------------------------------------------------------------------
+# --- (b) the real import --------------------------------------------------------------------------
 
 @contextmanager
 def copy_timed(timings: dict) -> Iterator[None]:
@@ -265,24 +279,25 @@ def run_import(path: Path) -> tuple[dict, dict, "object"]:
 
     importer = PersonnelImporter(actor=None)
     t: dict[str, float] = {}
-    with instrumented(core.importing, "read_table", t, "read"), instrumented(importer, "validate", t), \
-            instrumented(importer, "prepare", t), instrumented(importer, "check", t), \
-            instrumented(importer, "write", t), copy_timed(t), \
-            Probe() as probe:
+    with instrumented(core.importing, "read_table", t, "read"), \
+            instrumented(importer, "validate", t), instrumented(importer, "prepare", t), \
+            instrumented(importer, "check", t), instrumented(importer, "write", t), \
+            copy_timed(t), Probe() as probe:
         summary = importer.run(path)
     get = t.get
     # read: the file into rows; parse: every cell; check: reference data and the row checks;
     # build: ids and the references checked; write: the COPYs, each rendering its rows (the
     # record's fields among them) while PostgreSQL stores the rows sent before; commit: the rest.
-    split = {"read": get("read", 0), "parse": get("validate", 0) - get("read", 0) - get("prepare", 0) - get("check", 0),
+    split = {"read": get("read", 0),
+             "parse": get("validate", 0) - get("read", 0) - get("prepare", 0) - get("check", 0),
              "check": get("prepare", 0) + get("check", 0),
              "build": get("write", 0) - get("copy", 0),
              "write": get("copy", 0),
              "commit": probe.seconds - get("validate", 0) - get("write", 0)}
     tables = {k.split(":", 1)[1]: round(v, 3) for k, v in t.items() if k.startswith("copy:")}
-    figures = {**probe.figures(), "validate_s": round(get("validate", 0), 3), "write_s": round(
-        probe.seconds - get("validate", 0), 3), "split_s": {k: round(v, 3) for k, v in split.items()},
-               "copy_by_table_s": tables}
+    figures = {**probe.figures(), "validate_s": round(get("validate", 0), 3),
+               "write_s": round(probe.seconds - get("validate", 0), 3),
+               "split_s": {k: round(v, 3) for k, v in split.items()}, "copy_by_table_s": tables}
     return figures, summary, importer
 
 
@@ -291,12 +306,15 @@ def verify(count: int, summary: dict, importer, samples: dict[int, list]) -> dic
     from personnel.models import Assignment, CareerEvent, CivilServant, SalaryRecord
 
     checks = {
-        "summary": summary["rows"] == count and summary["created"] == count and summary["rejected"] == 0,
+        "summary": (summary["rows"] == count and summary["created"] == count
+                    and summary["rejected"] == 0),
         "people": CivilServant.objects.count() == count,
         "assignments": Assignment.objects.count() == count,
         "salary_records": SalaryRecord.objects.count() == count,
-        "career_events": CareerEvent.objects.filter(kind=CareerEvent.Kind.IMPORTED).count() == count,
-        "audit_entries": AuditEntry.objects.filter(batch=importer.batch, action="create").count() == count,
+        "career_events": (CareerEvent.objects.filter(kind=CareerEvent.Kind.IMPORTED).count()
+                          == count),
+        "audit_entries": (AuditEntry.objects.filter(batch=importer.batch, action="create").count()
+                          == count),
     }
     for index, cells in samples.items():
         person = CivilServant.objects.select_related("unit").get(code=cells[0])
@@ -306,30 +324,36 @@ def verify(count: int, summary: dict, importer, samples: dict[int, list]) -> dic
     return checks
 
 
-# --- report --------------------------------------------------------------------------------------------
+# --- report ---------------------------------------------------------------------------------------
 
-def report(vendor: str, count: int, base: dict, tables: dict, real: dict, checks: dict, warnings: int) -> dict:
+def report(vendor: str, count: int, base: dict, tables: dict, real: dict, checks: dict,
+           warnings: int) -> dict:
     baseline_s = base["read_s"] + base["insert_s"]
     tables_s = tables["read_s"] + tables["insert_s"]
-    figures = {"benchmark": "import_personnel", "vendor": vendor, "rows": count, "target_ratio": TARGET,
-               "baseline": base, "import": real, "ratio": ratio(real["seconds"], baseline_s),
-               "import_warnings": warnings, "correct": all(checks.values()), "checks": checks,
-               "baseline_tables": tables, "ratio_to_tables": ratio(real["seconds"], tables_s)}
+    figures = {"benchmark": "import_personnel", "vendor": vendor, "rows": count,
+               "target_ratio": TARGET, "baseline": base, "import": real,
+               "ratio": ratio(real["seconds"], baseline_s), "import_warnings": warnings,
+               "correct": all(checks.values()), "checks": checks, "baseline_tables": tables,
+               "ratio_to_tables": ratio(real["seconds"], tables_s)}
     print(f"\nimport_personnel — {count:,} rows on {vendor}")
-    print(f"  baseline (a): read {base['read_s']:.2f} s + bare insert {base['insert_s']:.2f} s = {baseline_s:.2f} s"
-          f"   peak RSS +{base['rss_peak_mib']:.0f} MiB")
-    print(f"  baseline (c): read {tables['read_s']:.2f} s + bare insert of the import's rows into its five tables "
-          f"{tables['insert_s']:.2f} s = {tables_s:.2f} s   peak RSS +{tables['rss_peak_mib']:.0f} MiB")
-    print("    by table: " + ", ".join(f"{k} {v:.2f}" for k, v in tables["insert_by_table_s"].items()))
+    print(f"  baseline (a): read {base['read_s']:.2f} s + bare insert {base['insert_s']:.2f} s "
+          f"= {baseline_s:.2f} s   peak RSS +{base['rss_peak_mib']:.0f} MiB")
+    print(f"  baseline (c): read {tables['read_s']:.2f} s + bare insert of the import's rows into "
+          f"its five tables {tables['insert_s']:.2f} s = {tables_s:.2f} s   "
+          f"peak RSS +{tables['rss_peak_mib']:.0f} MiB")
+    by_table = tables["insert_by_table_s"]
+    print("    by table: " + ", ".join(f"{k} {v:.2f}" for k, v in by_table.items()))
     print(f"  import   (b): {real['seconds']:.2f} s  (validate {real['validate_s']:.2f} s, "
           f"write {real['write_s']:.2f} s)   peak RSS +{real['rss_peak_mib']:.0f} MiB "
           f"(ru_maxrss +{real['maxrss_delta_mib']:.0f} MiB)")
     print("    split: " + ", ".join(f"{k} {v:.2f}" for k, v in real["split_s"].items()))
-    print("    bulk insert by table: " + ", ".join(f"{k} {v:.2f}" for k, v in real["copy_by_table_s"].items()))
+    copies = real["copy_by_table_s"]
+    print("    bulk insert by table: " + ", ".join(f"{k} {v:.2f}" for k, v in copies.items()))
     verdict = "OK" if figures["ratio"] <= TARGET else "OVER TARGET"
     print(f"  ratio (b)/(a) = {figures['ratio']:.2f}   target ≤ {TARGET}  → {verdict}")
     print(f"  ratio (b)/(c) = {figures['ratio_to_tables']:.2f}")
-    print(f"  correctness: {'all checks pass' if figures['correct'] else checks}  ({warnings:,} row warnings)")
+    correctness = "all checks pass" if figures["correct"] else checks
+    print(f"  correctness: {correctness}  ({warnings:,} row warnings)")
     return figures
 
 
@@ -348,7 +372,8 @@ def main() -> None:
         checks = verify(args.rows, summary, importer, samples)
         log("second baseline: the import's own rows (built untimed) into its five tables …")
         tables = run_table_baseline(path, base["read_s"])
-        figures = report(database.vendor, args.rows, base, tables, real, checks, len(importer.warnings))
+        figures = report(database.vendor, args.rows, base, tables, real, checks,
+                         len(importer.warnings))
         figures["file_mib"] = round(path.stat().st_size / 2 ** 20, 1)
     finally:
         database.drop()

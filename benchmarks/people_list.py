@@ -1,4 +1,4 @@
-"""Benchmark: the people list (/people/) over a million people, PostgreSQL only.
+r"""Benchmark: the people list (/people/) over a million people, PostgreSQL only.
 
 Loads --people valid people (default 1,000,000) spread over the open units of the demo province
 through the importer's checks and bulk path, secondary indexes rebuilt once at the end (not timed;
@@ -20,7 +20,8 @@ BUFFERS)`` of the exact list and COUNT queries the view ran is printed for the f
 the scan lines of every scenario's plans are summarised, to show whether the trigram and path
 indexes are used.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/people_list.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+        .venv/bin/python benchmarks/people_list.py
     ... benchmarks/people_list.py --people 200000 --requests 20
     ... benchmarks/people_list.py --keep      # then --reuse measures again without reloading
 
@@ -38,15 +39,20 @@ from _support import emit_json, load_people, log, ratio, start, summary_ms
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--people", type=int, default=1_000_000, help="people to load (default 1,000,000)")
-    parser.add_argument("--requests", type=int, default=50, help="timed requests per scenario (default 50)")
+    parser.add_argument("--people", type=int, default=1_000_000,
+                        help="people to load (default 1,000,000)")
+    parser.add_argument("--requests", type=int, default=50,
+                        help="timed requests per scenario (default 50)")
     parser.add_argument("--warmup", type=int, default=5, help="untimed requests first (default 5)")
     parser.add_argument("--q", default="nguyen van", help='the search text (default "nguyen van")')
-    parser.add_argument("--department", default="TQ.SNV", help="the unit HR officer's department (TQ.SNV)")
-    parser.add_argument("--db-name", default="cong_vu_bench_list", help="PostgreSQL database to create")
+    parser.add_argument("--department", default="TQ.SNV",
+                        help="the unit HR officer's department (TQ.SNV)")
+    parser.add_argument("--db-name", default="cong_vu_bench_list",
+                        help="PostgreSQL database to create")
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
     parser.add_argument("--reuse", action="store_true",
-                        help="measure on the database kept by an earlier --keep run (skips loading; implies --keep)")
+                        help="measure on the database kept by an earlier --keep run (skips "
+                             "loading; implies --keep)")
     return parser.parse_args()
 
 
@@ -66,11 +72,14 @@ def scenarios(department, q: str) -> list[Scenario]:
     words, dept = q.split(), {"unit": department.pk}
     page20 = {"page": 20}
     return [
-        Scenario("unit HR: department + search", "unit_hr", {**dept, "q": q}, department.path, words),
+        Scenario("unit HR: department + search", "unit_hr", {**dept, "q": q}, department.path,
+                 words),
         Scenario("unit HR: search only", "unit_hr", {"q": q}, department.path, words),
         Scenario("unit HR: department only", "unit_hr", dept, department.path, []),
-        Scenario("unit HR: department, page 20", "unit_hr", {**dept, **page20}, department.path, [], 950),
-        Scenario("provincial: department + search", "provincial_hr", {**dept, "q": q}, department.path, words),
+        Scenario("unit HR: department, page 20", "unit_hr", {**dept, **page20}, department.path, [],
+                 950),
+        Scenario("provincial: department + search", "provincial_hr", {**dept, "q": q},
+                 department.path, words),
         Scenario("provincial: search only", "provincial_hr", {"q": q}, None, words),
         Scenario("provincial: department only", "provincial_hr", dept, department.path, []),
         Scenario("provincial: everyone, page 1", "provincial_hr", {}, None, []),
@@ -78,7 +87,7 @@ def scenarios(department, q: str) -> list[Scenario]:
     ]
 
 
-# --- setting up ----------------------------------------------------------------------------------------
+# --- setting up -----------------------------------------------------------------------------------
 
 def make_users(department) -> dict:
     from django.contrib.auth.models import Group
@@ -111,7 +120,7 @@ def vacuum_analyze() -> float:
     return time.perf_counter() - started
 
 
-# --- the view ------------------------------------------------------------------------------------------
+# --- the view -------------------------------------------------------------------------------------
 
 def time_view(client, params: dict, requests: int, warmup: int) -> list[float]:
     times = []
@@ -139,15 +148,17 @@ def main_queries(queries: list[dict]) -> tuple[str | None, str | None]:
     """The list query (… LIMIT; it may carry its count) and a separate COUNT among the captured
     queries (None when the page's statement counts too)."""
     people = [q["sql"] for q in queries if 'FROM "personnel_civilservant"' in q["sql"]]
-    listing = next((sql for sql in people if "LIMIT" in sql and not sql.startswith("SELECT COUNT(*)")), None)
+    listing = next((sql for sql in people if "LIMIT" in sql
+                    and not sql.startswith("SELECT COUNT(*)")), None)
     count = next((sql for sql in people if sql.startswith("SELECT COUNT(*)")), None)
     return listing, count
 
 
-# --- the baseline --------------------------------------------------------------------------------------
+# --- the baseline ---------------------------------------------------------------------------------
 
-BARE_COLUMNS = ("s.id, s.code, s.full_name, s.date_of_birth, s.birth_precision, s.sex, s.title, s.leadership, "
-                "s.status, s.salary_step, s.salary_coefficient, u.name, r.code, r.name")
+BARE_COLUMNS = ("s.id, s.code, s.full_name, s.date_of_birth, s.birth_precision, s.sex, s.title, "
+                "s.leadership, s.status, s.salary_step, s.salary_coefficient, "
+                "u.name, r.code, r.name")
 
 
 def bare_sql(scenario: Scenario) -> tuple[str, str, list]:
@@ -161,9 +172,11 @@ def bare_sql(scenario: Scenario) -> tuple[str, str, list]:
         params.append(f"%{word}%")
     people = "personnel_civilservant s JOIN core_orgunit u ON u.id = s.unit_id"
     condition = " AND ".join(where)
-    listing = (f"SELECT {BARE_COLUMNS} FROM {people} LEFT JOIN positions_rank r ON r.id = s.rank_id "  # noqa: S608
+    listing = (f"SELECT {BARE_COLUMNS} FROM {people} "  # noqa: S608
+               "LEFT JOIN positions_rank r ON r.id = s.rank_id "
                f"WHERE {condition} ORDER BY s.sort_key, s.id LIMIT 50 OFFSET {scenario.offset}")
-    counted = people if scenario.path else "personnel_civilservant s"  # join the units only to filter by them
+    # join the units only to filter by them
+    counted = people if scenario.path else "personnel_civilservant s"
     count = f"SELECT COUNT(*) FROM {counted} WHERE {condition}"  # noqa: S608 - fixed text
     return listing, count, params
 
@@ -190,8 +203,8 @@ def explain(sql: str, params: list | None = None) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-_SCAN = re.compile(r"((?:Parallel )?Seq Scan|Index Scan|Index Only Scan|Bitmap Heap Scan|Bitmap Index Scan)"
-                   r"(?: using (\S+))? on (\S+)")
+_SCAN = re.compile(r"((?:Parallel )?Seq Scan|Index Scan|Index Only Scan|Bitmap Heap Scan"
+                   r"|Bitmap Index Scan)(?: using (\S+))? on (\S+)")
 
 
 def plan_summary(lines: list[str]) -> dict:
@@ -200,11 +213,12 @@ def plan_summary(lines: list[str]) -> dict:
         match = _SCAN.search(line)
         if match:
             scans.append(" ".join(part for part in match.groups() if part))
-    execution = next((line.split(":")[1].strip() for line in lines if line.startswith("Execution Time")), "")
+    execution = next((line.split(":")[1].strip() for line in lines
+                      if line.startswith("Execution Time")), "")
     return {"execution": execution, "scans": scans}
 
 
-# --- running a scenario --------------------------------------------------------------------------------
+# --- running a scenario ---------------------------------------------------------------------------
 
 def run_scenario(scenario: Scenario, client, args) -> None:
     view = time_view(client, scenario.params, args.requests, args.warmup)
@@ -214,7 +228,8 @@ def run_scenario(scenario: Scenario, client, args) -> None:
     bare_count, total = time_sql(count, params, args.requests, args.warmup)
     view_sql, count_sql = main_queries(queries)
     median_view = summary_ms(view)["median_ms"]
-    median_list, median_count = summary_ms(bare_list)["median_ms"], summary_ms(bare_count)["median_ms"]
+    median_list = summary_ms(bare_list)["median_ms"]
+    median_count = summary_ms(bare_count)["median_ms"]
     scenario.figures = {
         "params": scenario.params, "matches": total[0][0], "rows_on_page": len(rows),
         "view": summary_ms(view), "queries": len(queries),
@@ -234,9 +249,11 @@ def print_scenario(scenario: Scenario) -> None:
     view, bare, count = f["view"], f["bare_list"], f["bare_count"]
     print(f"  {scenario.label} — {f['matches']:,} matches, {f['queries']} queries/request "
           f"({f['sql_ms_in_request']:.0f} ms in SQL)")
-    print(f"      view {view['median_ms']:.1f} ms (p95 {view['p95_ms']:.1f}) | bare list {bare['median_ms']:.1f} "
-          f"(p95 {bare['p95_ms']:.1f}) + bare count {count['median_ms']:.1f} (p95 {count['p95_ms']:.1f}) | "
-          f"ratio {f['ratio_to_bare_list']:.1f}× list, {f['ratio_to_bare_list_and_count']:.1f}× list+count")
+    print(f"      view {view['median_ms']:.1f} ms (p95 {view['p95_ms']:.1f}) "
+          f"| bare list {bare['median_ms']:.1f} (p95 {bare['p95_ms']:.1f}) "
+          f"+ bare count {count['median_ms']:.1f} (p95 {count['p95_ms']:.1f}) "
+          f"| ratio {f['ratio_to_bare_list']:.1f}× list, "
+          f"{f['ratio_to_bare_list_and_count']:.1f}× list+count")
     for kind in ("list", "count"):
         plan = f["plans"][kind]
         if plan:
@@ -247,15 +264,17 @@ def print_full_plans(scenario: Scenario) -> None:
     view_sql, count_sql = scenario.sql
     for title, sql in (("list query", view_sql), ("COUNT query", count_sql)):
         if sql:
-            print(f"\nEXPLAIN (ANALYZE, BUFFERS) of the view's {title} — {scenario.label}:\n  {sql}")
+            print(f"\nEXPLAIN (ANALYZE, BUFFERS) of the view's {title} — {scenario.label}:\n  "
+                  f"{sql}")
             print("\n".join("    " + line for line in explain(sql)))
 
 
 def main() -> None:
     args = parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-        sys.exit("people_list.py needs PostgreSQL: set DATABASE_URL=postgres://user@host:port/any_db "
-                 "(a throwaway database is created next to it).")
+        sys.exit("people_list.py needs PostgreSQL: set "
+                 "DATABASE_URL=postgres://user@host:port/any_db (a throwaway database is created "
+                 "next to it).")
     database = start(args.db_name, args.keep, args.reuse)
     try:
         from django.test import Client
@@ -278,15 +297,15 @@ def main() -> None:
             clients[name] = Client()
             clients[name].force_login(user)
         runs = scenarios(department, args.q)
-        print(f"\npeople_list — {args.people:,} people on postgresql, {args.requests} requests after "
-              f"{args.warmup} warm-ups (medians; ratio = view / bare query)")
+        print(f"\npeople_list — {args.people:,} people on postgresql, {args.requests} requests "
+              f"after {args.warmup} warm-ups (medians; ratio = view / bare query)")
         for scenario in runs:
             log(f"  {scenario.label} …")
             run_scenario(scenario, clients[scenario.user], args)
             print_scenario(scenario)
         print_full_plans(runs[0])
-        figures = {"benchmark": "people_list", "vendor": "postgresql", "people": args.people, "q": args.q,
-                   "department": args.department, "load_s": round(load_seconds, 1),
+        figures = {"benchmark": "people_list", "vendor": "postgresql", "people": args.people,
+                   "q": args.q, "department": args.department, "load_s": round(load_seconds, 1),
                    "vacuum_analyze_s": round(analyze_seconds, 1), "requests": args.requests,
                    "scenarios": {s.label: s.figures for s in runs}}
     finally:
