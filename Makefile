@@ -23,8 +23,17 @@ run: install
 # pytest exits 5 when a selection collects no test; that alone is not a failure.
 PYTEST = $(BIN)/python -m pytest -q
 
+# make test and make test-postgres run on one pytest-xdist worker per core (auto: 2 on a 2-core machine),
+# each with its own test database (test_<name>_gw0, ...) and MEDIA_ROOT; PYTEST_WORKERS=0 runs in one
+# process (and --pdb does). loadgroup: the tests that build the whole demo province share one worker
+# and are handed out first (tests/conftest.py: DEMO_PROVINCE_MODULES); every other test goes to the next
+# free worker.
+# test-integration and test-e2e stay serial: one Celery worker, one browser.
+PYTEST_WORKERS ?= auto
+PARALLEL = -n $(PYTEST_WORKERS) --dist loadgroup
+
 test: install
-	$(PYTEST) $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(PYTEST) $(PARALLEL) $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # The same suite on PostgreSQL (DATABASE_URL, default a local server's cong_vu). The database is
 # created when missing, so a fresh server works; pytest-django creates and drops test_<name> beside it.
@@ -32,7 +41,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/cong_vu
 test-postgres: export DATABASE_URL := $(or $(DATABASE_URL),$(PG_URL))
 test-postgres: install
 	$(BIN)/python scripts/ensure_database.py "$$DATABASE_URL"
-	$(PYTEST) $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(PYTEST) $(PARALLEL) $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 test-integration: install
 	$(PYTEST) -m integration tests/integration $(PYTEST_ARGS) || [ $$? -eq 5 ]

@@ -13,9 +13,41 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
+from django.test import override_settings
 
 from core.models import OrgUnit, User
 from tests.factories import MANAGE, VIEW, UserFactory, grant, make_unit
+
+# The tests that build the whole demo province (3,000 people; a minute or more each on one core) are
+# the long pole of a parallel run. Under pytest-xdist (make test: -n auto --dist loadgroup) they start
+# first, side by side: the personnel module as one unit on one worker (its demo fixture is module-scoped,
+# built once), the streamlining test on the other; every other test then goes to the next free worker.
+DEMO_PEOPLE_MODULE = "tests/personnel/test_demo.py"
+DEMO_PROVINCE_MODULES = (DEMO_PEOPLE_MODULE, "tests/streamlining/test_demo.py")
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's order (transactional tests last)
+def pytest_collection_modifyitems(items):
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # every worker collects, in the same order
+        items.sort(key=lambda item: item.nodeid.split("::")[0] not in DEMO_PROVINCE_MODULES)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadgroup with the personnel demo module as one group, handed out first (xdist orders
+    the units by size, then by collection order). Not an ``xdist_group`` mark: xdist 3.8 writes a
+    test's group into ``item._nodeid``, which pytest 9.2 no longer reads, so the mark is silently
+    ignored (pytest-dev/pytest-xdist#1386)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class DemoPeopleTogether(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.split("::")[0] == DEMO_PEOPLE_MODULE:
+                return DEMO_PEOPLE_MODULE
+            return super()._split_scope(nodeid)
+
+    return DemoPeopleTogether(config, log)
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +75,35 @@ def _test_today():
         return
     moment = datetime.combine(date.fromisoformat(day), time(9), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
     with time_machine.travel(moment, tick=True):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _media_root_of_the_run(tmp_path_factory):
+    """Uploads, imports and exports of the tests go to a directory of this run (one per xdist worker,
+    under pytest's basetemp), not to the var/media of ``make run``; a test that looks at the files it
+    stored sets its own MEDIA_ROOT on top of this one."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_of_the_worker(worker_id):
+    """With REDIS_URL set the caches are one Redis database, which every xdist worker would share:
+    one worker's ``cache.clear()`` (below) would empty the cache of the test running in the other.
+    Workers then use the caches of a run without Redis: memory of the process, throttle counters in
+    the worker's own test database."""
+    from django.conf import settings
+
+    redis = "django.core.cache.backends.redis.RedisCache"
+    if worker_id == "master" or all(c["BACKEND"] != redis for c in settings.CACHES.values()):
+        yield
+        return
+    caches = {**settings.CACHES,
+              "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+              "throttle": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                           "LOCATION": "core_throttle_cache"}}
+    with override_settings(CACHES=caches):
         yield
 
 
