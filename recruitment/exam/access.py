@@ -51,7 +51,11 @@ def banks_in_menu(user) -> bool:
     nor exam-board members (the role's view_questionbank permission is in the cached set)."""
     if may_manage_questions(user):
         return True
-    return user.is_authenticated and user.has_perm("recruitment.view_questionbank") and may_see_banks(user)
+    return (
+        user.is_authenticated
+        and user.has_perm("recruitment.view_questionbank")
+        and may_see_banks(user)
+    )
 
 
 def may_edit_bank(user, bank: QuestionBank) -> bool:
@@ -63,4 +67,8 @@ def visible_blueprints(user) -> QuerySet[Blueprint]:
     if may_manage_questions(user):
         return Blueprint.objects.all()
     hidden = QuestionBank.objects.exclude(pk__in=visible_banks(user).values("pk"))
-    return Blueprint.objects.exclude(parts__rules__bank__in=hidden).filter(parts__isnull=False).distinct()
+    return (
+        Blueprint.objects.exclude(parts__rules__bank__in=hidden)
+        .filter(parts__isnull=False)
+        .distinct()
+    )

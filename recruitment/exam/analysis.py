@@ -34,17 +34,25 @@ class PartSummary:
 
 
 def _matrix(session: ExamSession):
-    attempts = list(session.attempts.filter(status=Attempt.Status.SUBMITTED).values_list("pk", flat=True))
+    attempts = list(
+        session.attempts.filter(status=Attempt.Status.SUBMITTED).values_list("pk", flat=True)
+    )
     answers = defaultdict(dict)
     from recruitment.models import Answer, PaperItem
 
-    for attempt_id, n, choice, response in Answer.objects.filter(attempt_id__in=attempts).values_list(
-            "attempt_id", "n", "choice", "response"):
+    for attempt_id, n, choice, response in Answer.objects.filter(
+        attempt_id__in=attempts
+    ).values_list("attempt_id", "n", "choice", "response"):
         answers[attempt_id][n] = (choice, response)
     # Essays are the examiners' (no credit here); the other types count by their fraction of credit.
-    items = list(PaperItem.objects.filter(attempt_id__in=attempts).exclude(question__kind="essay").values_list(
-        "attempt_id", "n", "part", "question_id", "option_order", "question__correct", "question__options",
-        "question__kind", "question__key"))
+    items = list(
+        PaperItem.objects.filter(attempt_id__in=attempts)
+        .exclude(question__kind="essay")
+        .values_list(
+            "attempt_id", "n", "part", "question_id", "option_order", "question__correct",
+            "question__options", "question__kind", "question__key",
+        )
+    )
     return attempts, answers, items
 
 
@@ -76,7 +84,8 @@ def analyse(session: ExamSession) -> dict[str, PartSummary]:
         if len(scores) > 2 and scores.std() > 0 and rest.std() > 0:
             discrimination = float(np.corrcoef(scores, rest)[0, 1])
         distractors = {}
-        if question_id in choice_kinds:  # option counts say something only where one option is picked
+        # option counts say something only where one option is picked
+        if question_id in choice_kinds:
             distractors = {str(i): 0 for i in range(option_count[question_id])}
             distractors["blank"] = 0
             for _a, _p, _s, picked in seen:
@@ -86,9 +95,14 @@ def analyse(session: ExamSession) -> dict[str, PartSummary]:
     with transaction.atomic():
         for question_id, exposures, facility, discrimination, distractors in statistics:
             flag = _flag(exposures, facility, discrimination, distractors, correct_of[question_id])
-            ItemStatistic.objects.update_or_create(session=session, question_id=question_id, defaults={
-                "exposures": exposures, "facility": facility, "discrimination": discrimination,
-                "distractors": distractors, "flag": flag})
+            ItemStatistic.objects.update_or_create(
+                session=session,
+                question_id=question_id,
+                defaults={
+                    "exposures": exposures, "facility": facility, "discrimination": discrimination,
+                    "distractors": distractors, "flag": flag,
+                },
+            )
             Question.objects.filter(pk=question_id).update(flagged=flag)
     return summarise(session, attempts, items, totals)
 
@@ -102,7 +116,9 @@ def _flag(exposures: int, facility, discrimination, distractors: dict, correct: 
     if facility is not None and facility > TOO_EASY:
         flags.append(_("too easy (%(p)s %% right)") % {"p": round(facility * 100)})
     if discrimination is not None and discrimination < POOR_DISCRIMINATION:
-        flags.append(_("does not separate strong from weak candidates (r = %(r).2f)") % {"r": discrimination})
+        flags.append(
+            _("does not separate strong from weak candidates (r = %(r).2f)") % {"r": discrimination}
+        )
     if exposures >= DEAD_DISTRACTOR_EXPOSURES:
         dead = [k for k, v in distractors.items() if k != "blank" and int(k) != correct and v == 0]
         if dead:
@@ -124,14 +140,18 @@ def summarise(session: ExamSession, attempts, items, totals) -> dict[str, PartSu
         kr20 = None
         if k > 1 and len(scores) > 1 and scores.var() > 0:
             exposures = np.array([stats[q].exposures for q in shown if q in stats], dtype=float)
-            pq = np.array([stats[q].facility * (1 - stats[q].facility) for q in shown if q in stats])
+            pq = np.array(
+                [stats[q].facility * (1 - stats[q].facility) for q in shown if q in stats]
+            )
             mean_pq = float((pq * exposures).sum() / exposures.sum())
             kr20 = k / (k - 1) * (1 - k * mean_pq / float(scores.var()))
         histogram = [0] * 10
         for value in scores:
             histogram[min(9, int(value * 10 / k))] += 1 if k else 0
-        summaries[part] = PartSummary(part, len(scores), k, float(scores.mean()) if len(scores) else None,
-                                      float(scores.std()) if len(scores) else None, kr20, exact, histogram)
+        summaries[part] = PartSummary(
+            part, len(scores), k, float(scores.mean()) if len(scores) else None,
+            float(scores.std()) if len(scores) else None, kr20, exact, histogram,
+        )
     return summaries
 
 
@@ -141,5 +161,7 @@ def summary_for(session: ExamSession) -> dict[str, PartSummary]:
     totals: dict[tuple[int, str], float] = defaultdict(float)
     for attempt_id, n, part, _q, order, correct, _o, kind, key in items:
         choice, response = answers[attempt_id].get(n, (None, None))
-        totals[(attempt_id, part)] += scoring.fraction(kind, key, correct, order, choice, response) or 0.0
+        totals[(attempt_id, part)] += (
+            scoring.fraction(kind, key, correct, order, choice, response) or 0.0
+        )
     return summarise(session, attempts, items, totals)

@@ -150,8 +150,8 @@ def exam_exception_handler(exc, context):
     if isinstance(exc, ParseError):
         exc = InvalidInput(_("The request body is not valid JSON."))
     elif isinstance(exc, NotAuthenticated):  # DRF's own words are English
-        exc = NotAuthenticated(_("You are not logged in to the exam: log in with your candidate number and "
-                                 "password."))
+        exc = NotAuthenticated(_("You are not logged in to the exam: log in "
+                                 "with your candidate number and password."))
     response = exception_handler(exc, context)
     if response is not None and isinstance(getattr(exc, "detail", None), str):
         response.data = {"detail": str(exc.detail), "code": getattr(exc.detail, "code", "error")}
@@ -232,7 +232,9 @@ class LoginView(ExamAPIView):
     def post(self, request):
         # Not on ObjectEditView: a JSON endpoint for a candidate who is no user of the site (no
         # unit scope, no form page); the exam service throttles and answers in the API's shapes.
-        code, document = login_answer(self.input["number"], self.input["password"], client_ip(request))
+        code, document = login_answer(
+            self.input["number"], self.input["password"], client_ip(request)
+        )
         return Response(document, status=code)
 
     @classmethod
@@ -255,7 +257,9 @@ def login_answer(number: str, password: str, ip: str | None) -> tuple[int, dict]
     before = throttle.counted(number, ip)
     if before.locked:
         return status.HTTP_429_TOO_MANY_REQUESTS, {
-            "detail": _("Too many wrong passwords for this number: ask the proctor."), "code": "locked"}
+            "detail": _("Too many wrong passwords for this number: ask the proctor."),
+            "code": "locked",
+        }
     try:
         attempt, token = services.attempt_login(number=number, password=password)
     except services.ExamRefused as exc:
@@ -280,7 +284,12 @@ def _login_text(value) -> str | None:
     if not isinstance(value, str):
         return None
     value = value.strip()
-    if not value or len(value) > TEXT_MAX or "\x00" in value or any("\ud800" <= c <= "\udfff" for c in value):
+    if (
+        not value
+        or len(value) > TEXT_MAX
+        or "\x00" in value
+        or any("\ud800" <= c <= "\udfff" for c in value)
+    ):
         return None
     return value
 
@@ -291,9 +300,13 @@ def quick_login(request) -> HttpResponse | None:
     and serializer. None sends the request on to :class:`LoginView`, before anything is counted or
     written: any other body gets the view's checks and its 400."""
     length = request.META.get("CONTENT_LENGTH", "")
-    if request.method != "POST" or request.content_type != "application/json" or not _json_accepted(request) \
-            or request.content_params.get("charset", "utf-8").lower() not in ("utf-8", "utf8") \
-            or not (length.isascii() and length.isdigit() and int(length) <= QUICK_LOGIN_MAX):
+    if (
+        request.method != "POST"
+        or request.content_type != "application/json"
+        or not _json_accepted(request)
+        or request.content_params.get("charset", "utf-8").lower() not in ("utf-8", "utf8")
+        or not (length.isascii() and length.isdigit() and int(length) <= QUICK_LOGIN_MAX)
+    ):
         return None
     try:
         body = json.loads(request.body.decode("utf-8"), parse_constant=_refuse_constant)
@@ -314,22 +327,35 @@ def _json_accepted(request) -> bool:
     accept = request.META.get("HTTP_ACCEPT", "")
     if "format" in request.GET or "indent" in accept:  # DRF's own choices of output
         return False
-    return not accept or any(kind.split(";")[0].strip() in ("application/json", "*/*", "application/*")
-                             for kind in accept.split(","))
+    return not accept or any(
+        kind.split(";")[0].strip() in ("application/json", "*/*", "application/*")
+        for kind in accept.split(",")
+    )
 
 
 def _json_response(document: dict, code: int = 200) -> HttpResponse:
     """The document as the exam views' JSONRenderer writes it (the same bytes)."""
-    return HttpResponse(JSONRenderer().render(document), status=code, content_type="application/json")
+    return HttpResponse(
+        JSONRenderer().render(document), status=code, content_type="application/json"
+    )
 
 
-Paper = inline_serializer("ExamPaper", {
-    "attempt": serializers.IntegerField(), "number": serializers.CharField(), "full_name": serializers.CharField(),
-    "status": serializers.CharField(), "server_time": serializers.DateTimeField(),
-    "starts_at": serializers.DateTimeField(), "deadline": serializers.DateTimeField(allow_null=True),
-    "parts": serializers.ListField(child=serializers.DictField()),
-    "questions": serializers.ListField(child=serializers.DictField()),
-    "answers": serializers.DictField(), "scores": serializers.DictField(allow_null=True)})
+Paper = inline_serializer(
+    "ExamPaper",
+    {
+        "attempt": serializers.IntegerField(),
+        "number": serializers.CharField(),
+        "full_name": serializers.CharField(),
+        "status": serializers.CharField(),
+        "server_time": serializers.DateTimeField(),
+        "starts_at": serializers.DateTimeField(),
+        "deadline": serializers.DateTimeField(allow_null=True),
+        "parts": serializers.ListField(child=serializers.DictField()),
+        "questions": serializers.ListField(child=serializers.DictField()),
+        "answers": serializers.DictField(),
+        "scores": serializers.DictField(allow_null=True),
+    },
+)
 
 
 class AttemptView(ExamAPIView):
@@ -385,12 +411,15 @@ class ExamAnswerSerializer(serializers.Serializer):
 
 
 class ExamAnswerDocument(ExamAnswerSerializer):
-    """The body as the schema describes it. ``response`` is read from the body by the view and checked
-    by services.checked_response: a serializer field more costs every save (the benchmarked path)."""
+    """The body as the schema describes it. ``response`` is read from the body by the view and
+    checked
+    by services.checked_response: a serializer field more costs every save (the benchmarked
+    path)."""
 
     response = serializers.JSONField(required=False, allow_null=True, default=None,
-                                     help_text='other types than single choice: {"choices": [...]}, '
-                                               '{"pairs": [...]} or {"text": "..."}; null clears')
+                                     help_text='other types than single choice: '
+                                               '{"choices": [...]}, {"pairs": [...]} '
+                                               'or {"text": "..."}; null clears')
 
 
 AnswerResponse = inline_serializer("ExamAnswerSaved", {
@@ -411,22 +440,30 @@ class AnswerView(ExamAPIView):
     @extend_schema(request=ExamAnswerDocument, tags=["exam"], responses={
         200: AnswerResponse, 409: Refusal, 400: Refusal})
     def put(self, request, attempt, n):
-        choice, seq, response = self.input["choice"], self.input["seq"], request.data.get("response")
+        choice, seq, response = (
+            self.input["choice"], self.input["seq"], request.data.get("response"),
+        )
         now = timezone.now()
         if response is None and not getattr(request._request, "exam_save_tried", False):
             candidate = request.user
-            saved = services.answer_save_checked(attempt_id=candidate.attempt_id, token=candidate.token,
-                                                 n=n, choice=choice, seq=seq, now=now)
+            saved = services.answer_save_checked(
+                attempt_id=candidate.attempt_id, token=candidate.token, n=n, choice=choice, seq=seq,
+                now=now,
+            )
             if saved is not None:  # the answer's saved_at is the console's sign of presence
                 return Response({"saved": saved.seq})
         # Refused, stale, another type of question, or not this token: the attempt says which.
         current = self.attempt
         try:
-            saved = services.answer_save(attempt=current, n=n, choice=choice, seq=seq, now=now, response=response)
+            saved = services.answer_save(
+                attempt=current, n=n, choice=choice, seq=seq, now=now, response=response
+            )
         except services.ExamRefused as exc:
             if exc.code == "deadline":
                 services.submit_if_due(current, now=now)
-            code = status.HTTP_400_BAD_REQUEST if exc.code == "invalid" else status.HTTP_409_CONFLICT
+            code = (
+                status.HTTP_400_BAD_REQUEST if exc.code == "invalid" else status.HTTP_409_CONFLICT
+            )
             return Response({"detail": str(exc), "code": exc.code}, status=code)
         services.touch(current)
         body = {"saved": saved.seq}
@@ -552,4 +589,7 @@ class ExamAuthenticationScheme(OpenApiAuthenticationExtension):
     name = "examToken"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "bearer", "description": "the token returned by /exam/api/login"}
+        return {
+            "type": "http", "scheme": "bearer",
+            "description": "the token returned by /exam/api/login",
+        }

@@ -6,7 +6,8 @@ A question is a block of lines separated by blank lines: ``::title::`` (optional
 ``}`` — where the answers sit in the middle of the text, the gap is shown as "_____" (a
 fill-in-the-blank question). Inside the braces:
 
-- ``=right ~wrong ~%50%half #feedback`` single choice (a weighted wrong answer gives partial credit);
+- ``=right ~wrong ~%50%half #feedback`` single choice (a weighted wrong answer gives partial
+  credit);
 - ``~%50%a ~%50%b ~%-100%c`` (no ``=``) multiple response, weights in per cent;
 - ``=a =%50%b`` (only ``=``) short answer, several accepted answers;
 - ``T`` / ``TRUE`` / ``F`` / ``FALSE`` (``#wrong feedback#right feedback``) true/false;
@@ -89,14 +90,21 @@ def _split(text: str, markers: str) -> list[tuple[str, str]]:
 
 
 def sanitise(value: str) -> str:
-    return nh3.clean(value, tags={"b", "strong", "i", "em", "u", "sub", "sup", "br", "p", "ul", "ol", "li", "code",
-                                  "pre", "span", "table", "thead", "tbody", "tr", "td", "th", "img", "a", "h3", "h4"},
-                     attributes={"img": {"src", "alt", "width", "height"}, "a": {"href"}},
-                     url_schemes={"http", "https"} | {"@@pluginfile@@"}, link_rel="noopener noreferrer")
+    return nh3.clean(
+        value,
+        tags={
+            "b", "strong", "i", "em", "u", "sub", "sup", "br", "p", "ul", "ol", "li", "code", "pre",
+            "span", "table", "thead", "tbody", "tr", "td", "th", "img", "a", "h3", "h4",
+        },
+        attributes={"img": {"src", "alt", "width", "height"}, "a": {"href"}},
+        url_schemes={"http", "https"} | {"@@pluginfile@@"},
+        link_rel="noopener noreferrer",
+    )
 
 
 def markdown_to_html(value: str) -> str:
-    """The Markdown GIFT authors use (paragraphs, **bold**, *italic*, `code`, lists), escaped first."""
+    """The Markdown GIFT authors use (paragraphs, **bold**, *italic*, `code`, lists), escaped
+    first."""
     blocks = []
     for block in re.split(r"\n\s*\n", value.strip()):
         lines = block.split("\n")
@@ -142,7 +150,8 @@ def _number(value: str) -> float:
 
 
 def read(text: str) -> list[GiftQuestion]:
-    """Every question of a GIFT file (comments and categories applied), refused ones with a problem."""
+    """Every question of a GIFT file (comments and categories applied), refused ones with a
+    problem."""
     questions, category, chunk = [], "", []
 
     def flush():
@@ -189,9 +198,15 @@ def parse_question(chunk: list[tuple[int, str]]) -> GiftQuestion:
         question.text = _formatted(raw[:opening], question.text_format)
         question.problem = "unclosed"
         return question
-    before, body, after = raw[:opening].rstrip(), raw[opening + 1:closing], raw[closing + 1:].strip()
+    before, body, after = (
+        raw[:opening].rstrip(), raw[opening + 1 : closing], raw[closing + 1 :].strip(),
+    )
     if after:  # the answers in the middle: a gap to fill
-        text = f"{before} {GAP} {after}" if question.text_format != "html" else f"{before} {GAP} {after}"
+        text = (
+            f"{before} {GAP} {after}"
+            if question.text_format != "html"
+            else f"{before} {GAP} {after}"
+        )
     else:
         text = before
     html_format = question.text_format in ("html", "markdown")
@@ -221,10 +236,15 @@ def _answers(question: GiftQuestion, body: str) -> None:  # noqa: C901 - one bra
     head, *feedbacks = [part for _m, part in _split(stripped, "#")]
     if head.strip().upper() in TF:
         right = TF[head.strip().upper()]
-        question.kind, question.options, question.correct = "truefalse", ["Đúng", "Sai"], 0 if right else 1
+        question.kind, question.options, question.correct = (
+            "truefalse", ["Đúng", "Sai"], 0 if right else 1,
+        )
         # T#wrong feedback#right feedback: the first is shown to who answered wrongly
         if feedbacks:
-            wrong, good = unescape(feedbacks[0]).strip(), unescape(feedbacks[1]).strip() if len(feedbacks) > 1 else ""
+            wrong, good = (
+                unescape(feedbacks[0]).strip(),
+                unescape(feedbacks[1]).strip() if len(feedbacks) > 1 else "",
+            )
             question.feedback["options"] = [good, wrong] if right else [wrong, good]
         return
     parts = _split(stripped, "=~")
@@ -247,7 +267,9 @@ def _answers(question: GiftQuestion, body: str) -> None:  # noqa: C901 - one bra
         question.feedback["options"] = feedback
     if markers == {"="}:
         question.kind = "short"
-        question.key = {"answers": [{"text": t, "weight": w} for t, w in zip(texts, weights, strict=True)]}
+        question.key = {
+            "answers": [{"text": t, "weight": w} for t, w in zip(texts, weights, strict=True)]
+        }
         return
     question.options = texts
     if "=" not in markers:  # no answer fully right: several to tick (Moodle's rule)
@@ -294,7 +316,9 @@ def _numerical(question: GiftQuestion, body: str) -> None:
         span, single = RANGE.match(value), TOLERANCE.match(value)
         if span:
             low, high = _number(span.group(1)), _number(span.group(2))
-            answers.append({"value": (low + high) / 2, "tolerance": abs(high - low) / 2, "weight": weight})
+            answers.append(
+                {"value": (low + high) / 2, "tolerance": abs(high - low) / 2, "weight": weight}
+            )
         elif single:
             answers.append({"value": _number(single.group(1)),
                             "tolerance": abs(_number(single.group(2))) if single.group(2) else 0.0,

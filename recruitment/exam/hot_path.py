@@ -110,7 +110,8 @@ def serve_answers(django_application: WSGIHandler):
 
 
 def _to_django(django_application, request, environ, start_response):
-    """Give the request to Django with its body as it arrived (the quick answer may have read it)."""
+    """Give the request to Django with its body as it arrived (the quick answer may have read
+    it)."""
     body = getattr(request, "_body", None)
     if body is not None:
         environ["wsgi.input"] = io.BytesIO(body)

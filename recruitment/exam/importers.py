@@ -38,15 +38,22 @@ SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 QUESTION_FILES = (*SPREADSHEETS, ".gift", ".txt", ".aiken", ".xml")
 IMAGE_FILES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 ZIP_MAX_FILES, ZIP_MAX_BYTES = 500, 20 * 2**20
-GIFT_HINT = re.compile(r"(\{\s*[=~#}]|\{\s*(T|F|TRUE|FALSE)\s*[#}]|^\s*\$CATEGORY:|^\s*::)", re.MULTILINE)
+GIFT_HINT = re.compile(
+    r"(\{\s*[=~#}]|\{\s*(T|F|TRUE|FALSE)\s*[#}]|^\s*\$CATEGORY:|^\s*::)", re.MULTILINE
+)
 MAX_OPTIONS = len(LETTERS)
 # A question a candidate reads on screen, and its options: far longer is a pasted document.
 QUESTION_MAX_CHARS = 4000
 OPTION_MAX_CHARS = 1000
-PARTS = {header_key(k): v for k, v in {
-    "kiến thức chung": "general", "general": "general", "ngoại ngữ": "language", "language": "language",
-    "tiếng anh": "language", "tin học": "it", "it": "it", "chuyên ngành": "professional",
-    "chuyên môn": "professional", "nghiệp vụ chuyên ngành": "professional", "professional": "professional"}.items()}
+PARTS = {
+    header_key(k): v
+    for k, v in {
+        "kiến thức chung": "general", "general": "general", "ngoại ngữ": "language",
+        "language": "language", "tiếng anh": "language", "tin học": "it", "it": "it",
+        "chuyên ngành": "professional", "chuyên môn": "professional",
+        "nghiệp vụ chuyên ngành": "professional", "professional": "professional",
+    }.items()
+}
 DIFFICULTIES = {header_key(k): v for k, v in {
     "dễ": "easy", "de": "easy", "easy": "easy", "1": "easy", "nhận biết": "easy",
     "trung bình": "medium", "medium": "medium", "2": "medium", "thông hiểu": "medium",
@@ -54,7 +61,8 @@ DIFFICULTIES = {header_key(k): v for k, v in {
 
 
 def vietnamese_number(value) -> str:
-    """A number cell as a Vietnamese reader writes it: 2.340.000 and 2,34 (TCVN, dot for thousands)."""
+    """A number cell as a Vietnamese reader writes it: 2.340.000 and 2,34 (TCVN, dot for
+    thousands)."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, int):
@@ -65,7 +73,8 @@ def vietnamese_number(value) -> str:
 
 def text_of(value) -> str:
     """Question text: NFC, trimmed lines, blank lines kept single (unlike names, newlines matter).
-    A number cell reads "2.340.000" / "2,34", a date cell "18/10/2025" (core.importing.cell_text)."""
+    A number cell reads "2.340.000" / "2,34", a date cell "18/10/2025"
+    (core.importing.cell_text)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return vietnamese_number(value)
     raw = unicodedata.normalize("NFC", cell_text(value) if not isinstance(value, str) else value)
@@ -75,21 +84,27 @@ def text_of(value) -> str:
 
 def family_for(text: str) -> str:
     """A stable code for a question without one: the same text gives the same code."""
-    return "Q" + hashlib.sha1(unaccent(text).encode()).hexdigest()[:10].upper()  # noqa: S324 - not security
+    # sha1 only for a short stable code, not for security
+    return "Q" + hashlib.sha1(unaccent(text).encode()).hexdigest()[:10].upper()  # noqa: S324
 
 
 def parse_part(value) -> str:
     part = PARTS.get(header_key(cell_text(value)))
     if part is None:
-        raise CellError(_("Unknown exam part “%(value)s”: Kiến thức chung, Ngoại ngữ, Tin học or Chuyên ngành.")
-                        % {"value": cell_text(value)})
+        raise CellError(
+            _("Unknown exam part “%(value)s”: Kiến thức chung, Ngoại ngữ, Tin học or Chuyên ngành.")
+            % {"value": cell_text(value)}
+        )
     return part
 
 
 def parse_difficulty(value) -> str:
     level = DIFFICULTIES.get(header_key(cell_text(value)))
     if level is None:
-        raise CellError(_("Unknown difficulty “%(value)s”: Dễ, Trung bình or Khó.") % {"value": cell_text(value)})
+        raise CellError(
+            _("Unknown difficulty “%(value)s”: Dễ, Trung bình or Khó.")
+            % {"value": cell_text(value)}
+        )
     return level
 
 
@@ -99,7 +114,10 @@ def parse_letter(value) -> int:
         return LETTERS.index(text)
     if text.isdigit() and 1 <= int(text) <= MAX_OPTIONS:
         return int(text) - 1
-    raise CellError(_("The answer must be a letter A–H (or 1–8), not “%(value)s”.") % {"value": cell_text(value)})
+    raise CellError(
+        _("The answer must be a letter A–H (or 1–8), not “%(value)s”.")
+        % {"value": cell_text(value)}
+    )
 
 
 def parse_letters(value) -> list[int]:
@@ -108,7 +126,10 @@ def parse_letters(value) -> list[int]:
     parts = text.split(",") if "," in text else (list(text) if text.isalpha() else [text])
     letters = sorted({parse_letter(part) for part in parts if part})
     if not letters:
-        raise CellError(_("The answer must be a letter A–H (or 1–8), not “%(value)s”.") % {"value": cell_text(value)})
+        raise CellError(
+            _("The answer must be a letter A–H (or 1–8), not “%(value)s”.")
+            % {"value": cell_text(value)}
+        )
     return letters
 
 
@@ -137,7 +158,8 @@ class Item:
     errors: list[dict] = field(default_factory=list)
 
     def error(self, column: str, message: str) -> None:
-        """A refusal; in a text file (no columns to point at) it starts with the question's words."""
+        """A refusal; in a text file (no columns to point at) it starts with the question's
+        words."""
         if self.from_text and self.label and not message.startswith(tuple(kind_names().values())):
             message = f"“{self.label}”: {message}"
         self.errors.append({"row": self.row, "column": column, "message": message})
@@ -167,14 +189,28 @@ COLUMNS = [
     Column("Chủ đề", "topic", example="Luật Cán bộ, công chức"),
     Column("Mức độ", "difficulty", parse_difficulty, aliases=("Độ khó",), example="Trung bình"),
     Column("Mã năng lực", "competency", aliases=("Năng lực",), example="NLC01"),
-    Column("Nội dung câu hỏi", "text", text_of, required=True, blank=False, aliases=("Câu hỏi", "Nội dung"),
-           max_length=QUESTION_MAX_CHARS,
-           example="Công chức được tuyển dụng thông qua hình thức nào?"),
-    *[Column(f"Phương án {letter}", f"option_{letter.lower()}", text_of, required=letter in "AB",
-             max_length=OPTION_MAX_CHARS,
-             aliases=(f"Đáp án {letter}", letter, f"Phương án {i}"), example=f"Phương án {letter}")
-      for i, letter in enumerate(LETTERS, start=1)],
-    Column("Đáp án", "answer", parse_letters, required=True, blank=False, aliases=("Đáp án đúng",), example="A"),
+    Column(
+        "Nội dung câu hỏi",
+        "text",
+        text_of,
+        required=True,
+        blank=False,
+        aliases=("Câu hỏi", "Nội dung"),
+        max_length=QUESTION_MAX_CHARS,
+        example="Công chức được tuyển dụng thông qua hình thức nào?",
+    ),
+    *[
+        Column(
+            f"Phương án {letter}", f"option_{letter.lower()}", text_of, required=letter in "AB",
+            max_length=OPTION_MAX_CHARS, aliases=(f"Đáp án {letter}", letter, f"Phương án {i}"),
+            example=f"Phương án {letter}",
+        )
+        for i, letter in enumerate(LETTERS, start=1)
+    ],
+    Column(
+        "Đáp án", "answer", parse_letters, required=True, blank=False, aliases=("Đáp án đúng",),
+        example="A",
+    ),
 ]
 
 
@@ -187,18 +223,23 @@ def read_xlsx(path: Path, default_bank: str) -> list[Item]:
         options = [v.get(f"option_{letter.lower()}") or "" for letter in LETTERS]
         while options and not options[-1]:
             options.pop()
-        item = Item(row=row.number, bank=cell_text(v.get("bank")) or default_bank, text=v.get("text") or "",
-                    options=options, correct=None, family=cell_text(v.get("family")),
-                    topic=cell_text(v.get("topic")), difficulty=v.get("difficulty") or "medium",
-                    competency=cell_text(v.get("competency")), part=v.get("part") or "",
-                    bank_name=cell_text(v.get("bank_name")))
+        item = Item(
+            row=row.number, bank=cell_text(v.get("bank")) or default_bank, text=v.get("text") or "",
+            options=options, correct=None, family=cell_text(v.get("family")),
+            topic=cell_text(v.get("topic")), difficulty=v.get("difficulty") or "medium",
+            competency=cell_text(v.get("competency")), part=v.get("part") or "",
+            bank_name=cell_text(v.get("bank_name")),
+        )
         item.errors = list(row.errors)
         if v.get("answer"):
             item.set_key(v["answer"])
         if not item.bank:
             item.error("Ngân hàng", _("Give the bank code (or --bank for the whole file)."))
         if "" in options:
-            item.error(f"Phương án {LETTERS[options.index('')]}", _("An option is empty between two others."))
+            item.error(
+                f"Phương án {LETTERS[options.index('')]}",
+                _("An option is empty between two others."),
+            )
         items.append(item)
     return items
 
@@ -235,13 +276,23 @@ def _aiken_item(block: list[tuple[int, str]], bank: str) -> Item:
         elif option and (options or question):
             expected = LETTERS[len(options)] if len(options) < MAX_OPTIONS else None
             if option.group(1) != expected:
-                item.errors.append({"row": number, "column": "Phương án",
-                                    "message": _("Options must go A, B, C … in order (found %(letter)s).")
-                                    % {"letter": option.group(1)}})
+                item.errors.append(
+                    {
+                        "row": number,
+                        "column": "Phương án",
+                        "message": _("Options must go A, B, C … in order (found %(letter)s).")
+                        % {"letter": option.group(1)},
+                    }
+                )
             options.append(text_of(option.group(2)))
         elif options:
-            item.errors.append({"row": number, "column": "ANSWER",
-                                "message": _("Expected the next option or “ANSWER: …” after the options.")})
+            item.errors.append(
+                {
+                    "row": number,
+                    "column": "ANSWER",
+                    "message": _("Expected the next option or “ANSWER: …” after the options."),
+                }
+            )
         else:
             question.append(line)
     item.text, item.options, item.from_text = text_of("\n".join(question)), options, True
@@ -272,7 +323,9 @@ def gift_problems() -> dict[str, str]:
     return {
         "description": _("it has no answers between { and }: a description is not a question."),
         "unclosed": _("the answers have no closing “}”."),
-        "several_right": _("several answers are marked right with “=”: mark one, or weigh them with “~%50%”."),
+        "several_right": _(
+            "several answers are marked right with “=”: mark one, or weigh them with “~%50%”."
+        ),
         "matching_pair": _("every answer must be a pair “=left -> right”."),
         "numerical_value": _("the answer must be a number, number:tolerance or min..max."),
         "text_before_answers": _("there is text before the first “=” or “~” inside { }."),
@@ -283,8 +336,9 @@ def refusal(kind: str, text: str, problem: str) -> str:
     """"câu hỏi ghép cặp (matching) “Ghép …”: …" — the type found, the question, the reason."""
     words = " ".join(re.sub(r"<[^>]+>", " ", text or "").split())
     words = words if len(words) <= 60 else words[:59] + "…"
-    return _("%(type)s “%(text)s”: %(problem)s") % {"type": kind_names().get(kind, kind), "text": words,
-                                                    "problem": problem}
+    return _("%(type)s “%(text)s”: %(problem)s") % {
+        "type": kind_names().get(kind, kind), "text": words, "problem": problem,
+    }
 
 
 def read_gift(text: str, bank: str) -> list[Item]:
@@ -296,15 +350,19 @@ def read_gift(text: str, bank: str) -> list[Item]:
     for question in gift.read(text):
         path = [p.strip() for p in question.category.split("/") if p.strip()]
         path = [p for p in path if p not in ("$course$", "$system$", "$module$", "top")]
-        item = Item(row=question.line, bank=bank or (path[0] if path else ""), text=question.text,
-                    options=question.options, correct=question.correct, topic=path[-1] if len(path) > 1 else "",
-                    kind=question.kind, key=question.key, feedback=question.feedback,
-                    text_format=question.text_format, from_text=True)
+        item = Item(
+            row=question.line, bank=bank or (path[0] if path else ""), text=question.text,
+            options=question.options, correct=question.correct,
+            topic=path[-1] if len(path) > 1 else "", kind=question.kind, key=question.key,
+            feedback=question.feedback, text_format=question.text_format, from_text=True,
+        )
         title = question.title.strip()
         item.family = title if re.fullmatch(r"[\w.\-]{1,40}", title) else ""
         item.title = title
         if question.problem:
-            item.error("{…}", refusal(question.kind, question.text, gift_problems()[question.problem]))
+            item.error(
+                "{…}", refusal(question.kind, question.text, gift_problems()[question.problem])
+            )
         items.append(item)
     return items
 
@@ -317,10 +375,12 @@ class QuestionImporter:
                  writable=None, skip_invalid: bool = False, images: dict[str, bytes] | None = None):
         self.actor, self.bank, self.part, self.dry_run = actor, bank, part, dry_run
         self.skip_invalid = skip_invalid
-        # The banks an exam-board member may write (recruitment.exam.access); None: any, new ones too.
+        # The banks an exam-board member may write
+        # (recruitment.exam.access); None: any, new ones too.
         self.writable = writable
         self.warnings: list[str] = []
-        self.images = images or {}  # file name -> bytes (a zip beside the bank, or Moodle XML <file>)
+        # file name -> bytes (a zip beside the bank, or Moodle XML <file>)
+        self.images = images or {}
 
     def read(self, path: Path) -> list[Item]:
         if path.suffix.lower() == ".zip":
@@ -334,8 +394,14 @@ class QuestionImporter:
         try:
             text = path.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise ImportFileError(_("The text file is not UTF-8: save it as UTF-8 and import again.")) from None
-        if path.suffix.lower() == ".xml" or text.lstrip().startswith("<?xml") or text.lstrip().startswith("<quiz"):
+            raise ImportFileError(
+                _("The text file is not UTF-8: save it as UTF-8 and import again.")
+            ) from None
+        if (
+            path.suffix.lower() == ".xml"
+            or text.lstrip().startswith("<?xml")
+            or text.lstrip().startswith("<quiz")
+        ):
             from recruitment.exam import moodle_xml
 
             items, images = moodle_xml.read(text, self.bank)
@@ -358,15 +424,21 @@ class QuestionImporter:
         except zipfile.BadZipFile:
             raise ImportFileError(_("The zip file cannot be read.")) from None
         with archive:
-            members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX")]
+            members = [
+                m
+                for m in archive.infolist()
+                if not m.is_dir() and not m.filename.startswith("__MACOSX")
+            ]
             # A zip that unpacks to far more than it weighs is refused before anything is unpacked.
             if len(members) > ZIP_MAX_FILES or sum(m.file_size for m in members) > ZIP_MAX_BYTES:
-                raise ImportFileError(_("The zip file holds too much: at most %(files)s files and %(mb)s MB.")
-                                      % {"files": ZIP_MAX_FILES, "mb": ZIP_MAX_BYTES // 2**20})
+                raise ImportFileError(
+                    _("The zip file holds too much: at most %(files)s files and %(mb)s MB.")
+                    % {"files": ZIP_MAX_FILES, "mb": ZIP_MAX_BYTES // 2**20}
+                )
             files = [m for m in members if Path(m.filename).suffix.lower() in QUESTION_FILES]
             if len(files) != 1:
-                raise ImportFileError(_("The zip file must hold exactly one question file (.gift, .txt, .xml or "
-                                        ".xlsx) beside its pictures."))
+                raise ImportFileError(_("The zip file must hold exactly one question file (.gift, "
+                                        ".txt, .xml or .xlsx) beside its pictures."))
             for member in members:
                 if Path(member.filename).suffix.lower() in IMAGE_FILES:
                     self.images[Path(member.filename).name] = archive.read(member)
@@ -390,23 +462,29 @@ class QuestionImporter:
             return summary_document(rows=len(items), rejected=rejected, errors=errors)
         valid = [i for i in items if not i.errors]
         if rejected:
-            self.warnings.append(_("%(rejected)s of %(rows)s questions were not imported (listed below).")
-                                 % {"rejected": rejected, "rows": len(items)})
+            self.warnings.append(
+                _("%(rejected)s of %(rows)s questions were not imported (listed below).")
+                % {"rejected": rejected, "rows": len(items)}
+            )
         with audit_context(source=AuditEntry.Source.IMPORT), transaction.atomic():
             counts = self.write(valid)
             if self.dry_run:
                 transaction.set_rollback(True)
         return summary_document(rows=len(items), rejected=rejected, errors=errors, **counts)
 
-    def check(self, items: list[Item]) -> None:  # noqa: C901 - one check per rule, in the file's words
+    # one check per rule, in the file's words
+    def check(self, items: list[Item]) -> None:  # noqa: C901
         from positions.models import Competency
         from recruitment.exam.services import question_problem
 
         banks = {b.code: b for b in QuestionBank.objects.filter(code__in={i.bank for i in items})}
         writable = set() if self.writable is None else set(
             self.writable.filter(code__in=list(banks)).values_list("code", flat=True))
-        competencies = set(Competency.objects.filter(code__in={i.competency for i in items if i.competency})
-                           .values_list("code", flat=True))
+        competencies = set(
+            Competency.objects.filter(
+                code__in={i.competency for i in items if i.competency}
+            ).values_list("code", flat=True)
+        )
         seen: dict[tuple[str, str], int] = {}
         for item in items:
             if any(e["column"] == "{…}" for e in item.errors):
@@ -426,47 +504,74 @@ class QuestionImporter:
             if choices and repeated is not None and repeated < len(LETTERS):
                 item.error(f"Phương án {LETTERS[repeated]}", _("Two options are the same."))
             late = [i for i in item.letters if i >= len(item.options)]
-            if late or (item.kind == "single" and item.correct is not None and item.correct >= len(item.options)):
+            if late or (
+                item.kind == "single"
+                and item.correct is not None
+                and item.correct >= len(item.options)
+            ):
                 item.error("Đáp án", _("The answer %(letter)s is not one of the options.")
                            % {"letter": LETTERS[(late or [item.correct])[0]]})
             elif not item.errors and item.correct is not None:
-                problem = question_problem(kind=item.kind, options=item.options, correct=item.correct, key=item.key)
+                problem = question_problem(
+                    kind=item.kind, options=item.options, correct=item.correct, key=item.key
+                )
                 if problem:
                     item.error("{…}", refusal(item.kind, item.text, problem))
             if item.competency and item.competency not in competencies:
-                item.error("Mã năng lực", _("Unknown competency %(code)s.") % {"code": item.competency})
+                item.error(
+                    "Mã năng lực", _("Unknown competency %(code)s.") % {"code": item.competency}
+                )
             if self.writable is not None and item.bank and item.bank not in writable:
-                item.error("Ngân hàng", _("You may not write questions into bank %(code)s.") % {"code": item.bank})
+                item.error(
+                    "Ngân hàng",
+                    _("You may not write questions into bank %(code)s.") % {"code": item.bank},
+                )
             if item.bank and item.bank not in banks and not item.part:
-                item.error("Phần thi", _("Bank %(code)s does not exist yet: give its exam part to create it.")
-                           % {"code": item.bank})
+                item.error(
+                    "Phần thi",
+                    _("Bank %(code)s does not exist yet: give its exam part to create it.")
+                    % {"code": item.bank},
+                )
             named = bool(item.family)
             item.family = item.family or family_for(item.text)
             key = (item.bank, item.family)
             if key in seen:
                 if named:
-                    item.error("Mã câu hỏi", _("Question %(code)s appears twice in the file (row %(row)s).")
-                               % {"code": item.family, "row": seen[key]})
+                    item.error(
+                        "Mã câu hỏi",
+                        _("Question %(code)s appears twice in the file (row %(row)s).")
+                        % {"code": item.family, "row": seen[key]},
+                    )
                 else:  # the code was made from the text: name the text, not the code
-                    item.error("Nội dung câu hỏi", _("The question “%(text)s” appears twice in the file (row "
-                                                     "%(row)s).") % {"text": item.label, "row": seen[key]})
+                    item.error(
+                        "Nội dung câu hỏi",
+                        _("The question “%(text)s” appears twice in the file (row %(row)s).")
+                        % {"text": item.label, "row": seen[key]},
+                    )
             seen.setdefault(key, item.row)
         renamed = [i for i in items if i.title and i.title != i.family and not i.errors]
         if renamed:
-            self.warnings.append(_("%(count)s question titles are not codes (letters, digits, . - _, at most 40): "
-                                   "the questions get a code made from their text, e.g. “%(title)s” → %(code)s.")
-                                 % {"count": len(renamed), "title": renamed[0].title[:60], "code": renamed[0].family})
+            self.warnings.append(
+                _(
+                    "%(count)s question titles are not codes (letters, digits, . - "
+                    "_, at most 40): the questions get a code made from their "
+                    "text, e.g. “%(title)s” → %(code)s."
+                )
+                % {"count": len(renamed), "title": renamed[0].title[:60], "code": renamed[0].family}
+            )
         dropped = sum(1 for i in items if i.feedback and not i.errors)
         if dropped:
-            self.warnings.append(_("%(count)s questions have feedback: it is kept for the board, candidates do not "
-                                   "see it.") % {"count": dropped})
+            self.warnings.append(_("%(count)s questions have feedback: it is kept for the board, "
+                                   "candidates do not see it.") % {"count": dropped})
 
     @staticmethod
     def _check_text(item: Item) -> None:
         """What every file format must respect: no control character, the lengths of the fields."""
-        fields = [("Nội dung câu hỏi", item.text, QUESTION_MAX_CHARS), ("Mã câu hỏi", item.family, 40),
-                  ("Chủ đề", item.topic, 100), ("Ngân hàng", item.bank, 40), ("Tên ngân hàng", item.bank_name, 255),
-                  ("Mã năng lực", item.competency, 20)]
+        fields = [
+            ("Nội dung câu hỏi", item.text, QUESTION_MAX_CHARS), ("Mã câu hỏi", item.family, 40),
+            ("Chủ đề", item.topic, 100), ("Ngân hàng", item.bank, 40),
+            ("Tên ngân hàng", item.bank_name, 255), ("Mã năng lực", item.competency, 20),
+        ]
         fields += [(f"Phương án {LETTERS[i]}", option, OPTION_MAX_CHARS)
                    for i, option in enumerate(item.options[:MAX_OPTIONS])]
         for column, value, limit in fields:
@@ -478,19 +583,24 @@ class QuestionImporter:
         from positions.models import Competency
         from recruitment.exam import services
 
-        competencies = {c.code: c for c in Competency.objects.filter(code__in={i.competency for i in items})}
+        competencies = {
+            c.code: c for c in Competency.objects.filter(code__in={i.competency for i in items})
+        }
         banks = {b.code: b for b in QuestionBank.objects.filter(code__in={i.bank for i in items})}
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         for item in items:
             bank = banks.get(item.bank)
             if bank is None:
-                bank = banks[item.bank] = services.bank_create(actor=self.actor, code=item.bank,
-                                                               name=item.bank_name or item.bank, part=item.part)
+                bank = banks[item.bank] = services.bank_create(
+                    actor=self.actor, code=item.bank, name=item.bank_name or item.bank,
+                    part=item.part,
+                )
             outcome = services.question_save(
-                actor=self.actor, bank=bank, family=item.family, text=item.text, options=item.options,
-                correct=item.correct or 0, topic=item.topic, difficulty=item.difficulty,
-                competency=competencies.get(item.competency), kind=item.kind, key=item.key,
-                feedback=item.feedback, text_format=item.text_format)
+                actor=self.actor, bank=bank, family=item.family, text=item.text,
+                options=item.options, correct=item.correct or 0, topic=item.topic,
+                difficulty=item.difficulty, competency=competencies.get(item.competency),
+                kind=item.kind, key=item.key, feedback=item.feedback, text_format=item.text_format,
+            )
             counts[outcome] += 1
             self._attach_images(bank, item)
         return counts
@@ -505,11 +615,21 @@ class QuestionImporter:
         if not self.images:
             return
         content = " ".join([item.text, *item.options])
-        names = [name for name in self.images if f"@@PLUGINFILE@@/{name}" in content or f'src="{name}"' in content]
+        names = [
+            name
+            for name in self.images
+            if f"@@PLUGINFILE@@/{name}" in content or f'src="{name}"' in content
+        ]
         if not names:
             return
-        question = Question.objects.filter(bank=bank, family=item.family).order_by("-version").first()
+        question = (
+            Question.objects.filter(bank=bank, family=item.family).order_by("-version").first()
+        )
         for name in names:
             if not question.images.filter(name=name).exists():
-                QuestionImage.objects.create(question=question, name=name, data=self.images[name],
-                                             content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
+                QuestionImage.objects.create(
+                    question=question,
+                    name=name,
+                    data=self.images[name],
+                    content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+                )

@@ -57,9 +57,7 @@ def session_negative_marking_set(
     if negative_marking and not scoring.has_negative_variant(base):
         raise ValidationError(_("The exam rules of this session do not allow negative marking."))
     audit.record(
-        actor=actor,
-        obj=session,
-        action="update",
+        actor=actor, obj=session, action="update",
         unit=session.round.agency if session.round else None,
         changes={"rule_set": [session.rule_set, wanted]},
     )
@@ -78,8 +76,7 @@ def essays_to_mark(session: ExamSession) -> list[dict]:
     anonymously), with the mark given so far."""
     items = (
         PaperItem.objects.filter(
-            attempt__session=session,
-            question__kind="essay",
+            attempt__session=session, question__kind="essay",
             attempt__status=Attempt.Status.SUBMITTED,
         )
         .select_related("attempt", "question")
@@ -97,11 +94,8 @@ def essays_to_mark(session: ExamSession) -> list[dict]:
         marks = _marks(item.attempt).get(item.part, {})
         rows.append(
             {
-                "attempt": item.attempt,
-                "number": item.attempt.number,
-                "n": item.n,
-                "question": item.question,
-                "text": texts.get((item.attempt_id, item.n), ""),
+                "attempt": item.attempt, "number": item.attempt.number, "n": item.n,
+                "question": item.question, "text": texts.get((item.attempt_id, item.n), ""),
                 "mark": marks.get(str(item.n)),
             }
         )
@@ -133,7 +127,9 @@ def essay_mark(*, actor, attempt: Attempt, n: int, mark: Decimal) -> Attempt:
     from recruitment.exam import services
 
     attempt = (
-        Attempt.objects.select_for_update(of=("self",)).select_related("session__round").get(pk=attempt.pk)
+        Attempt.objects.select_for_update(of=("self",))
+        .select_related("session__round")
+        .get(pk=attempt.pk)
     )
     if attempt.status != Attempt.Status.SUBMITTED:
         raise ValidationError(_("The test has not been handed in yet."))
@@ -158,9 +154,7 @@ def essay_mark(*, actor, attempt: Attempt, n: int, mark: Decimal) -> Attempt:
     attempt.scores = parts
     session = attempt.session
     audit.record(
-        actor=actor,
-        obj=attempt,
-        action="essay_mark",
+        actor=actor, obj=attempt, action="essay_mark",
         unit=session.round.agency if session.round else None,
         changes={f"{item.part}#{n}": [before, marks[item.part][str(n)]]},
     )
@@ -169,11 +163,7 @@ def essay_mark(*, actor, attempt: Attempt, n: int, mark: Decimal) -> Attempt:
 
         entry = parts[item.part]
         round1_score_set(
-            actor=actor,
-            application=attempt.application,
-            part=item.part,
-            correct=max(0, int(entry["correct"])),
-            questions=entry["questions"],
-            source="cbt",
+            actor=actor, application=attempt.application, part=item.part,
+            correct=max(0, int(entry["correct"])), questions=entry["questions"], source="cbt",
         )
     return attempt

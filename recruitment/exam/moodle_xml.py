@@ -17,8 +17,10 @@ from recruitment.exam.gift import markdown_to_html, sanitise
 
 MOODLE_TYPES = {"multichoice": "single", "truefalse": "truefalse", "shortanswer": "short",
                 "numerical": "numerical", "matching": "matching", "essay": "essay"}
-OUR_TYPES = {"single": "multichoice", "multiple": "multichoice", "truefalse": "truefalse", "short": "shortanswer",
-             "numerical": "numerical", "matching": "matching", "essay": "essay"}
+OUR_TYPES = {
+    "single": "multichoice", "multiple": "multichoice", "truefalse": "truefalse",
+    "short": "shortanswer", "numerical": "numerical", "matching": "matching", "essay": "essay",
+}
 
 
 def _text(node, path: str = "text") -> str:
@@ -52,7 +54,9 @@ def read(text: str, bank: str):
     try:
         root = ElementTree.fromstring(text.encode())
     except Exception as exc:  # noqa: BLE001 - defusedxml raises several kinds; all mean a bad file
-        raise ImportFileError(_("The XML file cannot be read: %(error)s") % {"error": exc}) from None
+        raise ImportFileError(
+            _("The XML file cannot be read: %(error)s") % {"error": exc}
+        ) from None
     if root.tag != "quiz":
         raise ImportFileError(_("A Moodle XML file starts with <quiz>."))
     items, images, category = [], {}, ""
@@ -64,21 +68,29 @@ def read(text: str, bank: str):
         path = [p.strip() for p in category.split("/") if p.strip()]
         path = [p for p in path if p not in ("$course$", "$system$", "$module$", "top")]
         body, text_format = _formatted(node.find("questiontext"))
-        item = Item(row=number, bank=bank or (path[0] if path else ""), text=body, options=[], correct=0,
-                    topic=path[-1] if len(path) > 1 else "", text_format=text_format, from_text=True)
+        item = Item(
+            row=number, bank=bank or (path[0] if path else ""), text=body, options=[], correct=0,
+            topic=path[-1] if len(path) > 1 else "", text_format=text_format, from_text=True,
+        )
         name = _text(node, "name/text")
         item.family = name if name and len(name) <= 40 and " " not in name else ""
         for file in node.iter("file"):
             try:
                 images[file.get("name", "")] = base64.b64decode(file.text or "", validate=False)
             except (binascii.Error, ValueError):
-                item.error("<file>", _("A picture is not valid base64: %(name)s") % {"name": file.get("name")})
+                item.error(
+                    "<file>",
+                    _("A picture is not valid base64: %(name)s") % {"name": file.get("name")},
+                )
         general = _text(node, "generalfeedback/text")
         if general:
             item.feedback["general"] = general
         if kind not in MOODLE_TYPES:
             item.kind = kind
-            item.error("{…}", refusal(kind, body, _("this type of question is not used in a recruitment exam.")))
+            item.error(
+                "{…}",
+                refusal(kind, body, _("this type of question is not used in a recruitment exam.")),
+            )
             items.append(item)
             continue
         item.kind = MOODLE_TYPES[kind]
@@ -116,7 +128,10 @@ def _answers(item, node, kind: str, text_format: str) -> None:
                                             "tolerance": abs(float(_text(a, "tolerance") or 0)),
                                             "weight": _fraction(a)})
             except ValueError:
-                item.error("{…}", _("The numerical answer “%(value)s” is not a number.") % {"value": _text(a)})
+                item.error(
+                    "{…}",
+                    _("The numerical answer “%(value)s” is not a number.") % {"value": _text(a)},
+                )
     elif kind == "matching":
         rights, pairs = [], []
         for sub in node.findall("subquestion"):
@@ -160,7 +175,9 @@ def export(questions) -> bytes:
         if question.kind in ("single", "multiple"):
             SubElement(node, "single").text = "true" if question.kind == "single" else "false"
             SubElement(node, "shuffleanswers").text = "true"
-            weights = key.get("weights") or [100 if i == question.correct else 0 for i in range(len(question.options))]
+            weights = key.get("weights") or [
+                100 if i == question.correct else 0 for i in range(len(question.options))
+            ]
             for i, option in enumerate(question.options):
                 answer = _node(node, "answer", option, fmt)
                 answer.set("fraction", f"{weights[i]:g}")
@@ -173,8 +190,9 @@ def export(questions) -> bytes:
         elif question.kind == "short":
             SubElement(node, "usecase").text = "1" if key.get("case_sensitive") else "0"
             for accepted in key.get("answers", []):
-                _node(node, "answer", accepted["text"], "moodle_auto_format").set("fraction",
-                                                                                 f"{accepted.get('weight', 100):g}")
+                _node(node, "answer", accepted["text"], "moodle_auto_format").set(
+                    "fraction", f"{accepted.get('weight', 100):g}"
+                )
         elif question.kind == "numerical":
             for accepted in key.get("answers", []):
                 answer = _node(node, "answer", f"{accepted['value']:g}", "moodle_auto_format")

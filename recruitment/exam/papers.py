@@ -1,6 +1,7 @@
 """A candidate's paper as the exam page and the API show it: questions in the candidate's order,
 options shuffled, never the key (no weight, accepted answer, tolerance or pair: only the type,
-the text, the options and a matching question's left side); the saved answers with their sequence numbers; the server's
+the text, the options and a matching question's left side); the saved answers with their sequence
+numbers; the server's
 clock and deadline."""
 import json
 
@@ -16,11 +17,11 @@ ANSWERS_SQL = "SELECT n, choice, seq, response FROM recruitment_answer WHERE att
 # q.key is read only for the matching questions' left side (its stems); the rest of it stays here.
 # The JSON columns come as text (CAST): the driver's per-value typecaster (Django keeps the text)
 # cost more than the decoding of a whole paper at once (_json_pairs).
-ITEMS_SQL = ("SELECT i.n, i.part, CAST(i.option_order AS text), q.text, CAST(q.options AS text), q.kind, "
-             "q.text_format, CASE WHEN q.kind = 'matching' THEN CAST(q.key AS text) ELSE NULL END, "
-             "EXISTS (SELECT 1 FROM recruitment_questionimage m WHERE m.question_id = q.id) "
-             "FROM recruitment_paperitem i "
-             "JOIN recruitment_question q ON q.id = i.question_id WHERE i.attempt_id = %s ORDER BY i.n")
+ITEMS_SQL = ("SELECT i.n, i.part, CAST(i.option_order AS text), q.text, CAST(q.options AS text), "
+             "q.kind, q.text_format, CASE WHEN q.kind = 'matching' THEN CAST(q.key AS text) ELSE "
+             "NULL END, EXISTS (SELECT 1 FROM recruitment_questionimage m WHERE m.question_id = "
+             "q.id) FROM recruitment_paperitem i JOIN recruitment_question q ON q.id = "
+             "i.question_id WHERE i.attempt_id = %s ORDER BY i.n")
 
 
 def _json(value):
@@ -29,7 +30,8 @@ def _json(value):
 
 
 def _json_pairs(rows: list, first: int, second: int) -> list:
-    """Columns ``first`` and ``second`` of every row decoded, as [first, second, first, …]: the texts
+    """Columns ``first`` and ``second`` of every row decoded, as [first, second, first, …]: the
+    texts
     joined into one JSON array and decoded at once (a paper's 120 small texts one by one cost more
     CPU than the rest of the paper)."""
     texts = [text for row in rows for text in (row[first], row[second])]
@@ -70,19 +72,26 @@ def paper_document(attempt: Attempt, brief: bool = False) -> dict:
     decoded = iter(_json_pairs(items, 2, 4))  # option_order and options of each item
     for n, part, _order, text, _options, kind, text_format, key, images in items:
         order, options = next(decoded), next(decoded)
-        question = {"n": n, "part": part, "kind": kind or "single", "html": text_format == "html", "text": text,
-                    "options": [options[i] for i in order]}
-        if kind == "matching":  # the left side in the author's order; never which right goes with it
+        question = {
+            "n": n, "part": part, "kind": kind or "single", "html": text_format == "html",
+            "text": text, "options": [options[i] for i in order],
+        }
+        # the left side in the author's order; never which right goes with it
+        if kind == "matching":
             question["stems"] = [left for left, _right in (_json(key) or {}).get("pairs", [])]
         if images:  # pictures come through the exam API, for this attempt only (api.ImageView)
             prefix = reverse("exam:api_image", args=[attempt.pk, n, "f"])[:-1]
             question["text"] = text.replace("@@PLUGINFILE@@/", prefix)
-            question["options"] = [o.replace("@@PLUGINFILE@@/", prefix) for o in question["options"]]
+            question["options"] = [
+                o.replace("@@PLUGINFILE@@/", prefix) for o in question["options"]
+            ]
         questions.append(question)
         parts.setdefault(part, []).append(n)
     document["questions"] = questions
-    document["parts"] = [{"part": part, "label": str(PART_LABELS.get(part, part)), "questions": numbers}
-                         for part, numbers in parts.items()]
+    document["parts"] = [
+        {"part": part, "label": str(PART_LABELS.get(part, part)), "questions": numbers}
+        for part, numbers in parts.items()
+    ]
     document["answers"] = {str(n): value for n, value in answers.items()}
     return document
 
@@ -94,8 +103,16 @@ def essays(session) -> list[dict]:
 
     items = list(PaperItem.objects.filter(attempt__session=session, question__kind="essay")
                  .select_related("attempt", "question").order_by("attempt__number", "n"))
-    texts = {(a, n): (r or {}).get("text", "") for a, n, r in Answer.objects.filter(
-        attempt__session=session, attempt_id__in={i.attempt_id for i in items}).values_list("attempt_id", "n",
-                                                                                              "response")}
-    return [{"number": i.attempt.number, "full_name": i.attempt.full_name, "n": i.n, "question": i.question,
-             "text": texts.get((i.attempt_id, i.n), "")} for i in items]
+    texts = {
+        (a, n): (r or {}).get("text", "")
+        for a, n, r in Answer.objects.filter(
+            attempt__session=session, attempt_id__in={i.attempt_id for i in items}
+        ).values_list("attempt_id", "n", "response")
+    }
+    return [
+        {
+            "number": i.attempt.number, "full_name": i.attempt.full_name, "n": i.n,
+            "question": i.question, "text": texts.get((i.attempt_id, i.n), ""),
+        }
+        for i in items
+    ]

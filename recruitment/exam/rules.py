@@ -17,12 +17,13 @@ from core.rules.registry import RuleSet
 class ExamRuleSet(RuleSet):
     # (longest test in minutes, minutes late still admitted), checked in order; None = no limit
     late_tolerance: tuple[tuple[int | None, int], ...] = ()
-    late_unconfirmed_above: int | None = None  # tests longer than this and shorter than the next step
+    # tests longer than this and shorter than the next step
+    late_unconfirmed_above: int | None = None
     show_score_at_end: bool = True
     round1_remarking: bool = False
     # A multiple-response question may score below zero (wrong options cost more than the right ones
-    # bring). None of the circulars provides for it (TT 06/2020, 001/2025, 22/2025 count right answers),
-    # so it is off in every rule set here; a board's own rule set may turn it on.
+    # bring). None of the circulars provides for it (TT 06/2020, 001/2025, 22/2025 count right
+    # answers), so it is off in every rule set here; a board's own rule set may turn it on.
     negative_marking: bool = False
 
     def late_minutes(self, test_minutes: int) -> int:
@@ -44,7 +45,8 @@ EXAM_TT001 = registry.register(ExamRuleSet(
     code="EXAM-TT001", family="exam", title="Nội quy thi theo Thông tư 001/2025/TT-BNV",
     legal_basis="Thông tư 001/2025/TT-BNV, Nội quy Điều 1 khoản 1", valid_from=date(2025, 7, 1),
     valid_to=date(2025, 12, 9),
-    # 31–59 minutes: the decree leaves it to the council's chair; 5 minutes is our UNCONFIRMED default.
+    # 31–59 minutes: the decree leaves it to the council's chair; 5 minutes
+    # is our UNCONFIRMED default.
     late_tolerance=((30, 5), (59, 5), (None, 10)), late_unconfirmed_above=30,
 ))
 EXAM_TT22 = registry.register(ExamRuleSet(

@@ -94,15 +94,24 @@ def fraction(kind: str, key: dict, correct: int, order: list[int], choice: int |
             return 0.0
         if key.get("weights"):  # GIFT "=right ~%50%half right": partial credit for one option
             weights = key["weights"]
-            return _clamp(weights[order[choice]] / 100 if order[choice] < len(weights) else 0.0, False)
+            return _clamp(
+                weights[order[choice]] / 100 if order[choice] < len(weights) else 0.0, False
+            )
         return 1.0 if order[choice] == correct else 0.0
     response = response if isinstance(response, dict) else {}
     if kind == "multiple":
         weights = key.get("weights", [])
-        shown = {c for c in response.get("choices", []) if isinstance(c, int) and 0 <= c < len(order)}
-        return _clamp(sum(weights[order[c]] for c in shown if order[c] < len(weights)) / 100, negative)
+        shown = {
+            c for c in response.get("choices", []) if isinstance(c, int) and 0 <= c < len(order)
+        }
+        return _clamp(
+            sum(weights[order[c]] for c in shown if order[c] < len(weights)) / 100, negative
+        )
     if kind == "short":
-        options = {"case_sensitive": bool(key.get("case_sensitive")), "diacritics": bool(key.get("diacritics"))}
+        options = {
+            "case_sensitive": bool(key.get("case_sensitive")),
+            "diacritics": bool(key.get("diacritics")),
+        }
         given = normalise(response.get("text", ""), **options)
         if not given:
             return 0.0

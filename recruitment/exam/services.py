@@ -51,7 +51,7 @@ PAPER_CHUNK = 200  # candidates whose papers are written in one transaction
 SEQ_MAX = 2**53 - 1
 
 
-# --- question banks -----------------------------------------------------------------------------------------
+# --- question banks -------------------------------------------------------------------------------
 
 def bank_create(*, actor, code: str, name: str, part: str) -> QuestionBank:
     bank = QuestionBank(code=clean(code), name=clean(name), part=part or QuestionBank.Part.GENERAL)
@@ -61,8 +61,10 @@ def bank_create(*, actor, code: str, name: str, part: str) -> QuestionBank:
     return bank
 
 
-QUESTION_FIELDS = ("text", "options", "correct", "topic", "difficulty", "competency_id", "kind", "key", "feedback",
-                   "text_format")
+QUESTION_FIELDS = (
+    "text", "options", "correct", "topic", "difficulty", "competency_id", "kind", "key", "feedback",
+    "text_format",
+)
 MAX_OPTIONS = 8  # the editor's and the spreadsheet's columns A–H
 
 
@@ -80,9 +82,11 @@ def question_problem(*, kind: str, options: list[str], correct: int, key: dict) 
         if len(weights) != len(options) or not any(w > 0 for w in weights):
             return _("Give each option its weight (%), at least one of them above zero.")
         if sum(w for w in weights if w > 0) < 99.9 or any(not -100 <= w <= 100 for w in weights):
-            return _("The positive weights must add up to 100 %% and each weight lie between -100 %% and "
-                     "100 %%.") % {}
-    if kind == "short" and not [a for a in key.get("answers", []) if str(a.get("text", "")).strip()]:
+            return _("The positive weights must add up to 100 %% and "
+                     "each weight lie between -100 %% and 100 %%.") % {}
+    if kind == "short" and not [
+        a for a in key.get("answers", []) if str(a.get("text", "")).strip()
+    ]:
         return _("A short-answer question needs at least one accepted answer.")
     if kind == "numerical" and not key.get("answers"):
         return _("A numerical question needs its value (and tolerance).")
@@ -96,27 +100,36 @@ def question_problem(*, kind: str, options: list[str], correct: int, key: dict) 
 
 
 @transaction.atomic
-def question_save(*, actor, bank: QuestionBank, family: str, text: str, options: list[str], correct: int,
-                  topic: str = "", difficulty: str = "medium", competency=None, kind: str = "single",
-                  key: dict | None = None, feedback: dict | None = None, text_format: str = "plain") -> str:
+def question_save(
+    *, actor, bank: QuestionBank, family: str, text: str, options: list[str], correct: int,
+    topic: str = "", difficulty: str = "medium", competency=None, kind: str = "single",
+    key: dict | None = None, feedback: dict | None = None, text_format: str = "plain",
+) -> str:
     """Create a question, or a new version of it. A draft is edited in place; an approved or
     retired version is never changed (papers point at it): the change becomes a new draft.
     Returns ``created``, ``updated`` or ``unchanged``."""
     problem = question_problem(kind=kind, options=list(options), correct=correct, key=key or {})
     if problem:
         raise ValidationError(problem)
-    values = {"text": text, "options": list(options), "correct": correct, "topic": clean(topic),
-              "difficulty": difficulty or "medium", "competency_id": competency.pk if competency else None,
-              "kind": kind, "key": key or {}, "feedback": feedback or {}, "text_format": text_format or "plain"}
+    values = {
+        "text": text, "options": list(options), "correct": correct, "topic": clean(topic),
+        "difficulty": difficulty or "medium",
+        "competency_id": competency.pk if competency else None, "kind": kind, "key": key or {},
+        "feedback": feedback or {}, "text_format": text_format or "plain",
+    }
     latest = Question.objects.filter(bank=bank, family=family).order_by("-version").first()
     if latest is None:
-        question = Question.objects.create(bank=bank, family=family, created_by=_user(actor), **values)
+        question = Question.objects.create(
+            bank=bank, family=family, created_by=_user(actor), **values
+        )
         audit.record(actor=actor, obj=question, action="create", changes={"family": [None, family]})
         return "created"
     before = {k: getattr(latest, k) for k in QUESTION_FIELDS}
     if before == values:
         return "unchanged"
-    changes = {k: [audit.to_json(before[k]), audit.to_json(v)] for k, v in values.items() if before[k] != v}
+    changes = {
+        k: [audit.to_json(before[k]), audit.to_json(v)] for k, v in values.items() if before[k] != v
+    }
     if latest.status == Question.Status.DRAFT:
         Question.objects.filter(pk=latest.pk).update(**values)
         audit.record(actor=actor, obj=latest, action="update", changes=changes)
@@ -132,14 +145,22 @@ def question_approve(*, actor, question: Question) -> Question:
     """A reviewer approves a draft; the family's previously approved version retires."""
     if question.status != Question.Status.DRAFT:
         raise ValidationError(_("Only a draft can be approved."))
-    if actor is not None and question.created_by_id == getattr(actor, "pk", None) and not actor.is_superuser:
+    if (
+        actor is not None
+        and question.created_by_id == getattr(actor, "pk", None)
+        and not actor.is_superuser
+    ):
         raise ValidationError(_("A question is approved by someone other than its author."))
-    Question.objects.filter(bank=question.bank, family=question.family, status=Question.Status.APPROVED) \
-        .update(status=Question.Status.RETIRED)
-    question.status, question.approved_by, question.approved_at = Question.Status.APPROVED, _user(actor), \
-        timezone.now()
+    Question.objects.filter(
+        bank=question.bank, family=question.family, status=Question.Status.APPROVED
+    ).update(status=Question.Status.RETIRED)
+    question.status, question.approved_by, question.approved_at = (
+        Question.Status.APPROVED, _user(actor), timezone.now(),
+    )
     question.save(update_fields=["status", "approved_by", "approved_at"])
-    audit.record(actor=actor, obj=question, action="approve", changes={"status": ["draft", "approved"]})
+    audit.record(
+        actor=actor, obj=question, action="approve", changes={"status": ["draft", "approved"]}
+    )
     return question
 
 
@@ -148,7 +169,10 @@ def question_retire(*, actor, question: Question, reason: str = "") -> Question:
     before = question.status
     question.status = Question.Status.RETIRED
     question.save(update_fields=["status"])
-    audit.record(actor=actor, obj=question, action="retire", reason=reason, changes={"status": [before, "retired"]})
+    audit.record(
+        actor=actor, obj=question, action="retire", reason=reason,
+        changes={"status": [before, "retired"]},
+    )
     return question
 
 
@@ -156,7 +180,7 @@ def _user(actor):
     return actor if actor is not None and getattr(actor, "pk", None) else None
 
 
-# --- blueprints -----------------------------------------------------------------------------------------------
+# --- blueprints -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class RuleSpec:
@@ -188,10 +212,14 @@ def blueprint_create(*, actor, name: str, parts: list[PartSpec]) -> Blueprint:
         raise ValidationError(_("Each part needs its time and at least one rule."))
     blueprint = Blueprint.objects.create(name=clean(name))
     for order, spec in enumerate(parts, start=1):
-        part = BlueprintPart.objects.create(blueprint=blueprint, order=order, part=spec.part, minutes=spec.minutes)
+        part = BlueprintPart.objects.create(
+            blueprint=blueprint, order=order, part=spec.part, minutes=spec.minutes
+        )
         for rule in spec.rules:
-            BlueprintRule.objects.create(part=part, bank=rule.bank, topic=rule.topic, difficulty=rule.difficulty,
-                                         count=rule.count)
+            BlueprintRule.objects.create(
+                part=part, bank=rule.bank, topic=rule.topic, difficulty=rule.difficulty,
+                count=rule.count,
+            )
     summary = [f"{p.part}: {sum(r.count for r in p.rules)} / {p.minutes}'" for p in parts]
     audit.record(actor=actor, obj=blueprint, action="create", changes={"parts": [None, summary]})
     return blueprint
@@ -204,13 +232,17 @@ def blueprint_shortfalls(blueprint: Blueprint) -> list[str]:
         for rule in part.rules.all():
             have = available(rule)
             if have < rule.count:
-                problems.append(_("%(bank)s %(topic)s: %(need)s questions asked, %(have)s approved")
-                                % {"bank": rule.bank.code, "topic": rule.topic or "", "need": rule.count,
-                                   "have": have})
+                problems.append(
+                    _("%(bank)s %(topic)s: %(need)s questions asked, %(have)s approved")
+                    % {
+                        "bank": rule.bank.code, "topic": rule.topic or "", "need": rule.count,
+                        "have": have,
+                    }
+                )
     return problems
 
 
-# --- sessions and candidates ---------------------------------------------------------------------------------
+# --- sessions and candidates ----------------------------------------------------------------------
 
 def digest(secret: str) -> str:
     """Keyed digest of a one-time password or token: fast enough for 10,000 logins in a minute,
@@ -223,19 +255,30 @@ def new_password() -> str:
 
 
 @transaction.atomic
-def session_create(*, actor, name: str, blueprint: Blueprint, starts_at: datetime, round_=None, room: str = "",
-                   individual_start: bool = False, practice: bool = False) -> ExamSession:
+def session_create(
+    *, actor, name: str, blueprint: Blueprint, starts_at: datetime, round_=None, room: str = "",
+    individual_start: bool = False, practice: bool = False,
+) -> ExamSession:
     rules = exam_rules(timezone.localdate(starts_at))
-    session = ExamSession.objects.create(name=clean(name), blueprint=blueprint, starts_at=starts_at, round=round_,
-                                         room=clean(room), individual_start=individual_start, practice=practice,
-                                         seed=secrets.randbits(48), rule_set=rules.code)
-    audit.record(actor=actor, obj=session, action="create", unit=round_.agency if round_ else None,
-                 changes={"starts_at": [None, audit.to_json(starts_at)], "rule_set": [None, rules.code]})
+    session = ExamSession.objects.create(
+        name=clean(name), blueprint=blueprint, starts_at=starts_at, round=round_, room=clean(room),
+        individual_start=individual_start, practice=practice, seed=secrets.randbits(48),
+        rule_set=rules.code,
+    )
+    audit.record(
+        actor=actor,
+        obj=session,
+        action="create",
+        unit=round_.agency if round_ else None,
+        changes={"starts_at": [None, audit.to_json(starts_at)], "rule_set": [None, rules.code]},
+    )
     return session
 
 
 @transaction.atomic
-def attempts_add(*, actor, session: ExamSession, candidates: list[dict]) -> list[tuple[Attempt, str]]:
+def attempts_add(
+    *, actor, session: ExamSession, candidates: list[dict]
+) -> list[tuple[Attempt, str]]:
     """Seat candidates ({"number", "full_name", "application", "skip_parts"}); returns each new
     attempt with its one-time password, which is shown once and stored only as a digest."""
     seated = []
@@ -244,13 +287,16 @@ def attempts_add(*, actor, session: ExamSession, candidates: list[dict]) -> list
         if candidate["number"] in existing:
             continue
         password = new_password()
-        attempt = Attempt.objects.create(session=session, number=candidate["number"],
-                                         full_name=clean(candidate["full_name"]),
-                                         application=candidate.get("application"),
-                                         skip_parts=candidate.get("skip_parts", []), password_digest=digest(password))
+        attempt = Attempt.objects.create(
+            session=session, number=candidate["number"], full_name=clean(candidate["full_name"]),
+            application=candidate.get("application"), skip_parts=candidate.get("skip_parts", []),
+            password_digest=digest(password),
+        )
         seated.append((attempt, password))
     if seated:
-        audit.record(actor=actor, obj=session, action="seat", changes={"candidates": [None, len(seated)]})
+        audit.record(
+            actor=actor, obj=session, action="seat", changes={"candidates": [None, len(seated)]}
+        )
     return seated
 
 
@@ -258,8 +304,12 @@ def attempts_from_round(*, actor, session: ExamSession) -> list[tuple[Attempt, s
     """Seat the round's admitted candidates (eligible, with a number); exempt parts are skipped."""
     from recruitment.models import Application
 
-    applications = session.round.applications.filter(status=Application.Status.ELIGIBLE).exclude(number="") \
-        .select_related("vacancy").order_by("number")
+    applications = (
+        session.round.applications.filter(status=Application.Status.ELIGIBLE)
+        .exclude(number="")
+        .select_related("vacancy")
+        .order_by("number")
+    )
     return attempts_add(actor=actor, session=session, candidates=[
         {"number": a.number, "full_name": a.full_name, "application": a,
          "skip_parts": ["language"] if a.language_exempt or not a.vacancy.foreign_language else []}
@@ -268,32 +318,44 @@ def attempts_from_round(*, actor, session: ExamSession) -> list[tuple[Attempt, s
 
 @transaction.atomic
 def passwords_reissue(*, actor, session: ExamSession) -> list[tuple[Attempt, str]]:
-    """New one-time passwords for everyone who has not started (the room list is printed from this)."""
+    """New one-time passwords for everyone who has not started (the room list is printed from
+    this)."""
     issued = []
     for attempt in session.attempts.filter(status=Attempt.Status.NOT_STARTED).order_by("number"):
         password = new_password()
         Attempt.objects.filter(pk=attempt.pk).update(password_digest=digest(password))
         issued.append((attempt, password))
-    audit.record(actor=actor, obj=session, action="passwords", changes={"issued": [None, len(issued)]})
+    audit.record(
+        actor=actor, obj=session, action="passwords", changes={"issued": [None, len(issued)]}
+    )
     return issued
 
 
-# --- papers ---------------------------------------------------------------------------------------------------
+# --- papers ---------------------------------------------------------------------------------------
 
-def _pools(session: ExamSession) -> list[tuple[BlueprintPart, list[tuple[BlueprintRule, list[int]]]]]:
+def _pools(
+    session: ExamSession,
+) -> list[tuple[BlueprintPart, list[tuple[BlueprintRule, list[int]]]]]:
     pools = []
     for part in session.blueprint.parts.prefetch_related("rules"):
         rules = []
         for rule in part.rules.all():
-            questions = Question.objects.filter(bank_id=rule.bank_id, status=Question.Status.APPROVED)
+            questions = Question.objects.filter(
+                bank_id=rule.bank_id, status=Question.Status.APPROVED
+            )
             if rule.topic:
                 questions = questions.filter(topic=rule.topic)
             if rule.difficulty:
                 questions = questions.filter(difficulty=rule.difficulty)
             ids = list(questions.order_by("pk").values_list("pk", flat=True))
             if len(ids) < rule.count:
-                raise ValidationError(_("Not enough approved questions in %(bank)s for the blueprint (%(have)s of "
-                                        "%(need)s).") % {"bank": rule.bank_id, "have": len(ids), "need": rule.count})
+                raise ValidationError(
+                    _(
+                        "Not enough approved questions in %(bank)s "
+                        "for the blueprint (%(have)s of %(need)s)."
+                    )
+                    % {"bank": rule.bank_id, "have": len(ids), "need": rule.count}
+                )
             rules.append((rule, ids))
         pools.append((part, rules))
     return pools
@@ -307,7 +369,9 @@ def shape_of(kind: str, options: list, key: dict):
     return {"kind": kind, "options": len(options), "stems": len((key or {}).get("pairs", []))}
 
 
-def paper_for(session: ExamSession, attempt: Attempt, pools, option_counts: dict) -> list[PaperItem]:
+def paper_for(
+    session: ExamSession, attempt: Attempt, pools, option_counts: dict
+) -> list[PaperItem]:
     """The candidate's paper, reproducible from the session's seed and the candidate's number."""
     rng = random.Random(f"{session.seed}:{attempt.number}")
     items, n = [], 0
@@ -333,11 +397,15 @@ def paper_for(session: ExamSession, attempt: Attempt, pools, option_counts: dict
 
 def papers_generate(session: ExamSession, progress=lambda percent: None) -> int:
     """Freeze every seated candidate's paper (those who have one keep it). Returns papers made."""
-    ExamSession.objects.filter(pk=session.pk).update(status=ExamSession.Status.GENERATING, progress=0)
+    ExamSession.objects.filter(pk=session.pk).update(
+        status=ExamSession.Status.GENERATING, progress=0
+    )
     pools = _pools(session)
     ids = {i for _p, rules in pools for _r, pool in rules for i in pool}
     option_counts: dict = {"kinds": {}}
-    for pk, options, kind, key in Question.objects.filter(pk__in=ids).values_list("pk", "options", "kind", "key"):
+    for pk, options, kind, key in Question.objects.filter(pk__in=ids).values_list(
+        "pk", "options", "kind", "key"
+    ):
         option_counts[pk] = shape_of(kind, options, key)
         option_counts["kinds"][pk] = kind
     waiting = list(session.attempts.filter(items__isnull=True).order_by("number"))
@@ -357,7 +425,9 @@ def papers_generate(session: ExamSession, progress=lambda percent: None) -> int:
     ExamSession.objects.filter(pk=session.pk).update(status=ExamSession.Status.READY, progress=100)
     session.refresh_from_db()
     if waiting:  # a redelivered task that finds every paper made records nothing (issue 16)
-        audit.record(actor=None, obj=session, action="papers", changes={"papers": [None, len(waiting)]})
+        audit.record(
+            actor=None, obj=session, action="papers", changes={"papers": [None, len(waiting)]}
+        )
     if connection.vendor == "postgresql" and len(waiting) >= 1000:
         # Thousands of new rows just before the exam: fresh statistics now, so that the first
         # logins find the candidate through the number index (autovacuum may come minutes later).
@@ -367,7 +437,7 @@ def papers_generate(session: ExamSession, progress=lambda percent: None) -> int:
     return len(waiting)
 
 
-# --- the runtime ----------------------------------------------------------------------------------------------
+# --- the runtime ----------------------------------------------------------------------------------
 
 class ExamRefused(Exception):
     """A login or a save the rules do not allow; the message is for the candidate."""
@@ -397,14 +467,13 @@ _WITH_SESSION = ", ".join(f"s.{f.column} AS s__{f.attname}"  # noqa: S608 (the m
     "WHERE p.blueprint_id = s.blueprint_id) AS s__blueprint_minutes")
 _LOGIN_SQL = (
     f"SELECT a.*, {_WITH_SESSION} FROM recruitment_attempt a "  # noqa: S608 (no user text in it)
-    "JOIN recruitment_examsession s ON s.id = a.session_id "
-    f"WHERE UPPER(a.number) = %s AND a.password_digest = %s AND s.status IN ('{ExamSession.Status.READY}', "
+    "JOIN recruitment_examsession s ON s.id = a.session_id WHERE UPPER(a.number) = %s AND "
+    f"a.password_digest = %s AND s.status IN ('{ExamSession.Status.READY}', "
     f"'{ExamSession.Status.FINISHED}') ORDER BY s.starts_at DESC LIMIT 1")
 # The session with its test length, for an attempt read without it.
-_SESSION_BY_ID = ("SELECT s.*, (SELECT COALESCE(SUM(p.minutes), 0) "
-                  "FROM recruitment_blueprintpart p WHERE p.blueprint_id = s.blueprint_id) "
-                  "AS blueprint_minutes "
-                  "FROM recruitment_examsession s WHERE s.id = %s")
+_SESSION_BY_ID = ("SELECT s.*, (SELECT COALESCE(SUM(p.minutes), 0) FROM recruitment_blueprintpart "
+                  "p WHERE p.blueprint_id = s.blueprint_id) AS blueprint_minutes FROM "
+                  "recruitment_examsession s WHERE s.id = %s")
 
 
 def _with_session(attempt: Attempt | None) -> Attempt | None:
@@ -416,7 +485,9 @@ def _with_session(attempt: Attempt | None) -> Attempt | None:
     for name in _SESSION_FIELDS:
         field, value = ExamSession._meta.get_field(name), getattr(attempt, f"s__{name}")
         column = field.get_col(ExamSession._meta.db_table)
-        for converter in connection.ops.get_db_converters(column) + field.get_db_converters(connection):
+        for converter in connection.ops.get_db_converters(column) + field.get_db_converters(
+            connection
+        ):
             value = converter(value, column, connection)
         values.append(value)
     session = ExamSession.from_db(connection.alias, _SESSION_FIELDS, values)
@@ -424,7 +495,9 @@ def _with_session(attempt: Attempt | None) -> Attempt | None:
     attempt.session = session
     return attempt
 
-def attempt_login(*, number: str, password: str, now: datetime | None = None) -> tuple[Attempt, str]:
+def attempt_login(
+    *, number: str, password: str, now: datetime | None = None
+) -> tuple[Attempt, str]:
     """Check a candidate's number and one-time password; return the attempt and a new token.
 
     Before the start the candidate waits; after the late-arrival limit of the exam rules they are
@@ -437,26 +510,35 @@ def attempt_login(*, number: str, password: str, now: datetime | None = None) ->
         raise ExamRefused(_("Wrong candidate number or password."), "credentials")
     # Precompiled statements (every candidate logs in in the same minute); the newest open session
     # wins when a number is in several.
-    attempt = _with_session(next(iter(Attempt.objects.raw(_LOGIN_SQL, [number, digest(clean(password).upper())])),
-                                 None))
+    attempt = _with_session(
+        next(iter(Attempt.objects.raw(_LOGIN_SQL, [number, digest(clean(password).upper())])), None)
+    )
     if attempt is None:
         raise ExamRefused(_("Wrong candidate number or password."), "credentials")
     session = attempt_session(attempt)
     if now < session.starts_at - OPEN_BEFORE:
-        raise ExamRefused(_("The session opens 30 minutes before %(time)s.")
-                          % {"time": timezone.localtime(session.starts_at).strftime("%H:%M %d/%m/%Y")}, "early")
+        raise ExamRefused(
+            _("The session opens 30 minutes before %(time)s.")
+            % {"time": timezone.localtime(session.starts_at).strftime("%H:%M %d/%m/%Y")},
+            "early",
+        )
     if attempt.status == Attempt.Status.NOT_STARTED and not session.individual_start:
         rules = exam_rules(timezone.localdate(session.starts_at))
         closes = rules.admission_closes(session.starts_at, test_minutes(session))
         if now > closes and not attempt.readmit:
             _event(attempt, ExamEvent.Kind.REFUSED, note=_("Late arrival"))
-            raise ExamRefused(_("Admission closed at %(time)s (%(rules)s): ask the proctor.")
-                              % {"time": timezone.localtime(closes).strftime("%H:%M"), "rules": rules.legal_basis},
-                              "late")
+            raise ExamRefused(
+                _("Admission closed at %(time)s (%(rules)s): ask the proctor.")
+                % {
+                    "time": timezone.localtime(closes).strftime("%H:%M"),
+                    "rules": rules.legal_basis,
+                },
+                "late",
+            )
     if attempt.status == Attempt.Status.ANSWERING and attempt.token_digest and not attempt.readmit:
         _event(attempt, ExamEvent.Kind.REFUSED, note=_("Already logged in elsewhere"))
-        raise ExamRefused(_("This candidate is already logged in on another machine: ask the proctor to re-admit "
-                            "you."), "readmit")
+        raise ExamRefused(_("This candidate is already logged in on another machine: ask the "
+                            "proctor to re-admit you."), "readmit")
     token = secrets.token_urlsafe(24)
     login = {"token_digest": digest(token), "readmit": False}
     begins = _begin_values(attempt, now)
@@ -477,12 +559,14 @@ def attempt_login(*, number: str, password: str, now: datetime | None = None) ->
 # token, with the clock when the attempt starts now (only if it has not started meanwhile), and the
 # room log's LOGIN entry, in the same statement on PostgreSQL.
 _LOGIN_TOKEN = "UPDATE recruitment_attempt SET token_digest = %s, readmit = FALSE WHERE id = %s"
-_LOGIN_BEGIN = ("UPDATE recruitment_attempt SET token_digest = %s, readmit = FALSE, status = %s, started_at = %s, "
-                "deadline = %s WHERE id = %s AND status = 'not_started'")
-_LOGIN_EVENT = ("INSERT INTO recruitment_examevent (session_id, attempt_id, kind, at, by_id, note, data) "
-                "SELECT session_id, id, 'login', %s, NULL, '', '{}' FROM ")
-_LOGIN_WITH_EVENT = {update: f"WITH a AS ({update} RETURNING id, session_id) {_LOGIN_EVENT}a"  # noqa: S608
-                     for update in (_LOGIN_TOKEN, _LOGIN_BEGIN)}
+_LOGIN_BEGIN = ("UPDATE recruitment_attempt SET token_digest = %s, readmit = FALSE, status = %s, "
+                "started_at = %s, deadline = %s WHERE id = %s AND status = 'not_started'")
+_LOGIN_EVENT = ("INSERT INTO recruitment_examevent (session_id, attempt_id, kind, at, by_id, "
+                "note, data) SELECT session_id, id, 'login', %s, NULL, '', '{}' FROM ")
+_LOGIN_WITH_EVENT = {
+    update: f"WITH a AS ({update} RETURNING id, session_id) {_LOGIN_EVENT}a"  # noqa: S608
+    for update in (_LOGIN_TOKEN, _LOGIN_BEGIN)
+}
 
 
 def _login_write(attempt: Attempt, token_digest: str, begins: dict, now: datetime) -> bool:
@@ -491,8 +575,13 @@ def _login_write(attempt: Attempt, token_digest: str, begins: dict, now: datetim
     ops = connection.ops
     update, values = _LOGIN_TOKEN, [token_digest, attempt.pk]
     if begins:
-        update, values = _LOGIN_BEGIN, [token_digest, begins["status"], ops.adapt_datetimefield_value(
-            begins["started_at"]), ops.adapt_datetimefield_value(begins["deadline"]), attempt.pk]
+        update, values = (
+            _LOGIN_BEGIN,
+            [
+                token_digest, begins["status"], ops.adapt_datetimefield_value(begins["started_at"]),
+                ops.adapt_datetimefield_value(begins["deadline"]), attempt.pk,
+            ],
+        )
     at = ops.adapt_datetimefield_value(now)
     if connection.vendor == "postgresql":  # one statement: no transaction of its own needed
         with connection.cursor() as cursor:
@@ -506,8 +595,10 @@ def _login_write(attempt: Attempt, token_digest: str, begins: dict, now: datetim
         return True
 
 
-_ATTEMPT_BY_ID = (f"SELECT a.*, {_WITH_SESSION} FROM recruitment_attempt a "  # noqa: S608 (no user text in it)
-                  "JOIN recruitment_examsession s ON s.id = a.session_id WHERE a.id = %s")
+_ATTEMPT_BY_ID = (
+    f"SELECT a.*, {_WITH_SESSION} FROM recruitment_attempt a "  # noqa: S608 (no user text in it)
+    "JOIN recruitment_examsession s ON s.id = a.session_id WHERE a.id = %s"
+)
 
 
 def attempt_session(attempt: Attempt) -> ExamSession:
@@ -521,7 +612,8 @@ def attempt_session(attempt: Attempt) -> ExamSession:
 def attempt_for_token(attempt_id: int, token: str) -> Attempt | None:
     """The attempt whose token this is, or None. Every exam API call starts here, so it is one
     precompiled statement (a raw query still gets the fields' database converters) rather than a
-    queryset compiled again each time, which reads the session with it (the paper shows its start)."""
+    queryset compiled again each time, which reads the session with it (the paper shows its
+    start)."""
     if not token:
         return None
     attempt = _with_session(next(iter(Attempt.objects.raw(_ATTEMPT_BY_ID, [attempt_id])), None))
@@ -565,9 +657,10 @@ def touch(attempt: Attempt | int) -> None:
     cache.set(PRESENCE_KEY.format(pk), timezone.now().timestamp(), PRESENCE_TTL)
 
 
-UPSERT = ("INSERT INTO recruitment_answer (attempt_id, n, choice, seq, saved_at) VALUES (%s, %s, %s, %s, %s) "
-          "ON CONFLICT (attempt_id, n) DO UPDATE SET choice = excluded.choice, seq = excluded.seq, "
-          "saved_at = excluded.saved_at WHERE recruitment_answer.seq < excluded.seq RETURNING seq")
+UPSERT = ("INSERT INTO recruitment_answer (attempt_id, n, choice, seq, saved_at) "
+          "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (attempt_id, n) DO UPDATE SET "
+          "choice = excluded.choice, seq = excluded.seq, saved_at = excluded.saved_at "
+          "WHERE recruitment_answer.seq < excluded.seq RETURNING seq")
 
 
 @dataclass(frozen=True)
@@ -576,9 +669,10 @@ class Saved:
     stale: bool  # the request's sequence was older than the stored one (nothing changed)
 
 
-UPSERT_RESPONSE = UPSERT.replace("(attempt_id, n, choice, seq, saved_at) VALUES (%s, %s, %s, %s, %s)",
-                                 "(attempt_id, n, choice, response, seq, saved_at) VALUES (%s, %s, NULL, %s, %s, %s)") \
-    .replace("SET choice = excluded.choice,", "SET response = excluded.response,")
+UPSERT_RESPONSE = UPSERT.replace(
+    "(attempt_id, n, choice, seq, saved_at) VALUES (%s, %s, %s, %s, %s)",
+    "(attempt_id, n, choice, response, seq, saved_at) VALUES (%s, %s, NULL, %s, %s, %s)",
+).replace("SET choice = excluded.choice,", "SET response = excluded.response,")
 RESPONSE_TEXT_MAX = 20000  # an essay of a few pages; a short or numerical answer is far shorter
 
 
@@ -595,15 +689,27 @@ def checked_response(shape, response) -> str | None:
         raise invalid
     if kind == "multiple":
         choices = response.get("choices")
-        if not isinstance(choices, list) or len(choices) > shape["options"] or any(
-                not isinstance(c, int) or isinstance(c, bool) or not 0 <= c < shape["options"] for c in choices):
+        if (
+            not isinstance(choices, list)
+            or len(choices) > shape["options"]
+            or any(
+                not isinstance(c, int) or isinstance(c, bool) or not 0 <= c < shape["options"]
+                for c in choices
+            )
+        ):
             raise invalid
         value = {"choices": sorted(set(choices))}
     elif kind == "matching":
         pairs = response.get("pairs")
-        if not isinstance(pairs, list) or len(pairs) > shape["stems"] or any(
-                p is not None and (not isinstance(p, int) or isinstance(p, bool) or not 0 <= p < shape["options"])
-                for p in pairs):
+        if (
+            not isinstance(pairs, list)
+            or len(pairs) > shape["stems"]
+            or any(
+                p is not None
+                and (not isinstance(p, int) or isinstance(p, bool) or not 0 <= p < shape["options"])
+                for p in pairs
+            )
+        ):
             raise invalid
         value = {"pairs": pairs}
     else:  # short, numerical, essay
@@ -654,8 +760,10 @@ def answer_save_checked(*, attempt_id: int, token: str, n: int, choice: int | No
     return Saved(row[0], False) if row is not None else None
 
 
-def answer_save(*, attempt: Attempt, n: int, choice: int | None, seq: int, now: datetime | None = None,
-                response=None) -> Saved:
+def answer_save(
+    *, attempt: Attempt, n: int, choice: int | None, seq: int, now: datetime | None = None,
+    response=None,
+) -> Saved:
     """Store the candidate's answer to question ``n`` if ``seq`` is newer than what is stored:
     ``choice`` (a shown option) for single choice and true/false, ``response`` for the other types
     (scoring.py). Returns only after the row is committed (autocommit): the acknowledgement means
@@ -689,7 +797,9 @@ def answer_save(*, attempt: Attempt, n: int, choice: int | None, seq: int, now: 
         row = cursor.fetchone()
         if row is not None:
             return Saved(row[0], False)
-        cursor.execute("SELECT seq FROM recruitment_answer WHERE attempt_id = %s AND n = %s", [attempt.pk, n])
+        cursor.execute(
+            "SELECT seq FROM recruitment_answer WHERE attempt_id = %s AND n = %s", [attempt.pk, n]
+        )
         stored = cursor.fetchone()[0]
         return Saved(stored, stored > seq)  # the same seq again is a resend of what is stored
 
@@ -700,8 +810,11 @@ def negative_marking(session: ExamSession) -> bool:
     from core.rules import registry
 
     try:
-        return bool(getattr(registry.get(session.rule_set), "negative_marking", False)) if session.rule_set \
+        return (
+            bool(getattr(registry.get(session.rule_set), "negative_marking", False))
+            if session.rule_set
             else False
+        )
     except LookupError:
         return False
 
@@ -714,7 +827,9 @@ def score(attempt: Attempt) -> dict:
     if attempt.session.round_id:
         from recruitment.rules import rules_for_round
 
-        ratio = rules_for_round(announced_on=attempt.session.round.announced_on).rule_set.round1_pass_ratio
+        ratio = rules_for_round(
+            announced_on=attempt.session.round.announced_on
+        ).rule_set.round1_pass_ratio
     negative = negative_marking(attempt.session)
     answers = {n: (choice, response) for n, choice, response in
                attempt.answers.values_list("n", "choice", "response")}
@@ -735,7 +850,9 @@ def score(attempt: Attempt) -> dict:
     return parts
 
 
-def attempt_submit(*, attempt: Attempt, reason: str, actor=None, now: datetime | None = None) -> bool:
+def attempt_submit(
+    *, attempt: Attempt, reason: str, actor=None, now: datetime | None = None
+) -> bool:
     """Close the attempt and score it — exactly once: the conditional update decides who does it.
     Returns True when this call submitted it."""
     now = now or timezone.now()
@@ -750,16 +867,22 @@ def attempt_submit(*, attempt: Attempt, reason: str, actor=None, now: datetime |
         Attempt.objects.filter(pk=attempt.pk).update(scores=parts)
         attempt.scores = parts
         kind = ExamEvent.Kind.AUTO_SUBMIT if reason == "deadline" else ExamEvent.Kind.SUBMIT
-        _event(attempt, kind, by=actor, data={p: {"correct": v["correct"], "questions": v["questions"]}
-                                              for p, v in parts.items()})
+        _event(
+            attempt, kind, by=actor,
+            data={
+                p: {"correct": v["correct"], "questions": v["questions"]} for p, v in parts.items()
+            },
+        )
         if attempt.application_id:
             from recruitment.services import round1_score_set
 
             for part, entry in parts.items():
                 # The round-1 sheet counts whole answers: partial credit is rounded down, never up.
-                round1_score_set(actor=actor, application=attempt.application, part=part,
-                                 correct=max(0, int(entry["correct"])), questions=entry["questions"],
-                                 source="cbt")
+                round1_score_set(
+                    actor=actor, application=attempt.application, part=part,
+                    correct=max(0, int(entry["correct"])), questions=entry["questions"],
+                    source="cbt",
+                )
     return True
 
 
@@ -780,18 +903,26 @@ def submit_due(now: datetime | None = None, session: ExamSession | None = None) 
 def submit_if_due(attempt: Attempt, now: datetime | None = None) -> Attempt:
     """On access: a candidate who comes back after the deadline finds the test submitted."""
     now = now or timezone.now()
-    if attempt.status == Attempt.Status.ANSWERING and attempt.deadline and now > attempt.deadline + SAVE_GRACE:
+    if (
+        attempt.status == Attempt.Status.ANSWERING
+        and attempt.deadline
+        and now > attempt.deadline + SAVE_GRACE
+    ):
         attempt_submit(attempt=attempt, reason="deadline", now=now)
         attempt.refresh_from_db()
     return attempt
 
 
-# --- the proctor ------------------------------------------------------------------------------------------------
+# --- the proctor ----------------------------------------------------------------------------------
 
-def _event(attempt: Attempt | None, kind: str, *, session: ExamSession | None = None, by=None, note: str = "",
-           data: dict | None = None) -> ExamEvent:
-    return ExamEvent.objects.create(session=session or attempt.session, attempt=attempt, kind=kind, by=_user(by),
-                                    note=note[:500], data=data or {})
+def _event(
+    attempt: Attempt | None, kind: str, *, session: ExamSession | None = None, by=None,
+    note: str = "", data: dict | None = None,
+) -> ExamEvent:
+    return ExamEvent.objects.create(
+        session=session or attempt.session, attempt=attempt, kind=kind, by=_user(by),
+        note=note[:500], data=data or {},
+    )
 
 
 def readmit(*, actor, attempt: Attempt, reason: str = "", now: datetime | None = None) -> None:
@@ -806,7 +937,9 @@ def readmit(*, actor, attempt: Attempt, reason: str = "", now: datetime | None =
 
 @transaction.atomic
 def _readmit(*, actor, attempt: Attempt, reason: str, now: datetime) -> None:
-    past = attempt.status == Attempt.Status.SUBMITTED or (attempt.deadline is not None and now > attempt.deadline)
+    past = attempt.status == Attempt.Status.SUBMITTED or (
+        attempt.deadline is not None and now > attempt.deadline
+    )
     if past and not clean(reason):
         raise ValidationError(_("%(number)s is past the deadline: re-admission needs a reason.")
                               % {"number": attempt.number})
@@ -830,11 +963,15 @@ def _extra_time(*, actor, attempt: Attempt, minutes: int, reason: str) -> Attemp
     # A test handed in (by the candidate, the proctor or its deadline) is closed: more time would
     # reopen a scored paper.
     if attempt.status in (Attempt.Status.SUBMITTED, Attempt.Status.ABSENT):
-        raise ValidationError(_("%(number)s has already handed in; extra time is no longer possible.")
-                              % {"number": attempt.number})
+        raise ValidationError(
+            _("%(number)s has already handed in; extra time is no longer possible.")
+            % {"number": attempt.number}
+        )
     Attempt.objects.filter(pk=attempt.pk).update(extra_minutes=F("extra_minutes") + minutes)
     if attempt.deadline is not None:
-        Attempt.objects.filter(pk=attempt.pk).update(deadline=F("deadline") + timedelta(minutes=minutes))
+        Attempt.objects.filter(pk=attempt.pk).update(
+            deadline=F("deadline") + timedelta(minutes=minutes)
+        )
     attempt.refresh_from_db()
     _event(attempt, ExamEvent.Kind.EXTRA_TIME, by=actor, note=reason, data={"minutes": minutes})
     audit.record(actor=actor, obj=attempt.session, action="extra_time", reason=reason,
@@ -843,7 +980,9 @@ def _extra_time(*, actor, attempt: Attempt, minutes: int, reason: str) -> Attemp
 
 
 @transaction.atomic
-def incident(*, actor, session: ExamSession, note: str, attempt: Attempt | None = None) -> ExamEvent:
+def incident(
+    *, actor, session: ExamSession, note: str, attempt: Attempt | None = None
+) -> ExamEvent:
     if not clean(note):
         raise ValidationError(_("Describe the incident."))
     event = _event(attempt, ExamEvent.Kind.INCIDENT, session=session, by=actor, note=clean(note))
@@ -860,4 +999,7 @@ def mark_absent(*, actor, attempt: Attempt) -> None:
             status=Attempt.Status.ABSENT):
         raise ValidationError(_("Only a candidate who has not started can be marked absent."))
     _event(attempt, ExamEvent.Kind.ABSENT, by=actor)
-    audit.record(actor=actor, obj=attempt.session, action="absent", changes={"candidate": [None, attempt.number]})
+    audit.record(
+        actor=actor, obj=attempt.session, action="absent",
+        changes={"candidate": [None, attempt.number]},
+    )

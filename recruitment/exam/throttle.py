@@ -69,12 +69,15 @@ class Counted(NamedTuple):
 
 
 def counted(number: str, ip: str | None = None) -> Counted:
-    """The counts of this number and this address, and whether they lock the login (one cache read)."""
+    """The counts of this number and this address, and whether they lock the login (one cache
+    read)."""
     per_number, per_ip, _window = _limits()
     keys = [_number_key(number), _ip_key(ip)] if ip is not None else [_number_key(number)]
     counts = _cache().get_many(keys)
     by_number, by_ip = counts.get(keys[0], 0), counts.get(keys[-1], 0) if ip is not None else 0
-    return Counted(by_number, by_ip, by_number >= per_number or (ip is not None and by_ip >= per_ip))
+    return Counted(
+        by_number, by_ip, by_number >= per_number or (ip is not None and by_ip >= per_ip)
+    )
 
 
 def is_locked(number: str, ip: str | None = None) -> bool:
@@ -93,8 +96,10 @@ def login_failed(number: str, ip: str | None) -> None:
                                                                ExamSession.Status.FINISHED])
                    .select_related("session").order_by("-session__starts_at").first())
         if attempt is not None:
-            ExamEvent.objects.create(session=attempt.session, attempt=attempt, kind=ExamEvent.Kind.LOCKED,
-                                     data={"failures": count, "ip": ip or ""})
+            ExamEvent.objects.create(
+                session=attempt.session, attempt=attempt, kind=ExamEvent.Kind.LOCKED,
+                data={"failures": count, "ip": ip or ""},
+            )
 
 
 def login_succeeded(number: str, before: Counted | None = None) -> None:
@@ -121,7 +126,9 @@ def attempt_unlock(*, actor, attempt: Attempt) -> bool:
     if not is_locked(attempt.number):
         return False
     _cache().delete(_number_key(attempt.number))
-    ExamEvent.objects.create(session=attempt.session, attempt=attempt, kind=ExamEvent.Kind.UNLOCKED, by=actor)
+    ExamEvent.objects.create(
+        session=attempt.session, attempt=attempt, kind=ExamEvent.Kind.UNLOCKED, by=actor
+    )
     audit.record(actor=actor, obj=attempt.session, action="login_unlock",
                  changes={"candidate": [None, attempt.number]})
     return True

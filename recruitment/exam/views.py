@@ -52,7 +52,9 @@ class ExamLoginView(View):
         except services.ExamRefused as exc:
             if exc.code == "credentials":
                 throttle.login_failed(number, ip)
-            return render(request, self.template_name, {"error": str(exc), "number": number[:40]}, status=403)
+            return render(
+                request, self.template_name, {"error": str(exc), "number": number[:40]}, status=403
+            )
         throttle.login_succeeded(number, before)
         request.session.cycle_key()
         request.session["exam_attempt"], request.session["exam_token"] = attempt.pk, token
@@ -74,8 +76,14 @@ class PaperView(View):
         if document["status"] == Attempt.Status.SUBMITTED:
             return render(request, "exam/result.html", {"attempt": attempt, "document": document})
         if document["status"] in ("waiting", Attempt.Status.NOT_STARTED):
-            return render(request, "exam/waiting.html", {"attempt": attempt, "document": document,
-                                                         "config": _config(request, attempt, document)})
+            return render(
+                request,
+                "exam/waiting.html",
+                {
+                    "attempt": attempt, "document": document,
+                    "config": _config(request, attempt, document),
+                },
+            )
         answers = document["answers"]
         for question in document["questions"]:
             _prepare(question, answers.get(str(question["n"])))
@@ -99,11 +107,19 @@ class PaperView(View):
                 shape = attempt.option_counts[n - 1]
                 if isinstance(shape, dict):  # the other types: their whole response
                     response = _posted_response(request.POST, n, shape)
-                    empty = response in ({"choices": []}, {"text": ""}, {"pairs": [None] * shape["stems"]})
-                    if response is None or responses.get(n) == response or (empty and n not in responses):
+                    empty = response in (
+                        {"choices": []}, {"text": ""}, {"pairs": [None] * shape["stems"]},
+                    )
+                    if (
+                        response is None
+                        or responses.get(n) == response
+                        or (empty and n not in responses)
+                    ):
                         continue
                     try:
-                        services.answer_save(attempt=attempt, n=n, choice=None, seq=seq, response=response)
+                        services.answer_save(
+                            attempt=attempt, n=n, choice=None, seq=seq, response=response
+                        )
                     except services.ExamRefused:
                         break
                     seq += 1
@@ -129,7 +145,8 @@ class SubmitView(View):
         # is one conditional update in services.attempt_submit, exactly once whoever asks.
         attempt = current_attempt(request)
         if attempt is not None and attempt.status == Attempt.Status.ANSWERING:
-            # The page hands in by itself when its countdown ends: that is the deadline, not the candidate.
+            # The page hands in by itself when its countdown ends: that is the
+            # deadline, not the candidate.
             due = attempt.deadline is not None and timezone.now() >= attempt.deadline
             services.attempt_submit(attempt=attempt, reason="deadline" if due else "candidate")
         return redirect("exam:paper")
@@ -152,7 +169,8 @@ def _prepare(question: dict, saved: dict | None) -> None:
     from recruitment.exam.gift import sanitise
 
     html = question.get("html")
-    question["safe_text"] = mark_safe(sanitise(question["text"])) if html else ""  # noqa: S308 - nh3 output
+    # safe: nh3 output
+    question["safe_text"] = mark_safe(sanitise(question["text"])) if html else ""  # noqa: S308
     question["shown_options"] = [
         {"letter": LETTERS[i] if i < len(LETTERS) else str(i + 1), "plain": strip_tags(option),
          "text": mark_safe(sanitise(option)) if html else option}  # noqa: S308 - nh3 output
@@ -168,7 +186,8 @@ def _prepare(question: dict, saved: dict | None) -> None:
 
 
 def _posted_response(post, n: int, shape: dict):
-    """A response of the form posted without JavaScript, as the API takes it (None: not answered)."""
+    """A response of the form posted without JavaScript, as the API takes it (None: not
+    answered)."""
     kind = shape["kind"]
     if kind == "multiple":
         values = [int(v) for v in post.getlist(f"q{n}") if v.isascii() and v.isdigit()]
@@ -197,10 +216,18 @@ def _config(request, attempt: Attempt, document: dict) -> dict:
         "attemptUrl": reverse("exam:api_attempt", args=[attempt.pk]),
         "submitUrl": reverse("exam:submit"),
         "paperUrl": reverse("exam:paper"),
-        "text": {"saved": _("Saved"), "saving": _("Saving…"), "queued": _("Not saved yet: will be sent again"),
-                 "offline": _("Connection lost: your answers are kept on this computer and sent when it returns."),
-                 "online": _("Connected"), "timeUp": _("Time is up: your test is being handed in."),
-                 "confirm": _("Hand in your test now? You cannot change your answers afterwards."),
-                 "unsaved": _("Some answers have not reached the server yet. Check the connection (or call the "
-                              "proctor) and hand in again: nothing has been handed in.")},
+        "text": {
+            "saved": _("Saved"), "saving": _("Saving…"),
+            "queued": _("Not saved yet: will be sent again"),
+            "offline": _(
+                "Connection lost: your answers are kept on this computer and sent when it returns."
+            ),
+            "online": _("Connected"),
+            "timeUp": _("Time is up: your test is being handed in."),
+            "confirm": _("Hand in your test now? You cannot change your answers afterwards."),
+            "unsaved": _(
+                "Some answers have not reached the server yet. Check the connection "
+                "(or call the proctor) and hand in again: nothing has been handed in."
+            ),
+        },
     }
