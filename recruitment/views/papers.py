@@ -25,26 +25,37 @@ class RoomListView(RoundMixin, PaperMixin, TemplateView):
     """Danh sách thí sinh dự thi theo phòng, with a column for each candidate's signature."""
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(paper=papers.room_list_paper(self.round),
-                                        back_url=reverse("recruitment:admission_list", args=[self.round.pk]),
-                                        back_label=_("Back to the admission list"), **kwargs)
+        return super().get_context_data(
+            paper=papers.room_list_paper(self.round),
+            back_url=reverse("recruitment:admission_list", args=[self.round.pk]),
+            back_label=_("Back to the admission list"),
+            **kwargs,
+        )
 
 
 class AdmissionPaperView(RoundMixin, PaperMixin, TemplateView):
     """The list of candidates admitted to the exams, as a signed paper."""
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(paper=papers.admission_paper(self.round),
-                                        back_url=reverse("recruitment:admission_list", args=[self.round.pk]),
-                                        back_label=_("Back to the admission list"), **kwargs)
+        return super().get_context_data(
+            paper=papers.admission_paper(self.round),
+            back_url=reverse("recruitment:admission_list", args=[self.round.pk]),
+            back_label=_("Back to the admission list"),
+            **kwargs,
+        )
 
 
 class ResultsPaperView(RoundMixin, PaperMixin, TemplateView):
     """The results list (or the provisional ranking) with the national header and signature."""
 
     def get_context_data(self, **kwargs):
-        results = selectors.round_results(self.round, on=self.round.results_published_on or timezone.localdate())
+        results = selectors.round_results(
+            self.round, on=self.round.results_published_on or timezone.localdate()
+        )
         components = [(c, COMPONENT_LABELS[c]) for c in ROUND2_FORMS[self.round.round2_form]]
-        return super().get_context_data(paper=papers.results_paper(self.round, results, components, RESULT_LABELS),
-                                        back_url=reverse("recruitment:results", args=[self.round.pk]),
-                                        back_label=_("Back to the results"), **kwargs)
+        return super().get_context_data(
+            paper=papers.results_paper(self.round, results, components, RESULT_LABELS),
+            back_url=reverse("recruitment:results", args=[self.round.pk]),
+            back_label=_("Back to the results"),
+            **kwargs,
+        )

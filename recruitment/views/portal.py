@@ -49,8 +49,11 @@ class OwnApplicationMixin(CandidateMixin):
 
 def open_rounds():
     today = timezone.localdate()
-    return RecruitmentRound.objects.filter(status=RecruitmentRound.Status.OPEN).filter(
-        Q(applications_close_on__isnull=True) | Q(applications_close_on__gte=today)).select_related("agency")
+    return (
+        RecruitmentRound.objects.filter(status=RecruitmentRound.Status.OPEN)
+        .filter(Q(applications_close_on__isnull=True) | Q(applications_close_on__gte=today))
+        .select_related("agency")
+    )
 
 
 class CandidateWriteView(OwnObjectEditView):
@@ -86,7 +89,9 @@ class RegisterView(FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        existing = User.objects.filter(Q(email__iexact=data["email"]) | Q(username=data["email"])).first()
+        existing = User.objects.filter(
+            Q(email__iexact=data["email"]) | Q(username=data["email"])
+        ).first()
         if existing is not None:
             # The same page as for a new account, so the page tells nobody which addresses are
             # registered; the owner's mailbox gets the confirmation again or a notice.
@@ -95,7 +100,9 @@ class RegisterView(FormView):
             else:
                 notices.send_existing_account_notice(existing, self.request)
             return render(self.request, "recruitment/register_done.html", {"email": data["email"]})
-        user = services.candidate_register(full_name=data["full_name"], email=data["email"], password=data["password"])
+        user = services.candidate_register(
+            full_name=data["full_name"], email=data["email"], password=data["password"]
+        )
         notices.send_verification(user, self.request)
         return render(self.request, "recruitment/register_done.html", {"email": user.email})
 
@@ -115,10 +122,14 @@ class ResendConfirmationView(FormView):
 
     def form_valid(self, form):
         email = form.cleaned_data["email"].lower()
-        user = User.objects.filter(email__iexact=email, account_type=User.AccountType.CANDIDATE).first()
+        user = User.objects.filter(
+            email__iexact=email, account_type=User.AccountType.CANDIDATE
+        ).first()
         if user is not None and services.candidate_unconfirmed(user):
             notices.send_verification(user, self.request)
-        return render(self.request, "recruitment/register_done.html", {"email": email, "resent": True})
+        return render(
+            self.request, "recruitment/register_done.html", {"email": email, "resent": True}
+        )
 
 
 class VerifyView(View):
@@ -176,8 +187,9 @@ class ApplyView(OwnObjectEditView):
         return {"full_name": self.request.user.full_name}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(round=self.round, vacancies=self.round.vacancies.select_related("rank"),
-                                        **kwargs)
+        return super().get_context_data(
+            round=self.round, vacancies=self.round.vacancies.select_related("rank"), **kwargs
+        )
 
     def service_kwargs(self, form) -> dict:
         data = dict(form.cleaned_data)
@@ -194,7 +206,10 @@ class MyApplicationView(OwnApplicationMixin, TemplateView):
     def get_context_data(self, **kwargs):
         application = self.application
         round_ = application.round
-        published = round_.status in (RecruitmentRound.Status.RESULTS, RecruitmentRound.Status.CLOSED)
+        published = round_.status in (
+            RecruitmentRound.Status.RESULTS,
+            RecruitmentRound.Status.CLOSED,
+        )
         result = getattr(application, "result", None) if published else None
         deadline = services.appeal_deadline(round_) if published else None
         components = ROUND2_FORMS[round_.round2_form]
@@ -203,22 +218,41 @@ class MyApplicationView(OwnApplicationMixin, TemplateView):
             from recruitment.selectors import component_score
 
             all_marks = list(application.marks.all())
-            marks = {COMPONENT_LABELS[c]: component_score([m for m in all_marks if m.component == c]).score
-                     for c in components}
+            marks = {
+                COMPONENT_LABELS[c]: component_score(
+                    [m for m in all_marks if m.component == c]
+                ).score
+                for c in components
+            }
         appealable = selectors.appealable_components(application)
-        can_appeal = result is not None and deadline is not None and timezone.localdate() <= deadline and \
-            bool(appealable)
+        can_appeal = (
+            result is not None
+            and deadline is not None
+            and timezone.localdate() <= deadline
+            and bool(appealable)
+        )
         return super().get_context_data(
             application=application, round=round_, documents=application.documents.all(),
-            document_form=forms.DocumentForm() if application.status == Application.Status.SUBMITTED else None,
-            priorities=[(c, PRIORITY_CATEGORIES[c][1]) for c in application.priority_codes
-                        if c in PRIORITY_CATEGORIES],
-            result=result, result_label=RESULT_LABELS.get(result.result) if result else "", marks=marks,
-            deadline=deadline, appeal_form=forms.AppealForm(components=appealable) if can_appeal else None,
-            appeals=application.appeals.all(), component_labels=COMPONENT_LABELS,
+            document_form=forms.DocumentForm()
+            if application.status == Application.Status.SUBMITTED
+            else None,
+            priorities=[
+                (c, PRIORITY_CATEGORIES[c][1])
+                for c in application.priority_codes
+                if c in PRIORITY_CATEGORIES
+            ],
+            result=result,
+            result_label=RESULT_LABELS.get(result.result) if result else "",
+            marks=marks,
+            deadline=deadline,
+            appeal_form=forms.AppealForm(components=appealable) if can_appeal else None,
+            appeals=application.appeals.all(),
+            component_labels=COMPONENT_LABELS,
             attempts=application.attempts.filter(status="submitted").select_related("session"),
             part_labels=dict(QuestionBank.Part.choices),
-            summons=selectors.summons_issued(application), **kwargs)
+            summons=selectors.summons_issued(application),
+            **kwargs,
+        )
 
 
 class DocumentUploadView(CandidateWriteView):
@@ -227,13 +261,18 @@ class DocumentUploadView(CandidateWriteView):
     success_message = gettext_lazy("Document attached.")
 
     def service_kwargs(self, form) -> dict:
-        return {"application": self.object, "kind": form.cleaned_data["kind"], "upload": form.cleaned_data["file"]}
+        return {
+            "application": self.object, "kind": form.cleaned_data["kind"],
+            "upload": form.cleaned_data["file"],
+        }
 
 
 class MyDocumentView(OwnApplicationMixin, View):
     def get(self, request, pk, doc_pk):
         document = get_object_or_404(ApplicationDocument, pk=doc_pk, application=self.application)
-        return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
+        return FileResponse(
+            document.file.open("rb"), as_attachment=True, filename=document.original_name
+        )
 
 
 class AppealCreateView(CandidateWriteView):
@@ -259,11 +298,14 @@ class ReceiptView(OwnApplicationMixin, PaperMixin, TemplateView):
 
 
 class SummonsView(OwnApplicationMixin, PaperMixin, TemplateView):
-    """Thông báo triệu tập: printable once the candidate is admitted and numbered (time, room, seat)."""
+    """Thông báo triệu tập: printable once the candidate is admitted and numbered (time, room,
+    seat)."""
 
     def get(self, request, *args, **kwargs):
         if not selectors.summons_issued(self.application):
-            messages.info(request, _("The summons is issued once you are admitted and given an exam number."))
+            messages.info(
+                request, _("The summons is issued once you are admitted and given an exam number.")
+            )
             return redirect("recruitment:my_application", pk=self.application.pk)
         return super().get(request, *args, **kwargs)
 

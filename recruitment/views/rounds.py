@@ -34,7 +34,10 @@ from recruitment.rules import GENERAL, LANGUAGE, PRIORITY_CATEGORIES, ROUND2_FOR
 # Lazy: a module-level label evaluated at import would stay in the language of the first import.
 COMPONENT_LABELS = {"written": gettext_lazy("Written"), "interview": gettext_lazy("Interview"),
                     "practical": gettext_lazy("Practical")}
-RESULT_LABELS = {"PASSED": "Trúng tuyển", "FAILED": "Không trúng tuyển", "HEAD_DECIDES": "Người đứng đầu quyết định"}
+RESULT_LABELS = {
+    "PASSED": "Trúng tuyển", "FAILED": "Không trúng tuyển",
+    "HEAD_DECIDES": "Người đứng đầu quyết định",
+}
 
 
 class RecruitmentStaffMixin(StaffRequiredMixin):
@@ -54,8 +57,10 @@ class RoundMixin(RecruitmentStaffMixin):
 
     @cached_property
     def round(self) -> RecruitmentRound:
-        return get_object_or_404(selectors.visible_rounds(self.request.user).select_related("agency"),
-                                 pk=self.kwargs[self.round_kwarg])
+        return get_object_or_404(
+            selectors.visible_rounds(self.request.user).select_related("agency"),
+            pk=self.kwargs[self.round_kwarg],
+        )
 
     @cached_property
     def can_administer(self) -> bool:
@@ -82,8 +87,12 @@ class ApplicationMixin(RecruitmentStaffMixin):
 
     @cached_property
     def application(self) -> Application:
-        return get_object_or_404(Application.objects.select_related("round__agency", "vacancy__rank", "vacancy__unit")
-                                 .filter(round__in=selectors.visible_rounds(self.request.user)), pk=self.kwargs["pk"])
+        return get_object_or_404(
+            Application.objects.select_related(
+                "round__agency", "vacancy__rank", "vacancy__unit"
+            ).filter(round__in=selectors.visible_rounds(self.request.user)),
+            pk=self.kwargs["pk"],
+        )
 
     @property
     def round(self) -> RecruitmentRound:
@@ -152,22 +161,36 @@ class ApplicationEditView(ApplicationMixin, RecruitmentEditView):
         return self.application
 
 
-# --- rounds -------------------------------------------------------------------------------------------------
+# --- rounds ---------------------------------------------------------------------------------------
 
 class RoundListView(RecruitmentStaffMixin, TemplateView):
     template_name = "recruitment/round_list.html"
 
     def get_context_data(self, **kwargs):
-        rounds = selectors.visible_rounds(self.request.user).select_related("agency").annotate(
-            n_vacancies=Count("vacancies", distinct=True), n_applications=Count("applications", distinct=True))
+        rounds = (
+            selectors.visible_rounds(self.request.user)
+            .select_related("agency")
+            .annotate(
+                n_vacancies=Count("vacancies", distinct=True),
+                n_applications=Count("applications", distinct=True),
+            )
+        )
         status = self.request.GET.get("status", "")
         if status in RecruitmentRound.Status.values:
             rounds = rounds.filter(status=status)
-        page = Paginator(rounds.order_by("-announced_on", "code"), 30).get_page(self.request.GET.get("page"))
+        page = Paginator(rounds.order_by("-announced_on", "code"), 30).get_page(
+            self.request.GET.get("page")
+        )
         user = self.request.user
-        can_create = user.is_superuser or user.has_perm("recruitment.run_round") or bool(unit_scope(user, MANAGE))
-        return super().get_context_data(page_obj=page, status=status, statuses=RecruitmentRound.Status.choices,
-                                        can_create=can_create, **kwargs)
+        can_create = (
+            user.is_superuser
+            or user.has_perm("recruitment.run_round")
+            or bool(unit_scope(user, MANAGE))
+        )
+        return super().get_context_data(
+            page_obj=page, status=status, statuses=RecruitmentRound.Status.choices,
+            can_create=can_create, **kwargs,
+        )
 
 
 class RoundCreateView(RecruitmentEditView):
@@ -226,31 +249,41 @@ class RoundDetailView(RoundMixin, TemplateView):
             for member in board:
                 member.edits_questions = member.pk in editors
         next_status = NEXT_STATUS.get(self.round.status)
-        context.update(summary=summary, totals={k: sum(s[k] for s in summary) for k in
-                                                 ("total", "eligible", "rejected", "waiting", "paid")},
-                       quota=sum(s["vacancy"].quota for s in summary), board=board,
-                       board_form=forms.GrantBoardForm() if self.can_administer else None,
-                       round_banks=self.round.banks.order_by("code"),
-                       blockers=self._blockers(),
-                       bank_choices=self._bank_choices() if self.can_administer else [],
-                       vacancy_form=forms.VacancyForm() if self.can_administer else None,
-                       next_status=next_status,
-                       next_status_label=RecruitmentRound.Status(next_status).label if next_status else "",
-                       unnumbered=selectors.awaiting_number(self.round).count(),
-                       deadline=services.appeal_deadline(self.round),
-                       pending_appeals=Appeal.objects.filter(application__round=self.round,
-                                                             status=Appeal.Status.PENDING).count())
+        context.update(
+            summary=summary,
+            totals={
+                k: sum(s[k] for s in summary)
+                for k in ("total", "eligible", "rejected", "waiting", "paid")
+            },
+            quota=sum(s["vacancy"].quota for s in summary),
+            board=board,
+            board_form=forms.GrantBoardForm() if self.can_administer else None,
+            round_banks=self.round.banks.order_by("code"),
+            blockers=self._blockers(),
+            bank_choices=self._bank_choices() if self.can_administer else [],
+            vacancy_form=forms.VacancyForm() if self.can_administer else None,
+            next_status=next_status,
+            next_status_label=RecruitmentRound.Status(next_status).label if next_status else "",
+            unnumbered=selectors.awaiting_number(self.round).count(),
+            deadline=services.appeal_deadline(self.round),
+            pending_appeals=Appeal.objects.filter(
+                application__round=self.round, status=Appeal.Status.PENDING
+            ).count(),
+        )
         return context
 
 
     def _blockers(self) -> list[str]:
-        """Why numbering and the exams must wait (services._require_decided), said before a click."""
+        """Why numbering and the exams must wait (services._require_decided), said before a
+        click."""
         if self.round.status not in (RecruitmentRound.Status.OPEN, RecruitmentRound.Status.REVIEW):
             return []
         blockers = []
         close = self.round.applications_close_on
         if close and timezone.localdate() <= close:
-            blockers.append(_("applications are received until %(day)s") % {"day": close.strftime("%d/%m/%Y")})
+            blockers.append(
+                _("applications are received until %(day)s") % {"day": close.strftime("%d/%m/%Y")}
+            )
         waiting = services.undecided(self.round)
         if waiting:
             blockers.append(_("%(n)s applications are not decided yet") % {"n": waiting})
@@ -348,7 +381,7 @@ class BoardRevokeView(InlineFormMixin, RoundEditView):
         return _("%(name)s no longer runs this round.") % {"name": self.member.get_full_name()}
 
 
-# --- applications ---------------------------------------------------------------------------------------
+# --- applications ---------------------------------------------------------------------------------
 
 class ApplicationListView(RoundMixin, TemplateView):
     """Applications of the round with filters; the eligibility review happens from here."""
@@ -358,9 +391,13 @@ class ApplicationListView(RoundMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         get = self.request.GET
-        applications = self.round.applications.select_related("vacancy").annotate(n_documents=Count("documents"))
-        vacancy, status, fee, query = get.get("vacancy", ""), get.get("status", ""), get.get("fee", ""), \
-            get.get("q", "").strip()
+        applications = self.round.applications.select_related("vacancy").annotate(
+            n_documents=Count("documents")
+        )
+        vacancy, status, fee, query = (
+            get.get("vacancy", ""), get.get("status", ""), get.get("fee", ""),
+            get.get("q", "").strip(),
+        )
         if vacancy.isdigit():
             applications = applications.filter(vacancy_id=int(vacancy))
         if status in Application.Status.values:
@@ -370,15 +407,27 @@ class ApplicationListView(RoundMixin, TemplateView):
         if query:
             # Applications of one round are a few thousand at most: match without diacritics here.
             words = unaccent(query).split()
-            ids = [pk for pk, name, number, nid in applications.values_list("pk", "full_name", "number",
-                                                                              "national_id")
-                   if all(w in unaccent(f"{name} {number} {nid}") for w in words)]
+            ids = [
+                pk
+                for pk, name, number, nid in applications.values_list(
+                    "pk", "full_name", "number", "national_id"
+                )
+                if all(w in unaccent(f"{name} {number} {nid}") for w in words)
+            ]
             applications = applications.filter(pk__in=ids)
         applications = applications.order_by("vacancy__code", "number", "full_name")
         page = Paginator(applications, 50).get_page(get.get("page"))
-        context.update(page_obj=page, vacancies=self.round.vacancies.all(), vacancy=vacancy, status=status,
-                       fee=fee, query=query, statuses=Application.Status.choices, fees=Application.Fee.choices,
-                       priority_names={c: n for c, (_p, n) in PRIORITY_CATEGORIES.items()})
+        context.update(
+            page_obj=page,
+            vacancies=self.round.vacancies.all(),
+            vacancy=vacancy,
+            status=status,
+            fee=fee,
+            query=query,
+            statuses=Application.Status.choices,
+            fees=Application.Fee.choices,
+            priority_names={c: n for c, (_p, n) in PRIORITY_CATEGORIES.items()},
+        )
         return context
 
 
@@ -403,25 +452,52 @@ class ApplicationDetailView(ApplicationMixin, TemplateView):
         application = self.application
         result = getattr(application, "result", None)
         target = application.vacancy.unit or application.round.agency
-        can_hire = result is not None and result.result == "PASSED" and not application.hired_id and \
-            target is not None and unit_scope(self.request.user, MANAGE).contains(target)
+        can_hire = (
+            result is not None
+            and result.result == "PASSED"
+            and not application.hired_id
+            and target is not None
+            and unit_scope(self.request.user, MANAGE).contains(target)
+        )
         prefix = (target.code + "-") if target is not None else "CC-"
         context.update(
-            application=application, round=application.round, documents=application.documents.all(),
+            application=application,
+            round=application.round,
+            documents=application.documents.all(),
             marks=application.marks.filter(replaced=False).order_by("component", "marker"),
-            round1=application.round1_scores.all(), appeals=application.appeals.all(), result=result,
-            priorities=[(c, PRIORITY_CATEGORIES[c][1], PRIORITY_CATEGORIES[c][0]) for c in application.priority_codes
-                        if c in PRIORITY_CATEGORIES],
-            review_form=forms.ReviewForm(initial={"decision": "eligible" if application.status != "rejected"
-                                                  else "rejected", "reason": application.rejection_reason}),
+            round1=application.round1_scores.all(),
+            appeals=application.appeals.all(),
+            result=result,
+            priorities=[
+                (c, PRIORITY_CATEGORIES[c][1], PRIORITY_CATEGORIES[c][0])
+                for c in application.priority_codes
+                if c in PRIORITY_CATEGORIES
+            ],
+            review_form=forms.ReviewForm(
+                initial={
+                    "decision": "eligible" if application.status != "rejected" else "rejected",
+                    "reason": application.rejection_reason,
+                }
+            ),
             fee_form=forms.FeeForm(initial={"receipt": application.fee_receipt}),
             answer_form=forms.AppealAnswerForm(),
-            hire_form=forms.HireForm(scope=unit_scope(self.request.user, MANAGE), initial={
-                "code": services.next_employee_code(prefix), "start_date": timezone.localdate(), "unit": target})
-            if can_hire else None,
-            history=audit.for_display(AuditEntry.objects.filter(
-                content_type__app_label="recruitment", content_type__model="application",
-                object_id=str(application.pk)).order_by("-timestamp")[:30], unit_scope(self.request.user, MANAGE)))
+            hire_form=forms.HireForm(
+                scope=unit_scope(self.request.user, MANAGE),
+                initial={
+                    "code": services.next_employee_code(prefix), "start_date": timezone.localdate(),
+                    "unit": target,
+                },
+            )
+            if can_hire
+            else None,
+            history=audit.for_display(
+                AuditEntry.objects.filter(
+                    content_type__app_label="recruitment", content_type__model="application",
+                    object_id=str(application.pk),
+                ).order_by("-timestamp")[:30],
+                unit_scope(self.request.user, MANAGE),
+            ),
+        )
         return context
 
 
@@ -473,10 +549,12 @@ class ApplicationHireView(InlineFormMixin, ApplicationEditView):
 class DocumentDownloadView(ApplicationMixin, View):
     def get(self, request, pk, doc_pk):
         document = get_object_or_404(ApplicationDocument, pk=doc_pk, application=self.application)
-        return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
+        return FileResponse(
+            document.file.open("rb"), as_attachment=True, filename=document.original_name
+        )
 
 
-# --- scores ---------------------------------------------------------------------------------------------------
+# --- scores ---------------------------------------------------------------------------------------
 
 class ScoreSheetMixin(RoundMixin):
     """Rows of the round's numbered candidates, filtered by position, 50 per page; the sheet's
@@ -484,8 +562,12 @@ class ScoreSheetMixin(RoundMixin):
 
     @cached_property
     def sheet(self):
-        applications = self.round.applications.filter(status=Application.Status.ELIGIBLE).select_related(
-            "vacancy").prefetch_related("marks", "round1_scores").order_by("vacancy__code", "number", "full_name")
+        applications = (
+            self.round.applications.filter(status=Application.Status.ELIGIBLE)
+            .select_related("vacancy")
+            .prefetch_related("marks", "round1_scores")
+            .order_by("vacancy__code", "number", "full_name")
+        )
         vacancy = self.request.GET.get("vacancy", "") or self.request.POST.get("vacancy", "")
         if vacancy.isdigit():
             applications = applications.filter(vacancy_id=int(vacancy))
@@ -622,10 +704,11 @@ class Round1View(ScoreSheetMixin, RecruitmentEditView):
         return context
 
 
-# --- results -------------------------------------------------------------------------------------------------
+# --- results --------------------------------------------------------------------------------------
 
 class ResultsView(RoundMixin, TemplateView):
-    """The ranking as it stands (or as published), the ties explained, the distribution per position."""
+    """The ranking as it stands (or as published), the ties explained, the distribution per
+    position."""
 
     template_name = "recruitment/results.html"
 
@@ -636,15 +719,28 @@ class ResultsView(RoundMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        results = selectors.round_results(self.round, on=self.round.results_published_on or timezone.localdate())
+        results = selectors.round_results(
+            self.round, on=self.round.results_published_on or timezone.localdate()
+        )
         vacancy = self.request.GET.get("vacancy", "")
-        rows = [r for r in results.rows if not vacancy.isdigit() or r.application.vacancy_id == int(vacancy)]
-        context.update(results=results, rows=rows, vacancies=self.round.vacancies.all(), vacancy=vacancy,
-                       chart=selectors.score_distribution(results), stats=selectors.position_statistics(results),
-                       result_labels=RESULT_LABELS, conflicts=sum(bool(r.conflicts) for r in results.rows),
-                       ties=[r for r in results.rows if r.result == "HEAD_DECIDES"],
-                       components=[(c, COMPONENT_LABELS[c]) for c in ROUND2_FORMS[self.round.round2_form]],
-                       published=self.round.results_published_on)
+        rows = [
+            r
+            for r in results.rows
+            if not vacancy.isdigit() or r.application.vacancy_id == int(vacancy)
+        ]
+        context.update(
+            results=results,
+            rows=rows,
+            vacancies=self.round.vacancies.all(),
+            vacancy=vacancy,
+            chart=selectors.score_distribution(results),
+            stats=selectors.position_statistics(results),
+            result_labels=RESULT_LABELS,
+            conflicts=sum(bool(r.conflicts) for r in results.rows),
+            ties=[r for r in results.rows if r.result == "HEAD_DECIDES"],
+            components=[(c, COMPONENT_LABELS[c]) for c in ROUND2_FORMS[self.round.round2_form]],
+            published=self.round.results_published_on,
+        )
         return context
 
 
@@ -668,19 +764,35 @@ class ResultsPublishView(InlineFormMixin, RoundEditView):
 
 class ResultsExportView(RoundMixin, View):
     def get(self, request, pk):
-        results = selectors.round_results(self.round, on=self.round.results_published_on or timezone.localdate())
+        results = selectors.round_results(
+            self.round, on=self.round.results_published_on or timezone.localdate()
+        )
         components = ROUND2_FORMS[self.round.round2_form]
         headers = ["Số báo danh", "Họ và tên", "Ngày sinh", "Mã vị trí", "Vị trí", "Đạt vòng 1",
                    *[f"Điểm {COMPONENT_LABELS[c].lower()}" for c in components], "Điểm chuyên môn",
                    "Điểm ưu tiên", "Tổng điểm", "Thứ tự", "Kết quả", "Ghi chú"]
-        rows = ([r.application.number, r.application.full_name, r.application.date_of_birth.strftime("%d/%m/%Y"),
-                 r.application.vacancy.code, r.application.vacancy.title, "Đạt" if r.round1_passed else "Không đạt",
-                 *[float(r.components[c].score) if r.components[c].score is not None else None for c in components],
-                 float(r.professional) if r.professional is not None else None, float(r.priority),
-                 float(r.total) if r.total is not None else None, r.rank, RESULT_LABELS[r.result], r.note]
-                for r in results.rows)
+        rows = (
+            [
+                r.application.number, r.application.full_name,
+                r.application.date_of_birth.strftime("%d/%m/%Y"), r.application.vacancy.code,
+                r.application.vacancy.title, "Đạt" if r.round1_passed else "Không đạt",
+                *[
+                    float(r.components[c].score) if r.components[c].score is not None else None
+                    for c in components
+                ],
+                float(r.professional) if r.professional is not None else None,
+                float(r.priority),
+                float(r.total) if r.total is not None else None,
+                r.rank,
+                RESULT_LABELS[r.result],
+                r.note,
+            ]
+            for r in results.rows
+        )
         body = xlsx_bytes(headers, rows, sheet_name="Kết quả")
-        response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
         response["Content-Disposition"] = f'attachment; filename="ket-qua-{self.round.code}.xlsx"'
         return response
 
@@ -691,10 +803,16 @@ class AdmissionListView(RoundMixin, TemplateView):
     template_name = "recruitment/admission_list.html"
 
     def get_context_data(self, **kwargs):
-        applications = self.round.applications.filter(status=Application.Status.ELIGIBLE).select_related(
-            "vacancy").order_by("vacancy__code", "number", "full_name")
-        rejected = self.round.applications.filter(status=Application.Status.REJECTED).select_related(
-            "vacancy").order_by("vacancy__code", "full_name")
+        applications = (
+            self.round.applications.filter(status=Application.Status.ELIGIBLE)
+            .select_related("vacancy")
+            .order_by("vacancy__code", "number", "full_name")
+        )
+        rejected = (
+            self.round.applications.filter(status=Application.Status.REJECTED)
+            .select_related("vacancy")
+            .order_by("vacancy__code", "full_name")
+        )
         return super().get_context_data(applications=applications, rejected=rejected, **kwargs)
 
 
