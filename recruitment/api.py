@@ -19,7 +19,9 @@ ORDERINGS = {"-announced_on": ("-announced_on", "code"), "announced_on": ("annou
 
 class RoundQuery(serializers.Serializer):
     status = serializers.ChoiceField(required=False, choices=RecruitmentRound.Status.values)
-    ordering = serializers.ChoiceField(required=False, choices=list(ORDERINGS), default="-announced_on")
+    ordering = serializers.ChoiceField(
+        required=False, choices=list(ORDERINGS), default="-announced_on"
+    )
 
 
 class RoundSerializer(serializers.ModelSerializer):
@@ -27,16 +29,27 @@ class RoundSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RecruitmentRound
-        fields = ["id", "code", "name", "kind", "method", "agency", "announced_on", "applications_close_on",
-                  "round1_completed_on", "round2_form", "status", "results_published_on"]
+        fields = [
+            "id", "code", "name", "kind", "method", "agency", "announced_on",
+            "applications_close_on", "round1_completed_on", "round2_form", "status",
+            "results_published_on",
+        ]
 
 
-Candidate = inline_serializer("RecruitmentResultCandidate", {
-    "number": serializers.CharField(allow_null=True), "name": serializers.CharField(),
-    "position": serializers.CharField(), "round1_passed": serializers.BooleanField(),
-    "professional_score": serializers.FloatField(allow_null=True),
-    "priority_points": serializers.FloatField(allow_null=True), "total": serializers.FloatField(allow_null=True),
-    "rank": serializers.IntegerField(allow_null=True), "result": serializers.CharField()})
+Candidate = inline_serializer(
+    "RecruitmentResultCandidate",
+    {
+        "number": serializers.CharField(allow_null=True),
+        "name": serializers.CharField(),
+        "position": serializers.CharField(),
+        "round1_passed": serializers.BooleanField(),
+        "professional_score": serializers.FloatField(allow_null=True),
+        "priority_points": serializers.FloatField(allow_null=True),
+        "total": serializers.FloatField(allow_null=True),
+        "rank": serializers.IntegerField(allow_null=True),
+        "result": serializers.CharField(),
+    },
+)
 
 
 class RoundViewSet(viewsets.ReadOnlyModelViewSet):
@@ -72,7 +85,11 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
         round_ = self.get_object()
         if round_.results_published_on is None:
             raise NotFound("The results of this round are not published yet.")
-        document = selectors.results_document(selectors.round_results(round_, on=round_.results_published_on))
-        access_record(actor=request.user, action=AccessRecord.Action.API, count=len(document["candidates"]),
-                      filters={"round": round_.code}, request=request)
+        document = selectors.results_document(
+            selectors.round_results(round_, on=round_.results_published_on)
+        )
+        access_record(
+            actor=request.user, action=AccessRecord.Action.API, count=len(document["candidates"]),
+            filters={"round": round_.code}, request=request,
+        )
         return Response(document)

@@ -13,7 +13,9 @@ from recruitment.rules import PRIORITY_CATEGORIES
 
 MARKER_LABELS = {1: _("marker 1"), 2: _("marker 2"), 3: _("reconciliation")}
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
-DOCUMENT_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+DOCUMENT_TYPES = {
+    ".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+}
 
 
 class RoundForm(forms.ModelForm):
@@ -21,8 +23,11 @@ class RoundForm(forms.ModelForm):
 
     class Meta:
         model = RecruitmentRound
-        fields = ["code", "name", "kind", "method", "agency", "announced_on", "applications_close_on",
-                  "round1_completed_on", "round2_form", "written_weight", "interview_weight", "fee", "exam_notice"]
+        fields = [
+            "code", "name", "kind", "method", "agency", "announced_on", "applications_close_on",
+            "round1_completed_on", "round2_form", "written_weight", "interview_weight", "fee",
+            "exam_notice",
+        ]
         widgets = {"exam_notice": forms.Textarea(attrs={"rows": 3})}
         field_classes = {"announced_on": DateField, "applications_close_on": DateField,
                          "round1_completed_on": DateField}
@@ -39,7 +44,9 @@ class VacancyForm(forms.Form):
     rank = forms.ModelChoiceField(label=_("Rank"), queryset=Rank.objects.all(), required=False,
                                   empty_label=_("— no rank —"))
     quota = forms.IntegerField(label=_("Quota"), min_value=1, max_value=500)
-    foreign_language = forms.CharField(label=_("Foreign language required"), max_length=50, required=False)
+    foreign_language = forms.CharField(
+        label=_("Foreign language required"), max_length=50, required=False
+    )
 
 
 class PhoneField(forms.CharField):
@@ -58,8 +65,8 @@ class PhoneField(forms.CharField):
             return value
         number = re.sub(r"[\s.\-()]", "", value)
         if not re.fullmatch(r"0\d{9}|\+84\d{9}", number):
-            raise forms.ValidationError(_("Enter a Vietnamese phone number: 10 digits starting with 0, or +84 "
-                                          "followed by 9 digits."), code="invalid")
+            raise forms.ValidationError(_("Enter a Vietnamese phone number: 10 digits starting "
+                                          "with 0, or +84 followed by 9 digits."), code="invalid")
         return number
 
 
@@ -67,14 +74,18 @@ class PriorityField(forms.MultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def __init__(self, **kwargs):
-        choices = [(code, f"{name} (+{points})") for code, (points, name) in PRIORITY_CATEGORIES.items()]
+        choices = [
+            (code, f"{name} (+{points})") for code, (points, name) in PRIORITY_CATEGORIES.items()
+        ]
         super().__init__(choices=choices, **kwargs)
 
 
 class ApplicationForm(forms.Form):
     """The application form (Phiếu đăng ký dự tuyển), simplified to what the process needs."""
 
-    vacancy = forms.ModelChoiceField(label=_("Position applied for"), queryset=None, empty_label=None)
+    vacancy = forms.ModelChoiceField(
+        label=_("Position applied for"), queryset=None, empty_label=None
+    )
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     date_of_birth = DateField(label=_("Date of birth"))
     sex = forms.ChoiceField(label=_("Sex"), choices=[("male", _("Male")), ("female", _("Female"))])
@@ -84,12 +95,17 @@ class ApplicationForm(forms.Form):
     address = forms.CharField(label=_("Address"), max_length=255)
     ethnicity = forms.CharField(label=_("Ethnicity"), max_length=50)
     qualification = forms.CharField(label=_("Qualification"), max_length=255)
-    priority_codes = PriorityField(label=_("Priority categories (attach the evidence)"), required=False)
-    language_exempt = forms.BooleanField(label=_("I ask to be exempted from the foreign-language part"),
-                                         required=False)
-    exemption_reason = forms.CharField(label=_("Reason for the exemption"), max_length=255, required=False)
-    commitment = forms.BooleanField(label=_("I declare that the information is true and I meet the conditions of "
-                                            "Law 80/2025/QH15 Art 19."))
+    priority_codes = PriorityField(
+        label=_("Priority categories (attach the evidence)"), required=False
+    )
+    language_exempt = forms.BooleanField(
+        label=_("I ask to be exempted from the foreign-language part"), required=False
+    )
+    exemption_reason = forms.CharField(
+        label=_("Reason for the exemption"), max_length=255, required=False
+    )
+    commitment = forms.BooleanField(label=_("I declare that the information is true and I meet "
+                                            "the conditions of Law 80/2025/QH15 Art 19."))
 
     def __init__(self, *args, round_: RecruitmentRound, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,10 +113,15 @@ class ApplicationForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Eligibility"), widget=forms.RadioSelect,
-                                 choices=[("eligible", _("Eligible")), ("rejected", _("Not eligible"))])
-    reason = forms.CharField(label=_("Reason (required for a rejection)"), widget=forms.Textarea(attrs={"rows": 2}),
-                             required=False)
+    decision = forms.ChoiceField(
+        label=_("Eligibility"),
+        widget=forms.RadioSelect,
+        choices=[("eligible", _("Eligible")), ("rejected", _("Not eligible"))],
+    )
+    reason = forms.CharField(
+        label=_("Reason (required for a rejection)"), widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
 
 
 class FeeForm(forms.Form):
@@ -109,8 +130,10 @@ class FeeForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    kind = forms.CharField(label=_("Document"), max_length=100, help_text=_("e.g. Bằng tốt nghiệp, Giấy chứng nhận "
-                                                                            "đối tượng ưu tiên"))
+    kind = forms.CharField(label=_("Document"), max_length=100, help_text=_("e.g. Bằng tốt "
+                                                                            "nghiệp, Giấy chứng "
+                                                                            "nhận đối tượng ưu "
+                                                                            "tiên"))
     file = forms.FileField(label=_("File (PDF, JPG or PNG, at most 5 MB)"))
 
     def clean_file(self):
@@ -122,15 +145,25 @@ class DocumentForm(forms.Form):
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         head = upload.read(8)
         upload.seek(0)
-        if suffix == ".pdf" and not head.startswith(b"%PDF") or suffix == ".png" and not head.startswith(
-                b"\x89PNG") or suffix in (".jpg", ".jpeg") and not head.startswith(b"\xff\xd8"):
+        if (
+            suffix == ".pdf"
+            and not head.startswith(b"%PDF")
+            or suffix == ".png"
+            and not head.startswith(b"\x89PNG")
+            or suffix in (".jpg", ".jpeg")
+            and not head.startswith(b"\xff\xd8")
+        ):
             raise forms.ValidationError(_("The file's content does not match its type."))
         return upload
 
 
 class AppealForm(forms.Form):
-    component = forms.ChoiceField(label=_("Exam"), choices=[("written", _("Written")), ("interview", _("Interview")),
-                                                             ("practical", _("Practical"))])
+    component = forms.ChoiceField(
+        label=_("Exam"),
+        choices=[
+            ("written", _("Written")), ("interview", _("Interview")), ("practical", _("Practical")),
+        ],
+    )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, components=None, **kwargs):
@@ -139,13 +172,17 @@ class AppealForm(forms.Form):
         super().__init__(*args, **kwargs)
         if components is not None:
             field = self.fields["component"]
-            field.choices = [(value, label) for value, label in field.choices if value in components]
+            field.choices = [
+                (value, label) for value, label in field.choices if value in components
+            ]
 
 
 class AppealAnswerForm(forms.Form):
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 2}))
-    new_score = forms.DecimalField(label=_("Score after re-marking (empty: unchanged)"), min_value=0,
-                                   max_value=100, decimal_places=2, required=False)
+    new_score = forms.DecimalField(
+        label=_("Score after re-marking (empty: unchanged)"), min_value=0, max_value=100,
+        decimal_places=2, required=False,
+    )
 
 
 class HireForm(forms.Form):
@@ -162,10 +199,16 @@ class HireForm(forms.Form):
 
 
 class GrantBoardForm(forms.Form):
-    username = forms.ModelChoiceField(label=_("Exam board member"), queryset=User.objects.filter(
-        account_type=User.AccountType.STAFF, is_active=True).order_by("username"), to_field_name="username")
-    edit_questions = forms.BooleanField(label=_("May also write the questions of the round's banks"),
-                                        required=False)
+    username = forms.ModelChoiceField(
+        label=_("Exam board member"),
+        queryset=User.objects.filter(account_type=User.AccountType.STAFF, is_active=True).order_by(
+            "username"
+        ),
+        to_field_name="username",
+    )
+    edit_questions = forms.BooleanField(
+        label=_("May also write the questions of the round's banks"), required=False
+    )
 
 
 class RoundAdvanceForm(forms.Form):
@@ -316,8 +359,10 @@ class RegisterForm(forms.Form):
             self.add_error("password2", _("The two passwords differ."))
         elif data.get("password"):
             try:
-                password_validation.validate_password(data["password"], User(username=data.get("email", ""),
-                                                                             full_name=data.get("full_name", "")))
+                password_validation.validate_password(
+                    data["password"],
+                    User(username=data.get("email", ""), full_name=data.get("full_name", "")),
+                )
             except forms.ValidationError as exc:
                 self.add_error("password", exc)
         return data
@@ -326,22 +371,30 @@ class RegisterForm(forms.Form):
 STATUS_FILTER = [("", _("All")), *Application.Status.choices]
 
 
-# --- the exam engine ------------------------------------------------------------------------------------------
+# --- the exam engine ------------------------------------------------------------------------------
 
 class QuestionImportForm(forms.Form):
-    file = forms.FileField(label=_("Questions file (.xlsx, Aiken .txt, GIFT .gift, Moodle .xml, or a .zip of one "
-                                   "of them with its pictures)"))
-    bank = forms.CharField(label=_("Bank code (for Aiken and GIFT files)"), max_length=40, required=False)
-    part = forms.ChoiceField(label=_("Exam part of a new bank"), choices=QuestionBank.Part.choices, initial="general")
+    file = forms.FileField(label=_("Questions file (.xlsx, Aiken .txt, GIFT .gift, Moodle .xml, "
+                                   "or a .zip of one of them with its pictures)"))
+    bank = forms.CharField(
+        label=_("Bank code (for Aiken and GIFT files)"), max_length=40, required=False
+    )
+    part = forms.ChoiceField(
+        label=_("Exam part of a new bank"), choices=QuestionBank.Part.choices, initial="general"
+    )
     dry_run = forms.BooleanField(label=_("Only check the file, write nothing"), required=False)
-    skip_invalid = forms.BooleanField(label=_("Import the valid questions, leave out the refused ones"),
-                                      required=False)
+    skip_invalid = forms.BooleanField(
+        label=_("Import the valid questions, leave out the refused ones"), required=False
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".xls", ".ods", ".csv", ".txt", ".gift", ".aiken", ".xml",
-                                             ".zip")):
-            raise forms.ValidationError(_("Upload an .xlsx, .txt (Aiken), .gift, .xml (Moodle) or .zip file."))
+        if not upload.name.lower().endswith(
+            (".xlsx", ".xls", ".ods", ".csv", ".txt", ".gift", ".aiken", ".xml", ".zip")
+        ):
+            raise forms.ValidationError(
+                _("Upload an .xlsx, .txt (Aiken), .gift, .xml (Moodle) or .zip file.")
+            )
         if upload.size > MAX_DOCUMENT_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         return upload
@@ -355,20 +408,26 @@ class QuestionForm(forms.Form):
 
     LETTERS = "ABCDEFGH"
 
-    kind = forms.ChoiceField(label=_("Question type"), choices=Question.Kind.choices, required=False)
+    kind = forms.ChoiceField(
+        label=_("Question type"), choices=Question.Kind.choices, required=False
+    )
     text = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}))
-    correct = forms.TypedChoiceField(label=_("Right answer"), coerce=int, required=False, empty_value=None,
-                                     widget=forms.RadioSelect,
-                                     choices=[(i, letter) for i, letter in enumerate(LETTERS)])
+    correct = forms.TypedChoiceField(
+        label=_("Right answer"), coerce=int, required=False, empty_value=None,
+        widget=forms.RadioSelect, choices=[(i, letter) for i, letter in enumerate(LETTERS)],
+    )
     accepted = forms.CharField(
         label=_("Accepted answers"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Short answer: one per line, “answer | weight %” for partial credit; * matches anything. "
-                    "Numerical: one per line, “value : tolerance | weight %”."))
+        help_text=_("Short answer: one per line, “answer | weight %” for partial credit; * "
+                    "matches anything. Numerical: one per line, “value : tolerance | weight %”."))
     case_sensitive = forms.BooleanField(label=_("Letter case matters"), required=False)
     diacritics = forms.BooleanField(label=_("Diacritics matter"), required=False)
-    pairs = forms.CharField(label=_("Pairs"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                            help_text=_("Matching: one pair per line, “left -> right”; “-> right” adds a wrong "
-                                        "right side."))
+    pairs = forms.CharField(
+        label=_("Pairs"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Matching: one pair per line, “left -> right”; “-> right” adds a wrong right side."
+        ),
+    )
     general_feedback = forms.CharField(label=_("Feedback for the board"), required=False,
                                        widget=forms.Textarea(attrs={"rows": 2}))
     topic = forms.CharField(label=_("Topic"), max_length=100, required=False)
@@ -380,16 +439,23 @@ class QuestionForm(forms.Form):
             self.fields[f"option_{letter.lower()}"] = forms.CharField(
                 label=_("Option %(letter)s") % {"letter": letter}, max_length=1000, required=False)
             self.fields[f"weight_{letter.lower()}"] = forms.DecimalField(
-                label=_("Weight of %(letter)s (%%)") % {"letter": letter}, required=False, min_value=-100,
-                max_value=100, decimal_places=2)
+                label=_("Weight of %(letter)s (%%)") % {"letter": letter}, required=False,
+                min_value=-100, max_value=100, decimal_places=2,
+            )
 
     @classmethod
     def initial_for(cls, question: Question) -> dict:
         key = question.key or {}
-        initial = {"kind": question.kind, "text": question.text, "correct": question.correct,
-                   "topic": question.topic, "difficulty": question.difficulty,
-                   "case_sensitive": key.get("case_sensitive", False), "diacritics": key.get("diacritics", False),
-                   "general_feedback": (question.feedback or {}).get("general", "")}
+        initial = {
+            "kind": question.kind,
+            "text": question.text,
+            "correct": question.correct,
+            "topic": question.topic,
+            "difficulty": question.difficulty,
+            "case_sensitive": key.get("case_sensitive", False),
+            "diacritics": key.get("diacritics", False),
+            "general_feedback": (question.feedback or {}).get("general", ""),
+        }
         for i, option in enumerate(question.options[:len(cls.LETTERS)]):
             initial[f"option_{cls.LETTERS[i].lower()}"] = option
         for i, weight in enumerate(key.get("weights", [])[:len(cls.LETTERS)]):
@@ -399,25 +465,34 @@ class QuestionForm(forms.Form):
                 a["text"] + (f" | {a['weight']:g}" if a.get("weight", 100) != 100 else "")
                 for a in key.get("answers", []))
         if question.kind == "numerical":
-            initial["accepted"] = "\n".join(f"{a['value']:g} : {a.get('tolerance', 0):g}"
-                                            + (f" | {a['weight']:g}" if a.get("weight", 100) != 100 else "")
-                                            for a in key.get("answers", []))
+            initial["accepted"] = "\n".join(
+                f"{a['value']:g} : {a.get('tolerance', 0):g}"
+                + (f" | {a['weight']:g}" if a.get("weight", 100) != 100 else "")
+                for a in key.get("answers", [])
+            )
         if question.kind == "matching":
             used = {right for _left, right in key.get("pairs", [])}
             lines = [f"{left} -> {question.options[right]}" for left, right in key.get("pairs", [])]
-            initial["pairs"] = "\n".join(lines + [f"-> {o}" for i, o in enumerate(question.options) if i not in used])
+            initial["pairs"] = "\n".join(
+                lines + [f"-> {o}" for i, o in enumerate(question.options) if i not in used]
+            )
         return initial
 
     def clean(self):  # noqa: C901 - one branch per question type
         data = super().clean()
         kind = data.get("kind") or Question.Kind.SINGLE
         data["kind"], data["key"] = kind, {}
-        data["feedback"] = {"general": data["general_feedback"]} if data.get("general_feedback") else {}
+        data["feedback"] = (
+            {"general": data["general_feedback"]} if data.get("general_feedback") else {}
+        )
         options = [(data.get(f"option_{k.lower()}") or "").strip() for k in self.LETTERS]
         weights = [data.get(f"weight_{k.lower()}") for k in self.LETTERS]
         while options and not options[-1]:
             options.pop()
-        data["options"], data["correct"] = options, data.get("correct") if data.get("correct") is not None else 0
+        data["options"], data["correct"] = (
+            options,
+            data.get("correct") if data.get("correct") is not None else 0,
+        )
         if kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
             if "" in options:
                 raise forms.ValidationError(_("Fill the options in order, without a gap."))
@@ -439,16 +514,27 @@ class QuestionForm(forms.Form):
                 if not value.strip():
                     continue
                 try:
-                    weight = float(weight.strip().rstrip("%").replace(",", ".")) if weight.strip() else 100.0
+                    weight = (
+                        float(weight.strip().rstrip("%").replace(",", "."))
+                        if weight.strip()
+                        else 100.0
+                    )
                     if kind == Question.Kind.SHORT:
                         answers.append({"text": value.strip(), "weight": weight})
                     else:
                         number, _colon, tolerance = value.replace("±", ":").partition(":")
-                        answers.append({"value": float(number.strip().replace(",", ".")),
-                                        "tolerance": abs(float(tolerance.strip().replace(",", ".") or 0)),
-                                        "weight": weight})
+                        answers.append(
+                            {
+                                "value": float(number.strip().replace(",", ".")),
+                                "tolerance": abs(float(tolerance.strip().replace(",", ".") or 0)),
+                                "weight": weight,
+                            }
+                        )
                 except ValueError:
-                    self.add_error("accepted", _("“%(line)s” is not an answer this type reads.") % {"line": line})
+                    self.add_error(
+                        "accepted",
+                        _("“%(line)s” is not an answer this type reads.") % {"line": line},
+                    )
             data["key"] = {"answers": answers}
             if kind == Question.Kind.SHORT:
                 data["key"].update(case_sensitive=data.get("case_sensitive", False),
@@ -460,7 +546,9 @@ class QuestionForm(forms.Form):
                     continue
                 left, arrow, right = line.partition("->")
                 if not arrow or not right.strip():
-                    self.add_error("pairs", _("“%(line)s” is not a pair “left -> right”.") % {"line": line})
+                    self.add_error(
+                        "pairs", _("“%(line)s” is not a pair “left -> right”.") % {"line": line}
+                    )
                     continue
                 if right.strip() not in rights:
                     rights.append(right.strip())
@@ -472,7 +560,9 @@ class QuestionForm(forms.Form):
         if not self.errors:
             from recruitment.exam.services import question_problem
 
-            problem = question_problem(kind=kind, options=data["options"], correct=data["correct"], key=data["key"])
+            problem = question_problem(
+                kind=kind, options=data["options"], correct=data["correct"], key=data["key"]
+            )
             if problem:
                 raise forms.ValidationError(problem)
         return data
@@ -487,24 +577,38 @@ class BlueprintForm(forms.Form):
 
     def __init__(self, *args, banks=None, **kwargs):
         super().__init__(*args, **kwargs)
-        banks = banks if banks is not None else QuestionBank.objects.all()  # the reader's banks only
+        # the reader's banks only
+        banks = banks if banks is not None else QuestionBank.objects.all()
         for i in range(self.ROWS):
             required = i == 0
-            self.fields[f"part_{i}"] = forms.ChoiceField(label=_("Part"), required=required,
-                                                         choices=[("", "—"), *QuestionBank.Part.choices])
-            self.fields[f"minutes_{i}"] = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=300,
-                                                             required=False)
-            self.fields[f"bank_{i}"] = forms.ModelChoiceField(label=_("Question bank"), queryset=banks,
-                                                              required=required)
-            self.fields[f"topic_{i}"] = forms.CharField(label=_("Topic"), max_length=100, required=False)
-            self.fields[f"difficulty_{i}"] = forms.ChoiceField(label=_("Difficulty"), required=False,
-                                                               choices=[("", _("Any")), *Question.Difficulty.choices])
-            self.fields[f"count_{i}"] = forms.IntegerField(label=_("Questions"), min_value=1, max_value=200,
-                                                           required=required)
+            self.fields[f"part_{i}"] = forms.ChoiceField(
+                label=_("Part"), required=required, choices=[("", "—"), *QuestionBank.Part.choices]
+            )
+            self.fields[f"minutes_{i}"] = forms.IntegerField(
+                label=_("Minutes"), min_value=1, max_value=300, required=False
+            )
+            self.fields[f"bank_{i}"] = forms.ModelChoiceField(
+                label=_("Question bank"), queryset=banks, required=required
+            )
+            self.fields[f"topic_{i}"] = forms.CharField(
+                label=_("Topic"), max_length=100, required=False
+            )
+            self.fields[f"difficulty_{i}"] = forms.ChoiceField(
+                label=_("Difficulty"), required=False,
+                choices=[("", _("Any")), *Question.Difficulty.choices],
+            )
+            self.fields[f"count_{i}"] = forms.IntegerField(
+                label=_("Questions"), min_value=1, max_value=200, required=required
+            )
 
     def rows(self):
-        return [[self[f"{name}_{i}"] for name in ("part", "minutes", "bank", "topic", "difficulty", "count")]
-                for i in range(self.ROWS)]
+        return [
+            [
+                self[f"{name}_{i}"]
+                for name in ("part", "minutes", "bank", "topic", "difficulty", "count")
+            ]
+            for i in range(self.ROWS)
+        ]
 
     def parts(self):
         from recruitment.exam.services import PartSpec, RuleSpec
@@ -516,8 +620,12 @@ class BlueprintForm(forms.Form):
                 continue
             if data.get(f"minutes_{i}"):
                 minutes[part] = data[f"minutes_{i}"]
-            parts.setdefault(part, []).append(RuleSpec(data[f"bank_{i}"], data[f"count_{i}"], data[f"topic_{i}"],
-                                                       data[f"difficulty_{i}"]))
+            parts.setdefault(part, []).append(
+                RuleSpec(
+                    data[f"bank_{i}"], data[f"count_{i}"], data[f"topic_{i}"],
+                    data[f"difficulty_{i}"],
+                )
+            )
         missing = [p for p in parts if p not in minutes]
         if missing:
             raise forms.ValidationError(_("Give the time of each part."))
@@ -536,12 +644,15 @@ class SessionForm(forms.Form):
     blueprint = forms.ModelChoiceField(label=_("Blueprint"), queryset=None)
     round = forms.ModelChoiceField(label=_("Recruitment round"), queryset=None, required=False,
                                    empty_label=_("— practice session —"))
-    starts_at = forms.DateTimeField(label=_("Starts at"), input_formats=["%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M"],
-                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
-                                                               format="%Y-%m-%dT%H:%M"))
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"),
+        input_formats=["%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
     room = forms.CharField(label=_("Room"), max_length=100, required=False)
-    individual_start = forms.BooleanField(label=_("Each candidate's time runs from their own start (practice)"),
-                                          required=False)
+    individual_start = forms.BooleanField(
+        label=_("Each candidate's time runs from their own start (practice)"), required=False
+    )
 
     def __init__(self, *args, rounds, **kwargs):
         from recruitment.models import Blueprint

@@ -48,7 +48,9 @@ def parse_day(raw):
     try:
         return parse_date(raw).value
     except ValueError:
-        raise CellError(_("“%(value)s” is not a date (write dd/mm/yyyy).") % {"value": cell_text(raw)})
+        raise CellError(
+            _("“%(value)s” is not a date (write dd/mm/yyyy).") % {"value": cell_text(raw)}
+        )
 
 
 def parse_form(raw) -> str:
@@ -56,8 +58,13 @@ def parse_form(raw) -> str:
     if value is None and cell_text(raw) in RecruitmentRound.Round2Form.values:
         value = cell_text(raw)
     if value is None:
-        raise CellError(_("Unknown form “%(value)s”; use Thi viết, Thi viết và phỏng vấn, Phỏng vấn or Thực hành.")
-                        % {"value": cell_text(raw)})
+        raise CellError(
+            _(
+                "Unknown form “%(value)s”; use Thi viết, Thi "
+                "viết và phỏng vấn, Phỏng vấn or Thực hành."
+            )
+            % {"value": cell_text(raw)}
+        )
     return value
 
 
@@ -70,7 +77,9 @@ def parse_decimal(low: int, high: int):
         if not value.is_finite():  # "NaN" reads as a Decimal that cannot be compared
             raise CellError(_("“%(value)s” is not a number.") % {"value": cell_text(raw)})
         if not low <= value <= high:
-            raise CellError(_("A value from %(low)s to %(high)s is expected.") % {"low": low, "high": high})
+            raise CellError(
+                _("A value from %(low)s to %(high)s is expected.") % {"low": low, "high": high}
+            )
         return value
     return parse
 
@@ -113,7 +122,11 @@ def parse_priorities(raw) -> list[str]:
 
 def parse_language(raw) -> str:
     text = cell_text(raw)
-    return "" if unaccent(text) in {"khong", "no", "0", "-"} else ("Có" if unaccent(text) in YES else text)
+    return (
+        ""
+        if unaccent(text) in {"khong", "no", "0", "-"}
+        else ("Có" if unaccent(text) in YES else text)
+    )
 
 
 def parse_yes(raw) -> bool:
@@ -121,31 +134,63 @@ def parse_yes(raw) -> bool:
 
 
 ROUND_COLUMNS = [
-    Column("Mã đợt", "code", required=True, blank=False, example="TD2026-01", max_length=32, refuse_formula=True),
-    Column("Tên đợt", "name", required=True, blank=False, example="Thi tuyển công chức năm 2026", max_length=255,
-           refuse_formula=True),
-    Column("Ngày thông báo", "announced_on", parse_day, required=True, blank=False, example="15/03/2026"),
-    Column("Hình thức vòng 2", "round2_form", parse_form, required=True, blank=False, example="Thi viết và phỏng vấn"),
+    Column(
+        "Mã đợt", "code", required=True, blank=False, example="TD2026-01", max_length=32,
+        refuse_formula=True,
+    ),
+    Column(
+        "Tên đợt", "name", required=True, blank=False, example="Thi tuyển công chức năm 2026",
+        max_length=255, refuse_formula=True,
+    ),
+    Column(
+        "Ngày thông báo", "announced_on", parse_day, required=True, blank=False,
+        example="15/03/2026",
+    ),
+    Column(
+        "Hình thức vòng 2", "round2_form", parse_form, required=True, blank=False,
+        example="Thi viết và phỏng vấn",
+    ),
     Column("Trọng số thi viết (%)", "written_weight", parse_decimal(0, 100), example="70"),
     Column("Trọng số phỏng vấn (%)", "interview_weight", parse_decimal(0, 100), example="30"),
 ]
 QUOTA_COLUMNS = [
-    Column("Mã vị trí", "code", required=True, blank=False, example="CV-QLCC", max_length=40, refuse_formula=True),
-    Column("Tên vị trí", "title", required=True, blank=False, example="Chuyên viên quản lý công chức",
-           max_length=255, refuse_formula=True),
+    Column(
+        "Mã vị trí", "code", required=True, blank=False, example="CV-QLCC", max_length=40,
+        refuse_formula=True,
+    ),
+    Column(
+        "Tên vị trí", "title", required=True, blank=False, example="Chuyên viên quản lý công chức",
+        max_length=255, refuse_formula=True,
+    ),
     Column("Mã ngạch", "rank_code", example="01.003", max_length=20),
     Column("Chỉ tiêu", "quota", parse_quota, required=True, blank=False, example="2"),
-    Column("Yêu cầu ngoại ngữ", "foreign_language", parse_language, example="Tiếng Anh", max_length=50),
+    Column(
+        "Yêu cầu ngoại ngữ", "foreign_language", parse_language, example="Tiếng Anh", max_length=50
+    ),
 ]
 CANDIDATE_COLUMNS = [
-    Column("Số báo danh", "number", required=True, blank=False, example="0001", max_length=20, refuse_formula=True),
-    Column("Họ và tên", "full_name", required=True, blank=False, example="Nguyễn Văn An", max_length=150,
-           refuse_formula=True),
-    Column("Ngày sinh", "date_of_birth", parse_day, required=True, blank=False, example="05/07/1998"),
+    Column(
+        "Số báo danh", "number", required=True, blank=False, example="0001", max_length=20,
+        refuse_formula=True,
+    ),
+    Column(
+        "Họ và tên", "full_name", required=True, blank=False, example="Nguyễn Văn An",
+        max_length=150, refuse_formula=True,
+    ),
+    Column(
+        "Ngày sinh", "date_of_birth", parse_day, required=True, blank=False, example="05/07/1998"
+    ),
     Column("Giới tính", "sex", parse_sex, required=True, blank=False, example="Nam"),
-    Column("Mã vị trí", "vacancy_code", required=True, blank=False, example="CV-QLCC", max_length=40),
-    Column("Đối tượng ưu tiên", "priority_codes", parse_priorities, required=True, example="DTTS;NVQS"),
-    Column("Vòng 1 - kiến thức chung (số câu đúng)", "general", parse_count, required=True, example="42"),
+    Column(
+        "Mã vị trí", "vacancy_code", required=True, blank=False, example="CV-QLCC", max_length=40
+    ),
+    Column(
+        "Đối tượng ưu tiên", "priority_codes", parse_priorities, required=True, example="DTTS;NVQS"
+    ),
+    Column(
+        "Vòng 1 - kiến thức chung (số câu đúng)", "general", parse_count, required=True,
+        example="42",
+    ),
     Column("Vòng 1 - ngoại ngữ (số câu đúng)", "language", parse_count, example="20"),
     Column("Miễn ngoại ngữ", "language_exempt", parse_yes, example=""),
     Column("Điểm thi viết", "written", parse_decimal(0, 100), example="74"),
@@ -182,7 +227,10 @@ class RecruitmentImporter(Importer):
         from core.text import header_key
 
         try:
-            return any(header_key(s) == header_key(name) for s in CalamineWorkbook.from_path(str(path)).sheet_names)
+            return any(
+                header_key(s) == header_key(name)
+                for s in CalamineWorkbook.from_path(str(path)).sheet_names
+            )
         except Exception:  # noqa: BLE001 - read_table reports unreadable files
             return False
 
@@ -195,8 +243,15 @@ class RecruitmentImporter(Importer):
         except ImportFileError as exc:
             return summary_document(rows=0, errors=exc.errors)
         if not rounds:
-            return summary_document(rows=0, errors=[{"sheet": ROUND_SHEET, "row": 0, "column": "Mã đợt",
-                                                     "message": _("The sheet has no round.")}])
+            return summary_document(
+                rows=0,
+                errors=[
+                    {
+                        "sheet": ROUND_SHEET, "row": 0, "column": "Mã đợt",
+                        "message": _("The sheet has no round."),
+                    }
+                ],
+            )
         self._check(rounds, quotas, candidates)
         everything = rounds + quotas + candidates
         errors = [{**e, "sheet": r.sheet} for r in everything for e in r.errors]
@@ -204,12 +259,14 @@ class RecruitmentImporter(Importer):
         if errors:
             return summary_document(rows=len(everything), rejected=bad, errors=errors)
         if self.dry_run:
-            return summary_document(rows=len(everything), **self._classify(rounds, quotas, candidates))
+            return summary_document(
+                rows=len(everything), **self._classify(rounds, quotas, candidates)
+            )
         with audit_context(source=AuditEntry.Source.IMPORT, batch=self.batch), transaction.atomic():
             counts = self._write(rounds[0], quotas, candidates)
         return summary_document(rows=len(everything), **counts)
 
-    # --- checks ------------------------------------------------------------------------------------------
+    # --- checks -----------------------------------------------------------------------------------
     def _check(self, rounds: list[Row], quotas: list[Row], candidates: list[Row]) -> None:
         for row in rounds[1:]:
             row.error("Mã đợt", _("A workbook holds one round; this is a second one."))
@@ -229,8 +286,8 @@ class RecruitmentImporter(Importer):
             return rules_for_round(announced_on=day).rule_set
         except RuleSetNotFound:
             first = min(registry.family("recruitment"), key=lambda r: r.valid_from)
-            row.error("Ngày thông báo", _("No recruitment rule set is in force on %(day)s: the earliest, %(code)s, "
-                                          "applies from %(start)s.")
+            row.error("Ngày thông báo", _("No recruitment rule set is in force on %(day)s: the "
+                                          "earliest, %(code)s, applies from %(start)s.")
                       % {"day": day.strftime("%d/%m/%Y"), "code": first.code,
                          "start": first.valid_from.strftime("%d/%m/%Y")})
             return None
@@ -243,8 +300,11 @@ class RecruitmentImporter(Importer):
             if written is None or interview is None:
                 row.error("Trọng số thi viết (%)", _("Written and interview need their weights."))
             elif written + interview != Decimal(100):
-                row.error("Trọng số phỏng vấn (%)", _("The two weights must add up to 100 (here %(sum)s).")
-                          % {"sum": written + interview})
+                row.error(
+                    "Trọng số phỏng vấn (%)",
+                    _("The two weights must add up to 100 (here %(sum)s).")
+                    % {"sum": written + interview},
+                )
 
     def _check_quotas(self, quotas: list[Row]) -> None:
         self.ranks = {r.code: r for r in Rank.objects.all()}
@@ -268,37 +328,60 @@ class RecruitmentImporter(Importer):
             values = row.values
             number = values.get("number")
             if number in seen:
-                row.error("Số báo danh", _("Candidate number %(n)s is repeated: already on row %(row)s.")
-                          % {"n": number, "row": seen[number]})
+                row.error(
+                    "Số báo danh",
+                    _("Candidate number %(n)s is repeated: already on row %(row)s.")
+                    % {"n": number, "row": seen[number]},
+                )
             seen.setdefault(number, row.number)
             if values.get("vacancy_code") and values["vacancy_code"] not in self.vacancy_rows:
                 row.error("Mã vị trí", _("Position %(code)s is not in the sheet %(sheet)s.")
                           % {"code": values["vacancy_code"], "sheet": QUOTA_SHEET})
-            if general and values.get("general") is not None and values["general"] > general.questions:
-                row.error("Vòng 1 - kiến thức chung (số câu đúng)", _("The part has %(n)s questions.")
-                          % {"n": general.questions})
+            if (
+                general
+                and values.get("general") is not None
+                and values["general"] > general.questions
+            ):
+                row.error(
+                    "Vòng 1 - kiến thức chung (số câu đúng)",
+                    _("The part has %(n)s questions.") % {"n": general.questions},
+                )
             if values.get("language") is not None and self.rules is not None:
                 if language is None:
-                    self.warnings.append(_("Row %(row)s: %(code)s has no foreign-language part in round 1; the "
-                                           "value is ignored.") % {"row": row.number, "code": self.rules.code})
+                    self.warnings.append(
+                        _(
+                            "Row %(row)s: %(code)s has no foreign-language "
+                            "part in round 1; the value is ignored."
+                        )
+                        % {"row": row.number, "code": self.rules.code}
+                    )
                 elif values["language"] > language.questions:
                     row.error("Vòng 1 - ngoại ngữ (số câu đúng)", _("The part has %(n)s questions.")
                               % {"n": language.questions})
 
-    # --- writing -----------------------------------------------------------------------------------------
+    # --- writing ----------------------------------------------------------------------------------
     def _classify(self, rounds, quotas, candidates) -> dict:
         code = rounds[0].values["code"]
         round_ = RecruitmentRound.objects.filter(code=code).first()
         if round_ is None:
-            return {"created": len(rounds) + len(quotas) + len(candidates), "updated": 0, "unchanged": 0}
+            return {
+                "created": len(rounds) + len(quotas) + len(candidates), "updated": 0,
+                "unchanged": 0,
+            }
         known = set(round_.applications.values_list("number", flat=True))
         new = sum(1 for c in candidates if c.values["number"] not in known)
-        return {"created": new, "updated": 0, "unchanged": len(rounds) + len(quotas) + len(candidates) - new}
+        return {
+            "created": new,
+            "updated": 0,
+            "unchanged": len(rounds) + len(quotas) + len(candidates) - new,
+        }
 
     def _write(self, round_row: Row, quotas: list[Row], candidates: list[Row]) -> dict:
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         round_ = self._write_round(round_row.values, counts)
-        vacancies = {row.values["code"]: self._write_vacancy(round_, row.values, counts) for row in quotas}
+        vacancies = {
+            row.values["code"]: self._write_vacancy(round_, row.values, counts) for row in quotas
+        }
         for row in candidates:
             self._write_candidate(round_, vacancies[row.values["vacancy_code"]], row.values, counts)
         return counts
@@ -307,18 +390,29 @@ class RecruitmentImporter(Importer):
         counts["created" if created else ("updated" if changed else "unchanged")] += 1
 
     def _write_round(self, values: dict, counts: dict) -> RecruitmentRound:
-        fields = {"name": values["name"], "announced_on": values["announced_on"], "round2_form": values["round2_form"],
-                  "written_weight": values.get("written_weight") if values.get("written_weight") is not None
-                  else Decimal(100 if values["round2_form"] != "interview" else 0),
-                  "interview_weight": values.get("interview_weight") if values.get("interview_weight") is not None
-                  else Decimal(100 if values["round2_form"] == "interview" else 0)}
+        fields = {
+            "name": values["name"], "announced_on": values["announced_on"],
+            "round2_form": values["round2_form"],
+            "written_weight": values.get("written_weight")
+            if values.get("written_weight") is not None
+            else Decimal(100 if values["round2_form"] != "interview" else 0),
+            "interview_weight": values.get("interview_weight")
+            if values.get("interview_weight") is not None
+            else Decimal(100 if values["round2_form"] == "interview" else 0),
+        }
         round_ = RecruitmentRound.objects.filter(code=values["code"]).first()
         if round_ is None:
-            round_ = services.round_create(actor=self.actor, agency=self.agency, code=values["code"],
-                                           status=RecruitmentRound.Status.EXAMS, **fields)
+            round_ = services.round_create(
+                actor=self.actor, agency=self.agency, code=values["code"],
+                status=RecruitmentRound.Status.EXAMS, **fields,
+            )
             self._count(counts, True, False)
         else:
-            self._count(counts, False, bool(services.round_update(actor=self.actor, round_=round_, **fields)))
+            self._count(
+                counts,
+                False,
+                bool(services.round_update(actor=self.actor, round_=round_, **fields)),
+            )
         return round_
 
     def _write_vacancy(self, round_, values: dict, counts: dict) -> Vacancy:
@@ -329,15 +423,20 @@ class RecruitmentImporter(Importer):
         if existing is not None and all(getattr(existing, k) == v for k, v in wanted.items()):
             self._count(counts, False, False)
             return existing
-        vacancy = services.vacancy_save(actor=self.actor, round_=round_, code=values["code"], unit=self.agency,
-                                        **wanted)
+        vacancy = services.vacancy_save(
+            actor=self.actor, round_=round_, code=values["code"], unit=self.agency, **wanted
+        )
         self._count(counts, existing is None, True)
         return vacancy
 
     def _write_candidate(self, round_, vacancy: Vacancy, values: dict, counts: dict) -> None:
-        fields = {"full_name": values["full_name"], "date_of_birth": values["date_of_birth"], "sex": values["sex"],
-                  "priority_codes": sorted(set(values.get("priority_codes") or [])),
-                  "language_exempt": bool(values.get("language_exempt"))}
+        fields = {
+            "full_name": values["full_name"],
+            "date_of_birth": values["date_of_birth"],
+            "sex": values["sex"],
+            "priority_codes": sorted(set(values.get("priority_codes") or [])),
+            "language_exempt": bool(values.get("language_exempt")),
+        }
         application = round_.applications.filter(number=values["number"]).first()
         created = application is None
         changed = False
@@ -363,16 +462,20 @@ class RecruitmentImporter(Importer):
                 continue
             old = Round1Score.objects.filter(application=application, part=part).first()
             if old is None or old.correct != values[field]:
-                services.round1_score_set(actor=self.actor, application=application, part=part,
-                                          correct=values[field], questions=spec.questions, source="import")
+                services.round1_score_set(
+                    actor=self.actor, application=application, part=part, correct=values[field],
+                    questions=spec.questions, source="import",
+                )
                 changed = True
         for component in ("written", "interview"):
             if values.get(component) is None:
                 continue
             old = application.marks.filter(component=component, marker=0, replaced=False).first()
             if old is None or old.score != values[component]:
-                services.mark_enter(actor=self.actor, application=application, component=component, marker=0,
-                                    score=values[component], examiner=_("Imported"))
+                services.mark_enter(
+                    actor=self.actor, application=application, component=component, marker=0,
+                    score=values[component], examiner=_("Imported"),
+                )
                 changed = True
         return changed
 

@@ -43,10 +43,13 @@ def _send_on_commit(*, to: str, subject: str, body: str) -> None:
 
 
 def _signature() -> str:
-    return _("\n\nCông vụ – recruitment of civil servants\n(This message is sent automatically; do not reply.)")
+    return _(
+        "\n\nCông vụ – recruitment of civil servants\n"
+        "(This message is sent automatically; do not reply.)"
+    )
 
 
-# --- the account -------------------------------------------------------------------------------------------
+# --- the account ----------------------------------------------------------------------------------
 
 def verification_link(user, request=None) -> str:
     token = signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFY_SALT)
@@ -78,8 +81,9 @@ def send_verification(user, request=None) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         _send_now(
             to=user.email, subject=_("Confirm your e-mail address – Công vụ"),
-            body=_("Hello %(name)s,\n\nTo finish creating your candidate account, open this link within three "
-                   "days:\n%(link)s\n\nIf you did not ask for an account, ignore this message.")
+            body=_("Hello %(name)s,\n\nTo finish creating your candidate "
+                   "account, open this link within three days:\n%(link)s\n\n"
+                   "If you did not ask for an account, ignore this message.")
             % {"name": user.full_name, "link": verification_link(user, request)} + _signature())
 
 
@@ -91,15 +95,15 @@ def send_existing_account_notice(user, request=None) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         _send_now(
             to=user.email, subject=_("You already have an account – Công vụ"),
-            body=_("Hello %(name)s,\n\nSomeone, probably you, tried to create a candidate account with this "
-                   "address, which already has an account. Log in here:\n%(login)s\n\nIf you have forgotten "
-                   "the password, choose a new one here:\n%(reset)s\n\nIf it was not you, ignore this message: "
-                   "nothing was changed.")
+            body=_("Hello %(name)s,\n\nSomeone, probably you, tried to create a candidate account "
+                   "with this address, which already has an account. Log in here:\n%(login)s\n\n"
+                   "If you have forgotten the password, choose a new one here:\n%(reset)s\n\n"
+                   "If it was not you, ignore this message: nothing was changed.")
             % {"name": user.full_name, "login": site_url(reverse("login"), request),
                "reset": site_url(reverse("core:password_reset"), request)} + _signature())
 
 
-# --- the steps of an application ------------------------------------------------------------------------------
+# --- the steps of an application ------------------------------------------------------------------
 
 def _application_mail(application, subject: str, text: str) -> None:
     to = application.email or (application.candidate.email if application.candidate_id else "")
@@ -108,18 +112,22 @@ def _application_mail(application, subject: str, text: str) -> None:
     link = site_url(reverse("recruitment:my_application", args=[application.pk]))
     body = _("Hello %(name)s,\n\n%(text)s\n\nRound: %(round)s\nYour application: %(link)s") % {
         "name": application.full_name, "text": text, "round": application.round.name, "link": link}
-    _send_on_commit(to=to, subject=f"{subject} – {application.round.name}", body=body + _signature())
+    _send_on_commit(
+        to=to, subject=f"{subject} – {application.round.name}", body=body + _signature()
+    )
 
 
 def application_reviewed(application) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         if application.status == application.Status.ELIGIBLE:
-            text = _("Your application has been reviewed: you meet the conditions and may sit the exams. "
-                     "Your exam number and the summons follow in another message.")
+            text = _("Your application has been reviewed: you meet the conditions and may sit the "
+                     "exams. Your exam number and the summons follow in another message.")
             subject = _("Your application is accepted")
         else:
-            text = _("Your application has been reviewed: it does not meet the conditions.\nReason: %(reason)s") \
-                % {"reason": application.rejection_reason}
+            text = _(
+                "Your application has been reviewed: it does "
+                "not meet the conditions.\nReason: %(reason)s"
+            ) % {"reason": application.rejection_reason}
             subject = _("Your application is not accepted")
         _application_mail(application, subject, text)
 
@@ -127,15 +135,17 @@ def application_reviewed(application) -> None:
 def summons_ready(application) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         link = site_url(reverse("recruitment:my_summons", args=[application.pk]))
-        text = _("Your exam number is %(number)s. Print the summons (time, room and what to bring) here:\n%(link)s") \
-            % {"number": application.number, "link": link}
+        text = _(
+            "Your exam number is %(number)s. Print the summons "
+            "(time, room and what to bring) here:\n%(link)s"
+        ) % {"number": application.number, "link": link}
         _application_mail(application, _("Summons to the exams"), text)
 
 
 def results_published(application) -> None:
     with translation.override(settings.LANGUAGE_CODE):
-        text = _("The results of the round are published. Your result and your scores are on your page; a request "
-                 "for re-marking can be made there within the deadline.")
+        text = _("The results of the round are published. Your result and your scores are on your "
+                 "page; a request for re-marking can be made there within the deadline.")
         _application_mail(application, _("Results published"), text)
 
 
@@ -143,8 +153,10 @@ def appeal_answered(appeal) -> None:
     from recruitment.services import component_label
 
     with translation.override(settings.LANGUAGE_CODE):
-        text = _("Your request for re-marking of the %(part)s exam has been answered.\nAnswer: %(answer)s") % {
-            "part": component_label(appeal.component), "answer": appeal.answer or "—"}
+        text = _(
+            "Your request for re-marking of the %(part)s "
+            "exam has been answered.\nAnswer: %(answer)s"
+        ) % {"part": component_label(appeal.component), "answer": appeal.answer or "—"}
         if appeal.new_score is not None:
             score = f"{appeal.new_score:.2f}".replace(".", ",")
             text += "\n" + _("Score after re-marking: %(score)s") % {"score": score}

@@ -43,7 +43,9 @@ TIE_KEYS = {
     "professional_score": lambda e: e.professional if e.professional is not None else MISSING,
     "written_score": lambda e: e.written if e.written is not None else MISSING,
     "verification_exempt": lambda e: 1 if e.verification_exempt else 0,
-    "verification_score": lambda e: e.verification_score if e.verification_score is not None else MISSING,
+    "verification_score": lambda e: (
+        e.verification_score if e.verification_score is not None else MISSING
+    ),
     "round1_general": lambda e: e.round1_general if e.round1_general is not None else -1,
 }
 TIE_LABELS = {
@@ -90,8 +92,11 @@ def _rank_failed(entries: list[Entry], start: int) -> None:
         entry.rank = start + offset
 
 
-def _break_tie(group: list[Entry], slots: int, keys: list[str], start: int, rules: RecruitmentRuleSet) -> None:
-    """Fill ``slots`` from an equally scored ``group`` using the tie-breaks in order; whoever is still
+def _break_tie(
+    group: list[Entry], slots: int, keys: list[str], start: int, rules: RecruitmentRuleSet
+) -> None:
+    """Fill ``slots`` from an equally scored ``group`` using the tie-breaks in order; whoever is
+    still
     tied across the last slot is left to the head of the recruiting authority."""
     if slots <= 0:
         for entry in group:
@@ -101,8 +106,10 @@ def _break_tie(group: list[Entry], slots: int, keys: list[str], start: int, rule
         _accept(group, start)
         return
     if not keys:
-        note = _("Still tied after every tie-break of %(code)s: the head of the recruiting authority decides.") \
-            % {"code": rules.code}
+        note = _(
+            "Still tied after every tie-break of %(code)s: "
+            "the head of the recruiting authority decides."
+        ) % {"code": rules.code}
         for entry in group:
             entry.result, entry.rank, entry.note = HEAD_DECIDES, start, note
         return

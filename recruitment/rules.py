@@ -87,27 +87,53 @@ class RecruitmentRuleSet(RuleSet):
 _ALL_BUT_UNION = frozenset(c for c in PRIORITY_CATEGORIES if c != "CDCS")
 _PROBATION = {"senior": 12, "principal": 12, "specialist": 12, "officer": 6, "staff": 3}
 
-REC_ND138 = registry.register(RecruitmentRuleSet(
-    code="REC-ND138", family="recruitment", title="Tuyển dụng công chức theo Nghị định 138/2020",
-    legal_basis="Nghị định 138/2020/NĐ-CP", valid_from=date(2020, 12, 1), valid_to=date(2024, 9, 16),
-    round1_parts=(Part(GENERAL, 60, 60), Part(LANGUAGE, 30, 30)), priority_codes=_ALL_BUT_UNION,
-    tie_breaks=("round2_score",), probation_months=_PROBATION,
-))
-REC_ND116 = registry.register(RecruitmentRuleSet(
-    code="REC-ND116", family="recruitment", title="Tuyển dụng công chức theo Nghị định 138/2020 sửa đổi bởi 116/2024",
-    legal_basis="Nghị định 138/2020/NĐ-CP, sửa đổi bởi Nghị định 116/2024/NĐ-CP", valid_from=date(2024, 9, 17),
-    valid_to=date(2025, 6, 30), round1_parts=(Part(GENERAL, 60, 60), Part(LANGUAGE, 30, 30)),
-    priority_codes=frozenset(PRIORITY_CATEGORIES), verification_waives_round1=True,
-    tie_breaks=("verification_exempt", "verification_score", "round1_general"), probation_months=_PROBATION,
-))
-REC_ND170 = registry.register(RecruitmentRuleSet(
-    code="REC-ND170", family="recruitment", title="Tuyển dụng công chức theo Nghị định 170/2025",
-    legal_basis="Nghị định 170/2025/NĐ-CP; Thông tư 001/2025/TT-BNV", valid_from=date(2025, 7, 1),
-    round1_parts=(Part(GENERAL, 60, 60),), each_part_must_pass=True, priority_codes=frozenset(PRIORITY_CATEGORIES),
-    tie_breaks=("professional_score", "written_score"), staff_level_skips_round1=True,
-    probation_months={},  # UNCONFIRMED whether Law 80/2025 keeps probation for civil servants
-    confirmed_notes=("Trọng số thi viết/phỏng vấn do hội đồng quyết định (chưa quy định trong nghị định).",),
-))
+REC_ND138 = registry.register(
+    RecruitmentRuleSet(
+        code="REC-ND138",
+        family="recruitment",
+        title="Tuyển dụng công chức theo Nghị định 138/2020",
+        legal_basis="Nghị định 138/2020/NĐ-CP",
+        valid_from=date(2020, 12, 1),
+        valid_to=date(2024, 9, 16),
+        round1_parts=(Part(GENERAL, 60, 60), Part(LANGUAGE, 30, 30)),
+        priority_codes=_ALL_BUT_UNION,
+        tie_breaks=("round2_score",),
+        probation_months=_PROBATION,
+    )
+)
+REC_ND116 = registry.register(
+    RecruitmentRuleSet(
+        code="REC-ND116",
+        family="recruitment",
+        title="Tuyển dụng công chức theo Nghị định 138/2020 sửa đổi bởi 116/2024",
+        legal_basis="Nghị định 138/2020/NĐ-CP, sửa đổi bởi Nghị định 116/2024/NĐ-CP",
+        valid_from=date(2024, 9, 17),
+        valid_to=date(2025, 6, 30),
+        round1_parts=(Part(GENERAL, 60, 60), Part(LANGUAGE, 30, 30)),
+        priority_codes=frozenset(PRIORITY_CATEGORIES),
+        verification_waives_round1=True,
+        tie_breaks=("verification_exempt", "verification_score", "round1_general"),
+        probation_months=_PROBATION,
+    )
+)
+REC_ND170 = registry.register(
+    RecruitmentRuleSet(
+        code="REC-ND170",
+        family="recruitment",
+        title="Tuyển dụng công chức theo Nghị định 170/2025",
+        legal_basis="Nghị định 170/2025/NĐ-CP; Thông tư 001/2025/TT-BNV",
+        valid_from=date(2025, 7, 1),
+        round1_parts=(Part(GENERAL, 60, 60),),
+        each_part_must_pass=True,
+        priority_codes=frozenset(PRIORITY_CATEGORIES),
+        tie_breaks=("professional_score", "written_score"),
+        staff_level_skips_round1=True,
+        probation_months={},  # UNCONFIRMED whether Law 80/2025 keeps probation for civil servants
+        confirmed_notes=(
+            "Trọng số thi viết/phỏng vấn do hội đồng quyết định (chưa quy định trong nghị định).",
+        ),
+    )
+)
 TRANSITION_DAY = date(2025, 7, 1)
 TRANSITION_END = date(2025, 9, 30)
 
@@ -127,11 +153,16 @@ def rules_for_round(*, announced_on: date, round1_completed_on: date | None = No
     by_date = registry.for_date("recruitment", announced_on)
     if announced_on >= TRANSITION_DAY or on is None or on < TRANSITION_DAY:
         return RuleChoice(by_date)
-    if round1_completed_on is not None and round1_completed_on < TRANSITION_DAY and on <= TRANSITION_END:
-        return RuleChoice(by_date, str(_("Round 1 finished before 1/7/2025: the round ends under the old regime by "
-                                         "30/9/2025 (ND 170/2025 Art 70).")))
-    return RuleChoice(REC_ND170, str(_("Round 1 was not finished before 1/7/2025 (or the round ran past 30/9/2025): "
-                                       "under ND 170/2025 Art 70 it is cancelled and must start again.")),
+    if (
+        round1_completed_on is not None
+        and round1_completed_on < TRANSITION_DAY
+        and on <= TRANSITION_END
+    ):
+        return RuleChoice(by_date, str(_("Round 1 finished before 1/7/2025: the round ends under "
+                                         "the old regime by 30/9/2025 (ND 170/2025 Art 70).")))
+    return RuleChoice(REC_ND170, str(_("Round 1 was not finished before 1/7/2025 (or the round "
+                                       "ran past 30/9/2025): under ND 170/2025 Art 70 it is "
+                                       "cancelled and must start again.")),
                       must_restart=True)
 
 
@@ -156,7 +187,9 @@ def professional_score(scores: dict[str, Decimal], weights: dict[str, Decimal]) 
     return total.quantize(TWO_PLACES, ROUND_HALF_UP)
 
 
-def round2_passed(scores: dict[str, Decimal], professional: Decimal, rules: RecruitmentRuleSet) -> bool:
+def round2_passed(
+    scores: dict[str, Decimal], professional: Decimal, rules: RecruitmentRuleSet
+) -> bool:
     if professional < rules.round2_pass_score:
         return False
     if rules.each_part_must_pass and len(scores) > 1:

@@ -34,7 +34,9 @@ def visible_rounds(user) -> QuerySet[RecruitmentRound]:
         return RecruitmentRound.objects.all()
     scope = unit_scope(user, MANAGE)
     granted = Q(user_grants__user=user) | Q(group_grants__group__user=user)
-    return RecruitmentRound.objects.filter(Q(agency__in=scope.units().values("pk")) | granted).distinct()
+    return RecruitmentRound.objects.filter(
+        Q(agency__in=scope.units().values("pk")) | granted
+    ).distinct()
 
 
 @dataclass
@@ -87,8 +89,11 @@ class RoundResults:
     rows: list[ResultRow]
 
 
-def round1_passed(application: Application, scores: dict[str, tuple[int, int]], rules: RecruitmentRuleSet) -> bool:
-    """Round 1 under the rule set: waivers, staff-level positions, exemptions, ≥ 50 % in each part."""
+def round1_passed(
+    application: Application, scores: dict[str, tuple[int, int]], rules: RecruitmentRuleSet
+) -> bool:
+    """Round 1 under the rule set: waivers, staff-level positions, exemptions, ≥ 50 % in each
+    part."""
     round_ = application.round
     if round_.method == RecruitmentRound.Method.SELECTION:
         return application.status == Application.Status.ELIGIBLE
@@ -146,11 +151,16 @@ def round_results(round_: RecruitmentRound, on=None) -> RoundResults:
 
     The rule set is that of the announcement date; the ND 170/2025 Art 70 transition is judged on
     ``on`` (the day results are published), so a round that ended long ago keeps its own rules."""
-    choice = rules_for_round(announced_on=round_.announced_on, round1_completed_on=round_.round1_completed_on,
-                             on=on or round_.results_published_on)
+    choice = rules_for_round(
+        announced_on=round_.announced_on, round1_completed_on=round_.round1_completed_on,
+        on=on or round_.results_published_on,
+    )
     rules = choice.rule_set
-    applications = list(round_.applications.filter(status=Application.Status.ELIGIBLE).select_related(
-        "vacancy__rank", "round").prefetch_related("round1_scores", "marks"))
+    applications = list(
+        round_.applications.filter(status=Application.Status.ELIGIBLE)
+        .select_related("vacancy__rank", "round")
+        .prefetch_related("round1_scores", "marks")
+    )
     components = ROUND2_FORMS[round_.round2_form]
     rows: list[ResultRow] = []
     for application in applications:
@@ -187,11 +197,15 @@ def _rank(rows: list[ResultRow], rules: RecruitmentRuleSet) -> None:
         values = {k: c.score for k, c in row.components.items()}
         passed2 = row.professional is not None and round2_passed(values, row.professional, rules)
         general = row.round1.get(GENERAL)
-        entries.append(Entry(key=row, round1_passed=row.round1_passed, round2_passed=passed2,
-                             professional=row.professional, priority=row.priority, written=values.get("written"),
-                             round1_general=general[0] if general else None,
-                             verification_exempt=row.application.verification_exempt,
-                             verification_score=row.application.verification_score))
+        entries.append(
+            Entry(
+                key=row, round1_passed=row.round1_passed, round2_passed=passed2,
+                professional=row.professional, priority=row.priority, written=values.get("written"),
+                round1_general=general[0] if general else None,
+                verification_exempt=row.application.verification_exempt,
+                verification_score=row.application.verification_score,
+            )
+        )
     quota = rows[0].application.vacancy.quota if rows else 0
     for entry in rank_position(entries, quota, rules):
         entry.key.rank, entry.key.result, entry.key.note = entry.rank, entry.result, entry.note
@@ -202,11 +216,19 @@ def results_document(results: RoundResults) -> dict:
     def number(value):
         return float(value) if value is not None else None
 
-    return {"round": results.round.code, "rule_set": results.rule_set.code, "candidates": [
-        {"number": r.application.number, "name": r.application.full_name, "position": r.application.vacancy.code,
-         "round1_passed": r.round1_passed, "professional_score": number(r.professional),
-         "priority_points": number(r.priority), "total": number(r.total), "rank": r.rank, "result": r.result}
-        for r in results.rows]}
+    return {
+        "round": results.round.code,
+        "rule_set": results.rule_set.code,
+        "candidates": [
+            {
+                "number": r.application.number, "name": r.application.full_name,
+                "position": r.application.vacancy.code, "round1_passed": r.round1_passed,
+                "professional_score": number(r.professional), "priority_points": number(r.priority),
+                "total": number(r.total), "rank": r.rank, "result": r.result,
+            }
+            for r in results.rows
+        ],
+    }
 
 
 def may_run_recruitment(user) -> bool:
@@ -273,11 +295,17 @@ def position_statistics(results: RoundResults) -> list[dict]:
     stats = []
     for code, rows in sorted(by_code.items()):
         totals = [r.total for r in rows if r.total is not None]
-        stats.append({"code": code, "title": rows[0].application.vacancy.title,
-                      "quota": rows[0].application.vacancy.quota, "candidates": len(rows),
-                      "round1": sum(r.round1_passed for r in rows),
-                      "passed": sum(r.result == "PASSED" for r in rows),
-                      "head": sum(r.result == "HEAD_DECIDES" for r in rows),
-                      "high": max(totals) if totals else None, "low": min(totals) if totals else None,
-                      "average": (sum(totals) / len(totals)).quantize(Decimal("0.01")) if totals else None})
+        stats.append(
+            {
+                "code": code, "title": rows[0].application.vacancy.title,
+                "quota": rows[0].application.vacancy.quota, "candidates": len(rows),
+                "round1": sum(r.round1_passed for r in rows),
+                "passed": sum(r.result == "PASSED" for r in rows),
+                "head": sum(r.result == "HEAD_DECIDES" for r in rows),
+                "high": max(totals) if totals else None, "low": min(totals) if totals else None,
+                "average": (sum(totals) / len(totals)).quantize(Decimal("0.01"))
+                if totals
+                else None,
+            }
+        )
     return stats

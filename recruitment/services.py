@@ -34,19 +34,27 @@ from recruitment.rules import (
     rules_for_round,
 )
 
-ROUND_FIELDS = ("code", "name", "kind", "method", "announced_on", "applications_close_on", "round2_form",
-                "written_weight", "interview_weight", "fee", "round1_completed_on", "exam_notice")
+ROUND_FIELDS = (
+    "code", "name", "kind", "method", "announced_on", "applications_close_on", "round2_form",
+    "written_weight", "interview_weight", "fee", "round1_completed_on", "exam_notice",
+)
 
 
 def _check_weights(round_: RecruitmentRound) -> None:
     combined = round_.round2_form == RecruitmentRound.Round2Form.WRITTEN_INTERVIEW
     if combined and round_.written_weight + round_.interview_weight != Decimal(100):
-        raise ValidationError({"written_weight": _("The written and interview weights must add up to 100 %.")})
+        raise ValidationError(
+            {"written_weight": _("The written and interview weights must add up to 100 %.")}
+        )
 
 
 @transaction.atomic
-def round_create(*, actor, agency: OrgUnit, code: str, name: str, announced_on: date, **fields) -> RecruitmentRound:
-    round_ = RecruitmentRound(agency=agency, code=clean(code), name=clean(name), announced_on=announced_on, **fields)
+def round_create(
+    *, actor, agency: OrgUnit, code: str, name: str, announced_on: date, **fields
+) -> RecruitmentRound:
+    round_ = RecruitmentRound(
+        agency=agency, code=clean(code), name=clean(name), announced_on=announced_on, **fields
+    )
     round_.rule_set = rules_for_round(announced_on=announced_on).rule_set.code
     _check_weights(round_)
     round_.full_clean()
@@ -72,7 +80,9 @@ def round_update(*, actor, round_: RecruitmentRound, **fields) -> dict:
 
 
 @transaction.atomic
-def board_grant(*, actor, round_: RecruitmentRound, user, grant: bool = True, edit_questions: bool = False) -> None:
+def board_grant(
+    *, actor, round_: RecruitmentRound, user, grant: bool = True, edit_questions: bool = False
+) -> None:
     """Give (or take back) an exam-board member the round: they may then run it and read its
     question banks, nothing else; with ``edit_questions`` they also write those banks."""
     from guardian.shortcuts import assign_perm, remove_perm
@@ -88,8 +98,10 @@ def board_grant(*, actor, round_: RecruitmentRound, user, grant: bool = True, ed
     changes = {"member": [None, user.username] if grant else [user.username, None]}
     if grant:
         changes["edit_questions"] = [None, edit_questions]
-    audit.record(actor=actor, obj=round_, action="board_grant" if grant else "board_revoke", unit=round_.agency,
-                 changes=changes)
+    audit.record(
+        actor=actor, obj=round_, action="board_grant" if grant else "board_revoke",
+        unit=round_.agency, changes=changes,
+    )
 
 
 @transaction.atomic
@@ -107,9 +119,10 @@ def candidate_register(*, full_name: str, email: str, password: str):
     """A candidate account, inactive until its e-mail address is confirmed."""
     from core.models import User
 
-    user = User.objects.create_user(username=email.lower(), email=email.lower(), password=password,
-                                    full_name=clean(full_name), account_type=User.AccountType.CANDIDATE,
-                                    is_active=False)
+    user = User.objects.create_user(
+        username=email.lower(), email=email.lower(), password=password, full_name=clean(full_name),
+        account_type=User.AccountType.CANDIDATE, is_active=False,
+    )
     audit.record(actor=None, obj=user, action="register", changes={"email": [None, user.email]})
     return user
 
@@ -157,8 +170,12 @@ def candidate_activate(user) -> bool:
 def document_attach(*, actor, application: Application, kind: str, upload) -> ApplicationDocument:
 
     if application.status not in (Application.Status.SUBMITTED, Application.Status.DRAFT):
-        raise ValidationError(_("The application has been reviewed; documents can no longer be added."))
-    document = ApplicationDocument(application=application, kind=clean(kind), original_name=upload.name[:255])
+        raise ValidationError(
+            _("The application has been reviewed; documents can no longer be added.")
+        )
+    document = ApplicationDocument(
+        application=application, kind=clean(kind), original_name=upload.name[:255]
+    )
     document.file.save(f"{application.pk}-{upload.name}", upload, save=False)
     document.save()
     audit.record(actor=actor, obj=application, action="document", unit=application.round.agency,
@@ -167,26 +184,39 @@ def document_attach(*, actor, application: Application, kind: str, upload) -> Ap
 
 
 @transaction.atomic
-def vacancy_save(*, actor, round_: RecruitmentRound, code: str, title: str, quota: int, rank=None, unit=None,
-                 job_position=None, foreign_language: str = "") -> Vacancy:
-    vacancy, created = Vacancy.objects.get_or_create(round=round_, code=clean(code), defaults={
-        "title": clean(title), "quota": quota, "rank": rank, "unit": unit, "job_position": job_position,
-        "foreign_language": clean(foreign_language)})
+def vacancy_save(
+    *, actor, round_: RecruitmentRound, code: str, title: str, quota: int, rank=None, unit=None,
+    job_position=None, foreign_language: str = "",
+) -> Vacancy:
+    vacancy, created = Vacancy.objects.get_or_create(
+        round=round_,
+        code=clean(code),
+        defaults={
+            "title": clean(title), "quota": quota, "rank": rank, "unit": unit,
+            "job_position": job_position, "foreign_language": clean(foreign_language),
+        },
+    )
     if not created:
-        for name, value in {"title": clean(title), "quota": quota, "rank": rank, "unit": unit,
-                            "job_position": job_position, "foreign_language": clean(foreign_language)}.items():
+        for name, value in {
+            "title": clean(title), "quota": quota, "rank": rank, "unit": unit,
+            "job_position": job_position, "foreign_language": clean(foreign_language),
+        }.items():
             setattr(vacancy, name, value)
         vacancy.save()
-    audit.record(actor=actor, obj=vacancy, action="create" if created else "update", unit=round_.agency,
-                 changes={"quota": [None, quota]})
+    audit.record(
+        actor=actor, obj=vacancy, action="create" if created else "update", unit=round_.agency,
+        changes={"quota": [None, quota]},
+    )
     return vacancy
 
 
-# --- applications ---------------------------------------------------------------------------------------
+# --- applications ---------------------------------------------------------------------------------
 
-APPLICATION_FIELDS = ("full_name", "date_of_birth", "sex", "national_id", "phone", "email", "address", "ethnicity",
-                      "qualification", "priority_codes", "language_exempt", "exemption_reason", "verification_exempt",
-                      "verification_score")
+APPLICATION_FIELDS = (
+    "full_name", "date_of_birth", "sex", "national_id", "phone", "email", "address", "ethnicity",
+    "qualification", "priority_codes", "language_exempt", "exemption_reason", "verification_exempt",
+    "verification_score",
+)
 
 
 def _check_priorities(codes: list[str]) -> list[str]:
@@ -203,14 +233,29 @@ def application_submit(*, actor, vacancy: Vacancy, candidate=None, **fields) -> 
     round_ = vacancy.round
     if candidate is not None and round_.status != RecruitmentRound.Status.OPEN:
         raise ValidationError(_("This round is not receiving applications."))
-    if candidate is not None and round_.applications_close_on and timezone.localdate() > round_.applications_close_on:
-        raise ValidationError(_("Applications closed on %(day)s.") % {"day": round_.applications_close_on
-                                                                      .strftime("%d/%m/%Y")})
-    if candidate is not None and Application.objects.filter(round=round_, candidate=candidate).exists():
-        raise ValidationError(_("You have already applied to this round; one application per round."))
+    if (
+        candidate is not None
+        and round_.applications_close_on
+        and timezone.localdate() > round_.applications_close_on
+    ):
+        raise ValidationError(
+            _("Applications closed on %(day)s.")
+            % {"day": round_.applications_close_on.strftime("%d/%m/%Y")}
+        )
+    if (
+        candidate is not None
+        and Application.objects.filter(round=round_, candidate=candidate).exists()
+    ):
+        raise ValidationError(
+            _("You have already applied to this round; one application per round.")
+        )
     fields["priority_codes"] = _check_priorities(fields.get("priority_codes") or [])
-    application = Application(round=round_, vacancy=vacancy, candidate=candidate,
-                              **{k: clean(v) if isinstance(v, str) else v for k, v in fields.items()})
+    application = Application(
+        round=round_,
+        vacancy=vacancy,
+        candidate=candidate,
+        **{k: clean(v) if isinstance(v, str) else v for k, v in fields.items()},
+    )
     application.full_clean(exclude=["number"])
     application.save()
     audit.record(actor=actor, obj=application, action="submit", unit=round_.agency,
@@ -219,7 +264,9 @@ def application_submit(*, actor, vacancy: Vacancy, candidate=None, **fields) -> 
 
 
 @transaction.atomic
-def application_review(*, actor, application: Application, eligible: bool, reason: str = "") -> Application:
+def application_review(
+    *, actor, application: Application, eligible: bool, reason: str = ""
+) -> Application:
     """HR decides eligibility; a rejection always carries its reason (shown to the candidate)."""
     if not eligible and not clean(reason):
         raise ValidationError({"reason": _("Give the reason for the rejection.")})
@@ -228,21 +275,30 @@ def application_review(*, actor, application: Application, eligible: bool, reaso
     application.rejection_reason = "" if eligible else clean(reason)
     application.reviewed_by, application.reviewed_at = actor, timezone.now()
     application.save(update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at"])
-    audit.record(actor=actor, obj=application, action="review", unit=application.round.agency, reason=reason,
-                 changes={"status": [before, application.status]})
+    audit.record(
+        actor=actor, obj=application, action="review", unit=application.round.agency, reason=reason,
+        changes={"status": [before, application.status]},
+    )
     if before != application.status:  # the candidate hears of the decision once, after it commits
         notices.application_reviewed(application)
     return application
 
 
 @transaction.atomic
-def fee_record(*, actor, application: Application, receipt: str, waived: bool = False) -> Application:
+def fee_record(
+    *, actor, application: Application, receipt: str, waived: bool = False
+) -> Application:
     """Record the exam fee (an electronic receipt number) or its waiver."""
     application.fee_status = Application.Fee.WAIVED if waived else Application.Fee.PAID
     application.fee_receipt, application.fee_paid_at = clean(receipt), timezone.now()
     application.save(update_fields=["fee_status", "fee_receipt", "fee_paid_at"])
-    audit.record(actor=actor, obj=application, action="fee", unit=application.round.agency,
-                 changes={"fee_status": [None, application.fee_status], "receipt": [None, application.fee_receipt]})
+    audit.record(
+        actor=actor, obj=application, action="fee", unit=application.round.agency,
+        changes={
+            "fee_status": [None, application.fee_status],
+            "receipt": [None, application.fee_receipt],
+        },
+    )
     return application
 
 
@@ -266,8 +322,10 @@ def _require_decided(round_: RecruitmentRound, reason: str, today: date) -> None
     if waiting:
         problems.append(_("%(n)s applications are not decided yet") % {"n": waiting})
     if problems:
-        raise ValidationError(_("Not yet: %(problems)s. Decide them first, or record why the board goes on.")
-                              % {"problems": "; ".join(problems)})
+        raise ValidationError(
+            _("Not yet: %(problems)s. Decide them first, or record why the board goes on.")
+            % {"problems": "; ".join(problems)}
+        )
 
 
 ROUND_STAGES = ("draft", "open", "review", "exams", "results", "closed")
@@ -279,12 +337,19 @@ def round_advance(*, actor, round_: RecruitmentRound, target: str, reason: str =
     """Move a round to its next stage. Eligibility review starts when the application period has
     ended; the exams start when every application is decided (or the board says why not)."""
     today = today or timezone.localdate()
-    if target not in ROUND_STAGES or ROUND_STAGES.index(target) != ROUND_STAGES.index(round_.status) + 1:
+    if (
+        target not in ROUND_STAGES
+        or ROUND_STAGES.index(target) != ROUND_STAGES.index(round_.status) + 1
+    ):
         raise ValidationError(_("The round cannot move to that stage from here."))
-    if target == RecruitmentRound.Status.REVIEW and not clean(reason) and round_.applications_close_on \
-            and today <= round_.applications_close_on:
-        raise ValidationError(_("Applications are received until %(day)s: the review starts after that, or record "
-                                "why the board starts it now.")
+    if (
+        target == RecruitmentRound.Status.REVIEW
+        and not clean(reason)
+        and round_.applications_close_on
+        and today <= round_.applications_close_on
+    ):
+        raise ValidationError(_("Applications are received until %(day)s: the review starts after "
+                                "that, or record why the board starts it now.")
                               % {"day": round_.applications_close_on.strftime("%d/%m/%Y")})
     if target == RecruitmentRound.Status.EXAMS:
         _require_decided(round_, reason, today)
@@ -302,7 +367,9 @@ def numbers_assign(*, actor, round_: RecruitmentRound, prefix: str = "", reason:
     once the application period is over and every application is decided (see _require_decided)."""
     _require_decided(round_, reason, today or timezone.localdate())
     existing = round_.applications.exclude(number="").values_list("number", flat=True)
-    next_number = max([int(n[len(prefix):]) for n in existing if n[len(prefix):].isdigit()] or [0]) + 1
+    next_number = (
+        max([int(n[len(prefix) :]) for n in existing if n[len(prefix) :].isdigit()] or [0]) + 1
+    )
     waiting = sorted(selectors.awaiting_number(round_),
                      key=lambda a: (a.vacancy.code, name_sort_key(a.full_name)))
     for application in waiting:
@@ -311,12 +378,14 @@ def numbers_assign(*, actor, round_: RecruitmentRound, prefix: str = "", reason:
         notices.summons_ready(application)
         next_number += 1
     if waiting:
-        audit.record(actor=actor, obj=round_, action="numbers", unit=round_.agency, reason=clean(reason),
-                     changes={"numbered": [None, len(waiting)]})
+        audit.record(
+            actor=actor, obj=round_, action="numbers", unit=round_.agency, reason=clean(reason),
+            changes={"numbered": [None, len(waiting)]},
+        )
     return len(waiting)
 
 
-# --- scores -----------------------------------------------------------------------------------------------
+# --- scores ---------------------------------------------------------------------------------------
 # A sheet of scores is written whole or not at all: every cell is checked first and every bad cell
 # is reported (row = candidate, column = part or component and marker), then all are written.
 
@@ -393,9 +462,13 @@ def marks_enter(*, actor, round_: RecruitmentRound, entries: list[MarkEntry]) ->
     if errors:
         raise ValidationError(errors)
     ids = {entry.application.pk for entry in entries}
-    list(Application.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
-    current = {(m.application_id, m.component, m.marker): m
-               for m in Mark.objects.select_for_update().filter(application_id__in=ids, replaced=False)}
+    list(
+        Application.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk")
+    )
+    current = {
+        (m.application_id, m.component, m.marker): m
+        for m in Mark.objects.select_for_update().filter(application_id__in=ids, replaced=False)
+    }
     written = []
     for entry in entries:
         old = current.get((entry.application.pk, entry.component, entry.marker))
@@ -464,7 +537,9 @@ def round1_scores_enter(*, actor, round_: RecruitmentRound, entries: list[Round1
     if errors:
         raise ValidationError(errors)
     ids = {entry.application.pk for entry in entries}
-    list(Application.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+    list(
+        Application.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk")
+    )
     current = {(s.application_id, s.part): s
                for s in Round1Score.objects.filter(application_id__in=ids)}
     changed = 0
@@ -497,41 +572,58 @@ def round1_score_set(*, actor, application: Application, part: str, correct: int
 
 @transaction.atomic
 def results_publish(*, actor, round_: RecruitmentRound, on: date | None = None) -> int:
-    """Freeze the current ranking as the published results (re-publishing after appeals replaces them)."""
+    """Freeze the current ranking as the published results (re-publishing after appeals replaces
+    them)."""
     from recruitment.selectors import round_results
 
     on = on or timezone.localdate()
-    choice = rules_for_round(announced_on=round_.announced_on, round1_completed_on=round_.round1_completed_on, on=on)
+    choice = rules_for_round(
+        announced_on=round_.announced_on, round1_completed_on=round_.round1_completed_on, on=on
+    )
     if choice.must_restart:
         raise ValidationError(choice.note)
     results = round_results(round_, on=on)
     if any(r.conflicts for r in results.rows):
-        raise ValidationError(_("Some written papers have two marks too far apart: enter the reconciliation mark "
-                                "first."))
+        raise ValidationError(_("Some written papers have two marks too far apart: enter the "
+                                "reconciliation mark first."))
     now = timezone.now()
     before = {r.application_id: (r.total, r.rank, r.result)
               for r in RoundResult.objects.filter(application__round=round_)}
-    for row in results.rows:  # re-publishing after appeals updates each row; the audit keeps the story
-        RoundResult.objects.update_or_create(application=row.application, defaults={
-            "round1_passed": row.round1_passed, "professional_score": row.professional,
-            "priority_points": row.priority, "total": row.total, "rank": row.rank, "result": row.result,
-            "note": row.note, "rule_set": results.rule_set.code, "published_at": now})
+    # re-publishing after appeals updates each row; the audit keeps the story
+    for row in results.rows:
+        RoundResult.objects.update_or_create(
+            application=row.application,
+            defaults={
+                "round1_passed": row.round1_passed, "professional_score": row.professional,
+                "priority_points": row.priority, "total": row.total, "rank": row.rank,
+                "result": row.result, "note": row.note, "rule_set": results.rule_set.code,
+                "published_at": now,
+            },
+        )
         # Each candidate is told once; after a re-publication only those whose result changed.
         old = before.get(row.application.pk)
         if old is None or old != (row.total, row.rank, row.result):
             notices.results_published(row.application)
     round_.status, round_.results_published_on = RecruitmentRound.Status.RESULTS, on
     round_.save(update_fields=["status", "results_published_on"])
-    audit.record(actor=actor, obj=round_, action="publish", unit=round_.agency,
-                 changes={"published": [None, len(results.rows)], "rule_set": [None, results.rule_set.code]})
+    audit.record(
+        actor=actor,
+        obj=round_,
+        action="publish",
+        unit=round_.agency,
+        changes={"published": [None, len(results.rows)], "rule_set": [None, results.rule_set.code]},
+    )
     return len(results.rows)
 
 
-# --- appeals and hiring -------------------------------------------------------------------------------------
+# --- appeals and hiring ---------------------------------------------------------------------------
 
 def component_label(component: str) -> str:
-    labels = {"written": pgettext("exam part", "written"), "interview": pgettext("exam part", "interview"),
-              "practical": pgettext("exam part", "practical")}
+    labels = {
+        "written": pgettext("exam part", "written"),
+        "interview": pgettext("exam part", "interview"),
+        "practical": pgettext("exam part", "practical"),
+    }
     return str(labels.get(component, component))
 
 
@@ -552,23 +644,35 @@ def appeal_submit(*, actor, application: Application, component: str, reason: st
     if deadline is None:
         raise ValidationError(_("Results are not published yet."))
     if timezone.localdate() > deadline:
-        raise ValidationError(_("The deadline for re-marking requests was %(day)s.") % {"day": deadline
-                                                                                       .strftime("%d/%m/%Y")})
+        raise ValidationError(
+            _("The deadline for re-marking requests was %(day)s.")
+            % {"day": deadline.strftime("%d/%m/%Y")}
+        )
     if component not in ROUND2_FORMS[application.round.round2_form]:
-        raise ValidationError(_("This round has no %(part)s exam.") % {"part": component_label(component)})
+        raise ValidationError(
+            _("This round has no %(part)s exam.") % {"part": component_label(component)}
+        )
     if component not in {m.component for m in application.marks.all()}:
-        raise ValidationError(_("Your %(part)s paper has no mark yet.") % {"part": component_label(component)})
+        raise ValidationError(
+            _("Your %(part)s paper has no mark yet.") % {"part": component_label(component)}
+        )
     if application.appeals.filter(component=component).exists():
         raise ValidationError(_("You have already asked for re-marking of the %(part)s exam.")
                               % {"part": component_label(component)})
-    appeal = Appeal.objects.create(application=application, component=component, reason=clean(reason))
-    audit.record(actor=actor, obj=application, action="appeal", unit=application.round.agency, reason=reason,
-                 changes={"component": [None, component]})
+    appeal = Appeal.objects.create(
+        application=application, component=component, reason=clean(reason)
+    )
+    audit.record(
+        actor=actor, obj=application, action="appeal", unit=application.round.agency, reason=reason,
+        changes={"component": [None, component]},
+    )
     return appeal
 
 
 @transaction.atomic
-def appeal_resolve(*, actor, appeal: Appeal, answer: str, new_score: Decimal | None = None) -> Appeal:
+def appeal_resolve(
+    *, actor, appeal: Appeal, answer: str, new_score: Decimal | None = None
+) -> Appeal:
     """Answer a re-marking request; a changed score becomes the reconciliation mark of the paper."""
     if Appeal.objects.select_for_update().get(pk=appeal.pk).status != Appeal.Status.PENDING:
         raise ValidationError(_("This request was answered already."))
@@ -576,15 +680,19 @@ def appeal_resolve(*, actor, appeal: Appeal, answer: str, new_score: Decimal | N
     appeal.answer, appeal.new_score = clean(answer), new_score
     appeal.save(update_fields=["status", "answer", "new_score"])
     if new_score is not None:
-        mark_enter(actor=actor, application=appeal.application, component=appeal.component, marker=3,
-                   score=new_score, examiner=_("Re-marking"))
+        mark_enter(
+            actor=actor, application=appeal.application, component=appeal.component, marker=3,
+            score=new_score, examiner=_("Re-marking"),
+        )
     notices.appeal_answered(appeal)
     return appeal
 
 
 @transaction.atomic
-def winner_hire(*, actor, application: Application, code: str, start_date: date, unit: OrgUnit | None = None,
-                decision_number: str = "", decision_date: date | None = None, signer: str = ""):
+def winner_hire(
+    *, actor, application: Application, code: str, start_date: date, unit: OrgUnit | None = None,
+    decision_number: str = "", decision_date: date | None = None, signer: str = "",
+):
     """Open the personnel record of a candidate who passed: a recruitment event under the decision,
     the probation period of the rank under the round's rule set."""
     from core.rules import registry
@@ -599,23 +707,31 @@ def winner_hire(*, actor, application: Application, code: str, start_date: date,
     target = unit or vacancy.unit or application.round.agency
     rank = vacancy.rank
     servant = servant_create(
-        actor=actor, code=code, national_id=application.national_id, full_name=application.full_name,
-        date_of_birth=application.date_of_birth, sex=application.sex, unit=target, start_date=start_date,
+        actor=actor, code=code, national_id=application.national_id,
+        full_name=application.full_name, date_of_birth=application.date_of_birth,
+        sex=application.sex, unit=target, start_date=start_date,
         title=_("Probationer") if rank else "", job_position=vacancy.job_position, rank=rank,
         salary_step=1 if rank else None, salary_step_date=start_date if rank else None,
         decision=Decision(decision_number, decision_date, signer), recruitment_date=start_date,
         recruiting_agency=application.round.agency.name, ethnicity=application.ethnicity,
-        qualification=application.qualification, phone=application.phone, email=application.email)
+        qualification=application.qualification, phone=application.phone, email=application.email,
+    )
     rules = registry.get(application.round.rule_set)
     until = probation_end(start_date, rank.level, rules) if rank else None
     if until is not None:
-        event_record(actor=actor, servant=servant, kind="recruited", effective_date=start_date,
-                     summary=_("Probation until %(day)s (%(code)s)") % {"day": until.strftime("%d/%m/%Y"),
-                                                                       "code": rules.code},
-                     data={"probation_until": until.isoformat()}, rule_set=rules.code)
+        event_record(
+            actor=actor, servant=servant, kind="recruited", effective_date=start_date,
+            summary=_("Probation until %(day)s (%(code)s)")
+            % {"day": until.strftime("%d/%m/%Y"), "code": rules.code},
+            data={"probation_until": until.isoformat()},
+            rule_set=rules.code,
+        )
     application.hired = servant
     application.save(update_fields=["hired"])
-    audit.record(actor=actor, obj=application, action="hire", unit=target, changes={"hired": [None, servant.code]})
+    audit.record(
+        actor=actor, obj=application, action="hire", unit=target,
+        changes={"hired": [None, servant.code]},
+    )
     return servant
 
 

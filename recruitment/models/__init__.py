@@ -25,8 +25,9 @@ from recruitment.models.rounds import (
     Vacancy,
 )
 
-__all__ = ["Answer", "Appeal", "Application", "ApplicationDocument", "Attempt", "Blueprint", "BlueprintPart",
-           "BlueprintRule", "ExamEvent", "ExamSession", "ItemStatistic", "Mark", "PaperItem", "Question",
-           "QuestionBank", "QuestionImage", "RecruitmentRound", "Round1Score", "RoundGroupObjectPermission",
-           "RoundResult",
-           "RoundUserObjectPermission", "Vacancy"]
+__all__ = [
+    "Answer", "Appeal", "Application", "ApplicationDocument", "Attempt", "Blueprint",
+    "BlueprintPart", "BlueprintRule", "ExamEvent", "ExamSession", "ItemStatistic", "Mark",
+    "PaperItem", "Question", "QuestionBank", "QuestionImage", "RecruitmentRound", "Round1Score",
+    "RoundGroupObjectPermission", "RoundResult", "RoundUserObjectPermission", "Vacancy",
+]

@@ -29,11 +29,15 @@ class QuestionBank(UndeletableModel):
 
     code = models.CharField(_("bank code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=255)
-    part = models.CharField(_("exam part"), max_length=12, choices=Part.choices, default=Part.GENERAL)
+    part = models.CharField(
+        _("exam part"), max_length=12, choices=Part.choices, default=Part.GENERAL
+    )
     # The rounds that draw on this bank: their exam boards read it (and write it with the round's
     # edit_questions grant). A bank a round's blueprint uses counts as the round's too.
-    rounds = models.ManyToManyField("recruitment.RecruitmentRound", verbose_name=_("recruitment rounds"),
-                                    blank=True, related_name="banks")
+    rounds = models.ManyToManyField(
+        "recruitment.RecruitmentRound", verbose_name=_("recruitment rounds"), blank=True,
+        related_name="banks",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -50,7 +54,8 @@ class QuestionBank(UndeletableModel):
 
 
 class Question(UndeletableModel):
-    """One question (of one of the ``Kind`` types), one version of it. Editing an approved question makes a new
+    """One question (of one of the ``Kind`` types), one version of it. Editing an approved question
+    makes a new
     draft version (``family`` stays, ``version`` grows); approving it retires the previous one.
     Papers point at the exact version they used."""
 
@@ -83,26 +88,38 @@ class Question(UndeletableModel):
     text = models.TextField(_("question"))
     options = models.JSONField(_("options"))  # ["…", "…", …] in the author's order
     correct = models.PositiveSmallIntegerField(_("correct option"))  # index into options
-    kind = models.CharField(_("question type"), max_length=10, choices=Kind.choices, default=Kind.SINGLE)
-    # What the candidate never sees (recruitment/exam/scoring.py): "weights" (multiple response, % per
-    # option), "answers" (short answer [{text, weight}], numerical [{value, tolerance, weight}]),
-    # "case_sensitive", "diacritics" (short answer), "pairs" (matching: [[left, right option index]]).
+    kind = models.CharField(
+        _("question type"), max_length=10, choices=Kind.choices, default=Kind.SINGLE
+    )
+    # What the candidate never sees (recruitment/exam/scoring.py): "weights" (multiple
+    # response, % per option), "answers" (short answer [{text, weight}], numerical [{value,
+    # tolerance, weight}]), "case_sensitive", "diacritics" (short answer), "pairs" (matching:
+    # [[left, right option index]]).
     key = models.JSONField(_("answer key"), default=dict, blank=True)
-    # {"general": "…", "options": ["…" per option]}: shown to the board and exported, not to candidates.
+    # {"general": "…", "options": ["…" per option]}: shown to the board and
+    # exported, not to candidates.
     feedback = models.JSONField(_("feedback"), default=dict, blank=True)
-    text_format = models.CharField(_("text format"), max_length=5, choices=Format.choices, default=Format.PLAIN)
+    text_format = models.CharField(
+        _("text format"), max_length=5, choices=Format.choices, default=Format.PLAIN
+    )
     topic = models.CharField(_("topic"), max_length=100, blank=True)
     difficulty = models.CharField(_("difficulty"), max_length=8, choices=Difficulty.choices,
                                   default=Difficulty.MEDIUM)
-    competency = models.ForeignKey("positions.Competency", verbose_name=_("competency"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="questions")
-    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.DRAFT)
+    competency = models.ForeignKey(
+        "positions.Competency", verbose_name=_("competency"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="questions",
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.DRAFT
+    )
     flagged = models.CharField(_("flag from item analysis"), max_length=255, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -110,11 +127,17 @@ class Question(UndeletableModel):
         verbose_name_plural = _("questions")
         ordering = ["bank", "family", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["bank", "family", "version"], name="question_version_unique"),
-            models.UniqueConstraint(fields=["bank", "family"], condition=Q(status="approved"),
-                                    name="one_approved_version"),
+            models.UniqueConstraint(
+                fields=["bank", "family", "version"], name="question_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["bank", "family"], condition=Q(status="approved"),
+                name="one_approved_version",
+            ),
         ]
-        indexes = [models.Index(fields=["bank", "status", "topic", "difficulty"], name="question_pick_idx")]
+        indexes = [
+            models.Index(fields=["bank", "status", "topic", "difficulty"], name="question_pick_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.family} v{self.version}"
@@ -142,7 +165,9 @@ class QuestionImage(UndeletableModel):
     class Meta:
         verbose_name = _("question image")
         verbose_name_plural = _("question images")
-        constraints = [models.UniqueConstraint(fields=["question", "name"], name="question_image_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "name"], name="question_image_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -175,17 +200,22 @@ class BlueprintPart(UndeletableModel):
 
     class Meta:
         ordering = ["blueprint", "order"]
-        constraints = [models.UniqueConstraint(fields=["blueprint", "part"], name="blueprint_part_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["blueprint", "part"], name="blueprint_part_unique")
+        ]
 
 
 class BlueprintRule(UndeletableModel):
     """Draw ``count`` approved questions of ``bank`` (optionally one topic and difficulty)."""
 
     part = models.ForeignKey(BlueprintPart, on_delete=models.PROTECT, related_name="rules")
-    bank = models.ForeignKey(QuestionBank, verbose_name=_("question bank"), on_delete=models.PROTECT,
-                             related_name="+")
+    bank = models.ForeignKey(
+        QuestionBank, verbose_name=_("question bank"), on_delete=models.PROTECT, related_name="+"
+    )
     topic = models.CharField(_("topic"), max_length=100, blank=True)
-    difficulty = models.CharField(_("difficulty"), max_length=8, choices=Question.Difficulty.choices, blank=True)
+    difficulty = models.CharField(
+        _("difficulty"), max_length=8, choices=Question.Difficulty.choices, blank=True
+    )
     count = models.PositiveSmallIntegerField(_("questions"))
 
     class Meta:
@@ -201,19 +231,28 @@ class ExamSession(UndeletableModel):
         READY = "ready", _("Papers ready")
         FINISHED = "finished", _("Finished")
 
-    round = models.ForeignKey("recruitment.RecruitmentRound", verbose_name=_("recruitment round"), null=True,
-                              blank=True, on_delete=models.PROTECT, related_name="sessions")
+    round = models.ForeignKey(
+        "recruitment.RecruitmentRound", verbose_name=_("recruitment round"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="sessions",
+    )
     blueprint = models.ForeignKey(Blueprint, verbose_name=_("blueprint"), on_delete=models.PROTECT,
                                   related_name="sessions")
     name = models.CharField(_("name"), max_length=255)
     room = models.CharField(_("room"), max_length=100, blank=True)
     starts_at = models.DateTimeField(_("starts at"))
     individual_start = models.BooleanField(
-        _("each candidate's time runs from their own start"), default=False,
-        help_text=_("For practice days. In a recruitment exam everyone's time runs from the session's start."))
+        _("each candidate's time runs from their own start"),
+        default=False,
+        help_text=_(
+            "For practice days. In a recruitment exam "
+            "everyone's time runs from the session's start."
+        ),
+    )
     practice = models.BooleanField(_("practice session"), default=False)
     seed = models.BigIntegerField(default=0)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     progress = models.PositiveSmallIntegerField(default=0)
     rule_set = models.CharField(_("rule set"), max_length=32, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -240,14 +279,18 @@ class Attempt(UndeletableModel):
         ABSENT = "absent", _("Absent")
 
     session = models.ForeignKey(ExamSession, on_delete=models.PROTECT, related_name="attempts")
-    application = models.ForeignKey("recruitment.Application", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="attempts")
+    application = models.ForeignKey(
+        "recruitment.Application", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="attempts",
+    )
     number = models.CharField(_("candidate number"), max_length=20)
     full_name = models.CharField(_("full name"), max_length=150)
     password_digest = models.CharField(max_length=64)
     token_digest = models.CharField(max_length=64, blank=True)
     readmit = models.BooleanField(_("may log in again"), default=False)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
+    )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
     extra_minutes = models.PositiveSmallIntegerField(_("extra minutes"), default=0)
@@ -255,13 +298,16 @@ class Attempt(UndeletableModel):
     submit_reason = models.CharField(max_length=12, blank=True)  # candidate, deadline, proctor
     skip_parts = models.JSONField(default=list, blank=True)  # parts the candidate is exempt from
     scores = models.JSONField(default=dict, blank=True)  # part → {"correct", "questions", "passed"}
-    option_counts = models.JSONField(default=list, blank=True)  # options of question n at [n - 1]: saves check it
+    # options of question n at [n - 1]: saves check it
+    option_counts = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("exam attempt")
         verbose_name_plural = _("exam attempts")
         ordering = ["session", "number"]
-        constraints = [models.UniqueConstraint(fields=["session", "number"], name="attempt_number_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "number"], name="attempt_number_unique")
+        ]
         # The exam login finds the candidate by number (any case) across the open sessions.
         indexes = [models.Index(Upper("number"), name="attempt_number_upper_idx")]
 
@@ -328,11 +374,14 @@ class ExamEvent(models.Model):
         UNLOCKED = "unlocked", _("Login unlocked")
 
     session = models.ForeignKey(ExamSession, on_delete=models.PROTECT, related_name="events")
-    attempt = models.ForeignKey(Attempt, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    attempt = models.ForeignKey(
+        Attempt, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
     kind = models.CharField(max_length=12, choices=Kind.choices)
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                           related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     note = models.CharField(max_length=500, blank=True)
     data = models.JSONField(default=dict, blank=True)
 
@@ -351,16 +400,21 @@ class ExamEvent(models.Model):
 class ItemStatistic(models.Model):
     """Item analysis of one question in one session."""
 
-    session = models.ForeignKey(ExamSession, on_delete=models.PROTECT, related_name="item_statistics")
+    session = models.ForeignKey(
+        ExamSession, on_delete=models.PROTECT, related_name="item_statistics"
+    )
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="statistics")
     exposures = models.PositiveIntegerField()
     facility = models.FloatField(null=True)
     discrimination = models.FloatField(null=True)
-    distractors = models.JSONField(default=dict)  # author's option index → times chosen; "blank" → count
+    # author's option index → times chosen; "blank" → count
+    distractors = models.JSONField(default=dict)
     flag = models.CharField(max_length=255, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["session", "question"], name="item_statistic_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "question"], name="item_statistic_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.question} @ {self.session_id}"

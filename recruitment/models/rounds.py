@@ -49,23 +49,34 @@ class RecruitmentRound(UndeletableModel):
 
     code = models.CharField(_("round code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=255)
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.RECRUITMENT)
-    method = models.CharField(_("method"), max_length=12, choices=Method.choices, default=Method.EXAM)
-    agency = models.ForeignKey(OrgUnit, verbose_name=_("recruiting authority"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="recruitment_rounds",
-                               help_text=_("Empty for a round of the whole province."))
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=Kind.choices, default=Kind.RECRUITMENT
+    )
+    method = models.CharField(
+        _("method"), max_length=12, choices=Method.choices, default=Method.EXAM
+    )
+    agency = models.ForeignKey(
+        OrgUnit, verbose_name=_("recruiting authority"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="recruitment_rounds",
+        help_text=_("Empty for a round of the whole province."),
+    )
     announced_on = models.DateField(_("announcement date"))
     applications_close_on = models.DateField(_("applications close on"), null=True, blank=True)
     round1_completed_on = models.DateField(_("round 1 completed on"), null=True, blank=True)
     round2_form = models.CharField(_("form of round 2"), max_length=20, choices=Round2Form.choices,
                                    default=Round2Form.WRITTEN)
-    written_weight = models.DecimalField(_("written weight (%)"), max_digits=5, decimal_places=2, default=Decimal(100))
-    interview_weight = models.DecimalField(_("interview weight (%)"), max_digits=5, decimal_places=2,
-                                           default=Decimal(0))
+    written_weight = models.DecimalField(
+        _("written weight (%)"), max_digits=5, decimal_places=2, default=Decimal(100)
+    )
+    interview_weight = models.DecimalField(
+        _("interview weight (%)"), max_digits=5, decimal_places=2, default=Decimal(0)
+    )
     fee = models.PositiveIntegerField(_("exam fee (VND)"), default=0)
     exam_notice = models.TextField(_("time and place of the exams"), blank=True,
                                    help_text=_("Printed on the candidates' summons."))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     results_published_on = models.DateField(_("results published on"), null=True, blank=True)
     rule_set = models.CharField(_("rule set"), max_length=32, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -78,8 +89,12 @@ class RecruitmentRound(UndeletableModel):
         # edit_questions to write the questions of its banks as well as read them.
         permissions = [("run_round", _("Run a recruitment round: review, marks, results")),
                        ("edit_questions", _("Write the questions of the round's banks"))]
-        constraints = [models.CheckConstraint(condition=Q(written_weight__gte=0, interview_weight__gte=0),
-                                              name="round_weights_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(written_weight__gte=0, interview_weight__gte=0),
+                name="round_weights_positive",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
@@ -97,21 +112,33 @@ class Vacancy(UndeletableModel):
     round = models.ForeignKey(RecruitmentRound, on_delete=models.PROTECT, related_name="vacancies")
     code = models.CharField(_("position code"), max_length=40)
     title = models.CharField(_("position"), max_length=255)
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="vacancies")
-    job_position = models.ForeignKey(JobPosition, verbose_name=_("job position"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="vacancies")
-    rank = models.ForeignKey(Rank, verbose_name=_("rank"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="vacancies")
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="vacancies",
+    )
+    job_position = models.ForeignKey(
+        JobPosition, verbose_name=_("job position"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="vacancies",
+    )
+    rank = models.ForeignKey(
+        Rank, verbose_name=_("rank"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="vacancies",
+    )
     quota = models.PositiveSmallIntegerField(_("quota"))
-    foreign_language = models.CharField(_("foreign language required"), max_length=50, blank=True,
-                                        help_text=_("Empty when the position needs no foreign language."))
+    foreign_language = models.CharField(
+        _("foreign language required"),
+        max_length=50,
+        blank=True,
+        help_text=_("Empty when the position needs no foreign language."),
+    )
 
     class Meta:
         verbose_name = _("vacancy")
         verbose_name_plural = _("vacancies")
         ordering = ["round", "code"]
-        constraints = [models.UniqueConstraint(fields=["round", "code"], name="vacancy_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "code"], name="vacancy_code_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.code})"
@@ -133,15 +160,23 @@ class Application(UndeletableModel):
         PAID = "paid", _("Paid")
         WAIVED = "waived", _("Waived")
 
-    round = models.ForeignKey(RecruitmentRound, on_delete=models.PROTECT, related_name="applications")
-    vacancy = models.ForeignKey(Vacancy, verbose_name=_("position applied for"), on_delete=models.PROTECT,
-                                related_name="applications")
-    candidate = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="applications")
+    round = models.ForeignKey(
+        RecruitmentRound, on_delete=models.PROTECT, related_name="applications"
+    )
+    vacancy = models.ForeignKey(
+        Vacancy, verbose_name=_("position applied for"), on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    candidate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="applications",
+    )
     number = models.CharField(_("candidate number"), max_length=20, blank=True)
     full_name = models.CharField(_("full name"), max_length=150)
     date_of_birth = models.DateField(_("date of birth"))
-    sex = models.CharField(_("sex"), max_length=6, choices=[("male", _("Male")), ("female", _("Female"))])
+    sex = models.CharField(
+        _("sex"), max_length=6, choices=[("male", _("Male")), ("female", _("Female"))]
+    )
     national_id = models.CharField(_("personal ID number"), max_length=12, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -151,29 +186,41 @@ class Application(UndeletableModel):
     priority_codes = models.JSONField(_("priority categories"), default=list, blank=True)
     language_exempt = models.BooleanField(_("exempt from the foreign-language part"), default=False)
     exemption_reason = models.CharField(_("reason for the exemption"), max_length=255, blank=True)
-    verification_exempt = models.BooleanField(_("round 1 waived by a verification result"), default=False)
-    verification_score = models.DecimalField(_("verification result"), max_digits=5, decimal_places=2, null=True,
-                                             blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    verification_exempt = models.BooleanField(
+        _("round 1 waived by a verification result"), default=False
+    )
+    verification_score = models.DecimalField(
+        _("verification result"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
+    )
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     fee_status = models.CharField(_("fee"), max_length=8, choices=Fee.choices, default=Fee.UNPAID)
     fee_receipt = models.CharField(_("receipt number"), max_length=40, blank=True)
     fee_paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
-    hired = models.ForeignKey("personnel.CivilServant", verbose_name=_("personnel record"), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
+    hired = models.ForeignKey(
+        "personnel.CivilServant", verbose_name=_("personnel record"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
 
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["round", "number", "full_name"]
         constraints = [
-            models.UniqueConstraint(fields=["round", "number"], condition=~Q(number=""), name="application_number"),
-            models.UniqueConstraint(fields=["round", "candidate"], condition=Q(candidate__isnull=False),
-                                    name="one_application_per_round"),
+            models.UniqueConstraint(
+                fields=["round", "number"], condition=~Q(number=""), name="application_number"
+            ),
+            models.UniqueConstraint(
+                fields=["round", "candidate"], condition=Q(candidate__isnull=False),
+                name="one_application_per_round",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -184,7 +231,8 @@ class Application(UndeletableModel):
 
 
 class ApplicationDocument(UndeletableModel):
-    """Evidence attached to an application (diplomas, priority certificates …), size- and type-checked."""
+    """Evidence attached to an application (diplomas, priority certificates …), size- and
+    type-checked."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(_("document"), max_length=100)
@@ -200,7 +248,9 @@ class ApplicationDocument(UndeletableModel):
 class Round1Score(UndeletableModel):
     """Correct answers in one part of round 1 (from the computer test, another system or paper)."""
 
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="round1_scores")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="round1_scores"
+    )
     part = models.CharField(_("part"), max_length=12)
     correct = models.PositiveSmallIntegerField(_("correct answers"))
     questions = models.PositiveSmallIntegerField(_("questions"))
@@ -209,9 +259,12 @@ class Round1Score(UndeletableModel):
     class Meta:
         verbose_name = _("round 1 score")
         verbose_name_plural = _("round 1 scores")
-        constraints = [models.UniqueConstraint(fields=["application", "part"], name="round1_part_unique"),
-                       models.CheckConstraint(condition=Q(correct__lte=models.F("questions")),
-                                              name="round1_correct_le_questions")]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "part"], name="round1_part_unique"),
+            models.CheckConstraint(
+                condition=Q(correct__lte=models.F("questions")), name="round1_correct_le_questions"
+            ),
+        ]
 
 
 class Mark(UndeletableModel):
@@ -224,8 +277,9 @@ class Mark(UndeletableModel):
     marker = models.PositiveSmallIntegerField(_("marker"))  # 1, 2, or 3 = reconciliation
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
     examiner = models.CharField(_("examiner"), max_length=150, blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     entered_at = models.DateTimeField(default=timezone.now)
     replaced = models.BooleanField(default=False)
 
@@ -254,10 +308,13 @@ class Appeal(UndeletableModel):
     component = models.CharField(_("component"), max_length=12)
     reason = models.TextField(_("reason"))
     submitted_at = models.DateTimeField(default=timezone.now)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
     answer = models.TextField(_("answer"), blank=True)
-    new_score = models.DecimalField(_("score after re-marking"), max_digits=5, decimal_places=2, null=True,
-                                    blank=True)
+    new_score = models.DecimalField(
+        _("score after re-marking"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("re-marking appeal")
@@ -265,7 +322,11 @@ class Appeal(UndeletableModel):
         ordering = ["-submitted_at"]
         # One re-marking per candidate and part: a second request would be answered by the same
         # re-marking of the same paper.
-        constraints = [models.UniqueConstraint(fields=["application", "component"], name="appeal_once_per_part")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "component"], name="appeal_once_per_part"
+            )
+        ]
 
 
 class RoundResult(UndeletableModel):
@@ -290,8 +351,12 @@ class RoundResult(UndeletableModel):
 class RoundUserObjectPermission(UserObjectPermissionBase):
     """Direct-FK guardian table: an exam-board member granted one round."""
 
-    content_object = models.ForeignKey(RecruitmentRound, on_delete=models.CASCADE, related_name="user_grants")
+    content_object = models.ForeignKey(
+        RecruitmentRound, on_delete=models.CASCADE, related_name="user_grants"
+    )
 
 
 class RoundGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(RecruitmentRound, on_delete=models.CASCADE, related_name="group_grants")
+    content_object = models.ForeignKey(
+        RecruitmentRound, on_delete=models.CASCADE, related_name="group_grants"
+    )

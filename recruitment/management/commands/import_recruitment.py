@@ -6,11 +6,14 @@ from recruitment.importers import RecruitmentImporter
 
 
 class Command(ImportCommand):
-    help = ("Import a recruitment round: sheets “Đợt tuyển dụng”, “Chỉ tiêu” and “Thí sinh”. Nothing is written if "
-            "any cell is wrong; errors give the sheet, row, column and reason.")
+    help = ("Import a recruitment round: sheets “Đợt tuyển dụng”, “Chỉ "
+            "tiêu” and “Thí sinh”. Nothing is written if any cell is "
+            "wrong; errors give the sheet, row, column and reason.")
 
     def add_import_arguments(self, parser):
-        parser.add_argument("--unit", help="code of the recruiting authority (default: the province)")
+        parser.add_argument(
+            "--unit", help="code of the recruiting authority (default: the province)"
+        )
 
     def make_importer(self, options, actor):
         if options.get("unit"):

@@ -6,7 +6,8 @@ from recruitment.selectors import results_document, round_results
 
 
 class Command(JsonCommand):
-    help = "Results of a round by position: round-1 pass, professional score, priority points, total, rank, result."
+    help = ("Results of a round by position: round-1 pass, "
+            "professional score, priority points, total, rank, result.")
 
     def add_arguments(self, parser):
         parser.add_argument("round", help="round code (Mã đợt)")
@@ -19,14 +20,15 @@ class Command(JsonCommand):
         results = round_results(round_)
         for row in results.rows:
             if row.conflicts:
-                self.warn(f"{row.application.number}: chênh lệch điểm chấm {', '.join(row.conflicts)}, "
-                          "cần chấm thẩm định")
+                self.warn(f"{row.application.number}: chênh lệch điểm chấm "
+                          f"{', '.join(row.conflicts)}, cần chấm thẩm định")
         return results_document(results), True
 
     def render(self, document) -> str:
         lines = [f"Đợt {document['round']} — {document['rule_set']}"]
         for c in document["candidates"]:
             lines.append(f"  {c['number']:<8} {c['name']:<28} {c['position']:<12} vòng 1 "
-                         f"{'đạt' if c['round1_passed'] else 'không đạt'}  điểm {c['professional_score']}  "
-                         f"ưu tiên {c['priority_points']}  tổng {c['total']}  hạng {c['rank']}  {c['result']}")
+                         f"{'đạt' if c['round1_passed'] else 'không đạt'}  điểm "
+                         f"{c['professional_score']}  ưu tiên {c['priority_points']}  tổng "
+                         f"{c['total']}  hạng {c['rank']}  {c['result']}")
         return "\n".join(lines)
