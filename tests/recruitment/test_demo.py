@@ -16,10 +16,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _late_in_2026():
-    """The demo's rounds are dated for a visitor of late 2026: the 2025 round has published results and
+    """The demo's rounds are dated for a visitor of late 2026: the 2025 round has published results
+    and
     the 2026 promotion round, whose applications close on 10/10/2026, is at its exams. Each test
     travels to 7/12/2026, 9:00, so the rounds reach those stages whatever day the suite runs."""
-    with time_machine.travel(datetime(2026, 12, 7, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=True):
+    with time_machine.travel(
+        datetime(2026, 12, 7, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=True
+    ):
         yield
 
 
@@ -35,7 +38,8 @@ def test_demo_rounds_show_every_stage_and_the_board_sees_only_its_rounds():
     mine = Application.objects.get(candidate__username="thisinh")
     assert mine.result.result == "PASSED"
     promotion = RecruitmentRound.objects.get(status="exams")
-    assert any(row.conflicts for row in round_results(promotion).rows)  # a paper waits for reconciliation
+    # a paper waits for reconciliation
+    assert any(row.conflicts for row in round_results(promotion).rows)
     board = User.objects.get(username="hoidongthi")
     assert set(visible_rounds(board).values_list("status", flat=True)) == {"results", "exams"}
 
@@ -47,9 +51,14 @@ def test_the_demo_practice_session_is_handed_in_and_analysed():
     assert load_demo_session() is True and load_demo_session() is False
     session = ExamSession.objects.get(round__isnull=True)
     statuses = list(session.attempts.values_list("status", flat=True))
-    assert statuses.count(Attempt.Status.SUBMITTED) == 35 and statuses.count(Attempt.Status.ABSENT) == 5
+    assert (
+        statuses.count(Attempt.Status.SUBMITTED) == 35
+        and statuses.count(Attempt.Status.ABSENT) == 5
+    )
     assert ItemStatistic.objects.filter(session=session).count() > 30
-    assert all(a.scores["general"]["questions"] == 30 for a in session.attempts.filter(status="submitted"))
+    assert all(
+        a.scores["general"]["questions"] == 30 for a in session.attempts.filter(status="submitted")
+    )
 
 
 def test_the_demo_exam_board_runs_the_promotion_session_and_writes_its_bank():

@@ -25,33 +25,51 @@ def board(world):
     editor = UserFactory(username="hd_viet", role="exam_board")
     recruitment_services.board_grant(actor=None, round_=round_, user=reader)
     recruitment_services.board_grant(actor=None, round_=round_, user=editor, edit_questions=True)
-    return {"round": round_, "bank": bank, "other": other, "session": session, "reader": reader, "editor": editor}
+    return {
+        "round": round_, "bank": bank, "other": other, "session": session, "reader": reader,
+        "editor": editor,
+    }
 
 
 def test_a_member_reads_the_banks_of_the_rounds_sessions_and_no_other(client, board):
     client.force_login(board["reader"])
     page = client.get(reverse("recruitment:bank_list")).content.decode()
     assert "KTC-R" in page and "BIMAT" not in page
-    assert client.get(reverse("recruitment:bank_detail", args=[board["other"].pk])).status_code == 404
-    assert client.get(reverse("recruitment:bank_detail", args=[board["bank"].pk])).status_code == 200
+    assert (
+        client.get(reverse("recruitment:bank_detail", args=[board["other"].pk])).status_code == 404
+    )
+    assert (
+        client.get(reverse("recruitment:bank_detail", args=[board["bank"].pk])).status_code == 200
+    )
 
 
 def test_a_member_runs_the_session_and_its_console(client, board):
     client.force_login(board["reader"])
     assert "Ca 1" in client.get(reverse("recruitment:session_list")).content.decode()
     assert client.get(reverse("recruitment:proctor", args=[board["session"].pk])).status_code == 200
-    assert client.get(reverse("recruitment:session_detail", args=[board["session"].pk])).status_code == 200
+    assert (
+        client.get(reverse("recruitment:session_detail", args=[board["session"].pk])).status_code
+        == 200
+    )
 
 
 def test_only_the_edit_grant_writes_a_question(client, board):
     question = board["bank"].questions.first()
-    form = {"text": "Câu hỏi đã sửa?", "option_a": "Một", "option_b": "Hai", "option_c": "Ba", "option_d": "Bốn",
-            "correct": "1", "topic": "", "difficulty": "medium"}
+    form = {
+        "text": "Câu hỏi đã sửa?", "option_a": "Một", "option_b": "Hai", "option_c": "Ba",
+        "option_d": "Bốn", "correct": "1", "topic": "", "difficulty": "medium",
+    }
     client.force_login(board["reader"])
-    assert client.post(reverse("recruitment:question_detail", args=[question.pk]), form).status_code == 403
+    assert (
+        client.post(reverse("recruitment:question_detail", args=[question.pk]), form).status_code
+        == 403
+    )
     assert not Question.objects.filter(text="Câu hỏi đã sửa?").exists()
     client.force_login(board["editor"])
-    assert client.post(reverse("recruitment:question_detail", args=[question.pk]), form).status_code == 302
+    assert (
+        client.post(reverse("recruitment:question_detail", args=[question.pk]), form).status_code
+        == 302
+    )
     assert Question.objects.filter(text="Câu hỏi đã sửa?", family=question.family).exists()
 
 
@@ -70,7 +88,9 @@ def test_an_import_by_a_reader_into_the_rounds_bank_is_refused(board, tmp_path):
     path.write_text("Thủ đô của Việt Nam?\nA. Hà Nội\nB. Huế\nANSWER: A\n", encoding="utf-8")
     summary = QuestionImporter(actor=board["reader"], bank="KTC-R",
                                writable=editable_banks(board["reader"])).run(path)
-    assert summary["created"] == 0 and summary["errors"] and "KTC-R" in summary["errors"][0]["message"]
+    assert (
+        summary["created"] == 0 and summary["errors"] and "KTC-R" in summary["errors"][0]["message"]
+    )
     summary = QuestionImporter(actor=board["editor"], bank="KTC-R",
                                writable=editable_banks(board["editor"])).run(path)
     assert summary["created"] == 1, summary

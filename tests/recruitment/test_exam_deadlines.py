@@ -25,14 +25,17 @@ def late(db):
     return session, attempt
 
 
-def test_the_console_hands_in_an_attempt_past_its_deadline_with_no_beat_running(client, late, provincial_hr):
+def test_the_console_hands_in_an_attempt_past_its_deadline_with_no_beat_running(
+    client, late, provincial_hr
+):
     session, attempt = late
     client.force_login(provincial_hr)
     assert client.get(reverse("recruitment:proctor", args=[session.pk])).status_code == 200
     attempt.refresh_from_db()
     assert attempt.status == Attempt.Status.SUBMITTED and attempt.submit_reason == "deadline"
     assert ExamEvent.objects.filter(attempt=attempt, kind=ExamEvent.Kind.AUTO_SUBMIT).count() == 1
-    client.get(reverse("recruitment:session_detail", args=[session.pk]))  # a second read changes nothing
+    # a second read changes nothing
+    client.get(reverse("recruitment:session_detail", args=[session.pk]))
     assert ExamEvent.objects.filter(attempt=attempt, kind=ExamEvent.Kind.AUTO_SUBMIT).count() == 1
 
 
@@ -42,10 +45,16 @@ def test_readmission_after_the_deadline_needs_a_reason(late, provincial_hr):
         services.readmit(actor=provincial_hr, attempt=attempt, reason="")
     attempt.refresh_from_db()
     assert attempt.status == Attempt.Status.SUBMITTED and not attempt.readmit
-    services.readmit(actor=provincial_hr, attempt=attempt, reason="Mất điện phòng thi, hội đồng cho xem lại bài")
+    services.readmit(
+        actor=provincial_hr, attempt=attempt, reason="Mất điện phòng thi, hội đồng cho xem lại bài"
+    )
     attempt.refresh_from_db()
     assert attempt.readmit
-    assert ExamEvent.objects.filter(attempt=attempt, kind=ExamEvent.Kind.READMIT).get().note.startswith("Mất điện")
+    assert (
+        ExamEvent.objects.filter(attempt=attempt, kind=ExamEvent.Kind.READMIT)
+        .get()
+        .note.startswith("Mất điện")
+    )
 
 
 def test_no_extra_time_for_a_test_past_its_deadline(client, late, provincial_hr):
@@ -74,5 +83,7 @@ def test_an_incident_needs_a_seated_candidate_or_none(client, late, provincial_h
     assert not ExamEvent.objects.filter(session=session, kind=ExamEvent.Kind.INCIDENT).exists()
     client.post(url, {"number": attempt.number, "note": "Thí sinh dùng điện thoại"})
     client.post(url, {"number": "", "note": "Mất điện 5 phút"})
-    incidents = ExamEvent.objects.filter(session=session, kind=ExamEvent.Kind.INCIDENT).order_by("pk")
+    incidents = ExamEvent.objects.filter(session=session, kind=ExamEvent.Kind.INCIDENT).order_by(
+        "pk"
+    )
     assert [e.attempt_id for e in incidents] == [attempt.pk, None]

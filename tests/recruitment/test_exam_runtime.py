@@ -21,14 +21,22 @@ pytestmark = pytest.mark.django_db
 def make_bank(questions=12, code="KTC"):
     bank = services.bank_create(actor=None, code=code, name="Kiến thức chung", part="general")
     for i in range(questions):
-        services.question_save(actor=None, bank=bank, family=f"Q{i:02d}", text=f"Câu hỏi số {i}?",
-                               options=[f"Đúng {i}", f"Sai A{i}", f"Sai B{i}", f"Sai C{i}"], correct=0)
+        services.question_save(
+            actor=None,
+            bank=bank,
+            family=f"Q{i:02d}",
+            text=f"Câu hỏi số {i}?",
+            options=[f"Đúng {i}", f"Sai A{i}", f"Sai B{i}", f"Sai C{i}"],
+            correct=0,
+        )
     for question in bank.questions.all():
         services.question_approve(actor=None, question=question)
     return bank
 
 
-def make_session(bank, *, count=10, minutes=60, starts_at=None, candidates=2, individual=False, round_=None):
+def make_session(
+    bank, *, count=10, minutes=60, starts_at=None, candidates=2, individual=False, round_=None
+):
     blueprint = services.blueprint_create(actor=None, name="Đề", parts=[
         services.PartSpec("general", minutes, (services.RuleSpec(bank, count),))])
     session = services.session_create(actor=None, name="Ca 1", blueprint=blueprint, round_=round_,
@@ -37,8 +45,14 @@ def make_session(bank, *, count=10, minutes=60, starts_at=None, candidates=2, in
     if round_ is not None:
         seated = services.attempts_from_round(actor=None, session=session)
     else:
-        seated = services.attempts_add(actor=None, session=session, candidates=[
-            {"number": f"SBD{i:03d}", "full_name": f"Thí sinh {i}"} for i in range(1, candidates + 1)])
+        seated = services.attempts_add(
+            actor=None,
+            session=session,
+            candidates=[
+                {"number": f"SBD{i:03d}", "full_name": f"Thí sinh {i}"}
+                for i in range(1, candidates + 1)
+            ],
+        )
     services.papers_generate(session)
     return session, seated
 
@@ -49,15 +63,19 @@ def exam(db):
 
 
 def login(client, attempt, password):
-    response = client.post(reverse("exam:api_login"), {"number": attempt.number, "password": password},
-                           content_type="application/json")
+    response = client.post(
+        reverse("exam:api_login"), {"number": attempt.number, "password": password},
+        content_type="application/json",
+    )
     assert response.status_code == 200, response.content
     return response.json()["token"]
 
 
 def api(client, method, url, token, body=None):
-    return getattr(client, method)(url, json.dumps(body) if body is not None else None,
-                                   content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    return getattr(client, method)(
+        url, json.dumps(body) if body is not None else None, content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
 
 
 def right_choice(attempt, n):
@@ -68,9 +86,13 @@ def right_choice(attempt, n):
 def test_papers_are_shuffled_reproducible_and_the_key_never_reaches_the_candidate(client, exam):
     session, seated = exam
     (first, password), (second, _p) = seated
-    orders = [list(a.items.order_by("n").values_list("question_id", flat=True)) for a in (first, second)]
+    orders = [
+        list(a.items.order_by("n").values_list("question_id", flat=True)) for a in (first, second)
+    ]
     assert orders[0] != orders[1]  # each candidate has their own order
-    replay = services.paper_for(session, first, services._pools(session), {q.pk: 4 for q in Question.objects.all()})
+    replay = services.paper_for(
+        session, first, services._pools(session), {q.pk: 4 for q in Question.objects.all()}
+    )
     assert [i.question_id for i in replay] == orders[0]
     token = login(client, first, password)
     body = api(client, "get", reverse("exam:api_attempt", args=[first.pk]), token).content.decode()
@@ -89,10 +111,13 @@ def test_an_answer_is_acknowledged_with_its_sequence_and_a_stale_one_never_wins(
     assert api(client, "put", url, token, {"choice": 2, "seq": 7}).json() == {"saved": 7}
     stale = api(client, "put", url, token, {"choice": 0, "seq": 6})  # a retry that arrives late
     assert stale.status_code == 200 and stale.json() == {"saved": 7, "stale": True}
-    assert api(client, "put", url, token, {"choice": 2, "seq": 7}).json() == {"saved": 7}  # idempotent resend
+    # idempotent resend
+    assert api(client, "put", url, token, {"choice": 2, "seq": 7}).json() == {"saved": 7}
     assert Answer.objects.get(attempt=attempt, n=3).choice == 2
     cleared = api(client, "put", url, token, {"choice": None, "seq": 8})
-    assert cleared.json() == {"saved": 8} and Answer.objects.get(attempt=attempt, n=3).choice is None
+    assert (
+        cleared.json() == {"saved": 8} and Answer.objects.get(attempt=attempt, n=3).choice is None
+    )
     assert api(client, "put", reverse("exam:api_answer", args=[attempt.pk, 99]), token,
                {"choice": 0, "seq": 9}).status_code == 400
     assert api(client, "put", url, token, {"choice": 7, "seq": 9}).status_code == 400
@@ -102,10 +127,14 @@ def test_an_answer_is_acknowledged_with_its_sequence_and_a_stale_one_never_wins(
 def test_a_token_opens_only_its_own_attempt(client, exam):
     _session, [(mine, password), (theirs, _other)] = exam
     token = login(client, mine, password)
-    assert api(client, "get", reverse("exam:api_attempt", args=[theirs.pk]), token).status_code == 404
+    assert (
+        api(client, "get", reverse("exam:api_attempt", args=[theirs.pk]), token).status_code == 404
+    )
     assert api(client, "put", reverse("exam:api_answer", args=[theirs.pk, 1]), token,
                {"choice": 0, "seq": 1}).status_code == 404
-    assert api(client, "post", reverse("exam:api_submit", args=[theirs.pk]), token).status_code == 404
+    assert (
+        api(client, "post", reverse("exam:api_submit", args=[theirs.pk]), token).status_code == 404
+    )
     assert client.get(reverse("exam:api_attempt", args=[mine.pk])).status_code in (401, 403)
     assert not Answer.objects.filter(attempt=theirs).exists()
 
@@ -120,8 +149,13 @@ def test_submit_scores_per_part_once_and_a_second_submit_changes_nothing(client,
     assert first["scores"]["general"] == {"correct": 6, "questions": 10, "passed": True}
     again = api(client, "post", reverse("exam:api_submit", args=[attempt.pk]), token).json()
     assert again == first
-    assert ExamEvent.objects.filter(attempt=attempt, kind__in=["submit", "auto_submit"]).count() == 1
-    late = api(client, "put", reverse("exam:api_answer", args=[attempt.pk, 8]), token, {"choice": 0, "seq": 99})
+    assert (
+        ExamEvent.objects.filter(attempt=attempt, kind__in=["submit", "auto_submit"]).count() == 1
+    )
+    late = api(
+        client, "put", reverse("exam:api_answer", args=[attempt.pk, 8]), token,
+        {"choice": 0, "seq": 99},
+    )
     assert late.status_code == 409 and not Answer.objects.filter(attempt=attempt, n=8).exists()
 
 
@@ -131,7 +165,10 @@ def test_after_the_deadline_saves_are_refused_and_the_attempt_submits_itself_onc
     api(client, "put", reverse("exam:api_answer", args=[attempt.pk, 1]), token,
         {"choice": right_choice(attempt, 1), "seq": 1})
     Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(seconds=10))
-    late = api(client, "put", reverse("exam:api_answer", args=[attempt.pk, 2]), token, {"choice": 0, "seq": 2})
+    late = api(
+        client, "put", reverse("exam:api_answer", args=[attempt.pk, 2]), token,
+        {"choice": 0, "seq": 2},
+    )
     assert late.status_code == 409 and late.json()["code"] == "deadline"
     attempt.refresh_from_db()
     assert attempt.status == "submitted" and attempt.submit_reason == "deadline"
@@ -145,7 +182,8 @@ def test_the_scheduled_task_submits_abandoned_attempts_and_a_retry_does_no_harm(
     services.attempt_login(number=attempt.number, password=password)
     Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() - timedelta(minutes=1))
     assert submit_due_attempts.apply().get() == 1
-    assert submit_due_attempts.apply().get() == 0  # Celery redelivers the task: nothing happens twice
+    # Celery redelivers the task: nothing happens twice
+    assert submit_due_attempts.apply().get() == 0
     attempt.refresh_from_db()
     assert attempt.status == "submitted"
     assert ExamEvent.objects.filter(attempt=attempt, kind="auto_submit").count() == 1
@@ -156,8 +194,10 @@ def test_the_scheduled_task_submits_abandoned_attempts_and_a_retry_does_no_harm(
 def test_a_second_machine_needs_the_proctor(client, exam):
     _session, [(attempt, password), _] = exam
     login(client, attempt, password)
-    refused = client.post(reverse("exam:api_login"), {"number": attempt.number, "password": password},
-                          content_type="application/json")
+    refused = client.post(
+        reverse("exam:api_login"), {"number": attempt.number, "password": password},
+        content_type="application/json",
+    )
     assert refused.status_code == 403 and refused.json()["code"] == "readmit"
     services.readmit(actor=None, attempt=attempt, reason="Máy hỏng, chuyển sang máy 12")
     new_token = login(client, attempt, password)
@@ -171,13 +211,16 @@ def test_late_arrival_follows_the_exam_rules(client, db):
     _session, [(late, password), (_on_time, _p)] = make_session(bank, minutes=60, starts_at=start)
     refused = client.post(reverse("exam:api_login"), {"number": late.number, "password": password},
                           content_type="application/json")
-    assert refused.status_code == 403 and refused.json()["code"] == "late"  # 12 > 10 minutes for a 60-minute test
-    _session, [(in_time, password), _] = make_session(make_bank(code="B2"), minutes=60,
-                                                      starts_at=timezone.now() - timedelta(minutes=8))
+    # 12 > 10 minutes for a 60-minute test
+    assert refused.status_code == 403 and refused.json()["code"] == "late"
+    _session, [(in_time, password), _] = make_session(
+        make_bank(code="B2"), minutes=60, starts_at=timezone.now() - timedelta(minutes=8)
+    )
     token = login(client, in_time, password)
     paper = api(client, "get", reverse("exam:api_attempt", args=[in_time.pk]), token).json()
     deadline = timezone.datetime.fromisoformat(paper["deadline"])
-    assert abs((deadline - (timezone.now() + timedelta(minutes=52))).total_seconds()) < 5  # no extra time
+    # no extra time
+    assert abs((deadline - (timezone.now() + timedelta(minutes=52))).total_seconds()) < 5
 
 
 def test_wrong_passwords_lock_the_number_for_a_while(client, exam):
@@ -192,7 +235,9 @@ def test_wrong_passwords_lock_the_number_for_a_while(client, exam):
 
 def test_a_round_session_writes_round1_results_and_skips_exempt_parts(db, world):
     round_ = make_round(world.unit_a, code="TD-CBT", status="exams")
-    vacancy = recruitment_services.vacancy_save(actor=None, round_=round_, code="V", title="Chuyên viên", quota=1)
+    vacancy = recruitment_services.vacancy_save(
+        actor=None, round_=round_, code="V", title="Chuyên viên", quota=1
+    )
     application = make_application(vacancy, eligible=True)
     recruitment_services.numbers_assign(actor=None, round_=round_, prefix="TD")
     session, [(attempt, password)] = make_session(make_bank(), round_=round_)
@@ -206,11 +251,13 @@ def test_a_round_session_writes_round1_results_and_skips_exempt_parts(db, world)
     assert Decimal(score.correct) / score.questions >= Decimal("0.5")
 
 
-# --- the exam page ----------------------------------------------------------------------------------------
+# --- the exam page --------------------------------------------------------------------------------
 
 def test_the_page_saves_without_javascript_and_shows_the_score(client, exam):
     _session, [(attempt, password), _] = exam
-    page = client.post(reverse("exam:login"), {"number": attempt.number, "password": password}, follow=True)
+    page = client.post(
+        reverse("exam:login"), {"number": attempt.number, "password": password}, follow=True
+    )
     html = page.content.decode()
     assert 'data-exam-paper' in html and 'name="q1"' in html and "Câu hỏi số" in html
     assert '"correct"' not in html
@@ -236,13 +283,17 @@ def test_the_page_uses_its_session_with_csrf_for_the_api(exam):
     without = browser.put(url, json.dumps({"choice": 0, "seq": 1}), content_type="application/json")
     assert without.status_code == 403
     csrf = browser.cookies["csrftoken"].value
-    with_token = browser.put(url, json.dumps({"choice": 0, "seq": 1}), content_type="application/json",
-                             HTTP_X_CSRFTOKEN=csrf)
+    with_token = browser.put(
+        url, json.dumps({"choice": 0, "seq": 1}), content_type="application/json",
+        HTTP_X_CSRFTOKEN=csrf,
+    )
     assert with_token.status_code == 200 and with_token.json() == {"saved": 1}
 
 
 def test_before_the_start_the_candidate_waits_without_the_questions(client, db):
-    _session, [(attempt, password), _] = make_session(make_bank(), starts_at=timezone.now() + timedelta(minutes=10))
+    _session, [(attempt, password), _] = make_session(
+        make_bank(), starts_at=timezone.now() + timedelta(minutes=10)
+    )
     token = login(client, attempt, password)
     paper = api(client, "get", reverse("exam:api_attempt", args=[attempt.pk]), token).json()
     assert paper["status"] == "waiting" and paper["questions"] == [] and paper["deadline"] is None
@@ -252,7 +303,9 @@ def test_before_the_start_the_candidate_waits_without_the_questions(client, db):
 
 def test_the_candidate_sees_their_own_computer_test_in_the_portal(client, world, candidate):
     round_ = make_round(world.unit_a, code="TD-PORTAL", status="exams")
-    vacancy = recruitment_services.vacancy_save(actor=None, round_=round_, code="V", title="V", quota=1)
+    vacancy = recruitment_services.vacancy_save(
+        actor=None, round_=round_, code="V", title="V", quota=1
+    )
     make_application(vacancy, candidate=candidate, eligible=True)
     other = make_application(vacancy, full_name="Người khác", eligible=True)
     recruitment_services.numbers_assign(actor=None, round_=round_, prefix="TD")
@@ -270,12 +323,17 @@ def test_the_candidate_sees_their_own_computer_test_in_the_portal(client, world,
 
 def test_a_number_in_two_open_sessions_logs_in_to_the_newest_and_a_wrong_password_to_none(db):
     bank = make_bank()
-    older, [(old_attempt, old_password)] = make_session(bank, candidates=1,
-                                                        starts_at=timezone.now() - timedelta(minutes=5))
+    older, [(old_attempt, old_password)] = make_session(
+        bank, candidates=1, starts_at=timezone.now() - timedelta(minutes=5)
+    )
     newer, [(new_attempt, new_password)] = make_session(bank, candidates=1)
     assert old_attempt.number == new_attempt.number == "SBD001"
     attempt, _token = services.attempt_login(number="sbd001", password=new_password)
-    assert attempt.pk == new_attempt.pk and attempt.session == newer and attempt.status == Attempt.Status.ANSWERING
+    assert (
+        attempt.pk == new_attempt.pk
+        and attempt.session == newer
+        and attempt.status == Attempt.Status.ANSWERING
+    )
     # Each session's password opens only its own attempt.
     attempt, _token = services.attempt_login(number="SBD001", password=old_password)
     assert attempt.pk == old_attempt.pk and attempt.session == older
@@ -354,5 +412,6 @@ def test_a_saved_click_shows_the_candidate_as_present_to_the_proctor(client, exa
 
     assert state() == "Mất kết nối"
     assert api(client, "put", url, token, {"choice": 0, "seq": 1}).json() == {"saved": 1}
-    assert cache.get(services.PRESENCE_KEY.format(attempt.pk)) is None  # one statement, no cache write
+    # one statement, no cache write
+    assert cache.get(services.PRESENCE_KEY.format(attempt.pk)) is None
     assert state() == "Đang làm bài"

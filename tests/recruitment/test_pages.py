@@ -27,8 +27,10 @@ pytestmark = pytest.mark.django_db
 def round_a(world):
     round_ = make_round(world.unit_a, code="TD-A", status="open",
                         round2_form=RecruitmentRound.Round2Form.WRITTEN)
-    services.vacancy_save(actor=None, round_=round_, code="VT-01", title="Chuyên viên pháp chế", quota=1,
-                          unit=world.unit_a1)
+    services.vacancy_save(
+        actor=None, round_=round_, code="VT-01", title="Chuyên viên pháp chế", quota=1,
+        unit=world.unit_a1,
+    )
     return round_
 
 
@@ -45,13 +47,15 @@ def board_member(world, round_a):
 
 
 def scored(application, general=40, written=None):
-    services.round1_score_set(actor=None, application=application, part="general", correct=general, questions=60)
+    services.round1_score_set(
+        actor=None, application=application, part="general", correct=general, questions=60
+    )
     for marker, score in enumerate(written or [], start=1):
         services.mark_enter(actor=None, application=application, component="written", marker=marker,
                             score=Decimal(score))
 
 
-# --- HR -----------------------------------------------------------------------------------------------------
+# --- HR -------------------------------------------------------------------------------------------
 
 def test_hr_creates_a_round_and_the_rule_set_follows_the_announcement(client, officer_a, world):
     client.force_login(officer_a)
@@ -71,14 +75,20 @@ def test_hr_creates_a_round_and_the_rule_set_follows_the_announcement(client, of
 
 def test_an_officer_cannot_create_a_round_for_a_unit_outside_their_grant(client, officer_a, world):
     client.force_login(officer_a)
-    response = client.post(reverse("recruitment:round_create"), {
-        "code": "TD-X", "name": "X", "kind": "recruitment", "method": "exam", "agency": world.unit_b.pk,
-        "announced_on": "01/09/2026", "round2_form": "written", "written_weight": "100", "interview_weight": "0",
-        "fee": "0"})
+    response = client.post(
+        reverse("recruitment:round_create"),
+        {
+            "code": "TD-X", "name": "X", "kind": "recruitment", "method": "exam",
+            "agency": world.unit_b.pk, "announced_on": "01/09/2026", "round2_form": "written",
+            "written_weight": "100", "interview_weight": "0", "fee": "0",
+        },
+    )
     assert response.status_code == 200 and not RecruitmentRound.objects.filter(code="TD-X").exists()
 
 
-def test_a_rejection_needs_its_reason_and_the_candidate_sees_it(client, officer_a, round_a, candidate):
+def test_a_rejection_needs_its_reason_and_the_candidate_sees_it(
+    client, officer_a, round_a, candidate
+):
     application = make_application(round_a.vacancies.get(), candidate=candidate)
     client.force_login(officer_a)
     url = reverse("recruitment:application_review", args=[application.pk])
@@ -122,15 +132,20 @@ def test_marks_far_apart_are_flagged_then_reconciled(client, officer_a, round_a)
     scored(application)
     client.force_login(officer_a)
     url = reverse("recruitment:marks", args=[round_a.pk])
-    client.post(url, {f"m-{application.pk}-written-1": "80", f"m-{application.pk}-written-2": "62,5"})
+    client.post(
+        url, {f"m-{application.pk}-written-1": "80", f"m-{application.pk}-written-2": "62,5"}
+    )
     page = client.get(url).content.decode()
     assert 'data-conflict="1"' in page and 'data-testid="mark-conflicts"' in page
     publish = client.post(reverse("recruitment:results_publish", args=[round_a.pk]), follow=True)
     assert not RoundResult.objects.exists() and publish.status_code == 200
     client.post(url, {f"m-{application.pk}-written-3": "75"})
     assert 'data-conflict="1"' not in client.get(url).content.decode()
-    assert list(Mark.objects.filter(application=application, replaced=False).values_list("marker", "score")
-                .order_by("marker")) == [(1, Decimal(80)), (2, Decimal("62.5")), (3, Decimal(75))]
+    assert list(
+        Mark.objects.filter(application=application, replaced=False)
+        .values_list("marker", "score")
+        .order_by("marker")
+    ) == [(1, Decimal(80)), (2, Decimal("62.5")), (3, Decimal(75))]
 
 
 def test_a_bad_mark_is_refused_with_the_candidate_named(client, officer_a, round_a):
@@ -185,18 +200,31 @@ def test_a_winner_becomes_a_personnel_record(client, officer_a, round_a, world):
     scored(winner, written=[78, 80])
     services.results_publish(actor=None, round_=round_a)
     client.force_login(officer_a)
-    detail = client.get(reverse("recruitment:application_detail", args=[winner.pk])).content.decode()
-    assert "Đặng Thu Trang" in detail and reverse("recruitment:application_hire", args=[winner.pk]) in detail
-    response = client.post(reverse("recruitment:application_hire", args=[winner.pk]), {
-        # Starts on the day the results were published (today), whatever the real date.
-        "code": "A1-00001", "start_date": f"{timezone.localdate():%d/%m/%Y}", "unit": world.unit_a1.pk,
-        "decision_number": "15/QĐ-SNV"})
+    detail = client.get(
+        reverse("recruitment:application_detail", args=[winner.pk])
+    ).content.decode()
+    assert (
+        "Đặng Thu Trang" in detail
+        and reverse("recruitment:application_hire", args=[winner.pk]) in detail
+    )
+    response = client.post(
+        reverse("recruitment:application_hire", args=[winner.pk]),
+        {
+            # Starts on the day the results were published (today), whatever the real date.
+            "code": "A1-00001",
+            "start_date": f"{timezone.localdate():%d/%m/%Y}",
+            "unit": world.unit_a1.pk,
+            "decision_number": "15/QĐ-SNV",
+        },
+    )
     servant = CivilServant.objects.get(code="A1-00001")
     assert response.status_code == 302 and servant.full_name == "Đặng Thu Trang"
     assert servant.events.filter(kind="recruited").exists()
 
 
-def test_an_appeal_within_the_deadline_is_answered_and_changes_the_score(client, officer_a, round_a, candidate):
+def test_an_appeal_within_the_deadline_is_answered_and_changes_the_score(
+    client, officer_a, round_a, candidate
+):
     application = make_application(round_a.vacancies.get(), candidate=candidate, eligible=True)
     services.numbers_assign(actor=None, round_=round_a)
     scored(application, written=[48, 50])
@@ -217,15 +245,20 @@ def test_an_appeal_within_the_deadline_is_answered_and_changes_the_score(client,
 def test_an_appeal_after_the_deadline_is_refused(client, round_a, candidate):
     application = make_application(round_a.vacancies.get(), candidate=candidate, eligible=True)
     scored(application, written=[48, 50])
-    services.results_publish(actor=None, round_=round_a, on=timezone.localdate() - timedelta(days=40))
+    services.results_publish(
+        actor=None, round_=round_a, on=timezone.localdate() - timedelta(days=40)
+    )
     client.force_login(candidate)
     page = client.get(reverse("recruitment:my_application", args=[application.pk])).content.decode()
     assert reverse("recruitment:my_appeal", args=[application.pk]) not in page
-    client.post(reverse("recruitment:my_appeal", args=[application.pk]), {"component": "written", "reason": "x"})
+    client.post(
+        reverse("recruitment:my_appeal", args=[application.pk]),
+        {"component": "written", "reason": "x"},
+    )
     assert not application.appeals.exists()
 
 
-# --- the exam board --------------------------------------------------------------------------------------
+# --- the exam board -------------------------------------------------------------------------------
 
 def test_an_exam_board_member_sees_only_their_rounds(client, board_member, round_a, round_b):
     client.force_login(board_member)
@@ -237,19 +270,25 @@ def test_an_exam_board_member_sees_only_their_rounds(client, board_member, round
     assert client.get(reverse("recruitment:round_create")).status_code == 403
 
 
-def test_removing_a_member_from_the_board_closes_the_round_to_them(client, officer_a, board_member, round_a):
+def test_removing_a_member_from_the_board_closes_the_round_to_them(
+    client, officer_a, board_member, round_a
+):
     client.force_login(officer_a)
     client.post(reverse("recruitment:board_revoke", args=[round_a.pk, board_member.pk]))
     client.force_login(board_member)
     assert client.get(reverse("recruitment:round_detail", args=[round_a.pk])).status_code == 404
 
 
-# --- candidates ----------------------------------------------------------------------------------------------
+# --- candidates -----------------------------------------------------------------------------------
 
 def test_registration_sends_a_link_that_activates_the_account(client):
-    response = client.post(reverse("recruitment:register"), {
-        "full_name": "Hà Thị Lan", "email": "Lan.Ha@Example.vn", "password": "Tuyen-Dung-2026", "password2":
-            "Tuyen-Dung-2026"})
+    response = client.post(
+        reverse("recruitment:register"),
+        {
+            "full_name": "Hà Thị Lan", "email": "Lan.Ha@Example.vn", "password": "Tuyen-Dung-2026",
+            "password2": "Tuyen-Dung-2026",
+        },
+    )
     assert response.status_code == 200 and "lan.ha@example.vn" in response.content.decode()
     user = User.objects.get(username="lan.ha@example.vn")
     assert user.is_candidate and not user.is_active
@@ -262,16 +301,22 @@ def test_registration_sends_a_link_that_activates_the_account(client):
 
 
 def test_a_forged_or_expired_link_does_not_activate(client):
-    user = services.candidate_register(full_name="A", email="a@example.vn", password="Tuyen-Dung-2026")
+    user = services.candidate_register(
+        full_name="A", email="a@example.vn", password="Tuyen-Dung-2026"
+    )
     assert client.get(reverse("recruitment:verify", args=["forged"])).status_code == 400
     token = signing.dumps({"u": user.pk, "e": user.email}, salt="recruitment.candidate-email")
-    with mock.patch("django.core.signing.time.time", return_value=timezone.now().timestamp() + 4 * 24 * 3600):
+    with mock.patch(
+        "django.core.signing.time.time", return_value=timezone.now().timestamp() + 4 * 24 * 3600
+    ):
         assert client.get(reverse("recruitment:verify", args=[token])).status_code == 400
     user.refresh_from_db()
     assert not user.is_active
 
 
-def test_registration_refuses_weak_passwords_and_an_existing_address_gets_no_second_account(client, candidate):
+def test_registration_refuses_weak_passwords_and_an_existing_address_gets_no_second_account(
+    client, candidate
+):
     response = client.post(reverse("recruitment:register"), {
         "full_name": "B", "email": candidate.email.upper(), "password": "123", "password2": "123"})
     assert response.status_code == 200 and not mail.outbox
@@ -284,10 +329,12 @@ def test_a_candidate_applies_once_per_round_and_sees_only_their_own(client, roun
     client.force_login(candidate)
     portal = client.get(reverse("recruitment:portal")).content.decode()
     assert "TD-A" in portal or round_a.name in portal
-    data = {"vacancy": round_a.vacancies.get().pk, "full_name": "Ngô Thị Mai", "date_of_birth": "04/05/1999",
-            "sex": "female", "national_id": "008199000123", "phone": "0912345678", "address": "Tuyên Quang",
-            "ethnicity": "Tày", "qualification": "Cử nhân Luật", "priority_codes": ["DTTS", "CDCS"],
-            "commitment": "on"}
+    data = {
+        "vacancy": round_a.vacancies.get().pk, "full_name": "Ngô Thị Mai",
+        "date_of_birth": "04/05/1999", "sex": "female", "national_id": "008199000123",
+        "phone": "0912345678", "address": "Tuyên Quang", "ethnicity": "Tày",
+        "qualification": "Cử nhân Luật", "priority_codes": ["DTTS", "CDCS"], "commitment": "on",
+    }
     response = client.post(reverse("recruitment:apply", args=[round_a.pk]), data)
     mine = Application.objects.get(candidate=candidate)
     assert response.status_code == 302 and mine.priority_codes == ["CDCS", "DTTS"]
@@ -302,21 +349,22 @@ def test_a_candidate_applies_once_per_round_and_sees_only_their_own(client, roun
 # Run after the closing day (1/1/2026), whatever the real date.
 @time_machine.travel(datetime(2026, 6, 1, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
 def test_a_closed_round_takes_no_application(client, world, candidate):
-    closed = make_round(world.unit_a, code="TD-C", status="open", applications_close_on=date(2026, 1, 1))
+    closed = make_round(
+        world.unit_a, code="TD-C", status="open", applications_close_on=date(2026, 1, 1)
+    )
     services.vacancy_save(actor=None, round_=closed, code="V", title="V", quota=1)
     client.force_login(candidate)
     assert client.get(reverse("recruitment:apply", args=[closed.pk])).status_code == 404
 
 
 @pytest.mark.parametrize(("name", "content", "accepted"), [
-    ("bang.pdf", b"%PDF-1.7 diploma", True),
-    ("anh.png", b"\x89PNG\r\n\x1a\n....", True),
-    ("bang.pdf", b"MZ\x90\x00 not a pdf", False),
-    ("virus.exe", b"MZ\x90\x00", False),
+    ("bang.pdf", b"%PDF-1.7 diploma", True), ("anh.png", b"\x89PNG\r\n\x1a\n....", True),
+    ("bang.pdf", b"MZ\x90\x00 not a pdf", False), ("virus.exe", b"MZ\x90\x00", False),
     ("big.pdf", b"%PDF" + b"0" * (5 * 1024 * 1024 + 1), False),
 ])
-def test_documents_are_checked_for_type_content_and_size(client, round_a, candidate, name, content, accepted,
-                                                          settings, tmp_path):
+def test_documents_are_checked_for_type_content_and_size(
+    client, round_a, candidate, name, content, accepted, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     application = make_application(round_a.vacancies.get(), candidate=candidate)
     client.force_login(candidate)
@@ -325,7 +373,9 @@ def test_documents_are_checked_for_type_content_and_size(client, round_a, candid
     assert application.documents.exists() is accepted
     if accepted:
         document = application.documents.get()
-        download = client.get(reverse("recruitment:my_document", args=[application.pk, document.pk]))
+        download = client.get(
+            reverse("recruitment:my_document", args=[application.pk, document.pk])
+        )
         assert b"".join(download.streaming_content) == content
 
 

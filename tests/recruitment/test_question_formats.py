@@ -144,7 +144,9 @@ def test_gift_every_construct_with_weights_feedback_escapes_and_formats(tmp_path
     assert code != 0 and doc["created"] == 0  # all or nothing without --skip-invalid
     refused = {e["row"]: e["message"] for e in doc["errors"]}
     lines = GIFT.splitlines()
-    assert set(refused) == {lines.index(line) + 1 for line in lines if line.startswith(("::DESC", "::BAD"))}
+    assert set(refused) == {
+        lines.index(line) + 1 for line in lines if line.startswith(("::DESC", "::BAD"))
+    }
     messages = " ".join(refused.values())
     assert "câu hỏi ghép cặp (matching) “Ghép sai”" in messages
     assert "câu hỏi điền số (numerical) “Số gì?”" in messages
@@ -155,9 +157,13 @@ def test_gift_every_construct_with_weights_feedback_escapes_and_formats(tmp_path
     assert "3" in err  # the warning that something was dropped
 
     mc = q("MC-01")
-    assert (mc.kind, mc.options, mc.correct) == ("single", ["Chính phủ", "Quốc hội", "Bộ Nội vụ", "Tòa án"], 0)
+    assert (mc.kind, mc.options, mc.correct) == (
+        "single", ["Chính phủ", "Quốc hội", "Bộ Nội vụ", "Tòa án"], 0,
+    )
     assert mc.key == {"weights": [100, 0, 50, 0]}
-    assert mc.feedback["options"][:3] == ["đúng: Điều 10", "sai: Quốc hội lập pháp", "một nửa: Bộ giúp Chính phủ"]
+    assert mc.feedback["options"][:3] == [
+        "đúng: Điều 10", "sai: Quốc hội lập pháp", "một nửa: Bộ giúp Chính phủ",
+    ]
     assert mc.feedback["general"] == "Xem Luật Cán bộ, công chức 2025."
     assert (mc.bank.code, mc.topic) == ("GIFT", "Luật Cán bộ")
     fill = q("FILL-01")
@@ -167,7 +173,10 @@ def test_gift_every_construct_with_weights_feedback_escapes_and_formats(tmp_path
         ("truefalse", 0), ("truefalse", 1), ("truefalse", 0), ("truefalse", 1)]
     assert q("TF-02").options == ["Đúng", "Sai"]
     assert q("TF-02").feedback["options"] == ["Sai: phải là công dân Việt Nam.", "Đúng rồi."]
-    assert q("SA-01").key["answers"] == [{"text": "Sở Nội vụ", "weight": 100}, {"text": "Nội vụ", "weight": 50}]
+    assert q("SA-01").key["answers"] == [
+        {"text": "Sở Nội vụ", "weight": 100},
+        {"text": "Nội vụ", "weight": 50},
+    ]
     assert q("SA-02").text == "Thời gian tập sự công chức loại C là _____ kể từ ngày quyết định."
     assert q("NUM-01").key == {"answers": [{"value": 3.14, "tolerance": 0.01, "weight": 100}]}
     assert q("NUM-02").key == {"answers": [{"value": 3, "tolerance": 2, "weight": 100}]}
@@ -182,7 +191,9 @@ def test_gift_every_construct_with_weights_feedback_escapes_and_formats(tmp_path
     assert q("ESSAY-01").kind == "essay"
     assert q("MR-01").kind == "multiple" and q("MR-01").key == {"weights": [50, 50, -100, -50]}
     escaped = q("ESC-01")
-    assert escaped.text == "Ký tự đặc biệt: dấu # thăng, ~ ngã, = bằng, {ngoặc}, gạch \\ và\ndòng mới"
+    assert (
+        escaped.text == "Ký tự đặc biệt: dấu # thăng, ~ ngã, = bằng, {ngoặc}, gạch \\ và\ndòng mới"
+    )
     assert escaped.options == ["a = b", "a ~ b", "a # b"]
     html = q("FMT-HTML")
     assert html.text_format == "html" and "<b>đúng</b>" in html.text
@@ -216,12 +227,16 @@ def test_aiken_every_construct_eight_options_and_several_letters(tmp_path, capsy
 
 def test_duplicates_are_named_by_their_text(tmp_path, capsys):
     path = tmp_path / "lap.txt"
-    path.write_text("Câu hỏi lặp lại?\nA. Có\nB. Không\nANSWER: A\n\nCâu hỏi lặp lại?\nA. Có\nB. Không\n"
-                    "ANSWER: B\n", encoding="utf-8")
+    path.write_text("Câu hỏi lặp lại?\nA. Có\nB. Không\nANSWER: A\n\n"
+                    "Câu hỏi lặp lại?\nA. Có\nB. Không\nANSWER: B\n", encoding="utf-8")
     code, doc, _err = run(str(path), "--bank", "LAP", capsys=capsys)
     assert code != 0
     [error] = doc["errors"]
-    assert error["row"] == 6 and "“Câu hỏi lặp lại?”" in error["message"] and "Q" not in error["message"][:3]
+    assert (
+        error["row"] == 6
+        and "“Câu hỏi lặp lại?”" in error["message"]
+        and "Q" not in error["message"][:3]
+    )
 
 
 def test_moodle_xml_round_trip_keeps_every_type_and_pictures(tmp_path, capsys):
@@ -233,18 +248,27 @@ def test_moodle_xml_round_trip_keeps_every_type_and_pictures(tmp_path, capsys):
     # A picture in a question, as Moodle writes it.
     xml = xml.replace(b"<name><text>ESSAY-01</text></name>",
                       b"<name><text>IMG-01</text></name>", 1)
-    xml = xml.replace(b"Tr\xc3\xacnh b\xc3\xa0y vai tr\xc3\xb2",
-                      b"&lt;img src=\"@@PLUGINFILE@@/so-do.png\"&gt; Tr\xc3\xacnh b\xc3\xa0y vai tr\xc3\xb2", 1)
-    xml = xml.replace(b"</questiontext>", f'<file name="so-do.png" path="/" encoding="base64">{picture}</file>'
-                      "</questiontext>".encode(), 1)
+    xml = xml.replace(
+        b"Tr\xc3\xacnh b\xc3\xa0y vai tr\xc3\xb2",
+        b'&lt;img src="@@PLUGINFILE@@/so-do.png"&gt; Tr\xc3\xacnh b\xc3\xa0y vai tr\xc3\xb2',
+        1,
+    )
+    xml = xml.replace(
+        b"</questiontext>",
+        f'<file name="so-do.png" path="/" encoding="base64">{picture}</file>'
+        "</questiontext>".encode(),
+        1,
+    )
     target = tmp_path / "moodle.xml"
     target.write_bytes(xml)
     summary = QuestionImporter(bank="XML").run(target)
     assert summary["errors"] == [] and summary["created"] == 20
     for original in Question.objects.filter(bank__code="GIFT").exclude(family="ESSAY-01"):
         copy = Question.objects.get(bank__code="XML", family=original.family)
-        assert (copy.kind, copy.options, copy.correct, copy.key.get("pairs"), copy.text_format) == \
-            (original.kind, original.options, original.correct, original.key.get("pairs"), original.text_format)
+        assert (copy.kind, copy.options, copy.correct, copy.key.get("pairs"), copy.text_format) == (
+            original.kind, original.options, original.correct, original.key.get("pairs"),
+            original.text_format,
+        )
         if original.kind in ("multiple", "short", "numerical"):
             assert copy.key["weights" if original.kind == "multiple" else "answers"] == \
                 original.key["weights" if original.kind == "multiple" else "answers"]
@@ -253,19 +277,31 @@ def test_moodle_xml_round_trip_keeps_every_type_and_pictures(tmp_path, capsys):
     assert image.name == "so-do.png" and bytes(image.data) == b"\x89PNG\r\n\x1a\nfake"
     # Types a recruitment exam does not use are refused by name.
     other = tmp_path / "other.xml"
-    other.write_text('<?xml version="1.0"?><quiz><question type="calculated"><name><text>C1</text></name>'
-                     '<questiontext format="html"><text>Tính {a} + {b}</text></questiontext></question></quiz>',
+    other.write_text('<?xml version="1.0"?><quiz><question '
+                     'type="calculated"><name><text>C1</text></name><questiontext '
+                     'format="html"><text>Tính {a} + {b}</text></questiontext></question></quiz>',
                      encoding="utf-8")
     [error] = QuestionImporter(bank="XML").run(other)["errors"]
-    assert error["row"] == 1 and "calculated" in error["message"] and "Tính {a} + {b}" in error["message"]
+    assert (
+        error["row"] == 1
+        and "calculated" in error["message"]
+        and "Tính {a} + {b}" in error["message"]
+    )
 
 
 def test_excel_six_options_several_letters_and_vietnamese_numbers_and_dates(tmp_path, capsys):
-    header = ["Ngân hàng", "Phần thi", "Mã câu hỏi", "Nội dung câu hỏi", "Phương án A", "Phương án B",
-              "Phương án C", "Phương án D", "Phương án E", "Phương án F", "Đáp án"]
+    header = [
+        "Ngân hàng", "Phần thi", "Mã câu hỏi", "Nội dung câu hỏi", "Phương án A", "Phương án B",
+        "Phương án C", "Phương án D", "Phương án E", "Phương án F", "Đáp án",
+    ]
     rows = [
-        ["XLS", "Kiến thức chung", "X-1", "Mức lương cơ sở từ 01/7/2024?", 2340000, 1800000, 2.34, 1.8,
-         date(2025, 10, 18), "Không câu nào", "F"],
+        [
+            "XLS", "Kiến thức chung", "X-1", "Mức lương cơ sở từ 01/7/2024?", 2340000, 1800000,
+            2.34, 1.8,
+            date(2025, 10, 18),
+            "Không câu nào",
+            "F",
+        ],
         ["XLS", "Kiến thức chung", "X-2", "Chọn các số chẵn", 2, 3, 4, 5, 6, 7, "A, C, E"],
     ]
     path = write_workbook(tmp_path / "bank.xlsx", [header, *rows])
@@ -275,7 +311,9 @@ def test_excel_six_options_several_letters_and_vietnamese_numbers_and_dates(tmp_
     assert six.options == ["2.340.000", "1.800.000", "2,34", "1,8", "18/10/2025", "Không câu nào"]
     assert six.correct == 5 and six.kind == "single"
     several = q("X-2")
-    assert several.kind == "multiple" and [w > 0 for w in several.key["weights"]] == [True, False] * 3
+    assert (
+        several.kind == "multiple" and [w > 0 for w in several.key["weights"]] == [True, False] * 3
+    )
     # A key beyond the options is refused naming the letter.
     rows[0][-1] = "H"
     rows[0][2] = "X-3"
@@ -291,8 +329,9 @@ def test_refused_whole_file_imports_nothing_and_dry_run_writes_nothing(tmp_path,
     assert doc["created"] == 20 and not QuestionBank.objects.filter(code="GIFT").exists()
 
 
-def test_pictures_reach_the_candidate_only_through_their_attempt_and_staff_through_the_bank(client, tmp_path,
-                                                                                           provincial_hr):
+def test_pictures_reach_the_candidate_only_through_their_attempt_and_staff_through_the_bank(
+    client, tmp_path, provincial_hr
+):
     from datetime import timedelta
 
     from django.urls import reverse
@@ -301,11 +340,13 @@ def test_pictures_reach_the_candidate_only_through_their_attempt_and_staff_throu
     from recruitment.exam import services
 
     picture = base64.b64encode(b"\x89PNG-so-do").decode()
-    xml = (f'<?xml version="1.0"?><quiz><question type="multichoice"><name><text>IMG-1</text></name>'
-           f'<questiontext format="html"><text><![CDATA[<p>Xem sơ đồ <img src="@@PLUGINFILE@@/so-do.png"></p>]]>'
-           f'</text><file name="so-do.png" path="/" encoding="base64">{picture}</file></questiontext>'
-           f'<single>true</single><answer fraction="100"><text>Có</text></answer>'
-           f'<answer fraction="0"><text>Không</text></answer></question></quiz>')
+    xml = ('<?xml version="1.0"?><quiz><question '
+           'type="multichoice"><name><text>IMG-1</text></name><questiontext '
+           'format="html"><text><![CDATA[<p>Xem sơ đồ <img '
+           'src="@@PLUGINFILE@@/so-do.png"></p>]]></text><file name="so-do.png" path="/" '
+           f'encoding="base64">{picture}</file></questiontext><single>true</single><answer '
+           'fraction="100"><text>Có</text></answer><answer '
+           'fraction="0"><text>Không</text></answer></question></quiz>')
     path = tmp_path / "hinh.xml"
     path.write_text(xml, encoding="utf-8")
     assert QuestionImporter(bank="IMG").run(path)["created"] == 1
@@ -315,8 +356,11 @@ def test_pictures_reach_the_candidate_only_through_their_attempt_and_staff_throu
         services.PartSpec("general", 30, (services.RuleSpec(question.bank, 1),))])
     session = services.session_create(actor=None, name="Ca", blueprint=blueprint,
                                       starts_at=timezone.now() - timedelta(minutes=1))
-    (mine, password), (other, other_password) = services.attempts_add(actor=None, session=session, candidates=[
-        {"number": "A1", "full_name": "Một"}, {"number": "A2", "full_name": "Hai"}])
+    (mine, password), (other, other_password) = services.attempts_add(
+        actor=None,
+        session=session,
+        candidates=[{"number": "A1", "full_name": "Một"}, {"number": "A2", "full_name": "Hai"}],
+    )
     services.papers_generate(session)
     token = client.post(reverse("exam:api_login"), {"number": "A1", "password": password},
                         content_type="application/json").json()["token"]
@@ -325,7 +369,10 @@ def test_pictures_reach_the_candidate_only_through_their_attempt_and_staff_throu
     url = reverse("exam:api_image", args=[mine.pk, 1, "so-do.png"])
     assert f'src="{url}"' in paper["questions"][0]["text"]
     assert client.get(url, **auth).content == b"\x89PNG-so-do"
-    assert client.get(reverse("exam:api_image", args=[other.pk, 1, "so-do.png"]), **auth).status_code == 404
+    assert (
+        client.get(reverse("exam:api_image", args=[other.pk, 1, "so-do.png"]), **auth).status_code
+        == 404
+    )
     client.post(reverse("exam:api_submit", args=[mine.pk]), **auth)
     assert client.get(url, **auth).status_code == 404  # the attempt is over
     client.force_login(provincial_hr)
@@ -336,7 +383,10 @@ def test_pictures_reach_the_candidate_only_through_their_attempt_and_staff_throu
 
 
 def test_excel_options_numbered_one_to_eight(tmp_path, capsys):
-    header = ["Ngân hàng", "Phần thi", "Nội dung câu hỏi", *[f"Phương án {i}" for i in range(1, 9)], "Đáp án"]
+    header = [
+        "Ngân hàng", "Phần thi", "Nội dung câu hỏi", *[f"Phương án {i}" for i in range(1, 9)],
+        "Đáp án",
+    ]
     row = ["SO", "Tin học", "Tám phương án?", *[f"Lựa chọn {i}" for i in range(1, 9)], "G"]
     code, doc, _err = run(str(write_workbook(tmp_path / "tam.xlsx", [header, row])), capsys=capsys)
     assert code == 0 and doc["created"] == 1, doc
@@ -344,7 +394,9 @@ def test_excel_options_numbered_one_to_eight(tmp_path, capsys):
     assert len(question.options) == 8 and question.options[question.correct] == "Lựa chọn 7"
 
 
-def test_the_upload_preview_imports_only_the_valid_questions(client, provincial_hr, tmp_path, settings):
+def test_the_upload_preview_imports_only_the_valid_questions(
+    client, provincial_hr, tmp_path, settings
+):
     import re
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -352,8 +404,14 @@ def test_the_upload_preview_imports_only_the_valid_questions(client, provincial_
 
     settings.VAR_DIR = tmp_path
     client.force_login(provincial_hr)
-    page = client.post(reverse("recruitment:bank_list"), {
-        "file": SimpleUploadedFile("xem-truoc.gift", GIFT.encode()), "part": "general", "dry_run": "on"})
+    page = client.post(
+        reverse("recruitment:bank_list"),
+        {
+            "file": SimpleUploadedFile("xem-truoc.gift", GIFT.encode()),
+            "part": "general",
+            "dry_run": "on",
+        },
+    )
     text = page.content.decode()
     assert "câu hỏi ghép cặp (matching) “Ghép sai”" in text and not Question.objects.exists()
     token = re.search(r'name="preview" value="(\w+)"', text).group(1)

@@ -15,16 +15,36 @@ from recruitment.models import Answer, PaperItem, Question
 pytestmark = pytest.mark.django_db
 
 QUESTIONS = {
-    "MR": dict(kind="multiple", text="Những cơ quan nào thuộc Chính phủ?",
-               options=["Bộ Nội vụ", "Bộ Tài chính", "Quốc hội", "Tòa án"], correct=0,
-               key={"weights": [50, 50, -100, -50]}),
-    "TF": dict(kind="truefalse", text="Công chức được ký hợp đồng lao động.", options=["Đúng", "Sai"], correct=1),
-    "SA": dict(kind="short", text="Thủ đô của Việt Nam là gì?", options=[], correct=0,
-               key={"answers": [{"text": "Hà Nội", "weight": 100}, {"text": "Thăng Long", "weight": 50}]}),
-    "NU": dict(kind="numerical", text="Số pi đến hai chữ số thập phân?", options=[], correct=0,
-               key={"answers": [{"value": 3.14, "tolerance": 0.01, "weight": 100}]}),
-    "MA": dict(kind="matching", text="Ghép cơ quan với người đứng đầu", options=["Bộ trưởng", "Chủ tịch", "Chánh án"],
-               correct=0, key={"pairs": [["Bộ", 0], ["UBND", 1], ["Tòa án", 2]]}),
+    "MR": dict(
+        kind="multiple",
+        text="Những cơ quan nào thuộc Chính phủ?",
+        options=["Bộ Nội vụ", "Bộ Tài chính", "Quốc hội", "Tòa án"],
+        correct=0,
+        key={"weights": [50, 50, -100, -50]},
+    ),
+    "TF": dict(
+        kind="truefalse", text="Công chức được ký hợp đồng lao động.", options=["Đúng", "Sai"],
+        correct=1,
+    ),
+    "SA": dict(
+        kind="short",
+        text="Thủ đô của Việt Nam là gì?",
+        options=[],
+        correct=0,
+        key={"answers": [{"text": "Hà Nội", "weight": 100}, {"text": "Thăng Long", "weight": 50}]},
+    ),
+    "NU": dict(
+        kind="numerical",
+        text="Số pi đến hai chữ số thập phân?",
+        options=[],
+        correct=0,
+        key={"answers": [{"value": 3.14, "tolerance": 0.01, "weight": 100}]},
+    ),
+    "MA": dict(
+        kind="matching", text="Ghép cơ quan với người đứng đầu",
+        options=["Bộ trưởng", "Chủ tịch", "Chánh án"], correct=0,
+        key={"pairs": [["Bộ", 0], ["UBND", 1], ["Tòa án", 2]]},
+    ),
     "ES": dict(kind="essay", text="Trình bày vai trò của công chức.", options=[], correct=0),
 }
 SECRETS = ("weights", "Thăng Long", "tolerance", "3.14", "pairs")
@@ -52,7 +72,9 @@ def _put(client, attempt, token, n, body):
 
 
 def _item(attempt, family):
-    return PaperItem.objects.select_related("question").get(attempt=attempt, question__family=family)
+    return PaperItem.objects.select_related("question").get(
+        attempt=attempt, question__family=family
+    )
 
 
 def test_fractions_per_kind():
@@ -61,30 +83,50 @@ def test_fractions_per_kind():
     assert scoring.fraction("multiple", multiple, 0, identity, None, {"choices": [0]}) == 0.5
     assert scoring.fraction("multiple", multiple, 0, identity, None, {"choices": [0, 1]}) == 1.0
     assert scoring.fraction("multiple", multiple, 0, identity, None, {"choices": [0, 1, 3]}) == 0.5
-    assert scoring.fraction("multiple", multiple, 0, identity, None, {"choices": [0, 2]}) == 0.0  # clamped
-    assert scoring.fraction("multiple", multiple, 0, identity, None, {"choices": [0, 2]}, negative=True) == -0.5
+    # clamped
+    assert scoring.fraction("multiple", multiple, 0, identity, None, {"choices": [0, 2]}) == 0.0
+    assert (
+        scoring.fraction(
+            "multiple", multiple, 0, identity, None, {"choices": [0, 2]}, negative=True
+        )
+        == -0.5
+    )
     short = QUESTIONS["SA"]["key"]
-    assert scoring.fraction("short", short, 0, [], None, {"text": "  ha noi "}) == 1.0  # case, diacritics off
+    # case, diacritics off
+    assert scoring.fraction("short", short, 0, [], None, {"text": "  ha noi "}) == 1.0
     assert scoring.fraction("short", short, 0, [], None, {"text": "thăng long"}) == 0.5
-    assert scoring.fraction("short", {**short, "diacritics": True}, 0, [], None, {"text": "Ha Noi"}) == 0.0
-    assert scoring.fraction("short", {**short, "case_sensitive": True}, 0, [], None, {"text": "hà nội"}) == 0.0
+    assert (
+        scoring.fraction("short", {**short, "diacritics": True}, 0, [], None, {"text": "Ha Noi"})
+        == 0.0
+    )
+    assert (
+        scoring.fraction(
+            "short", {**short, "case_sensitive": True}, 0, [], None, {"text": "hà nội"}
+        )
+        == 0.0
+    )
     numerical = QUESTIONS["NU"]["key"]
     assert scoring.fraction("numerical", numerical, 0, [], None, {"text": "3,15"}) == 1.0
     assert scoring.fraction("numerical", numerical, 0, [], None, {"text": "3.16"}) == 0.0
     assert scoring.fraction("numerical", numerical, 0, [], None, {"text": "ba"}) == 0.0
     pairs = QUESTIONS["MA"]["key"]
-    assert scoring.fraction("matching", pairs, 0, [2, 0, 1], None, {"pairs": [1, 2, None]}) == pytest.approx(2 / 3,
-                                                                                                           abs=1e-3)
+    assert scoring.fraction(
+        "matching", pairs, 0, [2, 0, 1], None, {"pairs": [1, 2, None]}
+    ) == pytest.approx(2 / 3, abs=1e-3)
     assert scoring.fraction("essay", {}, 0, [], None, {"text": "…"}) is None
     assert scoring.read_number("2.340.000") == 2340000 and scoring.read_number("1.234,5") == 1234.5
 
 
 def test_a_candidate_answers_every_kind_and_gets_partial_credit(client):
     session, [(attempt, password)] = _exam()
-    response = client.post(reverse("exam:api_login"), {"number": attempt.number, "password": password},
-                           content_type="application/json")
+    response = client.post(
+        reverse("exam:api_login"), {"number": attempt.number, "password": password},
+        content_type="application/json",
+    )
     token = response.json()["token"]
-    paper = client.get(reverse("exam:api_attempt", args=[attempt.pk]), HTTP_AUTHORIZATION=f"Bearer {token}")
+    paper = client.get(
+        reverse("exam:api_attempt", args=[attempt.pk]), HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
     text = paper.content.decode()
     for secret in SECRETS:
         assert secret not in text
@@ -96,37 +138,70 @@ def test_a_candidate_answers_every_kind_and_gets_partial_credit(client):
     assert sorted(matching["options"]) == sorted(QUESTIONS["MA"]["options"])
 
     mr = _item(attempt, "MR")
-    shown = [mr.option_order.index(0), mr.option_order.index(3)]  # one right (50 %), one wrong (-50 %)... then
-    assert _put(client, attempt, token, mr.n, {"response": {"choices": shown}, "seq": 1}).json() == {"saved": 1}
+    # one right (50 %), one wrong (-50 %)... then
+    shown = [mr.option_order.index(0), mr.option_order.index(3)]
+    assert _put(
+        client, attempt, token, mr.n, {"response": {"choices": shown}, "seq": 1}
+    ).json() == {"saved": 1}
     shown = [mr.option_order.index(0)]  # …the candidate unticks the wrong one: half credit
-    assert _put(client, attempt, token, mr.n, {"response": {"choices": shown}, "seq": 2}).json() == {"saved": 2}
+    assert _put(
+        client, attempt, token, mr.n, {"response": {"choices": shown}, "seq": 2}
+    ).json() == {"saved": 2}
     tf = _item(attempt, "TF")
-    assert _put(client, attempt, token, tf.n, {"choice": tf.option_order.index(1), "seq": 3}).status_code == 200
+    assert (
+        _put(
+            client, attempt, token, tf.n, {"choice": tf.option_order.index(1), "seq": 3}
+        ).status_code
+        == 200
+    )
     sa = _item(attempt, "SA")
-    assert _put(client, attempt, token, sa.n, {"response": {"text": "thang long"}, "seq": 4}).status_code == 200
+    assert (
+        _put(
+            client, attempt, token, sa.n, {"response": {"text": "thang long"}, "seq": 4}
+        ).status_code
+        == 200
+    )
     nu = _item(attempt, "NU")
-    assert _put(client, attempt, token, nu.n, {"response": {"text": "3,14"}, "seq": 5}).status_code == 200
+    assert (
+        _put(client, attempt, token, nu.n, {"response": {"text": "3,14"}, "seq": 5}).status_code
+        == 200
+    )
     ma = _item(attempt, "MA")
-    given = [ma.option_order.index(0), ma.option_order.index(2), ma.option_order.index(2)]  # 2 of 3 right
-    assert _put(client, attempt, token, ma.n, {"response": {"pairs": given}, "seq": 6}).status_code == 200
+    # 2 of 3 right
+    given = [ma.option_order.index(0), ma.option_order.index(2), ma.option_order.index(2)]
+    assert (
+        _put(client, attempt, token, ma.n, {"response": {"pairs": given}, "seq": 6}).status_code
+        == 200
+    )
     es = _item(attempt, "ES")
     assert _put(client, attempt, token, es.n, {"response": {"text": "Công chức phục vụ nhân dân."},
                                                "seq": 7}).status_code == 200
-    # A response that does not fit its question is refused (400), and a choice on a response kind too.
-    assert _put(client, attempt, token, mr.n, {"response": {"choices": [9]}, "seq": 8}).status_code == 400
+    # A response that does not fit its question is refused (400), and a
+    # choice on a response kind too.
+    assert (
+        _put(client, attempt, token, mr.n, {"response": {"choices": [9]}, "seq": 8}).status_code
+        == 400
+    )
     assert _put(client, attempt, token, ma.n, {"choice": 0, "seq": 9}).status_code == 400
-    assert _put(client, attempt, token, tf.n, {"response": {"text": "x"}, "seq": 10}).status_code == 400
+    assert (
+        _put(client, attempt, token, tf.n, {"response": {"text": "x"}, "seq": 10}).status_code
+        == 400
+    )
     # The saved responses come back with the paper (reload, another machine).
     answers = client.get(reverse("exam:api_attempt", args=[attempt.pk]),
                          HTTP_AUTHORIZATION=f"Bearer {token}").json()["answers"]
     assert answers[str(ma.n)]["response"] == {"pairs": given}
 
-    result = client.post(reverse("exam:api_submit", args=[attempt.pk]), HTTP_AUTHORIZATION=f"Bearer {token}")
+    result = client.post(
+        reverse("exam:api_submit", args=[attempt.pk]), HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
     scores = result.json()["scores"]["general"]
     # MR 0.5 + TF 1 + SA 0.5 + NU 1 + MA 2/3 = 3.67 of 5 (the essay waits for the examiners)
     assert scores["correct"] == pytest.approx(3.67, abs=0.01)
     assert scores["questions"] == 5 and scores["essays"] == 1
-    assert Answer.objects.get(attempt=attempt, n=es.n).response == {"text": "Công chức phục vụ nhân dân."}
+    assert Answer.objects.get(attempt=attempt, n=es.n).response == {
+        "text": "Công chức phục vụ nhân dân."
+    }
 
 
 def test_negative_marking_follows_the_rounds_exam_rules(monkeypatch):
@@ -186,7 +261,9 @@ def test_essays_are_listed_for_the_examiners_on_the_session_page(client, provinc
     services.attempt_begin(attempt)
     attempt.refresh_from_db()
     essay = _item(attempt, "ES")
-    services.answer_save(attempt=attempt, n=essay.n, choice=None, seq=1, response={"text": "Công chức là công bộc."})
+    services.answer_save(
+        attempt=attempt, n=essay.n, choice=None, seq=1, response={"text": "Công chức là công bộc."}
+    )
     client.force_login(provincial_hr)
     page = client.get(reverse("recruitment:session_detail", args=[session.pk])).content.decode()
     listed = page.split('data-testid="essays"', 1)[1]

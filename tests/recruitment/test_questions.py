@@ -12,15 +12,21 @@ from tests.xlsx import write_workbook
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ["Ngân hàng", "Phần thi", "Mã câu hỏi", "Chủ đề", "Mức độ", "Nội dung câu hỏi", "Phương án A",
-          "Phương án B", "Phương án C", "Phương án D", "Đáp án"]
+HEADER = [
+    "Ngân hàng", "Phần thi", "Mã câu hỏi", "Chủ đề", "Mức độ", "Nội dung câu hỏi", "Phương án A",
+    "Phương án B", "Phương án C", "Phương án D", "Đáp án",
+]
 GOOD = [
-    ["KTC", "Kiến thức chung", "KTC-001", "Luật Cán bộ, công chức", "Dễ",
-     "Công chức được tuyển dụng thông qua hình thức nào?", "Thi tuyển hoặc xét tuyển", "Bổ nhiệm",
-     "Bầu cử", "Hợp đồng", "A"],
-    ["KTC", "Kiến thức chung", "KTC-002", "Luật Cán bộ, công chức", "trung bình",
-     "Thời gian tập sự của công chức loại C theo Nghị định 138/2020 là bao lâu?", "3 tháng", "6 tháng",
-     "12 tháng", "", "c"],
+    [
+        "KTC", "Kiến thức chung", "KTC-001", "Luật Cán bộ, công chức", "Dễ",
+        "Công chức được tuyển dụng thông qua hình thức nào?", "Thi tuyển hoặc xét tuyển",
+        "Bổ nhiệm", "Bầu cử", "Hợp đồng", "A",
+    ],
+    [
+        "KTC", "Kiến thức chung", "KTC-002", "Luật Cán bộ, công chức", "trung bình",
+        "Thời gian tập sự của công chức loại C theo Nghị định 138/2020 là bao lâu?", "3 tháng",
+        "6 tháng", "12 tháng", "", "c",
+    ],
 ]
 
 
@@ -34,7 +40,9 @@ def run(*args, capsys):
 
 
 def test_a_spreadsheet_is_imported_as_drafts_and_reimporting_changes_nothing(tmp_path, capsys):
-    path = write_workbook(tmp_path / "q.xlsx", [["Ngân hàng câu hỏi thi tuyển 2026"], HEADER, *GOOD])
+    path = write_workbook(
+        tmp_path / "q.xlsx", [["Ngân hàng câu hỏi thi tuyển 2026"], HEADER, *GOOD]
+    )
     code, doc = run(str(path), capsys=capsys)
     assert code == 0 and (doc["rows"], doc["created"]) == (2, 2)
     second = Question.objects.get(family="KTC-002")
@@ -56,7 +64,8 @@ def test_every_bad_question_is_reported_and_nothing_is_written(tmp_path, capsys)
     assert code != 0 and not Question.objects.exists() and not QuestionBank.objects.exists()
     found = {(e["row"], e["column"]) for e in doc["errors"]}
     assert (2, "Mức độ") in found  # "Rất khó" is no difficulty
-    assert (3, "Nội dung câu hỏi") in found and (3, "Đáp án") in found  # no text; E is not an option
+    # no text; E is not an option
+    assert (3, "Nội dung câu hỏi") in found and (3, "Đáp án") in found
     assert (4, "Mã câu hỏi") in found and (4, "Phương án B") in found  # X1 twice; B repeats A
     assert (5, "Phần thi") in found  # a new bank needs its part
     assert all(e["message"] for e in doc["errors"])
@@ -118,20 +127,27 @@ def test_gift_multiple_choice_is_read_and_other_types_are_refused(tmp_path, caps
     code, doc = run(str(path), capsys=capsys)
     assert code == 0 and doc["created"] == 2
     word = Question.objects.get(family="TH-01")
-    assert word.options == ["Ctrl + S", "Ctrl + P", "Ctrl + N"] and word.correct == 0 and word.topic == "Word"
+    assert (
+        word.options == ["Ctrl + S", "Ctrl + P", "Ctrl + N"]
+        and word.correct == 0
+        and word.topic == "Word"
+    )
     assert Question.objects.get(family="TH-02").text == "Địa chỉ ô A1:B2 là"
 
 
 def test_an_approved_question_changes_by_a_new_version_approved_by_someone_else(tmp_path, capsys):
     author, reviewer = UserFactory(), UserFactory()
     bank = services.bank_create(actor=author, code="KTC", name="Kiến thức chung", part="general")
-    services.question_save(actor=author, bank=bank, family="Q1", text="2 + 2 = ?", options=["3", "4"], correct=1)
+    services.question_save(
+        actor=author, bank=bank, family="Q1", text="2 + 2 = ?", options=["3", "4"], correct=1
+    )
     first = Question.objects.get()
     with pytest.raises(ValidationError):
         services.question_approve(actor=author, question=first)
     services.question_approve(actor=reviewer, question=first)
-    outcome = services.question_save(actor=author, bank=bank, family="Q1", text="2 + 2 = ?", options=["3", "4", "5"],
-                                     correct=1)
+    outcome = services.question_save(
+        actor=author, bank=bank, family="Q1", text="2 + 2 = ?", options=["3", "4", "5"], correct=1
+    )
     assert outcome == "updated"
     first.refresh_from_db()
     second = Question.objects.get(version=2)

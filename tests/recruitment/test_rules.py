@@ -21,8 +21,9 @@ D = Decimal
 
 
 @pytest.mark.parametrize(("announced", "code"), [
-    (date(2020, 12, 1), "REC-ND138"), (date(2024, 9, 16), "REC-ND138"), (date(2024, 9, 17), "REC-ND116"),
-    (date(2025, 6, 30), "REC-ND116"), (date(2025, 7, 1), "REC-ND170"), (date(2026, 3, 1), "REC-ND170"),
+    (date(2020, 12, 1), "REC-ND138"), (date(2024, 9, 16), "REC-ND138"),
+    (date(2024, 9, 17), "REC-ND116"), (date(2025, 6, 30), "REC-ND116"),
+    (date(2025, 7, 1), "REC-ND170"), (date(2026, 3, 1), "REC-ND170"),
 ])
 def test_the_rule_set_follows_the_announcement_date(announced, code):
     assert rules_for_round(announced_on=announced).rule_set.code == code
@@ -32,12 +33,16 @@ def test_nd170_transition_old_round_with_round1_done_finishes_under_old_rules_un
     choice = rules_for_round(announced_on=date(2025, 5, 1), round1_completed_on=date(2025, 6, 20),
                              on=date(2025, 9, 30))
     assert choice.rule_set.code == "REC-ND116" and not choice.must_restart
-    late = rules_for_round(announced_on=date(2025, 5, 1), round1_completed_on=date(2025, 6, 20), on=date(2025, 10, 1))
+    late = rules_for_round(
+        announced_on=date(2025, 5, 1), round1_completed_on=date(2025, 6, 20), on=date(2025, 10, 1)
+    )
     assert late.rule_set.code == "REC-ND170" and late.must_restart
 
 
 def test_nd170_transition_round1_not_finished_before_1_july_must_restart():
-    choice = rules_for_round(announced_on=date(2025, 5, 1), round1_completed_on=date(2025, 7, 5), on=date(2025, 7, 10))
+    choice = rules_for_round(
+        announced_on=date(2025, 5, 1), round1_completed_on=date(2025, 7, 5), on=date(2025, 7, 10)
+    )
     assert choice.must_restart and choice.rule_set.code == "REC-ND170"
 
 
@@ -102,7 +107,9 @@ def test_ranking_within_the_quota():
 def test_nd138_tie_goes_to_the_higher_round2_score():
     # Same total 80: b has more round-2 points, a has priority points.
     entries = [entry("x", "90"), entry("a", "75", "5"), entry("b", "77.5", "2.5")]
-    assert results(rank_position(entries, 2, REC_ND138)) == {"x": "PASSED", "a": "FAILED", "b": "PASSED"}
+    assert results(rank_position(entries, 2, REC_ND138)) == {
+        "x": "PASSED", "a": "FAILED", "b": "PASSED",
+    }
 
 
 def test_nd116_tie_breaks_verification_then_score_then_general_knowledge():
@@ -124,13 +131,17 @@ def test_nd170_tie_breaks_professional_then_written_score():
 
 @pytest.mark.parametrize("rules", [REC_ND138, REC_ND116, REC_ND170])
 def test_what_remains_tied_goes_to_the_head(rules):
-    entries = [entry("x", "90"), entry("a", "77", written=D("75")), entry("b", "77", written=D("75")),
-               entry("c", "60")]
+    entries = [
+        entry("x", "90"), entry("a", "77", written=D("75")), entry("b", "77", written=D("75")),
+        entry("c", "60"),
+    ]
     ranked = results(rank_position(entries, 2, rules))
     assert ranked == {"x": "PASSED", "a": "HEAD_DECIDES", "b": "HEAD_DECIDES", "c": "FAILED"}
 
 
 def test_candidates_failing_a_round_are_not_ranked():
-    failed = Entry(key="f", round1_passed=False, round2_passed=False, professional=None, priority=D(0))
+    failed = Entry(
+        key="f", round1_passed=False, round2_passed=False, professional=None, priority=D(0)
+    )
     ranked = rank_position([failed, entry("a", "55")], 1, REC_ND170)
     assert results(ranked) == {"f": "FAILED", "a": "PASSED"} and failed.rank is None

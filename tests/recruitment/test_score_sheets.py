@@ -23,11 +23,8 @@ pytestmark = pytest.mark.django_db
 def sheet(world):
     """A written-and-interview round of unit A with two numbered candidates."""
     round_ = make_round(
-        world.unit_a,
-        code="TD-S",
-        round2_form=RecruitmentRound.Round2Form.WRITTEN_INTERVIEW,
-        written_weight=70,
-        interview_weight=30,
+        world.unit_a, code="TD-S", round2_form=RecruitmentRound.Round2Form.WRITTEN_INTERVIEW,
+        written_weight=70, interview_weight=30,
     )
     vacancy = services.vacancy_save(
         actor=None, round_=round_, code="VT-01", title="Chuyên viên", quota=1, unit=world.unit_a1
@@ -43,8 +40,7 @@ def sheet(world):
 def test_a_marks_batch_with_a_bad_cell_saves_nothing_and_names_every_bad_cell(officer_a, sheet):
     round_, first, second = sheet
     entries = [
-        MarkEntry(first, "written", 1, Decimal(80)),
-        MarkEntry(first, "written", 2, Decimal(120)),
+        MarkEntry(first, "written", 1, Decimal(80)), MarkEntry(first, "written", 2, Decimal(120)),
         MarkEntry(second, "interview", 1, Decimal(-1)),
     ]
     with pytest.raises(ValidationError) as refused:
@@ -96,12 +92,12 @@ def test_two_concurrent_mark_entries_leave_one_current_mark(officer_a, sheet):
         try:
             start.wait()
             services.marks_enter(
-                actor=officer_a,
-                round_=round_,
+                actor=officer_a, round_=round_,
                 entries=[MarkEntry(first, "written", 1, Decimal(score))],
             )
             saved.append(score)
-        except Exception as exc:  # noqa: BLE001 - the refused clerk is counted, not raised in a thread
+        except Exception as exc:  # noqa: BLE001
+            # the refused clerk is counted, not raised in a thread
             refused.append(exc)
         finally:
             connection.close()
@@ -127,10 +123,8 @@ def test_the_marks_page_saves_nothing_when_a_cell_is_bad_and_shows_every_bad_cel
     response = client.post(
         reverse("recruitment:marks", args=[round_.pk]),
         {
-            f"m-{first.pk}-written-1": "80",
-            f"m-{first.pk}-written-2": "120",
-            f"m-{second.pk}-interview-1": "tám",
-            f"m-{second.pk}-written-1": "70,5",
+            f"m-{first.pk}-written-1": "80", f"m-{first.pk}-written-2": "120",
+            f"m-{second.pk}-interview-1": "tám", f"m-{second.pk}-written-1": "70,5",
         },
         follow=True,
     )
@@ -151,8 +145,7 @@ def test_the_marks_page_saves_a_good_sheet_in_one_go(client, officer_a, sheet):
     response = client.post(
         reverse("recruitment:marks", args=[round_.pk]),
         {
-            f"m-{first.pk}-written-1": "80",
-            f"m-{first.pk}-written-2": "62,5",
+            f"m-{first.pk}-written-1": "80", f"m-{first.pk}-written-2": "62,5",
             f"m-{second.pk}-interview-1": "90",
         },
         follow=True,
@@ -162,9 +155,7 @@ def test_the_marks_page_saves_a_good_sheet_in_one_go(client, officer_a, sheet):
         ["Đã lưu 3 điểm."],
     )
     assert sorted(Mark.objects.values_list("score", flat=True)) == [
-        Decimal("62.5"),
-        Decimal(80),
-        Decimal(90),
+        Decimal("62.5"), Decimal(80), Decimal(90),
     ]
 
 
