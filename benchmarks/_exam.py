@@ -1,4 +1,5 @@
-"""Shared plumbing of the exam-day benchmarks (``exam_saves``, ``exam_starts``, ``exam_durability``);
+"""Shared plumbing of the exam-day benchmarks (``exam_saves``, ``exam_starts``,
+``exam_durability``);
 not a benchmark itself.
 
 * a practice session made by ``manage.py make_exam_session --json`` (the documented interface);
@@ -57,8 +58,12 @@ def redis_cleanup(redis_db: int) -> int:
     import redis
 
     client = redis.Redis(host="127.0.0.1", port=6379, db=redis_db)
-    keys = list(client.scan_iter("*exam:*", count=5000)) + list(client.scan_iter("*celery*", count=1000)) \
-        + list(client.scan_iter("_kombu*", count=1000)) + list(client.scan_iter("unacked*", count=1000))
+    keys = (
+        list(client.scan_iter("*exam:*", count=5000))
+        + list(client.scan_iter("*celery*", count=1000))
+        + list(client.scan_iter("_kombu*", count=1000))
+        + list(client.scan_iter("unacked*", count=1000))
+    )
     for first in range(0, len(keys), 5000):
         client.delete(*keys[first:first + 5000])
     return len(keys)
@@ -66,9 +71,14 @@ def redis_cleanup(redis_db: int) -> int:
 
 def make_session(candidates: int, questions: int, minutes: int) -> dict:
     """``manage.py make_exam_session --json`` on the run's database; returns its document."""
-    command = [str(VENV_BIN / "python"), "manage.py", "make_exam_session", "--candidates", str(candidates),
-               "--questions", str(questions), "--minutes", str(minutes), "--json"]
-    done = subprocess.run(command, cwd=PROJECT_ROOT, env=os.environ, capture_output=True, text=True, check=False)
+    command = [
+        str(VENV_BIN / "python"),
+        "manage.py", "make_exam_session", "--candidates", str(candidates), "--questions",
+        str(questions), "--minutes", str(minutes), "--json",
+    ]
+    done = subprocess.run(
+        command, cwd=PROJECT_ROOT, env=os.environ, capture_output=True, text=True, check=False
+    )
     if done.returncode:
         raise RuntimeError(f"make_exam_session failed: {done.stderr[-2000:]}")
     return json.loads(done.stdout)
@@ -78,11 +88,15 @@ def option_counts(session_id: int) -> dict[str, tuple[int, list[int]]]:
     """Candidate number → (attempt id, options per question), read from the database."""
     from recruitment.models import Attempt
 
-    return {number: (pk, counts) for number, pk, counts in
-            Attempt.objects.filter(session_id=session_id).values_list("number", "pk", "option_counts")}
+    return {
+        number: (pk, counts)
+        for number, pk, counts in Attempt.objects.filter(session_id=session_id).values_list(
+            "number", "pk", "option_counts"
+        )
+    }
 
 
-# --- the server ----------------------------------------------------------------------------------------
+# --- the server -----------------------------------------------------------------------------------
 
 @dataclass
 class ServerConfig:
@@ -93,15 +107,22 @@ class ServerConfig:
 
     def describe(self) -> str:
         threads = f" × {self.threads} threads" if self.worker_class == "gthread" else ""
-        return f"gunicorn {self.worker_class}, {self.workers} workers{threads}, CONN_MAX_AGE={self.conn_max_age}"
+        return (f"gunicorn {self.worker_class}, {self.workers} workers{threads}, "
+                f"CONN_MAX_AGE={self.conn_max_age}")
 
 
 def add_server_arguments(parser) -> None:
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes (default 3)")
-    parser.add_argument("--threads", type=int, default=8, help="threads per gthread worker (default 8)")
+    parser.add_argument(
+        "--workers", type=int, default=3, help="gunicorn worker processes (default 3)"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=8, help="threads per gthread worker (default 8)"
+    )
     parser.add_argument("--conn-max-age", type=int, default=600, help="CONN_MAX_AGE (default 600)")
-    parser.add_argument("--redis-db", type=int, default=11, help="Redis database of the run (default 11)")
+    parser.add_argument(
+        "--redis-db", type=int, default=11, help="Redis database of the run (default 11)"
+    )
 
 
 def server_config(args) -> ServerConfig:
@@ -112,23 +133,31 @@ class Server:
     """One gunicorn master on 127.0.0.1:<port> serving ``settings_module`` (production settings)."""
 
     def __init__(self, label: str, settings_module: str, port: int, config: ServerConfig):
-        self.label, self.settings_module, self.port, self.config = label, settings_module, port, config
+        self.label, self.settings_module, self.port, self.config = (
+            label, settings_module, port, config,
+        )
         self.base = f"http://127.0.0.1:{port}"
         self.log_path = Path(tempfile.gettempdir()) / f"cong_vu_bench_{label}_{port}.log"
         self.process: subprocess.Popen | None = None
 
     def environment(self) -> dict:
-        return {**os.environ, "DJANGO_ENV": "production", "DEBUG": "0", "DJANGO_SETTINGS_MODULE": self.settings_module,
-                "ALLOWED_HOSTS": "127.0.0.1,localhost", "CONN_MAX_AGE": str(self.config.conn_max_age),
-                "SECURE_SSL_REDIRECT": "0", "CELERY_BROKER_URL": os.environ["REDIS_URL"],
-                "PYTHONPATH": f"{BENCH_DIR}:{PROJECT_ROOT}"}
+        return {
+            **os.environ, "DJANGO_ENV": "production", "DEBUG": "0",
+            "DJANGO_SETTINGS_MODULE": self.settings_module, "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "CONN_MAX_AGE": str(self.config.conn_max_age), "SECURE_SSL_REDIRECT": "0",
+            "CELERY_BROKER_URL": os.environ["REDIS_URL"],
+            "PYTHONPATH": f"{BENCH_DIR}:{PROJECT_ROOT}",
+        }
 
     def command(self) -> list[str]:
         config = self.config
-        command = [str(VENV_BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-                   "--workers", str(config.workers), "--worker-class", config.worker_class,
-                   "--backlog", "4096", "--timeout", "60", "--graceful-timeout", "10",
-                   "--error-logfile", str(self.log_path), "--log-level", "warning"]
+        command = [
+            str(VENV_BIN / "gunicorn"),
+            "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}", "--workers",
+            str(config.workers), "--worker-class", config.worker_class, "--backlog", "4096",
+            "--timeout", "60", "--graceful-timeout", "10", "--error-logfile", str(self.log_path),
+            "--log-level", "warning",
+        ]
         if config.worker_class == "gthread":
             command += ["--threads", str(config.threads), "--keep-alive", "75"]
         return command
@@ -140,7 +169,10 @@ class Server:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited at start-up; see {self.log_path}")
-            with contextlib.suppress(OSError), urllib.request.urlopen(f"{self.base}/healthz", timeout=2) as response:
+            with (
+                contextlib.suppress(OSError),
+                urllib.request.urlopen(f"{self.base}/healthz", timeout=2) as response,
+            ):
                 if response.status == 200 and len(self.workers()) == self.config.workers:
                     return self
             time.sleep(0.3)
@@ -155,7 +187,9 @@ class Server:
     def cpu_seconds(self) -> float:
         """The master's own and its reaped children's CPU, plus the live workers'."""
         pid = self.process.pid
-        return process_cpu(pid, reaped_children=True) + sum(process_cpu(worker) for worker in self.workers())
+        return process_cpu(pid, reaped_children=True) + sum(
+            process_cpu(worker) for worker in self.workers()
+        )
 
     def __enter__(self) -> "Server":
         return self.start()
@@ -178,7 +212,9 @@ def stop_process(process: subprocess.Popen | None, timeout: float = 30) -> None:
 
 def children(pid: int) -> list[int]:
     with contextlib.suppress(OSError):
-        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        return [
+            int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        ]
     return []
 
 
@@ -194,7 +230,7 @@ def process_cpu(pid: int, reaped_children: bool = False) -> float:
     return ticks / CLOCK_TICKS
 
 
-# --- CPU accounting ------------------------------------------------------------------------------------
+# --- CPU accounting -------------------------------------------------------------------------------
 
 def _machine_ticks() -> tuple[int, int]:
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -228,9 +264,14 @@ class CpuMeter:
 
     def _snapshot(self) -> dict:
         times = os.times()
-        return {"client": times.user + times.system, "servers": {s.label: s.cpu_seconds() for s in self.servers},
-                "postgres": _postgres_backends(), "redis": _redis_cpu(), "machine": _machine_ticks(),
-                "wall": time.perf_counter()}
+        return {
+            "client": times.user + times.system,
+            "servers": {s.label: s.cpu_seconds() for s in self.servers},
+            "postgres": _postgres_backends(),
+            "redis": _redis_cpu(),
+            "machine": _machine_ticks(),
+            "wall": time.perf_counter(),
+        }
 
     def __enter__(self) -> "CpuMeter":
         self.before = self._snapshot()
@@ -242,28 +283,45 @@ class CpuMeter:
     def figures(self) -> dict:
         before, after = self.before, self.after
         wall = after["wall"] - before["wall"]
-        postgres = sum(cpu - before["postgres"].get(pid, 0.0) for pid, cpu in after["postgres"].items())
+        postgres = sum(
+            cpu - before["postgres"].get(pid, 0.0) for pid, cpu in after["postgres"].items()
+        )
         busy = after["machine"][0] - before["machine"][0]
         total = after["machine"][1] - before["machine"][1]
-        used = {"client": after["client"] - before["client"],
-                **{f"server_{label}": after["servers"][label] - before["servers"][label] for label in after["servers"]},
-                "postgres": postgres, "redis": after["redis"] - before["redis"]}
+        used = {
+            "client": after["client"] - before["client"],
+            **{
+                f"server_{label}": after["servers"][label] - before["servers"][label]
+                for label in after["servers"]
+            },
+            "postgres": postgres,
+            "redis": after["redis"] - before["redis"],
+        }
         machine = busy / CLOCK_TICKS
         used["other"] = max(0.0, machine - sum(used.values()))
         figures = {f"{name}_cpu_s": round(value, 1) for name, value in used.items()}
-        figures.update({"machine_cpu_s": round(machine, 1), "wall_s": round(wall, 1), "cpus": os.cpu_count(),
-                        "machine_busy_pct": round(100 * busy / total, 1) if total else 0.0})
+        figures.update(
+            {
+                "machine_cpu_s": round(machine, 1),
+                "wall_s": round(wall, 1),
+                "cpus": os.cpu_count(),
+                "machine_busy_pct": round(100 * busy / total, 1) if total else 0.0,
+            }
+        )
         return figures
 
 
 def cpu_line(figures: dict) -> str:
     parts = [f"{key[:-6]} {value:.1f}" for key, value in figures.items()
              if key.endswith("_cpu_s") and key != "machine_cpu_s"]
-    return (f"CPU s over {figures['wall_s']:.1f} s wall × {figures['cpus']} CPUs: " + ", ".join(parts)
-            + f" (machine busy {figures['machine_busy_pct']:.0f} %)")
+    return (
+        f"CPU s over {figures['wall_s']:.1f} s wall × {figures['cpus']} CPUs: "
+        + ", ".join(parts)
+        + f" (machine busy {figures['machine_busy_pct']:.0f} %)"
+    )
 
 
-# --- the load client -----------------------------------------------------------------------------------
+# --- the load client ------------------------------------------------------------------------------
 
 @dataclass
 class Candidate:
@@ -363,8 +421,9 @@ def client_session(limit: int, timeout: float = 60):
 
     connector = aiohttp.TCPConnector(limit=limit, limit_per_host=limit, force_close=False,
                                      enable_cleanup_closed=True)
-    session = aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=timeout),
-                                    json_serialize=json.dumps)
+    session = aiohttp.ClientSession(
+        connector=connector, timeout=aiohttp.ClientTimeout(total=timeout), json_serialize=json.dumps
+    )
     # aiohttp silently sends an idempotent request (GET, PUT) again when its kept-alive connection
     # breaks; every failure is to be counted here, so off (as aiohttp's own test client does).
     session._retry_connection = False
@@ -381,17 +440,25 @@ async def save(session, target: Target, candidate: Candidate, rng: random.Random
         async with session.put(target.save_url(candidate, n), json={"choice": choice, "seq": seq},
                                headers=target.headers(candidate)) as response:
             status = response.status
-            body = await response.json(content_type=None) if status == 200 else await response.text()
+            body = (
+                await response.json(content_type=None) if status == 200 else await response.text()
+            )
             acked = status == 200 and body.get("saved") == seq and not body.get("stale")
             if status != 200:
                 error = f"{status}: {str(body)[:80]}"
     except Exception as exc:  # noqa: BLE001 - every failure is counted, none ends the run
         error = type(exc).__name__
-    records.append(Record(scheduled, sent, loop.time(), status, candidate.attempt, n, seq, choice, acked, error))
+    records.append(
+        Record(
+            scheduled, sent, loop.time(), status, candidate.attempt, n, seq, choice, acked, error
+        )
+    )
 
 
-async def closed_loop(target: Target, candidates: list[Candidate], concurrency: int, duration: float,
-                      warmup: float, seed: int = 1) -> Phase:
+async def closed_loop(
+    target: Target, candidates: list[Candidate], concurrency: int, duration: float, warmup: float,
+    seed: int = 1,
+) -> Phase:
     """``concurrency`` clients, each sending its next save as soon as the last one is answered."""
     rng, phase = random.Random(seed), Phase(f"{target.label} closed-loop ×{concurrency}")
     turn = itertools.cycle(candidates)
@@ -408,8 +475,10 @@ async def closed_loop(target: Target, candidates: list[Candidate], concurrency: 
     return phase
 
 
-async def open_loop(target: Target, candidates: list[Candidate], rate: float, duration: float, warmup: float,
-                    connections: int, seed: int = 1, during=None) -> Phase:
+async def open_loop(
+    target: Target, candidates: list[Candidate], rate: float, duration: float, warmup: float,
+    connections: int, seed: int = 1, during=None,
+) -> Phase:
     """Saves at ``rate`` per second on a fixed schedule: candidate ``k mod N`` at ``k / rate`` (each
     candidate every N / rate seconds), whatever the server does; ``during(loop_time)`` is called
     about every 0.1 s (the durability benchmark kills a worker from it)."""
@@ -428,8 +497,11 @@ async def open_loop(target: Target, candidates: list[Candidate], rate: float, du
             delay = scheduled - loop.time()
             if delay > 0.002:
                 await asyncio.sleep(delay)
-            task = asyncio.create_task(save(session, target, candidates[k % len(candidates)], rng, scheduled,
-                                            phase.records))
+            task = asyncio.create_task(
+                save(
+                    session, target, candidates[k % len(candidates)], rng, scheduled, phase.records
+                )
+            )
             tasks.add(task)
             task.add_done_callback(tasks.discard)
         while tasks:
@@ -439,7 +511,7 @@ async def open_loop(target: Target, candidates: list[Candidate], rate: float, du
     return phase
 
 
-# --- logins ----------------------------------------------------------------------------------------------
+# --- logins ---------------------------------------------------------------------------------------
 
 @dataclass
 class Start:
@@ -469,13 +541,19 @@ async def start_candidate(session, base: str, candidate: Candidate, scheduled: f
         candidate.attempt, candidate.token = body["attempt"], body["token"]
         paper_url = f"{base}/bench/papers/{candidate.attempt}" if bare else \
             f"{base}/exam/api/attempts/{candidate.attempt}"
-        async with session.get(paper_url, headers={"Authorization": f"Bearer {candidate.token}"}) as response:
+        async with session.get(
+            paper_url, headers={"Authorization": f"Bearer {candidate.token}"}
+        ) as response:
             body = await response.json(content_type=None)
             if response.status != 200:
                 result.status = f"paper {response.status}"
                 return result
         result.questions = len(body["questions"])
-        result.status = "ok" if result.questions == expected_questions else f"paper of {result.questions} questions"
+        result.status = (
+            "ok"
+            if result.questions == expected_questions
+            else f"paper of {result.questions} questions"
+        )
     except Exception as exc:  # noqa: BLE001 - every failure is counted, none ends the run
         result.status = type(exc).__name__
     result.done = loop.time()
@@ -517,7 +595,9 @@ def login_all(base: str, candidates: list[Candidate], connections: int = 64) -> 
                         "number": candidate.number, "password": candidate.password}) as response:
                     body = await response.json(content_type=None)
                     if response.status != 200:
-                        raise RuntimeError(f"login of {candidate.number} failed: {response.status} {body}")
+                        raise RuntimeError(
+                            f"login of {candidate.number} failed: {response.status} {body}"
+                        )
                     candidate.attempt, candidate.token = body["attempt"], body["token"]
 
             await asyncio.gather(*(one(candidate) for candidate in candidates))
@@ -528,16 +608,24 @@ def login_all(base: str, candidates: list[Candidate], connections: int = 64) -> 
 
 def candidates_of(document: dict) -> list[Candidate]:
     counts = option_counts(document["session"])
-    return [Candidate(c["number"], c["password"], *counts[c["number"]]) for c in document["candidates"]]
+    return [
+        Candidate(c["number"], c["password"], *counts[c["number"]]) for c in document["candidates"]
+    ]
 
 
 def add_session_arguments(parser, *, port: int, db_name: str) -> None:
     """The options every exam benchmark has: the session's size, the server's port and
     configuration, the throwaway database."""
-    parser.add_argument("--candidates", type=int, default=10_000, help="candidates in the session (default 10,000)")
-    parser.add_argument("--questions", type=int, default=60, help="questions per paper (default 60, at most 65)")
-    parser.add_argument("--port", type=int, default=port, help=f"exam server port (default {port}); a baseline "
-                                                                 "server uses the next one")
+    parser.add_argument(
+        "--candidates", type=int, default=10_000, help="candidates in the session (default 10,000)"
+    )
+    parser.add_argument(
+        "--questions", type=int, default=60, help="questions per paper (default 60, at most 65)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=port,
+        help=f"exam server port (default {port}); a baseline server uses the next one",
+    )
     parser.add_argument("--db-name", default=db_name, help="PostgreSQL database to create")
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
     add_server_arguments(parser)

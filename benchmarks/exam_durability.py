@@ -21,7 +21,8 @@ that dies); every candidate logged in through the API.
     is sent once more. Finally two copies are sent at once for a third set (two scheduled runs
     overlapping). Target: exactly one ``auto_submit`` ExamEvent per attempt, none elsewhere.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/exam_durability.py
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python benchmarks/exam_durability.py
     ... benchmarks/exam_durability.py --candidates 2000 --duration 20      # smaller and quicker
     ... benchmarks/exam_durability.py --no-celery                         # apply() only
 
@@ -48,17 +49,27 @@ KILL_WINDOW = 5.0  # seconds after a kill in which failures are put down to it
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rate", type=float, default=200, help="saves per second during the kills (default 200)")
-    parser.add_argument("--duration", type=float, default=40, help="seconds of save load (default 40)")
-    parser.add_argument("--kills", type=int, default=4, help="workers killed during the load (default 4)")
-    parser.add_argument("--connections", type=int, default=512, help="client connections (default 512)")
-    parser.add_argument("--due", type=int, default=1000, help="attempts made due per auto-submit check (1,000)")
+    parser.add_argument(
+        "--rate", type=float, default=200, help="saves per second during the kills (default 200)"
+    )
+    parser.add_argument(
+        "--duration", type=float, default=40, help="seconds of save load (default 40)"
+    )
+    parser.add_argument(
+        "--kills", type=int, default=4, help="workers killed during the load (default 4)"
+    )
+    parser.add_argument(
+        "--connections", type=int, default=512, help="client connections (default 512)"
+    )
+    parser.add_argument(
+        "--due", type=int, default=1000, help="attempts made due per auto-submit check (1,000)"
+    )
     parser.add_argument("--no-celery", action="store_true", help="skip the real Celery worker")
     _exam.add_session_arguments(parser, port=8121, db_name="cong_vu_bench_exam_durability")
     return parser.parse_args()
 
 
-# --- (a) saves through worker kills ----------------------------------------------------------------------
+# --- (a) saves through worker kills ---------------------------------------------------------------
 
 class Killer:
     """Called by the load client about every 0.1 s: kills a worker at each planned instant and
@@ -70,8 +81,11 @@ class Killer:
 
     def __call__(self, now: float) -> None:
         for kill in self.kills:
-            if "replaced_after_s" not in kill and len(self.server.workers()) == self.server.config.workers \
-                    and kill["pid"] not in self.server.workers():
+            if (
+                "replaced_after_s" not in kill
+                and len(self.server.workers()) == self.server.config.workers
+                and kill["pid"] not in self.server.workers()
+            ):
                 kill["replaced_after_s"] = round(now - kill["at"], 2)
         if self.pending and now >= self.pending[0]:
             self.pending.pop(0)
@@ -85,8 +99,9 @@ def stored_answers(session_id: int) -> dict[tuple[int, int], tuple[int, int | No
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT a.attempt_id, a.n, a.seq, a.choice FROM recruitment_answer a "
-                       "JOIN recruitment_attempt t ON t.id = a.attempt_id WHERE t.session_id = %s", [session_id])
+        cursor.execute("SELECT a.attempt_id, a.n, a.seq, a.choice FROM "
+                       "recruitment_answer a JOIN recruitment_attempt t ON t.id "
+                       "= a.attempt_id WHERE t.session_id = %s", [session_id])
         return {(attempt, n): (seq, choice) for attempt, n, seq, choice in cursor.fetchall()}
 
 
@@ -109,7 +124,8 @@ def check_saves(phase: _exam.Phase, stored: dict) -> dict:
 
 
 def failures_by_kill(phase: _exam.Phase, kills: list[dict]) -> dict:
-    """Each failure is put down to the last kill before it, if that was at most KILL_WINDOW earlier."""
+    """Each failure is put down to the last kill before it, if that was at most KILL_WINDOW
+    earlier."""
     failed = [r for r in phase.records if r.status != 200]
     per_kill = [0] * len(kills)
     for r in failed:
@@ -128,7 +144,9 @@ def saves_under_kills(server: _exam.Server, candidates: list, session_id: int, a
     def during(now: float) -> None:
         if not loop_start[0]:
             loop_start[0] = now
-            killer.pending = [now + warmup + args.duration * (k + 1) / (args.kills + 1) for k in range(args.kills)]
+            killer.pending = [
+                now + warmup + args.duration * (k + 1) / (args.kills + 1) for k in range(args.kills)
+            ]
         killer(now)
 
     killer = Killer(server, [])
@@ -142,19 +160,21 @@ def saves_under_kills(server: _exam.Server, candidates: list, session_id: int, a
     figures.pop("throughput_per_s", None)
     checked = check_saves(phase, stored_answers(session_id))
     around = failures_by_kill(phase, killer.kills)
-    log(f"  {checked['acknowledged']:,} acknowledged, {checked['lost']} lost; {checked['failed']} failed "
-        f"({around['per_kill']} around the kills, {around['away_from_kills']} elsewhere)")
+    log(f"  {checked['acknowledged']:,} acknowledged, {checked['lost']} lost; {checked['failed']} "
+        f"failed ({around['per_kill']} around the kills, {around['away_from_kills']} elsewhere)")
     return {"load": figures, "check": checked, "kills": around}
 
 
-# --- (b) auto-submit exactly once --------------------------------------------------------------------------
+# --- (b) auto-submit exactly once -----------------------------------------------------------------
 
 def make_due(attempt_ids: list[int]) -> None:
     from django.utils import timezone
 
     from recruitment.models import Attempt
 
-    Attempt.objects.filter(pk__in=attempt_ids).update(deadline=timezone.now() - timedelta(minutes=1))
+    Attempt.objects.filter(pk__in=attempt_ids).update(
+        deadline=timezone.now() - timedelta(minutes=1)
+    )
 
 
 def auto_submit_counts(attempt_ids: list[int], session_id: int, elsewhere: bool = False) -> dict:
@@ -169,10 +189,16 @@ def auto_submit_counts(attempt_ids: list[int], session_id: int, elsewhere: bool 
                        .values_list("attempt_id", "count"))
     wanted = set(attempt_ids)
     histogram = Counter(per_attempt.get(pk, 0) for pk in wanted)
-    submitted = Attempt.objects.filter(pk__in=wanted, status=Attempt.Status.SUBMITTED, submit_reason="deadline")
-    counts = {"attempts": len(wanted), "exactly_once": histogram.get(1, 0), "missing": histogram.get(0, 0),
-              "more_than_once": sum(v for k, v in histogram.items() if k > 1),
-              "submitted_at_deadline": submitted.count()}
+    submitted = Attempt.objects.filter(
+        pk__in=wanted, status=Attempt.Status.SUBMITTED, submit_reason="deadline"
+    )
+    counts = {
+        "attempts": len(wanted),
+        "exactly_once": histogram.get(1, 0),
+        "missing": histogram.get(0, 0),
+        "more_than_once": sum(v for k, v in histogram.items() if k > 1),
+        "submitted_at_deadline": submitted.count(),
+    }
     if elsewhere:
         counts["events_elsewhere"] = sum(c for pk, c in per_attempt.items() if pk not in wanted)
     return counts
@@ -194,7 +220,10 @@ def apply_twice(attempt_ids: list[int], session_id: int) -> dict:
         result = submit_due_attempts.apply()
         runs.append({"submitted": result.get(), "seconds": round(time.perf_counter() - started, 2)})
     counts = auto_submit_counts(attempt_ids, session_id)
-    log(f"  apply() twice: {runs[0]['submitted']} then {runs[1]['submitted']} submitted; events {counts}")
+    log(
+        f"  apply() twice: {runs[0]['submitted']} then "
+        f"{runs[1]['submitted']} submitted; events {counts}"
+    )
     return {"runs": runs, "per_attempt": counts,
             "ms_per_attempt": round(runs[0]["seconds"] * 1000 / max(1, runs[0]["submitted"]), 2)}
 
@@ -212,16 +241,21 @@ class CeleryWorker:
     def start(self) -> "CeleryWorker":
         from config.celery import app
 
-        command = [str(_exam.VENV_BIN / "celery"), "-A", "config", "worker", "--pool=prefork", "--concurrency=2",
-                   "--loglevel=info", "--without-heartbeat", "--without-mingle", "--without-gossip",
-                   "-n", self.name, "--logfile", str(self.log_path)]
+        command = [
+            str(_exam.VENV_BIN / "celery"),
+            "-A", "config", "worker", "--pool=prefork", "--concurrency=2", "--loglevel=info",
+            "--without-heartbeat", "--without-mingle", "--without-gossip", "-n", self.name,
+            "--logfile", str(self.log_path),
+        ]
         self.process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=self.environment,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the Celery worker exited at start-up; see {self.log_path}")
-            if app.control.ping(destination=[self.name.replace("%h", os.uname().nodename)], timeout=1.0):
+            if app.control.ping(
+                destination=[self.name.replace("%h", os.uname().nodename)], timeout=1.0
+            ):
                 return self
         raise RuntimeError(f"the Celery worker did not answer within 60 s; see {self.log_path}")
 
@@ -233,7 +267,9 @@ class CeleryWorker:
 
     def log_lines(self, task_id: str) -> list[str]:
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-        return [line.strip() for line in text.splitlines() if task_id in line or "WorkerLost" in line]
+        return [
+            line.strip() for line in text.splitlines() if task_id in line or "WorkerLost" in line
+        ]
 
 
 def wait_for(condition, timeout: float, step: float = 0.05) -> bool:
@@ -259,17 +295,26 @@ def redelivered_run(worker: CeleryWorker, attempt_ids: list[int], session_id: in
     killed = worker.pool_processes()
     for pid in killed:
         os.kill(pid, signal.SIGKILL)
-    log(f"  kill -9 of the worker's pool processes {killed} after {before_kill} of {len(attempt_ids)} submitted")
+    log(
+        f"  kill -9 of the worker's pool processes {killed} after {before_kill} of "
+        f"{len(attempt_ids)} submitted"
+    )
     result = task.get(timeout=300)
     seconds = time.perf_counter() - started
     again = submit_due_attempts.apply_async().get(timeout=120)
     lines = worker.log_lines(task.id)
     counts = auto_submit_counts(attempt_ids, session_id)
     log(f"  redelivered run submitted {result}, the next run {again}; events {counts}")
-    return {"submitted_before_kill": before_kill, "killed_pool_processes": len(killed),
-            "redelivered_run_submitted": result, "next_run_submitted": again, "seconds": round(seconds, 1),
-            "received_count": sum(1 for line in lines if "Task" in line and "received" in line),
-            "worker_lost_logged": any("WorkerLost" in line for line in lines), "per_attempt": counts}
+    return {
+        "submitted_before_kill": before_kill,
+        "killed_pool_processes": len(killed),
+        "redelivered_run_submitted": result,
+        "next_run_submitted": again,
+        "seconds": round(seconds, 1),
+        "received_count": sum(1 for line in lines if "Task" in line and "received" in line),
+        "worker_lost_logged": any("WorkerLost" in line for line in lines),
+        "per_attempt": counts,
+    }
 
 
 def overlapping_runs(attempt_ids: list[int], session_id: int) -> dict:
@@ -299,31 +344,35 @@ def auto_submit(server: _exam.Server, attempt_ids: list[int], session_id: int, a
         figures["celery_overlapping"] = overlapping_runs(sets[2], session_id)
     finally:
         worker.stop()
-    figures["all_sets"] = auto_submit_counts([pk for chunk in sets for pk in chunk], session_id, elsewhere=True)
+    figures["all_sets"] = auto_submit_counts(
+        [pk for chunk in sets for pk in chunk], session_id, elsewhere=True
+    )
     return figures
 
 
 def report(figures: dict, args) -> None:
     saves, check, kills = figures["saves"], figures["saves"]["check"], figures["saves"]["kills"]
-    print(f"Exam durability: {args.candidates:,} candidates, {figures['server']}, saves at {args.rate:g}/s for "
-          f"{args.duration:g} s, {args.kills} worker(s) killed with kill -9")
-    print(f"  acknowledged saves {check['acknowledged']:,} ({check['acknowledged_keys']:,} answers): lost "
-          f"{check['lost']} (target 0)")
-    print(f"  failed requests {check['failed']} ({kills['per_kill']} within {KILL_WINDOW:g} s of each kill, "
-          f"{kills['away_from_kills']} elsewhere; {check['failed_but_committed']} of them committed anyway); "
-          f"kinds {kills['kinds']}; worker replaced after {kills['replaced_after_s']} s")
-    print(f"  load: p50 {saves['load'].get('p50_ms', 0):.0f} ms, p99 {saves['load'].get('p99_ms', 0):.0f} ms; "
-          f"{_exam.cpu_line(saves['load'])}")
+    print(f"Exam durability: {args.candidates:,} candidates, {figures['server']}, saves at "
+          f"{args.rate:g}/s for {args.duration:g} s, {args.kills} worker(s) killed with kill -9")
+    print(f"  acknowledged saves {check['acknowledged']:,} ({check['acknowledged_keys']:,} "
+          f"answers): lost {check['lost']} (target 0)")
+    print(f"  failed requests {check['failed']} ({kills['per_kill']} within {KILL_WINDOW:g} s of "
+          f"each kill, {kills['away_from_kills']} elsewhere; {check['failed_but_committed']} of "
+          f"them committed anyway); kinds {kills['kinds']}; worker replaced after "
+          f"{kills['replaced_after_s']} s")
+    print(f"  load: p50 {saves['load'].get('p50_ms', 0):.0f} ms, p99 "
+          f"{saves['load'].get('p99_ms', 0):.0f} ms; {_exam.cpu_line(saves['load'])}")
     auto = figures["auto_submit"]
     twice = auto["apply_twice"]
-    print(f"  auto-submit, apply() twice: {twice['runs'][0]['submitted']} then {twice['runs'][1]['submitted']} "
-          f"submitted ({twice['ms_per_attempt']} ms per attempt); per attempt: {twice['per_attempt']}")
+    print(f"  auto-submit, apply() twice: {twice['runs'][0]['submitted']} then "
+          f"{twice['runs'][1]['submitted']} submitted ({twice['ms_per_attempt']} ms per attempt); "
+          f"per attempt: {twice['per_attempt']}")
     if "celery_redelivered" in auto:
         red, over = auto["celery_redelivered"], auto["celery_overlapping"]
-        print(f"  Celery worker killed part-way ({red['submitted_before_kill']} submitted before): the redelivered "
-              f"task submitted {red['redelivered_run_submitted']}, the next run {red['next_run_submitted']} "
-              f"(received {red['received_count']}×, WorkerLostError logged: {red['worker_lost_logged']}); "
-              f"per attempt: {red['per_attempt']}")
+        print(f"  Celery worker killed part-way ({red['submitted_before_kill']} submitted before): "
+              f"the redelivered task submitted {red['redelivered_run_submitted']}, the next run "
+              f"{red['next_run_submitted']} (received {red['received_count']}×, WorkerLostError "
+              f"logged: {red['worker_lost_logged']}); per attempt: {red['per_attempt']}")
         print(f"  two overlapping runs: {over['submitted']}; per attempt: {over['per_attempt']}")
         print(f"  all sets: {auto['all_sets']}")
 
@@ -332,15 +381,23 @@ def main() -> None:
     args = parse_args()
     if args.candidates < 3 * args.due:
         sys.exit("--candidates must be at least 3 × --due")
-    os.environ["CELERY_BROKER_URL"] = f"redis://127.0.0.1:6379/{args.redis_db}"  # this process sends the tasks
+    # this process sends the tasks
+    os.environ["CELERY_BROKER_URL"] = f"redis://127.0.0.1:6379/{args.redis_db}"
     with _exam.exam_run("exam_durability", args, baseline=False) as bench:
-        server, candidates, session_id = bench.servers[0], bench.candidates, bench.document["session"]
+        server, candidates, session_id = (
+            bench.servers[0], bench.candidates, bench.document["session"],
+        )
         log(f"logging {len(candidates):,} candidates in …")
         _exam.login_all(server.base, candidates)
         log(f"saves at {args.rate:g}/s for {args.duration:g} s with {args.kills} worker kill(s) …")
-        figures = {"benchmark": "exam_durability", "candidates": args.candidates, "server": bench.config.describe(),
-                   "rate_per_s": args.rate, "duration_s": args.duration,
-                   "saves": saves_under_kills(server, candidates, session_id, args)}
+        figures = {
+            "benchmark": "exam_durability",
+            "candidates": args.candidates,
+            "server": bench.config.describe(),
+            "rate_per_s": args.rate,
+            "duration_s": args.duration,
+            "saves": saves_under_kills(server, candidates, session_id, args),
+        }
         attempt_ids = sorted(candidate.attempt for candidate in candidates)
         figures["auto_submit"] = auto_submit(server, attempt_ids, session_id, args)
     report(figures, args)

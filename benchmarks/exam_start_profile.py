@@ -118,7 +118,8 @@ def main() -> None:
         settings.ROOT_URLCONF = "bench_urls"
         from recruitment.exam.hot_path import serve_answers
 
-        # As config.wsgi serves the site: exam day's requests before the middleware, the rest by Django.
+        # As config.wsgi serves the site: exam day's requests before the
+        # middleware, the rest by Django.
         application = serve_answers(get_wsgi_application())
         candidates = _exam.candidates_of(document)
         # Each candidate starts once through the exam API (a second login would need re-admission):

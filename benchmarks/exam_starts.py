@@ -22,7 +22,8 @@ and the exam's time to the last start over the baseline's. Afterwards the databa
 every attempt started, every paper of 60 questions. ``EXPLAIN ANALYZE`` of the login's query is
 printed (its scan shows whether the candidate number is found through an index).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python benchmarks/exam_starts.py
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python benchmarks/exam_starts.py
     ... benchmarks/exam_starts.py --candidates 2000              # smaller and quicker
     ... benchmarks/exam_starts.py --spread 30                    # arrivals over half a minute
 
@@ -42,8 +43,12 @@ PLAN_WORDS = ("Scan", "Rows Removed", "Execution Time")  # the plan lines the su
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--spread", type=float, default=0, help="arrivals spread over this many seconds (default 0)")
-    parser.add_argument("--connections", type=int, default=1000, help="client connections at once (default 1,000)")
+    parser.add_argument(
+        "--spread", type=float, default=0, help="arrivals spread over this many seconds (default 0)"
+    )
+    parser.add_argument(
+        "--connections", type=int, default=1000, help="client connections at once (default 1,000)"
+    )
     _exam.add_session_arguments(parser, port=8111, db_name="cong_vu_bench_exam_starts")
     return parser.parse_args()
 
@@ -58,8 +63,10 @@ def herd_figures(started: float, results: list[_exam.Start], questions: int) -> 
     login = [r.login_done - r.scheduled for r in ok]
     paper = [r.done - r.login_done for r in ok]
     last = max((r.done for r in ok), default=started) - started
-    figures = {"candidates": len(results), "served": len(ok), "errors": len(results) - len(ok),
-               "time_to_last_s": round(last, 1), "starts_per_s": round(len(ok) / last, 1) if last else 0.0}
+    figures = {
+        "candidates": len(results), "served": len(ok), "errors": len(results) - len(ok),
+        "time_to_last_s": round(last, 1), "starts_per_s": round(len(ok) / last, 1) if last else 0.0,
+    }
     for label, values in (("start", waited), ("login", login), ("paper", paper)):
         if values:
             figures[f"{label}_p50_ms"] = round(statistics.median(values) * 1000, 1)
@@ -73,8 +80,9 @@ def run_herd(label: str, base: str, candidates: list, servers: list, args, bare:
     log(f"{label}: {len(candidates):,} candidates log in and fetch the paper "
         f"({'at once' if not args.spread else f'within {args.spread:g} s'}) …")
     with _exam.CpuMeter(servers) as meter:
-        started, results = asyncio.run(_exam.herd(base, candidates, args.spread, args.connections, bare,
-                                                  args.questions))
+        started, results = asyncio.run(
+            _exam.herd(base, candidates, args.spread, args.connections, bare, args.questions)
+        )
     figures = {**herd_figures(started, results, args.questions), **meter.figures()}
     log(f"  last start after {figures['time_to_last_s']} s, errors {figures['errors']}, "
         f"p50 {figures.get('start_p50_ms', 0):.0f} ms, p99 {figures.get('start_p99_ms', 0):.0f} ms")
@@ -83,13 +91,16 @@ def run_herd(label: str, base: str, candidates: list, servers: list, args, bare:
 
 
 def login_plan(candidate: _exam.Candidate) -> list[str]:
-    """EXPLAIN ANALYZE of the exam login's own statement (``services._LOGIN_SQL``) for one candidate."""
+    """EXPLAIN ANALYZE of the exam login's own statement (``services._LOGIN_SQL``) for one
+    candidate."""
     from django.db import connection
 
     from recruitment.exam.services import _LOGIN_SQL, digest
 
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN ANALYZE " + _LOGIN_SQL, [candidate.number.upper(), digest(candidate.password)])
+        cursor.execute(
+            "EXPLAIN ANALYZE " + _LOGIN_SQL, [candidate.number.upper(), digest(candidate.password)]
+        )
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -102,25 +113,31 @@ def check_database(session_id: int, questions: int) -> dict:
     statuses = dict(attempts.order_by().values_list("status").annotate(count=Count("id"))
                     .values_list("status", "count"))
     sizes = set(attempts.order_by().annotate(size=Count("items")).values_list("size", flat=True))
-    return {"statuses": statuses, "paper_sizes": sorted(sizes), "all_started": set(statuses) == {"answering"},
-            "all_papers_complete": sizes == {questions}}
+    return {
+        "statuses": statuses, "paper_sizes": sorted(sizes),
+        "all_started": set(statuses) == {"answering"}, "all_papers_complete": sizes == {questions},
+    }
 
 
 def report(figures: dict, args) -> None:
-    print(f"Exam starts: {args.candidates:,} candidates, login + paper of {args.questions} questions, arriving "
-          f"{'at once' if not args.spread else f'within {args.spread:g} s'}, ≤ {args.connections} connections; "
-          f"{figures['server']}; load client on the same {os.cpu_count()} CPUs")
+    print(f"Exam starts: {args.candidates:,} candidates, login + paper of {args.questions} "
+          f"questions, arriving {'at once' if not args.spread else f'within {args.spread:g} s'}, ≤ "
+          f"{args.connections} connections; {figures['server']}; load client on the same "
+          f"{os.cpu_count()} CPUs")
     for label in ("baseline", "exam"):
         h = figures[label]
-        print(f"  {label:8}  last start after {h['time_to_last_s']:>6.1f} s  ({h['starts_per_s']:.0f} starts/s)  "
-              f"served {h['served']:,}  errors {h['errors']}  wait p50 {h.get('start_p50_ms', 0) / 1000:.1f} s  "
-              f"p99 {h.get('start_p99_ms', 0) / 1000:.1f} s  (login p50 {h.get('login_p50_ms', 0):.0f} ms, "
-              f"paper p50 {h.get('paper_p50_ms', 0):.0f} ms)")
+        print(f"  {label:8}  last start after {h['time_to_last_s']:>6.1f} s  "
+              f"({h['starts_per_s']:.0f} starts/s)  served {h['served']:,}  errors {h['errors']}  "
+              f"wait p50 {h.get('start_p50_ms', 0) / 1000:.1f} s  p99 "
+              f"{h.get('start_p99_ms', 0) / 1000:.1f} s  (login p50 {h.get('login_p50_ms', 0):.0f} "
+              f"ms, paper p50 {h.get('paper_p50_ms', 0):.0f} ms)")
         print(f"            {_exam.cpu_line(h)}")
     exam = figures["exam"]
-    verdict = "met" if exam["time_to_last_s"] < TARGET_SECONDS and exam["errors"] == 0 else "NOT met"
-    print(f"  exam / baseline time to the last start: {figures['time_ratio']:.2f}; target < {TARGET_SECONDS} s with "
-          f"no error: {verdict}")
+    verdict = (
+        "met" if exam["time_to_last_s"] < TARGET_SECONDS and exam["errors"] == 0 else "NOT met"
+    )
+    print(f"  exam / baseline time to the last start: {figures['time_ratio']:.2f}; target < "
+          f"{TARGET_SECONDS} s with no error: {verdict}")
     print(f"  database: {figures['database']}")
     print("  login query plan: " + " | ".join(line.strip() for line in figures["login_plan"]
                                              if any(word in line for word in PLAN_WORDS)))
@@ -131,13 +148,23 @@ def main() -> None:
     with _exam.exam_run("exam_starts", args, baseline=True) as bench:
         candidates, (exam_server, baseline_server) = bench.candidates, bench.servers
         plan = login_plan(candidates[len(candidates) // 2])
-        baseline = run_herd("baseline", baseline_server.base, candidates, bench.servers, args, bare=True)
+        baseline = run_herd(
+            "baseline", baseline_server.base, candidates, bench.servers, args, bare=True
+        )
         exam = run_herd("exam", exam_server.base, candidates, bench.servers, args, bare=False)
-        figures = {"benchmark": "exam_starts", "candidates": args.candidates, "questions": args.questions,
-                   "spread_s": args.spread, "connections": args.connections, "server": bench.config.describe(),
-                   "baseline": baseline, "exam": exam,
-                   "time_ratio": ratio(exam["time_to_last_s"], baseline["time_to_last_s"]),
-                   "database": check_database(bench.document["session"], args.questions), "login_plan": plan}
+        figures = {
+            "benchmark": "exam_starts",
+            "candidates": args.candidates,
+            "questions": args.questions,
+            "spread_s": args.spread,
+            "connections": args.connections,
+            "server": bench.config.describe(),
+            "baseline": baseline,
+            "exam": exam,
+            "time_ratio": ratio(exam["time_to_last_s"], baseline["time_to_last_s"]),
+            "database": check_database(bench.document["session"], args.questions),
+            "login_plan": plan,
+        }
     report(figures, args)
     emit_json(figures)
 
