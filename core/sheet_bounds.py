@@ -101,36 +101,59 @@ def check_extent(rows: int, columns: int, limits: Limits | None = None, *, sheet
     limits = limits or Limits.from_settings()
     where = _("Sheet “%(sheet)s”") % {"sheet": sheet} if sheet else _("The file")
     if rows > limits.rows:
-        raise FileTooCostly(_("%(where)s has data down to row %(rows)s; at most %(limit)s rows can be "
-                              "imported at once (split the file, or delete the empty rows at the end).")
-                            % {"where": where, "rows": _n(rows), "limit": _n(limits.rows)})
+        raise FileTooCostly(
+            _(
+                "%(where)s has data down to row %(rows)s; at most %(limit)s rows can be "
+                "imported at once (split the file, or delete the empty rows at the end)."
+            )
+            % {"where": where, "rows": _n(rows), "limit": _n(limits.rows)}
+        )
     if columns > limits.columns:
-        raise FileTooCostly(_("%(where)s has data up to column %(column)s (%(columns)s columns); at most "
-                              "%(limit)s columns can be imported (delete the columns that are not needed).")
-                            % {"where": where, "column": column_letters(columns), "columns": _n(columns),
-                               "limit": _n(limits.columns)})
+        raise FileTooCostly(
+            _(
+                "%(where)s has data up to column %(column)s (%(columns)s columns); at most "
+                "%(limit)s columns can be imported (delete the columns that are not needed)."
+            )
+            % {
+                "where": where,
+                "column": column_letters(columns),
+                "columns": _n(columns),
+                "limit": _n(limits.columns),
+            }
+        )
     if rows * columns > limits.cells:
-        raise FileTooCostly(_("%(where)s spans %(rows)s rows × %(columns)s columns; at most %(limit)s cells "
-                              "can be imported at once (split the file).")
-                            % {"where": where, "rows": _n(rows), "columns": _n(columns),
-                               "limit": _n(limits.cells)})
+        raise FileTooCostly(
+            _(
+                "%(where)s spans %(rows)s rows × %(columns)s columns; at most %(limit)s cells "
+                "can be imported at once (split the file)."
+            )
+            % {"where": where, "rows": _n(rows), "columns": _n(columns), "limit": _n(limits.cells)}
+        )
 
 
 def _inspect_zip(path: Path, limits: Limits, *, ods: bool) -> Inspection:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
-        raise FileTooCostly(_("The file is not a valid Excel workbook (it may be damaged, or an old "
-                              ".xls renamed): open it in Excel and save it again as .xlsx.")) from None
+        raise FileTooCostly(
+            _(
+                "The file is not a valid Excel workbook (it may be damaged, or an old "
+                ".xls renamed): open it in Excel and save it again as .xlsx."
+            )
+        ) from None
     with archive:
         parts = archive.infolist()
         if len(parts) > MAX_PARTS:
-            raise FileTooCostly(_("The workbook has %(n)s parts; a spreadsheet has far fewer.")
-                                % {"n": _n(len(parts))})
+            raise FileTooCostly(
+                _("The workbook has %(n)s parts; a spreadsheet has far fewer.")
+                % {"n": _n(len(parts))}
+            )
         total = sum(part.file_size for part in parts)
         if total > limits.uncompressed_bytes:
-            raise FileTooCostly(_("The workbook unpacks to %(size)s MB; at most %(limit)s MB can be "
-                                  "imported.") % {"size": _mb(total), "limit": _mb(limits.uncompressed_bytes)})
+            raise FileTooCostly(
+                _("The workbook unpacks to %(size)s MB; at most %(limit)s MB can be imported.")
+                % {"size": _mb(total), "limit": _mb(limits.uncompressed_bytes)}
+            )
         inspection = Inspection()
         names = {} if ods else _sheet_names(archive)
         try:
@@ -142,8 +165,12 @@ def _inspect_zip(path: Path, limits: Limits, *, ods: bool) -> Inspection:
                 else:
                     _drain(archive, part)  # reading to the end checks the CRC: sizes cannot lie
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError):
-            raise FileTooCostly(_("The workbook is damaged (a part does not unpack as declared): open it in "
-                                  "Excel and save it again.")) from None
+            raise FileTooCostly(
+                _(
+                    "The workbook is damaged (a part does not unpack as declared): open it in "
+                    "Excel and save it again."
+                )
+            ) from None
     return inspection
 
 
@@ -154,10 +181,16 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
         book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
     except (KeyError, zipfile.BadZipFile):
         return {}
-    targets = {m.group(1): m.group(2)
-               for m in re.finditer(r'<Relationship\s[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels)}
-    targets.update({m.group(2): m.group(1)
-                    for m in re.finditer(r'<Relationship\s[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)})
+    targets = {
+        m.group(1): m.group(2)
+        for m in re.finditer(r'<Relationship\s[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels)
+    }
+    targets.update(
+        {
+            m.group(2): m.group(1)
+            for m in re.finditer(r'<Relationship\s[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)
+        }
+    )
     names = {}
     for match in re.finditer(r'<(?:\w+:)?sheet\s[^>]*?name="([^"]*)"[^>]*?\bid="([^"]+)"', book):
         target = targets.get(match.group(2), "")
@@ -204,7 +237,8 @@ def _letters_over(limit: int) -> bytes:
     first, second = divmod(limit - 1, 26)  # limit = 26 * first + second + 1
     options = [rb"[A-Z]{3}"]
     if first < 26:
-        options.append(rb"[%s-Z][A-Z]" % chr(65 + first).encode())  # a first letter past the limit's
+        # a first letter past the limit's
+        options.append(rb"[%s-Z][A-Z]" % chr(65 + first).encode())
     if second < 25:
         options.append(rb"%s[%s-Z]" % (chr(64 + first).encode(), chr(66 + second).encode()))
     return b"|".join(options)
@@ -216,9 +250,12 @@ def _scan_worksheet(archive, part, limits: Limits, inspection: Inspection, sheet
     sheet = sheet or part.filename.rsplit("/", 1)[-1].removesuffix(".xml")
     if _within_limits_quickly(archive, part, limits, inspection, sheet):
         return
-    far_row = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="[A-Z]{1,3}(' + _over(limits.rows) + rb')"[^>]*?(?<!/)>')
-    far_column = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="(' + _letters_over(limits.columns)
-                            + rb')[0-9]+"[^>]*?(?<!/)>')
+    far_row = re.compile(
+        rb'<(?:\w+:)?c\s[^>]*?\br="[A-Z]{1,3}(' + _over(limits.rows) + rb')"[^>]*?(?<!/)>'
+    )
+    far_column = re.compile(
+        rb'<(?:\w+:)?c\s[^>]*?\br="(' + _letters_over(limits.columns) + rb')[0-9]+"[^>]*?(?<!/)>'
+    )
     max_row = max_column = last_row_tag = 0
     unreferenced = False
     for index, chunk in enumerate(_chunks(archive, part)):
@@ -270,7 +307,8 @@ def _segments(archive, part):
         yield carry
 
 
-def _within_limits_quickly(archive, part, limits: Limits, inspection: Inspection, sheet: str) -> bool:
+def _within_limits_quickly(archive, part, limits: Limits, inspection: Inspection,
+                           sheet: str) -> bool:
     """Whether a regularly written sheet is surely within the limits, decided by one C-speed regex
     search per chunk (an import of 100,000 rows × 22 columns: well under a second, against seven
     for the exact scan below, which counts cells in Python).
@@ -294,7 +332,8 @@ def _within_limits_quickly(archive, part, limits: Limits, inspection: Inspection
         # Two searches, each with a literal start the engine skips to: faster than one alternation.
         if doubtful.search(segment) or _PREFIXED_CELL.search(segment):
             return False
-        if _FORMULA_START.search(segment):  # a formula's tag (or <filterColumn>): the exact pattern tells
+        # A formula's tag (or <filterColumn>): the exact pattern tells.
+        if _FORMULA_START.search(segment):
             for match in _FORMULA.finditer(segment):
                 formulas.note_formula(match.group(1).decode() + match.group(2).decode())
     for ref in formulas.formula_cells:
@@ -305,8 +344,9 @@ def _within_limits_quickly(archive, part, limits: Limits, inspection: Inspection
 
 def _has_value_beyond(archive, part, column: int) -> bool:
     """Whether a cell holding a value lies right of ``column``."""
-    beyond = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="(?:' + _letters_over(column)
-                        + rb')[0-9]+"[^>]*?(?<!/)>')
+    beyond = re.compile(
+        rb'<(?:\w+:)?c\s[^>]*?\br="(?:' + _letters_over(column) + rb')[0-9]+"[^>]*?(?<!/)>'
+    )
     return any(beyond.search(chunk) for chunk in _chunks(archive, part))
 
 
@@ -326,8 +366,7 @@ def _check_dimension(head: bytes, limits: Limits, sheet: str) -> None:
     match = _DIMENSION.search(head[:4096])
     if match:
         rows, columns = int(match.group(2)), column_number(match.group(1).decode())
-        check_extent(rows, columns, Limits(limits.file_bytes, limits.uncompressed_bytes, limits.rows,
-                                           limits.columns, limits.cells), sheet=sheet)
+        check_extent(rows, columns, limits, sheet=sheet)
 
 
 def _scan_positions(archive, part, limits: Limits, sheet: str) -> None:
@@ -408,6 +447,11 @@ def csv_rows(text: str, limits: Limits | None = None) -> list[list[str]]:
                 check_extent(len(rows) + 1, len(row), limits)
             rows.append(row)
     except csv.Error as exc:
-        raise FileTooCostly(_("The CSV file cannot be read at line %(line)s (%(error)s): save it again "
-                              "from Excel as “CSV UTF-8”.") % {"line": reader.line_num, "error": exc}) from None
+        raise FileTooCostly(
+            _(
+                "The CSV file cannot be read at line %(line)s (%(error)s): save it again "
+                "from Excel as “CSV UTF-8”."
+            )
+            % {"line": reader.line_num, "error": exc}
+        ) from None
     return rows
