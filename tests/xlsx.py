@@ -4,7 +4,8 @@ from pathlib import Path
 from openpyxl import Workbook
 
 
-def write_workbook(path: Path, rows: list[list], *, title: str = "Sheet1", preamble: list[list] | None = None,
+def write_workbook(path: Path, rows: list[list], *, title: str = "Sheet1",
+                   preamble: list[list] | None = None,
                    extra_sheets: dict[str, list[list]] | None = None) -> Path:
     workbook = Workbook()
     sheet = workbook.active

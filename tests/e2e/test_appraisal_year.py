@@ -22,27 +22,28 @@ PASSWORD = "Secret-Pass-2026"
 
 def test_a_year_from_the_product_to_the_closed_year(page, world, officer_a, viewer_a):
     position = position_create(actor=None, unit=world.unit_a, code="CV", title="Chuyên viên")
-    ledger.work_item_save(actor=officer_a, position=position, code="TT", name="Tờ trình", output_unit="văn bản",
-                          coefficient=Decimal(2))
+    ledger.work_item_save(actor=officer_a, position=position, code="TT", name="Tờ trình",
+                          output_unit="văn bản", coefficient=Decimal(2))
     an = make_servant(world.unit_a1, code="A-01", full_name="Nguyễn Văn An")
     others = [make_servant(world.unit_a1, code=f"A-0{i}", full_name=name, sex="female")
-              for i, name in ((2, "Lê Thị Bình"), (3, "Phạm Thị Chi"), (4, "Đỗ Thị Dung"), (5, "Vũ Thị Em"),
-                              (6, "Hà Thị Giang"))]
+              for i, name in ((2, "Lê Thị Bình"), (3, "Phạm Thị Chi"), (4, "Đỗ Thị Dung"),
+                              (5, "Vũ Thị Em"), (6, "Hà Thị Giang"))]
     cycle = services.cycle_open(actor=officer_a, unit=world.unit_a, year=2026)
     # The colleagues' March comes from the department's task system (imported): 95 and 92 (HTXS),
     # 80, 78, 75 (HTT); with An's 98 that is three HTXS for three HTT, and 20 % of HTT keeps one.
     rows = []
     for servant, general in zip(others, (25, 22, 10, 8, 5), strict=True):
-        rows.append({"appraisal_id": Appraisal.objects.get(cycle=cycle, servant=servant).pk, "period": 3,
-                     "general": Decimal(general), "quantity": Decimal(100), "quality": Decimal(100),
-                     "progress": Decimal(100)})
+        appraisal = Appraisal.objects.get(cycle=cycle, servant=servant)
+        rows.append({"appraisal_id": appraisal.pk, "period": 3, "general": Decimal(general),
+                     "quantity": Decimal(100), "quality": Decimal(100), "progress": Decimal(100)})
     services.period_scores_save(actor=officer_a, rows=rows)
     accounts_create(actor=officer_a, unit=world.unit_a1)
     an.refresh_from_db()
     account = an.account
     account.set_password(PASSWORD)
     account.save()
-    committee = grant(UserFactory(username="hoidong_a", role="appraisal_committee"), world.unit_a, VIEW)
+    committee = grant(UserFactory(username="hoidong_a", role="appraisal_committee"),
+                      world.unit_a, VIEW)
 
     # The unit head assigns a product for March.
     login(page, "viewer_a")
@@ -71,7 +72,8 @@ def test_a_year_from_the_product_to_the_closed_year(page, world, officer_a, view
     # The head accepts it and scores March's general criteria.
     login(page, "viewer_a")
     page.goto("/appraisal/ledger/")
-    page.locator(f"tr[data-id='{assignment.pk}']").get_by_role("link", name="Đánh giá sản phẩm").click()
+    row = page.locator(f"tr[data-id='{assignment.pk}']")
+    row.get_by_role("link", name="Đánh giá sản phẩm").click()
     page.get_by_label("Chấp nhận: đạt yêu cầu về nội dung và chất lượng").check()
     page.get_by_role("button", name="Lưu").click()
     expect(page.get_by_test_id(f"status-{assignment.pk}")).to_have_text("Đã chấp nhận")
@@ -86,7 +88,8 @@ def test_a_year_from_the_product_to_the_closed_year(page, world, officer_a, view
     login(page, account.username, PASSWORD)
     page.get_by_role("link", name="Tự đánh giá năm").click()
     page.get_by_label("Mức tự xếp loại").select_option("HTXS")
-    page.get_by_label("Bản tự đánh giá").fill("Hoàn thành đúng hạn, có chất lượng mọi sản phẩm được giao.")
+    page.get_by_label("Bản tự đánh giá").fill(
+        "Hoàn thành đúng hạn, có chất lượng mọi sản phẩm được giao.")
     page.get_by_role("button", name="Lưu").click()
     expect(page.get_by_test_id("my-score")).to_have_text("98,00")
     page.context.clear_cookies()

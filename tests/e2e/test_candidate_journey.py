@@ -16,13 +16,13 @@ from tests.factories import UserFactory, make_application, make_round
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_candidate_registers_applies_is_reviewed_and_sees_only_their_result(browser, live_server, world, officer_a,
-                                                                             tmp_path, settings):
+def test_candidate_registers_applies_is_reviewed_and_sees_only_their_result(
+    browser, live_server, world, officer_a, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
-    round_ = make_round(world.unit_a, code="TD-E2E", name="Thi tuyển công chức năm 2026", status="open",
-                        round2_form=RecruitmentRound.Round2Form.WRITTEN)
-    vacancy = services.vacancy_save(actor=None, round_=round_, code="VT-PC", title="Chuyên viên pháp chế",
-                                    quota=1, unit=world.unit_a1)
+    round_ = make_round(world.unit_a, code="TD-E2E", name="Thi tuyển công chức năm 2026",
+                        status="open", round2_form=RecruitmentRound.Round2Form.WRITTEN)
+    vacancy = services.vacancy_save(actor=None, round_=round_, code="VT-PC",
+                                    title="Chuyên viên pháp chế", quota=1, unit=world.unit_a1)
     other = UserFactory(username="khac", account_type=User.AccountType.CANDIDATE)
     rival = make_application(vacancy, candidate=other, full_name="Phùng Văn Khác", eligible=True)
 
@@ -80,10 +80,11 @@ def test_candidate_registers_applies_is_reviewed_and_sees_only_their_result(brow
     # The exams happen; the marks come in; HR publishes.
     services.numbers_assign(actor=None, round_=round_, prefix="TD")
     for application, marks in ((mine, (78, 80)), (rival, (60, 62))):
-        services.round1_score_set(actor=None, application=application, part="general", correct=45, questions=60)
+        services.round1_score_set(actor=None, application=application, part="general", correct=45,
+                                  questions=60)
         for marker, score in enumerate(marks, start=1):
-            services.mark_enter(actor=None, application=application, component="written", marker=marker,
-                                score=Decimal(score))
+            services.mark_enter(actor=None, application=application, component="written",
+                                marker=marker, score=Decimal(score))
     hr.goto(f"/recruitment/{round_.pk}/results/")
     hr.on("dialog", lambda dialog: dialog.accept())
     hr.get_by_role("button", name="Công bố kết quả").click()

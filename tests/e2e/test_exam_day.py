@@ -31,9 +31,10 @@ def candidate_page(browser, live_server, attempt, password):
     return context, page
 
 
-def test_answers_survive_a_lost_connection_and_the_score_comes_at_the_deadline(browser, live_server, world,
-                                                                                provincial_hr, settings):
-    settings.EXAM_PRESENCE_TIMEOUT = 8  # seconds without a request before the proctor sees "disconnected"
+def test_answers_survive_a_lost_connection_and_the_score_comes_at_the_deadline(
+    browser, live_server, world, provincial_hr, settings):
+    # Seconds without a request before the proctor sees "disconnected".
+    settings.EXAM_PRESENCE_TIMEOUT = 8
     session, [(attempt, password)] = make_session(make_bank(), count=6, minutes=30, candidates=1)
 
     proctor_context = browser.new_context(base_url=live_server.url, locale="vi-VN")
@@ -67,7 +68,8 @@ def test_answers_survive_a_lost_connection_and_the_score_comes_at_the_deadline(b
     context.set_offline(False)  # back: the queue goes out by itself
     expect(page.locator("[data-state='4']")).to_have_text("Đã lưu")
     expect(page.locator("[data-state='1']")).to_have_text("Đã lưu")
-    assert dict(Answer.objects.filter(attempt=attempt).values_list("n", "choice")) == {1: 3, 2: 1, 3: 2, 4: 3}
+    saved = Answer.objects.filter(attempt=attempt).values_list("n", "choice")
+    assert dict(saved) == {1: 3, 2: 1, 3: 2, 4: 3}
     expect_state(proctor, attempt.number, "Đang làm bài")
 
     page.reload()
@@ -88,7 +90,8 @@ def test_answers_survive_a_lost_connection_and_the_score_comes_at_the_deadline(b
     proctor_context.close()
 
 
-def test_hand_in_waits_for_unsaved_answers_and_hands_in_nothing_while_offline(browser, live_server, world):
+def test_hand_in_waits_for_unsaved_answers_and_hands_in_nothing_while_offline(
+    browser, live_server, world):
     session, [(attempt, password)] = make_session(make_bank(), count=4, minutes=30, candidates=1)
     context, page = candidate_page(browser, live_server, attempt, password)
     page.locator("#q1 input[value='1']").check()

@@ -11,7 +11,8 @@ from tests.factories import make_servant
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_typing_a_name_without_diacritics_picks_the_unit_and_the_list_follows(page, world, provincial_hr):
+def test_typing_a_name_without_diacritics_picks_the_unit_and_the_list_follows(
+    page, world, provincial_hr):
     make_servant(world.unit_a1, full_name="Nguyễn Văn An", code="A-001")
     make_servant(world.unit_b, full_name="Phạm Văn Bình", code="B-001")
     login(page, "sonoivu")
@@ -30,11 +31,14 @@ def test_typing_a_name_without_diacritics_picks_the_unit_and_the_list_follows(pa
     expect(table).to_contain_text("Nguyễn Văn An")
     expect(page).to_have_url(re.compile(rf"unit={world.unit_a.pk}"))
     expect(search).to_have_value("")
-    expect(unit.locator("option:checked")).to_have_text("— Sở Nội vụ (A)")  # the chosen unit stays shown
-    expect(page.get_by_test_id("export-link")).to_have_attribute("href", re.compile(rf"unit={world.unit_a.pk}"))
+    # The chosen unit stays shown.
+    expect(unit.locator("option:checked")).to_have_text("— Sở Nội vụ (A)")
+    expect(page.get_by_test_id("export-link")).to_have_attribute(
+        "href", re.compile(rf"unit={world.unit_a.pk}"))
 
     # A search by name afterwards keeps the unit.
     page.get_by_label("Tìm kiếm").fill("nguyen")
     expect(page).to_have_url(re.compile(r"q=nguyen"))
     expect(unit.locator("option:checked")).to_have_text("— Sở Nội vụ (A)")
-    expect(page.get_by_test_id("export-link")).to_have_attribute("href", re.compile(rf"unit={world.unit_a.pk}"))
+    expect(page.get_by_test_id("export-link")).to_have_attribute(
+        "href", re.compile(rf"unit={world.unit_a.pk}"))

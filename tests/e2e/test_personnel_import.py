@@ -9,7 +9,8 @@ from tests.e2e.conftest import login
 from tests.xlsx import write_workbook
 
 pytestmark = pytest.mark.django_db(transaction=True)
-HEADER = ["Mã cán bộ", "Họ và tên", "Ngày sinh", "Giới tính", "Số định danh cá nhân", "Mã đơn vị", "Chức vụ"]
+HEADER = ["Mã cán bộ", "Họ và tên", "Ngày sinh", "Giới tính", "Số định danh cá nhân", "Mã đơn vị",
+          "Chức vụ"]
 
 
 def test_import_with_a_bad_row_then_fixed_then_found_by_search(page, world, officer_a, tmp_path):

@@ -11,7 +11,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_position_framework_placement_and_gap(page, world, officer_a):
-    person = make_servant(world.unit_a1, full_name="Đinh Thị Hạnh", sex="female", title="Chuyên viên")
+    person = make_servant(world.unit_a1, full_name="Đinh Thị Hạnh", sex="female",
+                          title="Chuyên viên")
     login(page, "officer_a")
     page.get_by_role("link", name="Vị trí việc làm").first.click()
     page.get_by_role("link", name="Thêm vị trí").click()
@@ -30,8 +31,9 @@ def test_position_framework_placement_and_gap(page, world, officer_a):
 
     page.goto(f"/people/{person.pk}/assign/")
     page.get_by_label("Loại").select_option("reassigned")
+    # The position is named with its unit.
     page.get_by_label("Vị trí việc làm").select_option(
-        label=f"Chuyên viên quản lý công chức (CV-QLCC) — {world.unit_a1.name}")  # named with its unit
+        label=f"Chuyên viên quản lý công chức (CV-QLCC) — {world.unit_a1.name}")
     page.get_by_label("Từ ngày").fill("01/03/2026")
     page.get_by_role("button", name="Ghi nhận").click()
     assert CivilServant.objects.get(pk=person.pk).job_position.code == "CV-QLCC"

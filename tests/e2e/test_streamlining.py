@@ -36,7 +36,8 @@ def test_screen_a_unit_open_a_case_and_see_the_breakdown(page, world, officer_a)
     page.get_by_test_id("screen-submit").click()
     row = page.get_by_test_id("screen-table").locator("tr", has_text="Phạm Văn Hưu")
     expect(row).to_contain_text("Xếp loại không hoàn thành nhiệm vụ (KHT)")
-    expect(row.get_by_test_id("months-left")).to_contain_text(f"{left_today // 12} năm {left_today % 12} tháng")
+    expect(row.get_by_test_id("months-left")).to_contain_text(
+        f"{left_today // 12} năm {left_today % 12} tháng")
 
     row.get_by_test_id("open-case").click()
     expect(page.get_by_test_id("case-person")).to_contain_text("Phạm Văn Hưu")

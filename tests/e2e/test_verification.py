@@ -13,10 +13,12 @@ from tests.factories import make_servant
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_an_edited_verified_record_is_verified_again_by_the_level_above(page, world, officer_a, provincial_hr):
+def test_an_edited_verified_record_is_verified_again_by_the_level_above(
+    page, world, officer_a, provincial_hr):
     person = make_servant(
         world.unit_a1, full_name="Lê Thị Xác Minh", sex="female", date_of_birth=date(1988, 3, 14),
-        national_id="008188000321", id_issue_date=date(2021, 4, 10), place_of_birth="Xã Yên Sơn, tỉnh Tuyên Quang",
+        national_id="008188000321", id_issue_date=date(2021, 4, 10),
+        place_of_birth="Xã Yên Sơn, tỉnh Tuyên Quang",
         home_town="Xã Yên Sơn, tỉnh Tuyên Quang", ethnicity="Kinh", religion="Không",
         permanent_address="Phường Minh Xuân, tỉnh Tuyên Quang", recruiting_agency="Sở Nội vụ",
         general_education="12/12", qualification="Cử nhân Luật")
@@ -26,7 +28,8 @@ def test_an_edited_verified_record_is_verified_again_by_the_level_above(page, wo
     login(page, "officer_a")
     page.goto(f"/people/{person.pk}/")
     expect(page.get_by_test_id("verification-state")).to_contain_text("Đã xác minh bởi")
-    expect(page.get_by_role("button", name="Xác minh")).to_have_count(0)  # not the agency's own to verify
+    # Not the agency's own to verify.
+    expect(page.get_by_role("button", name="Xác minh")).to_have_count(0)
     page.get_by_role("link", name="Sửa sơ yếu lý lịch").click()
     page.get_by_label("Dân tộc").fill("Tày")
     page.get_by_label("Lý do thay đổi").fill("Theo giấy khai sinh")

@@ -1,4 +1,5 @@
-"""Integration tests: a real Celery worker process on a real Redis broker, against the test database.
+"""Integration tests: a real Celery worker process on a real Redis broker, against the test
+database.
 
 Run by `.ci/run` (or `make test-integration`) with DATABASE_URL pointing at PostgreSQL and
 CELERY_BROKER_URL at Redis. The worker is a separate process that connects to the same test
@@ -38,8 +39,9 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     env = {**os.environ, "DATABASE_URL": url, "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
            "MEDIA_ROOT": str(settings.MEDIA_ROOT), "CONN_MAX_AGE": "0"}
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=warning",
-         "--without-heartbeat", "--without-mingle", "--without-gossip", "-n", f"ci-{os.getpid()}@%h"],
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
+         "--loglevel=warning", "--without-heartbeat", "--without-mingle", "--without-gossip",
+         "-n", f"ci-{os.getpid()}@%h"],
         cwd=ROOT, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -21,8 +21,8 @@ def test_the_page_queues_the_opening_and_the_worker_enrols_everyone(celery_worke
     department = make_unit("Sở Thử", code="S", parent=province, kind=OrgUnit.Kind.DEPARTMENT)
     division = make_unit("Phòng Thử", code="S1", parent=department)
     for i in range(12):
-        make_servant(division if i % 2 else department, code=f"W-{i:02d}", full_name=f"Nguyễn Văn {i}",
-                     rank_code=None)
+        make_servant(division if i % 2 else department, code=f"W-{i:02d}",
+                     full_name=f"Nguyễn Văn {i}", rank_code=None)
     officer = grant(UserFactory(username="worker_hr"), department)
     client.force_login(officer)
     response = client.post(reverse("appraisal:cycle_open"), {"unit": department.pk, "year": 2026,
@@ -50,7 +50,8 @@ def test_the_percentage_is_seen_before_the_enrolment_commits():
         with transaction.atomic():
             writer(40)
             with other.cursor() as cursor:
-                cursor.execute("SELECT progress FROM appraisal_appraisalcycle WHERE id = %s", [cycle.pk])
+                cursor.execute("SELECT progress FROM appraisal_appraisalcycle WHERE id = %s",
+                               [cycle.pk])
                 assert cursor.fetchone() == (40,)
     finally:
         writer.close()

@@ -1,13 +1,19 @@
-"""Backup, destroy, restore on PostgreSQL (issue 16): pg_dump in the custom format and the media tar,
-the test database dropped and created again empty, pg_restore, and every record, history row, exam
-answer and file found again. The scenario and its census are the SQLite variant's
+"""Backup, destroy, restore on PostgreSQL (issue 16): pg_dump in the custom format and the media
+tar, the test database dropped and created again empty, pg_restore, and every record, history row,
+exam answer and file found again. The scenario and its census are the SQLite variant's
 (tests/core/test_backup_restore.py)."""
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from tests.core.test_backup_restore import census, check_everything_is_back, make_records, run, stored_files
+from tests.core.test_backup_restore import (
+    census,
+    check_everything_is_back,
+    make_records,
+    run,
+    stored_files,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,11 +46,13 @@ def test_postgresql_backup_drop_restore_finds_every_record_and_file(tmp_path, se
     settings.MEDIA_ROOT = media_root
     ids = make_records(media_root)
     before, files_before = census(), stored_files(media_root)
-    assert before["history"] and before["salary"] and before["audit"] and len(before["answers"]) == 3
+    assert before["history"] and before["salary"] and before["audit"]
+    assert len(before["answers"]) == 3
 
     document = run("backup", str(tmp_path / "backup"))
     assert document["engine"] == "postgresql" and document["database"] == "database.dump"
-    assert (tmp_path / "backup" / "database.dump").read_bytes()[:5] == b"PGDMP"  # pg_dump's custom format
+    # pg_dump's custom format
+    assert (tmp_path / "backup" / "database.dump").read_bytes()[:5] == b"PGDMP"
     with pytest.raises(CommandError, match="--force"):
         call_command("restore", str(tmp_path / "backup"))
 

@@ -1,11 +1,12 @@
-"""Bulk operations killed with -9 in the middle of their write leave nothing half-written (issue 16).
+"""Bulk operations killed with -9 in the middle of their write leave nothing half-written
+(issue 16).
 
 The pattern of test_import_killed.py for the other bulk writes: each runs in a subprocess
 (``manage.py import_units`` or ``manage.py shell -c`` calling the task's service) against the test
-database on PostgreSQL; the test watches the server (the locks the subprocess's backend holds, or the
-percentage an opening writes aside) and sends SIGKILL once part of the write has been sent. Each
-operation is one transaction, so afterwards the database is as before the run; the same operation
-run again then does all of it, once.
+database on PostgreSQL; the test watches the server (the locks the subprocess's backend holds, or
+the percentage an opening writes aside) and sends SIGKILL once part of the write has been sent.
+Each operation is one transaction, so afterwards the database is as before the run; the same
+operation run again then does all of it, once.
 
 - import of 1,000 units: one ``unit_create`` per row (unit, closure rows, audit entry);
 - opening a year for 6,000 people (``cycle_open_run``, what the Celery task does): appraisals
@@ -43,8 +44,8 @@ from tests.integration.test_import_killed import database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
-PEOPLE_HEADERS = ["Mã cán bộ", "Họ và tên", "Ngày sinh", "Giới tính", "Số định danh cá nhân", "Mã đơn vị",
-                  "Mã ngạch", "Bậc lương", "Ngày hưởng bậc lương", "Ngày tuyển dụng"]
+PEOPLE_HEADERS = ["Mã cán bộ", "Họ và tên", "Ngày sinh", "Giới tính", "Số định danh cá nhân",
+                  "Mã đơn vị", "Mã ngạch", "Bậc lương", "Ngày hưởng bậc lương", "Ngày tuyển dụng"]
 
 
 def require_postgresql() -> None:
@@ -53,7 +54,8 @@ def require_postgresql() -> None:
 
 
 def environment() -> dict:
-    return {**os.environ, "DATABASE_URL": database_url(), "CONN_MAX_AGE": "0", "CELERY_BROKER_URL": ""}
+    return {**os.environ, "DATABASE_URL": database_url(), "CONN_MAX_AGE": "0",
+            "CELERY_BROKER_URL": ""}
 
 
 def shell(code: str) -> list[str]:
@@ -107,19 +109,22 @@ def kill_during(command: list[str], caught: Callable[[object], bool]) -> float:
 
 
 def run_to_the_end(command: list[str]) -> str:
-    done = subprocess.run(command, cwd=ROOT, env=environment(), capture_output=True, text=True, timeout=900)
+    done = subprocess.run(command, cwd=ROOT, env=environment(), capture_output=True, text=True,
+                          timeout=900)
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
 
 
-def people(tmp_path: Path, unit: OrgUnit, count: int, *, prefix: str, step_date: date = date(2024, 4, 1)) -> None:
-    """``count`` people in ``unit`` through the personnel import (its COPY path: seconds, not minutes)."""
+def people(tmp_path: Path, unit: OrgUnit, count: int, *, prefix: str,
+           step_date: date = date(2024, 4, 1)) -> None:
+    """``count`` people in ``unit`` through the personnel import (its COPY path: seconds, not
+    minutes)."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Danh sách")
     sheet.append(PEOPLE_HEADERS)
     for i in range(count):
-        sheet.append([f"{prefix}{i:06d}", f"Trần Văn Thử {i}", date(1980, 7, 5), "Nam", f"009080{i:06d}", unit.code,
-                      "01.003", 3, step_date, date(2008, 9, 1)])
+        sheet.append([f"{prefix}{i:06d}", f"Trần Văn Thử {i}", date(1980, 7, 5), "Nam",
+                      f"009080{i:06d}", unit.code, "01.003", 3, step_date, date(2008, 9, 1)])
     path = tmp_path / f"{prefix}.xlsx"
     book.save(path)
     summary = PersonnelImporter(today=date(2026, 5, 4)).run(path)
@@ -137,14 +142,15 @@ def test_a_unit_import_killed_midway_leaves_no_unit_of_the_file(tmp_path):
     sheet = book.create_sheet("Đơn vị")
     sheet.append(["Mã đơn vị", "Tên đơn vị", "Mã đơn vị cấp trên", "Loại đơn vị"])
     for i in range(1000):
-        sheet.append([f"KU{i:05d}", f"Phòng Thử Dừng {i}", root.code if i < 100 else f"KU{i % 100:05d}", "Phòng"])
+        parent = root.code if i < 100 else f"KU{i % 100:05d}"
+        sheet.append([f"KU{i:05d}", f"Phòng Thử Dừng {i}", parent, "Phòng"])
     path = tmp_path / "don-vi.xlsx"
     book.save(path)
     before = counts(OrgUnit, AuditEntry)
     command = [sys.executable, "manage.py", "import_units", str(path), "--json"]
 
-    after = kill_during(command, lambda c: locked_tables(c, ("core_orgunit", "core_auditentry")) == {
-        "core_orgunit", "core_auditentry"})
+    tables = ("core_orgunit", "core_auditentry")
+    after = kill_during(command, lambda c: locked_tables(c, tables) == set(tables))
 
     assert counts(OrgUnit, AuditEntry) == before, "units of the killed import were kept"
     assert '"created": 1000' in run_to_the_end(command)
@@ -154,7 +160,8 @@ def test_a_unit_import_killed_midway_leaves_no_unit_of_the_file(tmp_path):
 
 def department(tmp_path: Path, staff: int) -> OrgUnit:
     """A department of ``staff`` working people."""
-    province = make_unit("Tỉnh Thử Dừng", code="KP", kind=OrgUnit.Kind.PROVINCE, valid_from=date(2000, 1, 1))
+    province = make_unit("Tỉnh Thử Dừng", code="KP", kind=OrgUnit.Kind.PROVINCE,
+                         valid_from=date(2000, 1, 1))
     unit = make_unit("Sở Thử Dừng", code="KS", parent=province, kind=OrgUnit.Kind.DEPARTMENT,
                      valid_from=date(2000, 1, 1))
     people(tmp_path, unit, staff, prefix="KA")
@@ -166,7 +173,8 @@ def test_an_opening_killed_midway_enrols_nobody(tmp_path):
     # More than one chunk of 5,000 (appraisal.services.CHUNK): the kill comes after the first.
     cycle = cycle_row(actor=None, unit=department(tmp_path, 6000), year=2026)
     before = counts(Appraisal, AuditEntry)
-    command = shell(f"from appraisal.opening import cycle_open_run; print(cycle_open_run(cycle_id={cycle.pk}))")
+    command = shell("from appraisal.opening import cycle_open_run; "
+                    f"print(cycle_open_run(cycle_id={cycle.pk}))")
 
     def enrolling(cursor) -> bool:
         # The percentage is committed aside after each chunk of 5,000: the first chunk is sent.
@@ -188,14 +196,16 @@ def test_a_closing_killed_midway_decides_nobody(tmp_path):
     require_postgresql()
     cycle = appraisal_services.cycle_open(actor=None, unit=department(tmp_path, 1500), year=2026)
     before = counts(Appraisal, AuditEntry)
-    command = shell("from appraisal.models import AppraisalCycle; from appraisal.services import cycle_close; "
+    command = shell("from appraisal.models import AppraisalCycle; "
+                    "from appraisal.services import cycle_close; "
                     f"cycle_close(actor=None, cycle=AppraisalCycle.objects.get(pk={cycle.pk}))")
 
     after = kill_during(command, lambda c: bool(locked_tables(c, ("appraisal_appraisal",))))
 
     cycle.refresh_from_db()
     assert cycle.status == AppraisalCycle.Status.OPEN
-    assert not Appraisal.objects.filter(cycle=cycle).exclude(level="").exists(), "levels of the killed close kept"
+    levelled = Appraisal.objects.filter(cycle=cycle).exclude(level="")
+    assert not levelled.exists(), "levels of the killed close kept"
     assert not Appraisal.objects.filter(cycle=cycle, status=Appraisal.Status.DECIDED).exists()
     assert counts(Appraisal, AuditEntry) == before
     run_to_the_end(command)
@@ -212,16 +222,19 @@ def test_a_salary_roll_forward_killed_midway_raises_nobody(tmp_path):
     rank = Rank.objects.get(code="01.003")
     # Raises decided ahead of their date (1/4/2026), as the salary form stores them.
     SalaryRecord.objects.bulk_create(
-        SalaryRecord(servant=servant, rank=rank, step=4, coefficient=Decimal("3.33"), start_date=date(2026, 4, 1))
+        SalaryRecord(servant=servant, rank=rank, step=4, coefficient=Decimal("3.33"),
+                     start_date=date(2026, 4, 1))
         for servant in CivilServant.objects.filter(unit=unit))
     before = counts(CivilServant, SalaryRecord, CareerEvent, AuditEntry)
-    command = shell("from datetime import date; from personnel.services.servants import salary_roll_forward; "
+    command = shell("from datetime import date; "
+                    "from personnel.services.servants import salary_roll_forward; "
                     "print(salary_roll_forward(on=date(2026, 5, 4)))")
 
-    after = kill_during(command, lambda c: locked_tables(c, ("personnel_civilservant", "core_auditentry")) == {
-        "personnel_civilservant", "core_auditentry"})
+    tables = ("personnel_civilservant", "core_auditentry")
+    after = kill_during(command, lambda c: locked_tables(c, tables) == set(tables))
 
-    assert not CivilServant.objects.filter(unit=unit, salary_step=4).exists(), "raises of the killed run kept"
+    raised = CivilServant.objects.filter(unit=unit, salary_step=4)
+    assert not raised.exists(), "raises of the killed run kept"
     assert counts(CivilServant, SalaryRecord, CareerEvent, AuditEntry) == before
     assert run_to_the_end(command).strip().endswith("1000")
     assert CivilServant.objects.filter(unit=unit, salary_step=4).count() == 1000
@@ -238,7 +251,8 @@ from personnel.services.servants import Decision
 choices = [RaiseChoice(p.pk, row.due.next_step, row.due.due_date)
            for p in CivilServant.objects.filter(unit__code="KQ") if (row := next_raise_of(p))]
 decision = Decision(number="15/QĐ-SNV", decided_on=date(2026, 3, 20), signer="Giám đốc")
-print(len(raises_record(actor=None, scope=UnitScope(everything=True), choices=choices, decision=decision)))
+print(len(raises_record(actor=None, scope=UnitScope(everything=True), choices=choices,
+                        decision=decision)))
 """
 
 
@@ -249,10 +263,11 @@ def test_raises_killed_midway_raise_nobody(tmp_path):
     people(tmp_path, unit, 200, prefix="KN", step_date=date(2023, 4, 1))
     before = counts(CivilServant, SalaryRecord, CareerEvent, AuditEntry)
 
-    after = kill_during(shell(RAISES), lambda c: locked_tables(c, ("personnel_salaryrecord", "core_auditentry"))
-                        == {"personnel_salaryrecord", "core_auditentry"})
+    tables = ("personnel_salaryrecord", "core_auditentry")
+    after = kill_during(shell(RAISES), lambda c: locked_tables(c, tables) == set(tables))
 
-    assert not CivilServant.objects.filter(unit=unit, salary_step=4).exists(), "raises of the killed run kept"
+    raised = CivilServant.objects.filter(unit=unit, salary_step=4)
+    assert not raised.exists(), "raises of the killed run kept"
     assert counts(CivilServant, SalaryRecord, CareerEvent, AuditEntry) == before
     assert run_to_the_end(shell(RAISES)).strip().endswith("200")
     assert CivilServant.objects.filter(unit=unit, salary_step=4).count() == 200

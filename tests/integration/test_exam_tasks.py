@@ -33,6 +33,7 @@ def test_papers_and_the_auto_submit_run_on_the_worker_exactly_once(celery_worker
     first, second = submit_due_attempts.delay(), submit_due_attempts.delay()
     assert sorted([first.get(timeout=60), second.get(timeout=60)]) == [0, 3]
     assert Attempt.objects.filter(session=session, status="submitted").count() == 3
-    counts = [ExamEvent.objects.filter(attempt__session=session, attempt=a, kind="auto_submit").count()
+    counts = [ExamEvent.objects.filter(attempt__session=session, attempt=a,
+                                       kind="auto_submit").count()
               for a in Attempt.objects.filter(session=session, status="submitted")]
     assert counts == [1, 1, 1]

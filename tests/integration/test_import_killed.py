@@ -27,8 +27,8 @@ from tests.factories import make_unit
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 40_000
-HEADERS = ["Mã cán bộ", "Họ và tên", "Ngày sinh", "Giới tính", "Số định danh cá nhân", "Mã đơn vị", "Mã ngạch",
-           "Bậc lương"]
+HEADERS = ["Mã cán bộ", "Họ và tên", "Ngày sinh", "Giới tính", "Số định danh cá nhân", "Mã đơn vị",
+           "Mã ngạch", "Bậc lương"]
 
 
 def large_file(path: Path) -> Path:
@@ -36,8 +36,8 @@ def large_file(path: Path) -> Path:
     sheet = workbook.create_sheet("Danh sách")
     sheet.append(HEADERS)
     for i in range(ROWS):
-        sheet.append([f"K9{i:06d}", f"Nguyễn Văn Thử {i}", date(1980, 7, 5), "Nam", f"008080{i:06d}", "KILL",
-                      "01.003", 3])
+        sheet.append([f"K9{i:06d}", f"Nguyễn Văn Thử {i}", date(1980, 7, 5), "Nam",
+                      f"008080{i:06d}", "KILL", "01.003", 3])
     workbook.save(path)
     return path
 
@@ -49,7 +49,8 @@ def database_url() -> str:
 
 
 def writing_tables(cursor) -> set[str]:
-    """Tables another backend of the test database (the import's: nothing else uses it) holds a write lock on."""
+    """Tables another backend of the test database (the import's: nothing else uses it) holds a
+    write lock on."""
     cursor.execute("""
         SELECT DISTINCT c.relname FROM pg_locks l
         JOIN pg_stat_activity a ON a.pid = l.pid
@@ -65,11 +66,13 @@ def test_import_killed_during_its_write_leaves_no_person_of_the_file(tmp_path):
         pytest.fail("the kill test needs DATABASE_URL pointing at PostgreSQL; see .ci/run")
     make_unit("Phòng thử dừng đột ngột", code="KILL")
     path = large_file(tmp_path / "nhan-su-lon.xlsx")
-    env = {**os.environ, "DATABASE_URL": database_url(), "CONN_MAX_AGE": "0", "CELERY_BROKER_URL": ""}
-    before = {m: m._base_manager.count() for m in (CivilServant, CareerEvent, Assignment, SalaryRecord, AuditEntry)}
+    env = {**os.environ, "DATABASE_URL": database_url(), "CONN_MAX_AGE": "0",
+           "CELERY_BROKER_URL": ""}
+    models = (CivilServant, CareerEvent, Assignment, SalaryRecord, AuditEntry)
+    before = {m: m._base_manager.count() for m in models}
     started = time.monotonic()
-    child = subprocess.Popen([sys.executable, "manage.py", "import_personnel", str(path), "--json"], cwd=ROOT,
-                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child = subprocess.Popen([sys.executable, "manage.py", "import_personnel", str(path), "--json"],
+                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     seen: set[str] = set()
     with connection.cursor() as cursor:
         while child.poll() is None and time.monotonic() - started < 600:
@@ -80,9 +83,11 @@ def test_import_killed_during_its_write_leaves_no_person_of_the_file(tmp_path):
             time.sleep(0.005)
     child.wait(timeout=60)
     out = child.stdout.read().decode()
-    assert child.returncode == -signal.SIGKILL, f"the import ended before its write was caught: {out[:500]}"
+    assert child.returncode == -signal.SIGKILL, (
+        f"the import ended before its write was caught: {out[:500]}")
     killed_after = time.monotonic() - started
-    # The server notices the lost client and rolls its transaction back; wait for that backend to go.
+    # The server notices the lost client and rolls its transaction back; wait for that backend to
+    # go.
     with connection.cursor() as cursor:
         for _ in range(500):
             if not writing_tables(cursor):
@@ -96,8 +101,8 @@ def test_import_killed_during_its_write_leaves_no_person_of_the_file(tmp_path):
     assert after == before, "rows of the killed import were kept"
 
     # Nothing left behind blocks the same file: imported again, every person is there once.
-    done = subprocess.run([sys.executable, "manage.py", "import_personnel", str(path), "--json"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run([sys.executable, "manage.py", "import_personnel", str(path), "--json"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout)["created"] == ROWS
     assert CivilServant._base_manager.filter(code__startswith="K9").count() == ROWS
