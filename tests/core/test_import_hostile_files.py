@@ -22,10 +22,12 @@ pytestmark = pytest.mark.django_db
 # The file each command reads, by its first header.
 COMMANDS = {
     "import_units": ["Mã đơn vị", "Tên đơn vị", "Mã đơn vị cấp trên"],
-    "import_personnel": ["Mã cán bộ", "Họ và tên", "Ngày sinh", "Giới tính", "Số định danh cá nhân", "Mã đơn vị"],
+    "import_personnel": ["Mã cán bộ", "Họ và tên", "Ngày sinh", "Giới tính", "Số định danh cá nhân",
+                         "Mã đơn vị"],
     "import_positions": ["Mã đơn vị", "Mã vị trí", "Tên vị trí"],
     "import_recruitment": ["Mã đợt", "Tên đợt", "Ngày thông báo", "Hình thức vòng 2"],
-    "import_questions": ["Ngân hàng", "Phần thi", "Nội dung câu hỏi", "Phương án A", "Phương án B", "Đáp án"],
+    "import_questions": ["Ngân hàng", "Phần thi", "Nội dung câu hỏi", "Phương án A", "Phương án B",
+                         "Đáp án"],
 }
 
 
@@ -68,7 +70,8 @@ def message_of(doc) -> str:
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_two_cells_at_a1_and_xfd1048576_are_refused_by_every_importer(world, tmp_path, capsys, command):
+def test_two_cells_at_a1_and_xfd1048576_are_refused_by_every_importer(
+        world, tmp_path, capsys, command):
     path = two_cell_workbook(tmp_path / "hai-o.xlsx", header=COMMANDS[command][0])
     assert path.stat().st_size < 10_000
     code, doc, _err = run(command, path, capsys)
@@ -77,8 +80,10 @@ def test_two_cells_at_a1_and_xfd1048576_are_refused_by_every_importer(world, tmp
 
 
 def test_a_lying_dimension_does_not_hide_the_far_cell(tmp_path):
-    path = rewrite_sheet(two_cell_workbook(tmp_path / "f.xlsx"),
-                         lambda xml: re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1"', xml))
+    def lie(xml: bytes) -> bytes:
+        return re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1"', xml)
+
+    path = rewrite_sheet(two_cell_workbook(tmp_path / "f.xlsx"), lie)
     assert b'<dimension ref="A1"' in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
     with pytest.raises(ImportFileError, match="1.048.576"):
         read_table(path, [Column("Mã cán bộ", "code", required=True)])
@@ -96,8 +101,8 @@ def test_cells_without_references_are_placed_by_counting(tmp_path):
 
     def drop_refs(xml: bytes) -> bytes:
         xml = re.sub(rb"<dimension [^>]+>", b"", xml)
-        return re.sub(rb"<sheetData>.*</sheetData>", f"<sheetData><row>{cells}</row></sheetData>".encode(), xml,
-                      flags=re.S)
+        sheet_data = f"<sheetData><row>{cells}</row></sheetData>".encode()
+        return re.sub(rb"<sheetData>.*</sheetData>", sheet_data, xml, flags=re.S)
 
     path = rewrite_sheet(two_cell_workbook(tmp_path / "f.xlsx", far="B2"), drop_refs)
     with pytest.raises(ImportFileError, match="“Sheet”.*CW"):
@@ -120,7 +125,8 @@ def test_formulas_are_counted_in_a_sheet_read_in_several_chunks(tmp_path, monkey
     from core import sheet_bounds
 
     monkeypatch.setattr(sheet_bounds, "CHUNK", 4096)
-    rows = [["Mã cán bộ", "Tổng"], *[[f"CB{i}", f"=1+{i}" if i % 100 == 7 else i] for i in range(3000)]]
+    rows = [["Mã cán bộ", "Tổng"],
+            *[[f"CB{i}", f"=1+{i}" if i % 100 == 7 else i] for i in range(3000)]]
     path = write_workbook(tmp_path / "formulas.xlsx", rows)
     inspection = inspect_file(path, Limits(10**8, 10**9, 200_000, 100, 6_000_000))
     assert inspection.formula_count == 30
@@ -137,8 +143,10 @@ def test_empty_formatted_cells_far_away_cost_nothing_and_are_accepted(tmp_path):
 
 def test_a_zip_bomb_is_refused_from_its_directory(tmp_path, settings):
     settings.IMPORT_MAX_UNCOMPRESSED_BYTES = 2_000_000
-    path = rewrite_sheet(write_workbook(tmp_path / "bomb.xlsx", [["Mã cán bộ"]]),
-                         lambda xml: xml.replace(b"</worksheet>", b" " * 3_000_000 + b"</worksheet>"))
+    def pad(xml: bytes) -> bytes:
+        return xml.replace(b"</worksheet>", b" " * 3_000_000 + b"</worksheet>")
+
+    path = rewrite_sheet(write_workbook(tmp_path / "bomb.xlsx", [["Mã cán bộ"]]), pad)
     assert path.stat().st_size < 100_000
     with pytest.raises(ImportFileError, match="3 MB.*2 MB"):
         read_table(path, [Column("Mã cán bộ", "code", required=True)])
@@ -201,8 +209,8 @@ def person(code, name, national_id="001085000001"):
 
 
 def test_nul_and_control_characters_are_row_errors_with_their_column(world, tmp_path, capsys):
-    path = personnel_workbook(tmp_path / "nul.xlsx", [person("CB1", "Nguyễn\x00Văn An"),
-                                                      person("CB2\x07", "Trần Thị Bình", "001185000002")])
+    path = personnel_workbook(tmp_path / "nul.xlsx", [
+        person("CB1", "Nguyễn\x00Văn An"), person("CB2\x07", "Trần Thị Bình", "001185000002")])
     assert b"_x0000_" in zipfile.ZipFile(path).read("xl/sharedStrings.xml")
     code, doc, _err = run("import_personnel", path, capsys)
     assert code == 1 and doc["created"] == 0 and not CivilServant.objects.exists()
@@ -214,7 +222,8 @@ def test_nul_and_control_characters_are_row_errors_with_their_column(world, tmp_
 def test_formula_like_names_are_refused_and_formula_cells_reported(world, tmp_path, capsys):
     path = personnel_workbook(tmp_path / "f.xlsx", [
         person("CB1", '=HYPERLINK("http://x","Bấm")'), person("CB2", "@Sum(1,1)", "001185000002"),
-        person("+CB3", "Lê Văn Cường", "001085000003"), person("CB4", "-Phạm Thị Dung", "001185000004"),
+        person("+CB3", "Lê Văn Cường", "001085000003"),
+        person("CB4", "-Phạm Thị Dung", "001185000004"),
     ])
     code, doc, _err = run("import_personnel", path, capsys)
     assert code == 1 and not CivilServant.objects.exists()
@@ -233,7 +242,8 @@ def test_formula_like_names_are_refused_and_formula_cells_reported(world, tmp_pa
 
 
 def test_bidirectional_overrides_are_stripped_from_names(world, tmp_path, capsys):
-    path = personnel_workbook(tmp_path / "rtl.xlsx", [person("CB\u20661", "Nguyễn \u202eVăn\u200f An\u2069")])
+    path = personnel_workbook(tmp_path / "rtl.xlsx", [
+        person("CB\u20661", "Nguyễn \u202eVăn\u200f An\u2069")])
     code, doc, _err = run("import_personnel", path, capsys)
     assert code == 0, doc
     servant = CivilServant.objects.get()
@@ -255,22 +265,26 @@ def test_a_csv_without_a_delimiter_or_with_nul_gives_json_not_a_traceback(world,
 LONG = "Dài " * 2500  # 10,000 characters
 
 
-def test_ten_thousand_characters_are_a_row_error_in_positions_and_recruitment(world, tmp_path, capsys):
+def test_ten_thousand_characters_are_a_row_error_in_positions_and_recruitment(
+        world, tmp_path, capsys):
     path = write_workbook(tmp_path / "vt.xlsx", [COMMANDS["import_positions"], ["A", "VT1", LONG]])
     code, doc, _err = run("import_positions", path, capsys)
     assert code == 1 and doc["errors"][0]["column"] == "Tên vị trí" and "255" in message_of(doc)
     from tests.recruitment.test_import_results import CANDIDATES, QUOTA, ROUND
 
-    path = write_workbook(tmp_path / "td.xlsx", [ROUND, ["TD1", LONG, "15/03/2026", "Thi viết", 100, 0]],
-                          title="Đợt tuyển dụng", extra_sheets={"Chỉ tiêu": [QUOTA, ["VT1", "Chuyên viên", "", 1, ""]],
-                                                                  "Thí sinh": [CANDIDATES]})
+    path = write_workbook(tmp_path / "td.xlsx",
+                          [ROUND, ["TD1", LONG, "15/03/2026", "Thi viết", 100, 0]],
+                          title="Đợt tuyển dụng",
+                          extra_sheets={"Chỉ tiêu": [QUOTA, ["VT1", "Chuyên viên", "", 1, ""]],
+                                        "Thí sinh": [CANDIDATES]})
     code, doc, _err = run("import_recruitment", path, capsys)
     assert code == 1 and "Tên đợt" in {e["column"] for e in doc["errors"]}
 
 
 def test_a_question_of_ten_thousand_characters_is_refused(tmp_path, capsys):
-    path = write_workbook(tmp_path / "q.xlsx", [COMMANDS["import_questions"],
-                                                ["KTC", "Kiến thức chung", "Câu " + LONG, "Có", "Không", "A"]])
+    path = write_workbook(tmp_path / "q.xlsx", [
+        COMMANDS["import_questions"],
+        ["KTC", "Kiến thức chung", "Câu " + LONG, "Có", "Không", "A"]])
     code, doc, _err = run("import_questions", path, capsys)
     assert code == 1 and doc["created"] == 0 and "4000" in message_of(doc).replace(".", "")
     aiken = tmp_path / "q.txt"
@@ -280,8 +294,9 @@ def test_a_question_of_ten_thousand_characters_is_refused(tmp_path, capsys):
 
 
 def test_skip_invalid_with_every_row_bad_exits_non_zero(world, tmp_path, capsys):
-    path = write_workbook(tmp_path / "bad.xlsx", [COMMANDS["import_personnel"],
-                                                  ["CB1", "=1+1", "01/02/1985", "Nam", "001085000001", "A"]])
+    path = write_workbook(tmp_path / "bad.xlsx", [
+        COMMANDS["import_personnel"],
+        ["CB1", "=1+1", "01/02/1985", "Nam", "001085000001", "A"]])
     code, doc, _err = run("import_personnel", path, capsys, "--skip-invalid")
     assert code == 1 and doc["rejected"] == 1 and doc["created"] == 0
 
@@ -299,17 +314,19 @@ def test_a_long_sheet_is_refused_by_its_cells_only_when_a_value_lies_past_the_wi
     from core.sheet_bounds import FileTooCostly
 
     limits = Limits(10**8, 10**9, 200_000, 100, 50_000)
-    rows = [["Mã cán bộ", *[f"Cột {i}" for i in range(9)]], *[[f"CB{i}", *range(9)] for i in range(2000)]]
+    rows = [["Mã cán bộ", *[f"Cột {i}" for i in range(9)]],
+            *[[f"CB{i}", *range(9)] for i in range(2000)]]
     assert inspect_file(write_workbook(tmp_path / "narrow.xlsx", rows), limits).formula_count == 0
     rows[1500] = [*rows[1500], *[None] * 20, "ghi chú lạc chỗ"]  # AE1501: 31 columns × 2,001 rows
     far = write_workbook(tmp_path / "far.xlsx", rows)
     # The sheet declares the narrow extent (a lying <dimension>): only the cells can tell.
-    rewrite_sheet(far, lambda xml: re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:J2001"', xml))
+    narrow = b'<dimension ref="A1:J2001"'
+    rewrite_sheet(far, lambda xml: re.sub(rb'<dimension ref="[^"]+"', narrow, xml))
     with pytest.raises(FileTooCostly, match="31 cột"):
         inspect_file(far, limits)
 
 
-# --- the upload page and its background job ----------------------------------------------------------
+# --- the upload page and its background job ---------------------------------------------------
 
 def upload(client, path):
     with open(path, "rb") as handle:
@@ -329,13 +346,15 @@ def test_the_two_cell_workbook_on_the_upload_page_fails_the_job_with_its_reason(
     assert "1.048.576" in response.content.decode()
 
 
-def test_a_job_redelivered_after_killing_its_workers_is_failed_with_the_reason(officer_a, tmp_path, settings):
+def test_a_job_redelivered_after_killing_its_workers_is_failed_with_the_reason(
+        officer_a, tmp_path, settings):
     from django.core.files.base import ContentFile
 
     from core.tasks import validate_import
 
     job = ImportJob.objects.create(kind="personnel", created_by=officer_a, original_name="x.xlsx",
-                                   status=ImportJob.Status.VALIDATING, attempts=settings.IMPORT_MAX_ATTEMPTS)
+                                   status=ImportJob.Status.VALIDATING,
+                                   attempts=settings.IMPORT_MAX_ATTEMPTS)
     job.file.save("x.xlsx", ContentFile(b"not read"), save=True)
     assert validate_import.delay(str(job.pk)).get() == ImportJob.Status.FAILED
     job.refresh_from_db()
@@ -364,7 +383,8 @@ def ods_file(path: Path, rows_xml: str) -> Path:
         '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
         'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">'
+        '<office:body><office:spreadsheet>'
         f'<table:table table:name="Nhân sự">{rows_xml}</table:table>'
         "</office:spreadsheet></office:body></office:document-content>")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -372,8 +392,9 @@ def ods_file(path: Path, rows_xml: str) -> Path:
         archive.writestr("content.xml", content)
         archive.writestr("META-INF/manifest.xml", (
             '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry '
-            'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+            '<manifest:file-entry manifest:full-path="/" '
+            'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
             '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
             "</manifest:manifest>"))
     return path
@@ -384,9 +405,11 @@ CELL = '<table:table-cell office:value-type="string"><text:p>{}</text:p></table:
 
 def test_an_opendocument_sheet_repeating_a_cell_over_the_grid_is_refused(tmp_path):
     repeated = ('<table:table-row table:number-rows-repeated="1048576"><table:table-cell '
-                'table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p>'
+                'table:number-columns-repeated="16384" office:value-type="string">'
+                '<text:p>x</text:p>'
                 "</table:table-cell></table:table-row>")
-    path = ods_file(tmp_path / "bomb.ods", f"<table:table-row>{CELL.format('Mã cán bộ')}</table:table-row>{repeated}")
+    path = ods_file(tmp_path / "bomb.ods",
+                    f"<table:table-row>{CELL.format('Mã cán bộ')}</table:table-row>{repeated}")
     with pytest.raises(ImportFileError, match="16.384|1.048.577"):
         read_table(path, [Column("Mã cán bộ", "code", required=True)])
 
@@ -394,7 +417,9 @@ def test_an_opendocument_sheet_repeating_a_cell_over_the_grid_is_refused(tmp_pat
 def test_an_opendocument_sheet_with_trailing_empty_rows_is_read(tmp_path):
     trailing = ('<table:table-row table:number-rows-repeated="1048570"><table:table-cell '
                 'table:number-columns-repeated="1024"/></table:table-row>')
-    rows = "".join(f"<table:table-row>{CELL.format(v)}</table:table-row>" for v in ("Mã cán bộ", "CB1", "CB2"))
+    rows = "".join(f"<table:table-row>{CELL.format(v)}</table:table-row>"
+                   for v in ("Mã cán bộ", "CB1", "CB2"))
     # LibreOffice writes such rows: no refusal, and the reader skips them
-    table = read_table(ods_file(tmp_path / "ok.ods", rows + trailing), [Column("Mã cán bộ", "code", required=True)])
+    table = read_table(ods_file(tmp_path / "ok.ods", rows + trailing),
+                       [Column("Mã cán bộ", "code", required=True)])
     assert [row.raw["code"] for row in table.rows] == ["CB1", "CB2"]
