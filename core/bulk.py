@@ -338,8 +338,9 @@ def copy_rows(table: TableRows, rows: Iterable) -> None:
     name = table.model._meta.db_table
     with connection.cursor() as cursor:
         if table.postgresql:
+            # The size goes by position: Django's debug cursor passes on positional arguments only.
             cursor.copy_expert(f'COPY "{name}" ({columns}) FROM STDIN', _Lines(rows),
-                               size=COPY_READ_SIZE)
+                               COPY_READ_SIZE)
         else:
             marks = ", ".join(["?"] * len(table.fields))
             sql = f'INSERT INTO "{name}" ({columns}) VALUES ({marks})'  # noqa: S608

@@ -47,3 +47,27 @@ def test_bulk_insert_in_chunks_keeps_every_value(monkeypatch):
     assert [saved[pk].changes for pk in ids] == [{"name": [None, text]} for text in TRICKY]
     assert {saved[pk].timestamp for pk in ids} == {now}
     assert {saved[pk].batch for pk in ids} == {batch}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("debug", [False, True])
+def test_table_rows_stream_every_value_with_and_without_debug(settings, monkeypatch, debug):
+    """TableRows.write renders its rows as the COPY (or executemany) reads them, in reads of a few
+    characters here so that rows cross them; with DEBUG on (``make run``) Django's debug cursor
+    wraps the COPY and must be given the same arguments."""
+    settings.DEBUG = debug
+    monkeypatch.setattr(bulk, "COPY_READ_SIZE", 7)
+    content_type = ContentType.objects.get_for_model(AuditEntry).pk
+    ids, batch = bulk.allocate_ids(AuditEntry, len(TRICKY)), uuid.uuid4()
+    now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    table = bulk.TableRows(AuditEntry, {
+        "id": lambda item: item[0], "timestamp": bulk.Fixed(now), "actor": bulk.Fixed(None),
+        "actor_name": bulk.Fixed(""), "source": bulk.Fixed(AuditEntry.Source.IMPORT),
+        "action": bulk.Fixed("create"), "content_type": bulk.Fixed(content_type),
+        "object_id": lambda item: str(item[0]), "object_repr": lambda item: item[1][:255],
+        "unit": bulk.Fixed(None), "changes": lambda item: {"name": [None, item[1]]},
+        "reason": lambda item: item[1], "batch": bulk.Fixed(batch), "request_id": bulk.Fixed("")})
+    assert table.write(zip(ids, TRICKY, strict=True)) == len(TRICKY)
+    saved = AuditEntry.objects.in_bulk(ids)
+    assert [saved[pk].reason for pk in ids] == TRICKY
+    assert [saved[pk].changes for pk in ids] == [{"name": [None, text]} for text in TRICKY]

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.core import signals
+from django.db import close_old_connections
 from django.urls import reverse
 
 from config.wsgi import application
@@ -44,11 +45,19 @@ def put(path: str, body: bytes, *, token: str = "", host: str = "testserver", me
     def start_response(status, headers, exc_info=None):
         answer["status"], answer["headers"] = int(status.split()[0]), dict(headers)
 
-    chunks = application(environ, start_response)
+    # As Django's test client does: the request signals must not close the test's connection,
+    # which holds the test's transaction (a server's close_old_connections would).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     try:
-        content = b"".join(chunks)
+        chunks = application(environ, start_response)
+        try:
+            content = b"".join(chunks)
+        finally:
+            chunks.close()
     finally:
-        chunks.close()
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
     return answer["status"], answer["headers"], content
 
 
