@@ -13,7 +13,7 @@ So the WSGI application (``config/wsgi.py``) gives those requests to :func:`serv
 It runs what every response of the site must still get around the quick answer: the request's
 ``started`` and ``finished`` signals (stale database connections are closed), the host check,
 the request id, the security middleware (HTTPS redirect, HSTS, nosniff, referrer policy), the
-site's language and the frame options. Every other request, and every one the quick answer
+frame options and, for the login and the paper, the site's language. Every other request, and every one the quick answer
 leaves to the API view (a refusal, a stale ``seq``, another body, a wrong token), goes to Django
 as before, its body intact, and gets its full answer there.
 """
@@ -44,61 +44,66 @@ def _pattern(name: str, **kwargs) -> re.Pattern:
 
 
 def _routes():
-    """(method, path, whether a bearer token must come with it, the quick answer) of exam day's
-    three requests: the login, the paper and each click. The quick answers are the API views' own
-    (recruitment.exam.api), which leave everything else to the views."""
+    """(method, path, whether a bearer token must come with it, the quick answer, whether its
+    answer may speak) of exam day's three requests: the login, the paper and each click. The quick
+    answers are the API views' own (recruitment.exam.api), which leave everything else to the
+    views. A click's quick answer is only ever ``{"saved": seq}``: it needs no language."""
     from recruitment.exam import api
 
     return [
         ("PUT", _pattern("api_answer", attempt=_ATTEMPT, n=_N), True,
-         lambda request, match: api.quick_save(request, attempt=int(match[1]), n=int(match[2]))),
+         lambda request, match: api.quick_save(request, attempt=int(match[1]), n=int(match[2])),
+         False),
         ("GET", _pattern("api_attempt", attempt=_ATTEMPT), True,
-         lambda request, match: api.quick_paper(request, attempt=int(match[1]))),
-        ("POST", _pattern("api_login"), False, lambda request, match: api.quick_login(request)),
+         lambda request, match: api.quick_paper(request, attempt=int(match[1])), True),
+        ("POST", _pattern("api_login"), False, lambda request, match: api.quick_login(request),
+         True),
     ]
 
 
-def _chain():
-    """The quick answer inside the middleware every response needs, each wrapped as Django wraps
-    its middleware (an exception becomes the site's error response). The language is the site's
-    (a refused login is explained to the candidate)."""
+def _chain(quick, *, language: bool):
+    """``quick`` inside the middleware every response needs, each wrapped as Django wraps its
+    middleware (an exception becomes the site's error response); with ``language``, the site's
+    language too (a refused login is explained to the candidate)."""
 
     def view(request):
-        quick, match = request.exam_quick
-        return quick(request, match) or _LEFT_TO_DJANGO
+        return quick(request, request.exam_match) or _LEFT_TO_DJANGO
 
+    layers = (XFrameOptionsMiddleware, *((VietnameseFirstLocaleMiddleware,) if language else ()),
+              SecurityMiddleware, RequestIdMiddleware)
     handler = convert_exception_to_response(view)
-    for middleware in (XFrameOptionsMiddleware, VietnameseFirstLocaleMiddleware, SecurityMiddleware,
-                       RequestIdMiddleware):
+    for middleware in layers:
         handler = convert_exception_to_response(middleware(handler))
     return handler
 
 
 def serve_answers(django_application: WSGIHandler):
     """``django_application`` with the exam requests it would answer quickly answered first."""
-    routes = _routes()
-    handler = _chain()
+    routes = [(method, pattern, bearer, _chain(quick, language=language))
+              for method, pattern, bearer, quick, language in _routes()]
 
     def route(environ):
-        """(quick answer, URL match) for one of exam day's requests, else None."""
+        """(the quick answer in its middleware, URL match) for one of exam day's requests, else
+        None."""
         method, path = environ.get("REQUEST_METHOD"), environ.get("PATH_INFO", "")
-        for route_method, pattern, bearer, quick in routes:
+        for route_method, pattern, bearer, handler in routes:
             if method == route_method and (match := pattern.match(path)) and (
                     not bearer or environ.get("HTTP_AUTHORIZATION", "").strip()):
-                return quick, match
+                return handler, match
         return None
 
     def application(environ, start_response):
-        quick = route(environ)
-        if quick is None:
+        routed = route(environ)
+        if routed is None:
             return django_application(environ, start_response)
+        handler, match = routed
         signals.request_started.send(sender=WSGIHandler, environ=environ)
         request = WSGIRequest(environ)
         try:
             request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware checks it
         except DisallowedHost:
             return _to_django(django_application, request, environ, start_response)
-        request.exam_quick = quick
+        request.exam_match = match
         response = handler(request)
         if response is _LEFT_TO_DJANGO:
             return _to_django(django_application, request, environ, start_response)
