@@ -12,7 +12,8 @@ _SPACES = re.compile(r"\s+")
 # Invisible format characters: bidirectional overrides and isolates (U+202A–202E, U+2066–2069),
 # marks (U+200E/200F, U+061C), zero-width characters, the BOM and the soft hyphen. Vietnamese text
 # needs none of them, and in a name they disguise what is shown ("Trojan Source").
-_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
+                        "\u2060-\u2064\u2066-\u2069\ufeff]")
 
 # Combining marks that change the letter (ă â ê ô ơ ư) versus those that only carry the tone.
 _LETTER_MARKS = {"\u0306": "breve", "\u0302": "circumflex", "\u031b": "horn"}

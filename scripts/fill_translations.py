@@ -1,7 +1,8 @@
 """Fill msgstr entries of locale/vi from a Python dict file (msgid or (msgid, plural) → Vietnamese).
 
 Usage: .venv/bin/python scripts/fill_translations.py TRANSLATIONS.py
-Only empty entries are filled; existing translations are kept. Then `manage.py compile_translations`.
+Only empty entries are filled; existing translations are kept. Then
+`manage.py compile_translations`.
 """
 import runpy
 import sys

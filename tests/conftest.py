@@ -18,10 +18,11 @@ from django.test import override_settings
 from core.models import OrgUnit, User
 from tests.factories import MANAGE, VIEW, UserFactory, grant, make_unit
 
-# The tests that build the whole demo province (3,000 people; a minute or more each on one core) are
-# the long pole of a parallel run. Under pytest-xdist (make test: -n auto --dist loadgroup) they start
-# first, side by side: the personnel module as one unit on one worker (its demo fixture is module-scoped,
-# built once), the streamlining test on the other; every other test then goes to the next free worker.
+# The tests that build the whole demo province (3,000 people; a minute or more each on one core)
+# are the long pole of a parallel run. Under pytest-xdist (make test: -n auto --dist loadgroup)
+# they start first, side by side: the personnel module as one unit on one worker (its demo fixture
+# is module-scoped, built once), the streamlining test on the other; every other test then goes to
+# the next free worker.
 DEMO_PEOPLE_MODULE = "tests/personnel/test_demo.py"
 DEMO_PROVINCE_MODULES = (DEMO_PEOPLE_MODULE, "tests/streamlining/test_demo.py")
 
@@ -80,9 +81,9 @@ def _test_today():
 
 @pytest.fixture(autouse=True, scope="session")
 def _media_root_of_the_run(tmp_path_factory):
-    """Uploads, imports and exports of the tests go to a directory of this run (one per xdist worker,
-    under pytest's basetemp), not to the var/media of ``make run``; a test that looks at the files it
-    stored sets its own MEDIA_ROOT on top of this one."""
+    """Uploads, imports and exports of the tests go to a directory of this run (one per xdist
+    worker, under pytest's basetemp), not to the var/media of ``make run``; a test that looks at
+    the files it stored sets its own MEDIA_ROOT on top of this one."""
     with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
         yield
 
@@ -116,7 +117,8 @@ def _fresh_cache():
 
 
 def build_world() -> World:
-    """The province of the module docstring (also built once per module by the permission matrix)."""
+    """The province of the module docstring (also built once per module by the permission
+    matrix)."""
     province = make_unit("Tỉnh Thử Nghiệm", code="P", kind=OrgUnit.Kind.PROVINCE)
     unit_a = make_unit("Sở Nội vụ", code="A", parent=province, kind=OrgUnit.Kind.DEPARTMENT)
     unit_a1 = make_unit("Phòng Công chức, viên chức", code="A1", parent=unit_a)
@@ -124,15 +126,18 @@ def build_world() -> World:
     return World(province, unit_a, unit_a1, unit_b)
 
 
-# The personas by fixture name. tests/test_permission_matrix.py builds them once per module, outside
-# the function-scoped fixtures below, so they are plain functions of the world.
+# The personas by fixture name. tests/test_permission_matrix.py builds them once per module,
+# outside the function-scoped fixtures below, so they are plain functions of the world.
 PERSONA_MAKERS = {
-    "officer_a": lambda w: grant(UserFactory(username="officer_a", role="unit_hr"), w.unit_a, MANAGE),
+    "officer_a": lambda w: grant(UserFactory(username="officer_a", role="unit_hr"), w.unit_a,
+                                 MANAGE),
     "viewer_a": lambda w: grant(UserFactory(username="viewer_a", role="unit_head"), w.unit_a, VIEW),
-    "officer_b": lambda w: grant(UserFactory(username="officer_b", role="unit_hr"), w.unit_b, MANAGE),
+    "officer_b": lambda w: grant(UserFactory(username="officer_b", role="unit_hr"), w.unit_b,
+                                 MANAGE),
     "provincial_hr": lambda w: UserFactory(username="sonoivu", role="provincial_hr"),
     "no_grant": lambda w: UserFactory(username="no_grant"),
-    "candidate": lambda w: UserFactory(username="candidate", account_type=User.AccountType.CANDIDATE),
+    "candidate": lambda w: UserFactory(username="candidate",
+                                       account_type=User.AccountType.CANDIDATE),
     "superuser": lambda w: UserFactory(username="root", is_superuser=True, is_staff=True),
 }
 

@@ -13,7 +13,8 @@ So the WSGI application (``config/wsgi.py``) gives those requests to :func:`serv
 It runs what every response of the site must still get around the quick answer: the request's
 ``started`` and ``finished`` signals (stale database connections are closed), the host check,
 the request id, the security middleware (HTTPS redirect, HSTS, nosniff, referrer policy), the
-frame options and, for the login and the paper, the site's language. Every other request, and every one the quick answer
+frame options and, for the login and the paper, the site's language. Every other request, and
+every one the quick answer
 leaves to the API view (a refusal, a stale ``seq``, another body, a wrong token), goes to Django
 as before, its body intact, and gets its full answer there.
 """
