@@ -171,6 +171,24 @@ class ExamAPIView(APIView):
     renderer_classes = [JSONRenderer]
     parser_classes = [_SafeJSONParser, FormParser, MultiPartParser]
     body: type[serializers.Serializer] | None = None  # what a POST or PUT sends
+    # Exam day's hot requests: a function of the request and the URL's arguments that answers the
+    # well-formed ones without DRF, or None to leave the request to the view.
+    quick = None
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        """The view, behind ``quick`` when the class has one (answered before DRF is entered;
+        anything ``quick`` leaves goes through DRF and the view's own checks)."""
+        view = super().as_view(**initkwargs)
+        if cls.quick is None:
+            return view
+        quick = cls.quick
+
+        @functools.wraps(view)  # keeps csrf_exempt and what the schema generator reads (cls)
+        def answer(request, *args, **kwargs):
+            return quick(request, **kwargs) or view(request, *args, **kwargs)
+
+        return answer
 
     @property
     def attempt(self) -> Attempt:
@@ -237,17 +255,9 @@ class LoginView(ExamAPIView):
         )
         return Response(document, status=code)
 
-    @classmethod
-    def as_view(cls, **initkwargs):
-        """The DRF view behind :func:`quick_login`: a well-formed body is answered before DRF is
-        entered; any other goes through the view above (and its 400)."""
-        view = super().as_view(**initkwargs)
-
-        @functools.wraps(view)  # keeps csrf_exempt and what the schema generator reads (cls)
-        def login(request, *args, **kwargs):
-            return quick_login(request) or view(request, *args, **kwargs)
-
-        return login
+    @staticmethod
+    def quick(request, **kwargs):
+        return quick_login(request)  # a well-formed body; any other gets the view's 400
 
 
 def login_answer(number: str, password: str, ip: str | None) -> tuple[int, dict]:
@@ -366,17 +376,9 @@ class AttemptView(ExamAPIView):
     def get(self, request, attempt):
         return Response(paper_answer(self.attempt, brief=request.query_params.get("brief") == "1"))
 
-    @classmethod
-    def as_view(cls, **initkwargs):
-        """The DRF view behind :func:`quick_paper`: a GET with the attempt's bearer token is
-        answered before DRF is entered; any other request goes through the view above."""
-        view = super().as_view(**initkwargs)
-
-        @functools.wraps(view)  # keeps csrf_exempt and what the schema generator reads (cls)
-        def paper(request, *args, **kwargs):
-            return quick_paper(request, **kwargs) or view(request, *args, **kwargs)
-
-        return paper
+    @staticmethod
+    def quick(request, **kwargs):
+        return quick_paper(request, **kwargs)  # a GET with the attempt's bearer token
 
 
 def paper_answer(attempt: Attempt, *, brief: bool) -> dict:
@@ -394,10 +396,10 @@ def quick_paper(request, attempt: int) -> HttpResponse | None:
     token (its 401 or 404), a number out of range, another output asked for."""
     if request.method != "GET" or not 1 <= attempt <= ID_MAX or not _json_accepted(request):
         return None
-    header = get_authorization_header(request).split()
-    if len(header) != 2 or header[0].lower() != b"bearer":
+    token = _bearer(request)
+    if not token:
         return None
-    current = services.attempt_for_token(attempt, header[1].decode("latin-1"))
+    current = services.attempt_for_token(attempt, token)
     if current is None:
         return None
     return _json_response(paper_answer(current, brief=request.GET.get("brief") == "1"))
@@ -412,9 +414,8 @@ class ExamAnswerSerializer(serializers.Serializer):
 
 class ExamAnswerDocument(ExamAnswerSerializer):
     """The body as the schema describes it. ``response`` is read from the body by the view and
-    checked
-    by services.checked_response: a serializer field more costs every save (the benchmarked
-    path)."""
+    checked by services.checked_response: a serializer field more costs every save (the
+    benchmarked path)."""
 
     response = serializers.JSONField(required=False, allow_null=True, default=None,
                                      help_text='other types than single choice: '
@@ -472,17 +473,9 @@ class AnswerView(ExamAPIView):
         return Response(body)
 
 
-    @classmethod
-    def as_view(cls, **initkwargs):
-        """The DRF view behind :func:`quick_save`: a click that is well formed and accepted is
-        answered before DRF is entered; anything else goes through the view above."""
-        view = super().as_view(**initkwargs)
-
-        @functools.wraps(view)  # keeps csrf_exempt and what the schema generator reads (cls)
-        def answer(request, *args, **kwargs):
-            return quick_save(request, **kwargs) or view(request, *args, **kwargs)
-
-        return answer
+    @staticmethod
+    def quick(request, **kwargs):
+        return quick_save(request, **kwargs)  # a click that is well formed and accepted
 
 
 QUICK_BODY_MAX = 256  # bytes; a click is {"choice": 3, "seq": 1234}
@@ -524,11 +517,20 @@ def quick_save(request, attempt: int, n: int) -> HttpResponse | None:
     return HttpResponse(b'{"saved":%d}' % saved.seq, content_type="application/json")
 
 
+def _bearer(request) -> str | None:
+    """The token of an ``Authorization: Bearer …`` header, "" for another kind of header, None
+    without one."""
+    header = request.META.get("HTTP_AUTHORIZATION", "").split()
+    if not header:
+        return None
+    return header[1] if len(header) == 2 and header[0].lower() == "bearer" else ""
+
+
 def _quick_token(request, attempt: int) -> str:
     """The token as ExamAuthentication reads it, or "" to leave the request to the view."""
-    header = request.META.get("HTTP_AUTHORIZATION", "").split()
-    if header:
-        return header[1] if len(header) == 2 and header[0].lower() == "bearer" else ""
+    token = _bearer(request)
+    if token is not None:
+        return token
     session = request.session
     if session.get("exam_attempt") != attempt:
         return ""
