@@ -23,7 +23,6 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 CHUNK = 8 * 1024 * 1024
-OVERLAP = 256  # a cell tag cut by a chunk boundary is seen whole in the next chunk
 MAX_PARTS = 10_000  # a workbook has tens of parts; thousands is a crafted file
 
 
@@ -205,15 +204,6 @@ def _drain(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
             pass
 
 
-def _chunks(archive: zipfile.ZipFile, part: zipfile.ZipInfo):
-    """The part's bytes in chunks, each starting with the tail of the one before."""
-    tail = b""
-    with archive.open(part) as stream:
-        while data := stream.read(CHUNK):
-            yield tail + data
-            tail = data[-OVERLAP:]
-
-
 # A cell's tag, with or without a namespace prefix; cells without a value are written
 # self-closing (<c r="X9" s="1"/>) and cost the reader nothing, so only open tags count.
 _CELL = rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]+)"[^>]*?(?<!/)>'
@@ -258,7 +248,7 @@ def _scan_worksheet(archive, part, limits: Limits, inspection: Inspection, sheet
     )
     max_row = max_column = last_row_tag = 0
     unreferenced = False
-    for index, chunk in enumerate(_chunks(archive, part)):
+    for index, chunk in enumerate(_segments(archive, part)):
         if index == 0:
             _check_dimension(chunk, limits, sheet)
         for match in far_row.finditer(chunk):
@@ -347,13 +337,13 @@ def _has_value_beyond(archive, part, column: int) -> bool:
     beyond = re.compile(
         rb'<(?:\w+:)?c\s[^>]*?\br="(?:' + _letters_over(column) + rb')[0-9]+"[^>]*?(?<!/)>'
     )
-    return any(beyond.search(chunk) for chunk in _chunks(archive, part))
+    return any(beyond.search(chunk) for chunk in _segments(archive, part))
 
 
 def _scan_cells(archive, part, limits: Limits, sheet: str) -> None:
     """The exact extent of every cell holding a value (one regex match per cell)."""
     max_row = max_column = 0
-    for chunk in _chunks(archive, part):
+    for chunk in _segments(archive, part):
         for match in _VALUE_CELL.finditer(chunk):
             max_column = max(max_column, column_number(match.group(1).decode()))
             max_row = max(max_row, int(match.group(2)))
