@@ -1,6 +1,5 @@
 """Shared plumbing of the exam-day benchmarks (``exam_saves``, ``exam_starts``,
-``exam_durability``);
-not a benchmark itself.
+``exam_durability``); not a benchmark itself.
 
 * a practice session made by ``manage.py make_exam_session --json`` (the documented interface);
 * the production server, started here: gunicorn on loopback with DJANGO_ENV=production, DEBUG off,

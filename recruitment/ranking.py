@@ -96,8 +96,7 @@ def _break_tie(
     group: list[Entry], slots: int, keys: list[str], start: int, rules: RecruitmentRuleSet
 ) -> None:
     """Fill ``slots`` from an equally scored ``group`` using the tie-breaks in order; whoever is
-    still
-    tied across the last slot is left to the head of the recruiting authority."""
+    still tied across the last slot is left to the head of the recruiting authority."""
     if slots <= 0:
         for entry in group:
             entry.result, entry.rank = FAILED, start

@@ -623,9 +623,8 @@ def matrix_objects(django_db_setup, django_db_blocker, tmp_path_factory):
 
     They are written inside a transaction kept open for the whole module and rolled back at its end;
     each test runs in pytest-django's usual atomic block, which nests as a savepoint inside it and
-    is
-    rolled back after the test, so every case still starts from these objects and nothing else (on
-    SQLite and PostgreSQL alike).
+    is rolled back after the test, so every case still starts from these objects and nothing else
+    (on SQLite and PostgreSQL alike).
     """
     clock = time_machine.travel(MATRIX_DAY, tick=True)
     media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("matrix-media"),

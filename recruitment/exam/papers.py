@@ -31,9 +31,8 @@ def _json(value):
 
 def _json_pairs(rows: list, first: int, second: int) -> list:
     """Columns ``first`` and ``second`` of every row decoded, as [first, second, first, …]: the
-    texts
-    joined into one JSON array and decoded at once (a paper's 120 small texts one by one cost more
-    CPU than the rest of the paper)."""
+    texts joined into one JSON array and decoded at once (a paper's 120 small texts one by one cost
+    more CPU than the rest of the paper)."""
     texts = [text for row in rows for text in (row[first], row[second])]
     if all(isinstance(text, str) for text in texts):
         return json.loads("[" + ",".join(texts) + "]")

@@ -17,8 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _late_in_2026():
     """The demo's rounds are dated for a visitor of late 2026: the 2025 round has published results
-    and
-    the 2026 promotion round, whose applications close on 10/10/2026, is at its exams. Each test
+    and the 2026 promotion round, whose applications close on 10/10/2026, is at its exams. Each test
     travels to 7/12/2026, 9:00, so the rounds reach those stages whatever day the suite runs."""
     with time_machine.travel(
         datetime(2026, 12, 7, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=True
