@@ -272,4 +272,6 @@
       });
     });
   }
+  // Every answer is listened to from here on (a browser test waits for this before it clicks).
+  document.getElementById("paper").setAttribute("data-ready", "");
 })();

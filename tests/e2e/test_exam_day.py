@@ -28,6 +28,8 @@ def candidate_page(browser, live_server, attempt, password):
     page.get_by_label("Số báo danh").fill(attempt.number)
     page.get_by_label("Mật khẩu phòng thi").fill(password)
     page.get_by_role("button", name="Bắt đầu").click()
+    # The paper is on the page before its script listens to it: a click before that is lost.
+    page.wait_for_selector("#paper[data-ready]", state="attached")
     return context, page
 
 
