@@ -272,6 +272,22 @@
       });
     });
   }
+  // The option a select shows when the page loads: the one written selected, else the first.
+  function defaultIndex(select) {
+    for (var i = 0; i < select.options.length; i++) { if (select.options[i].defaultSelected) { return i; } }
+    return select.options.length ? 0 : -1;
+  }
+
+  // An answer given before this script ran (a slow computer, a slow network) differs from what the
+  // server wrote into the page: send it now rather than lose it.
+  Array.prototype.forEach.call(
+    document.querySelectorAll("#paper input, #paper select, #paper textarea"), function (input) {
+      var changed = input.tagName === "SELECT" ? input.selectedIndex !== defaultIndex(input)
+        : input.type === "radio" ? input.checked && !input.defaultChecked
+        : input.type === "checkbox" ? input.checked !== input.defaultChecked
+        : input.value !== input.defaultValue;
+      if (changed) { input.dispatchEvent(new Event("change", { bubbles: true })); }
+    });
   // Every answer is listened to from here on (a browser test waits for this before it clicks).
   document.getElementById("paper").setAttribute("data-ready", "");
 })();

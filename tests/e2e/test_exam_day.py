@@ -122,3 +122,26 @@ def test_hand_in_waits_for_unsaved_answers_and_hands_in_nothing_while_offline(
     assert attempt.status == "submitted" and attempt.submit_reason == "candidate"
     assert dict(Answer.objects.filter(attempt=attempt).values_list("n", "choice")) == {1: 1, 2: 2}
     context.close()
+
+
+def test_an_answer_given_before_the_page_script_runs_is_saved(browser, live_server, world):
+    """A slow computer shows the paper before its script runs: the candidate's first click then
+    reaches no listener, and is sent when the script starts instead of being lost."""
+    _session, [(attempt, password)] = make_session(make_bank(), count=4, minutes=30, candidates=1)
+    context = browser.new_context(base_url=live_server.url, locale="vi-VN")
+    context.set_default_timeout(20000)
+    page = context.new_page()
+    held = []
+    page.route("**/exam.js*", lambda route: held.append(route))  # the script is late
+    page.goto("/exam/")
+    page.get_by_label("Số báo danh").fill(attempt.number)
+    page.get_by_label("Mật khẩu phòng thi").fill(password)
+    page.get_by_role("button", name="Bắt đầu").click()
+    page.locator("#q2 input[value='1']").check()  # before any listener
+    page.wait_for_timeout(300)
+    assert held and not Answer.objects.filter(attempt=attempt).exists()
+    held[0].continue_()
+    expect(page.locator("[data-state='2']")).to_have_text("Đã lưu")
+    assert dict(Answer.objects.filter(attempt=attempt).values_list("n", "choice")) == {2: 1}
+    expect(page.locator("[data-state='1']")).to_have_text("")  # untouched questions stay unsent
+    context.close()
